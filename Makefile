@@ -1,0 +1,79 @@
+# guild: one binary, built with GNU Make.
+#   make          build ./guild (optimised)
+#   make run      install what is missing, build, create guild.db (demo) if absent, serve on :8080
+#   make test     install what is missing, build with ASan+UBSan, run every test
+#   make bench    the performance table (not part of make test)
+#   make check    banned-function scan
+SHELL := /bin/bash
+CC ?= gcc
+PKGS := sqlite3 libevent libevent_pthreads jansson libsodium
+PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+PKG_LIBS = $(shell pkg-config --libs $(PKGS) 2>/dev/null)
+WARN := -std=c17 -Wall -Wextra -Werror -Wshadow -Wno-unused-parameter -D_GNU_SOURCE
+CFLAGS_COMMON = $(WARN) -Isrc -Ibuild/gen $(PKG_CFLAGS) -MMD -MP
+LIBS = $(PKG_LIBS) -lunistring -lcsv -lpthread -lm
+SAN := -fsanitize=address,undefined -fno-sanitize-recover=undefined -fno-omit-frame-pointer
+
+SRC := $(filter-out src/main.c,$(shell find src -name '*.c' | sort))
+GEN := build/gen/isco_data.c
+REL_OBJ := $(patsubst %.c,build/rel/%.o,$(SRC) $(GEN))
+SAN_OBJ := $(patsubst %.c,build/san/%.o,$(SRC) $(GEN))
+UNIT_SRC := $(wildcard tests/unit/test_*.c)
+UNIT_BIN := $(patsubst tests/unit/%.c,build/san/tests/%,$(UNIT_SRC))
+
+.PHONY: all run test bench check clean deps deps-test deps-bench unit api
+all: guild
+
+deps:
+	@scripts/deps.sh build
+deps-test:
+	@scripts/deps.sh test
+deps-bench:
+	@scripts/deps.sh bench
+
+$(GEN): data/isco08/isco08_code_title.csv scripts/isco_gen.sh
+	@mkdir -p $(dir $@)
+	scripts/isco_gen.sh $< > $@
+
+build/rel/%.o: %.c | $(GEN)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS_COMMON) -O2 -g -c $< -o $@
+
+build/san/%.o: %.c | $(GEN)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS_COMMON) -O1 -g $(SAN) -c $< -o $@
+
+guild: $(REL_OBJ) build/rel/src/main.o
+	$(CC) -o $@ $^ $(LIBS)
+
+build/san/guild: $(SAN_OBJ) build/san/src/main.o
+	$(CC) $(SAN) -o $@ $^ $(LIBS)
+
+build/san/tests/%: tests/unit/%.c tests/unit/unit.h $(SAN_OBJ)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS_COMMON) -O1 -g $(SAN) -o $@ $< $(SAN_OBJ) $(LIBS) -lcmocka
+
+run: deps
+	@$(MAKE) --no-print-directory guild
+	@if [ ! -f guild.db ]; then ./guild demo --db guild.db; fi
+	@echo "guild: open http://127.0.0.1:8080/ (Ctrl-C stops)"
+	./guild serve --db guild.db --port 8080
+
+test: deps-test
+	@$(MAKE) --no-print-directory build/san/guild $(UNIT_BIN)
+	@scripts/test.sh
+
+unit: build/san/guild $(UNIT_BIN)
+	@scripts/test.sh unit
+
+check:
+	@scripts/check.sh
+
+bench: deps-bench
+	@$(MAKE) --no-print-directory guild
+	@bench/run.sh
+
+clean:
+	rm -rf build guild
+
+-include $(shell find build -name '*.d' 2>/dev/null)

@@ -1,0 +1,37 @@
+/* api.h: the JSON API handlers (one group per file) and the conversions
+ * between JSON and domain records. Each handler parses, validates, calls the
+ * domain and builds JSON; the router has already done everything generic. */
+#ifndef GUILD_API_H
+#define GUILD_API_H
+#include "../http/http.h"
+#include "../domain/entity.h"
+
+/* Record <-> JSON (json.c). api_rec_json returns a new reference. */
+json_t *api_rec_json(const dom_rec *r);
+/* Fills r from a JSON object body: only writable fields, each with its
+ * JSON type checked. Returns 0 or -1 with e (422) naming the field. */
+int api_rec_from_json(arena *a, const dom_entity *pEnt, json_t *pObj, dom_rec *r, gerr *e);
+/* The dom_ctx for a request. */
+dom_ctx api_ctx(http_req *r);
+void api_set_etag(http_req *r, int64_t version);
+
+/* Generic entity handlers (entity.c); route pArg is the dom_entity. */
+json_t *api_entity_list(http_req *r, gerr *e);
+json_t *api_entity_get(http_req *r, gerr *e);
+json_t *api_entity_create(http_req *r, gerr *e);
+json_t *api_entity_update(http_req *r, gerr *e);
+json_t *api_entity_delete(http_req *r, gerr *e);
+
+/* enrollment.c */
+json_t *api_enrollment_withdraw(http_req *r, gerr *e);
+
+/* meta.c */
+json_t *api_health(http_req *r, gerr *e);
+json_t *api_occupations(http_req *r, gerr *e);
+json_t *api_openapi(http_req *r, gerr *e);
+/* The OpenAPI 3.1 document of every route (new reference). */
+json_t *api_openapi_doc(void);
+
+#define GUILD_VERSION "0.1.0"
+
+#endif

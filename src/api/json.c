@@ -1,0 +1,130 @@
+/* json.c: converts domain records to JSON and JSON request bodies to domain
+ * records, driven by the entity's field table. Types are checked here (a
+ * string where a string belongs); values are checked by the domain. */
+#include "api.h"
+#include "../core/timeutil.h"
+#include <string.h>
+
+static json_t *time_json(int64_t t) {
+  char z[32];
+  time_iso(t, z, sizeof z);
+  return json_string(z);
+}
+
+static json_t *val_json(const dom_field *f, const dom_val *v) {
+  if (!v->bSet || v->bNull) return json_null();
+  switch (f->type) {
+    case DT_INT: case DT_REF:
+      return json_integer(v->i);
+    case DT_BOOL:
+      return json_boolean(v->i);
+    case DT_TIME:
+      return time_json(v->i);
+    case DT_STRLIST: {
+      json_t *a = json_array();
+      for (int k = 0; k < v->n; k++) json_array_append_new(a, json_string(v->az[k]));
+      return a;
+    }
+    case DT_REFLIST: {
+      json_t *a = json_array();
+      for (int k = 0; k < v->n; k++) json_array_append_new(a, json_integer(v->ai[k]));
+      return a;
+    }
+    default:
+      return json_string(v->z);
+  }
+}
+
+json_t *api_rec_json(const dom_rec *r) {
+  json_t *o = json_object();
+  json_object_set_new(o, "id", json_integer(r->id));
+  json_object_set_new(o, "version", json_integer(r->version));
+  for (int k = 0; k < r->pEnt->nField; k++) {
+    const dom_field *f = &r->pEnt->aField[k];
+    if (f->flags & (F_HIDDEN | F_VIRT)) continue;
+    json_object_set_new(o, f->zName, val_json(f, &r->a[k]));
+  }
+  json_object_set_new(o, "created_at", time_json(r->created_at));
+  json_object_set_new(o, "updated_at", time_json(r->updated_at));
+  return o;
+}
+
+/* A JSON string as C text; refuses embedded NUL characters. */
+static const char *json_text(arena *a, const dom_field *f, json_t *j, gerr *e) {
+  if (!json_is_string(j)) {
+    gerr_set(e, GERR_VALIDATION, f->zName, "%s: must be a string", f->zName);
+    return NULL;
+  }
+  const char *z = json_string_value(j);
+  if (strlen(z) != json_string_length(j)) {
+    gerr_set(e, GERR_VALIDATION, f->zName, "%s: must not contain NUL characters", f->zName);
+    return NULL;
+  }
+  return arena_strdup(a, z);
+}
+
+static int json_val(arena *a, const dom_field *f, json_t *j, dom_val *v, gerr *e) {
+  v->bSet = 1;
+  if (json_is_null(j)) {
+    v->bNull = 1;
+    return 0;
+  }
+  switch (f->type) {
+    case DT_INT: case DT_REF:
+      if (!json_is_integer(j)) return gerr_set(e, GERR_VALIDATION, f->zName, "%s: must be an integer", f->zName);
+      v->i = json_integer_value(j);
+      return 0;
+    case DT_BOOL:
+      if (!json_is_boolean(j)) return gerr_set(e, GERR_VALIDATION, f->zName, "%s: must be true or false", f->zName);
+      v->i = json_is_true(j);
+      return 0;
+    case DT_STRLIST: case DT_REFLIST: {
+      if (!json_is_array(j)) return gerr_set(e, GERR_VALIDATION, f->zName, "%s: must be a list", f->zName);
+      size_t n = json_array_size(j);
+      if (n > DOM_MAXLIST)
+        return gerr_set(e, GERR_VALIDATION, f->zName, "%s: at most %d entries", f->zName, DOM_MAXLIST);
+      v->n = (int)n;
+      if (f->type == DT_STRLIST) v->az = arena_alloc(a, (n ? n : 1) * sizeof *v->az);
+      else v->ai = arena_alloc(a, (n ? n : 1) * sizeof *v->ai);
+      for (size_t k = 0; k < n; k++) {
+        json_t *x = json_array_get(j, k);
+        if (f->type == DT_STRLIST) {
+          if (!(v->az[k] = json_text(a, f, x, e))) return gerr_set(e, GERR_VALIDATION, f->zName,
+                                                                    "%s: every entry must be a string", f->zName);
+        } else {
+          if (!json_is_integer(x))
+            return gerr_set(e, GERR_VALIDATION, f->zName, "%s: every entry must be an integer id", f->zName);
+          v->ai[k] = json_integer_value(x);
+        }
+      }
+      return 0;
+    }
+    default:
+      v->z = json_text(a, f, j, e);
+      return v->z ? 0 : -1;
+  }
+}
+
+int api_rec_from_json(arena *a, const dom_entity *pEnt, json_t *pObj, dom_rec *r, gerr *e) {
+  dom_rec_init(r, pEnt);
+  const char *zKey;
+  json_t *j;
+  json_object_foreach(pObj, zKey, j) {
+    int k = dom_field_index(pEnt, zKey);
+    if (k < 0 || (pEnt->aField[k].flags & F_HIDDEN))
+      return gerr_set(e, GERR_VALIDATION, zKey, "%.60s: %s has no such field", zKey, pEnt->zName);
+    if (pEnt->aField[k].flags & F_RO)
+      return gerr_set(e, GERR_VALIDATION, zKey, "%s: is set by guild and cannot be written", zKey);
+    if (json_val(a, &pEnt->aField[k], j, &r->a[k], e)) return -1;
+  }
+  return 0;
+}
+
+dom_ctx api_ctx(http_req *r) {
+  dom_ctx c = {r->pDb, r->pAr, r->zActor, r->now};
+  return c;
+}
+
+void api_set_etag(http_req *r, int64_t version) {
+  snprintf(r->zEtag, sizeof r->zEtag, "\"%lld\"", (long long)version);
+}

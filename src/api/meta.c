@@ -1,0 +1,41 @@
+/* meta.c: routes about the API itself: health, the ISCO-08 list and the
+ * OpenAPI 3.1 document, generated from the route and entity tables so that
+ * it cannot miss a route. */
+#include "api.h"
+#include "../core/text.h"
+#include "../store/schema.h"
+#include <string.h>
+#include <strings.h>
+
+json_t *api_health(http_req *r, gerr *e) {
+  int v = 0;
+  if (schema_version(r->pDb, &v, e)) return NULL;
+  return json_pack("{s:s, s:s, s:i}", "status", "ok", "version", GUILD_VERSION, "schema_version", v);
+}
+
+json_t *api_occupations(http_req *r, gerr *e) {
+  int64_t level = 0;
+  const char *zLevel = http_query(r, "level"), *zQ = http_query(r, "q");
+  for (int i = 0; i < r->nQuery; i++)
+    if (strcmp(r->aQuery[i].zName, "level") && strcmp(r->aQuery[i].zName, "q"))
+      return gerr_set(e, GERR_VALIDATION, r->aQuery[i].zName, "%.60s: occupations take only level and q",
+                      r->aQuery[i].zName), NULL;
+  if (zLevel && (text_int64(zLevel, &level) || level < 1 || level > 4))
+    return gerr_set(e, GERR_VALIDATION, "level", "level: must be 1, 2, 3 or 4"), NULL;
+  json_t *a = json_array();
+  for (int i = 0; i < isco_count; i++) {
+    const isco_entry *p = &isco_table[i];
+    if (level && p->level != level) continue;
+    if (zQ && strncmp(p->zCode, zQ, strlen(zQ)) != 0 && !strcasestr(p->zTitle, zQ)) continue;
+    json_array_append_new(a, json_pack("{s:s, s:i, s:s, s:s?}", "code", p->zCode, "level", p->level, "title",
+                                       p->zTitle, "parent", p->zParent[0] ? p->zParent : NULL));
+  }
+  return json_pack("{s:o, s:s}", "items", a, "attribution",
+                   "ISCO-08 by the International Labour Organization, via ESCO (European Commission)");
+}
+
+json_t *api_openapi(http_req *r, gerr *e) {
+  (void)r;
+  (void)e;
+  return api_openapi_doc();
+}

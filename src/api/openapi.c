@@ -1,0 +1,190 @@
+/* openapi.c: builds the OpenAPI 3.1 document from the route table and the
+ * entity field tables. Every route appears, with its summary, parameters,
+ * request schema and responses; a unit test checks that none is missing. */
+#include "api.h"
+#include <string.h>
+
+static json_t *field_schema(const dom_field *f) {
+  json_t *s;
+  switch (f->type) {
+    case DT_INT: case DT_REF:
+      s = json_pack("{s:s}", "type", "integer");
+      if (f->type == DT_INT) {
+        json_object_set_new(s, "minimum", json_integer(f->min));
+        json_object_set_new(s, "maximum", json_integer(f->max));
+      }
+      break;
+    case DT_BOOL:
+      s = json_pack("{s:s}", "type", "boolean");
+      break;
+    case DT_DATE:
+      s = json_pack("{s:s, s:s}", "type", "string", "format", "date");
+      break;
+    case DT_TIME:
+      s = json_pack("{s:s, s:s}", "type", "string", "format", "date-time");
+      break;
+    case DT_ENUM: {
+      json_t *a = json_array();
+      for (const char *const *pz = f->azEnum; *pz; pz++) json_array_append_new(a, json_string(*pz));
+      s = json_pack("{s:s, s:o}", "type", "string", "enum", a);
+      break;
+    }
+    case DT_ISCO:
+      s = json_pack("{s:s, s:s}", "type", "string", "pattern", "^[0-9]{4}$");
+      break;
+    case DT_STRLIST:
+      s = json_pack("{s:s, s:{s:s}}", "type", "array", "items", "type", "string");
+      break;
+    case DT_REFLIST:
+      s = json_pack("{s:s, s:{s:s}}", "type", "array", "items", "type", "integer");
+      break;
+    default:
+      s = json_pack("{s:s}", "type", "string");
+      if (f->max) json_object_set_new(s, "maxLength", json_integer(f->max));
+  }
+  if (!(f->flags & F_REQ) && f->type != DT_STRLIST && f->type != DT_REFLIST) {
+    json_t *t = json_object_get(s, "type");
+    json_object_set_new(s, "type", json_pack("[O, s]", t, "null"));
+  }
+  json_object_set_new(s, "description", json_string(f->zHelp));
+  if (f->flags & F_RO) json_object_set_new(s, "readOnly", json_true());
+  if (f->flags & F_VIRT) json_object_set_new(s, "writeOnly", json_true());
+  return s;
+}
+
+static json_t *entity_schema(const dom_entity *pEnt) {
+  json_t *props = json_object(), *req = json_array();
+  json_object_set_new(props, "id", json_pack("{s:s, s:b}", "type", "integer", "readOnly", 1));
+  json_object_set_new(props, "version", json_pack("{s:s, s:b, s:s}", "type", "integer", "readOnly", 1,
+                                                  "description", "changes on every write; the ETag"));
+  for (int k = 0; k < pEnt->nField; k++) {
+    const dom_field *f = &pEnt->aField[k];
+    if (f->flags & F_HIDDEN) continue;
+    json_object_set_new(props, f->zName, field_schema(f));
+    if (f->flags & F_REQ) json_array_append_new(req, json_string(f->zName));
+  }
+  json_object_set_new(props, "created_at", json_pack("{s:s, s:s, s:b}", "type", "string", "format", "date-time", "readOnly", 1));
+  json_object_set_new(props, "updated_at", json_pack("{s:s, s:s, s:b}", "type", "string", "format", "date-time", "readOnly", 1));
+  return json_pack("{s:s, s:s, s:o, s:o, s:b}", "type", "object", "description", pEnt->zHelp, "properties", props,
+                   "required", req, "additionalProperties", 0);
+}
+
+static json_t *error_schema(void) {
+  return json_pack("{s:s, s:{s:{s:s, s:{s:{s:s}, s:{s:s}, s:{s:s}}, s:[s, s]}}}", "type", "object", "properties",
+                   "error", "type", "object", "properties", "code", "type", "string", "message", "type", "string",
+                   "field", "type", "string", "required", "code", "message");
+}
+
+static json_t *ref(const char *zName) {
+  char z[128];
+  snprintf(z, sizeof z, "#/components/schemas/%s", zName);
+  return json_pack("{s:s}", "$ref", z);
+}
+
+static json_t *json_content(json_t *pSchema) {
+  return json_pack("{s:{s:o}}", "application/json", "schema", pSchema);
+}
+
+static void add_query_params(json_t *params, const dom_entity *pEnt) {
+  static const char *const azPage[][2] = {
+      {"limit", "page size, 1 to 500 (default 50)"},
+      {"offset", "rows to skip (with total); or use after"},
+      {"after", "keyset cursor: only ids greater than this (next_after of the previous page)"},
+  };
+  for (size_t i = 0; i < 3; i++)
+    json_array_append_new(params, json_pack("{s:s, s:s, s:s, s:{s:s}}", "name", azPage[i][0], "in", "query",
+                                            "description", azPage[i][1], "schema", "type", "integer"));
+  for (int k = 0; k < pEnt->nFilter; k++) {
+    const dom_filter *f = &pEnt->aFilter[k];
+    json_array_append_new(params, json_pack("{s:s, s:s, s:s, s:{s:s}}", "name", f->zName, "in", "query",
+                                            "description", f->zHelp, "schema", "type",
+                                            f->kind == FILT_INT ? "integer" : "string"));
+  }
+}
+
+/* The responses every route can give, and those particular to it. */
+static json_t *responses(const route *p, const dom_entity *pEnt) {
+  json_t *o = json_object();
+  json_t *pOk = pEnt ? ref(pEnt->zName) : json_pack("{s:s}", "type", "object");
+  if (p->xHandler == api_entity_list)
+    pOk = json_pack("{s:s, s:{s:{s:s, s:o}, s:{s:s}, s:{s:s}, s:{s:s}, s:{s:[s, s]}}}", "type", "object",
+                    "properties", "items", "type", "array", "items", pOk, "total", "type", "integer", "limit", "type",
+                    "integer", "offset", "type", "integer", "next_after", "type", "integer", "null");
+  if (p->xHandler == api_entity_delete) {
+    json_decref(pOk);
+    json_object_set_new(o, "204", json_pack("{s:s}", "description", "deleted"));
+  } else {
+    json_object_set_new(o, p->xHandler == api_entity_create ? "201" : "200",
+                        json_pack("{s:s, s:o}", "description", "success", "content", json_content(pOk)));
+  }
+  static const struct { const char *zCode, *zWhen; unsigned need; } aErr[] = {
+      {"400", "malformed request or JSON", 0},
+      {"404", "no such record", 0},
+      {"405", "method not allowed on this path", 0},
+      {"409", "conflicts with existing data, or still referred to", 0},
+      {"412", "the record changed since it was read (stale If-Match)", R_IF_MATCH},
+      {"413", "request body too large", R_BODY},
+      {"415", "request body is not application/json", R_BODY},
+      {"422", "a field or parameter is invalid (error.field names it)", 0},
+      {"428", "If-Match missing", R_IF_MATCH},
+  };
+  for (size_t i = 0; i < sizeof aErr / sizeof aErr[0]; i++) {
+    if (aErr[i].need && !(p->flags & aErr[i].need)) continue;
+    json_object_set_new(o, aErr[i].zCode, json_pack("{s:s, s:o}", "description", aErr[i].zWhen, "content",
+                                                    json_content(ref("Error"))));
+  }
+  return o;
+}
+
+static void lower_method(http_method m, char *z, size_t n) {
+  snprintf(z, n, "%s", http_method_name(m));
+  for (char *p = z; *p; p++) *p = (char)(*p | 0x20);
+}
+
+json_t *api_openapi_doc(void) {
+  json_t *paths = json_object(), *schemas = json_object();
+  json_object_set_new(schemas, "Error", error_schema());
+  for (int i = 0; i < dom_nentities; i++)
+    json_object_set_new(schemas, dom_entities[i]->zName, entity_schema(dom_entities[i]));
+  for (int i = 0; i < http_nroutes; i++) {
+    const route *p = &http_routes[i];
+    const dom_entity *pEnt = NULL;
+    for (int k = 0; k < dom_nentities; k++)
+      if (p->pArg == dom_entities[k]) pEnt = dom_entities[k];
+    if (!pEnt && strstr(p->zPath, "/enrollments/")) pEnt = dom_entity_find("enrollment");
+    json_t *item = json_object_get(paths, p->zPath);
+    if (!item) {
+      item = json_object();
+      json_object_set_new(paths, p->zPath, item);
+    }
+    json_t *params = json_array();
+    if (strstr(p->zPath, "{id}"))
+      json_array_append_new(params, json_pack("{s:s, s:s, s:b, s:{s:s, s:i}}", "name", "id", "in", "path",
+                                              "required", 1, "schema", "type", "integer", "minimum", 1));
+    if (p->flags & R_IF_MATCH)
+      json_array_append_new(params, json_pack("{s:s, s:s, s:b, s:s, s:{s:s}}", "name", "If-Match", "in", "header",
+                                              "required", 1, "description", "the ETag the record was read with",
+                                              "schema", "type", "string"));
+    if (p->xHandler == api_entity_list) add_query_params(params, pEnt);
+    char zMethod[16], zOp[160];
+    lower_method(p->method, zMethod, sizeof zMethod);
+    snprintf(zOp, sizeof zOp, "%s%s", zMethod, p->zPath);
+    for (char *q = zOp; *q; q++)
+      if (*q == '/' || *q == '{' || *q == '}' || *q == '.') *q = '_';
+    json_t *op = json_pack("{s:s, s:[s], s:s, s:o, s:o}", "summary", p->zSummary, "tags", p->zTag, "operationId", zOp,
+                           "parameters", params, "responses", responses(p, pEnt));
+    if (p->flags & (R_BODY | R_BODY_OPT)) {
+      json_t *pSchema = (p->xHandler == api_entity_create || p->xHandler == api_entity_update) && pEnt
+                            ? ref(pEnt->zName)
+                            : json_pack("{s:s, s:{s:{s:s}}}", "type", "object", "properties", "reason", "type", "string");
+      json_object_set_new(op, "requestBody", json_pack("{s:b, s:o}", "required", (p->flags & R_BODY) != 0,
+                                                       "content", json_content(pSchema)));
+    }
+    json_object_set_new(item, zMethod, op);
+  }
+  return json_pack("{s:s, s:{s:s, s:s, s:s}, s:[{s:s}], s:o, s:{s:o}}", "openapi", "3.1.0", "info", "title",
+                   "guild API", "version", GUILD_VERSION, "description",
+                   "guild: vocational education and training management. Errors are always "
+                   "{\"error\":{\"code\",\"message\",\"field\"}}.",
+                   "servers", "url", "/", "paths", paths, "components", "schemas", schemas);
+}

@@ -1,0 +1,24 @@
+/* cmd_serve.c: `guild serve`. */
+#include "cli.h"
+#include "../core/log.h"
+#include "../domain/entity.h"
+#include "../http/http.h"
+#include <stdio.h>
+#include <unistd.h>
+
+int cmd_serve(int argc, char **argv) {
+  const char *azVal[8] = {0};
+  int nPos, rc = cli_parse("serve", argc, argv, azVal, NULL, 0, &nPos);
+  if (rc) return rc < 0 ? CLI_OK : rc;
+  int64_t port = 8080, nThread = sysconf(_SC_NPROCESSORS_ONLN);
+  if (nThread < 1) nThread = 1;
+  if (azVal[1] && (rc = cli_int("serve", "port", azVal[1], 0, 65535, &port))) return rc;
+  if (azVal[3] && (rc = cli_int("serve", "threads", azVal[3], 1, 256, &nThread))) return rc;
+  if (azVal[4]) log_access_enabled = 0;
+  http_config cfg = {cli_db_path(azVal[0]), azVal[2] ? azVal[2] : "127.0.0.1", (int)port, (int)nThread};
+  gerr e;
+  dom_init();
+  rc = http_serve(&cfg, &e) ? cli_fail(&e) : CLI_OK;
+  dom_shutdown();
+  return rc;
+}

@@ -1,0 +1,102 @@
+/* text.c: number and date parsing, UTF-8 checks (libunistring) and search
+ * keys. libunistring does the Unicode work (validation, NFC, case folding)
+ * so that Chinese, Uyghur (Arabic script) and Latin names behave alike. */
+#include "text.h"
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unicase.h>
+#include <uninorm.h>
+#include <unistr.h>
+
+int text_int64(const char *z, int64_t *pOut) {
+  if (!z || !*z) return -1;
+  const char *p = z;
+  if (*p == '-') p++;
+  if (*p < '0' || *p > '9') return -1;
+  char *zEnd = NULL;
+  errno = 0;
+  long long v = strtoll(z, &zEnd, 10);
+  if (errno || *zEnd) return -1;
+  *pOut = (int64_t)v;
+  return 0;
+}
+
+int text_is_clean_utf8(const char *z, int allow_newline) {
+  size_t n = strlen(z);
+  if (u8_check((const uint8_t *)z, n) != NULL) return 0;
+  const uint8_t *p = (const uint8_t *)z, *e = p + n;
+  while (p < e) {
+    ucs4_t c;
+    int k = u8_mbtouc(&c, p, (size_t)(e - p));
+    if (k <= 0) return 0;
+    if (c < 0x20 || (c >= 0x7f && c < 0xa0)) {
+      if (!(allow_newline && (c == '\n' || c == '\t'))) return 0;
+    }
+    p += k;
+  }
+  return 1;
+}
+
+size_t text_nchars(const char *z) {
+  return u8_mbsnlen((const uint8_t *)z, strlen(z));
+}
+
+char *text_search_key(const char *z) {
+  while (*z == ' ') z++;
+  size_t n = strlen(z);
+  while (n > 0 && z[n - 1] == ' ') n--;
+  if (u8_check((const uint8_t *)z, n) != NULL) return NULL;
+  size_t nOut = 0;
+  uint8_t *r = u8_casefold((const uint8_t *)z, n, NULL, UNINORM_NFC, NULL, &nOut);
+  if (!r) return NULL;
+  char *zOut = malloc(nOut + 1);
+  if (!zOut) { free(r); return NULL; }
+  memcpy(zOut, r, nOut);
+  zOut[nOut] = 0;
+  free(r);
+  return zOut;
+}
+
+int text_prefix_upper(const char *zKey, char *zOut, size_t nOut) {
+  size_t n = strlen(zKey);
+  if (n + 1 > nOut) return -1;
+  memcpy(zOut, zKey, n + 1);
+  while (n > 0) {
+    unsigned char c = (unsigned char)zOut[n - 1];
+    if (c < 0xff) {
+      zOut[n - 1] = (char)(c + 1);
+      zOut[n] = 0;
+      return 0;
+    }
+    zOut[--n] = 0;
+  }
+  return -1;
+}
+
+static int is_leap(int y) { return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0; }
+
+int text_is_date(const char *z, int32_t *pDays) {
+  static const int aDays[12] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+  if (!z || strlen(z) != 10 || z[4] != '-' || z[7] != '-') return 0;
+  for (int i = 0; i < 10; i++) {
+    if (i == 4 || i == 7) continue;
+    if (z[i] < '0' || z[i] > '9') return 0;
+  }
+  int y = (z[0] - '0') * 1000 + (z[1] - '0') * 100 + (z[2] - '0') * 10 + (z[3] - '0');
+  int m = (z[5] - '0') * 10 + (z[6] - '0');
+  int d = (z[8] - '0') * 10 + (z[9] - '0');
+  if (y < 1900 || y > 2199 || m < 1 || m > 12 || d < 1) return 0;
+  int nMax = aDays[m - 1] + (m == 2 && is_leap(y));
+  if (d > nMax) return 0;
+  if (pDays) {
+    /* days from civil (Howard Hinnant's algorithm) */
+    int yy = y - (m <= 2);
+    int era = yy / 400;
+    int yoe = yy - era * 400;
+    int doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+    int doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    *pDays = era * 146097 + doe - 719468;
+  }
+  return 1;
+}

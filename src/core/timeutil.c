@@ -1,0 +1,30 @@
+/* timeutil.c: clock readings and ISO 8601 formatting. */
+#include "timeutil.h"
+#include <stdio.h>
+#include <time.h>
+
+int64_t time_now(void) {
+  struct timespec ts;
+  clock_gettime(CLOCK_REALTIME, &ts);
+  return (int64_t)ts.tv_sec;
+}
+
+int64_t time_mono_us(void) {
+  struct timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
+}
+
+void time_iso(int64_t t, char *z, size_t n) {
+  time_t tt = (time_t)t;
+  struct tm tm;
+  gmtime_r(&tt, &tm);
+  strftime(z, n, "%Y-%m-%dT%H:%M:%SZ", &tm);
+}
+
+void time_today(char *z, size_t n) {
+  time_t tt = time(NULL);
+  struct tm tm;
+  gmtime_r(&tt, &tm);
+  strftime(z, n, "%Y-%m-%d", &tm);
+}

@@ -1,0 +1,164 @@
+/* entity.h: how guild's records are declared and the generic operations on
+ * them. Each entity (area, institution, program, cohort, person, enrollment)
+ * is one table of field descriptors in its own file, with the rules that
+ * cannot be said declaratively in an xCheck hook. Validation, SQL, reference
+ * checks and optimistic concurrency are done once here for all of them.
+ * Domain code never sees HTTP or JSON. */
+#ifndef GUILD_ENTITY_H
+#define GUILD_ENTITY_H
+#include <stdint.h>
+#include "../core/err.h"
+#include "../core/mem.h"
+#include "../store/db.h"
+
+#define DOM_MAXF 24      /* fields per entity */
+#define DOM_MAXFILT 8    /* list filters per entity */
+#define DOM_MAXLIST 100  /* elements in a list field */
+
+typedef enum {
+  DT_TEXT,     /* UTF-8 string, min..max characters */
+  DT_INT,      /* integer in min..max */
+  DT_BOOL,     /* true / false */
+  DT_DATE,     /* "YYYY-MM-DD" */
+  DT_TIME,     /* seconds since epoch (server-set), shown as ISO 8601 */
+  DT_ENUM,     /* one of azEnum */
+  DT_ISCO,     /* an ISCO-08 unit group code (4 digits) */
+  DT_REF,      /* id of a pRef record */
+  DT_STRLIST,  /* list of strings, each min..max characters (child table) */
+  DT_REFLIST,  /* list of ids of pRef records (child table) */
+} dom_type;
+
+enum {
+  F_REQ = 1,      /* required when created, never null */
+  F_RO = 2,       /* set by guild, not by clients */
+  F_IMMUT = 4,    /* given at creation, cannot change afterwards */
+  F_VIRT = 8,     /* input only: not stored, not shown */
+  F_UNIQUE = 16,  /* unique across the table when not null */
+  F_HIDDEN = 32,  /* stored but never shown (search keys) */
+  F_MULTI = 64,   /* text may contain newlines */
+};
+
+typedef struct dom_entity dom_entity;
+
+typedef struct dom_field {
+  const char *zName;           /* JSON key and column name */
+  dom_type type;
+  unsigned flags;
+  int64_t min, max;            /* TEXT: characters; INT: value range */
+  const char *const *azEnum;   /* DT_ENUM: NULL-terminated values */
+  const dom_entity *pRef;      /* DT_REF / DT_REFLIST target */
+  const char *zHelp;           /* one line, for the API reference */
+} dom_field;
+
+typedef enum { FILT_INT, FILT_TEXT, FILT_DATE, FILT_PREFIX } dom_filt_kind;
+
+typedef struct dom_filter {
+  const char *zName;    /* query parameter */
+  dom_filt_kind kind;
+  const dom_entity *pRef;   /* FILT_INT: the entity the id names (for help) */
+  const char *zCond;    /* SQL condition; each '?' becomes the filter's parameter */
+  const char *zHelp;
+} dom_filter;
+
+/* One value of a record. Strings live in the request's arena. */
+typedef struct dom_val {
+  unsigned char bSet;    /* given (input) or loaded (output) */
+  unsigned char bNull;
+  int64_t i;             /* INT, BOOL, TIME, REF */
+  const char *z;         /* TEXT, DATE, ENUM, ISCO */
+  int n;                 /* list length */
+  const char **az;       /* STRLIST */
+  int64_t *ai;           /* REFLIST */
+} dom_val;
+
+typedef struct dom_rec {
+  const dom_entity *pEnt;
+  int64_t id, version, created_at, updated_at;
+  dom_val a[DOM_MAXF];
+} dom_rec;
+
+/* What every domain operation needs: the connection, an arena for results,
+ * who is acting (recorded with consent and, later, in the audit log) and the
+ * time of the request. */
+typedef struct dom_ctx {
+  db *pDb;
+  arena *pAr;
+  const char *zActor;
+  int64_t now;
+} dom_ctx;
+
+typedef struct dom_sql dom_sql;   /* generated SQL, private to entity.c */
+
+struct dom_entity {
+  const char *zName;      /* "person" */
+  const char *zPlural;    /* "persons": table name and URL segment */
+  const char *zHelp;
+  const dom_field *aField;
+  int nField;
+  const dom_filter *aFilter;
+  int nFilter;
+  /* Cross-field rules and computed fields, inside the write transaction.
+   * pOld is NULL on create. Returns 0 or -1 with e filled. */
+  int (*xCheck)(dom_ctx *c, dom_rec *pNew, const dom_rec *pOld, gerr *e);
+  dom_sql *pSql;          /* built by dom_init */
+};
+
+/* A list request: filter values by filter index, paging. */
+typedef struct dom_query {
+  unsigned mask;                     /* bit k: filter k is given */
+  int64_t aInt[DOM_MAXFILT];
+  const char *azText[DOM_MAXFILT];
+  int64_t after;                     /* keyset cursor: ids greater than this */
+  int64_t offset;
+  int limit;
+} dom_query;
+
+typedef struct dom_page {
+  dom_rec *aRec;
+  int n;
+  int64_t total;     /* rows matching the filters, ignoring paging */
+  int64_t nextAfter; /* cursor for the next page, 0 when this is the last */
+} dom_page;
+
+/* The registry: every entity, for the API, OpenAPI and reference checks. */
+extern const dom_entity *const dom_entities[];
+extern const int dom_nentities;
+const dom_entity *dom_entity_find(const char *zName);
+int dom_field_index(const dom_entity *pEnt, const char *zName); /* -1 if none */
+
+/* Builds every entity's SQL; call once before threads start. */
+void dom_init(void);
+void dom_shutdown(void);
+
+void dom_rec_init(dom_rec *r, const dom_entity *pEnt);
+
+int dom_get(dom_ctx *c, const dom_entity *pEnt, int64_t id, dom_rec *pOut, gerr *e);
+int dom_list(dom_ctx *c, const dom_entity *pEnt, const dom_query *q, dom_page *pOut, gerr *e);
+/* Creates from the fields set in pIn; fills pOut with the stored record. */
+int dom_create(dom_ctx *c, const dom_entity *pEnt, const dom_rec *pIn, dom_rec *pOut, gerr *e);
+/* Applies the fields set in pPatch to record id if its version is still
+ * ifVersion (else GERR_STALE). Fills pOut with the stored record. */
+int dom_update(dom_ctx *c, const dom_entity *pEnt, int64_t id, int64_t ifVersion,
+               const dom_rec *pPatch, dom_rec *pOut, gerr *e);
+/* Deletes record id (if ifVersion >= 0, only at that version); refuses with
+ * GERR_CONFLICT naming what still refers to it. */
+int dom_delete(dom_ctx *c, const dom_entity *pEnt, int64_t id, int64_t ifVersion, gerr *e);
+/* Writes a full record (all fields, the version already advanced) after a
+ * domain action changed it; used by actions such as withdrawal. */
+int dom_store(dom_ctx *c, dom_rec *r, int64_t ifVersion, gerr *e);
+
+/* Helpers for entity rules. */
+int dom_exists(dom_ctx *c, const dom_entity *pEnt, int64_t id, gerr *e); /* 1, 0, -1 */
+const dom_val *dom_v(const dom_rec *r, const char *zField);  /* panics on unknown */
+dom_val *dom_vm(dom_rec *r, const char *zField);
+void dom_set_text(dom_rec *r, const char *zField, const char *z);  /* NULL sets null */
+void dom_set_int(dom_rec *r, const char *zField, int64_t v);
+
+/* ISCO-08 (isco.c). */
+int isco_is_unit_group(const char *zCode);
+const char *isco_title(const char *zCode);   /* NULL if unknown */
+typedef struct isco_entry { const char *zCode; int level; const char *zTitle; const char *zParent; } isco_entry;
+extern const isco_entry isco_table[];
+extern const int isco_count;
+
+#endif

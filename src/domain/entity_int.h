@@ -1,0 +1,39 @@
+/* entity_int.h: the generated SQL of an entity, shared by entity_sql.c (which
+ * builds it once at start-up) and entity.c (which runs it). Private to
+ * src/domain. */
+#ifndef GUILD_ENTITY_INT_H
+#define GUILD_ENTITY_INT_H
+#include "entity.h"
+
+/* SQL for "the ids of area ? and every area within it", for filters. */
+#define DOM_AREA_SUBTREE                                                          \
+  "(WITH RECURSIVE sub(id) AS (SELECT CAST(? AS BIGINT) UNION ALL SELECT a.id " \
+  "FROM areas a JOIN sub ON a.parent_id = sub.id) SELECT id FROM sub)"
+
+typedef struct dom_refby {
+  const dom_entity *pEnt;     /* the entity that refers */
+  const dom_field *pField;    /* through this field */
+  char *zCount;               /* SELECT count(*) ... WHERE field = $1 */
+} dom_refby;
+
+struct dom_sql {
+  char *zCols;                /* id, version, created_at, updated_at, columns... */
+  int aCol[DOM_MAXF];         /* result column of field k, -1 if not a column */
+  char *zGet, *zInsert, *zUpdate, *zDelete, *zExists;
+  char *azUnique[DOM_MAXF];   /* SELECT id FROM t WHERE col = $1 */
+  char *azChildGet[DOM_MAXF]; /* list fields: SELECT value ... ORDER BY pos */
+  char *azChildDel[DOM_MAXF];
+  char *azChildIns[DOM_MAXF];
+  char **azList;              /* by filter mask */
+  char **azCount;             /* by filter mask */
+  dom_refby aRefBy[32];
+  int nRefBy;
+};
+
+int dom_is_column(const dom_field *f);
+int dom_is_list(const dom_field *f);
+/* Checks one given value of field f against its declaration (type, range,
+ * length, enum, references). Trims text in place (arena copy). */
+int dom_check_value(dom_ctx *c, const dom_field *f, dom_val *v, gerr *e);
+
+#endif

@@ -1,0 +1,83 @@
+/* person.c: learners, trainers and judges. Only what training needs: names
+ * in any script, optional sex and birth date (for aggregate equity figures
+ * only), home area and contact. No other personal data is stored, and there
+ * is no free-text note field (DESIGN.md, principle 2). */
+#include "entity_int.h"
+#include "../core/text.h"
+#include "../core/timeutil.h"
+#include <stdlib.h>
+#include <string.h>
+
+extern dom_entity dom_area;
+
+static const char *const azSex[] = {"female", "male", NULL};
+
+/* Search key of a name with every space removed, in the arena. */
+static const char *name_key(arena *a, const char *zFamily, const char *zGiven) {
+  char *zFull = arena_printf(a, "%s%s", zFamily ? zFamily : "", zGiven ? zGiven : "");
+  char *zKey = text_search_key(zFull);
+  if (!zKey) return "";
+  char *p = zKey, *q = zKey;
+  for (; *p; p++)
+    if (*p != ' ') *q++ = *p;
+  *q = 0;
+  const char *zOut = arena_strdup(a, zKey);
+  free(zKey);
+  return zOut;
+}
+
+/* Computes the search keys; checks the birth date is not in the future and
+ * the e-mail address looks like one. */
+static int person_check(dom_ctx *c, dom_rec *r, const dom_rec *pOld, gerr *e) {
+  (void)pOld;
+  const dom_val *pBirth = dom_v(r, "birth_date");
+  if (pBirth->bSet && !pBirth->bNull) {
+    char zToday[16];
+    time_today(zToday, sizeof zToday);
+    if (strcmp(pBirth->z, zToday) > 0)
+      return gerr_set(e, GERR_VALIDATION, "birth_date", "birth_date: must not be in the future");
+  }
+  const dom_val *pMail = dom_v(r, "email");
+  if (pMail->bSet && !pMail->bNull && pMail->z[0]) {
+    const char *zAt = strchr(pMail->z, '@');
+    if (!zAt || zAt == pMail->z || !strchr(zAt, '.') || strchr(pMail->z, ' '))
+      return gerr_set(e, GERR_VALIDATION, "email", "email: '%.60s' is not an e-mail address", pMail->z);
+  }
+  const char *zFamily = dom_v(r, "family_name")->bNull ? "" : dom_v(r, "family_name")->z;
+  const char *zGiven = dom_v(r, "given_name")->z;
+  dom_set_text(r, "name_key", name_key(c->pAr, zFamily, zGiven));
+  dom_set_text(r, "given_key", name_key(c->pAr, NULL, zGiven));
+  return 0;
+}
+
+static const dom_field aField[] = {
+    {"sourced_id", DT_TEXT, F_UNIQUE, 1, 255, NULL, NULL, "external id (e.g. OneRoster sourcedId), unique"},
+    {"given_name", DT_TEXT, F_REQ, 1, 100, NULL, NULL, "given name, any script"},
+    {"family_name", DT_TEXT, 0, 0, 100, NULL, NULL, "family name, any script (may be empty)"},
+    {"sex", DT_ENUM, 0, 0, 0, azSex, NULL, "optional; used only for aggregate equity statistics"},
+    {"birth_date", DT_DATE, 0, 0, 0, NULL, NULL, "optional (YYYY-MM-DD); used only for aggregate statistics"},
+    {"home_area_id", DT_REF, 0, 0, 0, NULL, &dom_area, "home area (township or county)"},
+    {"phone", DT_TEXT, 0, 0, 40, NULL, NULL, "contact telephone"},
+    {"email", DT_TEXT, 0, 0, 200, NULL, NULL, "contact e-mail"},
+    {"name_key", DT_TEXT, F_RO | F_HIDDEN, 0, 0, NULL, NULL, "search key: family and given name"},
+    {"given_key", DT_TEXT, F_RO | F_HIDDEN, 0, 0, NULL, NULL, "search key: given name"},
+};
+
+static const dom_filter aFilter[] = {
+    {"q", FILT_PREFIX, NULL, "(name_key >= ?1 AND name_key < ?2) OR (given_key >= ?1 AND given_key < ?2)",
+     "name prefix: family name, family+given, or given name (case and spaces ignored)"},
+    {"area", FILT_INT, &dom_area, "home_area_id IN " DOM_AREA_SUBTREE, "persons whose home is in this area or within it"},
+    {"cohort", FILT_INT, NULL, "id IN (SELECT person_id FROM enrollments WHERE cohort_id = ?)",
+     "persons enrolled (in any status) in this cohort"},
+    {"institution", FILT_INT, NULL,
+     "id IN (SELECT e.person_id FROM enrollments e JOIN cohorts c ON c.id = e.cohort_id "
+     "JOIN programs p ON p.id = c.program_id WHERE p.institution_id = ?)",
+     "persons enrolled (in any status) at this institution"},
+    {"sourced_id", FILT_TEXT, NULL, "sourced_id = ?", "the person with this external id"},
+};
+
+dom_entity dom_person = {
+    "person", "persons", "A learner, trainer or judge.",
+    aField, sizeof aField / sizeof aField[0], aFilter, sizeof aFilter / sizeof aFilter[0],
+    person_check, NULL,
+};

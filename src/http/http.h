@@ -1,0 +1,87 @@
+/* http.h: the request context every API handler receives, the route table
+ * entry type, and the server entry point. Handlers never touch libevent
+ * directly: they read the parsed request and return a JSON value (or fill a
+ * gerr); the router does methods, body limits, media types, JSON parsing,
+ * preconditions, errors and logging once, up front. */
+#ifndef GUILD_HTTP_H
+#define GUILD_HTTP_H
+#include <jansson.h>
+#include <stdint.h>
+#include "../core/err.h"
+#include "../core/mem.h"
+#include "../store/db.h"
+
+#define HTTP_MAX_BODY (1024 * 1024)        /* API request bodies */
+#define HTTP_MAX_BODY_HARD (8 * 1024 * 1024) /* beyond this the connection is refused */
+#define HTTP_MAX_QUERY 32                  /* query parameters */
+
+typedef enum { HM_GET, HM_POST, HM_PATCH, HM_PUT, HM_DELETE, HM_HEAD, HM_OPTIONS, HM_OTHER, HM__MAX } http_method;
+
+typedef struct route route;
+
+typedef struct http_query_param {
+  const char *zName, *zValue;
+} http_query_param;
+
+typedef struct http_req {
+  http_method method;
+  const char *zPath;          /* decoded path, without query */
+  const route *pRoute;
+  int64_t aId[2];             /* the {id} segments of the path, in order */
+  http_query_param aQuery[HTTP_MAX_QUERY];
+  int nQuery;
+  json_t *pBody;              /* parsed JSON object, or NULL when no body */
+  int bIfMatch;               /* an If-Match header was given */
+  int64_t ifVersion;          /* the version it names */
+  db *pDb;                    /* this thread's connection */
+  arena *pAr;                 /* freed after the response */
+  const char *zActor;         /* who is acting (accounts issue fills this in) */
+  int64_t now;
+  /* response */
+  int status;                 /* 200 unless the handler sets it */
+  char zEtag[32];
+  char zLocation[128];
+  void *pNative;              /* struct evhttp_request* (router only) */
+} http_req;
+
+/* A handler returns the JSON body (the router takes ownership) or NULL with
+ * e filled. It may set r->status, r->zEtag and r->zLocation. */
+typedef json_t *(*http_handler)(http_req *r, gerr *e);
+
+enum {
+  R_BODY = 1,      /* takes a JSON object body */
+  R_BODY_OPT = 2,  /* takes an optional JSON object body */
+  R_IF_MATCH = 4,  /* needs If-Match (optimistic concurrency) */
+  R_PUBLIC = 8,    /* meant for anyone, no account needed */
+};
+
+struct route {
+  http_method method;
+  const char *zPath;          /* "/api/v1/persons/{id}" */
+  http_handler xHandler;
+  const void *pArg;           /* e.g. the dom_entity a generic handler serves */
+  unsigned flags;
+  const char *zTag;           /* OpenAPI tag */
+  const char *zSummary;       /* one line of help, also in OpenAPI */
+};
+
+extern const route http_routes[];
+extern const int http_nroutes;
+const char *http_method_name(http_method m);
+
+/* Query-parameter look-up: NULL when absent. */
+const char *http_query(const http_req *r, const char *zName);
+
+typedef struct http_config {
+  const char *zDb;
+  const char *zAddr;   /* listen address, default 127.0.0.1 */
+  int port;
+  int nThread;
+} http_config;
+
+/* Serves until SIGINT or SIGTERM, then finishes in-flight requests, closes
+ * every connection and returns 0. Returns -1 with e filled on start-up
+ * failure. */
+int http_serve(const http_config *cfg, gerr *e);
+
+#endif

@@ -1,0 +1,154 @@
+/* server.c: the HTTP server: one libevent loop and one database connection
+ * per thread, each thread with its own listening socket on the same port
+ * (SO_REUSEPORT, so the kernel spreads connections). SIGINT/SIGTERM stop
+ * accepting, let in-flight requests finish, then close everything. */
+#include "router.h"
+#include "../core/log.h"
+#include "../store/schema.h"
+#include <arpa/inet.h>
+#include <errno.h>
+#include <event2/event.h>
+#include <event2/http.h>
+#include <event2/thread.h>
+#include <netinet/in.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#define DRAIN_MS 300   /* after the listener closes, time for in-flight work */
+
+static void on_request(struct evhttp_request *pReq, void *pArg) { http_dispatch(pReq, pArg); }
+
+/* Opens a non-blocking listening socket on addr:port with SO_REUSEPORT. */
+static int listen_on(const char *zAddr, int port, gerr *e) {
+  struct sockaddr_in sa;
+  memset(&sa, 0, sizeof sa);
+  sa.sin_family = AF_INET;
+  sa.sin_port = htons((uint16_t)port);
+  if (inet_pton(AF_INET, zAddr, &sa.sin_addr) != 1)
+    return gerr_set(e, GERR_USAGE, "addr", "not an IPv4 address: %s", zAddr);
+  int fd = socket(AF_INET, SOCK_STREAM, 0);
+  if (fd < 0) return gerr_set(e, GERR_INTERNAL, NULL, "socket: %s", strerror(errno));
+  int one = 1;
+  setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
+  setsockopt(fd, SOL_SOCKET, SO_REUSEPORT, &one, sizeof one);
+  if (bind(fd, (struct sockaddr *)&sa, sizeof sa) != 0 || listen(fd, 1024) != 0) {
+    gerr_set(e, GERR_USAGE, "port", "cannot listen on %s:%d: %s", zAddr, port, strerror(errno));
+    close(fd);
+    return -1;
+  }
+  evutil_make_socket_nonblocking(fd);
+  evutil_make_socket_closeonexec(fd);
+  return fd;
+}
+
+/* Runs in the worker's thread: stop accepting, finish what is in flight. */
+static void on_stop(evutil_socket_t fd, short what, void *pArg) {
+  (void)fd;
+  (void)what;
+  http_worker *w = pArg;
+  if (w->pSock) {
+    evhttp_del_accept_socket(w->pHttp, w->pSock);
+    w->pSock = NULL;
+  }
+  struct timeval tv = {0, DRAIN_MS * 1000};
+  event_base_loopexit(w->pBase, &tv);
+}
+
+static void on_flush_log(evutil_socket_t fd, short what, void *pArg) {
+  (void)fd;
+  (void)what;
+  (void)pArg;
+  log_access_flush();
+}
+
+static void *worker_main(void *pArg) {
+  http_worker *w = pArg;
+  struct timeval tv = {0, 200000};
+  struct event *pFlush = event_new(w->pBase, -1, EV_PERSIST, on_flush_log, NULL);
+  event_add(pFlush, &tv);
+  event_base_dispatch(w->pBase);
+  event_free(pFlush);
+  log_access_close();
+  return NULL;
+}
+
+/* Sets up worker w: connection, event base, evhttp, listener. */
+static int worker_init(http_worker *w, const http_config *cfg, int *pPort, gerr *e) {
+  arena_init(&w->ar);
+  if (db_open(cfg->zDb, 0, &w->pDb, e)) return -1;
+  if (schema_require_current(w->pDb, e)) return -1;
+  w->pBase = event_base_new();
+  w->pHttp = evhttp_new(w->pBase);
+  evhttp_set_allowed_methods(w->pHttp, EVHTTP_REQ_GET | EVHTTP_REQ_POST | EVHTTP_REQ_PUT | EVHTTP_REQ_PATCH |
+                                           EVHTTP_REQ_DELETE | EVHTTP_REQ_HEAD | EVHTTP_REQ_OPTIONS);
+  evhttp_set_max_body_size(w->pHttp, HTTP_MAX_BODY_HARD);
+  evhttp_set_max_headers_size(w->pHttp, 64 * 1024);
+  evhttp_set_timeout(w->pHttp, 60);
+  evhttp_set_gencb(w->pHttp, on_request, w);
+  w->fd = listen_on(cfg->zAddr, *pPort, e);
+  if (w->fd < 0) return -1;
+  if (*pPort == 0) {
+    struct sockaddr_in sa;
+    socklen_t n = sizeof sa;
+    getsockname(w->fd, (struct sockaddr *)&sa, &n);
+    *pPort = ntohs(sa.sin_port);
+  }
+  w->pSock = evhttp_accept_socket_with_handle(w->pHttp, w->fd);
+  if (!w->pSock) return gerr_set(e, GERR_INTERNAL, NULL, "cannot accept on port %d", *pPort);
+  w->pStop = event_new(w->pBase, -1, 0, on_stop, w);
+  return 0;
+}
+
+static void worker_free(http_worker *w) {
+  if (w->pStop) event_free(w->pStop);
+  if (w->pHttp) evhttp_free(w->pHttp);
+  if (w->pBase) event_base_free(w->pBase);
+  db_close(w->pDb);
+  arena_free(&w->ar);
+}
+
+static void on_signal(evutil_socket_t sig, short what, void *pArg) {
+  (void)what;
+  log_info("signal %d: shutting down after in-flight requests", (int)sig);
+  event_base_loopbreak(pArg);
+}
+
+int http_serve(const http_config *cfg, gerr *e) {
+  int nThread = cfg->nThread > 0 ? cfg->nThread : 1;
+  int port = cfg->port, rc = -1;
+  evthread_use_pthreads();
+  signal(SIGPIPE, SIG_IGN);
+  http_worker *aW = g_calloc((size_t)nThread, sizeof *aW);
+  pthread_t *aT = g_calloc((size_t)nThread, sizeof *aT);
+  int nStarted = 0;
+  for (int i = 0; i < nThread; i++) {
+    aW[i].iWorker = i;
+    if (worker_init(&aW[i], cfg, &port, e)) goto done;
+  }
+  struct event_base *pMain = event_base_new();
+  struct event *pInt = evsignal_new(pMain, SIGINT, on_signal, pMain);
+  struct event *pTerm = evsignal_new(pMain, SIGTERM, on_signal, pMain);
+  event_add(pInt, NULL);
+  event_add(pTerm, NULL);
+  for (; nStarted < nThread; nStarted++) pthread_create(&aT[nStarted], NULL, worker_main, &aW[nStarted]);
+  printf("guild: serving %s on http://%s:%d/ with %d threads\n", cfg->zDb, cfg->zAddr, port, nThread);
+  fflush(stdout);
+  event_base_dispatch(pMain);
+  for (int i = 0; i < nThread; i++) event_active(aW[i].pStop, 0, 0);
+  for (int i = 0; i < nStarted; i++) pthread_join(aT[i], NULL);
+  event_free(pInt);
+  event_free(pTerm);
+  event_base_free(pMain);
+  log_info("stopped; database closed");
+  rc = 0;
+done:
+  for (int i = 0; i < nThread; i++) worker_free(&aW[i]);
+  free(aW);
+  free(aT);
+  libevent_global_shutdown();
+  return rc;
+}

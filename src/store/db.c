@@ -1,0 +1,149 @@
+/* db.c: engine-independent half of the store: connection objects, the
+ * per-connection prepared-statement cache and nested transactions. */
+#include "db_int.h"
+#include "../core/mem.h"
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define DB_CACHE 256   /* statement cache slots per connection (power of 2) */
+
+struct db_stmt {
+  db *pDb;
+  const char *zSql;   /* the key: caller's pointer */
+  void *pImpl;
+};
+
+struct db {
+  const db_backend *pB;
+  void *pConn;
+  char *zUrl;
+  int nDepth;
+  db_stmt aCache[DB_CACHE];
+};
+
+int db_open(const char *zUrl, int bCreate, db **ppDb, gerr *e) {
+  const db_backend *pB = &db_sqlite_backend;
+  if (strncmp(zUrl, "postgres://", 11) == 0 || strncmp(zUrl, "postgresql://", 13) == 0)
+    return gerr_set(e, GERR_USAGE, "db", "PostgreSQL is not supported by this build yet: %s", zUrl);
+  void *pConn = NULL;
+  if (pB->xOpen(zUrl, bCreate, &pConn, e)) return -1;
+  db *p = g_calloc(1, sizeof *p);
+  p->pB = pB;
+  p->pConn = pConn;
+  p->zUrl = g_strdup(zUrl);
+  *ppDb = p;
+  return 0;
+}
+
+void db_close(db *p) {
+  if (!p) return;
+  while (p->nDepth > 0) db_rollback(p);
+  for (int i = 0; i < DB_CACHE; i++)
+    if (p->aCache[i].pImpl) p->pB->xFinalize(p->aCache[i].pImpl);
+  p->pB->xClose(p->pConn);
+  free(p->zUrl);
+  free(p);
+}
+
+db_engine db_engine_of(const db *p) { return p->pB == &db_sqlite_backend ? DB_SQLITE : DB_POSTGRES; }
+const char *db_url(const db *p) { return p->zUrl; }
+
+static unsigned cache_slot(const char *zSql) {
+  uintptr_t h = (uintptr_t)zSql;
+  h ^= h >> 17;
+  h *= 0x9E3779B1u;
+  return (unsigned)(h >> 7) & (DB_CACHE - 1);
+}
+
+db_stmt *db_prepare(db *p, const char *zSql, gerr *e) {
+  unsigned i = cache_slot(zSql);
+  for (unsigned k = 0; k < DB_CACHE; k++, i = (i + 1) & (DB_CACHE - 1)) {
+    db_stmt *s = &p->aCache[i];
+    if (s->zSql == zSql && strcmp(s->zSql, zSql) == 0) return s;  /* hit */
+    if (!s->pImpl) {
+      void *pImpl = p->pB->xPrepare(p->pConn, zSql, e);
+      if (!pImpl) return NULL;
+      s->pDb = p;
+      s->zSql = zSql;
+      s->pImpl = pImpl;
+      return s;
+    }
+  }
+  g_panic("statement cache full (%d statements)", DB_CACHE);
+}
+
+void db_bind_int(db_stmt *s, int i, int64_t v) { s->pDb->pB->xBindInt(s->pImpl, i, v); }
+void db_bind_text(db_stmt *s, int i, const char *z) {
+  if (z) s->pDb->pB->xBindText(s->pImpl, i, z);
+  else s->pDb->pB->xBindNull(s->pImpl, i);
+}
+void db_bind_null(db_stmt *s, int i) { s->pDb->pB->xBindNull(s->pImpl, i); }
+void db_bind_int_or_null(db_stmt *s, int i, int64_t v, int bNull) {
+  if (bNull) db_bind_null(s, i);
+  else db_bind_int(s, i, v);
+}
+int db_step(db_stmt *s, gerr *e) { return s->pDb->pB->xStep(s->pDb->pConn, s->pImpl, e); }
+int db_ncol(db_stmt *s) { return s->pDb->pB->xNcol(s->pImpl); }
+int db_col_null(db_stmt *s, int i) { return s->pDb->pB->xColNull(s->pImpl, i); }
+int64_t db_col_int(db_stmt *s, int i) { return s->pDb->pB->xColInt(s->pImpl, i); }
+const char *db_col_text(db_stmt *s, int i) {
+  const char *z = s->pDb->pB->xColText(s->pImpl, i);
+  return z ? z : "";
+}
+void db_done(db_stmt *s) { s->pDb->pB->xReset(s->pImpl); }
+
+int db_exec(db *p, const char *zSql, gerr *e) { return p->pB->xExec(p->pConn, zSql, e); }
+
+int db_query_int(db *p, const char *zSql, int bParam, int64_t param, int64_t *pOut, gerr *e) {
+  db_stmt *s = db_prepare(p, zSql, e);
+  if (!s) return DB_ERROR;
+  if (bParam) db_bind_int(s, 1, param);
+  int rc = db_step(s, e);
+  if (rc == DB_ROW) *pOut = db_col_int(s, 0);
+  db_done(s);
+  return rc;
+}
+
+int db_depth(const db *p) { return p->nDepth; }
+
+int db_begin(db *p, gerr *e) {
+  char zSql[64];
+  if (p->nDepth == 0) {
+    if (db_exec(p, p->pB->zBegin, e)) return -1;
+  } else {
+    snprintf(zSql, sizeof zSql, "SAVEPOINT sp%d", p->nDepth);
+    if (db_exec(p, zSql, e)) return -1;
+  }
+  p->nDepth++;
+  return 0;
+}
+
+int db_commit(db *p, gerr *e) {
+  char zSql[64];
+  if (p->nDepth <= 0) g_panic("db_commit without db_begin");
+  if (p->nDepth == 1) {
+    if (db_exec(p, "COMMIT", e)) {
+      db_rollback(p);
+      return -1;
+    }
+  } else {
+    snprintf(zSql, sizeof zSql, "RELEASE SAVEPOINT sp%d", p->nDepth - 1);
+    if (db_exec(p, zSql, e)) return -1;
+  }
+  p->nDepth--;
+  return 0;
+}
+
+void db_rollback(db *p) {
+  char zSql[96];
+  if (p->nDepth <= 0) g_panic("db_rollback without db_begin");
+  if (p->nDepth == 1) {
+    db_exec(p, "ROLLBACK", NULL);
+  } else {
+    snprintf(zSql, sizeof zSql, "ROLLBACK TO SAVEPOINT sp%d; RELEASE SAVEPOINT sp%d",
+             p->nDepth - 1, p->nDepth - 1);
+    db_exec(p, zSql, NULL);
+  }
+  p->nDepth--;
+}

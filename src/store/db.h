@@ -1,0 +1,62 @@
+/* db.h: the one storage interface the rest of guild includes.
+ *
+ * A `db` is one connection (one per server thread). SQL text is the same for
+ * every engine: $1-style parameters, INSERT ... RETURNING, ON CONFLICT, times
+ * as integers computed in C. Statements are prepared once per connection and
+ * cached by their SQL text, so callers pass static (or otherwise long-lived)
+ * SQL strings and never finalize. Only the backends (db_sqlite.c, later
+ * db_postgres.c) see an engine's own API.
+ *
+ * Usage:  db_stmt *s = db_prepare(p, zSql, e);  db_bind_int(s, 1, id);
+ *         while ((rc = db_step(s, e)) == DB_ROW) { ... db_col_text(s, 0) ... }
+ *         db_done(s);
+ * Text returned by db_col_text is valid until the next db_step or db_done. */
+#ifndef GUILD_DB_H
+#define GUILD_DB_H
+#include <stdint.h>
+#include "../core/err.h"
+
+typedef struct db db;
+typedef struct db_stmt db_stmt;
+
+typedef enum { DB_SQLITE = 0, DB_POSTGRES = 1, DB__ENGINES } db_engine;
+
+enum { DB_ERROR = -1, DB_DONE = 0, DB_ROW = 1 };
+
+/* Opens zUrl: a file path for SQLite (created if missing when bCreate),
+ * or postgres://... once that backend exists. On success *ppDb owns the
+ * connection (close with db_close). */
+int db_open(const char *zUrl, int bCreate, db **ppDb, gerr *e);
+void db_close(db *p);
+db_engine db_engine_of(const db *p);
+const char *db_url(const db *p);
+
+/* Returns the cached prepared statement for zSql (preparing it on first use),
+ * or NULL with e filled. The statement belongs to the connection. */
+db_stmt *db_prepare(db *p, const char *zSql, gerr *e);
+void db_bind_int(db_stmt *s, int i, int64_t v);
+void db_bind_text(db_stmt *s, int i, const char *z);  /* NULL binds SQL NULL; copied */
+void db_bind_null(db_stmt *s, int i);
+/* Binds v, or NULL when bNull. */
+void db_bind_int_or_null(db_stmt *s, int i, int64_t v, int bNull);
+int db_step(db_stmt *s, gerr *e);     /* DB_ROW, DB_DONE or DB_ERROR */
+int db_ncol(db_stmt *s);
+int db_col_null(db_stmt *s, int i);
+int64_t db_col_int(db_stmt *s, int i);
+const char *db_col_text(db_stmt *s, int i);  /* "" for NULL */
+void db_done(db_stmt *s);   /* resets and clears bindings; back to the cache */
+
+/* Runs one static SQL text (no parameters), e.g. DDL. */
+int db_exec(db *p, const char *zSql, gerr *e);
+/* Runs a single-row single-column integer query with up to one integer
+ * parameter (bParam). Returns DB_ROW with *pOut set, DB_DONE or DB_ERROR. */
+int db_query_int(db *p, const char *zSql, int bParam, int64_t param, int64_t *pOut, gerr *e);
+
+/* Nested transactions: the outermost begin starts a write transaction, inner
+ * ones are savepoints. Every begin is matched by commit or rollback. */
+int db_begin(db *p, gerr *e);
+int db_commit(db *p, gerr *e);
+void db_rollback(db *p);
+int db_depth(const db *p);
+
+#endif

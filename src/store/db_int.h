@@ -1,0 +1,27 @@
+/* db_int.h: what a storage backend provides to db.c. Private to src/store. */
+#ifndef GUILD_DB_INT_H
+#define GUILD_DB_INT_H
+#include "db.h"
+
+typedef struct db_backend {
+  const char *zName;
+  int (*xOpen)(const char *zUrl, int bCreate, void **ppConn, gerr *e);
+  void (*xClose)(void *pConn);
+  void *(*xPrepare)(void *pConn, const char *zSql, gerr *e);
+  void (*xFinalize)(void *pStmt);
+  void (*xBindInt)(void *pStmt, int i, int64_t v);
+  void (*xBindText)(void *pStmt, int i, const char *z);
+  void (*xBindNull)(void *pStmt, int i);
+  int (*xStep)(void *pConn, void *pStmt, gerr *e);
+  int (*xNcol)(void *pStmt);
+  int (*xColNull)(void *pStmt, int i);
+  int64_t (*xColInt)(void *pStmt, int i);
+  const char *(*xColText)(void *pStmt, int i);
+  void (*xReset)(void *pStmt);
+  int (*xExec)(void *pConn, const char *zSql, gerr *e);
+  const char *zBegin;  /* SQL that opens the outermost write transaction */
+} db_backend;
+
+extern const db_backend db_sqlite_backend;
+
+#endif

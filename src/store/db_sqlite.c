@@ -1,0 +1,151 @@
+/* db_sqlite.c: the embedded SQLite backend. WAL mode, foreign keys on,
+ * a busy timeout; "$N" parameters are mapped to SQLite's own indexes so one
+ * SQL text (where $N may repeat or appear out of order) serves both engines. */
+#include "db_int.h"
+#include "../core/mem.h"
+#include <sqlite3.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define SQLITE_BUSY_MS 10000
+#define MAXPARAM 64
+
+typedef struct sq_stmt {
+  sqlite3_stmt *pStmt;
+  int nMap;
+  unsigned char aMap[MAXPARAM + 1];  /* $N -> SQLite parameter index */
+} sq_stmt;
+
+static int sq_error(sqlite3 *pDb, int rc, gerr *e) {
+  int ext = sqlite3_extended_errcode(pDb);
+  const char *zMsg = sqlite3_errmsg(pDb);
+  if ((rc & 0xff) == SQLITE_CONSTRAINT) {
+    if (ext == SQLITE_CONSTRAINT_FOREIGNKEY)
+      return gerr_set(e, GERR_CONFLICT, NULL, "a referenced record does not exist or is still referred to");
+    return gerr_set(e, GERR_CONFLICT, NULL, "conflicts with an existing record (%s)", zMsg);
+  }
+  if ((rc & 0xff) == SQLITE_BUSY || (rc & 0xff) == SQLITE_LOCKED)
+    return gerr_set(e, GERR_UNAVAILABLE, NULL, "the database is busy, try again");
+  return gerr_set(e, GERR_DB, NULL, "database error: %s", zMsg);
+}
+
+static int sq_open(const char *zUrl, int bCreate, void **ppConn, gerr *e) {
+  sqlite3 *pDb = NULL;
+  int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX | (bCreate ? SQLITE_OPEN_CREATE : 0);
+  int rc = sqlite3_open_v2(zUrl, &pDb, flags, NULL);
+  if (rc != SQLITE_OK) {
+    gerr_set(e, GERR_USAGE, "db", "cannot open database %s: %s", zUrl,
+             pDb ? sqlite3_errmsg(pDb) : sqlite3_errstr(rc));
+    sqlite3_close(pDb);
+    return -1;
+  }
+  sqlite3_busy_timeout(pDb, SQLITE_BUSY_MS);
+  sqlite3_extended_result_codes(pDb, 1);
+  char *zErr = NULL;
+  rc = sqlite3_exec(pDb,
+                    "PRAGMA journal_mode=WAL; PRAGMA foreign_keys=ON; PRAGMA synchronous=NORMAL;"
+                    "PRAGMA cache_size=-16000; PRAGMA temp_store=MEMORY;",
+                    NULL, NULL, &zErr);
+  if (rc != SQLITE_OK) {
+    gerr_set(e, GERR_USAGE, "db", "cannot use database %s: %s", zUrl, zErr ? zErr : "?");
+    sqlite3_free(zErr);
+    sqlite3_close(pDb);
+    return -1;
+  }
+  *ppConn = pDb;
+  return 0;
+}
+
+static void sq_close(void *pConn) { sqlite3_close_v2(pConn); }
+
+static void *sq_prepare(void *pConn, const char *zSql, gerr *e) {
+  sqlite3_stmt *pStmt = NULL;
+  int rc = sqlite3_prepare_v3(pConn, zSql, -1, SQLITE_PREPARE_PERSISTENT, &pStmt, NULL);
+  if (rc != SQLITE_OK) {
+    sq_error(pConn, rc, e);
+    return NULL;
+  }
+  sq_stmt *s = g_calloc(1, sizeof *s);
+  s->pStmt = pStmt;
+  int n = sqlite3_bind_parameter_count(pStmt);
+  for (int k = 1; k <= n; k++) {
+    const char *zName = sqlite3_bind_parameter_name(pStmt, k);
+    long iParam = zName && zName[0] == '$' ? strtol(zName + 1, NULL, 10) : 0;
+    if (iParam < 1 || iParam > MAXPARAM) g_panic("bad SQL parameter %s in: %s", zName ? zName : "?", zSql);
+    s->aMap[iParam] = (unsigned char)k;
+    if (iParam > s->nMap) s->nMap = (int)iParam;
+  }
+  return s;
+}
+
+static void sq_finalize(void *p) {
+  sq_stmt *s = p;
+  sqlite3_finalize(s->pStmt);
+  free(s);
+}
+
+static int sq_index(sq_stmt *s, int i) {
+  if (i < 1 || i > s->nMap || !s->aMap[i]) g_panic("no parameter $%d in: %s", i, sqlite3_sql(s->pStmt));
+  return s->aMap[i];
+}
+
+static void sq_bind_int(void *p, int i, int64_t v) {
+  sq_stmt *s = p;
+  sqlite3_bind_int64(s->pStmt, sq_index(s, i), v);
+}
+static void sq_bind_text(void *p, int i, const char *z) {
+  sq_stmt *s = p;
+  sqlite3_bind_text(s->pStmt, sq_index(s, i), z, -1, SQLITE_TRANSIENT);
+}
+static void sq_bind_null(void *p, int i) {
+  sq_stmt *s = p;
+  sqlite3_bind_null(s->pStmt, sq_index(s, i));
+}
+
+static int sq_step(void *pConn, void *p, gerr *e) {
+  sq_stmt *s = p;
+  int rc = sqlite3_step(s->pStmt);
+  if (rc == SQLITE_ROW) return DB_ROW;
+  if (rc == SQLITE_DONE) return DB_DONE;
+  sq_error(pConn, rc, e);
+  return DB_ERROR;
+}
+
+static int sq_ncol(void *p) { return sqlite3_column_count(((sq_stmt *)p)->pStmt); }
+static int sq_col_null(void *p, int i) { return sqlite3_column_type(((sq_stmt *)p)->pStmt, i) == SQLITE_NULL; }
+static int64_t sq_col_int(void *p, int i) { return sqlite3_column_int64(((sq_stmt *)p)->pStmt, i); }
+static const char *sq_col_text(void *p, int i) {
+  return (const char *)sqlite3_column_text(((sq_stmt *)p)->pStmt, i);
+}
+static void sq_reset(void *p) {
+  sq_stmt *s = p;
+  sqlite3_reset(s->pStmt);
+  sqlite3_clear_bindings(s->pStmt);
+}
+
+static int sq_exec(void *pConn, const char *zSql, gerr *e) {
+  char *zErr = NULL;
+  int rc = sqlite3_exec(pConn, zSql, NULL, NULL, &zErr);
+  sqlite3_free(zErr);
+  if (rc != SQLITE_OK) return sq_error(pConn, rc, e);
+  return 0;
+}
+
+const db_backend db_sqlite_backend = {
+    .zName = "sqlite",
+    .xOpen = sq_open,
+    .xClose = sq_close,
+    .xPrepare = sq_prepare,
+    .xFinalize = sq_finalize,
+    .xBindInt = sq_bind_int,
+    .xBindText = sq_bind_text,
+    .xBindNull = sq_bind_null,
+    .xStep = sq_step,
+    .xNcol = sq_ncol,
+    .xColNull = sq_col_null,
+    .xColInt = sq_col_int,
+    .xColText = sq_col_text,
+    .xReset = sq_reset,
+    .xExec = sq_exec,
+    .zBegin = "BEGIN IMMEDIATE",
+};

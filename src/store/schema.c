@@ -1,0 +1,64 @@
+/* schema.c: applies migrations and guards against databases that are older
+ * or newer than this binary. */
+#include "schema.h"
+#include "migrations.h"
+#include "../core/timeutil.h"
+
+static const char zCreateVersion[] =
+    "CREATE TABLE IF NOT EXISTS schema_version (version INTEGER PRIMARY KEY, name TEXT NOT NULL, "
+    "applied_at BIGINT NOT NULL)";
+static const char zMaxVersion[] = "SELECT coalesce(max(version), 0) FROM schema_version";
+static const char zRecord[] = "INSERT INTO schema_version (version, name, applied_at) VALUES ($1, $2, $3)";
+
+int schema_latest(void) { return migrations[nmigrations - 1].version; }
+
+int schema_version(db *p, int *pVersion, gerr *e) {
+  int64_t v = 0;
+  if (db_exec(p, zCreateVersion, e)) return -1;
+  if (db_query_int(p, zMaxVersion, 0, 0, &v, e) == DB_ERROR) return -1;
+  *pVersion = (int)v;
+  if (v > schema_latest())
+    return gerr_set(e, GERR_USAGE, "db",
+                    "the database %s is at schema version %lld, newer than this guild knows (%d): "
+                    "use a newer guild", db_url(p), (long long)v, schema_latest());
+  return 0;
+}
+
+int schema_migrate(db *p, int *pnApplied, gerr *e) {
+  int v = 0;
+  *pnApplied = 0;
+  if (schema_version(p, &v, e)) return -1;
+  for (int i = 0; i < nmigrations; i++) {
+    const migration *m = &migrations[i];
+    if (m->version <= v) continue;
+    if (db_begin(p, e)) return -1;
+    if (db_exec(p, m->azSql[db_engine_of(p)], e)) goto fail;
+    db_stmt *s = db_prepare(p, zRecord, e);
+    if (!s) goto fail;
+    db_bind_int(s, 1, m->version);
+    db_bind_text(s, 2, m->zName);
+    db_bind_int(s, 3, time_now());
+    int rc = db_step(s, e);
+    db_done(s);
+    if (rc == DB_ERROR) goto fail;
+    if (db_commit(p, e)) return -1;
+    (*pnApplied)++;
+    continue;
+  fail:
+    db_rollback(p);
+    return -1;
+  }
+  return 0;
+}
+
+int schema_require_current(db *p, gerr *e) {
+  int v = 0;
+  if (schema_version(p, &v, e)) return -1;
+  if (v == 0)
+    return gerr_set(e, GERR_USAGE, "db", "%s is not a guild database yet: run `guild init --db %s`", db_url(p),
+                    db_url(p));
+  if (v < schema_latest())
+    return gerr_set(e, GERR_USAGE, "db", "the database %s is at schema version %d and this guild needs %d: "
+                    "run `guild migrate --db %s`", db_url(p), v, schema_latest(), db_url(p));
+  return 0;
+}
