@@ -1,0 +1,50 @@
+#!/usr/bin/env bash
+# Runs guild's tests: the banned-function check, the cmocka unit tests (built
+# with ASan+UBSan) and the API tests (pytest against a live sanitizer build of
+# `guild serve`). Prints one closing line "N passed, N failed" and exits
+# non-zero on any failure. Usage: scripts/test.sh [unit|api|check]...
+set -uo pipefail
+cd "$(dirname "$0")/.."
+export ASAN_OPTIONS="detect_leaks=1:abort_on_error=0:halt_on_error=1"
+export UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1"
+export GUILD_BIN="$PWD/build/san/guild"
+groups=("${@:-check unit api}")
+# shellcheck disable=SC2206
+groups=(${groups[*]})
+passed=0
+failed=0
+failures=()
+
+count() {  # count NAME STATUS
+  if [ "$2" -eq 0 ]; then passed=$((passed + 1)); else failed=$((failed + 1)); failures+=("$1"); fi
+}
+
+for g in "${groups[@]}"; do
+  case "$g" in
+    check)
+      scripts/check.sh; count check $? ;;
+    unit)
+      for t in build/san/tests/test_*; do
+        [ -x "$t" ] || continue
+        echo "== unit: $(basename "$t")"
+        "$t"; count "unit/$(basename "$t")" $?
+      done ;;
+    api)
+      echo "== api tests (pytest)"
+      /usr/bin/python3 -m pytest -q -p no:cacheprovider tests/api 2>&1 | tee build/api-tests.log
+      st=${PIPESTATUS[0]}
+      # pytest's own summary counts each test; fold them into ours
+      line=$(grep -E '^(=+ )?[0-9]+ (passed|failed)' build/api-tests.log | tail -1)
+      p=$(echo "$line" | grep -oE '[0-9]+ passed' | grep -oE '[0-9]+'); f=$(echo "$line" | grep -oE '[0-9]+ failed' | grep -oE '[0-9]+')
+      e=$(echo "$line" | grep -oE '[0-9]+ error' | grep -oE '[0-9]+')
+      passed=$((passed + ${p:-0})); failed=$((failed + ${f:-0} + ${e:-0}))
+      if [ "$st" -ne 0 ] && [ -z "$f$e" ]; then failed=$((failed + 1)); fi
+      [ "$st" -ne 0 ] && failures+=("api") ;;
+    *) echo "test.sh: unknown group $g" >&2; exit 2 ;;
+  esac
+done
+
+echo
+[ ${#failures[@]} -gt 0 ] && echo "failing: ${failures[*]}"
+echo "$passed passed, $failed failed"
+[ "$failed" -eq 0 ] && [ ${#failures[@]} -eq 0 ]
