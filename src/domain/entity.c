@@ -266,6 +266,20 @@ static int check_fields(dom_ctx *c, dom_rec *r, const dom_rec *pOld, gerr *e) {
   return 0;
 }
 
+int dom_insert_raw(dom_ctx *c, dom_rec *r, gerr *e) {
+  db_stmt *s = db_prepare(c->pDb, r->pEnt->pSql->zInsert, e);
+  if (!s) return -1;
+  int iParam = 1;
+  db_bind_int(s, iParam++, c->now);
+  bind_columns(s, r, &iParam);
+  int rc = db_step(s, e);
+  if (rc == DB_ROW) r->id = db_col_int(s, 0);
+  db_done(s);
+  if (rc == DB_DONE) return gerr_set(e, GERR_DB, NULL, "insert into %s returned no id", r->pEnt->zPlural);
+  if (rc == DB_ERROR) return -1;
+  return store_lists(c, r, e);
+}
+
 int dom_create(dom_ctx *c, const dom_entity *pEnt, const dom_rec *pIn, dom_rec *pOut, gerr *e) {
   dom_rec r = *pIn;
   r.pEnt = pEnt;
@@ -274,19 +288,7 @@ int dom_create(dom_ctx *c, const dom_entity *pEnt, const dom_rec *pIn, dom_rec *
   if (db_begin(c->pDb, e)) return -1;
   if (pEnt->xCheck && pEnt->xCheck(c, &r, NULL, e)) goto fail;
   if (check_unique(c, &r, e)) goto fail;
-  db_stmt *s = db_prepare(c->pDb, pEnt->pSql->zInsert, e);
-  if (!s) goto fail;
-  int iParam = 1;
-  db_bind_int(s, iParam++, c->now);
-  bind_columns(s, &r, &iParam);
-  int rc = db_step(s, e);
-  if (rc == DB_ROW) r.id = db_col_int(s, 0);
-  db_done(s);
-  if (rc != DB_ROW) {
-    if (rc == DB_DONE) gerr_set(e, GERR_DB, NULL, "insert returned no id");
-    goto fail;
-  }
-  if (store_lists(c, &r, e)) goto fail;
+  if (dom_insert_raw(c, &r, e)) goto fail;
   if (dom_get(c, pEnt, r.id, pOut, e)) goto fail;
   if (db_commit(c->pDb, e)) return -1;
   return 0;

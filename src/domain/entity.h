@@ -147,6 +147,11 @@ int dom_delete(dom_ctx *c, const dom_entity *pEnt, int64_t id, int64_t ifVersion
  * domain action changed it; used by actions such as withdrawal. */
 int dom_store(dom_ctx *c, dom_rec *r, int64_t ifVersion, gerr *e);
 
+/* Inserts r's columns and list fields as they are, with no validation, no
+ * rules and no read-back; sets r->id. For generators and importers that
+ * have already checked every value (and own the transaction). */
+int dom_insert_raw(dom_ctx *c, dom_rec *r, gerr *e);
+
 /* Helpers for entity rules. */
 int dom_exists(dom_ctx *c, const dom_entity *pEnt, int64_t id, gerr *e); /* 1, 0, -1 */
 const dom_val *dom_v(const dom_rec *r, const char *zField);  /* panics on unknown */

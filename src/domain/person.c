@@ -2,6 +2,7 @@
  * in any script, optional sex and birth date (for aggregate equity figures
  * only), home area and contact. No other personal data is stored, and there
  * is no free-text note field (DESIGN.md, principle 2). */
+#include "person.h"
 #include "entity_int.h"
 #include "../core/text.h"
 #include "../core/timeutil.h"
@@ -26,6 +27,14 @@ static const char *name_key(arena *a, const char *zFamily, const char *zGiven) {
   return zOut;
 }
 
+void person_set_keys(dom_ctx *c, dom_rec *r) {
+  const dom_val *pFamily = dom_v(r, "family_name");
+  const char *zFamily = pFamily->bSet && !pFamily->bNull ? pFamily->z : "";
+  const char *zGiven = dom_v(r, "given_name")->z;
+  dom_set_text(r, "name_key", name_key(c->pAr, zFamily, zGiven));
+  dom_set_text(r, "given_key", name_key(c->pAr, NULL, zGiven));
+}
+
 /* Computes the search keys; checks the birth date is not in the future and
  * the e-mail address looks like one. */
 static int person_check(dom_ctx *c, dom_rec *r, const dom_rec *pOld, gerr *e) {
@@ -43,10 +52,7 @@ static int person_check(dom_ctx *c, dom_rec *r, const dom_rec *pOld, gerr *e) {
     if (!zAt || zAt == pMail->z || !strchr(zAt, '.') || strchr(pMail->z, ' '))
       return gerr_set(e, GERR_VALIDATION, "email", "email: '%.60s' is not an e-mail address", pMail->z);
   }
-  const char *zFamily = dom_v(r, "family_name")->bNull ? "" : dom_v(r, "family_name")->z;
-  const char *zGiven = dom_v(r, "given_name")->z;
-  dom_set_text(r, "name_key", name_key(c->pAr, zFamily, zGiven));
-  dom_set_text(r, "given_key", name_key(c->pAr, NULL, zGiven));
+  person_set_keys(c, r);
   return 0;
 }
 

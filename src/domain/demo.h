@@ -1,0 +1,17 @@
+/* demo.h: the deterministic demo region generator behind `guild demo`. */
+#ifndef GUILD_DEMO_H
+#define GUILD_DEMO_H
+#include "entity.h"
+
+typedef struct demo_stats {
+  int64_t nArea, nInstitution, nProgram, nCohort, nTrainer, nLearner, nEnrollment;
+} demo_stats;
+
+/* Fills an empty database with a demo region of nLearner learners, the same
+ * for the same seed. Runs in one transaction: all or nothing. Refuses a
+ * database that already holds areas or persons. pProgress, when given, is
+ * called now and then with learners done so far. */
+int demo_generate(dom_ctx *c, int64_t nLearner, uint64_t seed, demo_stats *pStats,
+                  void (*pProgress)(int64_t nDone, int64_t nTotal), gerr *e);
+
+#endif
