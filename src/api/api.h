@@ -26,6 +26,7 @@ json_t *api_entity_delete(http_req *r, gerr *e);
 json_t *api_enrollment_withdraw(http_req *r, gerr *e);
 
 /* meta.c */
+json_t *api_index(http_req *r, gerr *e);
 json_t *api_health(http_req *r, gerr *e);
 json_t *api_occupations(http_req *r, gerr *e);
 json_t *api_openapi(http_req *r, gerr *e);

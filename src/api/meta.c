@@ -7,6 +7,13 @@
 #include <string.h>
 #include <strings.h>
 
+json_t *api_index(http_req *r, gerr *e) {
+  (void)r;
+  (void)e;
+  return json_pack("{s:s, s:s, s:s, s:s}", "name", "guild", "version", GUILD_VERSION, "api", "/api/v1",
+                   "reference", "/api/v1/openapi.json");
+}
+
 json_t *api_health(http_req *r, gerr *e) {
   int v = 0;
   if (schema_version(r->pDb, &v, e)) return NULL;

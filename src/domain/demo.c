@@ -191,7 +191,7 @@ int demo_generate(dom_ctx *c, int64_t nLearner, uint64_t seed, demo_stats *st,
   if (idRegion < 0) goto fail;
   st->nArea++;
   for (int p = 0; p < nPref; p++) {
-    char zCode[32];
+    char zCode[64];
     snprintf(zCode, sizeof zCode, "65%02d", p + 1);
     int64_t idPref = make_area(c, arena_strdup(pMain, zCode), azPrefecture[p], "prefecture", idRegion, e);
     if (idPref < 0) goto fail;

@@ -16,6 +16,7 @@ extern dom_entity dom_area, dom_institution, dom_program, dom_cohort, dom_person
    "Delete (409 while referred to; If-Match optional)"}
 
 const route http_routes[] = {
+    {HM_GET, "/", api_index, NULL, R_PUBLIC, "meta", "Where things are: the API root and its reference"},
     {HM_GET, "/api/v1/health", api_health, NULL, R_PUBLIC, "meta", "Liveness and schema version"},
     {HM_GET, "/api/v1/openapi.json", api_openapi, NULL, R_PUBLIC, "meta", "This API's OpenAPI 3.1 document"},
     {HM_GET, "/api/v1/occupations", api_occupations, NULL, R_PUBLIC, "meta",
