@@ -31,7 +31,7 @@ for g in "${groups[@]}"; do
       done ;;
     api)
       echo "== api tests (pytest)"
-      /usr/bin/python3 -m pytest -q -p no:cacheprovider tests/api 2>&1 | tee build/api-tests.log
+      /usr/bin/python3 -m pytest -q -p no:cacheprovider tests/api tests/cli 2>&1 | tee build/api-tests.log
       st=${PIPESTATUS[0]}
       # pytest's own summary counts each test; fold them into ours
       line=$(grep -E '^(=+ )?[0-9]+ (passed|failed)' build/api-tests.log | tail -1)
