@@ -22,12 +22,20 @@ count() {  # count NAME STATUS
 for g in "${groups[@]}"; do
   case "$g" in
     check)
-      scripts/check.sh; count check $? ;;
+      scripts/check.sh; rc=$?; count check "$rc" ;;
     unit)
       for t in build/san/tests/test_*; do
         [ -x "$t" ] || continue
         echo "== unit: $(basename "$t")"
-        "$t"; count "unit/$(basename "$t")" $?
+        out=$("$t" 2>&1); rc=$?
+        echo "$out"
+        p=$(echo "$out" | grep -oE '^\[  PASSED  \] [0-9]+' | grep -oE '[0-9]+$' | tail -1)
+        f=$(echo "$out" | grep -oE '^\[  FAILED  \] [0-9]+ test' | grep -oE '[0-9]+' | tail -1)
+        passed=$((passed + ${p:-0})); failed=$((failed + ${f:-0}))
+        if [ "$rc" -ne 0 ]; then
+          failures+=("unit/$(basename "$t")")
+          [ -z "$f" ] && failed=$((failed + 1))   # crashed or sanitizer abort
+        fi
       done ;;
     api)
       echo "== api tests (pytest)"

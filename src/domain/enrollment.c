@@ -68,6 +68,8 @@ static int enrollment_check(dom_ctx *c, dom_rec *r, const dom_rec *pOld, gerr *e
     if (rc == DB_ROW)
       return gerr_set(e, GERR_CONFLICT, "cohort_id", "cohort_id: person %lld already has enrollment %lld in cohort %lld",
                       (long long)dom_v(r, "person_id")->i, (long long)idOther, (long long)idCohort);
+    if (!dom_v(r, "withdrawal_reason")->bNull && dom_v(r, "withdrawal_reason")->bSet)
+      return gerr_set(e, GERR_VALIDATION, "withdrawal_reason", "withdrawal_reason: only for a withdrawn enrollment");
     dom_set_int(r, "consent_at", c->now);
     dom_set_text(r, "consent_by", c->zActor);
     dom_set_int(r, "status_at", c->now);

@@ -159,10 +159,15 @@ int dom_list(dom_ctx *c, const dom_entity *pEnt, const dom_query *q, dom_page *p
   iParam = 1;
   db_bind_int(s, iParam++, q->after);
   bind_filters(s, pEnt, q, &iParam);
-  db_bind_int(s, iParam++, q->limit);
+  db_bind_int(s, iParam++, (int64_t)q->limit + 1);  /* one more row tells whether a next page exists */
   db_bind_int(s, iParam++, q->offset);
   pOut->aRec = arena_alloc(c->pAr, (size_t)(q->limit > 0 ? q->limit : 1) * sizeof(dom_rec));
-  while (pOut->n < q->limit && (rc = db_step(s, e)) == DB_ROW) {
+  int bMore = 0;
+  while ((rc = db_step(s, e)) == DB_ROW) {
+    if (pOut->n == q->limit) {
+      bMore = 1;
+      break;
+    }
     dom_rec *r = &pOut->aRec[pOut->n++];
     dom_rec_init(r, pEnt);
     load_row(c, s, r);
@@ -171,10 +176,7 @@ int dom_list(dom_ctx *c, const dom_entity *pEnt, const dom_query *q, dom_page *p
   if (rc == DB_ERROR) return -1;
   for (int i = 0; i < pOut->n; i++)
     if (load_lists(c, &pOut->aRec[i], e)) return -1;
-  if (pOut->n == q->limit && pOut->n > 0) {
-    int64_t nSeen = q->offset + pOut->n;
-    if (q->after == 0 ? nSeen < pOut->total : 1) pOut->nextAfter = pOut->aRec[pOut->n - 1].id;
-  }
+  if (bMore) pOut->nextAfter = pOut->aRec[pOut->n - 1].id;
   return 0;
 }
 
@@ -255,7 +257,10 @@ static int check_fields(dom_ctx *c, dom_rec *r, const dom_rec *pOld, gerr *e) {
   for (int k = 0; k < pEnt->nField; k++) {
     const dom_field *f = &pEnt->aField[k];
     dom_val *v = &r->a[k];
-    if (f->flags & F_RO) continue;
+    if (f->flags & F_RO) {
+      if (v->bSet) return gerr_set(e, GERR_VALIDATION, f->zName, "%s: is set by guild and cannot be written", f->zName);
+      continue;
+    }
     if (!v->bSet) {
       if (!pOld && (f->flags & F_REQ))
         return gerr_set(e, GERR_VALIDATION, f->zName, "%s: is required", f->zName);

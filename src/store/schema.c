@@ -14,8 +14,9 @@ int schema_latest(void) { return migrations[nmigrations - 1].version; }
 
 int schema_version(db *p, int *pVersion, gerr *e) {
   int64_t v = 0;
-  if (db_exec(p, zCreateVersion, e)) return -1;
-  if (db_query_int(p, zMaxVersion, 0, 0, &v, e) == DB_ERROR) return -1;
+  gerr eMissing;
+  /* no schema_version table: a database guild has not initialised (version 0) */
+  if (db_query_int(p, zMaxVersion, 0, 0, &v, &eMissing) == DB_ERROR) v = 0;
   *pVersion = (int)v;
   if (v > schema_latest())
     return gerr_set(e, GERR_USAGE, "db",
@@ -27,6 +28,7 @@ int schema_version(db *p, int *pVersion, gerr *e) {
 int schema_migrate(db *p, int *pnApplied, gerr *e) {
   int v = 0;
   *pnApplied = 0;
+  if (db_exec(p, zCreateVersion, e)) return -1;
   if (schema_version(p, &v, e)) return -1;
   for (int i = 0; i < nmigrations; i++) {
     const migration *m = &migrations[i];

@@ -45,4 +45,110 @@ static inline void unit_db_drop(db *p, const char *zPath) {
   rmdir(z);
 }
 
+/* A test fixture for domain tests: a fresh migrated database, an arena and
+ * a dom_ctx acting as "test" at a fixed time. Free with unit_fx_free. */
+typedef struct unit_fx {
+  char zPath[256];
+  db *pDb;
+  arena ar;
+  dom_ctx c;
+} unit_fx;
+
+static inline unit_fx *unit_fx_new(void) {
+  unit_fx *f = calloc(1, sizeof *f);
+  assert_non_null(f);
+  f->pDb = unit_db(f->zPath);
+  arena_init(&f->ar);
+  f->c.pDb = f->pDb;
+  f->c.pAr = &f->ar;
+  f->c.zActor = "test";
+  f->c.now = 1750000000;
+  return f;
+}
+
+static inline void unit_fx_free(unit_fx *f) {
+  assert_int_equal(db_depth(f->pDb), 0);  /* no transaction left open */
+  unit_db_drop(f->pDb, f->zPath);
+  arena_free(&f->ar);
+  free(f);
+}
+
+/* The entities (defined in src/domain/<name>.c). */
+extern dom_entity dom_area, dom_institution, dom_program, dom_person, dom_cohort, dom_enrollment;
+
+/* Creates a record from r and returns its id; fails the test on error. */
+static inline int64_t unit_create(unit_fx *f, const dom_rec *r) {
+  dom_rec out;
+  gerr e;
+  gerr_clear(&e);
+  if (dom_create(&f->c, r->pEnt, r, &out, &e))
+    fail_msg("create %s: %s (%s) [%s]", r->pEnt->zName, e.msg, gerr_name(e.code), e.field);
+  assert_true(out.id > 0);
+  return out.id;
+}
+
+static inline int64_t unit_area(unit_fx *f, const char *zCode, const char *zLevel, int64_t idParent) {
+  dom_rec r;
+  dom_rec_init(&r, &dom_area);
+  dom_set_text(&r, "code", zCode);
+  dom_set_text(&r, "name", zCode);
+  dom_set_text(&r, "level", zLevel);
+  if (idParent) dom_set_int(&r, "parent_id", idParent);
+  return unit_create(f, &r);
+}
+
+static inline int64_t unit_institution(unit_fx *f, const char *zName, int64_t idArea) {
+  dom_rec r;
+  dom_rec_init(&r, &dom_institution);
+  dom_set_text(&r, "name", zName);
+  dom_set_text(&r, "kind", "vocational_college");
+  dom_set_int(&r, "area_id", idArea);
+  return unit_create(f, &r);
+}
+
+static inline int64_t unit_program(unit_fx *f, int64_t idInst, const char *zTitle, const char *zIsco) {
+  dom_rec r;
+  dom_rec_init(&r, &dom_program);
+  dom_set_int(&r, "institution_id", idInst);
+  dom_set_text(&r, "title", zTitle);
+  dom_set_text(&r, "isco_code", zIsco);
+  dom_set_int(&r, "hours", 400);
+  dom_set_int(&r, "level", 2);
+  dom_set_int(&r, "capacity", 60);
+  return unit_create(f, &r);
+}
+
+static inline int64_t unit_cohort(unit_fx *f, int64_t idProgram, const char *zName, const char *zStart,
+                                  const char *zEnd, int64_t nCapacity) {
+  dom_rec r;
+  dom_rec_init(&r, &dom_cohort);
+  dom_set_int(&r, "program_id", idProgram);
+  dom_set_text(&r, "name", zName);
+  dom_set_text(&r, "start_date", zStart);
+  dom_set_text(&r, "end_date", zEnd);
+  dom_set_int(&r, "capacity", nCapacity);
+  return unit_create(f, &r);
+}
+
+static inline int64_t unit_person(unit_fx *f, const char *zGiven, const char *zFamily) {
+  dom_rec r;
+  dom_rec_init(&r, &dom_person);
+  dom_set_text(&r, "given_name", zGiven);
+  if (zFamily) dom_set_text(&r, "family_name", zFamily);
+  return unit_create(f, &r);
+}
+
+/* A region > prefecture > county, an institution in the county, a program
+ * (ISCO 7512) and one cohort of nCapacity places. Returns the cohort id and
+ * writes the program id to *pidProgram when non-NULL. */
+static inline int64_t unit_world(unit_fx *f, int64_t nCapacity, int64_t *pidProgram) {
+  int64_t idRegion = unit_area(f, "650000", "region", 0);
+  int64_t idPref = unit_area(f, "650100", "prefecture", idRegion);
+  int64_t idCounty = unit_area(f, "650102", "county", idPref);
+  int64_t idInst = unit_institution(f, "County Vocational College", idCounty);
+  int64_t idProg = unit_program(f, idInst, "Modern pastry-making", "7512");
+  if (pidProgram) *pidProgram = idProg;
+  return unit_cohort(f, idProg, "2026 spring", "2026-03-01", "2026-07-15", nCapacity);
+}
+
 #endif

@@ -1,0 +1,474 @@
+/* test_store.c: the SQLite store: connections, $N parameters, the statement
+ * cache, nested transactions, error mapping, pragmas and schema versions. */
+#include "unit.h"
+
+/* A new empty (not migrated) database file in a temporary directory. */
+static db *empty_db(char *zPath) {
+  char zDir[] = "/tmp/guild-unit-XXXXXX";
+  assert_non_null(mkdtemp(zDir));
+  snprintf(zPath, 256, "%s/t.db", zDir);
+  db *p = NULL;
+  gerr e;
+  if (db_open(zPath, 1, &p, &e)) fail_msg("db_open: %s", e.msg);
+  return p;
+}
+
+static const char zCreateT[] = "CREATE TABLE t (id INTEGER PRIMARY KEY, v TEXT UNIQUE, n INTEGER)";
+static const char zInsertT[] = "INSERT INTO t (v, n) VALUES ($1, $2)";
+static const char zCountT[] = "SELECT count(*) FROM t";
+
+static void insert_t(db *p, const char *zV, int64_t n) {
+  gerr e;
+  db_stmt *s = db_prepare(p, zInsertT, &e);
+  assert_non_null(s);
+  db_bind_text(s, 1, zV);
+  db_bind_int(s, 2, n);
+  int rc = db_step(s, &e);
+  db_done(s);
+  if (rc != DB_DONE) fail_msg("insert: %s", e.msg);
+}
+
+static int64_t count_t(db *p) {
+  int64_t n = -1;
+  gerr e;
+  assert_int_equal(db_query_int(p, zCountT, 0, 0, &n, &e), DB_ROW);
+  return n;
+}
+
+static void open_close(void **state) {
+  (void)state;
+  char zPath[256];
+  db *p = empty_db(zPath);
+  assert_non_null(p);
+  assert_int_equal(db_engine_of(p), DB_SQLITE);
+  assert_string_equal(db_url(p), zPath);
+  assert_int_equal(db_depth(p), 0);
+  gerr e;
+  assert_int_equal(db_exec(p, zCreateT, &e), 0);
+  insert_t(p, "a", 1);
+  db_close(p);
+  /* reopening without create sees the data */
+  p = NULL;
+  assert_int_equal(db_open(zPath, 0, &p, &e), 0);
+  assert_int_equal(count_t(p), 1);
+  unit_db_drop(p, zPath);
+
+  /* a missing file without bCreate is refused with a usage error */
+  db *q = NULL;
+  gerr_clear(&e);
+  assert_int_equal(db_open("/tmp/guild-unit-no-such-dir/x.db", 0, &q, &e), -1);
+  assert_null(q);
+  assert_int_equal(e.code, GERR_USAGE);
+  assert_non_null(strstr(e.msg, "cannot open"));
+  /* PostgreSQL is not built in yet: a clear usage error, not a crash */
+  gerr_clear(&e);
+  assert_int_equal(db_open("postgres://localhost/guild", 1, &q, &e), -1);
+  assert_int_equal(e.code, GERR_USAGE);
+  db_close(NULL);  /* harmless */
+}
+
+static const char zSwap[] = "SELECT $2 || $1 || $2";
+static const char zOnlyThree[] = "SELECT $3 + 0, $1 * 10";
+static const char zTypes[] = "SELECT $1, $2, typeof($2), $3";
+
+static void parameters(void **state) {
+  (void)state;
+  char zPath[256];
+  db *p = unit_db(zPath);
+  gerr e;
+  /* out of order and repeated */
+  db_stmt *s = db_prepare(p, zSwap, &e);
+  assert_non_null(s);
+  db_bind_text(s, 1, "a");
+  db_bind_text(s, 2, "b");
+  assert_int_equal(db_step(s, &e), DB_ROW);
+  assert_int_equal(db_ncol(s), 1);
+  assert_string_equal(db_col_text(s, 0), "bab");
+  assert_int_equal(db_step(s, &e), DB_DONE);
+  db_done(s);
+  /* again with other values: the cache gives the same mapping */
+  s = db_prepare(p, zSwap, &e);
+  db_bind_text(s, 2, "Y");
+  db_bind_text(s, 1, "x");
+  assert_int_equal(db_step(s, &e), DB_ROW);
+  assert_string_equal(db_col_text(s, 0), "YxY");
+  db_done(s);
+  /* $3 first, $2 unused */
+  s = db_prepare(p, zOnlyThree, &e);
+  assert_non_null(s);
+  db_bind_int(s, 3, 5);
+  db_bind_int(s, 1, 7);
+  assert_int_equal(db_step(s, &e), DB_ROW);
+  assert_int_equal(db_col_int(s, 0), 5);
+  assert_int_equal(db_col_int(s, 1), 70);
+  db_done(s);
+  /* NULLs, int-or-null, big integers */
+  s = db_prepare(p, zTypes, &e);
+  db_bind_text(s, 1, NULL);
+  db_bind_int_or_null(s, 2, INT64_MAX, 0);
+  db_bind_int_or_null(s, 3, 1, 1);
+  assert_int_equal(db_step(s, &e), DB_ROW);
+  assert_true(db_col_null(s, 0));
+  assert_string_equal(db_col_text(s, 0), "");
+  assert_false(db_col_null(s, 1));
+  assert_true(db_col_int(s, 1) == INT64_MAX);
+  assert_string_equal(db_col_text(s, 2), "integer");
+  assert_true(db_col_null(s, 3));
+  db_done(s);
+  /* db_done clears bindings: an unbound parameter is NULL next time */
+  s = db_prepare(p, zTypes, &e);
+  db_bind_int(s, 1, 1);
+  assert_int_equal(db_step(s, &e), DB_ROW);
+  assert_true(db_col_null(s, 1));
+  assert_true(db_col_null(s, 3));
+  db_done(s);
+  unit_db_drop(p, zPath);
+}
+
+static const char zQ1[] = "SELECT 41 + $1";
+static const char zQ2[] = "SELECT 2";
+static const char zBad[] = "SELEC 1";
+static const char zNoRow[] = "SELECT 1 WHERE 0";
+
+static void query_int_and_cache(void **state) {
+  (void)state;
+  char zPath[256];
+  db *p = unit_db(zPath);
+  gerr e;
+  int64_t v = 0;
+  assert_int_equal(db_query_int(p, zQ1, 1, 1, &v, &e), DB_ROW);
+  assert_int_equal(v, 42);
+  assert_int_equal(db_query_int(p, zQ1, 1, -41, &v, &e), DB_ROW);
+  assert_int_equal(v, 0);
+  v = 99;
+  assert_int_equal(db_query_int(p, zNoRow, 0, 0, &v, &e), DB_DONE);
+  assert_int_equal(v, 99);  /* untouched when there is no row */
+
+  db_stmt *s1 = db_prepare(p, zQ1, &e);
+  db_done(s1);
+  db_stmt *s2 = db_prepare(p, zQ1, &e);
+  db_done(s2);
+  assert_non_null(s1);
+  assert_ptr_equal(s1, s2);
+  db_stmt *s3 = db_prepare(p, zQ2, &e);
+  assert_non_null(s3);
+  assert_ptr_not_equal(s1, s3);
+  db_done(s3);
+  assert_ptr_equal(db_prepare(p, zQ2, &e), s3);
+  db_done(s3);
+
+  /* many distinct statements keep their own slots */
+  static char azSql[100][32];
+  db_stmt *aS[100];
+  for (int i = 0; i < 100; i++) {
+    snprintf(azSql[i], sizeof azSql[i], "SELECT %d", i);
+    aS[i] = db_prepare(p, azSql[i], &e);
+    assert_non_null(aS[i]);
+  }
+  for (int i = 0; i < 100; i++) {
+    assert_ptr_equal(db_prepare(p, azSql[i], &e), aS[i]);
+    assert_int_equal(db_step(aS[i], &e), DB_ROW);
+    assert_int_equal(db_col_int(aS[i], 0), i);
+    db_done(aS[i]);
+  }
+
+  /* a syntax error is a database error with the engine's message */
+  gerr_clear(&e);
+  assert_null(db_prepare(p, zBad, &e));
+  assert_int_equal(e.code, GERR_DB);
+  assert_non_null(strstr(e.msg, "syntax"));
+  gerr_clear(&e);
+  assert_int_equal(db_query_int(p, zBad, 0, 0, &v, &e), DB_ERROR);
+  assert_int_equal(e.code, GERR_DB);
+  unit_db_drop(p, zPath);
+}
+
+static void transactions(void **state) {
+  (void)state;
+  char zPath[256];
+  db *p = unit_db(zPath);
+  gerr e;
+  assert_int_equal(db_exec(p, zCreateT, &e), 0);
+
+  /* commit */
+  assert_int_equal(db_begin(p, &e), 0);
+  assert_int_equal(db_depth(p), 1);
+  insert_t(p, "a", 1);
+  assert_int_equal(db_commit(p, &e), 0);
+  assert_int_equal(db_depth(p), 0);
+  assert_int_equal(count_t(p), 1);
+
+  /* inner rollback keeps the outer work */
+  assert_int_equal(db_begin(p, &e), 0);
+  insert_t(p, "b", 2);
+  assert_int_equal(db_begin(p, &e), 0);
+  assert_int_equal(db_depth(p), 2);
+  insert_t(p, "c", 3);
+  assert_int_equal(count_t(p), 3);
+  db_rollback(p);
+  assert_int_equal(db_depth(p), 1);
+  assert_int_equal(count_t(p), 2);
+  /* the outer transaction still works after the inner rollback */
+  assert_int_equal(db_begin(p, &e), 0);
+  insert_t(p, "d", 4);
+  assert_int_equal(db_commit(p, &e), 0);
+  assert_int_equal(db_depth(p), 1);
+  assert_int_equal(db_commit(p, &e), 0);
+  assert_int_equal(db_depth(p), 0);
+  assert_int_equal(count_t(p), 3);  /* a, b, d */
+  int64_t n = 0;
+  static const char zHasC[] = "SELECT count(*) FROM t WHERE v = 'c'";
+  assert_int_equal(db_query_int(p, zHasC, 0, 0, &n, &e), DB_ROW);
+  assert_int_equal(n, 0);
+
+  /* outer rollback discards everything, committed inner levels included */
+  assert_int_equal(db_begin(p, &e), 0);
+  insert_t(p, "e", 5);
+  assert_int_equal(db_begin(p, &e), 0);
+  insert_t(p, "f", 6);
+  assert_int_equal(db_begin(p, &e), 0);
+  assert_int_equal(db_depth(p), 3);
+  insert_t(p, "g", 7);
+  assert_int_equal(db_commit(p, &e), 0);
+  assert_int_equal(db_commit(p, &e), 0);
+  assert_int_equal(count_t(p), 6);
+  db_rollback(p);
+  assert_int_equal(db_depth(p), 0);
+  assert_int_equal(count_t(p), 3);
+
+  /* three levels, rolling back the middle one */
+  assert_int_equal(db_begin(p, &e), 0);
+  insert_t(p, "h", 8);
+  assert_int_equal(db_begin(p, &e), 0);
+  insert_t(p, "i", 9);
+  assert_int_equal(db_begin(p, &e), 0);
+  insert_t(p, "j", 10);
+  assert_int_equal(db_commit(p, &e), 0);
+  db_rollback(p);   /* drops i and j */
+  assert_int_equal(db_commit(p, &e), 0);
+  assert_int_equal(count_t(p), 4);
+
+  /* the committed data is visible from another connection */
+  db *q = NULL;
+  assert_int_equal(db_open(zPath, 0, &q, &e), 0);
+  assert_int_equal(count_t(q), 4);
+  db_close(q);
+
+  /* db_close rolls back an open transaction */
+  assert_int_equal(db_begin(p, &e), 0);
+  insert_t(p, "k", 11);
+  db_close(p);
+  assert_int_equal(db_open(zPath, 0, &p, &e), 0);
+  assert_int_equal(count_t(p), 4);
+  unit_db_drop(p, zPath);
+}
+
+static const char zInsertChild[] = "INSERT INTO c (t_id) VALUES ($1)";
+
+static void constraint_violations(void **state) {
+  (void)state;
+  char zPath[256];
+  db *p = unit_db(zPath);
+  gerr e;
+  assert_int_equal(db_exec(p, zCreateT, &e), 0);
+  assert_int_equal(db_exec(p, "CREATE TABLE c (id INTEGER PRIMARY KEY, t_id INTEGER REFERENCES t(id))", &e), 0);
+  insert_t(p, "same", 1);
+
+  /* unique */
+  db_stmt *s = db_prepare(p, zInsertT, &e);
+  db_bind_text(s, 1, "same");
+  db_bind_int(s, 2, 2);
+  gerr_clear(&e);
+  assert_int_equal(db_step(s, &e), DB_ERROR);
+  db_done(s);
+  assert_int_equal(e.code, GERR_CONFLICT);
+  assert_int_equal(gerr_status(e.code), 409);
+  assert_int_equal(count_t(p), 1);
+
+  /* foreign key (only caught when foreign keys are on) */
+  s = db_prepare(p, zInsertChild, &e);
+  db_bind_int(s, 1, 999);
+  gerr_clear(&e);
+  assert_int_equal(db_step(s, &e), DB_ERROR);
+  db_done(s);
+  assert_int_equal(e.code, GERR_CONFLICT);
+
+  /* inside a transaction, a failed statement leaves the rest to the caller */
+  assert_int_equal(db_begin(p, &e), 0);
+  insert_t(p, "other", 3);
+  s = db_prepare(p, zInsertT, &e);
+  db_bind_text(s, 1, "same");
+  db_bind_int(s, 2, 4);
+  assert_int_equal(db_step(s, &e), DB_ERROR);
+  db_done(s);
+  assert_int_equal(e.code, GERR_CONFLICT);
+  db_rollback(p);
+  assert_int_equal(count_t(p), 1);
+
+  /* a NOT NULL violation through db_exec */
+  assert_int_equal(db_exec(p, "CREATE TABLE nn (x TEXT NOT NULL)", &e), 0);
+  gerr_clear(&e);
+  assert_int_equal(db_exec(p, "INSERT INTO nn VALUES (NULL)", &e), -1);
+  assert_int_equal(e.code, GERR_CONFLICT);
+  unit_db_drop(p, zPath);
+}
+
+static void commit_failure(void **state) {
+  (void)state;
+  char zPath[256];
+  db *p = unit_db(zPath);
+  gerr e;
+  assert_int_equal(db_exec(p, zCreateT, &e), 0);
+  assert_int_equal(db_exec(p, "CREATE TABLE c (id INTEGER PRIMARY KEY, t_id INTEGER REFERENCES t(id))", &e), 0);
+  /* deferred foreign keys make COMMIT itself fail */
+  assert_int_equal(db_begin(p, &e), 0);
+  assert_int_equal(db_exec(p, "PRAGMA defer_foreign_keys = ON", &e), 0);
+  insert_t(p, "x", 1);
+  db_stmt *s = db_prepare(p, zInsertChild, &e);
+  db_bind_int(s, 1, 999);
+  assert_int_equal(db_step(s, &e), DB_DONE);
+  db_done(s);
+  gerr_clear(&e);
+  assert_int_equal(db_commit(p, &e), -1);
+  assert_int_equal(e.code, GERR_CONFLICT);
+  assert_int_equal(db_depth(p), 0);  /* rolled back, not left open */
+  assert_int_equal(count_t(p), 0);
+  /* and the connection is usable */
+  assert_int_equal(db_begin(p, &e), 0);
+  insert_t(p, "y", 2);
+  assert_int_equal(db_commit(p, &e), 0);
+  assert_int_equal(count_t(p), 1);
+  unit_db_drop(p, zPath);
+}
+
+static const char zJournal[] = "PRAGMA journal_mode";
+static const char zFk[] = "PRAGMA foreign_keys";
+
+static void pragmas(void **state) {
+  (void)state;
+  char zPath[256];
+  db *p = unit_db(zPath);
+  gerr e;
+  db_stmt *s = db_prepare(p, zJournal, &e);
+  assert_non_null(s);
+  assert_int_equal(db_step(s, &e), DB_ROW);
+  assert_string_equal(db_col_text(s, 0), "wal");
+  db_done(s);
+  int64_t v = 0;
+  assert_int_equal(db_query_int(p, zFk, 0, 0, &v, &e), DB_ROW);
+  assert_int_equal(v, 1);
+  /* a second connection to the same file gets the same settings */
+  db *q = NULL;
+  assert_int_equal(db_open(zPath, 0, &q, &e), 0);
+  v = 0;
+  assert_int_equal(db_query_int(q, zFk, 0, 0, &v, &e), DB_ROW);
+  assert_int_equal(v, 1);
+  s = db_prepare(q, zJournal, &e);
+  assert_int_equal(db_step(s, &e), DB_ROW);
+  assert_string_equal(db_col_text(s, 0), "wal");
+  db_done(s);
+  db_close(q);
+  unit_db_drop(p, zPath);
+}
+
+static const char zVersions[] = "SELECT count(*) FROM schema_version";
+static const char zTables[] =
+    "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name IN "
+    "('areas', 'institutions', 'programs', 'programs_skills', 'persons', 'cohorts', 'cohorts_trainers', "
+    "'enrollments')";
+
+static void schema_migrations(void **state) {
+  (void)state;
+  char zPath[256];
+  db *p = empty_db(zPath);
+  gerr e;
+  int v = -1;
+  assert_int_equal(schema_version(p, &v, &e), 0);
+  assert_int_equal(v, 0);
+  assert_true(schema_latest() >= 1);
+
+  int n = -1;
+  assert_int_equal(schema_migrate(p, &n, &e), 0);
+  assert_int_equal(n, schema_latest());
+  assert_int_equal(schema_version(p, &v, &e), 0);
+  assert_int_equal(v, schema_latest());
+  assert_int_equal(schema_require_current(p, &e), 0);
+  int64_t nTables = 0;
+  assert_int_equal(db_query_int(p, zTables, 0, 0, &nTables, &e), DB_ROW);
+  assert_int_equal(nTables, 8);
+  int64_t nRows = 0;
+  assert_int_equal(db_query_int(p, zVersions, 0, 0, &nRows, &e), DB_ROW);
+  assert_int_equal(nRows, schema_latest());
+
+  /* idempotent */
+  n = -1;
+  assert_int_equal(schema_migrate(p, &n, &e), 0);
+  assert_int_equal(n, 0);
+  assert_int_equal(db_query_int(p, zVersions, 0, 0, &nRows, &e), DB_ROW);
+  assert_int_equal(nRows, schema_latest());
+  assert_int_equal(db_depth(p), 0);
+  unit_db_drop(p, zPath);
+}
+
+static void require_current_on_empty(void **state) {
+  (void)state;
+  char zPath[256];
+  db *p = empty_db(zPath);
+  gerr e;
+  gerr_clear(&e);
+  assert_int_equal(schema_require_current(p, &e), -1);
+  assert_int_equal(e.code, GERR_USAGE);
+  assert_non_null(strstr(e.msg, "guild init"));
+  assert_non_null(strstr(e.msg, zPath));
+  unit_db_drop(p, zPath);
+}
+
+static const char zFuture[] = "INSERT INTO schema_version (version, name, applied_at) VALUES ($1, 'from the future', 0)";
+
+static void refuses_newer_database(void **state) {
+  (void)state;
+  char zPath[256];
+  db *p = unit_db(zPath);
+  gerr e;
+  db_stmt *s = db_prepare(p, zFuture, &e);
+  assert_non_null(s);
+  db_bind_int(s, 1, schema_latest() + 1);
+  assert_int_equal(db_step(s, &e), DB_DONE);
+  db_done(s);
+
+  int v = 0;
+  gerr_clear(&e);
+  assert_int_equal(schema_version(p, &v, &e), -1);
+  assert_int_equal(e.code, GERR_USAGE);
+  assert_non_null(strstr(e.msg, "newer"));
+
+  gerr_clear(&e);
+  assert_int_equal(schema_require_current(p, &e), -1);
+  assert_int_equal(e.code, GERR_USAGE);
+  assert_non_null(strstr(e.msg, "newer"));
+
+  int n = -1;
+  gerr_clear(&e);
+  assert_int_equal(schema_migrate(p, &n, &e), -1);
+  assert_int_equal(e.code, GERR_USAGE);
+  assert_non_null(strstr(e.msg, "newer"));
+  assert_int_equal(n, 0);
+  assert_int_equal(db_depth(p), 0);
+  unit_db_drop(p, zPath);
+}
+
+int main(void) {
+  const struct CMUnitTest tests[] = {
+      cmocka_unit_test(open_close),
+      cmocka_unit_test(parameters),
+      cmocka_unit_test(query_int_and_cache),
+      cmocka_unit_test(transactions),
+      cmocka_unit_test(constraint_violations),
+      cmocka_unit_test(commit_failure),
+      cmocka_unit_test(pragmas),
+      cmocka_unit_test(schema_migrations),
+      cmocka_unit_test(require_current_on_empty),
+      cmocka_unit_test(refuses_newer_database),
+  };
+  return cmocka_run_group_tests(tests, NULL, NULL);
+}
