@@ -53,6 +53,11 @@ static int read_list_query(http_req *r, const dom_entity *pEnt, dom_query *q, ge
       case FILT_TEXT:
         if (!*zVal || !text_is_clean_utf8(zVal, 0))
           return gerr_set(e, GERR_VALIDATION, zName, "%s: must be non-empty text", zName);
+        if (f->azEnum) {
+          const char *const *pz = f->azEnum;
+          while (*pz && strcmp(*pz, zVal) != 0) pz++;
+          if (!*pz) return gerr_set(e, GERR_VALIDATION, zName, "%s: '%.40s' is not one of the allowed values", zName, zVal);
+        }
         q->azText[k] = zVal;
         break;
       case FILT_PREFIX: {

@@ -96,9 +96,15 @@ static void add_query_params(json_t *params, const dom_entity *pEnt) {
                                             "description", azPage[i][1], "schema", "type", "integer"));
   for (int k = 0; k < pEnt->nFilter; k++) {
     const dom_filter *f = &pEnt->aFilter[k];
-    json_array_append_new(params, json_pack("{s:s, s:s, s:s, s:{s:s}}", "name", f->zName, "in", "query",
-                                            "description", f->zHelp, "schema", "type",
-                                            f->kind == FILT_INT ? "integer" : "string"));
+    json_t *pSchema = json_pack("{s:s}", "type", f->kind == FILT_INT ? "integer" : "string");
+    if (f->kind == FILT_DATE) json_object_set_new(pSchema, "format", json_string("date"));
+    if (f->azEnum) {
+      json_t *a = json_array();
+      for (const char *const *pz = f->azEnum; *pz; pz++) json_array_append_new(a, json_string(*pz));
+      json_object_set_new(pSchema, "enum", a);
+    }
+    json_array_append_new(params, json_pack("{s:s, s:s, s:s, s:o}", "name", f->zName, "in", "query",
+                                            "description", f->zHelp, "schema", pSchema));
   }
 }
 

@@ -54,8 +54,8 @@ static const dom_field aField[] = {
 };
 
 static const dom_filter aFilter[] = {
-    {"parent", FILT_INT, &dom_area, "parent_id = ?", "areas directly within this area"},
-    {"level", FILT_TEXT, NULL, "level = ?", "areas of this level"},
+    {"parent", FILT_INT, &dom_area, "parent_id = ?", "areas directly within this area", NULL},
+    {"level", FILT_TEXT, NULL, "level = ?", "areas of this level", azLevel},
 };
 
 dom_entity dom_area = {

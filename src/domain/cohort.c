@@ -34,16 +34,16 @@ static const dom_field aField[] = {
 };
 
 static const dom_filter aFilter[] = {
-    {"program", FILT_INT, &dom_program, "program_id = ?", "cohorts of this program"},
+    {"program", FILT_INT, &dom_program, "program_id = ?", "cohorts of this program", NULL},
     {"institution", FILT_INT, NULL, "program_id IN (SELECT id FROM programs WHERE institution_id = ?)",
-     "cohorts of this institution's programs"},
+     "cohorts of this institution's programs", NULL},
     {"area", FILT_INT, NULL,
      "program_id IN (SELECT p.id FROM programs p JOIN institutions i ON i.id = p.institution_id "
      "WHERE i.area_id IN " DOM_AREA_SUBTREE ")",
-     "cohorts of institutions in this area or within it"},
+     "cohorts of institutions in this area or within it", NULL},
     {"trainer", FILT_INT, &dom_person, "id IN (SELECT owner_id FROM cohorts_trainers WHERE value = ?)",
-     "cohorts this person trains"},
-    {"active_on", FILT_DATE, NULL, "start_date <= ?1 AND end_date >= ?1", "cohorts running on this date"},
+     "cohorts this person trains", NULL},
+    {"active_on", FILT_DATE, NULL, "start_date <= ?1 AND end_date >= ?1", "cohorts running on this date", NULL},
 };
 
 dom_entity dom_cohort = {

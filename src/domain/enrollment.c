@@ -108,18 +108,18 @@ static const dom_field aField[] = {
 };
 
 static const dom_filter aFilter[] = {
-    {"person", FILT_INT, &dom_person, "person_id = ?", "enrollments of this person"},
-    {"cohort", FILT_INT, &dom_cohort, "cohort_id = ?", "enrollments in this cohort"},
-    {"status", FILT_TEXT, NULL, "status = ?", "enrollments with this status"},
+    {"person", FILT_INT, &dom_person, "person_id = ?", "enrollments of this person", NULL},
+    {"cohort", FILT_INT, &dom_cohort, "cohort_id = ?", "enrollments in this cohort", NULL},
+    {"status", FILT_TEXT, NULL, "status = ?", "enrollments with this status", azStatus},
     {"program", FILT_INT, NULL, "cohort_id IN (SELECT id FROM cohorts WHERE program_id = ?)",
-     "enrollments in this program's cohorts"},
+     "enrollments in this program's cohorts", NULL},
     {"institution", FILT_INT, NULL,
      "cohort_id IN (SELECT c.id FROM cohorts c JOIN programs p ON p.id = c.program_id WHERE p.institution_id = ?)",
-     "enrollments at this institution"},
+     "enrollments at this institution", NULL},
     {"area", FILT_INT, NULL,
      "cohort_id IN (SELECT c.id FROM cohorts c JOIN programs p ON p.id = c.program_id "
      "JOIN institutions i ON i.id = p.institution_id WHERE i.area_id IN " DOM_AREA_SUBTREE ")",
-     "enrollments at institutions in this area or within it"},
+     "enrollments at institutions in this area or within it", NULL},
 };
 
 dom_entity dom_enrollment = {

@@ -58,6 +58,7 @@ typedef struct dom_filter {
   const dom_entity *pRef;   /* FILT_INT: the entity the id names (for help) */
   const char *zCond;    /* SQL condition; each '?' becomes the filter's parameter */
   const char *zHelp;
+  const char *const *azEnum;  /* FILT_TEXT: the allowed values, when limited */
 } dom_filter;
 
 /* One value of a record. Strings live in the request's arena. */

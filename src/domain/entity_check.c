@@ -45,7 +45,9 @@ int dom_check_value(dom_ctx *c, const dom_field *f, dom_val *v, gerr *e) {
   }
   switch (f->type) {
     case DT_TEXT:
-      return check_text(c, f, &v->z, e);
+      if (check_text(c, f, &v->z, e)) return -1;
+      if (!v->z[0] && !(f->flags & F_REQ)) v->bNull = 1;  /* an empty optional text is no value */
+      return 0;
     case DT_INT:
       if (v->i < f->min || v->i > f->max)
         return gerr_set(e, GERR_VALIDATION, f->zName, "%s: must be between %lld and %lld (got %lld)",

@@ -16,8 +16,8 @@ static const dom_field aField[] = {
 };
 
 static const dom_filter aFilter[] = {
-    {"area", FILT_INT, &dom_area, "area_id IN " DOM_AREA_SUBTREE, "institutions in this area or within it"},
-    {"kind", FILT_TEXT, NULL, "kind = ?", "institutions of this kind"},
+    {"area", FILT_INT, &dom_area, "area_id IN " DOM_AREA_SUBTREE, "institutions in this area or within it", NULL},
+    {"kind", FILT_TEXT, NULL, "kind = ?", "institutions of this kind", azKind},
 };
 
 dom_entity dom_institution = {

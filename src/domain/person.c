@@ -71,15 +71,15 @@ static const dom_field aField[] = {
 
 static const dom_filter aFilter[] = {
     {"q", FILT_PREFIX, NULL, "(name_key >= ?1 AND name_key < ?2) OR (given_key >= ?1 AND given_key < ?2)",
-     "name prefix: family name, family+given, or given name (case and spaces ignored)"},
-    {"area", FILT_INT, &dom_area, "home_area_id IN " DOM_AREA_SUBTREE, "persons whose home is in this area or within it"},
+     "name prefix: family name, family+given, or given name (case and spaces ignored)", NULL},
+    {"area", FILT_INT, &dom_area, "home_area_id IN " DOM_AREA_SUBTREE, "persons whose home is in this area or within it", NULL},
     {"cohort", FILT_INT, NULL, "id IN (SELECT person_id FROM enrollments WHERE cohort_id = ?)",
-     "persons enrolled (in any status) in this cohort"},
+     "persons enrolled (in any status) in this cohort", NULL},
     {"institution", FILT_INT, NULL,
      "id IN (SELECT e.person_id FROM enrollments e JOIN cohorts c ON c.id = e.cohort_id "
      "JOIN programs p ON p.id = c.program_id WHERE p.institution_id = ?)",
-     "persons enrolled (in any status) at this institution"},
-    {"sourced_id", FILT_TEXT, NULL, "sourced_id = ?", "the person with this external id"},
+     "persons enrolled (in any status) at this institution", NULL},
+    {"sourced_id", FILT_TEXT, NULL, "sourced_id = ?", "the person with this external id", NULL},
 };
 
 dom_entity dom_person = {

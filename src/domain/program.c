@@ -15,10 +15,10 @@ static const dom_field aField[] = {
 };
 
 static const dom_filter aFilter[] = {
-    {"institution", FILT_INT, &dom_institution, "institution_id = ?", "programs of this institution"},
+    {"institution", FILT_INT, &dom_institution, "institution_id = ?", "programs of this institution", NULL},
     {"area", FILT_INT, NULL, "institution_id IN (SELECT id FROM institutions WHERE area_id IN " DOM_AREA_SUBTREE ")",
-     "programs of institutions in this area or within it"},
-    {"isco_code", FILT_TEXT, NULL, "isco_code = ?", "programs for this occupation"},
+     "programs of institutions in this area or within it", NULL},
+    {"isco_code", FILT_TEXT, NULL, "isco_code = ?", "programs for this occupation", NULL},
 };
 
 dom_entity dom_program = {

@@ -69,6 +69,30 @@ static int path_match(const char *zPattern, const char *zPath, int64_t *aId) {
   return *p == 0 && *q == 0;
 }
 
+/* Returns zRaw with percent-encoded unreserved characters (letters, digits,
+ * - . _ ~) decoded, as RFC 3986 makes them equivalent, and every other
+ * escape left as it is: an encoded '/' stays data and an encoded NUL cannot
+ * cut the path short, so neither can match a route. */
+static const char *path_normalise(arena *a, const char *zRaw) {
+  static const char zHex[] = "0123456789abcdef";
+  size_t n = strlen(zRaw);
+  char *zOut = arena_alloc(a, n + 1), *o = zOut;
+  for (const char *p = zRaw; *p; p++) {
+    if (p[0] == '%' && p[1] && p[2] && strchr(zHex, p[1] | 0x20) && strchr(zHex, p[2] | 0x20)) {
+      int c = (int)(strchr(zHex, p[1] | 0x20) - zHex) * 16 + (int)(strchr(zHex, p[2] | 0x20) - zHex);
+      if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' || c == '.' ||
+          c == '_' || c == '~') {
+        *o++ = (char)c;
+        p += 2;
+        continue;
+      }
+    }
+    *o++ = *p;
+  }
+  *o = 0;
+  return zOut;
+}
+
 /* Sends a JSON body with status; takes ownership of pJson. */
 static void send_json(struct evhttp_request *pReq, http_req *r, int status, json_t *pJson) {
   struct evkeyvalq *pH = evhttp_request_get_output_headers(pReq);
@@ -99,6 +123,7 @@ json_t *http_error_json(const gerr *e) {
 
 /* Reads If-Match: "N" or W/"N". Returns 0, or -1 with e filled. */
 static int read_if_match(struct evhttp_request *pReq, http_req *r, gerr *e) {
+  if (!(r->pRoute->flags & R_IF_MATCH) && r->method != HM_DELETE) return 0;  /* not used here: ignored */
   const char *z = evhttp_find_header(evhttp_request_get_input_headers(pReq), "If-Match");
   if (!z) return 0;
   if (strncmp(z, "W/", 2) == 0) z += 2;
@@ -143,31 +168,49 @@ static int read_body(struct evhttp_request *pReq, http_req *r, gerr *e) {
   return 0;
 }
 
-/* Splits the query string into r->aQuery (decoded, in the arena). */
+/* Decodes one query component into the arena; refuses NUL bytes, which
+ * would cut the text short. */
+static const char *query_decode(http_req *r, const char *z, size_t n, const char *zKey, gerr *e) {
+  char *zRaw = arena_strndup(r->pAr, z, n);
+  size_t nOut = 0;
+  char *zDec = evhttp_uridecode(zRaw, 1, &nOut);
+  if (!zDec) {
+    gerr_set(e, GERR_BAD_REQUEST, NULL, "the query string cannot be decoded");
+    return NULL;
+  }
+  const char *zOut = NULL;
+  if (strlen(zDec) != nOut)
+    gerr_set(e, GERR_VALIDATION, zKey ? zKey : NULL, "%s: must not contain NUL characters", zKey ? zKey : "query");
+  else
+    zOut = arena_strdup(r->pAr, zDec);
+  free(zDec);
+  return zOut;
+}
+
+/* Splits the query string (name=value pairs joined by '&') into r->aQuery,
+ * each decoded into the arena. Empty or nameless parts are refused. */
 static int read_query(const struct evhttp_uri *pUri, http_req *r, gerr *e) {
   const char *zQuery = evhttp_uri_get_query(pUri);
   if (!zQuery || !*zQuery) return 0;
-  struct evkeyvalq q;
-  q.tqh_first = NULL;
-  q.tqh_last = &q.tqh_first;
-  if (evhttp_parse_query_str(zQuery, &q) != 0)
-    return gerr_set(e, GERR_BAD_REQUEST, NULL, "the query string cannot be parsed");
-  int rc = 0;
-  for (struct evkeyval *kv = q.tqh_first; kv; kv = kv->next.tqe_next) {
-    if (r->nQuery == HTTP_MAX_QUERY) {
-      rc = gerr_set(e, GERR_BAD_REQUEST, NULL, "too many query parameters (at most %d)", HTTP_MAX_QUERY);
-      break;
-    }
-    if (http_query(r, kv->key)) {
-      rc = gerr_set(e, GERR_BAD_REQUEST, kv->key, "query parameter %.60s is given twice", kv->key);
-      break;
-    }
-    r->aQuery[r->nQuery].zName = arena_strdup(r->pAr, kv->key);
-    r->aQuery[r->nQuery].zValue = arena_strdup(r->pAr, kv->value);
+  const char *p = zQuery;
+  while (1) {
+    size_t n = strcspn(p, "&");
+    const char *zEq = memchr(p, '=', n);
+    if (n == 0 || !zEq || zEq == p)
+      return gerr_set(e, GERR_BAD_REQUEST, NULL, "the query string must be name=value pairs joined by &");
+    if (r->nQuery == HTTP_MAX_QUERY)
+      return gerr_set(e, GERR_BAD_REQUEST, NULL, "too many query parameters (at most %d)", HTTP_MAX_QUERY);
+    const char *zKey = query_decode(r, p, (size_t)(zEq - p), NULL, e);
+    if (!zKey) return -1;
+    const char *zVal = query_decode(r, zEq + 1, n - (size_t)(zEq - p) - 1, zKey, e);
+    if (!zVal) return -1;
+    if (http_query(r, zKey)) return gerr_set(e, GERR_BAD_REQUEST, zKey, "query parameter %.60s is given twice", zKey);
+    r->aQuery[r->nQuery].zName = zKey;
+    r->aQuery[r->nQuery].zValue = zVal;
     r->nQuery++;
+    if (!p[n]) return 0;
+    p += n + 1;
   }
-  evhttp_clear_headers(&q);
-  return rc;
 }
 
 /* Finds the route for r; 404 when no pattern matches the path, 405 (with
@@ -214,9 +257,7 @@ void http_dispatch(struct evhttp_request *pReq, http_worker *w) {
   json_t *pOut = NULL;
   const struct evhttp_uri *pUri = evhttp_request_get_evhttp_uri(pReq);
   const char *zRawPath = pUri ? evhttp_uri_get_path(pUri) : NULL;
-  char *zPath = zRawPath ? evhttp_uridecode(zRawPath, 0, NULL) : NULL;
-  r.zPath = zPath ? arena_strdup(r.pAr, zPath) : "/";
-  free(zPath);
+  r.zPath = path_normalise(r.pAr, zRawPath && *zRawPath ? zRawPath : "/");
 
   if (find_route(&r, zAllow, sizeof zAllow, &e) == 0 && read_query(pUri, &r, &e) == 0 &&
       read_if_match(pReq, &r, &e) == 0 && read_body(pReq, &r, &e) == 0) {

@@ -1,12 +1,14 @@
 /* server.c: the HTTP server: one libevent loop and one database connection
- * per thread, each thread with its own listening socket on the same port
- * (SO_REUSEPORT, so the kernel spreads connections). SIGINT/SIGTERM stop
+ * per thread. The threads accept from one listening socket (each through its
+ * own duplicate descriptor), so a port already in use is refused rather
+ * than shared with another server. SIGINT/SIGTERM stop
  * accepting, let in-flight requests finish, then close everything. */
 #include "router.h"
 #include "../core/log.h"
 #include "../store/schema.h"
 #include <arpa/inet.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <event2/event.h>
 #include <event2/http.h>
 #include <event2/thread.h>
@@ -22,7 +24,7 @@
 
 static void on_request(struct evhttp_request *pReq, void *pArg) { http_dispatch(pReq, pArg); }
 
-/* Opens a non-blocking listening socket on addr:port with SO_REUSEPORT. */
+/* Opens a non-blocking listening socket on addr:port. */
 static int listen_on(const char *zAddr, int port, gerr *e) {
   struct sockaddr_in sa;
   memset(&sa, 0, sizeof sa);
@@ -34,7 +36,6 @@ static int listen_on(const char *zAddr, int port, gerr *e) {
   if (fd < 0) return gerr_set(e, GERR_INTERNAL, NULL, "socket: %s", strerror(errno));
   int one = 1;
   setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
-  setsockopt(fd, SOL_SOCKET, SO_REUSEPORT, &one, sizeof one);
   if (bind(fd, (struct sockaddr *)&sa, sizeof sa) != 0 || listen(fd, 1024) != 0) {
     gerr_set(e, GERR_USAGE, "port", "cannot listen on %s:%d: %s", zAddr, port, strerror(errno));
     close(fd);
@@ -76,8 +77,9 @@ static void *worker_main(void *pArg) {
   return NULL;
 }
 
-/* Sets up worker w: connection, event base, evhttp, listener. */
-static int worker_init(http_worker *w, const http_config *cfg, int *pPort, gerr *e) {
+/* Sets up worker w: connection, event base, evhttp, and its duplicate of
+ * the listening socket fdListen. */
+static int worker_init(http_worker *w, const http_config *cfg, int fdListen, gerr *e) {
   arena_init(&w->ar);
   if (db_open(cfg->zDb, 0, &w->pDb, e)) return -1;
   if (schema_require_current(w->pDb, e)) return -1;
@@ -89,16 +91,13 @@ static int worker_init(http_worker *w, const http_config *cfg, int *pPort, gerr 
   evhttp_set_max_headers_size(w->pHttp, 64 * 1024);
   evhttp_set_timeout(w->pHttp, 60);
   evhttp_set_gencb(w->pHttp, on_request, w);
-  w->fd = listen_on(cfg->zAddr, *pPort, e);
-  if (w->fd < 0) return -1;
-  if (*pPort == 0) {
-    struct sockaddr_in sa;
-    socklen_t n = sizeof sa;
-    getsockname(w->fd, (struct sockaddr *)&sa, &n);
-    *pPort = ntohs(sa.sin_port);
+  w->fd = fcntl(fdListen, F_DUPFD_CLOEXEC, 0);
+  if (w->fd < 0) return gerr_set(e, GERR_INTERNAL, NULL, "dup: %s", strerror(errno));
+  w->pSock = evhttp_accept_socket_with_handle(w->pHttp, w->fd);  /* closes w->fd when freed */
+  if (!w->pSock) {
+    close(w->fd);
+    return gerr_set(e, GERR_INTERNAL, NULL, "cannot accept connections");
   }
-  w->pSock = evhttp_accept_socket_with_handle(w->pHttp, w->fd);
-  if (!w->pSock) return gerr_set(e, GERR_INTERNAL, NULL, "cannot accept on port %d", *pPort);
   w->pStop = event_new(w->pBase, -1, 0, on_stop, w);
   return 0;
 }
@@ -125,9 +124,17 @@ int http_serve(const http_config *cfg, gerr *e) {
   http_worker *aW = g_calloc((size_t)nThread, sizeof *aW);
   pthread_t *aT = g_calloc((size_t)nThread, sizeof *aT);
   int nStarted = 0;
+  int fdListen = listen_on(cfg->zAddr, port, e);
+  if (fdListen < 0) goto done;
+  if (port == 0) {
+    struct sockaddr_in sa;
+    socklen_t n = sizeof sa;
+    getsockname(fdListen, (struct sockaddr *)&sa, &n);
+    port = ntohs(sa.sin_port);
+  }
   for (int i = 0; i < nThread; i++) {
     aW[i].iWorker = i;
-    if (worker_init(&aW[i], cfg, &port, e)) goto done;
+    if (worker_init(&aW[i], cfg, fdListen, e)) goto done;
   }
   struct event_base *pMain = event_base_new();
   struct event *pInt = evsignal_new(pMain, SIGINT, on_signal, pMain);
@@ -147,6 +154,7 @@ int http_serve(const http_config *cfg, gerr *e) {
   rc = 0;
 done:
   for (int i = 0; i < nThread; i++) worker_free(&aW[i]);
+  if (fdListen >= 0) close(fdListen);
   free(aW);
   free(aT);
   libevent_global_shutdown();

@@ -1,12 +1,16 @@
 """Fixtures for the API tests: a live `guild serve` (the sanitizer build,
 $GUILD_BIN) on a fresh temporary database and a free port, and a small
 HTTP client. No mocks: every test talks HTTP to the real server."""
+import contextlib
 import http.client
+import itertools
 import json
 import os
+import re
 import socket
 import subprocess
 import tempfile
+import threading
 import time
 
 import pytest
@@ -57,6 +61,7 @@ class Client:
         r = conn.getresponse()
         out = Response(r.status, r.getheaders(), r.read().decode())
         conn.close()
+        record_route(method, path, out.status)
         return out
 
     def get(self, path, **kw):
@@ -112,17 +117,202 @@ class Server:
         return self.proc.returncode
 
 
-@pytest.fixture(scope="module")
-def server():
+def assert_clean_log(log):
+    """No sanitizer report and no 5xx in the access log."""
+    assert "ERROR: AddressSanitizer" not in log and "runtime error" not in log, log[-4000:]
+    assert "ERROR: LeakSanitizer" not in log, log[-4000:]
+    bad = [l for l in log.splitlines() if re.match(r"access \S+ \S+ 5\d\d ", l)]
+    assert not bad, "server errors (5xx) in the access log:\n" + "\n".join(bad[:20])
+
+
+def serve(threads=2):
+    """Generator for a module-scoped server fixture: a fresh server, stopped
+    (and checked for a clean exit and a clean log) afterwards."""
     with tempfile.TemporaryDirectory() as d:
-        s = Server(d)
+        s = Server(d, threads=threads)
         yield s
         rc = s.stop()
         log = s.read_log()
         assert rc == 0, "guild serve did not shut down cleanly:\n" + log[-4000:]
-        assert "ERROR: AddressSanitizer" not in log and "runtime error" not in log, log[-4000:]
+        assert_clean_log(log)
+
+
+@pytest.fixture(scope="module")
+def server():
+    yield from serve()
 
 
 @pytest.fixture(scope="module")
 def api(server):
     return server.client
+
+
+@pytest.fixture(scope="module")
+def make(api):
+    return Factory(api)
+
+
+# ---------------------------------------------------------------------------
+# Routes exercised: every request that got a 2xx answer is recorded as
+# (method, path pattern), numeric path segments becoming {id}. The test in
+# test_zz_route_coverage.py compares this set with the paths of openapi.json.
+
+EXERCISED = set()
+_exercised_lock = threading.Lock()
+
+
+def route_pattern(path):
+    path = path.split("?", 1)[0]
+    return "/".join("{id}" if seg.isdigit() else seg for seg in path.split("/"))
+
+
+def record_route(method, path, status):
+    # HEAD is served by the GET route; percent-encoded paths are the
+    # router tests' business (test_http.py), not route coverage
+    if 200 <= status < 300 and method != "HEAD" and "%" not in path.split("?", 1)[0]:
+        with _exercised_lock:
+            EXERCISED.add((method, route_pattern(path)))
+
+
+COLLECTED_MODULES = set()
+
+
+def pytest_collection_modifyitems(session, config, items):
+    """Runs the route-coverage test last, after every other test has had its
+    requests recorded."""
+    for it in items:
+        COLLECTED_MODULES.add(os.path.basename(str(it.fspath)))
+    last = [it for it in items if it.get_closest_marker("route_coverage")]
+    rest = [it for it in items if not it.get_closest_marker("route_coverage")]
+    items[:] = rest + last
+
+
+def pytest_configure(config):
+    config.addinivalue_line("markers", "route_coverage: compares exercised routes with openapi.json (runs last)")
+
+
+# ---------------------------------------------------------------------------
+# Assertions shared by the tests.
+
+def assert_error(r, status, code, field=None, contains=()):
+    """r is the one error format {"error": {"code", "message", "field"?}}
+    with the given status and code (and field, when given)."""
+    assert r.status == status, r
+    ctype = r.header("Content-Type") or ""
+    assert ctype.startswith("application/json"), ctype
+    assert isinstance(r.json, dict) and set(r.json) == {"error"}, r
+    err = r.json["error"]
+    assert {"code", "message"} <= set(err) <= {"code", "message", "field"}, err
+    assert err["code"] == code, err
+    assert isinstance(err["message"], str) and err["message"].strip(), err
+    if "field" in err:
+        assert isinstance(err["field"], str) and err["field"], err
+    if field is not None:
+        assert err.get("field") == field, err
+    for c in contains:
+        assert c in err["message"], err
+    return err
+
+
+COLLECTIONS = ["areas", "institutions", "programs", "cohorts", "persons", "enrollments"]
+
+
+def snapshot(api, *paths):
+    """Totals of every collection plus the full body of each record path."""
+    snap = {}
+    for c in COLLECTIONS:
+        r = api.get(f"/api/v1/{c}?limit=1")
+        assert r.status == 200, r
+        snap[c] = r.json["total"]
+    for p in paths:
+        r = api.get(p)
+        snap[p] = (r.status, r.json, r.header("ETag"))
+    return snap
+
+
+@contextlib.contextmanager
+def nothing_changes(api, *paths):
+    """Asserts that the block changed no total and no given record."""
+    before = snapshot(api, *paths)
+    yield
+    after = snapshot(api, *paths)
+    assert after == before, "an invalid request changed data"
+
+
+# ---------------------------------------------------------------------------
+# Test data.
+
+_seq = itertools.count(1)
+
+
+def uniq(prefix="x"):
+    return f"{prefix}{os.getpid()}-{next(_seq)}"
+
+
+def created(r):
+    assert r.status == 201, r
+    assert r.header("ETag") == '"1"', r.headers
+    assert r.header("Location") is not None
+    return r.json
+
+
+class Factory:
+    """Creates valid records (each asserted 201) with unique codes."""
+
+    def __init__(self, api):
+        self.api = api
+
+    def area(self, level="region", parent=None, name=None, **kw):
+        body = {"code": uniq("A"), "name": name or uniq("Area "), "level": level}
+        if parent is not None:
+            body["parent_id"] = parent if isinstance(parent, int) else parent["id"]
+        body.update(kw)
+        return created(self.api.post("/api/v1/areas", body))
+
+    def tree(self):
+        """region > prefecture > county > township; returns the four."""
+        r = self.area("region")
+        p = self.area("prefecture", r)
+        c = self.area("county", p)
+        t = self.area("township", c)
+        return r, p, c, t
+
+    def institution(self, area=None, **kw):
+        if area is None:
+            area = self.tree()[2]
+        body = {"name": uniq("Inst "), "kind": "vocational_college",
+                "area_id": area if isinstance(area, int) else area["id"]}
+        body.update(kw)
+        return created(self.api.post("/api/v1/institutions", body))
+
+    def program(self, institution=None, **kw):
+        if institution is None:
+            institution = self.institution()
+        body = {"institution_id": institution if isinstance(institution, int) else institution["id"],
+                "title": uniq("Pastry "), "isco_code": "7512", "hours": 600, "level": 2, "capacity": 40}
+        body.update(kw)
+        return created(self.api.post("/api/v1/programs", body))
+
+    def cohort(self, program=None, **kw):
+        if program is None:
+            program = self.program()
+        body = {"program_id": program if isinstance(program, int) else program["id"],
+                "name": uniq("2026 spring "), "start_date": "2026-03-01", "end_date": "2026-07-15",
+                "capacity": 30}
+        body.update(kw)
+        return created(self.api.post("/api/v1/cohorts", body))
+
+    def person(self, **kw):
+        body = {"given_name": uniq("Learner")}
+        body.update(kw)
+        return created(self.api.post("/api/v1/persons", body))
+
+    def enrollment(self, person=None, cohort=None, **kw):
+        if person is None:
+            person = self.person()
+        if cohort is None:
+            cohort = self.cohort()
+        body = {"person_id": person if isinstance(person, int) else person["id"],
+                "cohort_id": cohort if isinstance(cohort, int) else cohort["id"], "consent": True}
+        body.update(kw)
+        return created(self.api.post("/api/v1/enrollments", body))
