@@ -35,23 +35,31 @@ $(GEN): data/isco08/isco08_code_title.csv scripts/isco_gen.sh
 	@mkdir -p $(dir $@)
 	scripts/isco_gen.sh $< > $@
 
+# V=1 shows the full commands
+Q := $(if $(V),,@)
+
 build/rel/%.o: %.c | $(GEN)
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS_COMMON) -O2 -g -c $< -o $@
+	@$(if $(Q),echo "  CC      $<")
+	$(Q)$(CC) $(CFLAGS_COMMON) -O2 -g -c $< -o $@
 
 build/san/%.o: %.c | $(GEN)
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS_COMMON) -O1 -g $(SAN) -c $< -o $@
+	@$(if $(Q),echo "  CC san  $<")
+	$(Q)$(CC) $(CFLAGS_COMMON) -O1 -g $(SAN) -c $< -o $@
 
 guild: $(REL_OBJ) build/rel/src/main.o
-	$(CC) -o $@ $^ $(LIBS)
+	@$(if $(Q),echo "  LD      $@")
+	$(Q)$(CC) -o $@ $^ $(LIBS)
 
 build/san/guild: $(SAN_OBJ) build/san/src/main.o
-	$(CC) $(SAN) -o $@ $^ $(LIBS)
+	@$(if $(Q),echo "  LD san  $@")
+	$(Q)$(CC) $(SAN) -o $@ $^ $(LIBS)
 
 build/san/tests/%: tests/unit/%.c tests/unit/unit.h $(SAN_OBJ)
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS_COMMON) -O1 -g $(SAN) -o $@ $< $(SAN_OBJ) $(LIBS) -lcmocka
+	@$(if $(Q),echo "  LD san  $@")
+	$(Q)$(CC) $(CFLAGS_COMMON) -O1 -g $(SAN) -o $@ $< $(SAN_OBJ) $(LIBS) -lcmocka
 
 run: deps
 	@$(MAKE) --no-print-directory guild
