@@ -44,7 +44,7 @@ static int sq_open(const char *zUrl, int bCreate, void **ppConn, gerr *e) {
   char *zErr = NULL;
   rc = sqlite3_exec(pDb,
                     "PRAGMA journal_mode=WAL; PRAGMA foreign_keys=ON; PRAGMA synchronous=NORMAL;"
-                    "PRAGMA cache_size=-16000; PRAGMA temp_store=MEMORY;",
+                    "PRAGMA cache_size=-16000; PRAGMA temp_store=MEMORY; PRAGMA mmap_size=1073741824;",
                     NULL, NULL, &zErr);
   if (rc != SQLITE_OK) {
     gerr_set(e, GERR_USAGE, "db", "cannot use database %s: %s", zUrl, zErr ? zErr : "?");

@@ -1,0 +1,421 @@
+#!/usr/bin/env bash
+# bench/run.sh: guild's performance table (DESIGN.md, "Targets"), run by
+# `make bench` after building the optimised ./guild. Every row measures guild
+# and a reference on this machine in the same run and prints their ratio
+# against the target, with PASS or FAIL. The table goes to stdout and to
+# bench/out/results.md; raw tool output goes to bench/out/ as well.
+#
+# Exit status: 0 when every row ran (whether it passed or failed its target),
+# 1 when something broke (a server would not start, the reference answered
+# with errors, a tool is missing), 2 on bad usage.
+#
+# Rows: one function per row, named row_<name>, listed in ALL_ROWS below. A
+# row function measures, then calls `add_row` once (and `add_note` for any
+# detail worth keeping); on breakage it calls `row_broke` and returns 1.
+# Servers it starts are stopped by the EXIT trap (see `start_guild`,
+# `start_nginx`), so a row may return at any point.
+#
+# Environment:
+#   BENCH_ROWS        rows to run, space-separated (default: all)
+#   BENCH_LEARNERS    learners in the demo database (default 1000000)
+#   BENCH_DURATION    wrk duration per measurement (default 10s)
+#   BENCH_WARMUP      wrk warm-up per server, not reported (default 3s; 0 = none)
+#   BENCH_FILL        demo | sql | auto (default auto): how the demo database
+#                     is made. sql uses bench/fill_persons.sql, a stand-in for
+#                     when `guild demo` is unavailable; auto tries demo first.
+#   BENCH_REGEN=1     regenerate the cached database
+#   BENCH_COUNT_STATUS=0  skip wrk's per-response status counting (then
+#                     "non-2xx" is wrk's count of status >= 400)
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+
+ALL_ROWS=(persons_get)   # later: import, competition
+
+GUILD=./guild
+OUT=bench/out
+LEARNERS=${BENCH_LEARNERS:-1000000}
+DURATION=${BENCH_DURATION:-10s}
+WARMUP=${BENCH_WARMUP:-3s}
+FILL=${BENCH_FILL:-auto}
+SEED=1
+WRK_ARGS=(-t2 -c64 -d"$DURATION" --latency)
+export BENCH_COUNT_STATUS=${BENCH_COUNT_STATUS:-1}
+
+TMP=
+PIDS=()            # every server this script started, stopped by cleanup
+ROWS_MD=()
+NOTES=()
+BROKE=0
+
+log() { printf 'bench: %s\n' "$*" >&2; }
+
+cleanup() {
+  local pid
+  for pid in "${PIDS[@]}"; do
+    kill -TERM "$pid" 2>/dev/null || true
+  done
+  for pid in "${PIDS[@]}"; do
+    for _ in $(seq 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+    kill -KILL "$pid" 2>/dev/null || true
+  done
+  [ -n "$TMP" ] && rm -rf "$TMP"
+}
+
+# bench_init: the private temporary directory and the trap that stops every
+# server started here. bench/profile.sh sources this file and calls it too.
+bench_init() {
+  TMP=$(mktemp -d /tmp/guild-bench.XXXXXX)
+  chmod 755 "$TMP"   # nginx workers (user nobody when started as root) read www/
+  trap cleanup EXIT
+  trap 'exit 130' INT TERM
+  [ -x "$GUILD" ] || { log "$GUILD is missing: run make bench (or make guild)"; exit 1; }
+  mkdir -p "$OUT"
+}
+
+need() {
+  local t
+  for t in "$@"; do
+    command -v "$t" >/dev/null 2>&1 || { log "missing tool: $t (scripts/deps.sh bench installs it)"; exit 1; }
+  done
+}
+
+# ---------------------------------------------------------------- table
+
+add_row() {  # add_row NAME GUILD REFERENCE RATIO TARGET RESULT
+  ROWS_MD+=("| $1 | $2 | $3 | $4 | $5 | $6 |")
+}
+add_note() { NOTES+=("$*"); }
+row_broke() {  # row_broke NAME WHY
+  add_row "$1" "-" "-" "-" "-" "ERROR"
+  add_note "$1: ERROR: $2"
+  log "$1: $2"
+  BROKE=1
+}
+
+print_table() {
+  {
+    echo "# guild bench, $(date -u +%Y-%m-%dT%H:%M:%SZ)"
+    echo
+    echo "$($GUILD version 2>/dev/null || echo 'guild ?'); $(nproc) cores; $(uname -sr);" \
+         "wrk ${WRK_ARGS[*]}"
+    echo
+    echo "| row | guild | reference | ratio | target | result |"
+    echo "| --- | --- | --- | --- | --- | --- |"
+    printf '%s\n' "${ROWS_MD[@]}"
+    if [ ${#NOTES[@]} -gt 0 ]; then
+      echo
+      printf -- '- %s\n' "${NOTES[@]}"
+    fi
+  } | tee "$OUT/results.md"
+}
+
+# ---------------------------------------------------------------- helpers
+
+schema_version() {
+  $GUILD version | sed -n 's/.*schema version \([0-9][0-9]*\).*/\1/p'
+}
+
+# Formats a number with thousands separators: 12345.6 -> 12,346.
+fmt_int() { LC_ALL=C awk -v n="$1" 'BEGIN { s = sprintf("%.0f", n); r = "";
+  while (length(s) > 3) { r = "," substr(s, length(s) - 2) r; s = substr(s, 1, length(s) - 3) } print s r }'; }
+fmt_ms() { LC_ALL=C awk -v u="$1" 'BEGIN { printf "%.2f ms", u / 1000 }'; }
+fmt_mb() { LC_ALL=C awk -v k="$1" 'BEGIN { printf "%.1f MB", k / 1024 }'; }
+
+# Is nothing listening on loopback port $1?
+port_free() { ! (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+
+free_port() {
+  local p
+  for _ in $(seq 100); do
+    p=$((20000 + RANDOM % 40000))
+    if port_free "$p"; then echo "$p"; return 0; fi
+  done
+  return 1
+}
+
+# http_get PORT PATH BODYFILE: GET over HTTP/1.0 with bash's /dev/tcp (no
+# curl needed); writes the body to BODYFILE and prints the status code.
+http_get() {
+  local port=$1 path=$2 out=$3 resp
+  exec 3<>"/dev/tcp/127.0.0.1/$port" || return 1
+  printf 'GET %s HTTP/1.0\r\nHost: 127.0.0.1\r\n%s\r\n' "$path" \
+    "${BENCH_HEADER:+$BENCH_HEADER$'\r\n'}" >&3
+  resp=$(timeout 5 cat <&3) || true
+  exec 3<&-
+  printf '%s' "${resp#*$'\r\n\r\n'}" >"$out"
+  resp=${resp%%$'\r'*}
+  set -- $resp
+  echo "${2:-000}"
+}
+
+# wait_port PORT SECONDS PID: waits until something listens on PORT, while PID lives.
+wait_port() {
+  local i
+  for ((i = 0; i < $2 * 10; i++)); do
+    port_free "$1" || return 0
+    kill -0 "$3" 2>/dev/null || return 1
+    sleep 0.1
+  done
+  return 1
+}
+
+# start_guild DB: starts `guild serve` on a free loopback port; sets
+# GUILD_PID and GUILD_PORT. Returns 1 (log in $TMP/guild.err) when it fails.
+start_guild() {
+  local db=$1
+  : >"$TMP/guild.out"
+  $GUILD serve --db "$db" --addr 127.0.0.1 --port 0 --threads 2 --quiet >"$TMP/guild.out" 2>"$TMP/guild.err" &
+  GUILD_PID=$!
+  PIDS+=("$GUILD_PID")
+  GUILD_PORT=
+  for _ in $(seq 100); do
+    GUILD_PORT=$(sed -n 's|.*http://127\.0\.0\.1:\([0-9][0-9]*\)/.*|\1|p' "$TMP/guild.out")
+    [ -n "$GUILD_PORT" ] && break
+    kill -0 "$GUILD_PID" 2>/dev/null || break
+    sleep 0.1
+  done
+  [ -n "$GUILD_PORT" ] && wait_port "$GUILD_PORT" 10 "$GUILD_PID"
+}
+
+stop_pid() {  # stop_pid PID: TERM, wait up to 5 s, then KILL
+  kill -TERM "$1" 2>/dev/null || return 0
+  for _ in $(seq 50); do kill -0 "$1" 2>/dev/null || return 0; sleep 0.1; done
+  kill -KILL "$1" 2>/dev/null || true
+}
+
+# start_nginx FILE: serves FILE for every /api/v1/persons/N from a private
+# nginx (bench/nginx.conf.in) in $TMP/nginx; sets NGINX_PID and NGINX_PORT.
+start_nginx() {
+  local dir=$TMP/nginx try
+  mkdir -p "$dir/www" "$dir/tmp"
+  chmod 755 "$dir" "$dir/www"
+  cp "$1" "$dir/www/person.json"
+  chmod 644 "$dir/www/person.json"
+  for try in 1 2 3; do
+    NGINX_PORT=$(free_port) || return 1
+    sed -e "s|@DIR@|$dir|g" -e "s|@PORT@|$NGINX_PORT|g" bench/nginx.conf.in >"$dir/nginx.conf"
+    nginx -p "$dir" -c "$dir/nginx.conf" -e "$dir/error.log" >"$dir/stdout" 2>&1 &
+    NGINX_PID=$!
+    PIDS+=("$NGINX_PID")
+    if wait_port "$NGINX_PORT" 10 "$NGINX_PID"; then return 0; fi
+    stop_pid "$NGINX_PID"
+    log "nginx did not start on port $NGINX_PORT (try $try): $(tail -n3 "$dir/error.log" "$dir/stdout" 2>/dev/null | tr '\n' ' ')"
+  done
+  return 1
+}
+
+# cpu_ticks PID...: user+system CPU ticks of these processes (all threads)
+# and of their child processes (nginx's workers).
+cpu_ticks() {
+  local pid kids=() t=0 f
+  for pid in "$@"; do
+    kids+=("$pid")
+    [ -r "/proc/$pid/task/$pid/children" ] && kids+=($(cat "/proc/$pid/task/$pid/children"))
+  done
+  for pid in "${kids[@]}"; do
+    f=$(cat "/proc/$pid/stat" 2>/dev/null) || continue
+    f=${f##*) }   # fields after "(comm) ": state is field 3
+    set -- $f
+    t=$((t + ${12} + ${13}))   # utime, stime (fields 14 and 15)
+  done
+  echo "$t"
+}
+
+# run_wrk NAME PORT PATHFMT [PID...]: runs wrk with bench/persons.lua against
+# 127.0.0.1:PORT; raw output in $OUT/wrk-NAME.txt. Sets W_RPS, W_P50, W_P99
+# (microseconds), W_NON2XX, W_SOCKERR, W_BYTES (per response), W_STATUS and,
+# given the server's PIDs, W_CPU_US (server CPU per request, microseconds)
+# and W_CORES (cores the server kept busy).
+run_wrk() {
+  local name=$1 port=$2 pathfmt=$3 line kv c0=0 c1=0 hz
+  shift 3
+  local s0 s1 wrk_s TIMEFORMAT='%U %S'
+  [ $# -gt 0 ] && c0=$(cpu_ticks "$@")
+  s0=$(busy_ticks)
+  { time BENCH_PATH=$pathfmt BENCH_MAX_ID=$LEARNERS \
+    wrk "${WRK_ARGS[@]}" -s bench/persons.lua "http://127.0.0.1:$port" >"$OUT/wrk-$name.txt" 2>&1; } 2>"$TMP/time" || {
+    log "wrk failed for $name: $(tail -3 "$OUT/wrk-$name.txt")"
+    return 1
+  }
+  s1=$(busy_ticks)
+  [ $# -gt 0 ] && c1=$(cpu_ticks "$@")
+  hz=$(getconf CLK_TCK)
+  wrk_s=$(LC_ALL=C awk '{ print $1 + $2 }' "$TMP/time")
+  line=$(grep '^BENCH ' "$OUT/wrk-$name.txt" | tail -1)
+  [ -n "$line" ] || { log "no BENCH line from wrk for $name"; return 1; }
+  declare -A v=()
+  for kv in ${line#BENCH }; do v[${kv%%=*}]=${kv#*=}; done
+  W_RPS=$(LC_ALL=C awk -v n="${v[requests]}" -v d="${v[duration_us]}" 'BEGIN { printf "%.1f", n / (d / 1e6) }')
+  W_P50=${v[p50_us]}
+  W_P99=${v[p99_us]}
+  W_NON2XX=${v[non2xx]}
+  W_SOCKERR=$((v[connect] + v[read] + v[write] + v[timeout]))
+  W_BYTES=$(( v[requests] > 0 ? v[bytes] / v[requests] : 0 ))
+  W_STATUS=${v[status]}
+  W_REQUESTS=${v[requests]}
+  W_CPU_US=$(LC_ALL=C awk -v t=$((c1 - c0)) -v hz="$hz" -v n="${v[requests]}" \
+    'BEGIN { printf "%.1f", (n > 0 ? t / hz * 1e6 / n : 0) }')
+  W_CORES=$(LC_ALL=C awk -v t=$((c1 - c0)) -v hz="$hz" -v d="${v[duration_us]}" \
+    'BEGIN { printf "%.2f", (d > 0 ? t / hz / (d / 1e6) : 0) }')
+  # cores that neither the server nor wrk used: other work on this machine
+  W_OTHER=$(LC_ALL=C awk -v b=$((s1 - s0)) -v t=$((c1 - c0)) -v w="$wrk_s" -v hz="$hz" -v d="${v[duration_us]}" \
+    'BEGIN { o = (b - t) / hz - w; if (o < 0) o = 0; printf "%.2f", (d > 0 ? o / (d / 1e6) : 0) }')
+}
+
+# busy_ticks: ticks all CPUs spent not idle (user nice system irq softirq steal).
+busy_ticks() { awk '/^cpu / { print $2 + $3 + $4 + $7 + $8 + $9; exit }' /proc/stat; }
+
+warm_up() {  # warm_up PORT PATHFMT
+  [ "$WARMUP" = 0 ] && return 0
+  BENCH_PATH=$2 BENCH_MAX_ID=$LEARNERS BENCH_COUNT_STATUS=0 \
+    wrk -t2 -c64 -d"$WARMUP" -s bench/persons.lua "http://127.0.0.1:$1" >/dev/null 2>&1 || true
+}
+
+# ---------------------------------------------------------------- demo database
+
+# demo_db: sets DB to the cached demo database with $LEARNERS learners (seed
+# $SEED) for this guild's schema version, making it when missing; sets
+# DB_NOTE (how it was made, how long it took) and, when `guild demo` failed,
+# DEMO_FAILED. Stale caches of other schema versions are removed.
+demo_db() {
+  local schema kind db meta t0 t1 secs f
+  schema=$(schema_version)
+  [ -n "$schema" ] || { log "cannot read the schema version from '$GUILD version'"; return 1; }
+  for kind in demo sql; do
+    [ "$kind" = sql ] && [ "$FILL" = demo ] && break
+    [ "$kind" = demo ] && [ "$FILL" = sql ] && continue
+    db=$OUT/$kind-schema$schema-learners$LEARNERS-seed$SEED.db
+    meta=${db%.db}.meta
+    for f in "$OUT"/$kind-schema*-learners$LEARNERS-seed$SEED.db; do
+      [ -e "$f" ] && [ "$f" != "$db" ] && { log "removing stale cache $f"; rm -f "$f" "${f%.db}.meta" "$f-wal" "$f-shm"; }
+    done
+    if [ "${BENCH_REGEN:-0}" = 1 ]; then rm -f "$db" "$meta" "$db-wal" "$db-shm"; fi
+    if [ -f "$db" ] && [ -f "$meta" ]; then
+      DB_NOTE="database: $(basename "$db") (cached; $(cat "$meta"))"
+      DB=$db
+      return 0
+    fi
+    rm -f "$db" "$meta" "$OUT/.gen.db" "$OUT/.gen.db-wal" "$OUT/.gen.db-shm"
+    log "generating $(basename "$db") ($kind, $LEARNERS learners) ..."
+    t0=$(date +%s.%N)
+    if [ "$kind" = demo ]; then
+      local rc=0
+      $GUILD demo --db "$OUT/.gen.db" --learners "$LEARNERS" --seed "$SEED" >"$OUT/demo.log" 2>&1 || rc=$?
+      if [ "$rc" != 0 ]; then
+        log "guild demo failed (exit $rc): $(tail -3 "$OUT/demo.log" | tr '\n' ' ')"
+        DEMO_FAILED="guild demo --learners $LEARNERS failed: $(tail -1 "$OUT/demo.log" | cut -c1-120)"
+        [ -z "$(tail -1 "$OUT/demo.log")" ] && DEMO_FAILED="guild demo --learners $LEARNERS exited non-zero with no output"
+        continue
+      fi
+    else
+      $GUILD init --db "$OUT/.gen.db" >/dev/null &&
+        sed "s/@N@/$LEARNERS/g" bench/fill_persons.sql | sqlite3 "$OUT/.gen.db" >/dev/null || {
+        log "bench/fill_persons.sql failed"; return 1; }
+    fi
+    t1=$(date +%s.%N)
+    sqlite3 "$OUT/.gen.db" 'PRAGMA wal_checkpoint(TRUNCATE);' >/dev/null
+    secs=$(LC_ALL=C awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.1f", b - a }')
+    mv "$OUT/.gen.db" "$db"
+    rm -f "$OUT/.gen.db-wal" "$OUT/.gen.db-shm"
+    echo "generated by $kind in ${secs} s on $(date -u +%Y-%m-%d), $(du -m "$db" | cut -f1) MB" >"$meta"
+    log "generated in ${secs} s"
+    DB_NOTE="database: $(basename "$db") (generated now by $kind in ${secs} s, $(du -m "$db" | cut -f1) MB)"
+    DB=$db
+    return 0
+  done
+  return 1
+}
+
+# ---------------------------------------------------------------- rows
+
+# Reading one learner over the API: guild vs nginx serving that learner's
+# JSON as a static file, same wrk settings, random ids; target >= 0.5x nginx
+# with no non-2xx responses and no socket errors.
+row_persons_get() {
+  local row="GET /api/v1/persons/{id}, $(fmt_int "$LEARNERS") learners"
+  local db status g_rps g_p99 g_non2xx g_err g_bytes g_status g_hwm g_rss ratio result
+  need wrk nginx sqlite3
+  DEMO_FAILED=
+  demo_db || { row_broke "$row" "no demo database${DEMO_FAILED:+ ($DEMO_FAILED)}"; return 1; }
+  db=$DB
+  case "$db" in
+    */sql-*) add_note "$row: WARNING: stand-in database from bench/fill_persons.sql, not \`guild demo\`" \
+                      "(BENCH_FILL=$FILL${DEMO_FAILED:+; $DEMO_FAILED})";;
+  esac
+  add_note "$row: $DB_NOTE"
+  cat "$db" >/dev/null   # into the page cache, as for any warm server
+
+  start_guild "$db" || { row_broke "$row" "guild serve did not start: $(tail -3 "$TMP/guild.err" | tr '\n' ' ')"; return 1; }
+  local sample=$((LEARNERS / 2 + 1))
+  status=$(http_get "$GUILD_PORT" "/api/v1/persons/$sample" "$TMP/person.json") || status=000
+  if [ "$status" != 200 ]; then
+    row_broke "$row" "GET /api/v1/persons/$sample answered $status: $(head -c 200 "$TMP/person.json")"
+    return 1
+  fi
+  cp "$TMP/person.json" "$OUT/person.json"
+  start_nginx "$TMP/person.json" || { row_broke "$row" "nginx did not start"; return 1; }
+  status=$(http_get "$NGINX_PORT" "/api/v1/persons/1" "$TMP/nginx.json") || status=000
+  if [ "$status" != 200 ] || ! cmp -s "$TMP/person.json" "$TMP/nginx.json"; then
+    row_broke "$row" "nginx reference answered $status, body $(head -c 100 "$TMP/nginx.json")"
+    return 1
+  fi
+
+  log "nginx: warm-up $WARMUP, then wrk ${WRK_ARGS[*]}"
+  warm_up "$NGINX_PORT" "/api/v1/persons/%d"
+  run_wrk nginx "$NGINX_PORT" "/api/v1/persons/%d" "$NGINX_PID" || { row_broke "$row" "wrk against nginx failed"; return 1; }
+  local n_rps=$W_RPS n_p99=$W_P99 n_non2xx=$W_NON2XX n_err=$W_SOCKERR n_bytes=$W_BYTES n_cpu=$W_CPU_US n_cores=$W_CORES
+  local n_other=$W_OTHER
+  stop_pid "$NGINX_PID"
+
+  log "guild: warm-up $WARMUP, then wrk ${WRK_ARGS[*]}"
+  warm_up "$GUILD_PORT" "/api/v1/persons/%d"
+  run_wrk guild "$GUILD_PORT" "/api/v1/persons/%d" "$GUILD_PID" || { row_broke "$row" "wrk against guild failed"; return 1; }
+  g_rps=$W_RPS g_p99=$W_P99 g_non2xx=$W_NON2XX g_err=$W_SOCKERR g_bytes=$W_BYTES g_status=$W_STATUS
+  local g_cpu=$W_CPU_US g_cores=$W_CORES g_other=$W_OTHER
+  g_hwm=$(awk '/^VmHWM:/ { print $2 }' "/proc/$GUILD_PID/status" 2>/dev/null || echo 0)
+  g_rss=$(awk '/^VmRSS:/ { print $2 }' "/proc/$GUILD_PID/status" 2>/dev/null || echo 0)
+  stop_pid "$GUILD_PID"
+
+  if [ "$n_non2xx" != 0 ] || [ "$n_err" != 0 ]; then
+    row_broke "$row" "the nginx reference had $n_non2xx non-2xx responses and $n_err socket errors"
+    return 1
+  fi
+  ratio=$(LC_ALL=C awk -v g="$g_rps" -v n="$n_rps" 'BEGIN { printf "%.2f", (n > 0 ? g / n : 0) }')
+  result=FAIL
+  if LC_ALL=C awk -v r="$ratio" 'BEGIN { exit !(r >= 0.5) }' && [ "$g_non2xx" = 0 ] && [ "$g_err" = 0 ]; then
+    result=PASS
+  fi
+  add_row "$row" "$(fmt_int "$g_rps") req/s, p99 $(fmt_ms "$g_p99"), non-2xx $g_non2xx" \
+          "nginx static file: $(fmt_int "$n_rps") req/s, p99 $(fmt_ms "$n_p99")" \
+          "${ratio}x" ">= 0.50x, 0 non-2xx" "$result"
+  add_note "$row: guild statuses $g_status, socket errors $g_err; bytes per response: guild $g_bytes, nginx $n_bytes" \
+           "(body $(wc -c <"$TMP/person.json") B, saved in $OUT/person.json)"
+  add_note "$row: server CPU per request: guild $g_cpu us ($g_cores cores busy), nginx $n_cpu us ($n_cores cores busy);" \
+           "wrk shares the same $(nproc) cores; other processes used $g_other cores during guild's run, $n_other during nginx's"
+  if LC_ALL=C awk -v a="$g_other" -v b="$n_other" 'BEGIN { exit !(a > 0.2 || b > 0.2) }'; then
+    add_note "$row: WARNING: other work on this machine took CPU during the measurement; the ratio is skewed," \
+             "rerun on a quiet machine"
+  fi
+  add_note "$row: guild memory after the run: peak RSS (VmHWM) $(fmt_mb "$g_hwm"), RSS $(fmt_mb "$g_rss")"
+  add_note "$row: no session: the API has no authentication yet (set BENCH_HEADER='Cookie: ...' to send one)"
+}
+
+# ---------------------------------------------------------------- main
+
+# Sourced (by bench/profile.sh): helpers only.
+if [ "${BASH_SOURCE[0]}" != "$0" ]; then return 0; fi
+
+bench_init
+rows=(${BENCH_ROWS:-${ALL_ROWS[*]}})
+for r in "${rows[@]}"; do
+  if ! declare -F "row_$r" >/dev/null; then
+    log "no row '$r' (rows: ${ALL_ROWS[*]})"
+    exit 2
+  fi
+done
+for r in "${rows[@]}"; do
+  log "row $r"
+  "row_$r" || BROKE=1
+done
+print_table
+exit "$BROKE"
