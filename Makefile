@@ -15,7 +15,7 @@ LIBS = $(PKG_LIBS) -lunistring -lcsv -lpthread -lm
 SAN := -fsanitize=address,undefined -fno-sanitize-recover=undefined -fno-omit-frame-pointer
 
 SRC := $(filter-out src/main.c,$(shell find src -name '*.c' | sort))
-GEN := build/gen/isco_data.c
+GEN := build/gen/isco_data.c build/gen/passwords_data.c
 REL_OBJ := $(patsubst %.c,build/rel/%.o,$(SRC) $(GEN))
 SAN_OBJ := $(patsubst %.c,build/san/%.o,$(SRC) $(GEN))
 UNIT_SRC := $(wildcard tests/unit/test_*.c)
@@ -31,12 +31,16 @@ deps-test:
 deps-bench:
 	@scripts/deps.sh bench
 
-$(GEN): data/isco08/isco08_code_title.csv scripts/isco_gen.sh
+build/gen/isco_data.c: data/isco08/isco08_code_title.csv scripts/isco_gen.sh
 	@mkdir -p $(dir $@)
 	scripts/isco_gen.sh $< > $@
 
 # V=1 shows the full commands
 Q := $(if $(V),,@)
+
+build/gen/passwords_data.c: data/passwords/common-10k.txt scripts/passwords_gen.sh
+	@mkdir -p $(dir $@)
+	scripts/passwords_gen.sh $< > $@
 
 build/rel/%.o: %.c | $(GEN)
 	@mkdir -p $(dir $@)

@@ -25,6 +25,23 @@ json_t *api_entity_delete(http_req *r, gerr *e);
 /* enrollment.c */
 json_t *api_enrollment_withdraw(http_req *r, gerr *e);
 
+/* session.c: signing in and out, and what a user does for themself */
+json_t *api_login(http_req *r, gerr *e);
+json_t *api_logout(http_req *r, gerr *e);
+json_t *api_me(http_req *r, gerr *e);
+json_t *api_me_export(http_req *r, gerr *e);
+json_t *api_me_sessions(http_req *r, gerr *e);
+json_t *api_me_session_revoke(http_req *r, gerr *e);
+json_t *api_me_password(http_req *r, gerr *e);
+
+/* admin.c: API tokens, the audit log, erasure */
+json_t *api_tokens_list(http_req *r, gerr *e);
+json_t *api_token_create(http_req *r, gerr *e);
+json_t *api_token_revoke(http_req *r, gerr *e);
+json_t *api_audit_list(http_req *r, gerr *e);
+json_t *api_audit_verify(http_req *r, gerr *e);
+json_t *api_person_erase(http_req *r, gerr *e);
+
 /* meta.c */
 json_t *api_index(http_req *r, gerr *e);
 json_t *api_health(http_req *r, gerr *e);

@@ -84,10 +84,28 @@ static int read_list_query(http_req *r, const dom_entity *pEnt, dom_query *q, ge
   return 0;
 }
 
+/* Confines q to the caller's scope as decided by the router (r->forced):
+ * a filter asking for something outside it is refused. */
+static int apply_forced(http_req *r, const dom_entity *pEnt, dom_query *q, gerr *e) {
+  if (!r->forced.zFilter) return 0;
+  int k = 0;
+  while (k < pEnt->nFilter && strcmp(pEnt->aFilter[k].zName, r->forced.zFilter) != 0) k++;
+  if (k == pEnt->nFilter) g_panic("entity %s has no filter %s", pEnt->zName, r->forced.zFilter);
+  if (q->mask & (1u << k)) {
+    for (int i = 0; i < r->forced.nValue; i++)
+      if (q->aInt[k] == r->forced.aValue[i]) return 0;
+    return gerr_set(e, GERR_FORBIDDEN, r->forced.zFilter, "%s: you may only list your own (%s=%lld)",
+                    r->forced.zFilter, r->forced.zFilter, (long long)r->forced.aValue[0]);
+  }
+  q->mask |= 1u << k;
+  q->aInt[k] = r->forced.aValue[0];
+  return 0;
+}
+
 json_t *api_entity_list(http_req *r, gerr *e) {
   const dom_entity *pEnt = r->pRoute->pArg;
   dom_query q;
-  if (read_list_query(r, pEnt, &q, e)) return NULL;
+  if (read_list_query(r, pEnt, &q, e) || apply_forced(r, pEnt, &q, e)) return NULL;
   dom_ctx c = api_ctx(r);
   dom_page page;
   if (dom_list(&c, pEnt, &q, &page, e)) return NULL;

@@ -2,6 +2,7 @@
  * entity field tables. Every route appears, with its summary, parameters,
  * request schema and responses; a unit test checks that none is missing. */
 #include "api.h"
+#include "../http/authz.h"
 #include <string.h>
 
 static json_t *field_schema(const dom_field *f) {
@@ -116,13 +117,23 @@ static json_t *responses(const route *p, const dom_entity *pEnt) {
     pOk = json_pack("{s:s, s:{s:{s:s, s:o}, s:{s:s}, s:{s:s}, s:{s:s}, s:{s:[s, s]}}}", "type", "object",
                     "properties", "items", "type", "array", "items", pOk, "total", "type", "integer", "limit", "type",
                     "integer", "offset", "type", "integer", "next_after", "type", "integer", "null");
-  if (p->xHandler == api_entity_delete) {
+  if (p->flags & R_NO_CONTENT) {
     json_decref(pOk);
-    json_object_set_new(o, "204", json_pack("{s:s}", "description", "deleted"));
+    json_object_set_new(o, "204", json_pack("{s:s}", "description", "done; no content"));
   } else {
-    json_object_set_new(o, p->xHandler == api_entity_create ? "201" : "200",
+    json_object_set_new(o, (p->flags & R_CREATED) ? "201" : "200",
                         json_pack("{s:s, s:o}", "description", "success", "content", json_content(pOk)));
   }
+  if (p->az != AZ_PUBLIC) {
+    json_object_set_new(o, "401", json_pack("{s:s, s:o}", "description", "not signed in, or the session ended",
+                                            "content", json_content(ref("Error"))));
+    if (p->az != AZ_SIGNED_IN)
+      json_object_set_new(o, "403", json_pack("{s:s, s:o}", "description", az_rules[p->az].zHelp, "content",
+                                              json_content(ref("Error"))));
+  }
+  if (p->xHandler == api_login)
+    json_object_set_new(o, "429", json_pack("{s:s, s:o}", "description", "too many failed sign-ins: wait", "content",
+                                            json_content(ref("Error"))));
   static const struct { const char *zCode, *zWhen; unsigned need; } aErr[] = {
       {"400", "malformed request or JSON", 0},
       {"404", "no such record", 0},
@@ -188,9 +199,11 @@ json_t *api_openapi_doc(void) {
     }
     json_object_set_new(item, zMethod, op);
   }
-  return json_pack("{s:s, s:{s:s, s:s, s:s}, s:[{s:s}], s:o, s:{s:o}}", "openapi", "3.1.0", "info", "title",
+  json_t *pSec = json_pack("{s:{s:s, s:s, s:s}, s:{s:s, s:s}}", "session", "type", "apiKey", "in", "cookie", "name",
+                           HTTP_SESSION_COOKIE, "apiToken", "type", "http", "scheme", "bearer");
+  return json_pack("{s:s, s:{s:s, s:s, s:s}, s:[{s:s}], s:o, s:{s:o, s:o}}", "openapi", "3.1.0", "info", "title",
                    "guild API", "version", GUILD_VERSION, "description",
                    "guild: vocational education and training management. Errors are always "
                    "{\"error\":{\"code\",\"message\",\"field\"}}.",
-                   "servers", "url", "/", "paths", paths, "components", "schemas", schemas);
+                   "servers", "url", "/", "paths", paths, "components", "schemas", schemas, "securitySchemes", pSec);
 }

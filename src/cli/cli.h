@@ -46,6 +46,9 @@ int cmd_migrate(int argc, char **argv);
 int cmd_serve(int argc, char **argv);
 int cmd_demo(int argc, char **argv);
 int cmd_version(int argc, char **argv);
+int cmd_user(int argc, char **argv);
+int cmd_audit(int argc, char **argv);
+int cmd_person(int argc, char **argv);
 int cmd_help(int argc, char **argv);
 
 #endif

@@ -1,5 +1,5 @@
 /* cmd_db.c: database commands: init and migrate. */
-#include "cli.h"
+#include "clidb.h"
 #include "../store/schema.h"
 #include <stdio.h>
 
@@ -19,10 +19,23 @@ static int open_and_migrate(const char *zPath, int bCreate, const char *zVerb) {
 }
 
 int cmd_init(int argc, char **argv) {
-  const char *azVal[3] = {0};
+  const char *azVal[5] = {0};
   int nPos, rc = cli_parse("init", argc, argv, azVal, NULL, 0, &nPos);
   if (rc) return rc < 0 ? CLI_OK : rc;
-  return open_and_migrate(cli_db_path(azVal[0]), 1, "initialised");
+  const char *zPath = cli_db_path(cli_get("init", azVal, "db"));
+  if ((rc = open_and_migrate(zPath, 1, "initialised"))) return rc;
+  cli_db d;
+  gerr e;
+  int64_t nUser = 0;
+  if (cli_open(zPath, &d, &e)) return cli_fail(&e);
+  if (db_query_int(d.pDb, "SELECT count(*) FROM users", 0, 0, &nUser, &e) == DB_ERROR) rc = cli_fail(&e);
+  else if (nUser > 0) printf("accounts exist already: no administrator created\n");
+  else {
+    const char *zAdmin = cli_get("init", azVal, "admin");
+    rc = cli_make_admin(&d, zAdmin ? zAdmin : "admin", cli_get("init", azVal, "password-stdin") != NULL);
+  }
+  cli_close(&d);
+  return rc;
 }
 
 int cmd_migrate(int argc, char **argv) {

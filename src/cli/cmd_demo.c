@@ -2,13 +2,64 @@
  * fills it with the deterministic demo region (src/domain/demo.c). */
 #include "cli.h"
 #include "../core/timeutil.h"
+#include "../domain/auth.h"
 #include "../domain/demo.h"
+#include "../domain/password.h"
 #include "../store/schema.h"
 #include <stdio.h>
 #include <unistd.h>
 
 static void progress(int64_t nDone, int64_t nTotal) {
   if (isatty(STDERR_FILENO)) fprintf(stderr, "\rdemo: %lld of %lld learners", (long long)nDone, (long long)nTotal);
+}
+
+/* One demo account per role: username, role, and who it acts as. */
+static const struct {
+  const char *zUser, *zDisplay, *zRole;
+  const char *zPersonSourced;   /* the person it belongs to, by external id */
+  int bInstitution;             /* staff of the first institution */
+} aDemoAccount[] = {
+    {"admin", "Region administrator", "region_admin", NULL, 0},
+    {"staff", "College staff (first college)", "institution_staff", NULL, 1},
+    {"trainer", "Trainer", "trainer", "T000001", 0},
+    {"judge", "Competition judge", "judge", "T000002", 0},
+    {"learner", "Learner", "learner", "L0000001", 0},
+};
+
+static const char zBySourced[] = "SELECT id FROM persons WHERE sourced_id = $1";
+static const char zFirstInst[] = "SELECT min(id) FROM institutions";
+
+/* Creates the demo accounts and prints them with their passwords. */
+static int demo_accounts(dom_ctx *c, gerr *e) {
+  char azPw[sizeof aDemoAccount / sizeof aDemoAccount[0]][24];
+  int64_t idInst = 0;
+  if (db_query_int(c->pDb, zFirstInst, 0, 0, &idInst, e) == DB_ERROR) return -1;
+  if (db_begin(c->pDb, e)) return -1;
+  for (size_t i = 0; i < sizeof aDemoAccount / sizeof aDemoAccount[0]; i++) {
+    int64_t idPerson = 0, idUser;
+    if (aDemoAccount[i].zPersonSourced) {
+      db_stmt *s = db_prepare(c->pDb, zBySourced, e);
+      if (!s) goto fail;
+      db_bind_text(s, 1, aDemoAccount[i].zPersonSourced);
+      int rc = db_step(s, e);
+      if (rc == DB_ROW) idPerson = db_col_int(s, 0);
+      db_done(s);
+      if (rc == DB_ERROR) goto fail;
+      if (!idPerson) continue;   /* a tiny demo without that person */
+    }
+    password_random(azPw[i], 20);
+    if (auth_user_create(c, aDemoAccount[i].zUser, aDemoAccount[i].zDisplay, azPw[i], idPerson, &idUser, e) ||
+        auth_grant_role(c, idUser, aDemoAccount[i].zRole, aDemoAccount[i].bInstitution ? idInst : 0, e))
+      goto fail;
+  }
+  if (db_commit(c->pDb, e)) return -1;
+  printf("demo accounts (passwords shown once; change them with guild user passwd NAME):\n");
+  for (size_t i = 0; i < sizeof aDemoAccount / sizeof aDemoAccount[0]; i++)
+    printf("  %-8s %-18s %s\n", aDemoAccount[i].zUser, aDemoAccount[i].zRole, azPw[i]);
+  return 0;
+fail:
+  db_rollback(c->pDb);
+  return -1;
 }
 
 int cmd_demo(int argc, char **argv) {
@@ -39,14 +90,16 @@ int cmd_demo(int argc, char **argv) {
   int64_t t0 = time_mono_us();
   rc = demo_generate(&c, nLearner, (uint64_t)seed, &st, progress, &e);
   if (isatty(STDERR_FILENO) && nLearner >= 50000) fputc('\n', stderr);
+  if (rc == 0) {
+    printf("demo: %s: %lld areas, %lld institutions, %lld programs, %lld cohorts, %lld trainers, %lld learners, "
+           "%lld enrollments in %.1f s (seed %lld)\n",
+           zPath, (long long)st.nArea, (long long)st.nInstitution, (long long)st.nProgram, (long long)st.nCohort,
+           (long long)st.nTrainer, (long long)st.nLearner, (long long)st.nEnrollment,
+           (double)(time_mono_us() - t0) / 1e6, (long long)seed);
+    rc = demo_accounts(&c, &e);
+  }
   arena_free(&a);
   dom_shutdown();
   db_close(p);
-  if (rc) return cli_fail(&e);
-  printf("demo: %s: %lld areas, %lld institutions, %lld programs, %lld cohorts, %lld trainers, %lld learners, "
-         "%lld enrollments in %.1f s (seed %lld)\n",
-         zPath, (long long)st.nArea, (long long)st.nInstitution, (long long)st.nProgram, (long long)st.nCohort,
-         (long long)st.nTrainer, (long long)st.nLearner, (long long)st.nEnrollment,
-         (double)(time_mono_us() - t0) / 1e6, (long long)seed);
-  return CLI_OK;
+  return rc ? cli_fail(&e) : CLI_OK;
 }

@@ -6,7 +6,30 @@
 #define DB_OPT {"db", "PATH", "database file (default: $GUILD_DB or guild.db)"}
 #define HELP_OPT {"help", NULL, "show this help"}
 
-static const cli_opt aInitOpt[] = {DB_OPT, HELP_OPT, {NULL, NULL, NULL}};
+static const cli_opt aInitOpt[] = {
+    DB_OPT,
+    {"admin", "NAME", "username of the first region administrator (default admin)"},
+    {"password-stdin", NULL, "read the administrator's password from standard input instead of generating one"},
+    HELP_OPT,
+    {NULL, NULL, NULL}};
+static const cli_opt aUserOpt[] = {
+    DB_OPT,
+    {"role", "ROLE", "add: grant this role too (region_admin, institution_staff, trainer, judge, learner)"},
+    {"institution", "ID", "the institution of an institution_staff grant"},
+    {"person", "ID", "add: the person the account belongs to (trainers, judges, learners)"},
+    {"display", "NAME", "add: the name shown in the interface"},
+    {"password-stdin", NULL, "read the password from standard input instead of generating one"},
+    HELP_OPT,
+    {NULL, NULL, NULL}};
+static const cli_opt aAuditOpt[] = {
+    DB_OPT,
+    {"entity", "NAME", "log: only entries about this entity (person, enrollment, ...)"},
+    {"actor", "WHO", "log: only entries by this actor (user:NAME, token:NAME, cli:LOGIN)"},
+    {"since", "DATE", "log: only entries from this date (YYYY-MM-DD) or time (seconds since 1970)"},
+    {"limit", "N", "log: at most N entries (default 100)"},
+    HELP_OPT,
+    {NULL, NULL, NULL}};
+static const cli_opt aPersonOpt[] = {DB_OPT, HELP_OPT, {NULL, NULL, NULL}};
 static const cli_opt aMigrateOpt[] = {DB_OPT, HELP_OPT, {NULL, NULL, NULL}};
 static const cli_opt aServeOpt[] = {
     DB_OPT,
@@ -25,8 +48,10 @@ static const cli_opt aDemoOpt[] = {
 static const cli_opt aNoOpt[] = {HELP_OPT, {NULL, NULL, NULL}};
 
 const cli_command cli_commands[] = {
-    {"init", cmd_init, "[--db PATH]", "create a new guild database",
-     "Creates the database file (if missing) and applies every migration.", aInitOpt},
+    {"init", cmd_init, "[--db PATH] [--admin NAME] [--password-stdin]", "create a new guild database",
+     "Creates the database file (if missing), applies every migration and, when\n"
+     "there is no account yet, creates the first region administrator and prints\n"
+     "a one-time password (or takes one from standard input with --password-stdin).", aInitOpt},
     {"migrate", cmd_migrate, "[--db PATH]", "apply pending schema migrations",
      "Applies the migrations the database does not have yet, each in its own\n"
      "transaction. A database newer than this guild is refused.", aMigrateOpt},
@@ -39,6 +64,25 @@ const cli_command cli_commands[] = {
      "prefectures, counties and townships, vocational colleges and training centres,\n"
      "programs such as modern pastry-making, cohorts with trainers, and learners with\n"
      "one or more enrollments each. Refuses a database that already holds data.", aDemoOpt},
+    {"user", cmd_user, "add|passwd|grant|revoke|list|disable|enable [NAME [ROLE]] [options]", "manage accounts",
+     "  user add NAME [--role ROLE [--institution ID]] [--person ID] [--display NAME]\n"
+     "  user passwd NAME          set a new password (generated and printed once, or --password-stdin)\n"
+     "  user grant NAME ROLE [--institution ID]\n"
+     "  user revoke NAME ROLE [--institution ID]\n"
+     "  user list\n"
+     "  user disable NAME | user enable NAME\n"
+     "Roles: region_admin (everything), institution_staff (one institution: give\n"
+     "--institution), trainer (their cohorts), judge (their competition categories),\n"
+     "learner (their own record). Trainers, judges and learners need --person.\n"
+     "Passwords: at least 12 characters, not one of the 10,000 most common.", aUserOpt},
+    {"audit", cmd_audit, "verify|log [--entity E] [--actor A] [--since DATE] [--limit N]", "check or read the audit log",
+     "  audit verify   recompute the hash chain of every entry; exit 1 naming the first\n"
+     "                 entry that does not match (an edited, removed or inserted entry)\n"
+     "  audit log      print entries: id, time, actor, action, entity, id, hash", aAuditOpt},
+    {"person", cmd_person, "erase ID", "erase a person's personal data",
+     "  person erase ID   remove the person's names, birth date, contact and external id\n"
+     "                    and delete their accounts; sex, home area and enrollments stay\n"
+     "                    so aggregate statistics stay correct. Recorded in the audit log.", aPersonOpt},
     {"version", cmd_version, "", "print the version", "Prints guild's version and schema version.", aNoOpt},
     {"help", cmd_help, "[COMMAND]", "show help", "Lists the commands, or explains one.", aNoOpt},
 };

@@ -8,6 +8,7 @@
  * valid by construction, so that a million learners take seconds. */
 #include "demo.h"
 #include "person.h"
+#include "audit.h"
 #include "../core/text.h"
 #include "../core/timeutil.h"
 #include <stdio.h>
@@ -323,6 +324,13 @@ int demo_generate(dom_ctx *c, int64_t nLearner, uint64_t seed, demo_stats *st,
     if (pProgress && i % 50000 == 0) pProgress(i, nLearner);
   }
   c->pAr = pMain;
+  {
+    char zSummary[200], zDigest[AUDIT_HEX];
+    int nSummary = snprintf(zSummary, sizeof zSummary, "demo seed=%llu learners=%lld enrollments=%lld",
+                     (unsigned long long)seed, (long long)st->nLearner, (long long)st->nEnrollment);
+    audit_digest_bytes(zSummary, (size_t)nSummary, zDigest);
+    if (audit_append(c, "demo", "database", 0, zDigest, e)) goto fail;
+  }
   if (db_commit(c->pDb, e)) goto out;
   free(aCohort);
   free(aTrainer);

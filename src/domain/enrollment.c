@@ -6,6 +6,7 @@
  * `enrolled`. */
 #include "enrollment.h"
 #include "entity_int.h"
+#include "audit.h"
 #include <string.h>
 
 extern dom_entity dom_person, dom_cohort, dom_enrollment;
@@ -116,6 +117,8 @@ static const dom_filter aFilter[] = {
     {"institution", FILT_INT, NULL,
      "cohort_id IN (SELECT c.id FROM cohorts c JOIN programs p ON p.id = c.program_id WHERE p.institution_id = ?)",
      "enrollments at this institution", NULL},
+    {"trainer", FILT_INT, NULL, "cohort_id IN (SELECT owner_id FROM cohorts_trainers WHERE value = ?)",
+     "enrollments in cohorts this person trains", NULL},
     {"area", FILT_INT, NULL,
      "cohort_id IN (SELECT c.id FROM cohorts c JOIN programs p ON p.id = c.program_id "
      "JOIN institutions i ON i.id = p.institution_id WHERE i.area_id IN " DOM_AREA_SUBTREE ")",
@@ -153,6 +156,7 @@ int enroll_withdraw(dom_ctx *c, int64_t id, const char *zReason, dom_rec *pOut, 
   dom_set_text(&r, "withdrawal_reason", zReason);
   if (dom_store(c, &r, r.version, e)) goto fail;
   if (dom_get(c, &dom_enrollment, id, pOut, e)) goto fail;
+  if (audit_record(c, "withdraw", pOut, e)) goto fail;
   return db_commit(c->pDb, e);
 fail:
   db_rollback(c->pDb);

@@ -3,6 +3,7 @@
  * values, references that block a delete, optimistic concurrency by version,
  * list fields kept in child tables, all inside one transaction per write. */
 #include "entity_int.h"
+#include "audit.h"
 #include <stdio.h>
 #include <string.h>
 
@@ -295,6 +296,7 @@ int dom_create(dom_ctx *c, const dom_entity *pEnt, const dom_rec *pIn, dom_rec *
   if (check_unique(c, &r, e)) goto fail;
   if (dom_insert_raw(c, &r, e)) goto fail;
   if (dom_get(c, pEnt, r.id, pOut, e)) goto fail;
+  if (audit_record(c, "create", pOut, e)) goto fail;
   if (db_commit(c->pDb, e)) return -1;
   return 0;
 fail:
@@ -357,6 +359,7 @@ int dom_update(dom_ctx *c, const dom_entity *pEnt, int64_t id, int64_t ifVersion
   if (check_unique(c, &r, e)) goto fail;
   if (update_row(c, &r, ifVersion, e)) goto fail;
   if (dom_get(c, pEnt, id, pOut, e)) goto fail;
+  if (audit_record(c, "update", pOut, e)) goto fail;
   if (db_commit(c->pDb, e)) return -1;
   return 0;
 fail:
@@ -406,6 +409,7 @@ int dom_delete(dom_ctx *c, const dom_entity *pEnt, int64_t id, int64_t ifVersion
   int rc = db_step(s, e);
   db_done(s);
   if (rc == DB_ERROR) goto fail;
+  if (audit_append(c, "delete", pEnt->zName, id, "", e)) goto fail;
   if (db_commit(c->pDb, e)) return -1;
   return 0;
 fail:

@@ -36,6 +36,7 @@ enum {
   F_UNIQUE = 16,  /* unique across the table when not null */
   F_HIDDEN = 32,  /* stored but never shown (search keys) */
   F_MULTI = 64,   /* text may contain newlines */
+  F_RAW = 128,    /* text kept exactly as given (passwords): not trimmed */
 };
 
 typedef struct dom_entity dom_entity;
@@ -144,8 +145,9 @@ int dom_update(dom_ctx *c, const dom_entity *pEnt, int64_t id, int64_t ifVersion
 /* Deletes record id (if ifVersion >= 0, only at that version); refuses with
  * GERR_CONFLICT naming what still refers to it. */
 int dom_delete(dom_ctx *c, const dom_entity *pEnt, int64_t id, int64_t ifVersion, gerr *e);
-/* Writes a full record (all fields, the version already advanced) after a
- * domain action changed it; used by actions such as withdrawal. */
+/* Writes a full record over the stored one (if still at ifVersion) after a
+ * domain action changed it, such as withdrawal. The caller owns the
+ * transaction and its audit entry. */
 int dom_store(dom_ctx *c, dom_rec *r, int64_t ifVersion, gerr *e);
 
 /* Inserts r's columns and list fields as they are, with no validation, no

@@ -18,7 +18,7 @@ static int check_text(dom_ctx *c, const dom_field *f, const char **pz, gerr *e) 
   if (!text_is_clean_utf8(*pz, (f->flags & F_MULTI) != 0))
     return gerr_set(e, GERR_VALIDATION, f->zName,
                     "%s: must be valid UTF-8 text without control characters", f->zName);
-  *pz = trim(c->pAr, *pz);
+  if (!(f->flags & F_RAW)) *pz = trim(c->pAr, *pz);
   size_t n = text_nchars(*pz);
   int64_t nMin = f->min > 0 ? f->min : ((f->flags & F_REQ) ? 1 : 0);
   if ((int64_t)n < nMin || (f->max > 0 && (int64_t)n > f->max)) {

@@ -3,13 +3,14 @@
  * only), home area and contact. No other personal data is stored, and there
  * is no free-text note field (DESIGN.md, principle 2). */
 #include "person.h"
+#include "audit.h"
 #include "entity_int.h"
 #include "../core/text.h"
 #include "../core/timeutil.h"
 #include <stdlib.h>
 #include <string.h>
 
-extern dom_entity dom_area;
+extern dom_entity dom_area, dom_institution;
 
 static const char *const azSex[] = {"female", "male", NULL};
 
@@ -65,6 +66,9 @@ static const dom_field aField[] = {
     {"home_area_id", DT_REF, 0, 0, 0, NULL, &dom_area, "home area (township or county)"},
     {"phone", DT_TEXT, 0, 0, 40, NULL, NULL, "contact telephone"},
     {"email", DT_TEXT, 0, 0, 200, NULL, NULL, "contact e-mail"},
+    {"institution_id", DT_REF, 0, 0, 0, NULL, &dom_institution,
+     "the institution that registered the person (staff see the persons of their institution)"},
+    {"erased_at", DT_TIME, F_RO, 0, 0, NULL, NULL, "when the person's personal data was erased"},
     {"name_key", DT_TEXT, F_RO | F_HIDDEN, 0, 0, NULL, NULL, "search key: family and given name"},
     {"given_key", DT_TEXT, F_RO | F_HIDDEN, 0, 0, NULL, NULL, "search key: given name"},
 };
@@ -76,9 +80,13 @@ static const dom_filter aFilter[] = {
     {"cohort", FILT_INT, NULL, "id IN (SELECT person_id FROM enrollments WHERE cohort_id = ?)",
      "persons enrolled (in any status) in this cohort", NULL},
     {"institution", FILT_INT, NULL,
-     "id IN (SELECT e.person_id FROM enrollments e JOIN cohorts c ON c.id = e.cohort_id "
-     "JOIN programs p ON p.id = c.program_id WHERE p.institution_id = ?)",
-     "persons enrolled (in any status) at this institution", NULL},
+     "institution_id = ?1 OR id IN (SELECT e.person_id FROM enrollments e JOIN cohorts c ON c.id = e.cohort_id "
+     "JOIN programs p ON p.id = c.program_id WHERE p.institution_id = ?1)",
+     "persons registered by, or enrolled (in any status) at, this institution", NULL},
+    {"trainer", FILT_INT, NULL,
+     "id IN (SELECT e.person_id FROM enrollments e JOIN cohorts_trainers t ON t.owner_id = e.cohort_id "
+     "WHERE t.value = ?)",
+     "persons enrolled in a cohort this person trains", NULL},
     {"sourced_id", FILT_TEXT, NULL, "sourced_id = ?", "the person with this external id", NULL},
 };
 
@@ -87,3 +95,34 @@ dom_entity dom_person = {
     aField, sizeof aField / sizeof aField[0], aFilter, sizeof aFilter / sizeof aFilter[0],
     person_check, NULL,
 };
+
+static const char zDropAccounts[] = "DELETE FROM users WHERE person_id = $1";
+
+int person_erase(dom_ctx *c, int64_t id, dom_rec *pOut, gerr *e) {
+  static const char *const azErase[] = {"sourced_id", "family_name", "birth_date", "phone", "email"};
+  dom_rec r;
+  if (db_begin(c->pDb, e)) return -1;
+  if (dom_get(c, &dom_person, id, &r, e)) goto fail;
+  if (!dom_v(&r, "erased_at")->bNull) {  /* already erased */
+    *pOut = r;
+    return db_commit(c->pDb, e);
+  }
+  for (size_t i = 0; i < sizeof azErase / sizeof azErase[0]; i++) dom_set_text(&r, azErase[i], NULL);
+  dom_set_text(&r, "given_name", "(erased)");
+  dom_set_text(&r, "name_key", "");
+  dom_set_text(&r, "given_key", "");
+  dom_set_int(&r, "erased_at", c->now);
+  if (dom_store(c, &r, r.version, e)) goto fail;
+  db_stmt *s = db_prepare(c->pDb, zDropAccounts, e);
+  if (!s) goto fail;
+  db_bind_int(s, 1, id);
+  int rc = db_step(s, e);
+  db_done(s);
+  if (rc == DB_ERROR) goto fail;
+  if (dom_get(c, &dom_person, id, pOut, e)) goto fail;
+  if (audit_record(c, "erase", pOut, e)) goto fail;
+  return db_commit(c->pDb, e);
+fail:
+  db_rollback(c->pDb);
+  return -1;
+}

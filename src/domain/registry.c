@@ -1,9 +1,10 @@
 /* registry.c: the list of every entity guild stores, in dependency order. */
 #include "entity.h"
 
-extern dom_entity dom_area, dom_institution, dom_program, dom_cohort, dom_person, dom_enrollment;
+extern dom_entity dom_area, dom_institution, dom_program, dom_cohort, dom_person, dom_enrollment, dom_user,
+    dom_grant;
 
 const dom_entity *const dom_entities[] = {
-    &dom_area, &dom_institution, &dom_program, &dom_person, &dom_cohort, &dom_enrollment,
+    &dom_area, &dom_institution, &dom_program, &dom_person, &dom_cohort, &dom_enrollment, &dom_user, &dom_grant,
 };
 const int dom_nentities = sizeof dom_entities / sizeof dom_entities[0];

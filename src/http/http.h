@@ -14,6 +14,7 @@
 #define HTTP_MAX_BODY (1024 * 1024)        /* API request bodies */
 #define HTTP_MAX_BODY_HARD (8 * 1024 * 1024) /* beyond this the connection is refused */
 #define HTTP_MAX_QUERY 32                  /* query parameters */
+#define HTTP_SESSION_COOKIE "guild_session"
 
 typedef enum { HM_GET, HM_POST, HM_PATCH, HM_PUT, HM_DELETE, HM_HEAD, HM_OPTIONS, HM_OTHER, HM__MAX } http_method;
 
@@ -35,12 +36,21 @@ typedef struct http_req {
   int64_t ifVersion;          /* the version it names */
   db *pDb;                    /* this thread's connection */
   arena *pAr;                 /* freed after the response */
-  const char *zActor;         /* who is acting (accounts issue fills this in) */
+  const char *zActor;         /* who is acting: "user:NAME", "token:NAME" or "anonymous" */
+  struct auth_user *pAuth;    /* the caller (never NULL; bSignedIn tells) */
+  struct {                    /* list filters imposed by the caller's scope */
+    const char *zFilter;
+    int64_t aValue[16];       /* allowed values (the first is used when none is asked for) */
+    int nValue;
+  } forced;
   int64_t now;
   /* response */
   int status;                 /* 200 unless the handler sets it */
   char zEtag[32];
   char zLocation[128];
+  char zSetCookie[256];       /* a Set-Cookie header to send, when not empty */
+  int bTls;                   /* the client reached us over TLS (X-Forwarded-Proto: https) */
+  char zClient[64];           /* the peer's address, for sign-in throttling only */
   void *pNative;              /* struct evhttp_request* (router only) */
 } http_req;
 
@@ -52,7 +62,8 @@ enum {
   R_BODY = 1,      /* takes a JSON object body */
   R_BODY_OPT = 2,  /* takes an optional JSON object body */
   R_IF_MATCH = 4,  /* needs If-Match (optimistic concurrency) */
-  R_PUBLIC = 8,    /* meant for anyone, no account needed */
+  R_CREATED = 8,   /* answers 201 Created */
+  R_NO_CONTENT = 16, /* answers 204 No Content */
 };
 
 struct route {
@@ -63,6 +74,7 @@ struct route {
   unsigned flags;
   const char *zTag;           /* OpenAPI tag */
   const char *zSummary;       /* one line of help, also in OpenAPI */
+  int az;                     /* access rule (az_rule_id, src/http/authz.h) */
 };
 
 extern const route http_routes[];

@@ -4,11 +4,13 @@
  * handler with this thread's connection and arena, send the JSON response or
  * the one error format, and write the access-log line. */
 #include "router.h"
+#include "authz.h"
 #include "../core/log.h"
 #include "../core/text.h"
 #include "../core/timeutil.h"
 #include <event2/buffer.h>
 #include <event2/http.h>
+#include <sodium.h>
 #include <event2/keyvalq_struct.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -93,6 +95,18 @@ static const char *path_normalise(arena *a, const char *zRaw) {
   return zOut;
 }
 
+/* Sent with every response. */
+static const char *const aSecurityHeader[][2] = {
+    {"X-Content-Type-Options", "nosniff"},
+    {"Cache-Control", "no-store"},
+    {"Content-Security-Policy",
+     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; object-src 'none'; "
+     "base-uri 'none'; form-action 'self'; frame-ancestors 'none'"},
+    {"X-Frame-Options", "DENY"},
+    {"Referrer-Policy", "no-referrer"},
+    {"Cross-Origin-Opener-Policy", "same-origin"},
+};
+
 /* Sends a JSON body with status; takes ownership of pJson. */
 static void send_json(struct evhttp_request *pReq, http_req *r, int status, json_t *pJson) {
   struct evkeyvalq *pH = evhttp_request_get_output_headers(pReq);
@@ -106,8 +120,9 @@ static void send_json(struct evhttp_request *pReq, http_req *r, int status, json
     json_decref(pJson);
     evhttp_add_header(pH, "Content-Type", "application/json; charset=utf-8");
   }
-  evhttp_add_header(pH, "X-Content-Type-Options", "nosniff");
-  evhttp_add_header(pH, "Cache-Control", "no-store");
+  for (size_t i = 0; i < sizeof aSecurityHeader / sizeof aSecurityHeader[0]; i++)
+    evhttp_add_header(pH, aSecurityHeader[i][0], aSecurityHeader[i][1]);
+  if (r->zSetCookie[0]) evhttp_add_header(pH, "Set-Cookie", r->zSetCookie);
   if (r->zEtag[0]) evhttp_add_header(pH, "ETag", r->zEtag);
   if (r->zLocation[0]) evhttp_add_header(pH, "Location", r->zLocation);
   evhttp_send_reply(pReq, status, NULL, pOut);
@@ -213,6 +228,65 @@ static int read_query(const struct evhttp_uri *pUri, http_req *r, gerr *e) {
   }
 }
 
+/* The value of cookie zName in the Cookie header, copied into the arena. */
+static const char *cookie_value(http_req *r, struct evhttp_request *pReq, const char *zName) {
+  const char *z = evhttp_find_header(evhttp_request_get_input_headers(pReq), "Cookie");
+  size_t n = strlen(zName);
+  while (z && *z) {
+    while (*z == ' ' || *z == ';') z++;
+    if (strncmp(z, zName, n) == 0 && z[n] == '=') {
+      const char *zVal = z + n + 1;
+      return arena_strndup(r->pAr, zVal, strcspn(zVal, "; "));
+    }
+    z = strchr(z, ';');
+  }
+  return NULL;
+}
+
+/* Identifies the caller from the session cookie or an API token
+ * (Authorization: Bearer gt_...). An unknown or expired credential is
+ * refused (401) rather than ignored, so a client learns to sign in again. */
+static int authenticate(struct evhttp_request *pReq, http_req *r, gerr *e) {
+  struct evkeyvalq *pIn = evhttp_request_get_input_headers(pReq);
+  const char *zAuth = evhttp_find_header(pIn, "Authorization");
+  const char *zCookie = cookie_value(r, pReq, HTTP_SESSION_COOKIE);
+  dom_ctx c = {r->pDb, r->pAr, "anonymous", r->now};
+  int rc = 0;
+  if (zAuth) {
+    if (strncmp(zAuth, "Bearer gt_", 10) != 0)
+      return gerr_set(e, GERR_UNAUTHORIZED, NULL, "Authorization must be Bearer followed by an API token");
+    rc = auth_resolve_api_token(&c, zAuth + 7, r->pAuth, e);
+    if (rc == 0 && !r->pAuth->bSignedIn)
+      return gerr_set(e, GERR_UNAUTHORIZED, NULL, "the API token is unknown or revoked");
+  } else if (zCookie && *zCookie) {
+    rc = auth_resolve_session(&c, zCookie, r->pAuth, e);
+    if (rc == 0 && !r->pAuth->bSignedIn && !(r->pRoute->az == AZ_PUBLIC))
+      return gerr_set(e, GERR_UNAUTHORIZED, NULL, "your session has ended: sign in again");
+  }
+  if (rc) return -1;
+  r->zActor = r->pAuth->bSignedIn ? r->pAuth->zActor : "anonymous";
+  return 0;
+}
+
+/* State-changing requests authenticated by the session cookie must show
+ * they come from guild's own pages: the X-CSRF-Token header with the
+ * session's token, or an Origin header naming this very host. */
+static int check_csrf(struct evhttp_request *pReq, http_req *r, gerr *e) {
+  if (!r->pAuth->bCookie || r->method == HM_GET || r->method == HM_HEAD || r->method == HM_OPTIONS) return 0;
+  struct evkeyvalq *pIn = evhttp_request_get_input_headers(pReq);
+  const char *zTok = evhttp_find_header(pIn, "X-CSRF-Token");
+  size_t nCsrf = strlen(r->pAuth->zCsrf);
+  if (zTok && nCsrf && strlen(zTok) == nCsrf && sodium_memcmp(zTok, r->pAuth->zCsrf, nCsrf) == 0) return 0;
+  const char *zOrigin = evhttp_find_header(pIn, "Origin"), *zHost = evhttp_find_header(pIn, "Host");
+  if (zOrigin && zHost) {
+    const char *zRest = strncmp(zOrigin, "https://", 8) == 0 ? zOrigin + 8
+                        : strncmp(zOrigin, "http://", 7) == 0 ? zOrigin + 7 : NULL;
+    if (zRest && strcmp(zRest, zHost) == 0) return 0;
+  }
+  return gerr_set(e, GERR_FORBIDDEN, "X-CSRF-Token",
+                  "this change needs the X-CSRF-Token header (from sign-in) or a same-origin request");
+}
+
 /* Finds the route for r; 404 when no pattern matches the path, 405 (with
  * the allowed methods in zAllow) when only the method is wrong. */
 static int find_route(http_req *r, char *zAllow, size_t nAllow, gerr *e) {
@@ -259,8 +333,18 @@ void http_dispatch(struct evhttp_request *pReq, http_worker *w) {
   const char *zRawPath = pUri ? evhttp_uri_get_path(pUri) : NULL;
   r.zPath = path_normalise(r.pAr, zRawPath && *zRawPath ? zRawPath : "/");
 
+  memset(&w->auth, 0, sizeof w->auth);
+  r.pAuth = &w->auth;
+  r.zActor = "anonymous";
+  const char *zProto = evhttp_find_header(evhttp_request_get_input_headers(pReq), "X-Forwarded-Proto");
+  r.bTls = zProto && strcmp(zProto, "https") == 0;
+  char *zPeer = NULL;
+  ev_uint16_t nPeerPort = 0;
+  evhttp_connection_get_peer(evhttp_request_get_connection(pReq), &zPeer, &nPeerPort);
+  snprintf(r.zClient, sizeof r.zClient, "%s", zPeer ? zPeer : "");
   if (find_route(&r, zAllow, sizeof zAllow, &e) == 0 && read_query(pUri, &r, &e) == 0 &&
-      read_if_match(pReq, &r, &e) == 0 && read_body(pReq, &r, &e) == 0) {
+      authenticate(pReq, &r, &e) == 0 && check_csrf(pReq, &r, &e) == 0 && read_if_match(pReq, &r, &e) == 0 &&
+      read_body(pReq, &r, &e) == 0 && az_authorize(&r, &e) == 0) {
     if ((r.pRoute->flags & R_IF_MATCH) && !r.bIfMatch)
       gerr_set(&e, GERR_NEED_IF_MATCH, "If-Match",
                "If-Match is required: send the ETag you read the record with, so no one's change is lost");

@@ -3,6 +3,7 @@
 #ifndef GUILD_ROUTER_H
 #define GUILD_ROUTER_H
 #include "http.h"
+#include "../domain/auth.h"
 
 struct evhttp_request;
 
@@ -10,6 +11,7 @@ typedef struct http_worker {
   int iWorker;
   db *pDb;
   arena ar;                 /* reset for every request */
+  struct auth_user auth;    /* the caller of the current request */
   struct event_base *pBase;
   struct evhttp *pHttp;
   struct evhttp_bound_socket *pSock;

@@ -1,33 +1,72 @@
-/* routes.c: every route of the API, in one table, with its help text (which
- * is also the OpenAPI summary). Method, path, handler, argument, flags. */
+/* routes.c: every route of the API, in one table: method, path, handler,
+ * argument (the entity a generic handler serves), flags, OpenAPI tag, help
+ * text (also the OpenAPI summary) and access rule (src/http/authz.c). */
 #include "http.h"
+#include "authz.h"
 #include "../api/api.h"
 
-extern dom_entity dom_area, dom_institution, dom_program, dom_cohort, dom_person, dom_enrollment;
+extern dom_entity dom_area, dom_institution, dom_program, dom_cohort, dom_person, dom_enrollment, dom_user, dom_grant;
 
-/* The five routes of a registry entity. */
-#define ENTITY_ROUTES(ent, path, tag)                                                                      \
-  {HM_GET, "/api/v1/" path, api_entity_list, &ent, 0, tag, "List " path " (filtered, paged)"},              \
-  {HM_POST, "/api/v1/" path, api_entity_create, &ent, R_BODY, tag, "Create a " #ent},                       \
-  {HM_GET, "/api/v1/" path "/{id}", api_entity_get, &ent, 0, tag, "Read one (ETag = version)"},             \
+/* The five routes of a registry entity, with the access rule of each. */
+#define ENTITY_ROUTES(ent, path, tag, azList, azGet, azCreate, azPatch, azDelete)                            \
+  {HM_GET, "/api/v1/" path, api_entity_list, &ent, 0, tag, "List " path " (filtered, paged)", azList},     \
+  {HM_POST, "/api/v1/" path, api_entity_create, &ent, R_BODY | R_CREATED, tag, "Create a " #ent, azCreate},             \
+  {HM_GET, "/api/v1/" path "/{id}", api_entity_get, &ent, 0, tag, "Read one (ETag = version)", azGet},     \
   {HM_PATCH, "/api/v1/" path "/{id}", api_entity_update, &ent, R_BODY | R_IF_MATCH, tag,                    \
-   "Change fields (If-Match required; 412 when stale)"},                                                   \
-  {HM_DELETE, "/api/v1/" path "/{id}", api_entity_delete, &ent, 0, tag,                                     \
-   "Delete (409 while referred to; If-Match optional)"}
+   "Change fields (If-Match required; 412 when stale)", azPatch},                                          \
+  {HM_DELETE, "/api/v1/" path "/{id}", api_entity_delete, &ent, R_NO_CONTENT, tag,                                     \
+   "Delete (409 while referred to; If-Match optional)", azDelete}
 
 const route http_routes[] = {
-    {HM_GET, "/", api_index, NULL, R_PUBLIC, "meta", "Where things are: the API root and its reference"},
-    {HM_GET, "/api/v1/health", api_health, NULL, R_PUBLIC, "meta", "Liveness and schema version"},
-    {HM_GET, "/api/v1/openapi.json", api_openapi, NULL, R_PUBLIC, "meta", "This API's OpenAPI 3.1 document"},
-    {HM_GET, "/api/v1/occupations", api_occupations, NULL, R_PUBLIC, "meta",
-     "ISCO-08 occupation groups (level, q filters)"},
-    ENTITY_ROUTES(dom_area, "areas", "areas"),
-    ENTITY_ROUTES(dom_institution, "institutions", "institutions"),
-    ENTITY_ROUTES(dom_program, "programs", "programs"),
-    ENTITY_ROUTES(dom_cohort, "cohorts", "cohorts"),
-    ENTITY_ROUTES(dom_person, "persons", "persons"),
-    ENTITY_ROUTES(dom_enrollment, "enrollments", "enrollments"),
-    {HM_POST, "/api/v1/enrollments/{id}/withdraw", api_enrollment_withdraw, NULL, R_BODY_OPT, "enrollments",
-     "Withdraw (always allowed, no If-Match needed; optional reason)"},
+    {HM_GET, "/", api_index, NULL, 0, "meta", "Where things are: the API root and its reference", AZ_PUBLIC},
+    {HM_GET, "/api/v1/health", api_health, NULL, 0, "meta", "Liveness and schema version", AZ_PUBLIC},
+    {HM_GET, "/api/v1/openapi.json", api_openapi, NULL, 0, "meta", "This API's OpenAPI 3.1 document", AZ_PUBLIC},
+    {HM_GET, "/api/v1/occupations", api_occupations, NULL, 0, "meta",
+     "ISCO-08 occupation groups (level, q filters)", AZ_PUBLIC},
+
+    {HM_POST, "/api/v1/session", api_login, NULL, R_BODY, "session",
+     "Sign in with username and password: sets the session cookie, returns the CSRF token", AZ_PUBLIC},
+    {HM_DELETE, "/api/v1/session", api_logout, NULL, R_NO_CONTENT, "session", "Sign out (ends this session)", AZ_SIGNED_IN},
+    {HM_GET, "/api/v1/me", api_me, NULL, 0, "session", "Who I am: account, roles, person", AZ_SIGNED_IN},
+    {HM_GET, "/api/v1/me/export", api_me_export, NULL, 0, "session",
+     "Everything guild holds about me, as JSON", AZ_SIGNED_IN},
+    {HM_GET, "/api/v1/me/sessions", api_me_sessions, NULL, 0, "session", "My open sessions", AZ_SIGNED_IN},
+    {HM_DELETE, "/api/v1/me/sessions/{id}", api_me_session_revoke, NULL, R_NO_CONTENT, "session", "End one of my sessions",
+     AZ_SIGNED_IN},
+    {HM_POST, "/api/v1/me/password", api_me_password, NULL, R_BODY, "session",
+     "Change my password (ends my other sessions)", AZ_SIGNED_IN},
+
+    ENTITY_ROUTES(dom_area, "areas", "areas", AZ_SIGNED_IN, AZ_SIGNED_IN, AZ_ADMIN, AZ_ADMIN, AZ_ADMIN),
+    ENTITY_ROUTES(dom_institution, "institutions", "institutions", AZ_SIGNED_IN, AZ_SIGNED_IN, AZ_ADMIN,
+                  AZ_INST_WRITE, AZ_ADMIN),
+    ENTITY_ROUTES(dom_program, "programs", "programs", AZ_SIGNED_IN, AZ_SIGNED_IN, AZ_INST_WRITE, AZ_INST_WRITE,
+                  AZ_INST_WRITE),
+    ENTITY_ROUTES(dom_cohort, "cohorts", "cohorts", AZ_COHORT_READ, AZ_COHORT_READ, AZ_INST_WRITE, AZ_INST_WRITE,
+                  AZ_INST_WRITE),
+    ENTITY_ROUTES(dom_person, "persons", "persons", AZ_PERSON_LIST, AZ_PERSON_READ, AZ_PERSON_CREATE,
+                  AZ_PERSON_WRITE, AZ_ADMIN),
+    {HM_POST, "/api/v1/persons/{id}/erase", api_person_erase, &dom_person, 0, "persons",
+     "Erase a person's personal data, keeping anonymous aggregates", AZ_ADMIN},
+    ENTITY_ROUTES(dom_enrollment, "enrollments", "enrollments", AZ_ENROLL_READ, AZ_ENROLL_READ, AZ_ENROLL_WRITE,
+                  AZ_ENROLL_PATCH, AZ_ENROLL_WRITE),
+    {HM_POST, "/api/v1/enrollments/{id}/withdraw", api_enrollment_withdraw, &dom_enrollment, R_BODY_OPT,
+     "enrollments", "Withdraw (always allowed, no If-Match needed; optional reason)", AZ_WITHDRAW},
+
+    ENTITY_ROUTES(dom_user, "users", "accounts", AZ_ADMIN, AZ_ADMIN, AZ_ADMIN, AZ_ADMIN, AZ_ADMIN),
+    {HM_GET, "/api/v1/grants", api_entity_list, &dom_grant, 0, "accounts", "List role grants (user, role filters)",
+     AZ_ADMIN},
+    {HM_POST, "/api/v1/grants", api_entity_create, &dom_grant, R_BODY | R_CREATED, "accounts", "Grant a role to a user", AZ_ADMIN},
+    {HM_GET, "/api/v1/grants/{id}", api_entity_get, &dom_grant, 0, "accounts", "Read one grant", AZ_ADMIN},
+    {HM_DELETE, "/api/v1/grants/{id}", api_entity_delete, &dom_grant, R_NO_CONTENT, "accounts", "Revoke a grant", AZ_ADMIN},
+    {HM_GET, "/api/v1/tokens", api_tokens_list, NULL, 0, "accounts", "List API tokens (never their secrets)",
+     AZ_ADMIN},
+    {HM_POST, "/api/v1/tokens", api_token_create, NULL, R_BODY | R_CREATED, "accounts",
+     "Create an API token for an integration (shown once)", AZ_ADMIN},
+    {HM_DELETE, "/api/v1/tokens/{id}", api_token_revoke, NULL, R_NO_CONTENT, "accounts", "Revoke an API token", AZ_ADMIN},
+
+    {HM_GET, "/api/v1/audit", api_audit_list, NULL, 0, "audit", "Read the audit log (entity, actor, since, after)",
+     AZ_ADMIN},
+    {HM_GET, "/api/v1/audit/verify", api_audit_verify, NULL, 0, "audit",
+     "Recompute the audit log's hash chain; names the first entry that does not match", AZ_ADMIN},
 };
 const int http_nroutes = sizeof http_routes / sizeof http_routes[0];

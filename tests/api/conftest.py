@@ -18,6 +18,9 @@ import pytest
 GUILD = os.environ.get("GUILD_BIN") or os.path.join(os.path.dirname(__file__), "..", "..", "build", "san", "guild")
 
 
+ADMIN_PASSWORD = "correct horse battery staple 42"
+
+
 def free_port():
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -44,12 +47,29 @@ class Response:
 class Client:
     """Minimal HTTP client: one new connection per request unless keep=True."""
 
-    def __init__(self, port):
+    def __init__(self, port, cookie=None, csrf=None, token=None):
         self.port = port
+        self.cookie = cookie      # the session cookie value, when signed in
+        self.csrf = csrf          # sent as X-CSRF-Token on every request
+        self.token = token        # an API token, sent as Authorization: Bearer
+
+    def login(self, username, password):
+        """A new client signed in as username (asserts the sign-in worked)."""
+        r = self.post("/api/v1/session", {"username": username, "password": password})
+        assert r.status == 200, r
+        cookie = r.header("Set-Cookie").split(";")[0].split("=", 1)[1]
+        return Client(self.port, cookie=cookie, csrf=r.json["csrf_token"])
 
     def request(self, method, path, body=None, headers=None, raw=None, content_type="application/json"):
         conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=30)
-        h = dict(headers or {})
+        h = {}
+        if self.cookie:
+            h["Cookie"] = f"guild_session={self.cookie}"
+        if self.csrf:
+            h["X-CSRF-Token"] = self.csrf
+        if self.token:
+            h["Authorization"] = f"Bearer {self.token}"
+        h.update(headers or {})
         data = None
         if raw is not None:
             data = raw if isinstance(raw, bytes) else raw.encode()
@@ -84,7 +104,8 @@ class Server:
     def __init__(self, tmpdir, threads=2):
         self.db = os.path.join(tmpdir, "api.db")
         self.port = free_port()
-        subprocess.run([GUILD, "init", "--db", self.db], check=True, capture_output=True)
+        subprocess.run([GUILD, "init", "--db", self.db, "--password-stdin"], input=ADMIN_PASSWORD + "\n",
+                       check=True, capture_output=True, text=True)
         self.log = open(os.path.join(tmpdir, "serve.log"), "w+")
         self.proc = subprocess.Popen(
             [GUILD, "serve", "--db", self.db, "--port", str(self.port), "--threads", str(threads)],
@@ -98,7 +119,12 @@ class Server:
                 if self.proc.poll() is not None:
                     raise RuntimeError("guild serve exited: " + self.read_log())
                 time.sleep(0.05)
-        self.client = Client(self.port)
+        self.anon = Client(self.port)
+        self.client = self.anon.login("admin", ADMIN_PASSWORD)
+
+    def signed_in(self):
+        """Another client of the administrator's session (its own connections)."""
+        return Client(self.port, cookie=self.client.cookie, csrf=self.client.csrf)
 
     def read_log(self):
         self.log.flush()

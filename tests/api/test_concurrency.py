@@ -30,7 +30,7 @@ def run_parallel(fn, args, workers=8):
 
 
 def test_two_clients_same_etag_one_wins(server, make):
-    a, b = Client(server.port), Client(server.port)
+    a, b = server.signed_in(), server.signed_in()
     for round_ in range(10):
         p = make.person(given_name="Original")
         path = f"/api/v1/persons/{p['id']}"
@@ -53,12 +53,12 @@ def test_many_clients_same_etag_exactly_one_wins(server, make):
     c = make.cohort()
     path = f"/api/v1/cohorts/{c['id']}"
     names = [f"term {i}" for i in range(12)]
-    results = run_parallel(lambda n: Client(server.port).patch(path, {"name": n}, etag='"1"'),
+    results = run_parallel(lambda n: server.signed_in().patch(path, {"name": n}, etag='"1"'),
                            [(n,) for n in names], workers=12)
     ok = [r for r in results if r.status == 200]
     assert len(ok) == 1, results
     assert all(r.status == 412 for r in results if r.status != 200), results
-    final = Client(server.port).get(path).json
+    final = server.signed_in().get(path).json
     assert final["name"] == ok[0].json["name"] and final["version"] == 2
 
 
@@ -67,7 +67,7 @@ def test_parallel_creates_land_exactly_once(server, api):
     before = api.get("/api/v1/persons?limit=1").json["total"]
     n = 80
     sids = [f"{tag}-{i}" for i in range(n)]
-    results = run_parallel(lambda sid: Client(server.port).post("/api/v1/persons", {"sourced_id": sid,
+    results = run_parallel(lambda sid: server.signed_in().post("/api/v1/persons", {"sourced_id": sid,
                                                                                    "given_name": "P",
                                                                                    "family_name": tag}),
                            [(s,) for s in sids], workers=16)
@@ -85,7 +85,7 @@ def test_parallel_creates_land_exactly_once(server, api):
 def test_parallel_duplicate_codes_only_one_lands(server, api):
     code = uniq("DUP")
     before = api.get("/api/v1/areas?limit=1").json["total"]
-    results = run_parallel(lambda i: Client(server.port).post("/api/v1/areas", {"code": code, "name": f"n{i}",
+    results = run_parallel(lambda i: server.signed_in().post("/api/v1/areas", {"code": code, "name": f"n{i}",
                                                                                "level": "region"}),
                            [(i,) for i in range(12)], workers=12)
     assert sorted(r.status for r in results) == [201] + [409] * 11, results
@@ -98,7 +98,7 @@ def test_parallel_duplicate_codes_only_one_lands(server, api):
 def test_parallel_enrollment_respects_capacity(server, api, make):
     cohort = make.cohort(capacity=5)
     people = [make.person() for _ in range(20)]
-    results = run_parallel(lambda p: Client(server.port).post("/api/v1/enrollments", {
+    results = run_parallel(lambda p: server.signed_in().post("/api/v1/enrollments", {
         "person_id": p["id"], "cohort_id": cohort["id"], "consent": True, "status": "enrolled"}),
         [(p,) for p in people], workers=20)
     statuses = sorted(r.status for r in results)
@@ -110,7 +110,7 @@ def test_parallel_enrollment_respects_capacity(server, api, make):
 def test_parallel_withdrawals_of_one_enrollment(server, api, make):
     e = make.enrollment(status="enrolled")
     path = f"/api/v1/enrollments/{e['id']}/withdraw"
-    results = run_parallel(lambda i: Client(server.port).post(path), [(i,) for i in range(8)], workers=8)
+    results = run_parallel(lambda i: server.signed_in().post(path), [(i,) for i in range(8)], workers=8)
     assert all(r.status == 200 for r in results), results
     versions = {r.json["version"] for r in results}
     assert versions == {e["version"] + 1}  # withdrawn once, the rest saw it done
@@ -122,7 +122,7 @@ def test_mixed_readers_and_writers(server, api, make):
     path = f"/api/v1/areas/{a['id']}"
 
     def writer(i):
-        c = Client(server.port)
+        c = server.signed_in()
         done = 0
         for _ in range(40):
             cur = c.get(path)
@@ -132,7 +132,7 @@ def test_mixed_readers_and_writers(server, api, make):
         return done
 
     def reader(i):
-        c = Client(server.port)
+        c = server.signed_in()
         for _ in range(40):
             r = c.get(path)
             assert r.status == 200 and r.header("ETag") == f'"{r.json["version"]}"'

@@ -19,12 +19,16 @@ def test_body_limit_is_exactly_one_mib(api):
         assert_error(api.post("/api/v1/areas", raw=over), 413, "payload_too_large")
 
 
+def auth_headers(server):
+    return {"Cookie": f"guild_session={server.client.cookie}", "X-CSRF-Token": server.client.csrf}
+
+
 def test_keep_alive_connection_serves_many_requests(server, make):
     a = make.area()
     conn = http.client.HTTPConnection("127.0.0.1", server.port, timeout=30)
     try:
         for i in range(20):
-            conn.request("GET", f"/api/v1/areas/{a['id']}")
+            conn.request("GET", f"/api/v1/areas/{a['id']}", headers=auth_headers(server))
             r = conn.getresponse()
             body = r.read()
             assert r.status == 200 and json.loads(body)["id"] == a["id"]
@@ -33,7 +37,7 @@ def test_keep_alive_connection_serves_many_requests(server, make):
             assert r.status == 404 and json.loads(r.read())["error"]["code"] == "not_found"
         body = json.dumps({"name": "via keep-alive"})
         conn.request("PATCH", f"/api/v1/areas/{a['id']}", body=body,
-                     headers={"Content-Type": "application/json", "If-Match": '"1"'})
+                     headers={"Content-Type": "application/json", "If-Match": '"1"', **auth_headers(server)})
         r = conn.getresponse()
         assert r.status == 200 and json.loads(r.read())["name"] == "via keep-alive"
     finally:

@@ -98,7 +98,7 @@ def test_every_operation_is_described(doc):
                 assert params["If-Match"]["in"] == "header" and params["If-Match"]["required"] is True
                 assert {"412", "428", "413", "415"} <= codes
                 assert op["requestBody"]["required"] is True
-            if method == "post":
+            if method == "post" and not path.endswith("/erase"):
                 assert "requestBody" in op
             if method == "delete":
                 assert "204" in codes
@@ -109,7 +109,7 @@ def test_list_operations_document_their_filters(doc, api):
     undocumented one is refused."""
     for path, item in doc["paths"].items():
         op = item.get("get")
-        if not op or "{id}" in path or path in ("/", "/api/v1/health", "/api/v1/openapi.json", "/api/v1/occupations"):
+        if not op or "{id}" in path or not op["summary"].startswith("List ") or path == "/api/v1/tokens":
             continue
         names = [p["name"] for p in op["parameters"] if p["in"] == "query"]
         assert {"limit", "offset", "after"} <= set(names), path

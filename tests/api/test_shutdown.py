@@ -11,7 +11,7 @@ import threading
 
 import pytest
 
-from conftest import GUILD, Client, Factory, Server, assert_clean_log, free_port
+from conftest import ADMIN_PASSWORD, GUILD, Client, Factory, Server, assert_clean_log, free_port
 
 
 def start_on(db, tmpdir, name="serve2.log"):
@@ -32,7 +32,8 @@ def start_on(db, tmpdir, name="serve2.log"):
             if s.proc.poll() is not None:
                 raise RuntimeError(s.read_log())
             time.sleep(0.05)
-    s.client = Client(s.port)
+    s.anon = Client(s.port)
+    s.client = s.anon.login("admin", ADMIN_PASSWORD)
     return s
 
 
@@ -104,7 +105,7 @@ def test_shutdown_while_clients_are_busy():
         created, stop = [], threading.Event()
 
         def hammer():
-            c = Client(s.port)
+            c = s.signed_in()
             i = 0
             while not stop.is_set():
                 i += 1

@@ -59,7 +59,8 @@ def test_init_migrate_and_serve_refusals(tmp):
     db = os.path.join(tmp, "g.db")
     r = run("init", "--db", db)
     assert r.returncode == 0, r.stderr
-    assert "1 migration applied" in r.stdout
+    assert "2 migrations applied" in r.stdout
+    assert "administrator: admin" in r.stdout and "one-time password: " in r.stdout
     r = run("migrate", "--db", db)
     assert r.returncode == 0 and "0 migrations applied" in r.stdout
     # a database from a newer guild is refused, clearly, and left alone
