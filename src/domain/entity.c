@@ -323,6 +323,13 @@ static int update_row(dom_ctx *c, const dom_rec *r, int64_t ifVersion, gerr *e) 
   return store_lists(c, r, e);
 }
 
+/* GERR_STALE unless the stored record is at the version the client had. */
+static int check_version(const dom_rec *pOld, int64_t ifVersion, gerr *e) {
+  if (pOld->version == ifVersion) return 0;
+  return gerr_set(e, GERR_STALE, NULL, "%s %lld is at version %lld, you had version %lld; reload it and try again",
+                  pOld->pEnt->zName, (long long)pOld->id, (long long)pOld->version, (long long)ifVersion);
+}
+
 static int same_value(const dom_field *f, const dom_val *a, const dom_val *b) {
   if (a->bNull || b->bNull) return a->bNull == b->bNull;
   if (f->type == DT_INT || f->type == DT_REF || f->type == DT_BOOL || f->type == DT_TIME) return a->i == b->i;
@@ -335,11 +342,7 @@ int dom_update(dom_ctx *c, const dom_entity *pEnt, int64_t id, int64_t ifVersion
   dom_rec old, r;
   if (db_begin(c->pDb, e)) return -1;
   if (dom_get(c, pEnt, id, &old, e)) goto fail;
-  if (old.version != ifVersion) {
-    gerr_set(e, GERR_STALE, NULL, "%s %lld is at version %lld, you had version %lld; reload it and try again",
-             pEnt->zName, (long long)id, (long long)old.version, (long long)ifVersion);
-    goto fail;
-  }
+  if (check_version(&old, ifVersion, e)) goto fail;
   dom_rec patch = *pPatch;
   patch.pEnt = pEnt;
   patch.id = id;
@@ -397,11 +400,7 @@ int dom_delete(dom_ctx *c, const dom_entity *pEnt, int64_t id, int64_t ifVersion
   dom_rec old;
   if (db_begin(c->pDb, e)) return -1;
   if (dom_get(c, pEnt, id, &old, e)) goto fail;
-  if (ifVersion >= 0 && old.version != ifVersion) {
-    gerr_set(e, GERR_STALE, NULL, "%s %lld is at version %lld, you had version %lld; reload it and try again",
-             pEnt->zName, (long long)id, (long long)old.version, (long long)ifVersion);
-    goto fail;
-  }
+  if (ifVersion >= 0 && check_version(&old, ifVersion, e)) goto fail;
   if (check_refs(c, pEnt, id, e)) goto fail;
   db_stmt *s = db_prepare(c->pDb, pEnt->pSql->zDelete, e);
   if (!s) goto fail;
