@@ -179,8 +179,7 @@ json_t *api_me_password(http_req *r, gerr *e) {
     if (e->code == GERR_UNAUTHORIZED) gerr_set(e, GERR_VALIDATION, "current_password", "current_password: is not right");
     return NULL;
   }
-  /* the probe session is not needed: end it, then set the new password */
-  if (auth_logout(&c, probe.session_id, e)) return NULL;
+  /* the probe session ends with the others when the password changes */
   dom_rec user, patch, out;
   if (dom_get(&c, &dom_user, r->pAuth->user_id, &user, e)) return NULL;
   dom_rec_init(&patch, &dom_user);
@@ -189,11 +188,10 @@ json_t *api_me_password(http_req *r, gerr *e) {
     if (!strcmp(e->field, "password")) snprintf(e->field, sizeof e->field, "new_password");
     return NULL;
   }
-  /* every other session of this user ends */
-  auth_session_info *a;
-  int n;
-  if (auth_sessions(&c, r->pAuth->user_id, r->pAuth->session_id, &a, &n, e)) return NULL;
-  for (int i = 0; i < n; i++)
-    if (!a[i].bCurrent && auth_session_revoke(&c, r->pAuth->user_id, a[i].id, e)) return NULL;
-  return json_pack("{s:b, s:i}", "changed", 1, "other_sessions_ended", n > 0 ? n - 1 : 0);
+  /* the new password ended every session of the user: this caller gets a new one */
+  auth_login fresh;
+  if (auth_login_password(&c, r->pAuth->zName, zNew, r->zClient, &fresh, e)) return NULL;
+  snprintf(r->zSetCookie, sizeof r->zSetCookie, "%s=%s; Path=/; HttpOnly; SameSite=Strict; Max-Age=%d%s",
+           HTTP_SESSION_COOKIE, fresh.zToken, SESSION_ABSOLUTE, r->bTls ? "; Secure" : "");
+  return json_pack("{s:b, s:s, s:b}", "changed", 1, "csrf_token", fresh.zCsrf, "other_sessions_ended", 1);
 }

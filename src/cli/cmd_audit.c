@@ -27,8 +27,13 @@ static int audit_log_cmd(cli_db *p, const char **azVal) {
   int64_t v;
   if (zSince) {
     int32_t days;
-    if (text_is_date(zSince, &days)) f.since = (int64_t)days * 86400;
-    else if (cli_int("audit", "since", zSince, 0, INT64_MAX, &f.since)) return CLI_USAGE;
+    if (text_is_date(zSince, &days)) {
+      f.since = (int64_t)days * 86400;
+    } else if (text_int64(zSince, &f.since) || f.since < 0) {
+      fprintf(stderr, "guild audit: --since must be a date YYYY-MM-DD (1900 to 2199) or seconds since 1970 (got '%s')\n",
+              zSince);
+      return CLI_USAGE;
+    }
   }
   if (zLimit) {
     if (cli_int("audit", "limit", zLimit, 1, 100000, &v)) return CLI_USAGE;

@@ -7,6 +7,7 @@
 #include "../domain/password.h"
 #include "../store/schema.h"
 #include <stdio.h>
+#include <string.h>
 #include <unistd.h>
 
 static void progress(int64_t nDone, int64_t nTotal) {
@@ -32,6 +33,7 @@ static const char zFirstInst[] = "SELECT min(id) FROM institutions";
 /* Creates the demo accounts and prints them with their passwords. */
 static int demo_accounts(dom_ctx *c, gerr *e) {
   char azPw[sizeof aDemoAccount / sizeof aDemoAccount[0]][24];
+  memset(azPw, 0, sizeof azPw);   /* empty: not created (a demo too small for that person) */
   int64_t idInst = 0;
   if (db_query_int(c->pDb, zFirstInst, 0, 0, &idInst, e) == DB_ERROR) return -1;
   if (db_begin(c->pDb, e)) return -1;
@@ -55,7 +57,7 @@ static int demo_accounts(dom_ctx *c, gerr *e) {
   if (db_commit(c->pDb, e)) return -1;
   printf("demo accounts (passwords shown once; change them with guild user passwd NAME):\n");
   for (size_t i = 0; i < sizeof aDemoAccount / sizeof aDemoAccount[0]; i++)
-    printf("  %-8s %-18s %s\n", aDemoAccount[i].zUser, aDemoAccount[i].zRole, azPw[i]);
+    if (azPw[i][0]) printf("  %-8s %-18s %s\n", aDemoAccount[i].zUser, aDemoAccount[i].zRole, azPw[i]);
   return 0;
 fail:
   db_rollback(c->pDb);

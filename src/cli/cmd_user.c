@@ -25,9 +25,12 @@ int cli_make_admin(cli_db *p, const char *zName, int bStdin) {
   gerr e;
   char zPw[PASSWORD_MAX + 2];
   int64_t id;
-  if (new_password(bStdin, zPw, sizeof zPw, &e) || auth_user_create(&p->c, zName, "Region administrator", zPw, 0, &id, &e) ||
-      auth_grant_role(&p->c, id, "region_admin", 0, &e))
+  if (new_password(bStdin, zPw, sizeof zPw, &e) || db_begin(p->pDb, &e)) return cli_fail(&e);
+  if (auth_user_create(&p->c, zName, "Region administrator", zPw, 0, &id, &e) ||
+      auth_grant_role(&p->c, id, "region_admin", 0, &e) || db_commit(p->pDb, &e)) {
+    if (db_depth(p->pDb)) db_rollback(p->pDb);
     return cli_fail(&e);
+  }
   printf("administrator: %s\n", zName);
   if (!bStdin) printf("one-time password: %s\n(shown once: sign in and change it)\n", zPw);
   return CLI_OK;

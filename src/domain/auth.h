@@ -40,6 +40,7 @@ typedef struct auth_user {
 #define SESSION_ABSOLUTE (12 * 60 * 60) /* seconds after sign-in */
 #define LOGIN_FREE_FAILURES 5           /* then the wait doubles per failure */
 #define LOGIN_MAX_WAIT (15 * 60)
+#define LOGIN_FORGET (30 * 60)          /* failures older than this are forgotten */
 
 typedef struct auth_login {
   char zToken[AUTH_TOKEN_LEN];   /* the session token: for the cookie, never stored */

@@ -12,7 +12,8 @@ static const char zFindUser[] = "SELECT id, password_hash, disabled FROM users W
 static const char zThrottleGet[] = "SELECT failures, last_failure_at FROM login_throttle WHERE key = $1";
 static const char zThrottleFail[] =
     "INSERT INTO login_throttle (key, failures, last_failure_at) VALUES ($1, 1, $2) "
-    "ON CONFLICT (key) DO UPDATE SET failures = login_throttle.failures + 1, last_failure_at = $2";
+    "ON CONFLICT (key) DO UPDATE SET failures = CASE WHEN login_throttle.last_failure_at < $3 THEN 1 "
+    "ELSE login_throttle.failures + 1 END, last_failure_at = $2";
 static const char zThrottleClear[] = "DELETE FROM login_throttle WHERE key = $1";
 static const char zNewSession[] =
     "INSERT INTO sessions (token_hash, user_id, csrf_token, created_at, last_seen_at, expires_at) "
@@ -62,7 +63,7 @@ static int64_t throttle_wait(dom_ctx *c, const char *zKey, gerr *e) {
   }
   db_done(s);
   if (rc == DB_ERROR) return -1;
-  if (nFail < LOGIN_FREE_FAILURES) return 0;
+  if (nFail < LOGIN_FREE_FAILURES || c->now - tLast > LOGIN_FORGET) return 0;
   int64_t wait = (int64_t)1 << (nFail - LOGIN_FREE_FAILURES < 20 ? nFail - LOGIN_FREE_FAILURES : 20);
   if (wait > LOGIN_MAX_WAIT) wait = LOGIN_MAX_WAIT;
   int64_t left = tLast + wait - c->now;
@@ -73,7 +74,10 @@ static int throttle_exec(dom_ctx *c, const char *zSql, const char *zKey, gerr *e
   db_stmt *s = db_prepare(c->pDb, zSql, e);
   if (!s) return -1;
   db_bind_text(s, 1, zKey);
-  if (zSql == zThrottleFail) db_bind_int(s, 2, c->now);
+  if (zSql == zThrottleFail) {
+    db_bind_int(s, 2, c->now);
+    db_bind_int(s, 3, c->now - LOGIN_FORGET);
+  }
   int rc = db_step(s, e);
   db_done(s);
   return rc == DB_ERROR ? -1 : 0;
@@ -112,7 +116,9 @@ int auth_login_password(dom_ctx *c, const char *zUser, const char *zPassword, co
     if (db_commit(c->pDb, e)) return -1;
     return gerr_set(e, GERR_UNAUTHORIZED, NULL, "wrong username or password");
   }
-  if (throttle_exec(c, zThrottleClear, zUserKey, e) || throttle_exec(c, zThrottleClear, zClientKey, e)) goto fail;
+  /* only the username's count is cleared: a client with an account of its
+   * own must not be able to reset its address's count between guesses */
+  if (throttle_exec(c, zThrottleClear, zUserKey, e)) goto fail;
   random_token("", pOut->zToken);
   random_token("", pOut->zCsrf);
   token_hash(pOut->zToken, zHash);

@@ -19,8 +19,20 @@ static int username_ok(const char *z) {
   return 1;
 }
 
-/* Checks the username and the new password, hashes it, and defaults
- * `disabled` to false. */
+static const char zEndSessions[] = "UPDATE sessions SET revoked_at = $1 WHERE user_id = $2 AND revoked_at IS NULL";
+
+static int end_sessions(dom_ctx *c, int64_t idUser, gerr *e) {
+  db_stmt *s = db_prepare(c->pDb, zEndSessions, e);
+  if (!s) return -1;
+  db_bind_int(s, 1, c->now);
+  db_bind_int(s, 2, idUser);
+  int rc = db_step(s, e);
+  db_done(s);
+  return rc == DB_ERROR ? -1 : 0;
+}
+
+/* Checks the username and the new password, hashes it (ending the user's
+ * sessions when it replaces an old one), and defaults `disabled` to false. */
 static int user_check(dom_ctx *c, dom_rec *r, const dom_rec *pOld, gerr *e) {
   const char *zUser = dom_v(r, "username")->z;
   if (!pOld && !username_ok(zUser))
@@ -35,6 +47,7 @@ static int user_check(dom_ctx *c, dom_rec *r, const dom_rec *pOld, gerr *e) {
     if (password_hash(pPw->z, zHash)) return gerr_set(e, GERR_INTERNAL, NULL, "cannot hash the password");
     dom_set_text(r, "password_hash", zHash);
     dom_set_int(r, "password_changed_at", c->now);
+    if (pOld && end_sessions(c, r->id, e)) return -1;  /* a new password ends every session */
   } else if (!pOld) {
     return gerr_set(e, GERR_VALIDATION, "password", "password: is required");
   }

@@ -1,0 +1,535 @@
+/* test_audit.c: the hash-chained audit log: one entry per write in the same
+ * transaction (none for a refused or rolled-back write), verification of an
+ * intact chain and detection of an edited, removed or truncated entry, the
+ * append-only triggers, reading with filters, and erasure of a person. */
+#include "unit.h"
+#include "domain/audit.h"
+#include "domain/auth.h"
+#include "domain/person.h"
+
+extern dom_entity dom_user, dom_grant;
+
+static int setup(void **state) {
+  dom_init();
+  (void)state;
+  return 0;
+}
+
+static int teardown(void **state) {
+  (void)state;
+  dom_shutdown();
+  return 0;
+}
+
+static int fx_setup(void **state) {
+  *state = unit_fx_new();
+  return 0;
+}
+
+static int fx_teardown(void **state) {
+  unit_fx_free(*state);
+  return 0;
+}
+
+static int64_t count_rows(unit_fx *f, const char *zSql, int64_t param) {
+  int64_t n = -1;
+  gerr e;
+  if (db_query_int(f->pDb, zSql, 1, param, &n, &e) != DB_ROW) fail_msg("%s: %s", zSql, e.msg);
+  return n;
+}
+
+static int64_t n_audit(unit_fx *f) { return count_rows(f, "SELECT count(*) + $1 FROM audit_log", 0); }
+static int64_t head_seq(unit_fx *f) { return count_rows(f, "SELECT seq + $1 FROM audit_head WHERE id = 1", 0); }
+
+static void exec_sql(unit_fx *f, const char *zSql) {
+  gerr e;
+  if (db_exec(f->pDb, zSql, &e)) fail_msg("%s: %s", zSql, e.msg);
+}
+
+/* The last entry, read with audit_list. */
+static audit_entry last_entry(unit_fx *f) {
+  audit_filter flt = {NULL, NULL, 0, 0, 100000};
+  audit_entry *a;
+  int n;
+  gerr e;
+  if (audit_list(&f->c, &flt, &a, &n, &e)) fail_msg("audit_list: %s", e.msg);
+  if (n == 0) fail_msg("the audit log is empty");
+  return a[n - 1];
+}
+
+static void verify(unit_fx *f, audit_report *r) {
+  gerr e;
+  if (audit_verify(&f->c, r, &e)) fail_msg("audit_verify: %s", e.msg);
+}
+
+static void assert_intact(unit_fx *f) {
+  audit_report r;
+  verify(f, &r);
+  if (r.idFirstBad) fail_msg("chain broken at %lld: %s", (long long)r.idFirstBad, r.zWhy);
+  assert_int_equal(r.nEntries, n_audit(f));
+}
+
+static void rec_area(dom_rec *r, const char *zCode, const char *zLevel) {
+  dom_rec_init(r, &dom_area);
+  dom_set_text(r, "code", zCode);
+  dom_set_text(r, "name", zCode);
+  dom_set_text(r, "level", zLevel);
+}
+
+/* ---- one entry per write ---------------------------------------------------- */
+
+static void one_entry_per_write(void **state) {
+  unit_fx *f = *state;
+  gerr e;
+  dom_rec in, out, patch, got;
+  assert_int_equal(n_audit(f), 0);
+  assert_int_equal(head_seq(f), 0);
+
+  /* create */
+  rec_area(&in, "650000", "region");
+  f->c.zActor = "user:alice";
+  assert_int_equal(dom_create(&f->c, &dom_area, &in, &out, &e), 0);
+  assert_int_equal(n_audit(f), 1);
+  audit_entry a = last_entry(f);
+  assert_int_equal(a.id, 1);
+  assert_int_equal(a.at, f->c.now);
+  assert_string_equal(a.zActor, "user:alice");
+  assert_string_equal(a.zAction, "create");
+  assert_string_equal(a.zEntity, "area");
+  assert_int_equal(a.entity_id, out.id);
+  char zDigest[AUDIT_HEX];
+  audit_digest_rec(&out, zDigest);
+  assert_string_equal(a.zDigest, zDigest);
+  assert_int_equal(strlen(a.zHash), 64);
+  assert_int_equal(head_seq(f), 1);
+
+  /* update: a new digest */
+  f->c.now += 10;
+  dom_rec_init(&patch, &dom_area);
+  dom_set_text(&patch, "name", "Xinjiang");
+  assert_int_equal(dom_update(&f->c, &dom_area, out.id, 1, &patch, &got, &e), 0);
+  assert_int_equal(n_audit(f), 2);
+  a = last_entry(f);
+  assert_string_equal(a.zAction, "update");
+  assert_int_equal(a.entity_id, out.id);
+  assert_int_equal(a.at, f->c.now);
+  audit_digest_rec(&got, zDigest);
+  assert_string_equal(a.zDigest, zDigest);
+  char zOld[AUDIT_HEX];
+  audit_digest_rec(&out, zOld);
+  assert_string_not_equal(zOld, zDigest);
+
+  /* delete: no state left */
+  f->c.zActor = "cli:root";
+  assert_int_equal(dom_delete(&f->c, &dom_area, out.id, 2, &e), 0);
+  assert_int_equal(n_audit(f), 3);
+  a = last_entry(f);
+  assert_string_equal(a.zAction, "delete");
+  assert_string_equal(a.zActor, "cli:root");
+  assert_string_equal(a.zEntity, "area");
+  assert_int_equal(a.entity_id, out.id);
+  assert_string_equal(a.zDigest, "");
+
+  /* each entry links to the one before */
+  assert_int_equal(count_rows(f,
+                              "SELECT count(*) + $1 FROM audit_log a JOIN audit_log b ON b.id = a.id - 1 "
+                              "WHERE a.prev_hash = b.hash",
+                              0),
+                   2);
+  assert_int_equal(count_rows(f, "SELECT count(*) FROM audit_log WHERE id = $1 AND prev_hash = printf('%064d', 0)", 1),
+                   1);
+  assert_int_equal(count_rows(f, "SELECT count(*) FROM audit_head h JOIN audit_log l ON l.id = h.seq "
+                                 "WHERE h.last_hash = l.hash AND h.seq = $1", 3), 1);
+  assert_intact(f);
+
+  /* every entity: the world helper writes 6 records, one entry each */
+  int64_t n0 = n_audit(f);
+  unit_world(f, 10, NULL);
+  assert_int_equal(n_audit(f), n0 + 6);
+  assert_int_equal(count_rows(f, "SELECT count(DISTINCT entity) + $1 FROM audit_log WHERE id > 3", 0), 4);
+  /* users and grants too; the password hash is not part of the digest input shown */
+  int64_t idUser;
+  n0 = n_audit(f);
+  assert_int_equal(auth_user_create(&f->c, "alice", NULL, "Violet-Harbour-Lantern-42", 0, &idUser, &e), 0);
+  assert_int_equal(n_audit(f), n0 + 1);
+  a = last_entry(f);
+  assert_string_equal(a.zEntity, "user");
+  assert_int_equal(a.entity_id, idUser);
+  assert_int_equal(auth_grant_role(&f->c, idUser, "region_admin", 0, &e), 0);
+  assert_int_equal(n_audit(f), n0 + 2);
+  a = last_entry(f);
+  assert_string_equal(a.zEntity, "grant");
+  assert_intact(f);
+}
+
+static void no_entry_for_failed_writes(void **state) {
+  unit_fx *f = *state;
+  gerr e;
+  dom_rec in, out, patch, got;
+  int64_t idCohort = unit_world(f, 10, NULL);
+  int64_t idArea = count_rows(f, "SELECT min(id) + $1 FROM areas", 0);
+  int64_t n0 = n_audit(f), seq0 = head_seq(f);
+  assert_int_equal(seq0, n0);
+
+  /* refused before the transaction: invalid field */
+  rec_area(&in, "650000", "galaxy");
+  gerr_clear(&e);
+  assert_int_equal(dom_create(&f->c, &dom_area, &in, &out, &e), -1);
+  /* refused inside the transaction: a duplicate code */
+  rec_area(&in, "650000", "region");
+  gerr_clear(&e);
+  assert_int_equal(dom_create(&f->c, &dom_area, &in, &out, &e), -1);
+  assert_int_equal(e.code, GERR_CONFLICT);
+  /* stale update, update of a missing record */
+  dom_rec_init(&patch, &dom_area);
+  dom_set_text(&patch, "name", "stale");
+  gerr_clear(&e);
+  assert_int_equal(dom_update(&f->c, &dom_area, idArea, 7, &patch, &got, &e), -1);
+  assert_int_equal(e.code, GERR_STALE);
+  gerr_clear(&e);
+  assert_int_equal(dom_update(&f->c, &dom_area, 9999, 1, &patch, &got, &e), -1);
+  /* delete refused: still referred to */
+  gerr_clear(&e);
+  assert_int_equal(dom_delete(&f->c, &dom_area, idArea, -1, &e), -1);
+  assert_int_equal(e.code, GERR_CONFLICT);
+  /* a cohort whose dates are the wrong way round (xCheck, inside the transaction) */
+  dom_rec_init(&patch, &dom_cohort);
+  dom_set_text(&patch, "end_date", "2020-01-01");
+  gerr_clear(&e);
+  assert_int_equal(dom_update(&f->c, &dom_cohort, idCohort, 1, &patch, &got, &e), -1);
+  /* a weak password */
+  int64_t idUser;
+  gerr_clear(&e);
+  assert_int_equal(auth_user_create(&f->c, "alice", NULL, "password", 0, &idUser, &e), -1);
+  assert_int_equal(n_audit(f), n0);
+  assert_int_equal(head_seq(f), seq0);
+  assert_int_equal(db_depth(f->pDb), 0);
+
+  /* a write that succeeded inside an outer transaction that is rolled back
+   * leaves neither the record nor its entry, and the head goes back too */
+  assert_int_equal(db_begin(f->pDb, &e), 0);
+  rec_area(&in, "650200", "prefecture");
+  dom_set_int(&in, "parent_id", idArea);
+  assert_int_equal(dom_create(&f->c, &dom_area, &in, &out, &e), 0);
+  assert_int_equal(n_audit(f), n0 + 1);   /* visible inside the transaction */
+  db_rollback(f->pDb);
+  assert_int_equal(n_audit(f), n0);
+  assert_int_equal(head_seq(f), seq0);
+  assert_int_equal(count_rows(f, "SELECT count(*) FROM areas WHERE id = $1", out.id), 0);
+  assert_intact(f);
+  /* the chain continues from where it was */
+  assert_int_equal(dom_create(&f->c, &dom_area, &in, &out, &e), 0);
+  assert_int_equal(n_audit(f), n0 + 1);
+  assert_int_equal(last_entry(f).id, seq0 + 1);
+  assert_intact(f);
+
+  /* committed with the outer transaction: there */
+  assert_int_equal(db_begin(f->pDb, &e), 0);
+  rec_area(&in, "650300", "prefecture");
+  dom_set_int(&in, "parent_id", idArea);
+  assert_int_equal(dom_create(&f->c, &dom_area, &in, &out, &e), 0);
+  assert_int_equal(db_commit(f->pDb, &e), 0);
+  assert_int_equal(n_audit(f), n0 + 2);
+  assert_intact(f);
+}
+
+/* ---- verification and tampering ---------------------------------------------- */
+
+/* Ten entries from ten areas. */
+static void ten_entries(unit_fx *f) {
+  char zCode[16];
+  int64_t idRegion = unit_area(f, "650000", "region", 0);
+  for (int i = 1; i < 10; i++) {
+    snprintf(zCode, sizeof zCode, "65%02d00", i);
+    f->c.now += 1;
+    unit_area(f, zCode, "prefecture", idRegion);
+  }
+  assert_int_equal(n_audit(f), 10);
+}
+
+static void verify_intact_and_empty(void **state) {
+  unit_fx *f = *state;
+  audit_report r;
+  verify(f, &r);   /* an empty log is intact */
+  assert_int_equal(r.nEntries, 0);
+  assert_int_equal(r.idFirstBad, 0);
+  ten_entries(f);
+  verify(f, &r);
+  assert_int_equal(r.nEntries, 10);
+  assert_int_equal(r.idFirstBad, 0);
+  assert_string_equal(r.zWhy, "");
+}
+
+static void triggers_refuse_changes(void **state) {
+  unit_fx *f = *state;
+  gerr e;
+  ten_entries(f);
+  gerr_clear(&e);
+  assert_int_equal(db_exec(f->pDb, "UPDATE audit_log SET actor = 'mallory' WHERE id = 3", &e), -1);
+  assert_non_null(strstr(e.msg, "append-only"));
+  gerr_clear(&e);
+  assert_int_equal(db_exec(f->pDb, "DELETE FROM audit_log WHERE id = 10", &e), -1);
+  assert_non_null(strstr(e.msg, "append-only"));
+  gerr_clear(&e);
+  assert_int_equal(db_exec(f->pDb, "DELETE FROM audit_log", &e), -1);
+  assert_int_equal(n_audit(f), 10);
+  assert_int_equal(count_rows(f, "SELECT count(*) FROM audit_log WHERE actor = 'test' AND $1", 1), 10);
+  assert_intact(f);
+}
+
+static void tampered_actor_found(void **state) {
+  unit_fx *f = *state;
+  audit_report r;
+  ten_entries(f);
+  exec_sql(f, "DROP TRIGGER audit_log_no_update");
+  exec_sql(f, "UPDATE audit_log SET actor = 'mallory' WHERE id = 4");
+  verify(f, &r);
+  assert_int_equal(r.idFirstBad, 4);
+  assert_non_null(strstr(r.zWhy, "match"));
+  assert_int_equal(r.nEntries, 4);   /* stopped at the first bad entry */
+  /* restoring the value restores the chain */
+  exec_sql(f, "UPDATE audit_log SET actor = 'test' WHERE id = 4");
+  verify(f, &r);
+  assert_int_equal(r.idFirstBad, 0);
+}
+
+static void tampered_fields_found(void **state) {
+  unit_fx *f = *state;
+  audit_report r;
+  ten_entries(f);
+  exec_sql(f, "DROP TRIGGER audit_log_no_update");
+  static const struct {
+    const char *zSet, *zUndo;
+    int64_t id;
+  } aCase[] = {
+      {"UPDATE audit_log SET at = at + 1 WHERE id = 1", "UPDATE audit_log SET at = at - 1 WHERE id = 1", 1},
+      {"UPDATE audit_log SET action = 'update' WHERE id = 2", "UPDATE audit_log SET action = 'create' WHERE id = 2", 2},
+      {"UPDATE audit_log SET entity = 'person' WHERE id = 5", "UPDATE audit_log SET entity = 'area' WHERE id = 5", 5},
+      {"UPDATE audit_log SET entity_id = entity_id + 1 WHERE id = 7",
+       "UPDATE audit_log SET entity_id = entity_id - 1 WHERE id = 7", 7},
+      {"UPDATE audit_log SET digest = upper(digest) WHERE id = 9", "UPDATE audit_log SET digest = lower(digest) WHERE id = 9",
+       9},
+      {"UPDATE audit_log SET hash = upper(hash) WHERE id = 10", "UPDATE audit_log SET hash = lower(hash) WHERE id = 10",
+       10},
+      {"UPDATE audit_log SET prev_hash = upper(prev_hash) WHERE id = 6",
+       "UPDATE audit_log SET prev_hash = lower(prev_hash) WHERE id = 6", 6},
+  };
+  for (size_t i = 0; i < sizeof aCase / sizeof aCase[0]; i++) {
+    exec_sql(f, aCase[i].zSet);
+    verify(f, &r);
+    if (r.idFirstBad != aCase[i].id)
+      fail_msg("%s: reported %lld (%s)", aCase[i].zSet, (long long)r.idFirstBad, r.zWhy);
+    exec_sql(f, aCase[i].zUndo);
+    verify(f, &r);
+    assert_int_equal(r.idFirstBad, 0);
+  }
+  /* rewriting an entry with a self-consistent hash still breaks the next link */
+  exec_sql(f, "UPDATE audit_log SET hash = (SELECT hash FROM audit_log WHERE id = 2) WHERE id = 3");
+  verify(f, &r);
+  assert_true(r.idFirstBad == 3 || r.idFirstBad == 4);
+}
+
+static void removed_entries_found(void **state) {
+  unit_fx *f = *state;
+  audit_report r;
+  ten_entries(f);
+  exec_sql(f, "DROP TRIGGER audit_log_no_delete");
+  /* the last entry: the head still counts it */
+  exec_sql(f, "DELETE FROM audit_log WHERE id = 10");
+  verify(f, &r);
+  assert_int_equal(r.idFirstBad, 10);
+  assert_non_null(strstr(r.zWhy, "missing"));
+  /* the last three */
+  exec_sql(f, "DELETE FROM audit_log WHERE id >= 8");
+  verify(f, &r);
+  assert_int_equal(r.idFirstBad, 8);
+  /* one in the middle: the entry after the gap is named */
+  exec_sql(f, "DELETE FROM audit_log WHERE id = 4");
+  verify(f, &r);
+  assert_int_equal(r.idFirstBad, 5);
+  assert_non_null(strstr(r.zWhy, "missing"));
+}
+
+static void removed_first_entry_found(void **state) {
+  unit_fx *f = *state;
+  audit_report r;
+  ten_entries(f);
+  exec_sql(f, "DROP TRIGGER audit_log_no_delete");
+  exec_sql(f, "DELETE FROM audit_log WHERE id = 1");
+  verify(f, &r);
+  assert_true(r.idFirstBad == 1 || r.idFirstBad == 2);
+  /* everything removed: the head still says 10 */
+  exec_sql(f, "DELETE FROM audit_log");
+  verify(f, &r);
+  assert_int_equal(r.nEntries, 0);
+  assert_int_equal(r.idFirstBad, 1);
+}
+
+static void inserted_entry_found(void **state) {
+  unit_fx *f = *state;
+  audit_report r;
+  ten_entries(f);
+  /* an entry appended behind guild's back (the head is not moved) */
+  exec_sql(f, "INSERT INTO audit_log (id, at, actor, action, entity, entity_id, digest, prev_hash, hash) "
+              "SELECT 11, at, actor, action, entity, entity_id, digest, hash, hash FROM audit_log WHERE id = 10");
+  verify(f, &r);
+  assert_int_equal(r.idFirstBad, 11);
+}
+
+/* ---- reading ------------------------------------------------------------------ */
+
+static void list_filters(void **state) {
+  unit_fx *f = *state;
+  gerr e;
+  audit_entry *a;
+  int n;
+  int64_t t0 = f->c.now;
+  ten_entries(f);   /* at t0 .. t0+9, actor test */
+  f->c.zActor = "user:alice";
+  unit_person(f, "Aygul", NULL);
+  unit_person(f, "Dilnur", NULL);
+
+  audit_filter flt = {NULL, NULL, 0, 0, 100};
+  assert_int_equal(audit_list(&f->c, &flt, &a, &n, &e), 0);
+  assert_int_equal(n, 12);
+  for (int i = 0; i < n; i++) assert_int_equal(a[i].id, i + 1);
+  flt.zEntity = "area";
+  assert_int_equal(audit_list(&f->c, &flt, &a, &n, &e), 0);
+  assert_int_equal(n, 10);
+  flt.limit = 3;
+  assert_int_equal(audit_list(&f->c, &flt, &a, &n, &e), 0);
+  assert_int_equal(n, 3);
+  assert_int_equal(a[2].id, 3);
+  flt.after = a[2].id;   /* the next page */
+  assert_int_equal(audit_list(&f->c, &flt, &a, &n, &e), 0);
+  assert_int_equal(n, 3);
+  assert_int_equal(a[0].id, 4);
+  flt = (audit_filter){NULL, "user:alice", 0, 0, 100};
+  assert_int_equal(audit_list(&f->c, &flt, &a, &n, &e), 0);
+  assert_int_equal(n, 2);
+  assert_string_equal(a[0].zEntity, "person");
+  flt = (audit_filter){"person", "test", 0, 0, 100};
+  assert_int_equal(audit_list(&f->c, &flt, &a, &n, &e), 0);
+  assert_int_equal(n, 0);
+  flt = (audit_filter){NULL, NULL, t0 + 5, 0, 100};
+  assert_int_equal(audit_list(&f->c, &flt, &a, &n, &e), 0);
+  assert_int_equal(n, 7);   /* areas at t0+5..t0+9 and both persons */
+  assert_true(a[0].at >= t0 + 5);
+  flt = (audit_filter){"nonsense", NULL, 0, 0, 100};
+  assert_int_equal(audit_list(&f->c, &flt, &a, &n, &e), 0);
+  assert_int_equal(n, 0);
+}
+
+/* ---- erasure ------------------------------------------------------------------- */
+
+static void person_erasure(void **state) {
+  extern dom_entity dom_enrollment;
+  unit_fx *f = *state;
+  gerr e;
+  int64_t idCohort = unit_world(f, 10, NULL);
+  int64_t idArea = count_rows(f, "SELECT max(id) + $1 FROM areas", 0);
+  int64_t idInst = count_rows(f, "SELECT max(id) + $1 FROM institutions", 0);
+  dom_rec r, out;
+  dom_rec_init(&r, &dom_person);
+  dom_set_text(&r, "sourced_id", "L0000042");
+  dom_set_text(&r, "given_name", "Aygul");
+  dom_set_text(&r, "family_name", "Tursun");
+  dom_set_text(&r, "sex", "female");
+  dom_set_text(&r, "birth_date", "2001-05-04");
+  dom_set_int(&r, "home_area_id", idArea);
+  dom_set_text(&r, "phone", "+86 991 555 0101");
+  dom_set_text(&r, "email", "aygul@example.org");
+  dom_set_int(&r, "institution_id", idInst);
+  int64_t idPerson = unit_create(f, &r);
+  int64_t idOther = unit_person(f, "Dilnur", "Ablimit");
+  dom_rec_init(&r, &dom_enrollment);
+  dom_set_int(&r, "person_id", idPerson);
+  dom_set_int(&r, "cohort_id", idCohort);
+  dom_set_text(&r, "status", "enrolled");
+  dom_set_int(&r, "consent", 1);
+  int64_t idEnr = unit_create(f, &r);
+  int64_t idUser, idOtherUser;
+  assert_int_equal(auth_user_create(&f->c, "aygul", NULL, "Violet-Harbour-Lantern-42", idPerson, &idUser, &e), 0);
+  assert_int_equal(auth_grant_role(&f->c, idUser, "learner", 0, &e), 0);
+  assert_int_equal(auth_user_create(&f->c, "dilnur", NULL, "Violet-Harbour-Lantern-42", idOther, &idOtherUser, &e), 0);
+  auth_login l;
+  assert_int_equal(auth_login_password(&f->c, "aygul", "Violet-Harbour-Lantern-42", NULL, &l, &e), 0);
+  int64_t n0 = n_audit(f);
+
+  f->c.now += 100;
+  assert_int_equal(person_erase(&f->c, idPerson, &out, &e), 0);
+  assert_int_equal(db_depth(f->pDb), 0);
+  /* personal fields removed */
+  dom_rec got;
+  assert_int_equal(dom_get(&f->c, &dom_person, idPerson, &got, &e), 0);
+  assert_int_equal(out.id, idPerson);
+  assert_string_not_equal(dom_v(&got, "given_name")->z, "Aygul");
+  static const char *const azGone[] = {"sourced_id", "family_name", "birth_date", "phone", "email"};
+  for (size_t i = 0; i < sizeof azGone / sizeof azGone[0]; i++) {
+    const dom_val *v = dom_v(&got, azGone[i]);
+    if (!(v->bNull || !v->z || !v->z[0])) fail_msg("%s still holds '%s'", azGone[i], v->z);
+  }
+  assert_int_equal(dom_v(&got, "erased_at")->i, f->c.now);
+  assert_false(dom_v(&got, "erased_at")->bNull);
+  assert_int_equal(count_rows(f, "SELECT count(*) FROM persons WHERE id = $1 AND (given_name LIKE '%Aygul%' "
+                                 "OR name_key LIKE '%aygul%' OR given_key LIKE '%aygul%' OR family_name IS NOT NULL "
+                                 "OR sourced_id IS NOT NULL)", idPerson), 0);
+  /* what aggregates need stays */
+  assert_string_equal(dom_v(&got, "sex")->z, "female");
+  assert_int_equal(dom_v(&got, "home_area_id")->i, idArea);
+  assert_int_equal(dom_v(&got, "institution_id")->i, idInst);
+  assert_int_equal(count_rows(f, "SELECT count(*) FROM enrollments WHERE person_id = $1", idPerson), 1);
+  assert_int_equal(dom_get(&f->c, &dom_enrollment, idEnr, &r, &e), 0);
+  /* the linked account, its grants and sessions are gone; others stay */
+  assert_int_equal(count_rows(f, "SELECT count(*) FROM users WHERE id = $1", idUser), 0);
+  assert_int_equal(count_rows(f, "SELECT count(*) FROM grants WHERE user_id = $1", idUser), 0);
+  assert_int_equal(count_rows(f, "SELECT count(*) FROM sessions WHERE user_id = $1", idUser), 0);
+  assert_int_equal(count_rows(f, "SELECT count(*) FROM users WHERE id = $1", idOtherUser), 1);
+  auth_user u;
+  assert_int_equal(auth_resolve_session(&f->c, l.zToken, &u, &e), 0);
+  assert_false(u.bSignedIn);
+  /* exactly one entry, an erasure of the person */
+  assert_int_equal(n_audit(f), n0 + 1);
+  audit_entry a = last_entry(f);
+  assert_string_equal(a.zAction, "erase");
+  assert_string_equal(a.zEntity, "person");
+  assert_int_equal(a.entity_id, idPerson);
+  char zDigest[AUDIT_HEX];
+  audit_digest_rec(&got, zDigest);
+  assert_string_equal(a.zDigest, zDigest);
+  assert_intact(f);
+  /* the other person is untouched */
+  assert_int_equal(dom_get(&f->c, &dom_person, idOther, &got, &e), 0);
+  assert_string_equal(dom_v(&got, "given_name")->z, "Dilnur");
+
+  /* idempotent: again, nothing changes and nothing is logged */
+  int64_t tErased = f->c.now;
+  f->c.now += 100;
+  assert_int_equal(person_erase(&f->c, idPerson, &out, &e), 0);
+  assert_int_equal(db_depth(f->pDb), 0);
+  assert_int_equal(dom_v(&out, "erased_at")->i, tErased);
+  assert_int_equal(n_audit(f), n0 + 1);
+  /* a missing person */
+  gerr_clear(&e);
+  assert_int_equal(person_erase(&f->c, 9999, &out, &e), -1);
+  assert_int_equal(e.code, GERR_NOT_FOUND);
+  assert_int_equal(db_depth(f->pDb), 0);
+  assert_int_equal(n_audit(f), n0 + 1);
+}
+
+int main(void) {
+  const struct CMUnitTest tests[] = {
+      cmocka_unit_test_setup_teardown(one_entry_per_write, fx_setup, fx_teardown),
+      cmocka_unit_test_setup_teardown(no_entry_for_failed_writes, fx_setup, fx_teardown),
+      cmocka_unit_test_setup_teardown(verify_intact_and_empty, fx_setup, fx_teardown),
+      cmocka_unit_test_setup_teardown(triggers_refuse_changes, fx_setup, fx_teardown),
+      cmocka_unit_test_setup_teardown(tampered_actor_found, fx_setup, fx_teardown),
+      cmocka_unit_test_setup_teardown(tampered_fields_found, fx_setup, fx_teardown),
+      cmocka_unit_test_setup_teardown(removed_entries_found, fx_setup, fx_teardown),
+      cmocka_unit_test_setup_teardown(removed_first_entry_found, fx_setup, fx_teardown),
+      cmocka_unit_test_setup_teardown(inserted_entry_found, fx_setup, fx_teardown),
+      cmocka_unit_test_setup_teardown(list_filters, fx_setup, fx_teardown),
+      cmocka_unit_test_setup_teardown(person_erasure, fx_setup, fx_teardown),
+  };
+  return cmocka_run_group_tests(tests, setup, teardown);
+}
