@@ -12,7 +12,9 @@ static int open_and_migrate(const char *zPath, int bCreate, const char *zVerb) {
     db_close(p);
     return cli_fail(&e);
   }
-  printf("%s: %s, schema version %d (%d migration%s applied)\n", zVerb, zPath, schema_latest(), nApplied,
+  char zShown[256];
+  db_url_redacted(zPath, zShown, sizeof zShown);
+  printf("%s: %s, schema version %d (%d migration%s applied)\n", zVerb, zShown, schema_latest(), nApplied,
          nApplied == 1 ? "" : "s");
   db_close(p);
   return CLI_OK;

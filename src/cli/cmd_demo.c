@@ -80,7 +80,7 @@ int cmd_demo(int argc, char **argv) {
     return cli_fail(&e);
   }
   /* a large page cache keeps the random index inserts of a big demo in memory */
-  if (db_exec(p, "PRAGMA cache_size = -262144", &e)) {
+  if (db_engine_of(p) == DB_SQLITE && db_exec(p, "PRAGMA cache_size = -262144", &e)) {
     db_close(p);
     return cli_fail(&e);
   }

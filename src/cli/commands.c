@@ -3,7 +3,7 @@
 #include "cli.h"
 #include <stddef.h>
 
-#define DB_OPT {"db", "PATH", "database file (default: $GUILD_DB or guild.db)"}
+#define DB_OPT {"db", "DB", "SQLite file or postgres://user@host:port/name (default: $GUILD_DB or guild.db)"}
 #define HELP_OPT {"help", NULL, "show this help"}
 
 static const cli_opt aInitOpt[] = {
@@ -27,6 +27,12 @@ static const cli_opt aAuditOpt[] = {
     {"actor", "WHO", "log: only entries by this actor (user:NAME, token:NAME, cli:LOGIN)"},
     {"since", "DATE", "log: only entries from this date (YYYY-MM-DD) or time (seconds since 1970)"},
     {"limit", "N", "log: at most N entries (default 100)"},
+    HELP_OPT,
+    {NULL, NULL, NULL}};
+static const cli_opt aCopyOpt[] = {
+    {"from", "DB", "the source: a SQLite file or postgres://..."},
+    {"to", "DB", "the target: a SQLite file (created if missing) or postgres://..."},
+    {"replace", NULL, "overwrite a target that already holds data"},
     HELP_OPT,
     {NULL, NULL, NULL}};
 static const cli_opt aPersonOpt[] = {DB_OPT, HELP_OPT, {NULL, NULL, NULL}};
@@ -55,7 +61,7 @@ const cli_command cli_commands[] = {
     {"migrate", cmd_migrate, "[--db PATH]", "apply pending schema migrations",
      "Applies the migrations the database does not have yet, each in its own\n"
      "transaction. A database newer than this guild is refused.", aMigrateOpt},
-    {"serve", cmd_serve, "[--db PATH] [--port N] [--threads N]", "serve the JSON API (and the web UI)",
+    {"serve", cmd_serve, "[--db PATH|postgres://...] [--port N] [--threads N]", "serve the JSON API (and the web UI)",
      "Serves /api/v1 until SIGINT or SIGTERM, then lets in-flight requests finish\n"
      "and closes the database. One access-log line per request goes to stderr:\n"
      "  access METHOD PATH STATUS MICROSECONDSus", aServeOpt},
@@ -83,6 +89,10 @@ const cli_command cli_commands[] = {
      "  person erase ID   remove the person's names, birth date, contact and external id\n"
      "                    and delete their accounts; sex, home area and enrollments stay\n"
      "                    so aggregate statistics stay correct. Recorded in the audit log.", aPersonOpt},
+    {"copy", cmd_copy, "--from DB --to DB [--replace]", "move a whole database between SQLite and PostgreSQL",
+     "Copies every table from one database to another (SQLite to PostgreSQL or back)\n"
+     "in one transaction on the target, then verifies row counts and a checksum per\n"
+     "table on both sides. A target that holds data is refused unless --replace.", aCopyOpt},
     {"version", cmd_version, "", "print the version", "Prints guild's version and schema version.", aNoOpt},
     {"help", cmd_help, "[COMMAND]", "show help", "Lists the commands, or explains one.", aNoOpt},
 };

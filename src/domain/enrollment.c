@@ -32,11 +32,20 @@ static int may_move(const char *zFrom, const char *zTo) {
 }
 
 static const char zSameCohort[] = "SELECT id FROM enrollments WHERE person_id = $1 AND cohort_id = $2";
+static const char zLockCohort[] = "UPDATE cohorts SET capacity = capacity WHERE id = $1";
 static const char zCapacity[] = "SELECT capacity FROM cohorts WHERE id = $1";
 
 /* Refuses a new place in a full cohort. */
 static int check_capacity(dom_ctx *c, int64_t idCohort, gerr *e) {
   int64_t nCap = 0, nTaken = 0;
+  /* lock the cohort's row until the transaction ends, so two servers cannot
+   * both take the last place (a no-op write under SQLite's single writer) */
+  db_stmt *s = db_prepare(c->pDb, zLockCohort, e);
+  if (!s) return -1;
+  db_bind_int(s, 1, idCohort);
+  int rc = db_step(s, e);
+  db_done(s);
+  if (rc == DB_ERROR) return -1;
   if (db_query_int(c->pDb, zCapacity, 1, idCohort, &nCap, e) == DB_ERROR) return -1;
   if (db_query_int(c->pDb, cohort_zSeatsTaken, 1, idCohort, &nTaken, e) == DB_ERROR) return -1;
   if (nTaken >= nCap)

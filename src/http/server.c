@@ -146,7 +146,9 @@ int http_serve(const http_config *cfg, gerr *e) {
   event_add(pInt, NULL);
   event_add(pTerm, NULL);
   for (; nStarted < nThread; nStarted++) pthread_create(&aT[nStarted], NULL, worker_main, &aW[nStarted]);
-  printf("guild: serving %s on http://%s:%d/ with %d threads\n", cfg->zDb, cfg->zAddr, port, nThread);
+  char zShown[256];
+  db_url_redacted(cfg->zDb, zShown, sizeof zShown);
+  printf("guild: serving %s on http://%s:%d/ with %d threads\n", zShown, cfg->zAddr, port, nThread);
   fflush(stdout);
   event_base_dispatch(pMain);
   for (int i = 0; i < nThread; i++) event_active(aW[i].pStop, 0, 0);

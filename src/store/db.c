@@ -10,7 +10,8 @@
 
 struct db_stmt {
   db *pDb;
-  const char *zSql;   /* the key: caller's pointer */
+  const char *zKey;   /* the caller's pointer: the cache's key */
+  char *zSql;         /* our copy of the text, to confirm a hit */
   void *pImpl;
 };
 
@@ -23,9 +24,7 @@ struct db {
 };
 
 int db_open(const char *zUrl, int bCreate, db **ppDb, gerr *e) {
-  const db_backend *pB = &db_sqlite_backend;
-  if (strncmp(zUrl, "postgres://", 11) == 0 || strncmp(zUrl, "postgresql://", 13) == 0)
-    return gerr_set(e, GERR_USAGE, "db", "PostgreSQL is not supported by this build yet: %s", zUrl);
+  const db_backend *pB = db_is_postgres_url(zUrl) ? &db_postgres_backend : &db_sqlite_backend;
   void *pConn = NULL;
   if (pB->xOpen(zUrl, bCreate, &pConn, e)) return -1;
   db *p = g_calloc(1, sizeof *p);
@@ -39,8 +38,10 @@ int db_open(const char *zUrl, int bCreate, db **ppDb, gerr *e) {
 void db_close(db *p) {
   if (!p) return;
   while (p->nDepth > 0) db_rollback(p);
-  for (int i = 0; i < DB_CACHE; i++)
+  for (int i = 0; i < DB_CACHE; i++) {
     if (p->aCache[i].pImpl) p->pB->xFinalize(p->aCache[i].pImpl);
+    free(p->aCache[i].zSql);
+  }
   p->pB->xClose(p->pConn);
   free(p->zUrl);
   free(p);
@@ -48,6 +49,17 @@ void db_close(db *p) {
 
 db_engine db_engine_of(const db *p) { return p->pB == &db_sqlite_backend ? DB_SQLITE : DB_POSTGRES; }
 const char *db_url(const db *p) { return p->zUrl; }
+
+int db_is_postgres_url(const char *zUrl) {
+  return strncmp(zUrl, "postgres://", 11) == 0 || strncmp(zUrl, "postgresql://", 13) == 0;
+}
+
+void db_url_redacted(const char *zUrl, char *zOut, size_t nOut) {
+  const char *zAt = db_is_postgres_url(zUrl) ? strchr(zUrl, '@') : NULL;
+  const char *zScheme = strstr(zUrl, "://");
+  if (zAt && zScheme && zAt > zScheme) snprintf(zOut, nOut, "%.*s***%s", (int)(zScheme + 3 - zUrl), zUrl, zAt);
+  else snprintf(zOut, nOut, "%s", zUrl);
+}
 
 static unsigned cache_slot(const char *zSql) {
   uintptr_t h = (uintptr_t)zSql;
@@ -60,12 +72,13 @@ db_stmt *db_prepare(db *p, const char *zSql, gerr *e) {
   unsigned i = cache_slot(zSql);
   for (unsigned k = 0; k < DB_CACHE; k++, i = (i + 1) & (DB_CACHE - 1)) {
     db_stmt *s = &p->aCache[i];
-    if (s->zSql == zSql && strcmp(s->zSql, zSql) == 0) return s;  /* hit */
+    if (s->zKey == zSql && strcmp(s->zSql, zSql) == 0) return s;  /* hit */
     if (!s->pImpl) {
       void *pImpl = p->pB->xPrepare(p->pConn, zSql, e);
       if (!pImpl) return NULL;
       s->pDb = p;
-      s->zSql = zSql;
+      s->zKey = zSql;
+      s->zSql = g_strdup(zSql);
       s->pImpl = pImpl;
       return s;
     }
@@ -91,6 +104,7 @@ const char *db_col_text(db_stmt *s, int i) {
   const char *z = s->pDb->pB->xColText(s->pImpl, i);
   return z ? z : "";
 }
+const char *db_col_name(db_stmt *s, int i) { return s->pDb->pB->xColName(s->pImpl, i); }
 void db_done(db_stmt *s) { s->pDb->pB->xReset(s->pImpl); }
 
 int db_exec(db *p, const char *zSql, gerr *e) { return p->pB->xExec(p->pConn, zSql, e); }

@@ -13,6 +13,7 @@
  * Text returned by db_col_text is valid until the next db_step or db_done. */
 #ifndef GUILD_DB_H
 #define GUILD_DB_H
+#include <stddef.h>
 #include <stdint.h>
 #include "../core/err.h"
 
@@ -30,6 +31,10 @@ int db_open(const char *zUrl, int bCreate, db **ppDb, gerr *e);
 void db_close(db *p);
 db_engine db_engine_of(const db *p);
 const char *db_url(const db *p);
+/* 1 when zUrl names a PostgreSQL database (postgres:// or postgresql://). */
+int db_is_postgres_url(const char *zUrl);
+/* zUrl with any user:password replaced by ***, for messages and logs. */
+void db_url_redacted(const char *zUrl, char *zOut, size_t nOut);
 
 /* Returns the cached prepared statement for zSql (preparing it on first use),
  * or NULL with e filled. The statement belongs to the connection. */
@@ -44,6 +49,7 @@ int db_ncol(db_stmt *s);
 int db_col_null(db_stmt *s, int i);
 int64_t db_col_int(db_stmt *s, int i);
 const char *db_col_text(db_stmt *s, int i);  /* "" for NULL */
+const char *db_col_name(db_stmt *s, int i);   /* the result column's name */
 void db_done(db_stmt *s);   /* resets and clears bindings; back to the cache */
 
 /* Runs one static SQL text (no parameters), e.g. DDL. */

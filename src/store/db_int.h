@@ -17,11 +17,13 @@ typedef struct db_backend {
   int (*xColNull)(void *pStmt, int i);
   int64_t (*xColInt)(void *pStmt, int i);
   const char *(*xColText)(void *pStmt, int i);
+  const char *(*xColName)(void *pStmt, int i);
   void (*xReset)(void *pStmt);
   int (*xExec)(void *pConn, const char *zSql, gerr *e);
   const char *zBegin;  /* SQL that opens the outermost write transaction */
 } db_backend;
 
 extern const db_backend db_sqlite_backend;
+extern const db_backend db_postgres_backend;
 
 #endif

@@ -117,6 +117,7 @@ static int64_t sq_col_int(void *p, int i) { return sqlite3_column_int64(((sq_stm
 static const char *sq_col_text(void *p, int i) {
   return (const char *)sqlite3_column_text(((sq_stmt *)p)->pStmt, i);
 }
+static const char *sq_col_name(void *p, int i) { return sqlite3_column_name(((sq_stmt *)p)->pStmt, i); }
 static void sq_reset(void *p) {
   sq_stmt *s = p;
   sqlite3_reset(s->pStmt);
@@ -145,6 +146,7 @@ const db_backend db_sqlite_backend = {
     .xColNull = sq_col_null,
     .xColInt = sq_col_int,
     .xColText = sq_col_text,
+    .xColName = sq_col_name,
     .xReset = sq_reset,
     .xExec = sq_exec,
     .zBegin = "BEGIN IMMEDIATE",

@@ -10,6 +10,12 @@ static const char zCreateVersion[] =
 static const char zMaxVersion[] = "SELECT coalesce(max(version), 0) FROM schema_version";
 static const char zRecord[] = "INSERT INTO schema_version (version, name, applied_at) VALUES ($1, $2, $3)";
 
+/* The database's URL without credentials, for messages. */
+static const char *shown(db *p, char *z, size_t n) {
+  db_url_redacted(db_url(p), z, n);
+  return z;
+}
+
 int schema_latest(void) { return migrations[nmigrations - 1].version; }
 
 int schema_version(db *p, int *pVersion, gerr *e) {
@@ -18,10 +24,11 @@ int schema_version(db *p, int *pVersion, gerr *e) {
   /* no schema_version table: a database guild has not initialised (version 0) */
   if (db_query_int(p, zMaxVersion, 0, 0, &v, &eMissing) == DB_ERROR) v = 0;
   *pVersion = (int)v;
+  char zUrl[256];
   if (v > schema_latest())
     return gerr_set(e, GERR_USAGE, "db",
                     "the database %s is at schema version %lld, newer than this guild knows (%d): "
-                    "use a newer guild", db_url(p), (long long)v, schema_latest());
+                    "use a newer guild", shown(p, zUrl, sizeof zUrl), (long long)v, schema_latest());
   return 0;
 }
 
@@ -55,12 +62,13 @@ int schema_migrate(db *p, int *pnApplied, gerr *e) {
 
 int schema_require_current(db *p, gerr *e) {
   int v = 0;
+  char zUrl[256];
   if (schema_version(p, &v, e)) return -1;
+  shown(p, zUrl, sizeof zUrl);
   if (v == 0)
-    return gerr_set(e, GERR_USAGE, "db", "%s is not a guild database yet: run `guild init --db %s`", db_url(p),
-                    db_url(p));
+    return gerr_set(e, GERR_USAGE, "db", "%s is not a guild database yet: run `guild init --db %s`", zUrl, zUrl);
   if (v < schema_latest())
     return gerr_set(e, GERR_USAGE, "db", "the database %s is at schema version %d and this guild needs %d: "
-                    "run `guild migrate --db %s`", db_url(p), v, schema_latest(), db_url(p));
+                    "run `guild migrate --db %s`", zUrl, v, schema_latest(), zUrl);
   return 0;
 }

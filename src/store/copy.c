@@ -1,0 +1,153 @@
+/* copy.c: copies a database table by table through the db.h interface, so
+ * the same code moves SQLite to PostgreSQL and back. Column names come from
+ * the source's own result rows (never from users). Rows are compared by a
+ * checksum over their values as text, which both engines produce alike. */
+#include "copy.h"
+#include "schema.h"
+#include "../core/buf.h"
+#include "../core/mem.h"
+#include <sodium.h>
+#include <stdio.h>
+#include <string.h>
+
+/* Every table, parents before children, with the order that makes the
+ * checksum stable and the inserts valid (areas: parents first). */
+static const struct {
+  const char *zTable;
+  const char *zOrder;
+  int bIdentity;       /* has an identity id column to advance on PostgreSQL */
+} aTable[] = {
+    {"areas", "CASE level WHEN 'region' THEN 0 WHEN 'prefecture' THEN 1 WHEN 'county' THEN 2 ELSE 3 END, id", 1},
+    {"institutions", "id", 1},
+    {"programs", "id", 1},
+    {"programs_skills", "owner_id, pos", 0},
+    {"persons", "id", 1},
+    {"cohorts", "id", 1},
+    {"cohorts_trainers", "owner_id, pos", 0},
+    {"enrollments", "id", 1},
+    {"users", "id", 1},
+    {"grants", "id", 1},
+    {"sessions", "id", 1},
+    {"api_tokens", "id", 1},
+    {"login_throttle", "key", 0},
+    {"audit_log", "id", 0},
+    {"audit_head", "id", 0},
+};
+#define NTABLE ((int)(sizeof aTable / sizeof aTable[0]))
+
+/* Reads table i of p in order, feeding every row to the checksum, and when
+ * pTo is given inserting it there. SQL texts are built once per table into
+ * the arena (statement caches key on their pointers). */
+static int walk_table(db *p, int i, db *pTo, arena *a, copy_table_report *pRep, gerr *e) {
+  char *zSelect = arena_printf(a, "SELECT * FROM %s ORDER BY %s", aTable[i].zTable, aTable[i].zOrder);
+  db_stmt *s = db_prepare(p, zSelect, e);
+  if (!s) return -1;
+  crypto_hash_sha256_state st;
+  crypto_hash_sha256_init(&st);
+  char *zInsert = NULL;
+  int rc, nCol = 0;
+  pRep->zTable = aTable[i].zTable;
+  pRep->nRows = 0;
+  while ((rc = db_step(s, e)) == DB_ROW) {
+    if (!nCol) nCol = db_ncol(s);
+    if (pTo && !zInsert) {
+      gbuf b;
+      gbuf_init(&b, 1 << 16);
+      gbuf_printf(&b, "INSERT INTO %s (", aTable[i].zTable);
+      for (int k = 0; k < nCol; k++) gbuf_printf(&b, "%s%s", k ? ", " : "", db_col_name(s, k));
+      gbuf_puts(&b, ") VALUES (");
+      for (int k = 0; k < nCol; k++) gbuf_printf(&b, "%s$%d", k ? ", " : "", k + 1);
+      gbuf_puts(&b, ")");
+      zInsert = arena_strdup(a, b.z);
+      gbuf_free(&b);
+    }
+    db_stmt *t = pTo ? db_prepare(pTo, zInsert, e) : NULL;
+    if (pTo && !t) break;
+    for (int k = 0; k < nCol; k++) {
+      int bNull = db_col_null(s, k);
+      const char *z = bNull ? NULL : db_col_text(s, k);
+      crypto_hash_sha256_update(&st, (const unsigned char *)(bNull ? "\x01" : z), bNull ? 1 : strlen(z) + 1);
+      if (t) db_bind_text(t, k + 1, z);
+    }
+    if (t) {
+      int rc2 = db_step(t, e);
+      db_done(t);
+      if (rc2 == DB_ERROR) break;
+    }
+    pRep->nRows++;
+  }
+  db_done(s);
+  if (rc == DB_ROW) return -1;  /* stopped by an insert error */
+  if (rc == DB_ERROR) return -1;
+  unsigned char h[crypto_hash_sha256_BYTES];
+  crypto_hash_sha256_final(&st, h);
+  sodium_bin2hex(pRep->zChecksum, sizeof pRep->zChecksum, h, sizeof h);
+  return 0;
+}
+
+static const char zTargetData[] = "SELECT (SELECT count(*) FROM areas) + (SELECT count(*) FROM persons) + "
+                                   "(SELECT count(*) FROM users) + (SELECT count(*) FROM audit_log)";
+
+/* Drops every guild table (and the schema_version record) on p. */
+static int drop_all(db *p, gerr *e) {
+  char z[160];
+  for (int i = NTABLE - 1; i >= 0; i--) {
+    snprintf(z, sizeof z, "DROP TABLE IF EXISTS %s%s", aTable[i].zTable,
+             db_engine_of(p) == DB_POSTGRES ? " CASCADE" : "");
+    if (db_exec(p, z, e)) return -1;
+  }
+  if (db_engine_of(p) == DB_POSTGRES && db_exec(p, "DROP FUNCTION IF EXISTS audit_log_append_only() CASCADE", e))
+    return -1;
+  return db_exec(p, "DROP TABLE IF EXISTS schema_version", e);
+}
+
+int copy_database(db *pFrom, db *pTo, int bReplace, copy_report *pOut, gerr *e) {
+  memset(pOut, 0, sizeof *pOut);
+  if (NTABLE > COPY_MAXTABLE) g_panic("too many tables");
+  if (sodium_init() < 0) return gerr_set(e, GERR_INTERNAL, NULL, "libsodium failed to start");
+  if (schema_require_current(pFrom, e)) return -1;
+  int vTo = 0, nApplied = 0;
+  if (schema_version(pTo, &vTo, e)) return -1;
+  arena a;
+  arena_init(&a);
+  if (db_begin(pTo, e)) goto out;
+  if (vTo > 0) {
+    int64_t n = 0;
+    if (schema_require_current(pTo, e) || db_query_int(pTo, zTargetData, 0, 0, &n, e) == DB_ERROR) goto fail;
+    if (n > 0 && !bReplace) {
+      gerr_set(e, GERR_CONFLICT, "to", "the target already holds data; say --replace to overwrite it");
+      goto fail;
+    }
+    if (n > 0 && drop_all(pTo, e)) goto fail;
+  }
+  if (schema_migrate(pTo, &nApplied, e)) goto fail;
+  if (db_exec(pTo, "DELETE FROM audit_head", e)) goto fail;   /* the source's head replaces it */
+  for (int i = 0; i < NTABLE; i++) {
+    if (walk_table(pFrom, i, pTo, &a, &pOut->a[i], e)) goto fail;
+    if (db_engine_of(pTo) == DB_POSTGRES && aTable[i].bIdentity) {
+      char *z = arena_printf(&a,
+                             "SELECT setval(pg_get_serial_sequence('%s', 'id'), (SELECT coalesce(max(id), 0) + 1 FROM %s), false)",
+                             aTable[i].zTable, aTable[i].zTable);
+      if (db_exec(pTo, z, e)) goto fail;
+    }
+  }
+  pOut->n = NTABLE;
+  for (int i = 0; i < NTABLE; i++) {   /* verify: the target reads back the same */
+    copy_table_report back;
+    if (walk_table(pTo, i, NULL, &a, &back, e)) goto fail;
+    if (back.nRows != pOut->a[i].nRows || strcmp(back.zChecksum, pOut->a[i].zChecksum) != 0) {
+      gerr_set(e, GERR_DB, NULL, "verification failed for %s: %lld rows copied, %lld read back, checksums %s",
+               aTable[i].zTable, (long long)pOut->a[i].nRows, (long long)back.nRows,
+               strcmp(back.zChecksum, pOut->a[i].zChecksum) ? "differ" : "match");
+      goto fail;
+    }
+  }
+  if (db_commit(pTo, e)) goto out;
+  arena_free(&a);
+  return 0;
+fail:
+  db_rollback(pTo);
+out:
+  arena_free(&a);
+  return -1;
+}

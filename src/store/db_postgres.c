@@ -1,0 +1,241 @@
+/* db_postgres.c: the PostgreSQL backend (libpq). One connection per server
+ * thread; every statement is prepared once per connection (and again after a
+ * reconnect); parameters travel as text and PostgreSQL infers their types.
+ * A lost connection is reset at once and the request that saw it answers
+ * 503: the transaction it was in is gone, so nothing is half-written. */
+#include "db_int.h"
+#include "../core/mem.h"
+#include <libpq-fe.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define MAXPARAM 64
+
+typedef struct pg_conn {
+  PGconn *pConn;
+  unsigned gen;      /* bumped by every reconnect: statements must be prepared again */
+  int nStmt;         /* names statements g1, g2, ... */
+} pg_conn;
+
+typedef struct pg_stmt {
+  pg_conn *pC;
+  char *zSql;
+  char zName[16];
+  unsigned gen;      /* the connection generation it was prepared in */
+  int nParam;
+  const char *azParam[MAXPARAM + 1];
+  unsigned char aOwned[MAXPARAM + 1];
+  char aNum[MAXPARAM + 1][24];
+  PGresult *pRes;
+  int iRow, nRow, bRan;
+} pg_stmt;
+
+/* Maps a failed result to a gerr: constraint violations are conflicts, a
+ * lost connection is 503 (and the connection is reset for the next
+ * request), anything else a database error. */
+static int pg_error(pg_conn *c, PGresult *pRes, gerr *e) {
+  const char *zState = pRes ? PQresultErrorField(pRes, PG_DIAG_SQLSTATE) : NULL;
+  const char *zMsg = pRes ? PQresultErrorField(pRes, PG_DIAG_MESSAGE_PRIMARY) : NULL;
+  if (!zMsg) zMsg = PQerrorMessage(c->pConn);
+  if (PQstatus(c->pConn) == CONNECTION_BAD) {
+    PQreset(c->pConn);
+    c->gen++;
+    return gerr_set(e, GERR_UNAVAILABLE, NULL, "the database connection was lost; nothing was saved, try again");
+  }
+  if (zState && strcmp(zState, "23505") == 0)
+    return gerr_set(e, GERR_CONFLICT, NULL, "conflicts with an existing record (%s)", zMsg);
+  if (zState && strcmp(zState, "23503") == 0)
+    return gerr_set(e, GERR_CONFLICT, NULL, "a referenced record does not exist or is still referred to");
+  if (zState && (strcmp(zState, "40001") == 0 || strcmp(zState, "40P01") == 0 || strcmp(zState, "55P03") == 0))
+    return gerr_set(e, GERR_UNAVAILABLE, NULL, "the database is busy, try again");
+  if (zState && strncmp(zState, "08", 2) == 0)
+    return gerr_set(e, GERR_UNAVAILABLE, NULL, "the database connection failed; try again");
+  return gerr_set(e, GERR_DB, NULL, "database error: %s", zMsg);
+}
+
+static int pg_open(const char *zUrl, int bCreate, void **ppConn, gerr *e) {
+  (void)bCreate;
+  PGconn *p = PQconnectdb(zUrl);
+  if (!p || PQstatus(p) != CONNECTION_OK) {
+    gerr_set(e, GERR_UNAVAILABLE, "db", "cannot connect to PostgreSQL: %s", p ? PQerrorMessage(p) : "out of memory");
+    PQfinish(p);
+    return -1;
+  }
+  PGresult *r = PQexec(p, "SET client_min_messages = warning; SET TIME ZONE 'UTC'");
+  PQclear(r);
+  pg_conn *c = g_calloc(1, sizeof *c);
+  c->pConn = p;
+  *ppConn = c;
+  return 0;
+}
+
+static void pg_close(void *pConn) {
+  pg_conn *c = pConn;
+  PQfinish(c->pConn);
+  free(c);
+}
+
+/* The highest $N in zSql, outside quoted literals. */
+static int count_params(const char *zSql) {
+  int nMax = 0;
+  char quote = 0;
+  for (const char *p = zSql; *p; p++) {
+    if (quote) {
+      if (*p == quote) quote = 0;
+    } else if (*p == '\'' || *p == '"') {
+      quote = *p;
+    } else if (*p == '$' && p[1] >= '1' && p[1] <= '9') {
+      int n = (int)strtol(p + 1, NULL, 10);
+      if (n > nMax) nMax = n;
+    }
+  }
+  return nMax;
+}
+
+static int pg_prepare_on(pg_stmt *s, gerr *e) {
+  PGresult *r = PQprepare(s->pC->pConn, s->zName, s->zSql, s->nParam, NULL);
+  int ok = r && PQresultStatus(r) == PGRES_COMMAND_OK;
+  if (!ok) pg_error(s->pC, r, e);
+  PQclear(r);
+  if (ok) s->gen = s->pC->gen;
+  return ok ? 0 : -1;
+}
+
+static void *pg_prepare(void *pConn, const char *zSql, gerr *e) {
+  pg_conn *c = pConn;
+  pg_stmt *s = g_calloc(1, sizeof *s);
+  s->pC = c;
+  s->zSql = g_strdup(zSql);
+  snprintf(s->zName, sizeof s->zName, "g%d", ++c->nStmt);
+  s->nParam = count_params(zSql);
+  if (s->nParam > MAXPARAM) g_panic("too many parameters in: %s", zSql);
+  if (pg_prepare_on(s, e)) {
+    free(s->zSql);
+    free(s);
+    return NULL;
+  }
+  return s;
+}
+
+static void clear_params(pg_stmt *s) {
+  for (int i = 1; i <= s->nParam; i++) {
+    if (s->aOwned[i]) free((char *)s->azParam[i]);
+    s->azParam[i] = NULL;
+    s->aOwned[i] = 0;
+  }
+}
+
+static void pg_reset(void *p) {
+  pg_stmt *s = p;
+  PQclear(s->pRes);
+  s->pRes = NULL;
+  s->bRan = 0;
+  s->iRow = s->nRow = 0;
+  clear_params(s);
+}
+
+static void pg_finalize(void *p) {
+  pg_stmt *s = p;
+  pg_reset(s);
+  free(s->zSql);
+  free(s);
+}
+
+static int check_index(pg_stmt *s, int i) {
+  if (i < 1 || i > s->nParam) g_panic("no parameter $%d in: %s", i, s->zSql);
+  if (s->aOwned[i]) free((char *)s->azParam[i]);
+  s->aOwned[i] = 0;
+  return i;
+}
+
+static void pg_bind_int(void *p, int i, int64_t v) {
+  pg_stmt *s = p;
+  check_index(s, i);
+  snprintf(s->aNum[i], sizeof s->aNum[i], "%lld", (long long)v);
+  s->azParam[i] = s->aNum[i];
+}
+
+static void pg_bind_text(void *p, int i, const char *z) {
+  pg_stmt *s = p;
+  check_index(s, i);
+  s->azParam[i] = g_strdup(z);
+  s->aOwned[i] = 1;
+}
+
+static void pg_bind_null(void *p, int i) {
+  pg_stmt *s = p;
+  check_index(s, i);
+  s->azParam[i] = NULL;
+}
+
+static int pg_step(void *pConn, void *p, gerr *e) {
+  (void)pConn;
+  pg_stmt *s = p;
+  if (!s->bRan) {
+    if (s->gen != s->pC->gen && pg_prepare_on(s, e)) return DB_ERROR;
+    s->pRes = PQexecPrepared(s->pC->pConn, s->zName, s->nParam, s->azParam + 1, NULL, NULL, 0);
+    ExecStatusType st = s->pRes ? PQresultStatus(s->pRes) : PGRES_FATAL_ERROR;
+    if (st != PGRES_TUPLES_OK && st != PGRES_COMMAND_OK) {
+      pg_error(s->pC, s->pRes, e);
+      return DB_ERROR;
+    }
+    s->bRan = 1;
+    s->iRow = -1;
+    s->nRow = st == PGRES_TUPLES_OK ? PQntuples(s->pRes) : 0;
+  }
+  if (++s->iRow < s->nRow) return DB_ROW;
+  return DB_DONE;
+}
+
+static int pg_ncol(void *p) {
+  pg_stmt *s = p;
+  return s->pRes ? PQnfields(s->pRes) : 0;
+}
+static int pg_col_null(void *p, int i) {
+  pg_stmt *s = p;
+  return PQgetisnull(s->pRes, s->iRow, i);
+}
+static int64_t pg_col_int(void *p, int i) {
+  pg_stmt *s = p;
+  return (int64_t)strtoll(PQgetvalue(s->pRes, s->iRow, i), NULL, 10);
+}
+static const char *pg_col_text(void *p, int i) {
+  pg_stmt *s = p;
+  return PQgetvalue(s->pRes, s->iRow, i);
+}
+
+static const char *pg_col_name(void *p, int i) {
+  pg_stmt *s = p;
+  return s->pRes ? PQfname(s->pRes, i) : "";
+}
+
+static int pg_exec(void *pConn, const char *zSql, gerr *e) {
+  pg_conn *c = pConn;
+  PGresult *r = PQexec(c->pConn, zSql);
+  ExecStatusType st = r ? PQresultStatus(r) : PGRES_FATAL_ERROR;
+  int rc = 0;
+  if (st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK) rc = pg_error(c, r, e);
+  PQclear(r);
+  return rc;
+}
+
+const db_backend db_postgres_backend = {
+    .zName = "postgres",
+    .xOpen = pg_open,
+    .xClose = pg_close,
+    .xPrepare = pg_prepare,
+    .xFinalize = pg_finalize,
+    .xBindInt = pg_bind_int,
+    .xBindText = pg_bind_text,
+    .xBindNull = pg_bind_null,
+    .xStep = pg_step,
+    .xNcol = pg_ncol,
+    .xColNull = pg_col_null,
+    .xColInt = pg_col_int,
+    .xColText = pg_col_text,
+    .xColName = pg_col_name,
+    .xReset = pg_reset,
+    .xExec = pg_exec,
+    .zBegin = "BEGIN",
+};
