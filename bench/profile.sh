@@ -7,9 +7,13 @@
 # the heaviest call chains.
 #
 # Usage: bench/profile.sh TARGET...
-#   persons   GET /api/v1/persons/{random id} on the cached 1M database
+#   persons   GET /api/v1/persons/{random id} on the cached 1M database, with
+#             the bench account's session cookie (as in the table)
 #   small     the same on a 10,000-learner demo database (fits SQLite's cache)
-#   health    GET /api/v1/health (HTTP stack + one tiny query, no row)
+#   health    GET /api/v1/health (HTTP stack + one tiny query, no row, no session)
+#   health-cookie  the same with the session cookie: public, but guild still
+#             resolves the session, so health-cookie minus health is the
+#             session's cost per request
 #   missing   GET /api/v1/nothing/{id} (router 404: HTTP stack + JSON error)
 #   nginx     nginx serving bench/out/person.json, as in the table
 # Environment: as bench/run.sh (BENCH_DURATION, BENCH_LEARNERS ...), PERF=1.
@@ -17,7 +21,7 @@ set -euo pipefail
 # shellcheck source=bench/run.sh
 source "$(dirname "$0")/run.sh"
 bench_init
-[ $# -gt 0 ] || { sed -n '9,15p' "$0" >&2; exit 2; }
+[ $# -gt 0 ] || { sed -n '9,19p' "$0" >&2; exit 2; }
 
 profile() {  # profile NAME PORT PATHFMT PID
   local name=$1 port=$2 pathfmt=$3 pid=$4 perfpid=
@@ -48,15 +52,24 @@ small_db() {
 
 for target in "$@"; do
   case "$target" in
-    persons|health|missing|small)
+    persons|health|health-cookie|missing|small)
       if [ "$target" = small ]; then small_db; else demo_db; fi
+      bench_account "$DB" || exit 1
       start_guild "$DB" || { log "guild serve did not start"; exit 1; }
+      export BENCH_HEADER=
+      case "$target" in
+        persons|small|health-cookie)
+          sign_in "$GUILD_PORT" || { log "$SIGN_IN_ERR"; exit 1; }
+          BENCH_HEADER="Cookie: $HTTP_SESSION_COOKIE=$SESSION_TOKEN" ;;
+      esac
       case "$target" in
         persons) profile persons "$GUILD_PORT" "/api/v1/persons/%d" "$GUILD_PID" ;;
         small) LEARNERS=10000 profile small "$GUILD_PORT" "/api/v1/persons/%d" "$GUILD_PID" ;;
         health) profile health "$GUILD_PORT" "/api/v1/health?x=%d" "$GUILD_PID" ;;
+        health-cookie) profile health-cookie "$GUILD_PORT" "/api/v1/health?x=%d" "$GUILD_PID" ;;
         missing) profile missing "$GUILD_PORT" "/api/v1/nothing/%d" "$GUILD_PID" ;;
       esac
+      sign_out "$GUILD_PORT"
       stop_pid "$GUILD_PID" ;;
     nginx)
       [ -f "$OUT/person.json" ] || { log "run bench/run.sh first (it saves bench/out/person.json)"; exit 1; }

@@ -26,18 +26,28 @@
 #   BENCH_REGEN=1     regenerate the cached database
 #   BENCH_COUNT_STATUS=0  skip wrk's per-response status counting (then
 #                     "non-2xx" is wrk's count of status >= 400)
+#   BENCH_GUILD       the guild binary to measure (default ./guild; e.g. a
+#                     patched build, when comparing a change)
+#   BENCH_USER, BENCH_PASSWORD  the account the persons row signs in as
+#                     (default bench and a fixed password; made in the cached
+#                     database with `guild user add` when missing)
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
 ALL_ROWS=(persons_get)   # later: import, competition
 
-GUILD=./guild
+GUILD=${BENCH_GUILD:-./guild}
 OUT=bench/out
 LEARNERS=${BENCH_LEARNERS:-1000000}
 DURATION=${BENCH_DURATION:-10s}
 WARMUP=${BENCH_WARMUP:-3s}
 FILL=${BENCH_FILL:-auto}
 SEED=1
+# The bench account: a region administrator in the cached demo database only
+# (bench/out/, never a real one), so a fixed password is fine here.
+BENCH_USER=${BENCH_USER:-bench}
+BENCH_PASSWORD=${BENCH_PASSWORD:-guild-bench-session-9f3c2a71e4}
+HTTP_SESSION_COOKIE=guild_session   # src/http/http.h
 WRK_ARGS=(-t2 -c64 -d"$DURATION" --latency)
 export BENCH_COUNT_STATUS=${BENCH_COUNT_STATUS:-1}
 
@@ -326,13 +336,65 @@ demo_db() {
   return 1
 }
 
+# ---------------------------------------------------------------- accounts
+
+# bench_account DB: makes sure DB has the bench account (BENCH_USER, a
+# region_admin with BENCH_PASSWORD); adds it once, when `guild user list`
+# does not show it. Sets ACCOUNT_NOTE.
+bench_account() {
+  local db=$1 out
+  out=$($GUILD user list --db "$db" 2>&1) || { log "guild user list failed: $out"; return 1; }
+  if printf '%s\n' "$out" | awk -v u="$BENCH_USER" 'NR > 1 && $2 == u { f = 1 } END { exit !f }'; then
+    ACCOUNT_NOTE="account $BENCH_USER (region_admin) already in the database"
+    return 0
+  fi
+  out=$(printf '%s\n' "$BENCH_PASSWORD" |
+        $GUILD user add "$BENCH_USER" --role region_admin --password-stdin --db "$db" 2>&1) || {
+    log "guild user add $BENCH_USER failed: $out"; return 1; }
+  ACCOUNT_NOTE="account $BENCH_USER (region_admin) added to the database now"
+}
+
+# sign_in PORT: POST /api/v1/session as the bench account with curl; sets
+# SESSION_TOKEN (the guild_session cookie's value) and SESSION_CSRF. Returns
+# 1 with SIGN_IN_ERR set when sign-in fails.
+sign_in() {
+  local port=$1 code body
+  SESSION_TOKEN= SESSION_CSRF= SIGN_IN_ERR=
+  body=$(printf '{"username":"%s","password":"%s"}' "$BENCH_USER" "$BENCH_PASSWORD")
+  # the body (with the password) goes through standard input, not argv
+  code=$(printf '%s' "$body" |
+         curl -sS -o "$TMP/login.json" -D "$TMP/login.hdr" -w '%{http_code}' --max-time 30 \
+              -H 'Content-Type: application/json' --data-binary @- \
+              "http://127.0.0.1:$port/api/v1/session" 2>"$TMP/login.err") || code=000
+  if [ "$code" != 200 ] && [ "$code" != 201 ]; then
+    SIGN_IN_ERR="POST /api/v1/session as $BENCH_USER answered $code: $(head -c 200 "$TMP/login.json" 2>/dev/null) $(head -c 200 "$TMP/login.err")"
+    return 1
+  fi
+  SESSION_TOKEN=$(tr -d '\r' <"$TMP/login.hdr" |
+                  sed -n "s/^[Ss]et-[Cc]ookie: *$HTTP_SESSION_COOKIE=\([^;]*\).*/\1/p" | tail -1)
+  SESSION_CSRF=$(sed -n 's/.*"csrf_token": *"\([^"]*\)".*/\1/p' "$TMP/login.json")
+  [ -n "$SESSION_TOKEN" ] || { SIGN_IN_ERR="sign-in answered $code without a guild_session cookie"; return 1; }
+}
+
+# sign_out PORT: ends the session sign_in opened (DELETE /api/v1/session),
+# so runs do not pile up live sessions in the cached database. Best effort.
+sign_out() {
+  [ -n "${SESSION_TOKEN:-}" ] || return 0
+  curl -sS -o /dev/null --max-time 10 -X DELETE -H "Cookie: $HTTP_SESSION_COOKIE=$SESSION_TOKEN" \
+       -H "X-CSRF-Token: $SESSION_CSRF" "http://127.0.0.1:$1/api/v1/session" 2>/dev/null || true
+  SESSION_TOKEN=
+}
+
 # ---------------------------------------------------------------- rows
 
-# Reading one learner over the API: guild vs nginx serving that learner's
-# JSON as a static file, same wrk settings, random ids; target >= 0.5x nginx
-# with no non-2xx responses and no socket errors.
+# Reading one learner over the API as a signed-in user: guild (checking the
+# session cookie on every request) vs nginx serving that learner's JSON as a
+# static file, same wrk settings and request headers (nginx gets the cookie
+# too and ignores it), random ids; target >= 0.5x nginx with no non-2xx
+# responses and no socket errors.
 row_persons_get() {
-  local row="GET /api/v1/persons/{id}, $(fmt_int "$LEARNERS") learners"
+  local row="GET /api/v1/persons/{id} with a session cookie, $(fmt_int "$LEARNERS") learners"
+  local -x BENCH_HEADER=   # the Cookie header, for http_get and persons.lua
   local db status g_rps g_p99 g_non2xx g_err g_bytes g_status g_hwm g_rss ratio result
   need wrk nginx sqlite3
   DEMO_FAILED=
@@ -343,10 +405,19 @@ row_persons_get() {
                       "(BENCH_FILL=$FILL${DEMO_FAILED:+; $DEMO_FAILED})";;
   esac
   add_note "$row: $DB_NOTE"
+  bench_account "$db" || { row_broke "$row" "could not add the bench account $BENCH_USER"; return 1; }
+  add_note "$row: $ACCOUNT_NOTE"
   cat "$db" >/dev/null   # into the page cache, as for any warm server
 
   start_guild "$db" || { row_broke "$row" "guild serve did not start: $(tail -3 "$TMP/guild.err" | tr '\n' ' ')"; return 1; }
   local sample=$((LEARNERS / 2 + 1))
+  status=$(http_get "$GUILD_PORT" "/api/v1/persons/$sample" "$TMP/anon.json") || status=000
+  if [ "$status" != 401 ]; then
+    row_broke "$row" "GET /api/v1/persons/$sample without a session answered $status, not 401"
+    return 1
+  fi
+  sign_in "$GUILD_PORT" || { row_broke "$row" "$SIGN_IN_ERR"; return 1; }
+  BENCH_HEADER="Cookie: $HTTP_SESSION_COOKIE=$SESSION_TOKEN"
   status=$(http_get "$GUILD_PORT" "/api/v1/persons/$sample" "$TMP/person.json") || status=000
   if [ "$status" != 200 ]; then
     row_broke "$row" "GET /api/v1/persons/$sample answered $status: $(head -c 200 "$TMP/person.json")"
@@ -370,6 +441,7 @@ row_persons_get() {
   log "guild: warm-up $WARMUP, then wrk ${WRK_ARGS[*]}"
   warm_up "$GUILD_PORT" "/api/v1/persons/%d"
   run_wrk guild "$GUILD_PORT" "/api/v1/persons/%d" "$GUILD_PID" || { row_broke "$row" "wrk against guild failed"; return 1; }
+  sign_out "$GUILD_PORT"
   g_rps=$W_RPS g_p99=$W_P99 g_non2xx=$W_NON2XX g_err=$W_SOCKERR g_bytes=$W_BYTES g_status=$W_STATUS
   local g_cpu=$W_CPU_US g_cores=$W_CORES g_other=$W_OTHER
   g_hwm=$(awk '/^VmHWM:/ { print $2 }' "/proc/$GUILD_PID/status" 2>/dev/null || echo 0)
@@ -397,7 +469,8 @@ row_persons_get() {
              "rerun on a quiet machine"
   fi
   add_note "$row: guild memory after the run: peak RSS (VmHWM) $(fmt_mb "$g_hwm"), RSS $(fmt_mb "$g_rss")"
-  add_note "$row: no session: the API has no authentication yet (set BENCH_HEADER='Cookie: ...' to send one)"
+  add_note "$row: every request carries the cookie of one $BENCH_USER (region_admin) session, signed in with" \
+           "POST /api/v1/session before the run and signed out after it; without it the route answers 401"
 }
 
 # ---------------------------------------------------------------- main

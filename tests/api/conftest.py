@@ -8,6 +8,7 @@ import json
 import os
 import re
 import socket
+import sqlite3
 import subprocess
 import tempfile
 import threading
@@ -47,21 +48,23 @@ class Response:
 class Client:
     """Minimal HTTP client: one new connection per request unless keep=True."""
 
-    def __init__(self, port, cookie=None, csrf=None, token=None):
+    def __init__(self, port, cookie=None, csrf=None, token=None, source=None):
         self.port = port
         self.cookie = cookie      # the session cookie value, when signed in
         self.csrf = csrf          # sent as X-CSRF-Token on every request
         self.token = token        # an API token, sent as Authorization: Bearer
+        self.source = source      # local address to connect from (e.g. 127.0.0.2), None: any
 
     def login(self, username, password):
         """A new client signed in as username (asserts the sign-in worked)."""
         r = self.post("/api/v1/session", {"username": username, "password": password})
         assert r.status == 200, r
         cookie = r.header("Set-Cookie").split(";")[0].split("=", 1)[1]
-        return Client(self.port, cookie=cookie, csrf=r.json["csrf_token"])
+        return Client(self.port, cookie=cookie, csrf=r.json["csrf_token"], source=self.source)
 
     def request(self, method, path, body=None, headers=None, raw=None, content_type="application/json"):
-        conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=30)
+        conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=30,
+                                          source_address=(self.source, 0) if self.source else None)
         h = {}
         if self.cookie:
             h["Cookie"] = f"guild_session={self.cookie}"
@@ -342,3 +345,116 @@ class Factory:
                 "cohort_id": cohort if isinstance(cohort, int) else cohort["id"], "consent": True}
         body.update(kw)
         return created(self.api.post("/api/v1/enrollments", body))
+
+
+# ---------------------------------------------------------------------------
+# Accounts: users with roles, the database file, and a small world with one
+# user of every role (tests/api/test_authz_matrix.py, test_self_service.py).
+
+def user_password(username):
+    """The password the helpers give username (long, not common, not the name)."""
+    return f"pass phrase of {username} 2026"
+
+
+def make_user(api, username, role=None, institution=None, person=None, password=None):
+    """Creates a user through the API (and a grant of role, when given)."""
+    body = {"username": username, "display_name": username, "password": password or user_password(username)}
+    if person is not None:
+        body["person_id"] = person if isinstance(person, int) else person["id"]
+    u = created(api.post("/api/v1/users", body))
+    if role:
+        g = {"user_id": u["id"], "role": role}
+        if institution is not None:
+            g["institution_id"] = institution if isinstance(institution, int) else institution["id"]
+        u["grant"] = created(api.post("/api/v1/grants", g))
+    return u
+
+
+_sources = itertools.count(1)
+
+
+def fresh_source():
+    """A loopback address no other test connects from (127.0.100.1 on): a
+    separate client to the server, so failed sign-ins made from it count
+    against it alone, not against 127.0.0.1 that the other tests use."""
+    n = next(_sources)
+    return f"127.0.{100 + n // 250}.{n % 250 + 1}"
+
+
+def db_query(server, sql, params=()):
+    """Runs sql on the server's SQLite file directly (committed); returns the rows."""
+    con = sqlite3.connect(server.db, timeout=10)
+    try:
+        rows = con.execute(sql, params).fetchall()
+        con.commit()
+        return rows
+    finally:
+        con.close()
+
+
+def guild_cli(server, *args, stdin=None):
+    """Runs `guild ARGS --db server.db`; returns the CompletedProcess."""
+    return subprocess.run([GUILD, *args, "--db", server.db], input=stdin, capture_output=True, text=True,
+                          timeout=60)
+
+
+CALLERS = ["anonymous", "region_admin", "staff_a", "staff_b", "trainer", "other_trainer", "judge", "learner",
+           "other_learner"]
+
+
+class World:
+    """Two institutions A and B in one county; program pa (A) with cohorts
+    ca1 and ca3 (trained by person t1) and ca2 (trained by t2); program pb (B)
+    with cohort cb. Learner l1 (registered by A) is enrolled in ca1 (e1,
+    enrolled) and ca3 (e1w, applied); l2 (A) in ca2 (e2); lb (B) in cb (eb).
+    One user per caller of CALLERS, signed in: self.c[caller]."""
+
+    def __init__(self, server):
+        api = server.client
+        make = Factory(api)
+        self.server, self.api, self.make = server, api, make
+        self.region, self.pref, self.county, self.town = make.tree()
+        self.A = make.institution(self.county, name=uniq("Inst A "))
+        self.B = make.institution(self.county, name=uniq("Inst B "))
+        self.pa = make.program(self.A)
+        self.pb = make.program(self.B)
+        self.t1 = make.person(given_name=uniq("Trainer1-"), institution_id=self.A["id"])
+        self.t2 = make.person(given_name=uniq("Trainer2-"), institution_id=self.A["id"])
+        self.j = make.person(given_name=uniq("Judge-"))
+        self.l1 = make.person(given_name=uniq("Gulnar"), family_name=uniq("Abdulla"), sex="female",
+                              birth_date="2004-05-06", home_area_id=self.town["id"], phone="+86 991 555 0101",
+                              email="gulnar@example.org", sourced_id=uniq("SIS-"), institution_id=self.A["id"])
+        self.l2 = make.person(given_name=uniq("Otherlearner"), family_name=uniq("Secret"),
+                              institution_id=self.A["id"])
+        self.lb = make.person(given_name=uniq("Blearner"), institution_id=self.B["id"])
+        self.ca1 = make.cohort(self.pa, trainers=[self.t1["id"]])
+        self.ca2 = make.cohort(self.pa, trainers=[self.t2["id"]])
+        self.ca3 = make.cohort(self.pa, trainers=[self.t1["id"]])
+        self.cb = make.cohort(self.pb)
+        self.e1 = make.enrollment(self.l1, self.ca1, status="enrolled")
+        self.e1w = make.enrollment(self.l1, self.ca3)
+        self.e2 = make.enrollment(self.l2, self.ca2, status="enrolled")
+        self.eb = make.enrollment(self.lb, self.cb, status="enrolled")
+        tag = uniq("w").replace("-", "")
+        self.users = {
+            "region_admin": None,
+            "staff_a": make_user(api, f"staffa{tag}", "institution_staff", institution=self.A),
+            "staff_b": make_user(api, f"staffb{tag}", "institution_staff", institution=self.B),
+            "trainer": make_user(api, f"trainer{tag}", "trainer", person=self.t1),
+            "other_trainer": make_user(api, f"otrainer{tag}", "trainer", person=self.t2),
+            "judge": make_user(api, f"judge{tag}", "judge", person=self.j),
+            "learner": make_user(api, f"learner{tag}", "learner", person=self.l1),
+            "other_learner": make_user(api, f"olearner{tag}", "learner", person=self.l2),
+        }
+        self.c = {"anonymous": server.anon, "region_admin": api}
+        for k, u in self.users.items():
+            if u is not None:
+                self.c[k] = self.login(k)
+
+    def username(self, caller):
+        return "admin" if caller == "region_admin" else self.users[caller]["username"]
+
+    def login(self, caller):
+        """A new session of caller."""
+        name = self.username(caller)
+        return self.server.anon.login(name, ADMIN_PASSWORD if caller == "region_admin" else user_password(name))

@@ -60,10 +60,12 @@ static void open_close(void **state) {
   assert_null(q);
   assert_int_equal(e.code, GERR_USAGE);
   assert_non_null(strstr(e.msg, "cannot open"));
-  /* PostgreSQL is not built in yet: a clear usage error, not a crash */
+  /* an unreachable PostgreSQL server: 503-class error naming the cause, not a crash */
   gerr_clear(&e);
-  assert_int_equal(db_open("postgres://localhost/guild", 1, &q, &e), -1);
-  assert_int_equal(e.code, GERR_USAGE);
+  assert_int_equal(db_open("postgres://guild@127.0.0.1:1/guild?connect_timeout=2", 1, &q, &e), -1);
+  assert_null(q);
+  assert_int_equal(e.code, GERR_UNAVAILABLE);
+  assert_non_null(strstr(e.msg, "PostgreSQL"));
   db_close(NULL);  /* harmless */
 }
 
