@@ -174,12 +174,11 @@ json_t *api_me_password(http_req *r, gerr *e) {
   const char *zNew = zOld ? body_text(r, "new_password", 1, e) : NULL;
   if (!zOld || !zNew) return NULL;
   dom_ctx c = api_ctx(r);
-  auth_login probe;
-  if (auth_login_password(&c, r->pAuth->zName, zOld, r->zClient, &probe, e)) {
+  int64_t idUser = 0;
+  if (auth_verify_password(&c, r->pAuth->zName, zOld, r->zClient, &idUser, e)) {
     if (e->code == GERR_UNAUTHORIZED) gerr_set(e, GERR_VALIDATION, "current_password", "current_password: is not right");
     return NULL;
   }
-  /* the probe session ends with the others when the password changes */
   dom_rec user, patch, out;
   if (dom_get(&c, &dom_user, r->pAuth->user_id, &user, e)) return NULL;
   dom_rec_init(&patch, &dom_user);
@@ -190,7 +189,7 @@ json_t *api_me_password(http_req *r, gerr *e) {
   }
   /* the new password ended every session of the user: this caller gets a new one */
   auth_login fresh;
-  if (auth_login_password(&c, r->pAuth->zName, zNew, r->zClient, &fresh, e)) return NULL;
+  if (auth_session_create(&c, r->pAuth->user_id, r->pAuth->zName, &fresh, e)) return NULL;
   snprintf(r->zSetCookie, sizeof r->zSetCookie, "%s=%s; Path=/; HttpOnly; SameSite=Strict; Max-Age=%d%s",
            HTTP_SESSION_COOKIE, fresh.zToken, SESSION_ABSOLUTE, r->bTls ? "; Secure" : "");
   return json_pack("{s:b, s:s, s:b}", "changed", 1, "csrf_token", fresh.zCsrf, "other_sessions_ended", 1);

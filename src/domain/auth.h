@@ -54,6 +54,11 @@ typedef struct auth_login {
  * Manages its own transactions. */
 int auth_login_password(dom_ctx *c, const char *zUser, const char *zPassword, const char *zClient,
                         auth_login *pOut, gerr *e);
+/* The two halves of signing in: checking the password (with the same
+ * throttling and answers; sets *pId) and opening a session for a user. */
+int auth_verify_password(dom_ctx *c, const char *zUser, const char *zPassword, const char *zClient, int64_t *pId,
+                         gerr *e);
+int auth_session_create(dom_ctx *c, int64_t idUser, const char *zUser, auth_login *pOut, gerr *e);
 /* Resolves a session token or an API token ("gt_..." ) into *pOut;
  * returns 0 (pOut->bSignedIn tells) or -1 on a database error. */
 int auth_resolve_session(dom_ctx *c, const char *zToken, auth_user *pOut, gerr *e);

@@ -83,8 +83,8 @@ static int throttle_exec(dom_ctx *c, const char *zSql, const char *zKey, gerr *e
   return rc == DB_ERROR ? -1 : 0;
 }
 
-int auth_login_password(dom_ctx *c, const char *zUser, const char *zPassword, const char *zClient,
-                        auth_login *pOut, gerr *e) {
+int auth_verify_password(dom_ctx *c, const char *zUser, const char *zPassword, const char *zClient, int64_t *pId,
+                         gerr *e) {
   char zUserKey[120], zClientKey[AUDIT_HEX + 8], zHash[AUDIT_HEX];
   snprintf(zUserKey, sizeof zUserKey, "user:%.100s", zUser);
   audit_digest_bytes(zClient ? zClient : "", zClient ? strlen(zClient) : 0, zHash);
@@ -119,19 +119,29 @@ int auth_login_password(dom_ctx *c, const char *zUser, const char *zPassword, co
   /* only the username's count is cleared: a client with an account of its
    * own must not be able to reset its address's count between guesses */
   if (throttle_exec(c, zThrottleClear, zUserKey, e)) goto fail;
+  *pId = idUser;
+  return db_commit(c->pDb, e);
+fail:
+  db_rollback(c->pDb);
+  return -1;
+}
+
+int auth_session_create(dom_ctx *c, int64_t idUser, const char *zUser, auth_login *pOut, gerr *e) {
+  char zHash[AUDIT_HEX];
   random_token("", pOut->zToken);
   random_token("", pOut->zCsrf);
   token_hash(pOut->zToken, zHash);
   pOut->user_id = idUser;
   pOut->expires_at = c->now + SESSION_ABSOLUTE;
-  s = db_prepare(c->pDb, zNewSession, e);
+  if (db_begin(c->pDb, e)) return -1;
+  db_stmt *s = db_prepare(c->pDb, zNewSession, e);
   if (!s) goto fail;
   db_bind_text(s, 1, zHash);
   db_bind_int(s, 2, idUser);
   db_bind_text(s, 3, pOut->zCsrf);
   db_bind_int(s, 4, c->now);
   db_bind_int(s, 5, pOut->expires_at);
-  rc = db_step(s, e);
+  int rc = db_step(s, e);
   if (rc == DB_ROW) pOut->session_id = db_col_int(s, 0);
   db_done(s);
   if (rc != DB_ROW) goto fail;
@@ -146,6 +156,13 @@ int auth_login_password(dom_ctx *c, const char *zUser, const char *zPassword, co
 fail:
   db_rollback(c->pDb);
   return -1;
+}
+
+int auth_login_password(dom_ctx *c, const char *zUser, const char *zPassword, const char *zClient,
+                        auth_login *pOut, gerr *e) {
+  int64_t idUser = 0;
+  if (auth_verify_password(c, zUser, zPassword, zClient, &idUser, e)) return -1;
+  return auth_session_create(c, idUser, zUser, pOut, e);
 }
 
 int auth_load_grants(dom_ctx *c, int64_t user_id, auth_user *u, gerr *e) {

@@ -47,12 +47,18 @@ static const int aRoleScope[ROLE__MAX] = {-1, SCOPE_INSTITUTION, SCOPE_TRAINER, 
 static const struct {
   const char *zEntity, *zParent, *zField;
   int bFill;
+  int bOpen;   /* a parent in nobody's scope (e.g. a person no institution registered) is allowed */
 } aCreateScope[] = {
-    {"program", "institution", "institution_id", 1},
-    {"cohort", "program", "program_id", 0},
-    {"enrollment", "cohort", "cohort_id", 0},
-    {"person", "institution", "institution_id", 1},
+    {"program", "institution", "institution_id", 1, 0},
+    {"cohort", "program", "program_id", 0, 0},
+    {"enrollment", "cohort", "cohort_id", 0, 0},
+    {"enrollment", "person", "person_id", 0, 1},   /* staff enroll their own or unattached persons */
+    {"person", "institution", "institution_id", 1, 0},
 };
+
+static const char zPersonAttached[] =
+    "SELECT count(*) FROM persons WHERE id = $1 AND (institution_id IS NOT NULL OR id IN "
+    "(SELECT person_id FROM enrollments))";
 
 /* The list filter that confines a list to a scope. */
 static const struct {
@@ -67,9 +73,56 @@ static const struct {
 };
 
 typedef struct candidate {
+  auth_role role;
   scope_kind kind;
   int64_t value;
 } candidate;
+
+/* What a scoped role may change in a record it may update: only these body
+ * fields, and (when listed) only to these values. A role with no line here
+ * may change every field its rule allows. */
+static const struct {
+  int az;
+  auth_role role;
+  const char *zField;
+  const char *const *azValue;  /* NULL: any value */
+} aFieldLimit[] = {
+    /* trainers record the end of training, nothing else */
+    {AZ_ENROLL_PATCH, ROLE_TRAINER, "status", (const char *const[]){"completed", "not_completed", NULL}},
+    /* learners keep their own contact details up to date */
+    {AZ_PERSON_WRITE, ROLE_LEARNER, "phone", NULL},
+    {AZ_PERSON_WRITE, ROLE_LEARNER, "email", NULL},
+    {AZ_PERSON_WRITE, ROLE_LEARNER, "home_area_id", NULL},
+};
+
+/* 1 when the body only changes what role may change under rule az. */
+static int fields_allowed(http_req *r, auth_role role, const char **pzWhy) {
+  int bLimited = 0;
+  for (size_t i = 0; i < sizeof aFieldLimit / sizeof aFieldLimit[0]; i++)
+    bLimited |= aFieldLimit[i].az == r->pRoute->az && aFieldLimit[i].role == role;
+  if (!bLimited || !r->pBody) return 1;
+  const char *zKey;
+  json_t *j;
+  json_object_foreach(r->pBody, zKey, j) {
+    size_t i = 0;
+    for (; i < sizeof aFieldLimit / sizeof aFieldLimit[0]; i++)
+      if (aFieldLimit[i].az == r->pRoute->az && aFieldLimit[i].role == role && !strcmp(aFieldLimit[i].zField, zKey))
+        break;
+    if (i == sizeof aFieldLimit / sizeof aFieldLimit[0]) {
+      *pzWhy = zKey;
+      return 0;
+    }
+    if (aFieldLimit[i].azValue) {
+      const char *const *pz = aFieldLimit[i].azValue;
+      while (*pz && !(json_is_string(j) && !strcmp(*pz, json_string_value(j)))) pz++;
+      if (!*pz) {
+        *pzWhy = zKey;
+        return 0;
+      }
+    }
+  }
+  return 1;
+}
 
 static int deny(http_req *r, const az_rule *pRule, gerr *e) {
   return gerr_set(e, GERR_FORBIDDEN, NULL, "%s %s is for %s", http_method_name(r->method), r->pRoute->zPath,
@@ -78,20 +131,22 @@ static int deny(http_req *r, const az_rule *pRule, gerr *e) {
 
 static int authorize_record(http_req *r, const dom_entity *pEnt, candidate *a, int n, const az_rule *pRule, gerr *e) {
   dom_ctx c = api_ctx(r);
+  const char *zWhy = NULL;
   for (int i = 0; i < n; i++) {
     int rc = scope_contains(&c, pEnt->zName, r->aId[0], a[i].kind, a[i].value, e);
     if (rc < 0) return -1;
-    if (rc) return 0;
+    if (rc && fields_allowed(r, a[i].role, &zWhy)) return 0;
   }
+  if (zWhy)
+    return gerr_set(e, GERR_FORBIDDEN, zWhy, "%s: as %s you may not change this (or not to this value)", zWhy,
+                    auth_role_names[a[0].role]);
   int rc = dom_exists(&c, pEnt, r->aId[0], e);
   if (rc < 0) return -1;
   return rc ? deny(r, pRule, e) : 0;   /* no such record: the handler answers 404 */
 }
 
-static int authorize_create(http_req *r, const dom_entity *pEnt, candidate *a, int n, const az_rule *pRule, gerr *e) {
-  size_t i = 0;
-  while (i < sizeof aCreateScope / sizeof aCreateScope[0] && strcmp(aCreateScope[i].zEntity, pEnt->zName)) i++;
-  if (i == sizeof aCreateScope / sizeof aCreateScope[0] || !r->pBody) return deny(r, pRule, e);
+/* One parent check of a new record: 0 allowed, -1 denied or error. */
+static int create_check(http_req *r, size_t i, candidate *a, int n, const az_rule *pRule, gerr *e) {
   json_t *j = json_object_get(r->pBody, aCreateScope[i].zField);
   if (!j || json_is_null(j)) {
     for (int k = 0; k < n; k++)
@@ -110,8 +165,24 @@ static int authorize_create(http_req *r, const dom_entity *pEnt, candidate *a, i
     if (rc) return 0;
   }
   int rc = dom_exists(&c, dom_entity_find(aCreateScope[i].zParent), idParent, e);
-  if (rc < 0) return -1;
-  return rc ? deny(r, pRule, e) : 0;    /* no such parent: validation answers */
+  if (rc <= 0) return rc;               /* no such parent: validation answers */
+  if (aCreateScope[i].bOpen) {
+    int64_t nAttached = 0;
+    if (db_query_int(r->pDb, zPersonAttached, 1, idParent, &nAttached, e) == DB_ERROR) return -1;
+    if (!nAttached) return 0;
+  }
+  return deny(r, pRule, e);
+}
+
+static int authorize_create(http_req *r, const dom_entity *pEnt, candidate *a, int n, const az_rule *pRule, gerr *e) {
+  int bAny = 0;
+  if (!r->pBody) return deny(r, pRule, e);
+  for (size_t i = 0; i < sizeof aCreateScope / sizeof aCreateScope[0]; i++) {
+    if (strcmp(aCreateScope[i].zEntity, pEnt->zName)) continue;
+    bAny = 1;
+    if (create_check(r, i, a, n, pRule, e)) return -1;
+  }
+  return bAny ? 0 : deny(r, pRule, e);
 }
 
 static int authorize_list(http_req *r, const dom_entity *pEnt, candidate *a, int n, const az_rule *pRule, gerr *e) {
@@ -138,6 +209,7 @@ int az_authorize(http_req *r, gerr *e) {
     auth_role role = u->aGrant[i].role;
     if (pRule->aRole[role] == AZ_ALL) return 0;
     if (pRule->aRole[role] != AZ_SCOPED || aRoleScope[role] < 0) continue;
+    a[n].role = role;
     a[n].kind = (scope_kind)aRoleScope[role];
     a[n].value = role == ROLE_INSTITUTION_STAFF ? u->aGrant[i].institution_id : u->person_id;
     n++;

@@ -12,7 +12,9 @@
 #include "../store/db.h"
 
 #define HTTP_MAX_BODY (1024 * 1024)        /* API request bodies */
-#define HTTP_MAX_BODY_HARD (8 * 1024 * 1024) /* beyond this the connection is refused */
+#define HTTP_MAX_BODY_HARD (8 * 1024 * 1024) /* beyond this libevent refuses the request itself */
+#define HTTP_MAX_HEADERS (64 * 1024)       /* request headers, checked by the router (431) */
+#define HTTP_MAX_HEADERS_HARD (1024 * 1024) /* beyond this libevent refuses the request itself */
 #define HTTP_MAX_QUERY 32                  /* query parameters */
 #define HTTP_SESSION_COOKIE "guild_session"
 

@@ -287,6 +287,17 @@ static int check_csrf(struct evhttp_request *pReq, http_req *r, gerr *e) {
                   "this change needs the X-CSRF-Token header (from sign-in) or a same-origin request");
 }
 
+/* Refuses request headers larger than HTTP_MAX_HEADERS in all (431), with
+ * guild's own error format and headers. */
+static int check_headers(struct evhttp_request *pReq, gerr *e) {
+  size_t n = 0;
+  for (struct evkeyval *kv = evhttp_request_get_input_headers(pReq)->tqh_first; kv; kv = kv->next.tqe_next)
+    n += strlen(kv->key) + strlen(kv->value) + 4;
+  if (n > HTTP_MAX_HEADERS)
+    return gerr_set(e, GERR_HEADERS, NULL, "request headers are %zu bytes; the limit is %d", n, HTTP_MAX_HEADERS);
+  return 0;
+}
+
 /* Finds the route for r; 404 when no pattern matches the path, 405 (with
  * the allowed methods in zAllow) when only the method is wrong. */
 static int find_route(http_req *r, char *zAllow, size_t nAllow, gerr *e) {
@@ -342,7 +353,7 @@ void http_dispatch(struct evhttp_request *pReq, http_worker *w) {
   ev_uint16_t nPeerPort = 0;
   evhttp_connection_get_peer(evhttp_request_get_connection(pReq), &zPeer, &nPeerPort);
   snprintf(r.zClient, sizeof r.zClient, "%s", zPeer ? zPeer : "");
-  if (find_route(&r, zAllow, sizeof zAllow, &e) == 0 && read_query(pUri, &r, &e) == 0 &&
+  if (check_headers(pReq, &e) == 0 && find_route(&r, zAllow, sizeof zAllow, &e) == 0 && read_query(pUri, &r, &e) == 0 &&
       authenticate(pReq, &r, &e) == 0 && check_csrf(pReq, &r, &e) == 0 && read_if_match(pReq, &r, &e) == 0 &&
       read_body(pReq, &r, &e) == 0 && az_authorize(&r, &e) == 0) {
     if ((r.pRoute->flags & R_IF_MATCH) && !r.bIfMatch)

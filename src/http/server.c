@@ -92,7 +92,7 @@ static int worker_init(http_worker *w, const http_config *cfg, int fdListen, ger
   evhttp_set_allowed_methods(w->pHttp, EVHTTP_REQ_GET | EVHTTP_REQ_POST | EVHTTP_REQ_PUT | EVHTTP_REQ_PATCH |
                                            EVHTTP_REQ_DELETE | EVHTTP_REQ_HEAD | EVHTTP_REQ_OPTIONS);
   evhttp_set_max_body_size(w->pHttp, HTTP_MAX_BODY_HARD);
-  evhttp_set_max_headers_size(w->pHttp, 64 * 1024);
+  evhttp_set_max_headers_size(w->pHttp, HTTP_MAX_HEADERS_HARD);
   evhttp_set_timeout(w->pHttp, 60);
   evhttp_set_gencb(w->pHttp, on_request, w);
   w->fd = fcntl(fdListen, F_DUPFD_CLOEXEC, 0);

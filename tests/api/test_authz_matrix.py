@@ -1,0 +1,358 @@
+"""Every route x every kind of caller, against a table written here, not read
+from src/http/authz.c: the table is the test's own statement of who may do
+what. A route in openapi.json that has no row here fails the test, so a new
+route cannot ship without an authorization decision.
+
+Callers (conftest.CALLERS): anonymous, a region administrator, staff of
+institution A, staff of institution B, the trainer of the cohort, a trainer
+of another cohort, a judge, the learner who owns the record and another
+learner. The records asked about belong to institution A (conftest.World).
+Allowed means "not 401/403" (and the status the realistic request should
+get); denied means 401 for the anonymous caller and 403 for everyone else.
+"""
+import pytest
+
+from conftest import CALLERS, Client, World, assert_error, created, make_user, uniq
+
+EVERYONE = frozenset(CALLERS)
+SIGNED_IN = EVERYONE - {"anonymous"}
+ADMIN = frozenset({"region_admin"})
+STAFF_A = frozenset({"region_admin", "staff_a"})
+SCOPED_STAFF_TRAINERS = frozenset({"region_admin", "staff_a", "staff_b", "trainer", "other_trainer"})
+
+STALE = {"If-Match": '"999"'}   # allowed writers get 412 and nothing changes
+
+# (method, path) -> (who is allowed, request builder). A builder takes the
+# world and the caller and returns (method-independent) dict(path=, body=,
+# headers=, client=, ok=): ok is the status an allowed caller must get.
+EXPECT = {}
+
+
+def rule(method, path, allowed, ok=200, target=None, body=None, headers=None, client=None):
+    """Declares the decision for one route. target(w, caller) gives the
+    concrete path; body(w, caller) the request body; client(w, caller) a
+    client other than the caller's signed-in one."""
+    EXPECT[(method, path)] = dict(allowed=frozenset(allowed), ok=ok, target=target, body=body, headers=headers,
+                                  client=client)
+
+
+def fresh_session(w, caller):
+    """DELETE /api/v1/session ends the session: use a new one."""
+    return w.server.anon if caller == "anonymous" else w.login(caller)
+
+
+# --- meta and sign-in: public ------------------------------------------------
+rule("GET", "/", EVERYONE)
+rule("GET", "/api/v1/health", EVERYONE)
+rule("GET", "/api/v1/openapi.json", EVERYONE)
+rule("GET", "/api/v1/occupations", EVERYONE)
+# a sign-in attempt without a password: reachable by anyone (422), and no
+# failed sign-in is counted against the client
+rule("POST", "/api/v1/session", EVERYONE, ok=422, body=lambda w, c: {"username": "nobody-at-all"})
+
+# --- what every signed-in user does for themself -----------------------------
+rule("DELETE", "/api/v1/session", SIGNED_IN, ok=204, client=fresh_session)
+rule("GET", "/api/v1/me", SIGNED_IN)
+rule("GET", "/api/v1/me/export", SIGNED_IN)
+rule("GET", "/api/v1/me/sessions", SIGNED_IN)
+rule("DELETE", "/api/v1/me/sessions/{id}", SIGNED_IN, ok=404, target=lambda w, c: "/api/v1/me/sessions/999999")
+rule("POST", "/api/v1/me/password", SIGNED_IN, ok=422, body=lambda w, c: {"current_password": "whatever it is"})
+
+# --- areas: reference data every user reads; the region administrator keeps it
+rule("GET", "/api/v1/areas", SIGNED_IN)
+rule("POST", "/api/v1/areas", ADMIN, ok=201,
+     body=lambda w, c: {"code": uniq("MX"), "name": uniq("Matrix area "), "level": "region"})
+rule("GET", "/api/v1/areas/{id}", SIGNED_IN, target=lambda w, c: f"/api/v1/areas/{w.town['id']}")
+rule("PATCH", "/api/v1/areas/{id}", ADMIN, ok=412, target=lambda w, c: f"/api/v1/areas/{w.town['id']}",
+     body=lambda w, c: {"name": "renamed"}, headers=STALE)
+rule("DELETE", "/api/v1/areas/{id}", ADMIN, ok=412, target=lambda w, c: f"/api/v1/areas/{w.town['id']}",
+     headers=STALE)
+
+# --- institutions: everyone reads; staff keep their own institution's details
+rule("GET", "/api/v1/institutions", SIGNED_IN)
+rule("POST", "/api/v1/institutions", ADMIN, ok=201,
+     body=lambda w, c: {"name": uniq("Matrix inst "), "kind": "training_centre", "area_id": w.county["id"]})
+rule("GET", "/api/v1/institutions/{id}", SIGNED_IN, target=lambda w, c: f"/api/v1/institutions/{w.A['id']}")
+rule("PATCH", "/api/v1/institutions/{id}", STAFF_A, ok=412,
+     target=lambda w, c: f"/api/v1/institutions/{w.A['id']}", body=lambda w, c: {"phone": "+86 1"}, headers=STALE)
+rule("DELETE", "/api/v1/institutions/{id}", ADMIN, ok=412,
+     target=lambda w, c: f"/api/v1/institutions/{w.A['id']}", headers=STALE)
+
+# --- programs: everyone reads the offer; staff of A write A's programs
+rule("GET", "/api/v1/programs", SIGNED_IN)
+rule("POST", "/api/v1/programs", STAFF_A, ok=201,
+     body=lambda w, c: {"institution_id": w.A["id"], "title": uniq("Matrix program "), "isco_code": "7512",
+                        "hours": 300, "level": 1, "capacity": 20})
+rule("GET", "/api/v1/programs/{id}", SIGNED_IN, target=lambda w, c: f"/api/v1/programs/{w.pa['id']}")
+rule("PATCH", "/api/v1/programs/{id}", STAFF_A, ok=412, target=lambda w, c: f"/api/v1/programs/{w.pa['id']}",
+     body=lambda w, c: {"hours": 700}, headers=STALE)
+rule("DELETE", "/api/v1/programs/{id}", STAFF_A, ok=412, target=lambda w, c: f"/api/v1/programs/{w.pa['id']}",
+     headers=STALE)
+
+# --- cohorts: staff of the institution and the cohort's trainers; lists are
+# confined to the caller's scope, so every staff member and trainer may list
+rule("GET", "/api/v1/cohorts", SCOPED_STAFF_TRAINERS)
+rule("POST", "/api/v1/cohorts", STAFF_A, ok=201,
+     body=lambda w, c: {"program_id": w.pa["id"], "name": uniq("Matrix cohort "), "start_date": "2026-09-01",
+                        "end_date": "2027-01-15", "capacity": 10})
+rule("GET", "/api/v1/cohorts/{id}", {"region_admin", "staff_a", "trainer"},
+     target=lambda w, c: f"/api/v1/cohorts/{w.ca1['id']}")
+rule("PATCH", "/api/v1/cohorts/{id}", STAFF_A, ok=412, target=lambda w, c: f"/api/v1/cohorts/{w.ca1['id']}",
+     body=lambda w, c: {"capacity": 31}, headers=STALE)
+rule("DELETE", "/api/v1/cohorts/{id}", STAFF_A, ok=412, target=lambda w, c: f"/api/v1/cohorts/{w.ca1['id']}",
+     headers=STALE)
+
+# --- persons: staff of their institution, trainers of their learners, the
+# learner their own record; deleting and erasing is the administrator's
+rule("GET", "/api/v1/persons", SCOPED_STAFF_TRAINERS)
+rule("POST", "/api/v1/persons", STAFF_A, ok=201,
+     body=lambda w, c: {"given_name": uniq("Matrix person "), "institution_id": w.A["id"]})
+rule("GET", "/api/v1/persons/{id}", {"region_admin", "staff_a", "trainer", "learner"},
+     target=lambda w, c: f"/api/v1/persons/{w.l1['id']}")
+rule("PATCH", "/api/v1/persons/{id}", {"region_admin", "staff_a", "learner"}, ok=412,
+     target=lambda w, c: f"/api/v1/persons/{w.l1['id']}", body=lambda w, c: {"phone": "+86 2"}, headers=STALE)
+rule("DELETE", "/api/v1/persons/{id}", ADMIN, ok=412, target=lambda w, c: f"/api/v1/persons/{w.l1['id']}",
+     headers=STALE)
+# the administrator really erases, so a person of its own (in the same place
+# as the learner); everyone else asks to erase the learner
+rule("POST", "/api/v1/persons/{id}/erase", ADMIN,
+     target=lambda w, c: f"/api/v1/persons/{(w.erasable if c == 'region_admin' else w.l1)['id']}/erase")
+
+# --- enrollments: staff of the cohort's institution write; the cohort's
+# trainers read and record the outcome; the learner reads and withdraws
+rule("GET", "/api/v1/enrollments", SCOPED_STAFF_TRAINERS | {"learner", "other_learner"})
+rule("POST", "/api/v1/enrollments", STAFF_A, ok=201,
+     body=lambda w, c: {"person_id": w.new_person()["id"], "cohort_id": w.ca1["id"], "consent": True})
+rule("GET", "/api/v1/enrollments/{id}", {"region_admin", "staff_a", "trainer", "learner"},
+     target=lambda w, c: f"/api/v1/enrollments/{w.e1['id']}")
+rule("PATCH", "/api/v1/enrollments/{id}", {"region_admin", "staff_a", "trainer"}, ok=412,
+     target=lambda w, c: f"/api/v1/enrollments/{w.e1['id']}", body=lambda w, c: {"status": "completed"},
+     headers=STALE)
+rule("DELETE", "/api/v1/enrollments/{id}", STAFF_A, ok=412,
+     target=lambda w, c: f"/api/v1/enrollments/{w.e1['id']}", headers=STALE)
+rule("POST", "/api/v1/enrollments/{id}/withdraw", {"region_admin", "staff_a", "learner"},
+     target=lambda w, c: f"/api/v1/enrollments/{w.e1w['id']}/withdraw")
+
+# --- accounts, tokens and the audit log: the region administrator only
+rule("GET", "/api/v1/users", ADMIN)
+rule("POST", "/api/v1/users", ADMIN, ok=201,
+     body=lambda w, c: {"username": uniq("mx").replace("-", "."), "display_name": "Matrix user",
+                        "password": "matrix users pass phrase 9"})
+rule("GET", "/api/v1/users/{id}", ADMIN, target=lambda w, c: f"/api/v1/users/{w.spare_user['id']}")
+rule("PATCH", "/api/v1/users/{id}", ADMIN, ok=412, target=lambda w, c: f"/api/v1/users/{w.spare_user['id']}",
+     body=lambda w, c: {"display_name": "renamed"}, headers=STALE)
+rule("DELETE", "/api/v1/users/{id}", ADMIN, ok=412, target=lambda w, c: f"/api/v1/users/{w.spare_user['id']}",
+     headers=STALE)
+rule("GET", "/api/v1/grants", ADMIN)
+rule("POST", "/api/v1/grants", ADMIN, ok=201,
+     body=lambda w, c: {"user_id": w.spare_user["id"], "role": "institution_staff", "institution_id": w.A["id"]})
+rule("GET", "/api/v1/grants/{id}", ADMIN, target=lambda w, c: f"/api/v1/grants/{w.spare_user['grant']['id']}")
+rule("DELETE", "/api/v1/grants/{id}", ADMIN, ok=412,
+     target=lambda w, c: f"/api/v1/grants/{w.spare_user['grant']['id']}", headers=STALE)
+rule("GET", "/api/v1/tokens", ADMIN)
+rule("POST", "/api/v1/tokens", ADMIN, ok=201, body=lambda w, c: {"name": uniq("matrix "), "role": "region_admin"})
+rule("DELETE", "/api/v1/tokens/{id}", ADMIN, ok=204, target=lambda w, c: f"/api/v1/tokens/{w.token_id}")
+rule("GET", "/api/v1/audit", ADMIN)
+rule("GET", "/api/v1/audit/verify", ADMIN)
+
+
+class MatrixWorld(World):
+    def __init__(self, server):
+        super().__init__(server)
+        self.erasable = self.make.person(given_name=uniq("Erasable"), institution_id=self.A["id"])
+        self.make.enrollment(self.erasable, self.ca1)
+        self.spare_user = make_user(self.api, uniq("spare").replace("-", "."), "judge", person=self.j)
+        r = self.api.post("/api/v1/tokens", {"name": uniq("doomed "), "role": "region_admin"})
+        assert r.status == 201, r
+        self.token_id = r.json["id"]
+
+    def new_person(self):
+        return self.make.person(given_name=uniq("Enrolee"), institution_id=self.A["id"])
+
+
+@pytest.fixture(scope="module")
+def w(server):
+    return MatrixWorld(server)
+
+
+def documented_routes(api):
+    doc = api.get("/api/v1/openapi.json").json
+    return {(m.upper(), path) for path, item in doc["paths"].items() for m in item}
+
+
+def test_every_documented_route_has_an_authorization_decision(api):
+    documented = documented_routes(api)
+    missing = sorted(documented - set(EXPECT))
+    assert not missing, f"routes in openapi.json with no row in this test's access table: {missing}"
+    stale = sorted(set(EXPECT) - documented)
+    assert not stale, f"rows of the access table for routes openapi.json no longer has: {stale}"
+
+
+def send(w, method, path, caller):
+    spec = EXPECT[(method, path)]
+    client = spec["client"](w, caller) if spec["client"] else w.c[caller]
+    target = spec["target"](w, caller) if spec["target"] else path
+    body = spec["body"](w, caller) if spec["body"] else None
+    return client.request(method, target, body=body, headers=dict(spec["headers"] or {}))
+
+
+# One test per route (so a failure names the route); the whole row of callers
+# is checked, and every wrong decision in it reported together.
+@pytest.mark.parametrize("method,path", sorted(EXPECT), ids=[f"{m} {p}" for m, p in sorted(EXPECT)])
+def test_access(w, method, path):
+    spec = EXPECT[(method, path)]
+    wrong = []
+    for caller in CALLERS:
+        r = send(w, method, path, caller)
+        if caller in spec["allowed"]:
+            if r.status != spec["ok"]:
+                wrong.append(f"{caller}: allowed, expected {spec['ok']}, got {r.status} {r.body[:160]}")
+        else:
+            status, code = (401, "unauthorized") if caller == "anonymous" else (403, "forbidden")
+            if r.status != status:
+                wrong.append(f"{caller}: denied, expected {status}, got {r.status} {r.body[:160]}")
+            else:
+                assert_error(r, status, code)
+    assert not wrong, f"{method} {path}:\n  " + "\n  ".join(wrong)
+
+
+# ---------------------------------------------------------------------------
+# Lists are confined to the caller's scope.
+
+def ids(r):
+    assert r.status == 200, r
+    assert r.json["total"] == len(r.json["items"]), "total must count only what the caller may see"
+    return {x["id"] for x in r.json["items"]}
+
+
+def all_ids(api, path):
+    r = api.get(path + ("&" if "?" in path else "?") + "limit=500")
+    assert r.status == 200, r
+    return {x["id"] for x in r.json["items"]}
+
+
+def test_staff_lists_only_their_institution(w):
+    admin = w.api
+    a_cohorts = all_ids(admin, f"/api/v1/cohorts?institution={w.A['id']}")
+    a_enrollments = all_ids(admin, f"/api/v1/enrollments?institution={w.A['id']}")
+    a_persons = all_ids(admin, f"/api/v1/persons?institution={w.A['id']}")
+    staff = w.c["staff_a"]
+    got = ids(staff.get("/api/v1/cohorts?limit=500"))
+    assert got == a_cohorts and {w.ca1["id"], w.ca2["id"], w.ca3["id"]} <= got and w.cb["id"] not in got
+    got = ids(staff.get("/api/v1/enrollments?limit=500"))
+    assert got == a_enrollments and {w.e1["id"], w.e2["id"]} <= got and w.eb["id"] not in got
+    got = ids(staff.get("/api/v1/persons?limit=500"))
+    assert got == a_persons and {w.l1["id"], w.l2["id"], w.t1["id"]} <= got
+    assert w.lb["id"] not in got and w.j["id"] not in got
+    # naming their own institution is fine; naming another is refused
+    assert ids(staff.get(f"/api/v1/persons?institution={w.A['id']}&limit=500")) == a_persons
+    for c in ["persons", "cohorts", "enrollments"]:
+        assert_error(staff.get(f"/api/v1/{c}?institution={w.B['id']}"), 403, "forbidden", field="institution")
+    # and staff of B see B's
+    staff_b = w.c["staff_b"]
+    assert ids(staff_b.get("/api/v1/cohorts")) == {w.cb["id"]}
+    assert ids(staff_b.get("/api/v1/enrollments")) == {w.eb["id"]}
+    assert ids(staff_b.get("/api/v1/persons")) == {w.lb["id"]}
+    # other filters narrow within the scope, never widen it
+    assert ids(staff_b.get(f"/api/v1/enrollments?cohort={w.ca1['id']}")) == set()
+    assert ids(staff_b.get(f"/api/v1/persons?cohort={w.ca1['id']}")) == set()
+
+
+def test_trainer_lists_only_their_cohorts(w):
+    t = w.c["trainer"]
+    assert ids(t.get("/api/v1/cohorts")) == {w.ca1["id"], w.ca3["id"]} | ids(
+        w.api.get(f"/api/v1/cohorts?trainer={w.t1['id']}&limit=500"))
+    enr = ids(t.get("/api/v1/enrollments?limit=500"))
+    assert {w.e1["id"], w.e1w["id"]} <= enr and w.e2["id"] not in enr and w.eb["id"] not in enr
+    assert enr == ids(w.api.get(f"/api/v1/enrollments?trainer={w.t1['id']}&limit=500"))
+    assert w.l1["id"] in ids(t.get("/api/v1/persons?limit=500"))
+    assert w.l2["id"] not in ids(t.get("/api/v1/persons?limit=500"))
+    assert ids(t.get(f"/api/v1/enrollments?cohort={w.ca2['id']}")) == set()
+    for c in ["persons", "cohorts", "enrollments"]:
+        assert_error(t.get(f"/api/v1/{c}?trainer={w.t2['id']}"), 403, "forbidden", field="trainer")
+    ot = w.c["other_trainer"]
+    assert ids(ot.get("/api/v1/cohorts")) == {w.ca2["id"]}
+    assert ids(ot.get("/api/v1/enrollments")) == {w.e2["id"]}
+    assert ids(ot.get("/api/v1/persons")) == {w.l2["id"]}
+
+
+def test_learner_lists_only_their_own_enrollments(w):
+    lr = w.c["learner"]
+    assert ids(lr.get("/api/v1/enrollments")) == {w.e1["id"], w.e1w["id"]}
+    assert ids(lr.get(f"/api/v1/enrollments?person={w.l1['id']}")) == {w.e1["id"], w.e1w["id"]}
+    assert ids(lr.get(f"/api/v1/enrollments?cohort={w.ca2['id']}")) == set()
+    assert_error(lr.get(f"/api/v1/enrollments?person={w.l2['id']}"), 403, "forbidden", field="person")
+    assert ids(w.c["other_learner"].get("/api/v1/enrollments")) == {w.e2["id"]}
+    # the judge has no enrollments to see
+    assert_error(w.c["judge"].get("/api/v1/enrollments"), 403, "forbidden")
+
+
+def test_denied_record_and_missing_record_differ_only_for_the_allowed(w):
+    """A denied caller gets 403 for a record that exists; an allowed caller
+    gets 404 for one that does not (not a leak: staff cannot tell A's
+    records from non-existent ones by a different answer than 403)."""
+    assert_error(w.c["staff_b"].get(f"/api/v1/persons/{w.l1['id']}"), 403, "forbidden")
+    assert_error(w.c["staff_a"].get("/api/v1/persons/99999999"), 404, "not_found")
+
+
+# ---------------------------------------------------------------------------
+# Writes that the row above allows only in part.
+
+def test_staff_cannot_create_in_another_institution(w):
+    sb = w.c["staff_b"]
+    with_nothing = w.api.get("/api/v1/programs?limit=1").json["total"]
+    assert_error(sb.post("/api/v1/programs", {"institution_id": w.A["id"], "title": "x", "isco_code": "7512",
+                                              "hours": 1, "level": 1, "capacity": 1}), 403, "forbidden")
+    assert_error(sb.post("/api/v1/cohorts", {"program_id": w.pa["id"], "name": "x", "start_date": "2026-01-01",
+                                             "end_date": "2026-02-01", "capacity": 1}), 403, "forbidden")
+    assert_error(sb.post("/api/v1/enrollments", {"person_id": w.lb["id"], "cohort_id": w.ca1["id"],
+                                                 "consent": True}), 403, "forbidden")
+    assert_error(sb.post("/api/v1/persons", {"given_name": "x", "institution_id": w.A["id"]}), 403, "forbidden")
+    assert w.api.get("/api/v1/programs?limit=1").json["total"] == with_nothing
+    # without an institution, a staff member's new person is registered to theirs
+    p = created(sb.post("/api/v1/persons", {"given_name": uniq("Registered by B ")}))
+    assert p["institution_id"] == w.B["id"]
+    prog = created(sb.post("/api/v1/programs", {"title": uniq("B program "), "isco_code": "7512", "hours": 10,
+                                                "level": 1, "capacity": 5}))
+    assert prog["institution_id"] == w.B["id"]
+
+
+def test_trainer_records_completion(w):
+    e = w.make.enrollment(w.new_person(), w.ca1, status="enrolled")
+    r = w.c["trainer"].patch(f"/api/v1/enrollments/{e['id']}", {"status": "completed"}, etag='"1"')
+    assert r.status == 200 and r.json["status"] == "completed", r
+    e = w.make.enrollment(w.new_person(), w.ca2, status="enrolled")
+    assert_error(w.c["trainer"].patch(f"/api/v1/enrollments/{e['id']}", {"status": "completed"}, etag='"1"'),
+                 403, "forbidden")
+
+
+def test_trainer_cannot_withdraw_a_learner_through_patch(w):
+    """Withdrawal is the learner's (or their institution's): the withdraw
+    route refuses trainers, and PATCH status=withdrawn must not be a way
+    round it (trainers record completion: completed / not_completed)."""
+    e = w.make.enrollment(w.new_person(), w.ca1, status="enrolled")
+    assert_error(w.c["trainer"].post(f"/api/v1/enrollments/{e['id']}/withdraw"), 403, "forbidden")
+    r = w.c["trainer"].patch(f"/api/v1/enrollments/{e['id']}", {"status": "withdrawn", "withdrawal_reason": "other"},
+                             etag='"1"')
+    assert r.status == 403, f"a trainer withdrew a learner through PATCH: {r}"
+    assert w.api.get(f"/api/v1/enrollments/{e['id']}").json["status"] == "enrolled"
+
+
+def test_trainer_cannot_admit_an_applicant(w):
+    """Admission (applied -> enrolled) is the institution's decision, not
+    the trainer's: trainers record completion only."""
+    e = w.make.enrollment(w.new_person(), w.ca1)
+    r = w.c["trainer"].patch(f"/api/v1/enrollments/{e['id']}", {"status": "enrolled"}, etag='"1"')
+    assert r.status == 403, f"a trainer admitted an applicant through PATCH: {r}"
+    assert w.api.get(f"/api/v1/enrollments/{e['id']}").json["status"] == "applied"
+
+
+def test_revoked_grant_takes_effect_on_an_open_session(w, server):
+    name = uniq("temp.staff")
+    u = make_user(w.api, name, "institution_staff", institution=w.A)
+    c = w.server.anon.login(name, __import__("conftest").user_password(name))
+    assert c.get("/api/v1/cohorts").status == 200
+    r = w.api.delete(f"/api/v1/grants/{u['grant']['id']}")
+    assert r.status == 204, r
+    assert_error(c.get("/api/v1/cohorts"), 403, "forbidden")
+    assert c.get("/api/v1/me").json["roles"] == []
