@@ -1,14 +1,15 @@
 #!/usr/bin/env bash
 # Runs guild's tests: the banned-function check, the cmocka unit tests (built
-# with ASan+UBSan) and the API tests (pytest against a live sanitizer build of
-# `guild serve`). Prints one closing line "N passed, N failed" and exits
-# non-zero on any failure. Usage: scripts/test.sh [unit|api|check]...
+# with ASan+UBSan), the API and CLI tests (pytest against a live sanitizer
+# build of `guild serve`) on SQLite, and the API tests again on a private
+# PostgreSQL server. Prints one closing line "N passed, N failed" and exits
+# non-zero on any failure. Usage: scripts/test.sh [check|unit|api|api-pg]...
 set -uo pipefail
 cd "$(dirname "$0")/.."
 export ASAN_OPTIONS="detect_leaks=1:abort_on_error=0:halt_on_error=1"
 export UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1"
 export GUILD_BIN="$PWD/build/san/guild"
-groups=("${@:-check unit api}")
+groups=("${@:-check unit api api-pg}")
 # shellcheck disable=SC2206
 groups=(${groups[*]})
 passed=0
@@ -37,10 +38,23 @@ for g in "${groups[@]}"; do
           [ -z "$f" ] && failed=$((failed + 1))   # crashed or sanitizer abort
         fi
       done ;;
-    api)
-      echo "== api tests (pytest)"
-      /usr/bin/python3 -m pytest -q -p no:cacheprovider tests/api tests/cli 2>&1 | tee build/api-tests.log
-      st=${PIPESTATUS[0]}
+    api|api-pg)
+      if [ "$g" = api ]; then
+        echo "== api and cli tests on SQLite (pytest)"
+        /usr/bin/python3 -m pytest -q -p no:cacheprovider tests/api tests/cli 2>&1 | tee build/api-tests.log
+        st=${PIPESTATUS[0]}
+      else
+        echo "== api tests on PostgreSQL (pytest, a private server)"
+        pgdir=$(mktemp -d /tmp/guild-test-pg.XXXXXX)
+        pgport=$(/usr/bin/python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+        if pgurl=$(scripts/pg.sh start "$pgdir" "$pgport"); then
+          GUILD_TEST_PG=$pgurl /usr/bin/python3 -m pytest -q -p no:cacheprovider tests/api 2>&1 | tee build/api-tests.log
+          st=${PIPESTATUS[0]}
+        else
+          echo "test.sh: could not start PostgreSQL" >&2; st=1
+        fi
+        scripts/pg.sh stop "$pgdir"
+      fi
       # pytest's own summary counts each test; fold them into ours
       line=$(grep -E '^(=+ )?[0-9]+ (passed|failed)' build/api-tests.log | tail -1)
       p=$(echo "$line" | grep -oE '[0-9]+ passed' | grep -oE '[0-9]+'); f=$(echo "$line" | grep -oE '[0-9]+ failed' | grep -oE '[0-9]+')

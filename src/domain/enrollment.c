@@ -32,6 +32,7 @@ static int may_move(const char *zFrom, const char *zTo) {
 }
 
 static const char zSameCohort[] = "SELECT id FROM enrollments WHERE person_id = $1 AND cohort_id = $2";
+static const char zLockEnrollment[] = "UPDATE enrollments SET version = version WHERE id = $1";
 static const char zLockCohort[] = "UPDATE cohorts SET capacity = capacity WHERE id = $1";
 static const char zCapacity[] = "SELECT capacity FROM cohorts WHERE id = $1";
 
@@ -148,6 +149,14 @@ int enroll_withdraw(dom_ctx *c, int64_t id, const char *zReason, dom_rec *pOut, 
   }
   dom_rec r;
   if (db_begin(c->pDb, e)) return -1;
+  /* lock the row first: a concurrent withdrawal waits, then finds it done
+   * (withdrawal is never refused as stale) */
+  db_stmt *s = db_prepare(c->pDb, zLockEnrollment, e);
+  if (!s) goto fail;
+  db_bind_int(s, 1, id);
+  int rc = db_step(s, e);
+  db_done(s);
+  if (rc == DB_ERROR) goto fail;
   if (dom_get(c, &dom_enrollment, id, &r, e)) goto fail;
   const char *zStatus = dom_v(&r, "status")->z;
   if (strcmp(zStatus, "withdrawn") == 0) {  /* already: nothing to do */

@@ -466,8 +466,9 @@ def test_the_wait_grows_exponentially_and_is_capped(tserver):
     make_user(tserver.client, x)
     waits = []
     for n in [6, 8, 10, 40]:
-        db_query(tserver, "INSERT OR REPLACE INTO login_throttle (key, failures, last_failure_at) VALUES (?, ?, ?)",
-                 (f"user:{x}", n, now()))
+        db_query(tserver, "INSERT INTO login_throttle (key, failures, last_failure_at) VALUES (?, ?, ?) "
+                          "ON CONFLICT (key) DO UPDATE SET failures = excluded.failures, "
+                          "last_failure_at = excluded.last_failure_at", (f"user:{x}", n, now()))
         waits.append(wait_of(attempt(tserver.port, "127.0.0.7", x, user_password(x))))
     assert 1 <= waits[0] <= 2 and 3 <= waits[1] <= 8 and 15 <= waits[2] <= 32, waits
     assert 60 <= waits[3] <= 15 * 60, waits

@@ -11,7 +11,7 @@ import threading
 
 import pytest
 
-from conftest import ADMIN_PASSWORD, GUILD, Client, Factory, Server, assert_clean_log, free_port
+from conftest import ADMIN_PASSWORD, db_intact, db_query, new_database, GUILD, Client, Factory, Server, assert_clean_log, free_port
 
 
 def start_on(db, tmpdir, name="serve2.log"):
@@ -75,11 +75,8 @@ def test_signal_stops_cleanly_and_data_survives(sig):
         with pytest.raises(OSError):
             socket.create_connection(("127.0.0.1", s.port), timeout=1).close()
 
-        # the database is intact: SQLite agrees, and a new server reads it all back
-        con = sqlite3.connect(s.db)
-        assert con.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
-        assert con.execute("PRAGMA foreign_key_check").fetchall() == []
-        con.close()
+        # the database is intact: the engine agrees, and a new server reads it all back
+        assert db_intact(s)
         s2 = start_on(s.db, d)
         try:
             api = s2.client
@@ -140,10 +137,8 @@ def test_shutdown_while_clients_are_busy():
         assert "stopped" in log
         assert_clean_log(log)
         assert len(created) >= 20
-        con = sqlite3.connect(s.db)
-        stored = {row[0] for row in con.execute("SELECT id FROM persons")}
-        assert con.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
-        con.close()
+        stored = {row[0] for row in db_query(s, "SELECT id FROM persons")}
+        assert db_intact(s)
         assert set(created) <= stored
 
 
@@ -153,7 +148,7 @@ def test_second_server_on_same_port_is_refused():
     with tempfile.TemporaryDirectory() as d:
         s = Server(d)
         try:
-            other_db = os.path.join(d, "other.db")
+            other_db = new_database(d, "other.db")
             subprocess.run([GUILD, "init", "--db", other_db], check=True, capture_output=True)
             p = subprocess.Popen([GUILD, "serve", "--db", other_db, "--port", str(s.port), "--threads", "1"],
                                  stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
