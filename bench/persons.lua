@@ -6,8 +6,8 @@
 -- Environment (read once per wrk thread):
 --   BENCH_PATH         path format with one %d (default /api/v1/persons/%d)
 --   BENCH_MAX_ID       highest id (default 1000000)
---   BENCH_HEADER       optional extra header "Name: value" (e.g. a session
---                      cookie or Authorization header)
+--   BENCH_HEADER       optional extra header "Name: value" (run.sh sets it to
+--                      "Cookie: guild_session=..." for guild and nginx alike)
 --   BENCH_COUNT_STATUS 1: count every response's status (adds a response()
 --                      hook, which makes wrk parse each response a little more)
 --

@@ -35,8 +35,8 @@ profile() {  # profile NAME PORT PATHFMT PID
   if [ -n "$perfpid" ]; then
     kill -INT "$perfpid"; wait "$perfpid" || true
   fi
-  printf '%-8s %9s req/s  p99 %9s  server CPU %6s us/request  (%s cores)  status %s\n' "$name" \
-    "$(fmt_int "$W_RPS")" "$(fmt_ms "$W_P99")" "$W_CPU_US" "$W_CORES" "$W_STATUS"
+  printf '%-8s %9s req/s  p99 %9s  server CPU %6s us/request  (%s cores; other processes %s cores)  status %s\n' "$name" \
+    "$(fmt_int "$W_RPS")" "$(fmt_ms "$W_P99")" "$W_CPU_US" "$W_CORES" "$W_OTHER" "$W_STATUS"
   if [ -n "$perfpid" ]; then
     perf report -i "$OUT/perf-$name.data" --children --sort symbol --stdio -g none --percent-limit 2 2>/dev/null |
       grep -E '^ +[0-9]' | grep -v ' 0x0000' | head -45

@@ -1,5 +1,5 @@
 /* cmd_serve.c: `guild serve`. */
-#include "cli.h"
+#include "clidb.h"
 #include "../core/log.h"
 #include "../domain/entity.h"
 #include "../http/http.h"
@@ -15,7 +15,10 @@ int cmd_serve(int argc, char **argv) {
   if (azVal[1] && (rc = cli_int("serve", "port", azVal[1], 0, 65535, &port))) return rc;
   if (azVal[3] && (rc = cli_int("serve", "threads", azVal[3], 1, 256, &nThread))) return rc;
   if (azVal[4]) log_access_enabled = 0;
-  http_config cfg = {cli_db_path(azVal[0]), azVal[2] ? azVal[2] : "127.0.0.1", (int)port, (int)nThread};
+  int64_t nCache = 2;
+  const char *zCache = cli_get("serve", azVal, "session-cache");
+  if (zCache && (rc = cli_int("serve", "session-cache", zCache, 0, 60, &nCache))) return rc;
+  http_config cfg = {cli_db_path(azVal[0]), azVal[2] ? azVal[2] : "127.0.0.1", (int)port, (int)nThread, (int)nCache};
   gerr e;
   dom_init();
   rc = http_serve(&cfg, &e) ? cli_fail(&e) : CLI_OK;

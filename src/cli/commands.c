@@ -43,6 +43,7 @@ static const cli_opt aServeOpt[] = {
     {"addr", "IP", "address to listen on (default 127.0.0.1)"},
     {"threads", "N", "event-loop threads, each with its own connection (default: number of cores)"},
     {"quiet", NULL, "no access log"},
+    {"session-cache", "SECONDS", "reuse a session lookup for up to SECONDS (default 2, 0 never; docs/security.md)"},
     HELP_OPT,
     {NULL, NULL, NULL}};
 static const cli_opt aDemoOpt[] = {

@@ -54,6 +54,7 @@ typedef struct http_req {
   int bTls;                   /* the client reached us over TLS (X-Forwarded-Proto: https) */
   char zClient[64];           /* the peer's address, for sign-in throttling only */
   void *pNative;              /* struct evhttp_request* (router only) */
+  struct http_worker *pWorker; /* the thread serving it (router only) */
 } http_req;
 
 /* A handler returns the JSON body (the router takes ownership) or NULL with
@@ -91,6 +92,7 @@ typedef struct http_config {
   const char *zAddr;   /* listen address, default 127.0.0.1 */
   int port;
   int nThread;
+  int nSessionCache;   /* seconds a thread may reuse a session lookup (0: never) */
 } http_config;
 
 /* Serves until SIGINT or SIGTERM, then finishes in-flight requests, closes

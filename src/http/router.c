@@ -243,6 +243,38 @@ static const char *cookie_value(http_req *r, struct evhttp_request *pReq, const 
   return NULL;
 }
 
+int http_session_cache_seconds = 2;
+
+/* Bumped after every successful write in this process (any write may end a
+ * session, disable a user or change a grant): cached lookups older than the
+ * current epoch are not reused. Writes made by other processes (the CLI,
+ * other servers) are seen within http_session_cache_seconds. */
+static _Atomic uint64_t authEpoch;
+
+/* Resolves a session cookie through this thread's small cache. */
+static int cached_session(http_req *r, dom_ctx *c, const char *zToken, gerr *e) {
+  http_worker *w = r->pWorker;
+  size_t n = strlen(zToken);
+  if (http_session_cache_seconds <= 0 || n == 0 || n >= AUTH_TOKEN_LEN) return auth_resolve_session(c, zToken, r->pAuth, e);
+  unsigned h = 0;
+  for (size_t i = 0; i < n; i++) h = h * 31 + (unsigned char)zToken[i];
+  session_cache_entry *p = &w->aSession[h % SESSION_CACHE_SLOTS];
+  uint64_t epoch = authEpoch;
+  if (p->epoch == epoch && r->now - p->tCached < http_session_cache_seconds && strlen(p->zToken) == n &&
+      sodium_memcmp(p->zToken, zToken, n) == 0) {
+    *r->pAuth = p->u;
+    return 0;
+  }
+  if (auth_resolve_session(c, zToken, r->pAuth, e)) return -1;
+  if (r->pAuth->bSignedIn) {
+    memcpy(p->zToken, zToken, n + 1);
+    p->u = *r->pAuth;
+    p->tCached = r->now;
+    p->epoch = epoch;
+  }
+  return 0;
+}
+
 /* Identifies the caller from the session cookie or an API token
  * (Authorization: Bearer gt_...). An unknown or expired credential is
  * refused (401) rather than ignored, so a client learns to sign in again. */
@@ -259,7 +291,7 @@ static int authenticate(struct evhttp_request *pReq, http_req *r, gerr *e) {
     if (rc == 0 && !r->pAuth->bSignedIn)
       return gerr_set(e, GERR_UNAUTHORIZED, NULL, "the API token is unknown or revoked");
   } else if (zCookie && *zCookie) {
-    rc = auth_resolve_session(&c, zCookie, r->pAuth, e);
+    rc = cached_session(r, &c, zCookie, e);
     if (rc == 0 && !r->pAuth->bSignedIn && !(r->pRoute->az == AZ_PUBLIC))
       return gerr_set(e, GERR_UNAUTHORIZED, NULL, "your session has ended: sign in again");
   }
@@ -336,6 +368,7 @@ void http_dispatch(struct evhttp_request *pReq, http_worker *w) {
   r.zActor = "api";
   r.status = 200;
   r.pNative = pReq;
+  r.pWorker = w;
   gerr e;
   gerr_clear(&e);
   char zAllow[64];
@@ -371,6 +404,7 @@ void http_dispatch(struct evhttp_request *pReq, http_worker *w) {
     if (e.code == GERR_METHOD)
       evhttp_add_header(evhttp_request_get_output_headers(pReq), "Allow", zAllow);
   }
+  if (e.code == GERR_OK && r.method != HM_GET && r.method != HM_HEAD) authEpoch++;
   if (r.pBody) json_decref(r.pBody);
   if (r.method == HM_HEAD && pOut) {
     json_decref(pOut);

@@ -122,6 +122,7 @@ static void on_signal(evutil_socket_t sig, short what, void *pArg) {
 
 int http_serve(const http_config *cfg, gerr *e) {
   int nThread = cfg->nThread > 0 ? cfg->nThread : 1;
+  http_session_cache_seconds = cfg->nSessionCache;
   int port = cfg->port, rc = -1;
   evthread_use_pthreads();
   signal(SIGPIPE, SIG_IGN);

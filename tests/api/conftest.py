@@ -129,14 +129,18 @@ def new_database(tmpdir, name="api.db"):
 
 
 class Server:
-    def __init__(self, tmpdir, threads=2):
+    def __init__(self, tmpdir, threads=2, session_cache=0):
+        """session_cache: `--session-cache` seconds. 0 by default, because many
+        tests change sessions behind guild's back (in the database) and look
+        at once; test_session_cache.py runs with the cache on."""
         self.db = new_database(tmpdir)
         self.port = free_port()
         subprocess.run([GUILD, "init", "--db", self.db, "--password-stdin"], input=ADMIN_PASSWORD + "\n",
                        check=True, capture_output=True, text=True)
         self.log = open(os.path.join(tmpdir, "serve.log"), "w+")
         self.proc = subprocess.Popen(
-            [GUILD, "serve", "--db", self.db, "--port", str(self.port), "--threads", str(threads)],
+            [GUILD, "serve", "--db", self.db, "--port", str(self.port), "--threads", str(threads),
+             "--session-cache", str(session_cache)],
             stdout=self.log, stderr=subprocess.STDOUT)
         deadline = time.time() + 20
         while time.time() < deadline:
@@ -179,11 +183,11 @@ def assert_clean_log(log):
     assert not bad, "server errors (5xx) in the access log:\n" + "\n".join(bad[:20])
 
 
-def serve(threads=2):
+def serve(threads=2, session_cache=0):
     """Generator for a module-scoped server fixture: a fresh server, stopped
     (and checked for a clean exit and a clean log) afterwards."""
     with tempfile.TemporaryDirectory() as d:
-        s = Server(d, threads=threads)
+        s = Server(d, threads=threads, session_cache=session_cache)
         yield s
         rc = s.stop()
         log = s.read_log()
