@@ -446,6 +446,8 @@ row_persons_get() {
   local g_cpu=$W_CPU_US g_cores=$W_CORES g_other=$W_OTHER
   g_hwm=$(awk '/^VmHWM:/ { print $2 }' "/proc/$GUILD_PID/status" 2>/dev/null || echo 0)
   g_rss=$(awk '/^VmRSS:/ { print $2 }' "/proc/$GUILD_PID/status" 2>/dev/null || echo 0)
+  g_anon=$(awk '/^RssAnon:/ { print $2 }' "/proc/$GUILD_PID/status" 2>/dev/null || echo 0)
+  g_file=$(awk '/^RssFile:/ { print $2 }' "/proc/$GUILD_PID/status" 2>/dev/null || echo 0)
   stop_pid "$GUILD_PID"
 
   if [ "$n_non2xx" != 0 ] || [ "$n_err" != 0 ]; then
@@ -468,7 +470,7 @@ row_persons_get() {
     add_note "$row: WARNING: other work on this machine took CPU during the measurement; the ratio is skewed," \
              "rerun on a quiet machine"
   fi
-  add_note "$row: guild memory after the run: peak RSS (VmHWM) $(fmt_mb "$g_hwm"), RSS $(fmt_mb "$g_rss")"
+  add_note "$row: guild memory after the run: peak RSS (VmHWM) $(fmt_mb "$g_hwm"), RSS $(fmt_mb "$g_rss"): private (RssAnon) $(fmt_mb "$g_anon"), the database file mapped by each thread's connection (RssFile, page cache shared with the kernel) $(fmt_mb "$g_file")"
   add_note "$row: every request carries the cookie of one $BENCH_USER (region_admin) session, signed in with" \
            "POST /api/v1/session before the run and signed out after it; without it the route answers 401"
 }
