@@ -42,6 +42,15 @@ json_t *api_audit_list(http_req *r, gerr *e);
 json_t *api_audit_verify(http_req *r, gerr *e);
 json_t *api_person_erase(http_req *r, gerr *e);
 
+/* competition.c */
+json_t *api_edition_transition(http_req *r, gerr *e);
+json_t *api_edition_results(http_req *r, gerr *e);
+json_t *api_public_results(http_req *r, gerr *e);
+json_t *api_category_lock(http_req *r, gerr *e);
+json_t *api_category_review(http_req *r, gerr *e);
+json_t *api_competitor_withdraw(http_req *r, gerr *e);
+json_t *api_mark_correction(http_req *r, gerr *e);
+
 /* meta.c */
 json_t *api_index(http_req *r, gerr *e);
 json_t *api_health(http_req *r, gerr *e);

@@ -3,6 +3,8 @@
  * string where a string belongs); values are checked by the domain. */
 #include "api.h"
 #include "../core/timeutil.h"
+#include "../domain/auth.h"
+#include <math.h>
 #include <string.h>
 
 static json_t *time_json(int64_t t) {
@@ -16,6 +18,8 @@ static json_t *val_json(const dom_field *f, const dom_val *v) {
   switch (f->type) {
     case DT_INT: case DT_REF:
       return json_integer(v->i);
+    case DT_CENTI:
+      return json_real((double)v->i / 100.0);
     case DT_BOOL:
       return json_boolean(v->i);
     case DT_TIME:
@@ -74,6 +78,15 @@ static int json_val(arena *a, const dom_field *f, json_t *j, dom_val *v, gerr *e
       if (!json_is_integer(j)) return gerr_set(e, GERR_VALIDATION, f->zName, "%s: must be an integer", f->zName);
       v->i = json_integer_value(j);
       return 0;
+    case DT_CENTI: {
+      if (!json_is_number(j)) return gerr_set(e, GERR_VALIDATION, f->zName, "%s: must be a number", f->zName);
+      double x = json_number_value(j) * 100.0;
+      double r = floor(x + 0.5);
+      if (fabs(x - r) > 1e-6 || fabs(r) > 1e12)
+        return gerr_set(e, GERR_VALIDATION, f->zName, "%s: at most two decimals", f->zName);
+      v->i = (int64_t)r;
+      return 0;
+    }
     case DT_BOOL:
       if (!json_is_boolean(j)) return gerr_set(e, GERR_VALIDATION, f->zName, "%s: must be true or false", f->zName);
       v->i = json_is_true(j);
@@ -121,7 +134,7 @@ int api_rec_from_json(arena *a, const dom_entity *pEnt, json_t *pObj, dom_rec *r
 }
 
 dom_ctx api_ctx(http_req *r) {
-  dom_ctx c = {r->pDb, r->pAr, r->zActor, r->now};
+  dom_ctx c = {r->pDb, r->pAr, r->zActor, r->now, r->pAuth ? r->pAuth->person_id : 0};
   return c;
 }
 

@@ -15,6 +15,10 @@ static json_t *field_schema(const dom_field *f) {
         json_object_set_new(s, "maximum", json_integer(f->max));
       }
       break;
+    case DT_CENTI:
+      s = json_pack("{s:s, s:f, s:f, s:f}", "type", "number", "minimum", (double)f->min / 100, "maximum",
+                    (double)f->max / 100, "multipleOf", 0.01);
+      break;
     case DT_BOOL:
       s = json_pack("{s:s}", "type", "boolean");
       break;

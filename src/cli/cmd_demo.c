@@ -87,7 +87,7 @@ int cmd_demo(int argc, char **argv) {
   dom_init();
   arena a;
   arena_init(&a);
-  dom_ctx c = {p, &a, "demo", time_now()};
+  dom_ctx c = {p, &a, "demo", time_now(), 0};
   demo_stats st;
   int64_t t0 = time_mono_us();
   rc = demo_generate(&c, nLearner, (uint64_t)seed, &st, progress, &e);

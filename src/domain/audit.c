@@ -104,7 +104,7 @@ void audit_digest_rec(const dom_rec *r, char zHex[AUDIT_HEX]) {
           crypto_hash_sha256_update(&st, (const unsigned char *)z, (unsigned long long)n + 1);
         }
       }
-    } else if (f->type == DT_INT || f->type == DT_REF || f->type == DT_BOOL || f->type == DT_TIME) {
+    } else if (dom_is_integer(f)) {
       n = snprintf(z, sizeof z, "%lld", (long long)v->i);
       crypto_hash_sha256_update(&st, (const unsigned char *)z, (unsigned long long)n + 1);
     } else {

@@ -49,5 +49,5 @@ static const dom_filter aFilter[] = {
 dom_entity dom_cohort = {
     "cohort", "cohorts", "One run of a program.",
     aField, sizeof aField / sizeof aField[0], aFilter, sizeof aFilter / sizeof aFilter[0],
-    cohort_check, NULL,
+    cohort_check, NULL, NULL,
 };

@@ -138,7 +138,7 @@ static const dom_filter aFilter[] = {
 dom_entity dom_enrollment = {
     "enrollment", "enrollments", "A person in a cohort, with their consent.",
     aField, sizeof aField / sizeof aField[0], aFilter, sizeof aFilter / sizeof aFilter[0],
-    enrollment_check, NULL,
+    enrollment_check, NULL, NULL,
 };
 
 int enroll_withdraw(dom_ctx *c, int64_t id, const char *zReason, dom_rec *pOut, gerr *e) {

@@ -13,6 +13,10 @@ int dom_field_index(const dom_entity *pEnt, const char *zName) {
   return -1;
 }
 
+int dom_is_integer(const dom_field *f) {
+  return f->type == DT_INT || f->type == DT_CENTI || f->type == DT_BOOL || f->type == DT_TIME || f->type == DT_REF;
+}
+
 const dom_entity *dom_entity_find(const char *zName) {
   for (int i = 0; i < dom_nentities; i++)
     if (strcmp(dom_entities[i]->zName, zName) == 0 || strcmp(dom_entities[i]->zPlural, zName) == 0)
@@ -68,13 +72,8 @@ static void load_row(dom_ctx *c, db_stmt *s, dom_rec *r) {
     v->bSet = 1;
     v->bNull = (unsigned char)db_col_null(s, iCol);
     if (v->bNull) continue;
-    switch (pEnt->aField[k].type) {
-      case DT_INT: case DT_BOOL: case DT_TIME: case DT_REF:
-        v->i = db_col_int(s, iCol);
-        break;
-      default:
-        v->z = arena_strdup(c->pAr, db_col_text(s, iCol));
-    }
+    if (dom_is_integer(&pEnt->aField[k])) v->i = db_col_int(s, iCol);
+    else v->z = arena_strdup(c->pAr, db_col_text(s, iCol));
   }
 }
 
@@ -192,13 +191,8 @@ static void bind_columns(db_stmt *s, const dom_rec *r, int *piParam) {
       db_bind_null(s, i);
       continue;
     }
-    switch (pEnt->aField[k].type) {
-      case DT_INT: case DT_BOOL: case DT_TIME: case DT_REF:
-        db_bind_int(s, i, v->i);
-        break;
-      default:
-        db_bind_text(s, i, v->z);
-    }
+    if (dom_is_integer(&pEnt->aField[k])) db_bind_int(s, i, v->i);
+    else db_bind_text(s, i, v->z);
   }
 }
 
@@ -332,7 +326,7 @@ static int check_version(const dom_rec *pOld, int64_t ifVersion, gerr *e) {
 
 static int same_value(const dom_field *f, const dom_val *a, const dom_val *b) {
   if (a->bNull || b->bNull) return a->bNull == b->bNull;
-  if (f->type == DT_INT || f->type == DT_REF || f->type == DT_BOOL || f->type == DT_TIME) return a->i == b->i;
+  if (dom_is_integer(f)) return a->i == b->i;
   if (dom_is_list(f)) return 0;
   return strcmp(a->z ? a->z : "", b->z ? b->z : "") == 0;
 }
@@ -401,6 +395,7 @@ int dom_delete(dom_ctx *c, const dom_entity *pEnt, int64_t id, int64_t ifVersion
   if (db_begin(c->pDb, e)) return -1;
   if (dom_get(c, pEnt, id, &old, e)) goto fail;
   if (ifVersion >= 0 && check_version(&old, ifVersion, e)) goto fail;
+  if (pEnt->xCanDelete && pEnt->xCanDelete(c, &old, e)) goto fail;
   if (check_refs(c, pEnt, id, e)) goto fail;
   db_stmt *s = db_prepare(c->pDb, pEnt->pSql->zDelete, e);
   if (!s) goto fail;

@@ -18,6 +18,7 @@
 typedef enum {
   DT_TEXT,     /* UTF-8 string, min..max characters */
   DT_INT,      /* integer in min..max */
+  DT_CENTI,    /* a mark with up to two decimals, stored in hundredths; min..max in hundredths */
   DT_BOOL,     /* true / false */
   DT_DATE,     /* "YYYY-MM-DD" */
   DT_TIME,     /* seconds since epoch (server-set), shown as ISO 8601 */
@@ -87,6 +88,7 @@ typedef struct dom_ctx {
   arena *pAr;
   const char *zActor;
   int64_t now;
+  int64_t idPerson;   /* the acting user's person, when they have one (judges enter marks as themselves) */
 } dom_ctx;
 
 typedef struct dom_sql dom_sql;   /* generated SQL, private to entity.c */
@@ -103,6 +105,8 @@ struct dom_entity {
    * pOld is NULL on create. Returns 0 or -1 with e filled. */
   int (*xCheck)(dom_ctx *c, dom_rec *pNew, const dom_rec *pOld, gerr *e);
   dom_sql *pSql;          /* built by dom_init */
+  /* Rules that can forbid deleting pOld (NULL: none beyond references). */
+  int (*xCanDelete)(dom_ctx *c, const dom_rec *pOld, gerr *e);
 };
 
 /* A list request: filter values by filter index, paging. */
@@ -127,6 +131,8 @@ extern const dom_entity *const dom_entities[];
 extern const int dom_nentities;
 const dom_entity *dom_entity_find(const char *zName);
 int dom_field_index(const dom_entity *pEnt, const char *zName); /* -1 if none */
+/* 1 when the field is stored as an integer (INT, CENTI, BOOL, TIME, REF). */
+int dom_is_integer(const dom_field *f);
 
 /* Builds every entity's SQL; call once before threads start. */
 void dom_init(void);

@@ -48,6 +48,11 @@ int dom_check_value(dom_ctx *c, const dom_field *f, dom_val *v, gerr *e) {
       if (check_text(c, f, &v->z, e)) return -1;
       if (!v->z[0] && !(f->flags & F_REQ)) v->bNull = 1;  /* an empty optional text is no value */
       return 0;
+    case DT_CENTI:
+      if (v->i < f->min || v->i > f->max)
+        return gerr_set(e, GERR_VALIDATION, f->zName, "%s: must be between %.2f and %.2f (got %.2f)", f->zName,
+                        (double)f->min / 100, (double)f->max / 100, (double)v->i / 100);
+      return 0;
     case DT_INT:
       if (v->i < f->min || v->i > f->max)
         return gerr_set(e, GERR_VALIDATION, f->zName, "%s: must be between %lld and %lld (got %lld)",

@@ -93,7 +93,7 @@ static const dom_filter aFilter[] = {
 dom_entity dom_person = {
     "person", "persons", "A learner, trainer or judge.",
     aField, sizeof aField / sizeof aField[0], aFilter, sizeof aFilter / sizeof aFilter[0],
-    person_check, NULL,
+    person_check, NULL, NULL,
 };
 
 static const char zDropAccounts[] = "DELETE FROM users WHERE person_id = $1";

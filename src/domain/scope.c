@@ -9,7 +9,7 @@
 
 static const struct {
   const char *zEntity;
-  const char *azSql[SCOPE__MAX];   /* institution, trainer, self */
+  const char *azSql[SCOPE__MAX];   /* institution, trainer, self, judge */
 } aScope[] = {
     {"institution", {"SELECT count(*) FROM institutions WHERE id = $1 AND id = $2", NULL, NULL}},
     {"program", {"SELECT count(*) FROM programs WHERE id = $1 AND institution_id = $2", NULL, NULL}},
@@ -27,6 +27,18 @@ static const struct {
       "SELECT count(*) FROM enrollments e JOIN cohorts_trainers t ON t.owner_id = e.cohort_id "
       "WHERE e.id = $1 AND t.value = $2",
       "SELECT count(*) FROM enrollments WHERE id = $1 AND person_id = $2"}},
+    {"category", {NULL, NULL, NULL, "SELECT count(*) FROM judges WHERE category_id = $1 AND person_id = $2"}},
+    {"category_chief",
+     {NULL, NULL, NULL, "SELECT count(*) FROM judges WHERE category_id = $1 AND person_id = $2 AND chief = 1"}},
+    {"competitor",
+     {"SELECT count(*) FROM competitors WHERE id = $1 AND institution_id = $2", NULL, NULL,
+      "SELECT count(*) FROM competitors c JOIN judges j ON j.category_id = c.category_id "
+      "WHERE c.id = $1 AND j.person_id = $2"}},
+    {"mark", {NULL, NULL, NULL, "SELECT count(*) FROM marks WHERE id = $1 AND judge_id = $2"}},
+    {"mark_chief",
+     {NULL, NULL, NULL,
+      "SELECT count(*) FROM marks m JOIN competitors c ON c.id = m.competitor_id JOIN judges j "
+      "ON j.category_id = c.category_id WHERE m.id = $1 AND j.person_id = $2 AND j.chief = 1"}},
 };
 
 int scope_contains(dom_ctx *c, const char *zEntity, int64_t id, scope_kind kind, int64_t value, gerr *e) {

@@ -6,7 +6,7 @@
 #define GUILD_SCOPE_H
 #include "auth.h"
 
-typedef enum { SCOPE_INSTITUTION, SCOPE_TRAINER, SCOPE_SELF, SCOPE__MAX } scope_kind;
+typedef enum { SCOPE_INSTITUTION, SCOPE_TRAINER, SCOPE_SELF, SCOPE_JUDGE, SCOPE__MAX } scope_kind;
 
 /* 1 when record id of zEntity lies in the scope (institution id, or the
  * trainer's / learner's person id), 0 when not (or the entity has no such

@@ -37,10 +37,23 @@ const az_rule az_rules[AZ__MAX] = {
                          "region administrators; staff; the cohort's trainers"},
     [AZ_WITHDRAW] = {"withdraw", 0, 0, {ALL, SCO, NO, NO, SCO},
                      "region administrators; staff of the institution; the learner themself"},
+    [AZ_COMP_ENTER] = {"competition_entry", 0, 0, {ALL, SCO, NO, NO, NO},
+                       "region administrators; staff of the entering institution"},
+    [AZ_MARK] = {"marking", 0, 0, {ALL, NO, NO, SCO, NO}, "region administrators; judges of the category"},
+    [AZ_CHIEF] = {"chief_judge", 0, 0, {ALL, NO, NO, SCO, NO}, "region administrators; the category's chief judge"},
 };
 
 /* The scope each role acts in (judges: competition categories, later). */
-static const int aRoleScope[ROLE__MAX] = {-1, SCOPE_INSTITUTION, SCOPE_TRAINER, -1, SCOPE_SELF};
+static const int aRoleScope[ROLE__MAX] = {-1, SCOPE_INSTITUTION, SCOPE_TRAINER, SCOPE_JUDGE, SCOPE_SELF};
+
+/* Routes whose record scope is narrower than their entity's. */
+static const struct {
+  const char *zPath, *zScope;
+} aScopeOverride[] = {
+    {"/api/v1/categories/{id}/lock", "category_chief"},
+    {"/api/v1/categories/{id}/review", "category_chief"},
+    {"/api/v1/marks/{id}/correction", "mark_chief"},
+};
 
 /* Where a new record's scope is decided: the parent it names in the body.
  * With bFill, a scoped caller who names none gets their own. */
@@ -54,6 +67,8 @@ static const struct {
     {"enrollment", "cohort", "cohort_id", 0, 0},
     {"enrollment", "person", "person_id", 0, 1},   /* staff enroll their own or unattached persons */
     {"person", "institution", "institution_id", 1, 0},
+    {"competitor", "institution", "institution_id", 1, 0},
+    {"mark", "competitor", "competitor_id", 0, 0},
 };
 
 static const char zPersonAttached[] =
@@ -70,6 +85,7 @@ static const struct {
     {"person", SCOPE_INSTITUTION, "institution"}, {"person", SCOPE_TRAINER, "trainer"},
     {"enrollment", SCOPE_INSTITUTION, "institution"}, {"enrollment", SCOPE_TRAINER, "trainer"},
     {"enrollment", SCOPE_SELF, "person"},
+    {"mark", SCOPE_JUDGE, "judge"},
 };
 
 typedef struct candidate {
@@ -131,9 +147,11 @@ static int deny(http_req *r, const az_rule *pRule, gerr *e) {
 
 static int authorize_record(http_req *r, const dom_entity *pEnt, candidate *a, int n, const az_rule *pRule, gerr *e) {
   dom_ctx c = api_ctx(r);
-  const char *zWhy = NULL;
+  const char *zWhy = NULL, *zScope = pEnt->zName;
+  for (size_t k = 0; k < sizeof aScopeOverride / sizeof aScopeOverride[0]; k++)
+    if (!strcmp(aScopeOverride[k].zPath, r->pRoute->zPath)) zScope = aScopeOverride[k].zScope;
   for (int i = 0; i < n; i++) {
-    int rc = scope_contains(&c, pEnt->zName, r->aId[0], a[i].kind, a[i].value, e);
+    int rc = scope_contains(&c, zScope, r->aId[0], a[i].kind, a[i].value, e);
     if (rc < 0) return -1;
     if (rc && fields_allowed(r, a[i].role, &zWhy)) return 0;
   }

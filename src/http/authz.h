@@ -23,6 +23,9 @@ typedef enum {
   AZ_ENROLL_WRITE,  /* admin; staff of the cohort's institution */
   AZ_ENROLL_PATCH,  /* admin; staff; trainers of the cohort (complete, not complete) */
   AZ_WITHDRAW,      /* admin; staff; the learner themself */
+  AZ_COMP_ENTER,    /* admin; staff entering (or withdrawing) their institution's competitors */
+  AZ_MARK,          /* admin; judges of the category (their own marks) */
+  AZ_CHIEF,         /* admin; the category's chief judge */
   AZ__MAX
 } az_rule_id;
 

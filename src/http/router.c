@@ -282,7 +282,7 @@ static int authenticate(struct evhttp_request *pReq, http_req *r, gerr *e) {
   struct evkeyvalq *pIn = evhttp_request_get_input_headers(pReq);
   const char *zAuth = evhttp_find_header(pIn, "Authorization");
   const char *zCookie = cookie_value(r, pReq, HTTP_SESSION_COOKIE);
-  dom_ctx c = {r->pDb, r->pAr, "anonymous", r->now};
+  dom_ctx c = {r->pDb, r->pAr, "anonymous", r->now, 0};
   int rc = 0;
   if (zAuth) {
     if (strncmp(zAuth, "Bearer gt_", 10) != 0)

@@ -5,7 +5,8 @@
 #include "authz.h"
 #include "../api/api.h"
 
-extern dom_entity dom_area, dom_institution, dom_program, dom_cohort, dom_person, dom_enrollment, dom_user, dom_grant;
+extern dom_entity dom_area, dom_institution, dom_program, dom_cohort, dom_person, dom_enrollment, dom_user, dom_grant,
+    dom_edition, dom_category, dom_criterion, dom_aspect, dom_competitor, dom_judge, dom_mark;
 
 /* The five routes of a registry entity, with the access rule of each. */
 #define ENTITY_ROUTES(ent, path, tag, azList, azGet, azCreate, azPatch, azDelete)                            \
@@ -63,6 +64,41 @@ const route http_routes[] = {
     {HM_POST, "/api/v1/tokens", api_token_create, NULL, R_BODY | R_CREATED, "accounts",
      "Create an API token for an integration (shown once)", AZ_ADMIN},
     {HM_DELETE, "/api/v1/tokens/{id}", api_token_revoke, NULL, R_NO_CONTENT, "accounts", "Revoke an API token", AZ_ADMIN},
+
+    ENTITY_ROUTES(dom_edition, "editions", "competitions", AZ_SIGNED_IN, AZ_SIGNED_IN, AZ_ADMIN, AZ_ADMIN, AZ_ADMIN),
+    {HM_POST, "/api/v1/editions/{id}/transition", api_edition_transition, &dom_edition, R_BODY, "competitions",
+     "Move the edition on: draft, registration, marking, locked, published", AZ_ADMIN},
+    {HM_GET, "/api/v1/editions/{id}/results", api_edition_results, &dom_edition, 0, "competitions",
+     "Results: raw and standard scores, ranks, medals, the institution table", AZ_SIGNED_IN},
+    {HM_GET, "/api/v1/public/editions/{id}/results", api_public_results, &dom_edition, 0, "competitions",
+     "Published results, for everyone (404 until the edition is published)", AZ_PUBLIC},
+    ENTITY_ROUTES(dom_category, "categories", "competitions", AZ_SIGNED_IN, AZ_SIGNED_IN, AZ_ADMIN, AZ_ADMIN, AZ_ADMIN),
+    {HM_POST, "/api/v1/categories/{id}/lock", api_category_lock, &dom_category, 0, "competitions",
+     "Lock the category's marks (refused, listing them, while marks are missing)", AZ_CHIEF},
+    {HM_GET, "/api/v1/categories/{id}/review", api_category_review, &dom_category, 0, "competitions",
+     "Judgement aspects whose scores differ by more than one point", AZ_CHIEF},
+    ENTITY_ROUTES(dom_criterion, "criteria", "competitions", AZ_SIGNED_IN, AZ_SIGNED_IN, AZ_ADMIN, AZ_ADMIN, AZ_ADMIN),
+    ENTITY_ROUTES(dom_aspect, "aspects", "competitions", AZ_SIGNED_IN, AZ_SIGNED_IN, AZ_ADMIN, AZ_ADMIN, AZ_ADMIN),
+    {HM_GET, "/api/v1/competitors", api_entity_list, &dom_competitor, 0, "competitions", "List competitors",
+     AZ_SIGNED_IN},
+    {HM_POST, "/api/v1/competitors", api_entity_create, &dom_competitor, R_BODY | R_CREATED, "competitions",
+     "Enter a learner (with their consent) while registration is open", AZ_COMP_ENTER},
+    {HM_GET, "/api/v1/competitors/{id}", api_entity_get, &dom_competitor, 0, "competitions", "Read one entry",
+     AZ_SIGNED_IN},
+    {HM_DELETE, "/api/v1/competitors/{id}", api_entity_delete, &dom_competitor, R_NO_CONTENT, "competitions",
+     "Remove an entry made in error (before marking, with no marks)", AZ_ADMIN},
+    {HM_POST, "/api/v1/competitors/{id}/withdraw", api_competitor_withdraw, &dom_competitor, R_BODY_OPT,
+     "competitions", "Withdraw from the competition (until marking starts)", AZ_COMP_ENTER},
+    ENTITY_ROUTES(dom_judge, "judges", "competitions", AZ_SIGNED_IN, AZ_SIGNED_IN, AZ_ADMIN, AZ_ADMIN, AZ_ADMIN),
+    {HM_GET, "/api/v1/marks", api_entity_list, &dom_mark, 0, "competitions",
+     "List marks (a judge sees their own)", AZ_MARK},
+    {HM_POST, "/api/v1/marks", api_entity_create, &dom_mark, R_BODY | R_CREATED, "competitions",
+     "Enter a mark, as the signed-in judge", AZ_MARK},
+    {HM_GET, "/api/v1/marks/{id}", api_entity_get, &dom_mark, 0, "competitions", "Read one mark", AZ_MARK},
+    {HM_PATCH, "/api/v1/marks/{id}", api_entity_update, &dom_mark, R_BODY | R_IF_MATCH, "competitions",
+     "Change your mark before the lock (If-Match required)", AZ_MARK},
+    {HM_POST, "/api/v1/marks/{id}/correction", api_mark_correction, &dom_mark, R_BODY, "competitions",
+     "Correct a mark after the lock, with a reason (the old value is kept)", AZ_CHIEF},
 
     {HM_GET, "/api/v1/audit", api_audit_list, NULL, 0, "audit", "Read the audit log (entity, actor, since, after)",
      AZ_ADMIN},

@@ -156,6 +156,78 @@ rule("GET", "/api/v1/audit", ADMIN)
 rule("GET", "/api/v1/audit/verify", ADMIN)
 
 
+# --- competitions: the administrator sets up; institutions enter their own
+# learners; judges mark in their categories; the chief judge locks and corrects
+JUDGE = frozenset({"judge"})
+ADMIN_CHIEF = frozenset({"region_admin", "judge"})
+rule("GET", "/api/v1/editions", SIGNED_IN)
+rule("POST", "/api/v1/editions", ADMIN, ok=201, body=lambda w, c: w.edition_body())
+rule("GET", "/api/v1/editions/{id}", SIGNED_IN, target=lambda w, c: f"/api/v1/editions/{w.ed['id']}")
+rule("PATCH", "/api/v1/editions/{id}", ADMIN, ok=412, target=lambda w, c: f"/api/v1/editions/{w.ed['id']}",
+     body=lambda w, c: {"name": "renamed"}, headers=STALE)
+rule("DELETE", "/api/v1/editions/{id}", ADMIN, ok=412, target=lambda w, c: f"/api/v1/editions/{w.ed['id']}",
+     headers=STALE)
+rule("POST", "/api/v1/editions/{id}/transition", ADMIN, ok=409,
+     target=lambda w, c: f"/api/v1/editions/{w.ed['id']}/transition", body=lambda w, c: {"to": "published"})
+rule("GET", "/api/v1/editions/{id}/results", SIGNED_IN, target=lambda w, c: f"/api/v1/editions/{w.ed['id']}/results")
+rule("GET", "/api/v1/public/editions/{id}/results", EVERYONE, ok=404,
+     target=lambda w, c: f"/api/v1/public/editions/{w.ed['id']}/results")
+rule("GET", "/api/v1/categories", SIGNED_IN)
+rule("POST", "/api/v1/categories", ADMIN, ok=201,
+     body=lambda w, c: {"edition_id": w.draft["id"], "name": uniq("Matrix skill "), "isco_code": "7512"})
+rule("GET", "/api/v1/categories/{id}", SIGNED_IN, target=lambda w, c: f"/api/v1/categories/{w.cat['id']}")
+rule("PATCH", "/api/v1/categories/{id}", ADMIN, ok=412, target=lambda w, c: f"/api/v1/categories/{w.cat['id']}",
+     body=lambda w, c: {"name": "renamed"}, headers=STALE)
+rule("DELETE", "/api/v1/categories/{id}", ADMIN, ok=412, target=lambda w, c: f"/api/v1/categories/{w.cat['id']}",
+     headers=STALE)
+rule("POST", "/api/v1/categories/{id}/lock", ADMIN_CHIEF, ok=409,
+     target=lambda w, c: f"/api/v1/categories/{w.cat['id']}/lock")
+rule("GET", "/api/v1/categories/{id}/review", ADMIN_CHIEF, target=lambda w, c: f"/api/v1/categories/{w.cat['id']}/review")
+rule("GET", "/api/v1/criteria", SIGNED_IN)
+rule("POST", "/api/v1/criteria", ADMIN, ok=201,
+     body=lambda w, c: {"category_id": w.draft_cat["id"], "code": "Z", "name": "Matrix criterion", "weight": 10})
+rule("GET", "/api/v1/criteria/{id}", SIGNED_IN, target=lambda w, c: f"/api/v1/criteria/{w.crit['id']}")
+rule("PATCH", "/api/v1/criteria/{id}", ADMIN, ok=412, target=lambda w, c: f"/api/v1/criteria/{w.crit['id']}",
+     body=lambda w, c: {"name": "renamed"}, headers=STALE)
+rule("DELETE", "/api/v1/criteria/{id}", ADMIN, ok=412, target=lambda w, c: f"/api/v1/criteria/{w.crit['id']}",
+     headers=STALE)
+rule("GET", "/api/v1/aspects", SIGNED_IN)
+rule("POST", "/api/v1/aspects", ADMIN, ok=201,
+     body=lambda w, c: {"criterion_id": w.draft_crit["id"], "code": uniq("Z"), "description": "Matrix aspect",
+                        "kind": "measurement", "max_mark": 1})
+rule("GET", "/api/v1/aspects/{id}", SIGNED_IN, target=lambda w, c: f"/api/v1/aspects/{w.a1['id']}")
+rule("PATCH", "/api/v1/aspects/{id}", ADMIN, ok=412, target=lambda w, c: f"/api/v1/aspects/{w.a1['id']}",
+     body=lambda w, c: {"description": "renamed"}, headers=STALE)
+rule("DELETE", "/api/v1/aspects/{id}", ADMIN, ok=412, target=lambda w, c: f"/api/v1/aspects/{w.a1['id']}",
+     headers=STALE)
+rule("GET", "/api/v1/competitors", SIGNED_IN)
+rule("POST", "/api/v1/competitors", STAFF_A, ok=409,    # the edition is past registration
+     body=lambda w, c: {"category_id": w.cat["id"], "person_id": w.l2["id"], "institution_id": w.A["id"],
+                        "consent": True})
+rule("GET", "/api/v1/competitors/{id}", SIGNED_IN, target=lambda w, c: f"/api/v1/competitors/{w.comp1['id']}")
+rule("DELETE", "/api/v1/competitors/{id}", ADMIN, ok=412,
+     target=lambda w, c: f"/api/v1/competitors/{w.comp1['id']}", headers=STALE)
+rule("POST", "/api/v1/competitors/{id}/withdraw", STAFF_A, ok=409,
+     target=lambda w, c: f"/api/v1/competitors/{w.comp1['id']}/withdraw")
+rule("GET", "/api/v1/judges", SIGNED_IN)
+rule("POST", "/api/v1/judges", ADMIN, ok=409,          # judges are assigned before marking
+     body=lambda w, c: {"category_id": w.cat["id"], "person_id": w.t2["id"]})
+rule("GET", "/api/v1/judges/{id}", SIGNED_IN, target=lambda w, c: f"/api/v1/judges/{w.jchief['id']}")
+rule("PATCH", "/api/v1/judges/{id}", ADMIN, ok=412, target=lambda w, c: f"/api/v1/judges/{w.jchief['id']}",
+     body=lambda w, c: {"chief": True}, headers=STALE)
+rule("DELETE", "/api/v1/judges/{id}", ADMIN, ok=412, target=lambda w, c: f"/api/v1/judges/{w.jchief['id']}",
+     headers=STALE)
+rule("GET", "/api/v1/marks", ADMIN_CHIEF)
+# only a judge's own account enters marks (the administrator has no person to mark as)
+rule("POST", "/api/v1/marks", JUDGE, ok=201,
+     body=lambda w, c: {"competitor_id": w.comp1["id"], "aspect_id": w.a2["id"], "value": 2})
+rule("GET", "/api/v1/marks/{id}", ADMIN_CHIEF, target=lambda w, c: f"/api/v1/marks/{w.m1['id']}")
+rule("PATCH", "/api/v1/marks/{id}", ADMIN_CHIEF, ok=412, target=lambda w, c: f"/api/v1/marks/{w.m1['id']}",
+     body=lambda w, c: {"value": 0}, headers=STALE)
+rule("POST", "/api/v1/marks/{id}/correction", ADMIN_CHIEF, ok=409,   # not locked yet
+     target=lambda w, c: f"/api/v1/marks/{w.m1['id']}/correction", body=lambda w, c: {"value": 0, "reason": "typo"})
+
+
 class MatrixWorld(World):
     def __init__(self, server):
         super().__init__(server)
@@ -165,6 +237,47 @@ class MatrixWorld(World):
         r = self.api.post("/api/v1/tokens", {"name": uniq("doomed "), "role": "region_admin"})
         assert r.status == 201, r
         self.token_id = r.json["id"]
+
+        self.competition()
+
+    def edition_body(self):
+        return {"year": 2026, "name": uniq("Matrix edition "), "area_id": self.region["id"],
+                "start_date": "2026-10-01", "end_date": "2026-10-03"}
+
+    def competition(self):
+        """Edition ed in marking: category cat (criterion crit: a1 measurement
+        50, a2 judgement 50), judges j (chief, of institution B) and two more,
+        competitor comp1 (l1, entered by A), mark m1 by j. Also a draft
+        edition with a category and criterion to write schemes into."""
+        api, ok = self.api, created
+        self.ed = ok(api.post("/api/v1/editions", self.edition_body()))
+        self.cat = ok(api.post("/api/v1/categories", {"edition_id": self.ed["id"], "name": uniq("Pastry "),
+                                                      "isco_code": "7512"}))
+        self.crit = ok(api.post("/api/v1/criteria", {"category_id": self.cat["id"], "code": "A", "name": "All",
+                                                     "weight": 100}))
+        self.a1 = ok(api.post("/api/v1/aspects", {"criterion_id": self.crit["id"], "code": "A1", "description": "m",
+                                                  "kind": "measurement", "max_mark": 50}))
+        self.a2 = ok(api.post("/api/v1/aspects", {"criterion_id": self.crit["id"], "code": "A2", "description": "j",
+                                                  "kind": "judgement", "max_mark": 50,
+                                                  "descriptors": ["none", "some", "good", "excellent"]}))
+        self.jchief = ok(api.post("/api/v1/judges", {"category_id": self.cat["id"], "person_id": self.j["id"],
+                                                     "institution_id": self.B["id"], "chief": True}))
+        for _ in range(2):
+            p = self.make.person(given_name=uniq("Judge-"))
+            ok(api.post("/api/v1/judges", {"category_id": self.cat["id"], "person_id": p["id"]}))
+        t = api.post(f"/api/v1/editions/{self.ed['id']}/transition", {"to": "registration"})
+        assert t.status == 200, t
+        self.comp1 = ok(api.post("/api/v1/competitors", {"category_id": self.cat["id"], "person_id": self.l1["id"],
+                                                         "institution_id": self.A["id"], "consent": True}))
+        t = api.post(f"/api/v1/editions/{self.ed['id']}/transition", {"to": "marking"})
+        assert t.status == 200, t
+        self.m1 = ok(self.c["judge"].post("/api/v1/marks", {"competitor_id": self.comp1["id"],
+                                                            "aspect_id": self.a1["id"], "value": 50}))
+        self.draft = ok(api.post("/api/v1/editions", self.edition_body()))
+        self.draft_cat = ok(api.post("/api/v1/categories", {"edition_id": self.draft["id"], "name": uniq("Weld "),
+                                                            "isco_code": "7212"}))
+        self.draft_crit = ok(api.post("/api/v1/criteria", {"category_id": self.draft_cat["id"], "code": "A",
+                                                           "name": "All", "weight": 100}))
 
     def new_person(self):
         return self.make.person(given_name=uniq("Enrolee"), institution_id=self.A["id"])

@@ -1,0 +1,146 @@
+/* competition.c: competition routes beyond the generic entity handlers:
+ * an edition's transitions and results (also the public, published ones),
+ * a category's lock and review, a competitor's withdrawal, corrections. */
+#include "api.h"
+#include "../domain/comp.h"
+#include <math.h>
+#include <string.h>
+
+int comp_withdraw_competitor(dom_ctx *c, int64_t id, dom_rec *pOut, gerr *e);
+
+/* Refuses body members other than those listed (NULL-terminated). */
+static int only(http_req *r, const char *const *az, gerr *e) {
+  const char *zKey;
+  json_t *j;
+  if (!r->pBody) return 0;
+  json_object_foreach(r->pBody, zKey, j) {
+    const char *const *p = az;
+    while (*p && strcmp(*p, zKey)) p++;
+    if (!*p) return gerr_set(e, GERR_VALIDATION, zKey, "%.60s: is not accepted here", zKey);
+  }
+  return 0;
+}
+
+static json_t *rec_out(http_req *r, const dom_rec *p) {
+  api_set_etag(r, p->version);
+  return api_rec_json(p);
+}
+
+json_t *api_edition_transition(http_req *r, gerr *e) {
+  static const char *const az[] = {"to", NULL};
+  json_t *j = json_object_get(r->pBody, "to");
+  if (only(r, az, e)) return NULL;
+  if (!json_is_string(j)) return gerr_set(e, GERR_VALIDATION, "to", "to: the state to move to (a string)"), NULL;
+  dom_ctx c = api_ctx(r);
+  dom_rec out;
+  if (comp_transition(&c, r->aId[0], json_string_value(j), &out, e)) return NULL;
+  return rec_out(r, &out);
+}
+
+/* The results as JSON; bNames: include competitors' names. */
+static json_t *results_json(const comp_edition_results *p) {
+  json_t *aCat = json_array();
+  for (int k = 0; k < p->nCat; k++) {
+    const comp_cat_results *cat = &p->aCat[k];
+    json_t *rows = json_array();
+    for (int rank = 1; rank <= cat->nRow; rank++)   /* in rank order */
+      for (int i = 0; i < cat->nRow; i++) {
+        const comp_result_row *x = &cat->aRow[i];
+        if (x->rank != rank) continue;
+        json_array_append_new(rows, json_pack("{s:I, s:I, s:I, s:s, s:s, s:f, s:i, s:i, s:s?}", "competitor_id",
+                                              (json_int_t)x->competitor_id, "person_id", (json_int_t)x->person_id,
+                                              "institution_id", (json_int_t)x->institution_id, "given_name", x->zGiven,
+                                              "family_name", x->zFamily, "raw", round(x->raw * 100) / 100,
+                                              "standard", x->standard, "rank", x->rank, "medal",
+                                              x->medal ? comp_medal_name(x->medal) : NULL));
+      }
+    json_array_append_new(aCat, json_pack("{s:I, s:s, s:o}", "category_id", (json_int_t)cat->category_id, "name",
+                                          cat->zName, "results", rows));
+  }
+  json_t *aInst = json_array();
+  for (int i = 0; i < p->nInst; i++) {
+    const comp_institution_row *x = &p->aInst[i];
+    json_array_append_new(aInst, json_pack("{s:I, s:i, s:i, s:i, s:i, s:i, s:i, s:f}", "institution_id",
+                                           (json_int_t)x->institution_id, "points", x->points, "gold", x->gold,
+                                           "silver", x->silver, "bronze", x->bronze, "medallion", x->medallion,
+                                           "competitors", x->competitors, "mean_standard",
+                                           round(x->meanStandard * 10) / 10));
+  }
+  return json_pack("{s:I, s:s, s:o, s:o, s:s}", "edition_id", (json_int_t)p->edition_id, "state", p->zState,
+                   "categories", aCat, "institutions", aInst, "formula",
+                   "raw = measurement marks + mean judgement score / 3 x max; standard = 700 + P x (raw - median) / "
+                   "(1.4826 x MAD), clamped 0..1000 (see guild help competition)");
+}
+
+json_t *api_edition_results(http_req *r, gerr *e) {
+  dom_ctx c = api_ctx(r);
+  comp_edition_results res;
+  if (comp_edition_results_load(&c, r->aId[0], &res, e)) return NULL;
+  return results_json(&res);
+}
+
+json_t *api_public_results(http_req *r, gerr *e) {
+  dom_ctx c = api_ctx(r);
+  comp_edition_results res;
+  if (comp_edition_results_load(&c, r->aId[0], &res, e)) return NULL;
+  if (strcmp(res.zState, "published"))
+    return gerr_set(e, GERR_NOT_FOUND, NULL, "edition %lld has no published results", (long long)r->aId[0]), NULL;
+  return results_json(&res);
+}
+
+json_t *api_category_lock(http_req *r, gerr *e) {
+  dom_ctx c = api_ctx(r);
+  dom_rec out;
+  if (comp_lock_category(&c, r->aId[0], &out, e)) return NULL;
+  return rec_out(r, &out);
+}
+
+static const char zFlags[] =
+    "SELECT m.competitor_id, m.aspect_id, a.code, min(m.value), max(m.value), count(*) FROM marks m "
+    "JOIN aspects a ON a.id = m.aspect_id JOIN competitors p ON p.id = m.competitor_id "
+    "WHERE p.category_id = $1 AND a.kind = 'judgement' GROUP BY m.competitor_id, m.aspect_id, a.code "
+    "HAVING max(m.value) - min(m.value) > 100 ORDER BY m.competitor_id, m.aspect_id";
+
+json_t *api_category_review(http_req *r, gerr *e) {
+  db_stmt *s = db_prepare(r->pDb, zFlags, e);
+  if (!s) return NULL;
+  db_bind_int(s, 1, r->aId[0]);
+  json_t *a = json_array();
+  int rc;
+  while ((rc = db_step(s, e)) == DB_ROW)
+    json_array_append_new(a, json_pack("{s:I, s:I, s:s, s:I, s:I, s:I}", "competitor_id", (json_int_t)db_col_int(s, 0),
+                                       "aspect_id", (json_int_t)db_col_int(s, 1), "aspect", db_col_text(s, 2),
+                                       "lowest", (json_int_t)(db_col_int(s, 3) / 100), "highest",
+                                       (json_int_t)(db_col_int(s, 4) / 100), "judges", (json_int_t)db_col_int(s, 5)));
+  db_done(s);
+  if (rc == DB_ERROR) {
+    json_decref(a);
+    return NULL;
+  }
+  return json_pack("{s:o, s:s}", "flagged", a, "rule",
+                   "a judgement aspect is flagged when the judges' scores differ by more than one point");
+}
+
+json_t *api_competitor_withdraw(http_req *r, gerr *e) {
+  static const char *const az[] = {NULL};
+  if (only(r, az, e)) return NULL;
+  dom_ctx c = api_ctx(r);
+  dom_rec out;
+  if (comp_withdraw_competitor(&c, r->aId[0], &out, e)) return NULL;
+  return rec_out(r, &out);
+}
+
+json_t *api_mark_correction(http_req *r, gerr *e) {
+  static const char *const az[] = {"value", "reason", NULL};
+  if (only(r, az, e)) return NULL;
+  json_t *v = json_object_get(r->pBody, "value"), *why = json_object_get(r->pBody, "reason");
+  if (!json_is_number(v)) return gerr_set(e, GERR_VALIDATION, "value", "value: the corrected mark (a number)"), NULL;
+  if (!json_is_string(why)) return gerr_set(e, GERR_VALIDATION, "reason", "reason: why the mark changes (a string)"), NULL;
+  double x = json_number_value(v) * 100;
+  if (fabs(x - round(x)) > 1e-6 || x < 0 || x > 10000)
+    return gerr_set(e, GERR_VALIDATION, "value", "value: 0 to 100 with two decimals at most"), NULL;
+  dom_ctx c = api_ctx(r);
+  dom_rec out;
+  if (comp_correct_mark(&c, r->aId[0], (int64_t)round(x), json_string_value(why), &out, e)) return NULL;
+  return rec_out(r, &out);
+}
