@@ -1,6 +1,6 @@
 /* cmd_demo.c: `guild demo`: creates the database if needed, migrates it and
  * fills it with the deterministic demo region (src/domain/demo.c). */
-#include "cli.h"
+#include "clidb.h"
 #include "../core/timeutil.h"
 #include "../domain/auth.h"
 #include "../domain/demo.h"
@@ -90,7 +90,21 @@ int cmd_demo(int argc, char **argv) {
   dom_ctx c = {p, &a, "demo", time_now(), 0};
   demo_stats st;
   int64_t t0 = time_mono_us();
-  rc = demo_generate(&c, nLearner, (uint64_t)seed, &st, progress, &e);
+  comp_demo_spec extra = {2030, 0, 0, 0, 0, "published", 100}, *pExtra = NULL;
+  const char *zExtra = cli_get("demo", azVal, "bench-edition");
+  if (zExtra) {
+    if (sscanf(zExtra, "%d,%d,%d,%d", &extra.nCategory, &extra.nCompetitor, &extra.nAspect, &extra.nJudge) != 4 ||
+        extra.nCategory < 1 || extra.nCategory > 1000 || extra.nCompetitor < extra.nCategory ||
+        extra.nCompetitor > nLearner || extra.nAspect < 5 || extra.nAspect > 500 || extra.nJudge < 1 ||
+        extra.nJudge > 16) {
+      fprintf(stderr, "guild demo: --bench-edition is CATEGORIES,COMPETITORS,ASPECTS,JUDGES (competitors at most "
+                      "--learners, aspects 5..500, judges 1..16)\n");
+      db_close(p);
+      return CLI_USAGE;
+    }
+    pExtra = &extra;
+  }
+  rc = demo_generate(&c, nLearner, (uint64_t)seed, pExtra, &st, progress, &e);
   if (isatty(STDERR_FILENO) && nLearner >= 50000) fputc('\n', stderr);
   if (rc == 0) {
     printf("demo: %s: %lld areas, %lld institutions, %lld programs, %lld cohorts, %lld trainers, %lld learners, "
@@ -98,6 +112,8 @@ int cmd_demo(int argc, char **argv) {
            zPath, (long long)st.nArea, (long long)st.nInstitution, (long long)st.nProgram, (long long)st.nCohort,
            (long long)st.nTrainer, (long long)st.nLearner, (long long)st.nEnrollment,
            (double)(time_mono_us() - t0) / 1e6, (long long)seed);
+    if (st.nEdition) printf("demo: %lld competition editions%s", (long long)st.nEdition, pExtra ? "" : "\n");
+    if (pExtra) printf(" (the benchmark edition is %lld)\n", (long long)st.idExtraEdition);
     rc = demo_accounts(&c, &e);
   }
   arena_free(&a);

@@ -50,6 +50,7 @@ static const cli_opt aDemoOpt[] = {
     DB_OPT,
     {"learners", "N", "number of learners (default 2000; 1000000 works)"},
     {"seed", "S", "random seed: the same seed gives the same region (default 1)"},
+    {"bench-edition", "C,N,A,J", "add an edition of C categories, N competitors, A aspects and J judges each"},
     HELP_OPT,
     {NULL, NULL, NULL}};
 static const cli_opt aNoOpt[] = {HELP_OPT, {NULL, NULL, NULL}};

@@ -9,6 +9,7 @@
 #include "demo.h"
 #include "person.h"
 #include "audit.h"
+#include "comp_demo.h"
 #include "../core/text.h"
 #include "../core/timeutil.h"
 #include <stdio.h>
@@ -166,7 +167,7 @@ static int make_enrollment(dom_ctx *c, rng *g, int64_t idPerson, demo_cohort *k,
   return rc == DB_ERROR ? -1 : 0;
 }
 
-int demo_generate(dom_ctx *c, int64_t nLearner, uint64_t seed, demo_stats *st,
+int demo_generate(dom_ctx *c, int64_t nLearner, uint64_t seed, const comp_demo_spec *pExtra, demo_stats *st,
                   void (*pProgress)(int64_t nDone, int64_t nTotal), gerr *e) {
   rng g = {seed};
   memset(st, 0, sizeof *st);
@@ -185,6 +186,7 @@ int demo_generate(dom_ctx *c, int64_t nLearner, uint64_t seed, demo_stats *st,
   int nTown = 0;
   int64_t aInst[64];
   int nInst = 0;
+  int64_t idFirstLearner = 0, idFirstTrainer = 0;
   demo_cohort *aCohort = NULL;
   int64_t *aTrainer = NULL;
   if (db_begin(c->pDb, e)) return -1;
@@ -264,6 +266,7 @@ int demo_generate(dom_ctx *c, int64_t nLearner, uint64_t seed, demo_stats *st,
     char zId[32];
     snprintf(zId, sizeof zId, "T%06lld", (long long)i + 1);
     if (make_learner(c, &g, zId, aTown[rng_below(&g, nTown)], &aTrainer[i], e)) goto fail;
+    if (i == 0) idFirstTrainer = aTrainer[i];
     arena_reset(&tmp);
   }
   st->nTrainer = nTrainer;
@@ -305,6 +308,7 @@ int demo_generate(dom_ctx *c, int64_t nLearner, uint64_t seed, demo_stats *st,
     char zId[32];
     snprintf(zId, sizeof zId, "L%07lld", (long long)i);
     if (make_learner(c, &g, zId, aTown[rng_below(&g, nTown)], &idPerson, e)) goto fail;
+    if (i == 1) idFirstLearner = idPerson;
     int nEnroll = 1 + (rng_below(&g, 100) < 30) + (rng_below(&g, 100) < 10);
     int64_t aUsed[3];
     for (int j = 0; j < nEnroll; j++) {
@@ -324,6 +328,26 @@ int demo_generate(dom_ctx *c, int64_t nLearner, uint64_t seed, demo_stats *st,
     if (pProgress && i % 50000 == 0) pProgress(i, nLearner);
   }
   c->pAr = pMain;
+  /* the region's skills competition over the years: growing, the latest in marking */
+  if (nLearner >= 1000 || pExtra) {
+    static const comp_demo_spec aEdition[] = {
+        {2022, 7, 120, 20, 3, "published", 100}, {2023, 9, 180, 20, 3, "published", 100},
+        {2024, 11, 250, 20, 3, "published", 100}, {2025, 12, 300, 20, 3, "published", 100},
+        {2026, 12, 320, 20, 3, "marking", 60},
+    };
+    comp_demo_people who = {idRegion, aInst, nInst, idFirstLearner, nLearner, idFirstTrainer, nTrainer};
+    uint64_t s = seed ^ 0xC0FFEE;
+    int64_t idEd;
+    for (size_t k = 0; nLearner >= 1000 && k < sizeof aEdition / sizeof aEdition[0]; k++) {
+      if (comp_demo_edition(c, &s, &aEdition[k], &who, &idEd, e)) goto fail;
+      st->nEdition++;
+    }
+    if (pExtra) {
+      if (comp_demo_edition(c, &s, pExtra, &who, &idEd, e)) goto fail;
+      st->nEdition++;
+      st->idExtraEdition = idEd;
+    }
+  }
   {
     char zSummary[200], zDigest[AUDIT_HEX];
     int nSummary = snprintf(zSummary, sizeof zSummary, "demo seed=%llu learners=%lld enrollments=%lld",
