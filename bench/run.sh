@@ -23,7 +23,7 @@
 #   BENCH_FILL        demo | sql | auto (default auto): how the demo database
 #                     is made. sql uses bench/fill_persons.sql, a stand-in for
 #                     when `guild demo` is unavailable; auto tries demo first.
-#   BENCH_REGEN=1     regenerate the cached database
+#   BENCH_REGEN=1     regenerate the cached databases (SQLite and PostgreSQL)
 #   BENCH_COUNT_STATUS=0  skip wrk's per-response status counting (then
 #                     "non-2xx" is wrk's count of status >= 400)
 #   BENCH_GUILD       the guild binary to measure (default ./guild; e.g. a
@@ -31,10 +31,17 @@
 #   BENCH_USER, BENCH_PASSWORD  the account the persons row signs in as
 #                     (default bench and a fixed password; made in the cached
 #                     database with `guild user add` when missing)
+#
+# PostgreSQL (the persons_get_pg row): a private cluster kept between runs in
+# bench/out/pg-schemaS-learnersN-seedK/ (owned by the postgres user), started
+# by scripts/pg.sh on a free loopback port for the row and stopped, not
+# deleted, after it (and by the EXIT trap). It is filled once with
+# `guild copy` from the cached SQLite demo database and remade when that
+# database or the schema version changes.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
-ALL_ROWS=(persons_get)   # later: import, competition
+ALL_ROWS=(persons_get persons_get_pg)   # later: import, competition
 
 GUILD=${BENCH_GUILD:-./guild}
 OUT=bench/out
@@ -53,6 +60,7 @@ export BENCH_COUNT_STATUS=${BENCH_COUNT_STATUS:-1}
 
 TMP=
 PIDS=()            # every server this script started, stopped by cleanup
+PG_DIRS=()         # cached PostgreSQL clusters started here, stopped (kept) by cleanup
 ROWS_MD=()
 NOTES=()
 BROKE=0
@@ -67,6 +75,9 @@ cleanup() {
   for pid in "${PIDS[@]}"; do
     for _ in $(seq 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
     kill -KILL "$pid" 2>/dev/null || true
+  done
+  for pid in "${PG_DIRS[@]}"; do
+    scripts/pg.sh stop-keep "$pid" || true
   done
   [ -n "$TMP" ] && rm -rf "$TMP"
 }
@@ -336,6 +347,83 @@ demo_db() {
   return 1
 }
 
+# ---------------------------------------------------------------- PostgreSQL
+
+# pg_sql SQL: runs SQL on the cached cluster's guild database (psql over
+# loopback, trust authentication); prints the unaligned result.
+pg_sql() {
+  psql -h 127.0.0.1 -p "$PG_PORT" -U postgres -d guild -X -q -At -v ON_ERROR_STOP=1 -c "$1"
+}
+
+# pg_db SQLITE_DB: starts the cached PostgreSQL cluster for this schema
+# version and $LEARNERS learners on a free loopback port, filling it first
+# (guild copy from SQLITE_DB, then VACUUM ANALYZE as routine maintenance
+# would) when it is missing, incomplete or was copied from an older
+# SQLITE_DB. Sets PG_DIR, PG_PORT, PG_URL (the database), PG_PID (the
+# postmaster), PG_VERSION and PG_NOTE. The cluster is stopped, and kept, by
+# pg_stop or the EXIT trap. It runs with scripts/pg.sh's settings (fsync=off:
+# a machine crash may corrupt it; BENCH_REGEN=1 remakes it).
+pg_db() {
+  local src=$1 schema srcid f try base fresh=0 t0 t1 t2 copy_s vac_s mb
+  need psql
+  schema=$(schema_version)
+  [ -n "$schema" ] || { log "cannot read the schema version from '$GUILD version'"; return 1; }
+  PG_DIR=$PWD/$OUT/pg-schema$schema-learners$LEARNERS-seed$SEED   # absolute: the socket directory
+  # the source: its name and its .meta (made once per generation, with its mtime)
+  srcid="$(basename "$src") $(stat -c %Y "${src%.db}.meta"): $(cat "${src%.db}.meta")"
+  for f in "$PWD/$OUT"/pg-schema*-learners$LEARNERS-seed$SEED; do
+    [ -d "$f" ] && [ "$f" != "$PG_DIR" ] && { log "removing stale cache $f"; scripts/pg.sh stop "$f"; }
+  done
+  scripts/pg.sh stop-keep "$PG_DIR"   # left running by a run that was killed
+  if [ "${BENCH_REGEN:-0}" = 1 ] || [ ! -f "$PG_DIR/bench.meta" ] ||
+     [ "$(sed -n 's/^source: //p' "$PG_DIR/bench.meta")" != "$srcid" ]; then
+    [ -d "$PG_DIR" ] && { log "removing $PG_DIR (incomplete, outdated or BENCH_REGEN=1)"; scripts/pg.sh stop "$PG_DIR"; }
+    fresh=1
+  fi
+  PG_DIRS+=("$PG_DIR")
+  base=
+  for try in 1 2 3; do
+    PG_PORT=$(free_port) || return 1
+    base=$(scripts/pg.sh start "$PG_DIR" "$PG_PORT" 2>"$TMP/pg.err") && break
+    base=
+    log "PostgreSQL did not start on port $PG_PORT (try $try): $(tail -n3 "$TMP/pg.err" | tr '\n' ' ')"
+  done
+  [ -n "$base" ] || return 1
+  PG_PID=$(head -1 "$PG_DIR/data/postmaster.pid")
+  PG_URL=$base/guild
+  if [ "$fresh" = 1 ]; then
+    scripts/pg.sh createdb "$PG_PORT" guild >/dev/null || { log "createdb guild failed"; return 1; }
+    log "copying $(basename "$src") into PostgreSQL with guild copy (takes minutes) ..."
+    t0=$(date +%s.%N)
+    $GUILD copy --from "$src" --to "$PG_URL" >"$OUT/pg-copy.log" 2>&1 || {
+      log "guild copy failed: $(tail -3 "$OUT/pg-copy.log" | tr '\n' ' ')"; return 1; }
+    t1=$(date +%s.%N)
+    pg_sql 'VACUUM (ANALYZE)' >/dev/null && pg_sql 'CHECKPOINT' >/dev/null || { log "VACUUM ANALYZE failed"; return 1; }
+    t2=$(date +%s.%N)
+    copy_s=$(LC_ALL=C awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.1f", b - a }')
+    vac_s=$(LC_ALL=C awk -v a="$t1" -v b="$t2" 'BEGIN { printf "%.1f", b - a }')
+    mb=$(pg_sql "SELECT pg_database_size('guild') / 1048576")
+    {
+      echo "source: $srcid"
+      echo "made: guild copy in ${copy_s} s, then VACUUM ANALYZE in ${vac_s} s, on $(date -u +%Y-%m-%d); database ${mb} MB"
+    } >"$PG_DIR/bench.meta"
+    log "copied in ${copy_s} s, VACUUM ANALYZE in ${vac_s} s"
+    PG_NOTE="database: $(basename "$PG_DIR") (filled now from $(basename "$src"): guild copy in ${copy_s} s, then VACUUM ANALYZE in ${vac_s} s; ${mb} MB)"
+  else
+    PG_NOTE="database: $(basename "$PG_DIR") (cached; $(sed -n 's/^made: //p' "$PG_DIR/bench.meta"))"
+  fi
+  PG_VERSION=$(pg_sql 'SHOW server_version') || return 1
+  PG_VERSION=${PG_VERSION%% *}
+  PG_SETTINGS="shared_buffers $(pg_sql 'SHOW shared_buffers'), fsync $(pg_sql 'SHOW fsync'), synchronous_commit $(pg_sql 'SHOW synchronous_commit')"
+}
+
+# pg_stop: stops the cluster pg_db started, keeping its data directory.
+pg_stop() { if [ -n "${PG_DIR:-}" ]; then scripts/pg.sh stop-keep "$PG_DIR"; fi; }
+
+# pg_warm: reads the cluster's files into the page cache, as `cat DB` does
+# for the SQLite row (PostgreSQL's own cache is shared_buffers).
+pg_warm() { find "$PG_DIR/data/base" -type f -exec cat {} + >/dev/null; }
+
 # ---------------------------------------------------------------- accounts
 
 # bench_account DB: makes sure DB has the bench account (BENCH_USER, a
@@ -391,64 +479,107 @@ sign_out() {
 # session cookie on every request) vs nginx serving that learner's JSON as a
 # static file, same wrk settings and request headers (nginx gets the cookie
 # too and ignores it), random ids; target >= 0.5x nginx with no non-2xx
-# responses and no socket errors.
-row_persons_get() {
+# responses and no socket errors. persons_get serves the cached SQLite demo
+# database; persons_get_pg the same data copied into the cached PostgreSQL
+# cluster (pg_db), which runs on the same cores as guild and wrk.
+row_persons_get() { persons_get_row sqlite; }
+row_persons_get_pg() { persons_get_row pg; }
+
+# persons_get_row sqlite|pg: the persons_get rows.
+persons_get_row() {
+  local engine=$1
   local row="GET /api/v1/persons/{id} with a session cookie, $(fmt_int "$LEARNERS") learners"
   local -x BENCH_HEADER=   # the Cookie header, for http_get and persons.lua
-  local db status g_rps g_p99 g_non2xx g_err g_bytes g_status g_hwm g_rss ratio result
+  local db status g_rps g_p99 g_non2xx g_err g_bytes g_status g_hwm g_rss g_anon g_file ratio result
+  local sfx= server_pids
+  [ "$engine" = pg ] && sfx=-pg
   need wrk nginx sqlite3
   DEMO_FAILED=
   demo_db || { row_broke "$row" "no demo database${DEMO_FAILED:+ ($DEMO_FAILED)}"; return 1; }
   db=$DB
-  case "$db" in
-    */sql-*) add_note "$row: WARNING: stand-in database from bench/fill_persons.sql, not \`guild demo\`" \
-                      "(BENCH_FILL=$FILL${DEMO_FAILED:+; $DEMO_FAILED})";;
-  esac
-  add_note "$row: $DB_NOTE"
+  # the bench account goes into the SQLite database, and with it into the
+  # PostgreSQL copy made from it
   bench_account "$db" || { row_broke "$row" "could not add the bench account $BENCH_USER"; return 1; }
-  add_note "$row: $ACCOUNT_NOTE"
-  cat "$db" >/dev/null   # into the page cache, as for any warm server
+  if [ "$engine" = pg ]; then
+    PG_DIR=
+    pg_db "$db" || {
+      row="$row, PostgreSQL"
+      row_broke "$row" "the cached PostgreSQL database did not start or fill: $(tail -n3 "$TMP/pg.err" 2>/dev/null | tr '\n' ' ')"
+      pg_stop; return 1; }
+    row="$row, PostgreSQL $PG_VERSION"
+    add_note "$row: $PG_NOTE; PostgreSQL $PG_VERSION on 127.0.0.1:$PG_PORT ($PG_SETTINGS)"
+    bench_account "$PG_URL" || { row_broke "$row" "could not add the bench account $BENCH_USER"; pg_stop; return 1; }
+    add_note "$row: $ACCOUNT_NOTE (the PostgreSQL copy)"
+    pg_warm
+    db=$PG_URL
+  else
+    case "$db" in
+      */sql-*) add_note "$row: WARNING: stand-in database from bench/fill_persons.sql, not \`guild demo\`" \
+                        "(BENCH_FILL=$FILL${DEMO_FAILED:+; $DEMO_FAILED})";;
+    esac
+    add_note "$row: $DB_NOTE"
+    add_note "$row: $ACCOUNT_NOTE"
+    cat "$db" >/dev/null   # into the page cache, as for any warm server
+  fi
 
-  start_guild "$db" || { row_broke "$row" "guild serve did not start: $(tail -3 "$TMP/guild.err" | tr '\n' ' ')"; return 1; }
+  start_guild "$db" || { row_broke "$row" "guild serve did not start: $(tail -3 "$TMP/guild.err" | tr '\n' ' ')"; pg_stop; return 1; }
+  server_pids=("$GUILD_PID")
+  [ "$engine" = pg ] && server_pids+=("$PG_PID")
   local sample=$((LEARNERS / 2 + 1))
   status=$(http_get "$GUILD_PORT" "/api/v1/persons/$sample" "$TMP/anon.json") || status=000
   if [ "$status" != 401 ]; then
     row_broke "$row" "GET /api/v1/persons/$sample without a session answered $status, not 401"
-    return 1
+    pg_stop; return 1
   fi
-  sign_in "$GUILD_PORT" || { row_broke "$row" "$SIGN_IN_ERR"; return 1; }
+  sign_in "$GUILD_PORT" || { row_broke "$row" "$SIGN_IN_ERR"; pg_stop; return 1; }
   BENCH_HEADER="Cookie: $HTTP_SESSION_COOKIE=$SESSION_TOKEN"
   status=$(http_get "$GUILD_PORT" "/api/v1/persons/$sample" "$TMP/person.json") || status=000
   if [ "$status" != 200 ]; then
     row_broke "$row" "GET /api/v1/persons/$sample answered $status: $(head -c 200 "$TMP/person.json")"
-    return 1
+    pg_stop; return 1
   fi
-  cp "$TMP/person.json" "$OUT/person.json"
-  start_nginx "$TMP/person.json" || { row_broke "$row" "nginx did not start"; return 1; }
+  cp "$TMP/person.json" "$OUT/person$sfx.json"
+  if [ "$engine" = pg ] && [ -f "$TMP/person-sqlite.json" ]; then
+    if cmp -s "$TMP/person-sqlite.json" "$TMP/person.json"; then
+      add_note "$row: learner $sample's JSON is byte-identical to the SQLite row's"
+    else
+      add_note "$row: WARNING: learner $sample's JSON differs from the SQLite row's (see $OUT/person.json and $OUT/person-pg.json)"
+    fi
+  fi
+  [ "$engine" = sqlite ] && cp "$TMP/person.json" "$TMP/person-sqlite.json"
+  start_nginx "$TMP/person.json" || { row_broke "$row" "nginx did not start"; pg_stop; return 1; }
   status=$(http_get "$NGINX_PORT" "/api/v1/persons/1" "$TMP/nginx.json") || status=000
   if [ "$status" != 200 ] || ! cmp -s "$TMP/person.json" "$TMP/nginx.json"; then
     row_broke "$row" "nginx reference answered $status, body $(head -c 100 "$TMP/nginx.json")"
-    return 1
+    pg_stop; return 1
   fi
 
   log "nginx: warm-up $WARMUP, then wrk ${WRK_ARGS[*]}"
   warm_up "$NGINX_PORT" "/api/v1/persons/%d"
-  run_wrk nginx "$NGINX_PORT" "/api/v1/persons/%d" "$NGINX_PID" || { row_broke "$row" "wrk against nginx failed"; return 1; }
+  run_wrk "nginx$sfx" "$NGINX_PORT" "/api/v1/persons/%d" "$NGINX_PID" || { row_broke "$row" "wrk against nginx failed"; pg_stop; return 1; }
   local n_rps=$W_RPS n_p99=$W_P99 n_non2xx=$W_NON2XX n_err=$W_SOCKERR n_bytes=$W_BYTES n_cpu=$W_CPU_US n_cores=$W_CORES
   local n_other=$W_OTHER
   stop_pid "$NGINX_PID"
 
-  log "guild: warm-up $WARMUP, then wrk ${WRK_ARGS[*]}"
+  log "guild${sfx:+ on PostgreSQL}: warm-up $WARMUP, then wrk ${WRK_ARGS[*]}"
   warm_up "$GUILD_PORT" "/api/v1/persons/%d"
-  run_wrk guild "$GUILD_PORT" "/api/v1/persons/%d" "$GUILD_PID" || { row_broke "$row" "wrk against guild failed"; return 1; }
+  # guild's and PostgreSQL's CPU apart (run_wrk sums every server PID)
+  local gc0 gc1 pc0=0 pc1=0 hz
+  hz=$(getconf CLK_TCK)
+  gc0=$(cpu_ticks "$GUILD_PID")
+  [ "$engine" = pg ] && pc0=$(cpu_ticks "$PG_PID")
+  run_wrk "guild$sfx" "$GUILD_PORT" "/api/v1/persons/%d" "${server_pids[@]}" || { row_broke "$row" "wrk against guild failed"; pg_stop; return 1; }
+  gc1=$(cpu_ticks "$GUILD_PID")
+  [ "$engine" = pg ] && pc1=$(cpu_ticks "$PG_PID")
   sign_out "$GUILD_PORT"
   g_rps=$W_RPS g_p99=$W_P99 g_non2xx=$W_NON2XX g_err=$W_SOCKERR g_bytes=$W_BYTES g_status=$W_STATUS
-  local g_cpu=$W_CPU_US g_cores=$W_CORES g_other=$W_OTHER
+  local g_cpu=$W_CPU_US g_cores=$W_CORES g_other=$W_OTHER g_requests=$W_REQUESTS
   g_hwm=$(awk '/^VmHWM:/ { print $2 }' "/proc/$GUILD_PID/status" 2>/dev/null || echo 0)
   g_rss=$(awk '/^VmRSS:/ { print $2 }' "/proc/$GUILD_PID/status" 2>/dev/null || echo 0)
   g_anon=$(awk '/^RssAnon:/ { print $2 }' "/proc/$GUILD_PID/status" 2>/dev/null || echo 0)
   g_file=$(awk '/^RssFile:/ { print $2 }' "/proc/$GUILD_PID/status" 2>/dev/null || echo 0)
   stop_pid "$GUILD_PID"
+  pg_stop
 
   if [ "$n_non2xx" != 0 ] || [ "$n_err" != 0 ]; then
     row_broke "$row" "the nginx reference had $n_non2xx non-2xx responses and $n_err socket errors"
@@ -463,14 +594,31 @@ row_persons_get() {
           "nginx static file: $(fmt_int "$n_rps") req/s, p99 $(fmt_ms "$n_p99")" \
           "${ratio}x" ">= 0.50x, 0 non-2xx" "$result"
   add_note "$row: guild statuses $g_status, socket errors $g_err; bytes per response: guild $g_bytes, nginx $n_bytes" \
-           "(body $(wc -c <"$TMP/person.json") B, saved in $OUT/person.json)"
-  add_note "$row: server CPU per request: guild $g_cpu us ($g_cores cores busy), nginx $n_cpu us ($n_cores cores busy);" \
-           "wrk shares the same $(nproc) cores; other processes used $g_other cores during guild's run, $n_other during nginx's"
+           "(body $(wc -c <"$TMP/person.json") B, saved in $OUT/person$sfx.json)"
+  if [ "$engine" = pg ]; then
+    local per_req='BEGIN { printf "%.1f", (n > 0 ? t / hz * 1e6 / n : 0) }'
+    local g_only p_only
+    g_only=$(LC_ALL=C awk -v t=$((gc1 - gc0)) -v hz="$hz" -v n="$g_requests" "$per_req")
+    p_only=$(LC_ALL=C awk -v t=$((pc1 - pc0)) -v hz="$hz" -v n="$g_requests" "$per_req")
+    add_note "$row: server CPU per request: guild $g_only us + postgres $p_only us (postmaster and all its processes," \
+             "guild's 2 connections' backends included) = $g_cpu us ($g_cores cores busy), nginx $n_cpu us ($n_cores cores busy);" \
+             "other processes used $g_other cores during guild's run, $n_other during nginx's"
+    add_note "$row: PostgreSQL $PG_VERSION shares the same $(nproc) cores with guild and wrk (nginx has them to itself and wrk)," \
+             "so this ratio is not comparable to the SQLite row's, where the database is inside guild's process;" \
+             "its nginx reference is measured again in this row, on the same settings"
+  else
+    add_note "$row: server CPU per request: guild $g_cpu us ($g_cores cores busy), nginx $n_cpu us ($n_cores cores busy);" \
+             "wrk shares the same $(nproc) cores; other processes used $g_other cores during guild's run, $n_other during nginx's"
+  fi
   if LC_ALL=C awk -v a="$g_other" -v b="$n_other" 'BEGIN { exit !(a > 0.2 || b > 0.2) }'; then
     add_note "$row: WARNING: other work on this machine took CPU during the measurement; the ratio is skewed," \
              "rerun on a quiet machine"
   fi
-  add_note "$row: guild memory after the run: peak RSS (VmHWM) $(fmt_mb "$g_hwm"), RSS $(fmt_mb "$g_rss"): private (RssAnon) $(fmt_mb "$g_anon"), the database file mapped by each thread's connection (RssFile, page cache shared with the kernel) $(fmt_mb "$g_file")"
+  if [ "$engine" = pg ]; then
+    add_note "$row: guild memory after the run: peak RSS (VmHWM) $(fmt_mb "$g_hwm"), RSS $(fmt_mb "$g_rss"): private (RssAnon) $(fmt_mb "$g_anon"), mapped files (RssFile) $(fmt_mb "$g_file")"
+  else
+    add_note "$row: guild memory after the run: peak RSS (VmHWM) $(fmt_mb "$g_hwm"), RSS $(fmt_mb "$g_rss"): private (RssAnon) $(fmt_mb "$g_anon"), the database file mapped by each thread's connection (RssFile, page cache shared with the kernel) $(fmt_mb "$g_file")"
+  fi
   add_note "$row: every request carries the cookie of one $BENCH_USER (region_admin) session, signed in with" \
            "POST /api/v1/session before the run and signed out after it; without it the route answers 401"
 }

@@ -5,6 +5,8 @@
 # `postgres` system user (PostgreSQL refuses to run as root).
 #   scripts/pg.sh start DIR PORT   initialise (if needed) and start; prints the base URL
 #   scripts/pg.sh stop DIR         stop and remove DIR
+#   scripts/pg.sh stop-keep DIR    stop (if running) and keep DIR, for a cached
+#                                  cluster (bench/run.sh); start reuses it
 #   scripts/pg.sh createdb PORT NAME
 set -euo pipefail
 bin=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -1)
@@ -30,11 +32,17 @@ case "${1:-}" in
     [ -d "$dir/data" ] && as_pg "$bin/pg_ctl" -D "$dir/data" -m fast -w stop >/dev/null 2>&1 || true
     rm -rf "$dir"
     ;;
+  stop-keep)
+    dir=$2
+    if [ -f "$dir/data/postmaster.pid" ]; then
+      as_pg "$bin/pg_ctl" -D "$dir/data" -m fast -w -t 60 stop >/dev/null 2>&1 || true
+    fi
+    ;;
   createdb)
     port=$2 name=$3
     as_pg "$bin/psql" -h 127.0.0.1 -p "$port" -U postgres -d postgres -q -v ON_ERROR_STOP=1 \
       -c "CREATE DATABASE \"$name\"" >/dev/null
     echo "postgres://postgres@127.0.0.1:$port/$name"
     ;;
-  *) echo "usage: pg.sh start DIR PORT | stop DIR | createdb PORT NAME" >&2; exit 2 ;;
+  *) echo "usage: pg.sh start DIR PORT | stop DIR | stop-keep DIR | createdb PORT NAME" >&2; exit 2 ;;
 esac
