@@ -41,7 +41,7 @@
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
-ALL_ROWS=(persons_get persons_get_pg)   # later: import, competition
+ALL_ROWS=(persons_get persons_get_pg comp_results comp_results_national)   # later: import
 
 GUILD=${BENCH_GUILD:-./guild}
 OUT=bench/out
@@ -482,6 +482,59 @@ sign_out() {
 # responses and no socket errors. persons_get serves the cached SQLite demo
 # database; persons_get_pg the same data copied into the cached PostgreSQL
 # cluster (pg_db), which runs on the same cores as guild and wrk.
+# --- competition results -------------------------------------------------------
+# An edition made by `guild demo --bench-edition C,N,A,J` (C categories, N
+# competitors, A aspects per category, J judges per judgement aspect), its
+# results read with GET /api/v1/editions/{id}/results: loading every mark,
+# computing raw and standard scores, ranks, medals and the institution table,
+# and sending the JSON. Timed by curl over COMP_RUNS requests; the median counts.
+COMP_RUNS=${BENCH_COMP_RUNS:-7}
+row_comp_results() { comp_results_row "12 categories, 300 competitors, 60 aspects, 3 judges" 1000 12,300,60,3 100; }
+row_comp_results_national() {
+  comp_results_row "national scale: 100 categories, 10,000 competitors, 60 aspects, 3 judges" 10000 100,10000,60,3 ""
+}
+
+comp_results_row() {  # comp_results_row LABEL LEARNERS SPEC TARGET_MS (empty: report only)
+  local label=$1 learners=$2 spec=$3 target=$4 row="Results of a competition edition: $1"
+  local db="$OUT/comp-schema$(schema_version)-${spec//,/-}.db" t0 t1 edition marks times med
+  if [ ! -f "$db" ] || [ ! -f "$db.edition" ]; then
+    rm -f "$db" "$db-wal" "$db-shm" "$db.edition"
+    t0=$(date +%s.%N)
+    $GUILD demo --db "$db" --learners "$learners" --bench-edition "$spec" >"$TMP/comp-demo.out" 2>&1 ||
+      { row_broke "$row" "guild demo --bench-edition failed: $(tail -c 300 "$TMP/comp-demo.out")"; return 1; }
+    t1=$(date +%s.%N)
+    sed -n 's/.*the benchmark edition is \([0-9][0-9]*\).*/\1/p' "$TMP/comp-demo.out" >"$db.edition"
+    add_note "$row: database made by guild demo --learners $learners --bench-edition $spec in $(LC_ALL=C awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.1f", b - a }') s"
+  fi
+  edition=$(cat "$db.edition")
+  [ -n "$edition" ] || { row_broke "$row" "no benchmark edition in $db"; return 1; }
+  bench_account "$db" || { row_broke "$row" "could not add the bench account"; return 1; }
+  start_guild "$db" || { row_broke "$row" "guild serve did not start: $(tail -c 300 "$TMP/guild.err")"; return 1; }
+  sign_in "$GUILD_PORT" || { row_broke "$row" "$SIGN_IN_ERR"; stop_pid "$GUILD_PID"; return 1; }
+  times=()
+  for _ in $(seq "$COMP_RUNS"); do
+    times+=("$(curl -sS -o "$TMP/results.json" -w '%{http_code} %{time_total}' --max-time 600 \
+                 -H "Cookie: $HTTP_SESSION_COOKIE=$SESSION_TOKEN" \
+                 "http://127.0.0.1:$GUILD_PORT/api/v1/editions/$edition/results")")
+  done
+  sign_out "$GUILD_PORT"
+  stop_pid "$GUILD_PID"
+  if printf '%s\n' "${times[@]}" | grep -qv '^200 '; then
+    row_broke "$row" "GET results answered: ${times[*]}"
+    return 1
+  fi
+  med=$(printf '%s\n' "${times[@]}" | awk '{ print $2 * 1000 }' | sort -n | awk '{ a[NR] = $1 } END { print a[int((NR + 1) / 2)] }')
+  marks=$(sqlite3 "$db" "SELECT count(*) FROM marks m JOIN competitors p ON p.id = m.competitor_id JOIN categories c ON c.id = p.category_id WHERE c.edition_id = $edition")
+  local result="reported" tcol="-"
+  if [ -n "$target" ]; then
+    tcol="< $target ms"
+    result=$(LC_ALL=C awk -v m="$med" -v t="$target" 'BEGIN { print (m < t) ? "PASS" : "FAIL" }')
+  fi
+  add_row "$row" "$(LC_ALL=C awk -v m="$med" 'BEGIN { printf "%.1f ms", m }') (median of $COMP_RUNS)" \
+          "$(fmt_int "$marks") marks" "-" "$tcol" "$result"
+  add_note "$row: GET /api/v1/editions/$edition/results over HTTP with a session, on SQLite; every time: $(printf '%s\n' "${times[@]}" | awk '{ printf "%s%.1f", (NR > 1 ? ", " : ""), $2 * 1000 }') ms; response $(wc -c <"$TMP/results.json") bytes"
+}
+
 row_persons_get() { persons_get_row sqlite; }
 row_persons_get_pg() { persons_get_row pg; }
 
