@@ -51,6 +51,25 @@ json_t *api_category_review(http_req *r, gerr *e);
 json_t *api_competitor_withdraw(http_req *r, gerr *e);
 json_t *api_mark_correction(http_req *r, gerr *e);
 
+/* competition_stats.c: the competition history, and CSV answers */
+struct comp_edition_results;
+struct comp_stats;
+struct gbuf;
+#define API_CSV_MAX ((size_t)64 << 20)   /* the largest CSV answer */
+json_t *api_competition_stats(http_req *r, gerr *e);
+/* 1 when ?format=csv, 0 when absent or json, -1 (422 naming format) otherwise. */
+int api_format_csv(http_req *r, gerr *e);
+/* Answers with b's text as text/csv (copied into the request's arena). */
+void api_send_csv(http_req *r, const struct gbuf *b);
+/* The results and statistics as JSON (new references) and as CSV appended
+ * to b: zTable picks the table (results: competitors or institutions;
+ * statistics: editions or medals; NULL: the first). 422 for another table,
+ * 413 when b's maximum is reached. */
+json_t *api_results_json(const struct comp_edition_results *p);
+int api_results_csv(const struct comp_edition_results *p, const char *zTable, struct gbuf *b, gerr *e);
+json_t *api_stats_json(const struct comp_stats *p);
+int api_stats_csv(const struct comp_stats *p, const char *zTable, struct gbuf *b, gerr *e);
+
 /* meta.c */
 json_t *api_index(http_req *r, gerr *e);
 json_t *api_health(http_req *r, gerr *e);

@@ -50,6 +50,7 @@ int cmd_user(int argc, char **argv);
 int cmd_audit(int argc, char **argv);
 int cmd_person(int argc, char **argv);
 int cmd_copy(int argc, char **argv);
+int cmd_competition(int argc, char **argv);
 int cmd_help(int argc, char **argv);
 
 #endif

@@ -53,6 +53,22 @@ static const cli_opt aDemoOpt[] = {
     {"bench-edition", "C,N,A,J", "add an edition of C categories, N competitors, A aspects and J judges each"},
     HELP_OPT,
     {NULL, NULL, NULL}};
+static const cli_opt aCompetitionOpt[] = {
+    DB_OPT,
+    {"year", "Y", "create: the competition's year"},
+    {"name", "NAME", "create: the edition's name"},
+    {"area", "ID", "create: the area it is held for (usually the region)"},
+    {"start", "DATE", "create: first day (YYYY-MM-DD)"},
+    {"end", "DATE", "create: last day (YYYY-MM-DD)"},
+    {"out", "FILE", "scheme export: write the CSV to FILE instead of standard output"},
+    {"from", "ID", "scheme copy: the category whose scheme is copied (e.g. last year's)"},
+    {"to", "ID", "scheme copy: the category that receives it (a draft without a scheme)"},
+    {"institution", "ID", "enter: the entering institution; judges: the judge's own institution"},
+    {"consent", NULL, "enter: the learner has agreed to take part (required: taking part is voluntary)"},
+    {"chief", NULL, "judges: the chief judge (reviews flagged aspects, locks the category)"},
+    {"format", "FMT", "results, stats: text (default), json or csv"},
+    HELP_OPT,
+    {NULL, NULL, NULL}};
 static const cli_opt aNoOpt[] = {HELP_OPT, {NULL, NULL, NULL}};
 
 const cli_command cli_commands[] = {
@@ -95,6 +111,61 @@ const cli_command cli_commands[] = {
      "Copies every table from one database to another (SQLite to PostgreSQL or back)\n"
      "in one transaction on the target, then verifies row counts and a checksum per\n"
      "table on both sides. A target that holds data is refused unless --replace.", aCopyOpt},
+    {"competition", cmd_competition,
+     "create|scheme export|scheme import|scheme copy|enter|judges|marks import|lock|transition|publish|results|stats",
+     "run a skills competition",
+     "  competition create --year Y --name NAME --area ID --start DATE --end DATE\n"
+     "  competition scheme export CATEGORY_ID [--out FILE]\n"
+     "  competition scheme import CATEGORY_ID FILE\n"
+     "  competition scheme copy --from CATEGORY_ID --to CATEGORY_ID   (e.g. last year's scheme)\n"
+     "  competition enter CATEGORY_ID PERSON_ID --institution ID --consent\n"
+     "  competition judges CATEGORY_ID PERSON_ID [--institution ID] [--chief]\n"
+     "  competition marks import FILE\n"
+     "  competition lock CATEGORY_ID\n"
+     "  competition transition EDITION_ID STATE   (draft -> registration -> marking -> locked -> published)\n"
+     "  competition publish EDITION_ID\n"
+     "  competition results EDITION_ID [--format text|json|csv]\n"
+     "  competition stats [--format text|json|csv]\n"
+     "\n"
+     "Marking-scheme CSV (one row per aspect; the header is row 1):\n"
+     "  criterion_code,criterion_name,criterion_weight,aspect_code,aspect_description,kind,max_mark,part_marks,descriptors\n"
+     "A criterion's name and weight are repeated on each of its aspects' rows. kind is\n"
+     "measurement or judgement; part_marks ('MARK | condition') and descriptors (scores\n"
+     "0, 1, 2 and 3) are joined with ' ;; ' in their cells. Weights add up to 100 and\n"
+     "each criterion's aspects' maximum marks to its weight.\n"
+     "Marks CSV: competitor_id,aspect_id,judge_person_id,value; each mark is entered as\n"
+     "the judge the row names, under the same rules as in the API.\n"
+     "Imports are all or nothing: the first bad row is named (row and column) and\n"
+     "nothing is written.\n"
+     "\n"
+     "Results: the formula, for people:\n"
+     "\n"
+     "  raw        = sum over measurement aspects of the mark awarded (the mean,\n"
+     "               when several judges entered one)\n"
+     "             + sum over judgement aspects of mean(judges' scores 0..3) / 3\n"
+     "               * the aspect's maximum mark                        (0..100)\n"
+     "  standard   = 700 + P * (raw - median) / s, rounded, clamped to 0..1000\n"
+     "               where median is the category's median raw mark,\n"
+     "               s = 1.4826 * median(|raw - median|)   (a robust standard\n"
+     "               deviation), and P = points per standard deviation (the\n"
+     "               edition's setting, 30 by default, the WorldSkills convention)\n"
+     "  degenerate = one competitor: 700. When s is 0 (more than half the\n"
+     "               competitors share the median mark), s is the mean absolute\n"
+     "               deviation from the median * 1.2533 instead; when that is 0\n"
+     "               too (all equal), everyone scores 700.\n"
+     "  rank       = by raw mark, highest first; equal raw marks share a rank\n"
+     "               (1, 2, 2, 4)\n"
+     "  medals     = gold, silver, bronze to ranks 1, 2, 3 (shared ranks share\n"
+     "               the medal); a medallion for excellence to any other\n"
+     "               competitor with a standard score of 700 or more\n"
+     "  institution table = medal points (gold 4, silver 3, bronze 2,\n"
+     "               medallion 1) and the mean standard score of its\n"
+     "               competitors, ordered by points, then by that mean.\n"
+     "\n"
+     "Statistics: per edition the participants (entered competitors), categories,\n"
+     "institutions, competitors by sex (where recorded), medals by institution and\n"
+     "area (once the edition is locked or published) and the growth of participants\n"
+     "and categories over the previous edition of the same area.", aCompetitionOpt},
     {"version", cmd_version, "", "print the version", "Prints guild's version and schema version.", aNoOpt},
     {"help", cmd_help, "[COMMAND]", "show help", "Lists the commands, or explains one.", aNoOpt},
 };

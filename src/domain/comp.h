@@ -48,4 +48,48 @@ typedef struct comp_edition_results {
 /* Loads every mark of the edition and computes its results (in the arena). */
 int comp_edition_results_load(dom_ctx *c, int64_t idEdition, comp_edition_results *pOut, gerr *e);
 
+/* --- history statistics (comp_stats.c) ------------------------------------ */
+
+/* Medals of one institution or one area in an edition (or across all). */
+typedef struct comp_medal_count {
+  int64_t id;              /* institution or area */
+  const char *zName;
+  int64_t area_id;         /* institutions: the area they are in (0 for areas) */
+  int gold, silver, bronze, medallion, points, competitors;
+} comp_medal_count;
+
+/* One edition's figures. Participants are entered competitors (a learner in
+ * two categories counts twice; withdrawn entries do not count); competitors
+ * by sex come from persons.sex (unrecorded when not given). Growth is
+ * relative to the previous edition by year in the same area: (this -
+ * previous) / previous, so 0.5 is +50%; bGrowth is 0 for the first edition
+ * of an area, and a growth is NaN when the previous figure is 0. Medals are
+ * counted only once the results are final (the edition is locked or
+ * published: bMedals); before that the lists are empty. */
+typedef struct comp_edition_stats {
+  int64_t edition_id, area_id, prev_edition_id;
+  int year;
+  const char *zName, *zState;
+  int participants, categories, institutions, female, male, unrecorded;
+  int bGrowth;
+  double participantGrowth, categoryGrowth;
+  int bMedals;
+  int nInstMedal, nAreaMedal;
+  comp_medal_count *aInstMedal, *aAreaMedal;   /* ordered by points, then gold, silver, bronze */
+} comp_edition_stats;
+
+/* Every edition, by year, and the figures across all of them (distinct
+ * competitors are distinct persons; medals summed over final editions). */
+typedef struct comp_stats {
+  int nEdition;
+  comp_edition_stats *aEdition;
+  int participants, distinct_competitors, institutions, categories, female, male, unrecorded;
+  int nInstMedal, nAreaMedal;
+  comp_medal_count *aInstMedal, *aAreaMedal;
+} comp_stats;
+
+/* Loads the statistics of every edition (in c's arena); computes each final
+ * edition's results with comp_edition_results_load for its medals. */
+int comp_stats_load(dom_ctx *c, comp_stats *pOut, gerr *e);
+
 #endif

@@ -51,6 +51,12 @@ typedef struct http_req {
   char zEtag[32];
   char zLocation[128];
   char zSetCookie[256];       /* a Set-Cookie header to send, when not empty */
+  /* A body other than JSON (e.g. CSV): a handler that sets zText (in the
+   * arena, nText bytes) and zContentType returns NULL without an error, and
+   * the router sends this text instead of a JSON body. Errors are JSON. */
+  const char *zText;
+  size_t nText;
+  const char *zContentType;
   int bTls;                   /* the client reached us over TLS (X-Forwarded-Proto: https) */
   char zClient[64];           /* the peer's address, for sign-in throttling only */
   void *pNative;              /* struct evhttp_request* (router only) */

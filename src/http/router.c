@@ -107,7 +107,8 @@ static const char *const aSecurityHeader[][2] = {
     {"Cross-Origin-Opener-Policy", "same-origin"},
 };
 
-/* Sends a JSON body with status; takes ownership of pJson. */
+/* Sends a JSON body (or the handler's r->zText, when set) with status; takes
+ * ownership of pJson. */
 static void send_json(struct evhttp_request *pReq, http_req *r, int status, json_t *pJson) {
   struct evkeyvalq *pH = evhttp_request_get_output_headers(pReq);
   struct evbuffer *pOut = evbuffer_new();
@@ -119,6 +120,9 @@ static void send_json(struct evhttp_request *pReq, http_req *r, int status, json
     }
     json_decref(pJson);
     evhttp_add_header(pH, "Content-Type", "application/json; charset=utf-8");
+  } else if (r->zText) {
+    evbuffer_add(pOut, r->zText, r->nText);
+    evhttp_add_header(pH, "Content-Type", r->zContentType ? r->zContentType : "text/plain; charset=utf-8");
   }
   for (size_t i = 0; i < sizeof aSecurityHeader / sizeof aSecurityHeader[0]; i++)
     evhttp_add_header(pH, aSecurityHeader[i][0], aSecurityHeader[i][1]);
@@ -400,6 +404,7 @@ void http_dispatch(struct evhttp_request *pReq, http_worker *w) {
     if (e.code == GERR_DB || e.code == GERR_INTERNAL) log_error("%s %s: %s", http_method_name(r.method), r.zPath, e.msg);
     r.status = gerr_status(e.code);
     r.zEtag[0] = r.zLocation[0] = 0;
+    r.zText = NULL;
     pOut = http_error_json(&e);
     if (e.code == GERR_METHOD)
       evhttp_add_header(evhttp_request_get_output_headers(pReq), "Allow", zAllow);
@@ -410,6 +415,7 @@ void http_dispatch(struct evhttp_request *pReq, http_worker *w) {
     json_decref(pOut);
     pOut = NULL;
   }
+  if (r.method == HM_HEAD) r.zText = NULL;
   send_json(pReq, &r, r.status, pOut);
   log_access(http_method_name(r.method), r.zPath, r.status, time_mono_us() - t0);
 }

@@ -104,5 +104,8 @@ const route http_routes[] = {
      AZ_ADMIN},
     {HM_GET, "/api/v1/audit/verify", api_audit_verify, NULL, 0, "audit",
      "Recompute the audit log's hash chain; names the first entry that does not match", AZ_ADMIN},
+    {HM_GET, "/api/v1/competitions/stats", api_competition_stats, NULL, 0, "competitions",
+     "History: per edition participants, categories, institutions, by sex, medals, growth "
+     "(?format=csv, &table=editions|medals)", AZ_SIGNED_IN},
 };
 const int http_nroutes = sizeof http_routes / sizeof http_routes[0];

@@ -33,7 +33,10 @@ class Response:
         self.status = status
         self.headers = headers
         self.body = body
-        self.json = json.loads(body) if body else None
+        try:
+            self.json = json.loads(body) if body else None
+        except ValueError:   # a CSV answer (?format=csv)
+            self.json = None
 
     def header(self, name):
         for k, v in self.headers:

@@ -1,0 +1,96 @@
+/* csv_in.c: a whole CSV file into an arena with libcsv (see csv_in.h). */
+#include "csv_in.h"
+#include <csv.h>
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+
+typedef struct reader {
+  arena *a;
+  csv_table *p;
+  int nFieldMax, nAlloc;
+  int nField;              /* fields of the record being read */
+  const char **azField;    /* nFieldMax + 1 slots */
+  int bTooMany, bNul;
+} reader;
+
+static void on_field(void *s, size_t n, void *pArg) {
+  reader *r = pArg;
+  if (r->nField >= r->nFieldMax) {
+    r->bTooMany = 1;
+    r->nField++;
+    return;
+  }
+  const char *z = s ? (const char *)s : "";
+  if (s && strlen(z) != n) r->bNul = 1;
+  r->azField[r->nField++] = arena_strndup(r->a, z, s ? n : 0);
+}
+
+static void on_record(int c, void *pArg) {
+  (void)c;
+  reader *r = pArg;
+  csv_table *p = r->p;
+  if (r->bTooMany || r->bNul) return;   /* reported after the parse stops */
+  if (p->nRow == r->nAlloc) {
+    int nNew = r->nAlloc ? 2 * r->nAlloc : 64;
+    int *an = arena_alloc(r->a, (size_t)nNew * sizeof *an);
+    const char ***aaz = arena_alloc(r->a, (size_t)nNew * sizeof *aaz);
+    if (p->nRow) {
+      memcpy(an, p->anField, (size_t)p->nRow * sizeof *an);
+      memcpy(aaz, p->aazField, (size_t)p->nRow * sizeof *aaz);
+    }
+    p->anField = an;
+    p->aazField = aaz;
+    r->nAlloc = nNew;
+  }
+  const char **az = arena_alloc(r->a, (size_t)(r->nField ? r->nField : 1) * sizeof *az);
+  memcpy(az, r->azField, (size_t)r->nField * sizeof *az);
+  p->anField[p->nRow] = r->nField;
+  p->aazField[p->nRow] = az;
+  p->nRow++;
+  r->nField = 0;
+}
+
+int csv_read_file(arena *a, const char *zPath, int nFieldMax, csv_table *p, gerr *e) {
+  memset(p, 0, sizeof *p);
+  FILE *f = strcmp(zPath, "-") ? fopen(zPath, "rb") : stdin;
+  if (!f) return gerr_set(e, GERR_NOT_FOUND, NULL, "cannot open %.200s: %s", zPath, strerror(errno));
+  struct csv_parser cp;
+  if (csv_init(&cp, CSV_STRICT | CSV_STRICT_FINI | CSV_APPEND_NULL)) {
+    if (f != stdin) fclose(f);
+    return gerr_set(e, GERR_INTERNAL, NULL, "cannot start the CSV parser");
+  }
+  reader r = {a, p, nFieldMax, 0, 0, arena_alloc(a, (size_t)(nFieldMax + 1) * sizeof(char *)), 0, 0};
+  char buf[65536];
+  size_t n, nTotal = 0;
+  int bFirst = 1, rc = 0;
+  while ((n = fread(buf, 1, sizeof buf, f)) > 0) {
+    const char *z = buf;
+    if (bFirst && n >= 3 && memcmp(buf, "\xEF\xBB\xBF", 3) == 0) {
+      z += 3;
+      n -= 3;
+    }
+    bFirst = 0;
+    nTotal += n;
+    if (nTotal > CSV_IN_MAX_BYTES) {
+      rc = gerr_set(e, GERR_TOO_LARGE, NULL, "%.200s is larger than %zu bytes", zPath, CSV_IN_MAX_BYTES);
+      break;
+    }
+    if (csv_parse(&cp, z, n, on_field, on_record, &r) != n) {
+      rc = gerr_set(e, GERR_VALIDATION, NULL, "row %d: not valid CSV (%s)", p->nRow + 1,
+                    csv_strerror(csv_error(&cp)));
+      break;
+    }
+    if (r.bTooMany || r.bNul) break;
+  }
+  if (!rc && ferror(f)) rc = gerr_set(e, GERR_VALIDATION, NULL, "cannot read %.200s", zPath);
+  if (!rc && !r.bTooMany && !r.bNul && csv_fini(&cp, on_field, on_record, &r))
+    rc = gerr_set(e, GERR_VALIDATION, NULL, "row %d: not valid CSV (%s)", p->nRow + 1,
+                  csv_strerror(csv_error(&cp)));
+  if (!rc && r.bTooMany)
+    rc = gerr_set(e, GERR_VALIDATION, NULL, "row %d: more than %d fields", p->nRow + 1, nFieldMax);
+  if (!rc && r.bNul) rc = gerr_set(e, GERR_VALIDATION, NULL, "row %d: contains a NUL byte", p->nRow + 1);
+  csv_free(&cp);
+  if (f != stdin) fclose(f);
+  return rc;
+}
