@@ -113,6 +113,26 @@ static void add_query_params(json_t *params, const dom_entity *pEnt) {
   }
 }
 
+/* The export parameters of the routes that answer in JSON or CSV. */
+static void add_export_params(json_t *params, const route *p) {
+  static const struct {
+    http_handler x;
+    const char *zTables;
+  } aExport[] = {
+      {api_edition_results, "competitors (default) or institutions"},
+      {api_public_results, "competitors (default) or institutions"},
+      {api_competition_stats, "editions (default) or medals"},
+  };
+  for (size_t i = 0; i < sizeof aExport / sizeof aExport[0]; i++) {
+    if (p->xHandler != aExport[i].x) continue;
+    json_array_append_new(params, json_pack("{s:s, s:s, s:s, s:{s:s, s:[s, s]}}", "name", "format", "in", "query",
+                                            "description", "json (default) or csv", "schema", "type", "string",
+                                            "enum", "json", "csv"));
+    json_array_append_new(params, json_pack("{s:s, s:s, s:s, s:{s:s}}", "name", "table", "in", "query",
+                                            "description", aExport[i].zTables, "schema", "type", "string"));
+  }
+}
+
 /* The responses every route can give, and those particular to it. */
 static json_t *responses(const route *p, const dom_entity *pEnt) {
   json_t *o = json_object();
@@ -187,6 +207,7 @@ json_t *api_openapi_doc(void) {
                                               "required", 1, "description", "the ETag the record was read with",
                                               "schema", "type", "string"));
     if (p->xHandler == api_entity_list) add_query_params(params, pEnt);
+    add_export_params(params, p);
     char zMethod[16], zOp[160];
     lower_method(p->method, zMethod, sizeof zMethod);
     snprintf(zOp, sizeof zOp, "%s%s", zMethod, p->zPath);
