@@ -391,6 +391,8 @@ pg_db() {
   [ -n "$base" ] || return 1
   PG_PID=$(head -1 "$PG_DIR/data/postmaster.pid")
   PG_URL=$base/guild
+  # guild serves over the Unix socket: no TCP loopback round trip per query
+  PG_SOCKET_URL="postgresql://postgres@/guild?host=$(cd "$PG_DIR" && pwd)&port=$PG_PORT"
   if [ "$fresh" = 1 ]; then
     scripts/pg.sh createdb "$PG_PORT" guild >/dev/null || { log "createdb guild failed"; return 1; }
     log "copying $(basename "$src") into PostgreSQL with guild copy (takes minutes) ..."
@@ -560,11 +562,11 @@ persons_get_row() {
       row_broke "$row" "the cached PostgreSQL database did not start or fill: $(tail -n3 "$TMP/pg.err" 2>/dev/null | tr '\n' ' ')"
       pg_stop; return 1; }
     row="$row, PostgreSQL $PG_VERSION"
-    add_note "$row: $PG_NOTE; PostgreSQL $PG_VERSION on 127.0.0.1:$PG_PORT ($PG_SETTINGS)"
+    add_note "$row: $PG_NOTE; PostgreSQL $PG_VERSION on 127.0.0.1:$PG_PORT, guild connected over its Unix socket ($PG_SETTINGS)"
     bench_account "$PG_URL" || { row_broke "$row" "could not add the bench account $BENCH_USER"; pg_stop; return 1; }
     add_note "$row: $ACCOUNT_NOTE (the PostgreSQL copy)"
     pg_warm
-    db=$PG_URL
+    db=$PG_SOCKET_URL
   else
     case "$db" in
       */sql-*) add_note "$row: WARNING: stand-in database from bench/fill_persons.sql, not \`guild demo\`" \
