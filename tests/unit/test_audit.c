@@ -9,28 +9,6 @@
 
 extern dom_entity dom_user, dom_grant;
 
-static int setup(void **state) {
-  dom_init();
-  (void)state;
-  return 0;
-}
-
-static int teardown(void **state) {
-  (void)state;
-  dom_shutdown();
-  return 0;
-}
-
-static int fx_setup(void **state) {
-  *state = unit_fx_new();
-  return 0;
-}
-
-static int fx_teardown(void **state) {
-  unit_fx_free(*state);
-  return 0;
-}
-
 static int64_t count_rows(unit_fx *f, const char *zSql, int64_t param) {
   int64_t n = -1;
   gerr e;

@@ -11,36 +11,6 @@
 
 extern dom_entity dom_user, dom_grant;
 
-static int setup(void **state) {
-  dom_init();
-  (void)state;
-  return 0;
-}
-
-static int teardown(void **state) {
-  (void)state;
-  dom_shutdown();
-  return 0;
-}
-
-static int fx_setup(void **state) {
-  *state = unit_fx_new();
-  return 0;
-}
-
-static int fx_teardown(void **state) {
-  unit_fx_free(*state);
-  return 0;
-}
-
-#define assert_err(rc, e, wantCode, wantField)                                           \
-  do {                                                                                   \
-    assert_int_equal((rc), -1);                                                          \
-    if ((e).code != (wantCode))                                                          \
-      fail_msg("want %s, got %s: %s", gerr_name(wantCode), gerr_name((e).code), (e).msg); \
-    assert_string_equal((e).field, (wantField));                                         \
-  } while (0)
-
 static const char zGoodPw[] = "Violet-Harbour-Lantern-42";
 
 static int64_t count_rows(unit_fx *f, const char *zSql, int64_t param) {

@@ -4,36 +4,6 @@
 #include "unit.h"
 #include "domain/enrollment.h"
 
-static int setup(void **state) {
-  (void)state;
-  dom_init();
-  return 0;
-}
-
-static int teardown(void **state) {
-  (void)state;
-  dom_shutdown();
-  return 0;
-}
-
-static int fx_setup(void **state) {
-  *state = unit_fx_new();
-  return 0;
-}
-
-static int fx_teardown(void **state) {
-  unit_fx_free(*state);
-  return 0;
-}
-
-#define assert_err(rc, e, wantCode, wantField)                                      \
-  do {                                                                              \
-    assert_int_equal((rc), -1);                                                     \
-    if ((e).code != (wantCode))                                                     \
-      fail_msg("want %s, got %s: %s", gerr_name(wantCode), gerr_name((e).code), (e).msg); \
-    assert_string_equal((e).field, (wantField));                                    \
-  } while (0)
-
 enum { CONSENT_UNSET = -1, CONSENT_NULL = -2 };
 
 static void rec_enroll(dom_rec *r, int64_t idPerson, int64_t idCohort, const char *zStatus, int consent) {

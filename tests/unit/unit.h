@@ -151,4 +151,37 @@ static inline int64_t unit_world(unit_fx *f, int64_t nCapacity, int64_t *pidProg
   return unit_cohort(f, idProg, "2026 spring", "2026-03-01", "2026-07-15", nCapacity);
 }
 
+/* Group fixtures shared by the domain tests: dom_init/dom_shutdown around a
+ * group, a fresh fixture (migrated database, arena, dom_ctx) around a test. */
+static inline int setup(void **state) {
+  (void)state;
+  dom_init();
+  return 0;
+}
+
+static inline int teardown(void **state) {
+  (void)state;
+  dom_shutdown();
+  return 0;
+}
+
+static inline int fx_setup(void **state) {
+  *state = unit_fx_new();
+  return 0;
+}
+
+static inline int fx_teardown(void **state) {
+  unit_fx_free(*state);
+  return 0;
+}
+
+/* Asserts that rc is a failure with the given code and field. */
+#define assert_err(rc, e, wantCode, wantField)                                           \
+  do {                                                                                   \
+    assert_int_equal((rc), -1);                                                          \
+    if ((e).code != (wantCode))                                                          \
+      fail_msg("want %s, got %s: %s", gerr_name(wantCode), gerr_name((e).code), (e).msg); \
+    assert_string_equal((e).field, (wantField));                                         \
+  } while (0)
+
 #endif
