@@ -51,6 +51,7 @@ int cmd_audit(int argc, char **argv);
 int cmd_person(int argc, char **argv);
 int cmd_copy(int argc, char **argv);
 int cmd_competition(int argc, char **argv);
+int cmd_import(int argc, char **argv);
 int cmd_help(int argc, char **argv);
 
 #endif

@@ -69,6 +69,14 @@ static const cli_opt aCompetitionOpt[] = {
     {"format", "FMT", "results, stats: text (default), json or csv"},
     HELP_OPT,
     {NULL, NULL, NULL}};
+static const cli_opt aImportOpt[] = {
+    DB_OPT,
+    {"errors", "OUT.csv", "also write the error report (file,row,column,value,reason) as CSV to OUT.csv"},
+    {"skip-invalid", NULL, "import the valid rows and report the others (default: all or nothing)"},
+    {"map", "H=F,...", "read header H as field F (an empty F ignores the column), e.g. 'Student ID=sourced_id'"},
+    {"quiet", NULL, "no progress line (it is shown only when stderr is a terminal)"},
+    HELP_OPT,
+    {NULL, NULL, NULL}};
 static const cli_opt aNoOpt[] = {HELP_OPT, {NULL, NULL, NULL}};
 
 const cli_command cli_commands[] = {
@@ -166,6 +174,32 @@ const cli_command cli_commands[] = {
      "institutions, competitors by sex (where recorded), medals by institution and\n"
      "area (once the edition is locked or published) and the growth of participants\n"
      "and categories over the previous edition of the same area.", aCompetitionOpt},
+    {"import", cmd_import, "persons FILE [--errors OUT.csv] [--skip-invalid] [--map H=F,...] [--quiet]",
+     "import persons from a CSV file",
+     "  import persons FILE   ('-' reads standard input)\n"
+     "\n"
+     "The file is CSV (RFC 4180: quoted fields may hold commas, quotes and line\n"
+     "breaks), UTF-8 with or without a byte-order mark, CRLF or LF line ends. Row 1\n"
+     "is the header; its names (case and surrounding spaces ignored) are fields:\n"
+     "  sourced_id       the person's external id: a required column and value\n"
+     "  given_name       required for a new person\n"
+     "  family_name, sex (female|male), birth_date (YYYY-MM-DD), phone, email\n"
+     "  home_area_code   the code of an area (e.g. 650102), not its id\n"
+     "Other headers are an error; --map 'Student ID=sourced_id,Notes=' renames\n"
+     "one and ignores another.\n"
+     "\n"
+     "Every row is checked with the same rules as the API. A person whose\n"
+     "sourced_id is already stored is updated (the file's columns only; an empty\n"
+     "cell clears an optional field), so importing the same file again changes\n"
+     "nothing. Invalid UTF-8, a wrong number of fields, a bad date, an unknown\n"
+     "area code or a sourced_id twice in the file is an error for that row.\n"
+     "\n"
+     "All or nothing: with any invalid row nothing is written, every problem is\n"
+     "reported on stderr (file, row, column, value, reason; the header is row 1)\n"
+     "and the exit status is 1. --skip-invalid imports the valid rows and reports\n"
+     "the rest. The import is one audit entry: action import, entity persons,\n"
+     "the number of persons created or updated as its id, and the file's SHA-256\n"
+     "as its digest.", aImportOpt},
     {"version", cmd_version, "", "print the version", "Prints guild's version and schema version.", aNoOpt},
     {"help", cmd_help, "[COMMAND]", "show help", "Lists the commands, or explains one.", aNoOpt},
 };

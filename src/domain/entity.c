@@ -280,24 +280,6 @@ int dom_insert_raw(dom_ctx *c, dom_rec *r, gerr *e) {
   return store_lists(c, r, e);
 }
 
-int dom_create(dom_ctx *c, const dom_entity *pEnt, const dom_rec *pIn, dom_rec *pOut, gerr *e) {
-  dom_rec r = *pIn;
-  r.pEnt = pEnt;
-  r.id = 0;
-  if (check_fields(c, &r, NULL, e)) return -1;
-  if (db_begin(c->pDb, e)) return -1;
-  if (pEnt->xCheck && pEnt->xCheck(c, &r, NULL, e)) goto fail;
-  if (check_unique(c, &r, e)) goto fail;
-  if (dom_insert_raw(c, &r, e)) goto fail;
-  if (dom_get(c, pEnt, r.id, pOut, e)) goto fail;
-  if (audit_record(c, "create", pOut, e)) goto fail;
-  if (db_commit(c->pDb, e)) return -1;
-  return 0;
-fail:
-  db_rollback(c->pDb);
-  return -1;
-}
-
 /* Writes r over the stored row if it still has version ifVersion. */
 static int update_row(dom_ctx *c, const dom_rec *r, int64_t ifVersion, gerr *e) {
   const dom_entity *pEnt = r->pEnt;
@@ -331,29 +313,67 @@ static int same_value(const dom_field *f, const dom_val *a, const dom_val *b) {
   return strcmp(a->z ? a->z : "", b->z ? b->z : "") == 0;
 }
 
+int dom_check(dom_ctx *c, const dom_entity *pEnt, const dom_rec *pIn, const dom_rec *pOld, dom_rec *pOut, gerr *e) {
+  dom_rec patch = *pIn;
+  patch.pEnt = pEnt;
+  patch.id = pOld ? pOld->id : 0;
+  if (pOld)
+    for (int k = 0; k < pEnt->nField; k++) {
+      const dom_field *f = &pEnt->aField[k];
+      if (patch.a[k].bSet && (f->flags & F_IMMUT) && !same_value(f, &patch.a[k], &pOld->a[k]))
+        return gerr_set(e, GERR_VALIDATION, f->zName, "%s: cannot be changed once the %s exists", f->zName,
+                        pEnt->zName);
+    }
+  if (check_fields(c, &patch, pOld, e)) return -1;
+  if (pOld) {
+    *pOut = *pOld;
+    for (int k = 0; k < pEnt->nField; k++)
+      if (patch.a[k].bSet) pOut->a[k] = patch.a[k];
+      else if (dom_is_list(&pEnt->aField[k])) pOut->a[k].bSet = 0;  /* unchanged: keep child rows */
+  } else {
+    *pOut = patch;
+  }
+  if (pEnt->xCheck && pEnt->xCheck(c, pOut, pOld, e)) return -1;
+  return check_unique(c, pOut, e);
+}
+
+int dom_same(const dom_rec *a, const dom_rec *b) {
+  const dom_entity *pEnt = a->pEnt;
+  if (b->pEnt != pEnt) return 0;
+  for (int k = 0; k < pEnt->nField; k++) {
+    if (pEnt->pSql->aCol[k] < 0) continue;
+    const dom_val *va = &a->a[k], *vb = &b->a[k];
+    int bNullA = !va->bSet || va->bNull, bNullB = !vb->bSet || vb->bNull;
+    if (bNullA || bNullB) {
+      if (bNullA != bNullB) return 0;
+      continue;
+    }
+    if (!same_value(&pEnt->aField[k], va, vb)) return 0;
+  }
+  return 1;
+}
+
+int dom_create(dom_ctx *c, const dom_entity *pEnt, const dom_rec *pIn, dom_rec *pOut, gerr *e) {
+  dom_rec r;
+  if (db_begin(c->pDb, e)) return -1;
+  if (dom_check(c, pEnt, pIn, NULL, &r, e)) goto fail;
+  if (dom_insert_raw(c, &r, e)) goto fail;
+  if (dom_get(c, pEnt, r.id, pOut, e)) goto fail;
+  if (audit_record(c, "create", pOut, e)) goto fail;
+  if (db_commit(c->pDb, e)) return -1;
+  return 0;
+fail:
+  db_rollback(c->pDb);
+  return -1;
+}
+
 int dom_update(dom_ctx *c, const dom_entity *pEnt, int64_t id, int64_t ifVersion,
                const dom_rec *pPatch, dom_rec *pOut, gerr *e) {
   dom_rec old, r;
   if (db_begin(c->pDb, e)) return -1;
   if (dom_get(c, pEnt, id, &old, e)) goto fail;
   if (check_version(&old, ifVersion, e)) goto fail;
-  dom_rec patch = *pPatch;
-  patch.pEnt = pEnt;
-  patch.id = id;
-  for (int k = 0; k < pEnt->nField; k++) {
-    const dom_field *f = &pEnt->aField[k];
-    if (patch.a[k].bSet && (f->flags & F_IMMUT) && !same_value(f, &patch.a[k], &old.a[k])) {
-      gerr_set(e, GERR_VALIDATION, f->zName, "%s: cannot be changed once the %s exists", f->zName, pEnt->zName);
-      goto fail;
-    }
-  }
-  if (check_fields(c, &patch, &old, e)) goto fail;
-  r = old;
-  for (int k = 0; k < pEnt->nField; k++)
-    if (patch.a[k].bSet) r.a[k] = patch.a[k];
-    else if (dom_is_list(&pEnt->aField[k])) r.a[k].bSet = 0;  /* unchanged: keep child rows */
-  if (pEnt->xCheck && pEnt->xCheck(c, &r, &old, e)) goto fail;
-  if (check_unique(c, &r, e)) goto fail;
+  if (dom_check(c, pEnt, pPatch, &old, &r, e)) goto fail;
   if (update_row(c, &r, ifVersion, e)) goto fail;
   if (dom_get(c, pEnt, id, pOut, e)) goto fail;
   if (audit_record(c, "update", pOut, e)) goto fail;

@@ -156,6 +156,19 @@ int dom_delete(dom_ctx *c, const dom_entity *pEnt, int64_t id, int64_t ifVersion
  * transaction and its audit entry. */
 int dom_store(dom_ctx *c, dom_rec *r, int64_t ifVersion, gerr *e);
 
+/* Checks pIn as dom_create (pOld NULL) or dom_update (pOld: the stored
+ * record) does, without writing anything: immutable fields, every given
+ * value, the required ones on create, the entity's rules and unique values.
+ * On success *pOut is the record to write (pOld with pIn's fields over it,
+ * values normalised, computed fields set), ready for dom_insert_raw or
+ * dom_store. The rules may read: call inside the caller's transaction.
+ * Importers use it to apply the API's rules without one audit entry per row.
+ * Strings go to c's arena. */
+int dom_check(dom_ctx *c, const dom_entity *pEnt, const dom_rec *pIn, const dom_rec *pOld, dom_rec *pOut, gerr *e);
+/* 1 when a and b (records of the same entity) hold the same value in every
+ * stored column (id, version and times are not compared). */
+int dom_same(const dom_rec *a, const dom_rec *b);
+
 /* Inserts r's columns and list fields as they are, with no validation, no
  * rules and no read-back; sets r->id. For generators and importers that
  * have already checked every value (and own the transaction). */

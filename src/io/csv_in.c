@@ -1,6 +1,7 @@
 /* csv_in.c: a whole CSV file into an arena with libcsv (see csv_in.h). */
 #include "csv_in.h"
 #include <csv.h>
+#include <sodium.h>
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
@@ -56,16 +57,19 @@ int csv_read_file(arena *a, const char *zPath, int nFieldMax, csv_table *p, gerr
   FILE *f = strcmp(zPath, "-") ? fopen(zPath, "rb") : stdin;
   if (!f) return gerr_set(e, GERR_NOT_FOUND, NULL, "cannot open %.200s: %s", zPath, strerror(errno));
   struct csv_parser cp;
-  if (csv_init(&cp, CSV_STRICT | CSV_STRICT_FINI | CSV_APPEND_NULL)) {
+  if (csv_init(&cp, CSV_STRICT_FINI | CSV_APPEND_NULL)) {
     if (f != stdin) fclose(f);
     return gerr_set(e, GERR_INTERNAL, NULL, "cannot start the CSV parser");
   }
   reader r = {a, p, nFieldMax, 0, 0, arena_alloc(a, (size_t)(nFieldMax + 1) * sizeof(char *)), 0, 0};
   char buf[65536];
   size_t n, nTotal = 0;
+  crypto_hash_sha256_state sha;
+  crypto_hash_sha256_init(&sha);
   int bFirst = 1, rc = 0;
   while ((n = fread(buf, 1, sizeof buf, f)) > 0) {
     const char *z = buf;
+    crypto_hash_sha256_update(&sha, (const unsigned char *)buf, n);
     if (bFirst && n >= 3 && memcmp(buf, "\xEF\xBB\xBF", 3) == 0) {
       z += 3;
       n -= 3;
@@ -84,6 +88,9 @@ int csv_read_file(arena *a, const char *zPath, int nFieldMax, csv_table *p, gerr
     if (r.bTooMany || r.bNul) break;
   }
   if (!rc && ferror(f)) rc = gerr_set(e, GERR_VALIDATION, NULL, "cannot read %.200s", zPath);
+  /* Strict at the end only: a quoted field still open is an error, while
+   * stray quotes before it were kept as text. */
+  if (!rc) csv_set_opts(&cp, CSV_STRICT | CSV_STRICT_FINI | CSV_APPEND_NULL);
   if (!rc && !r.bTooMany && !r.bNul && csv_fini(&cp, on_field, on_record, &r))
     rc = gerr_set(e, GERR_VALIDATION, NULL, "row %d: not valid CSV (%s)", p->nRow + 1,
                   csv_strerror(csv_error(&cp)));
@@ -92,5 +99,9 @@ int csv_read_file(arena *a, const char *zPath, int nFieldMax, csv_table *p, gerr
   if (!rc && r.bNul) rc = gerr_set(e, GERR_VALIDATION, NULL, "row %d: contains a NUL byte", p->nRow + 1);
   csv_free(&cp);
   if (f != stdin) fclose(f);
+  unsigned char h[crypto_hash_sha256_BYTES];
+  crypto_hash_sha256_final(&sha, h);
+  sodium_bin2hex(p->zSha256, sizeof p->zSha256, h, sizeof h);
+  if (rc) p->iBadRow = p->nRow + 1;
   return rc;
 }

@@ -10,7 +10,7 @@ import tempfile
 import pytest
 
 GUILD = os.environ.get("GUILD_BIN") or os.path.join(os.path.dirname(__file__), "..", "..", "build", "san", "guild")
-COMMANDS = ["init", "migrate", "serve", "demo", "version", "help", "user", "audit", "person", "copy", "competition"]
+COMMANDS = ["init", "migrate", "serve", "demo", "version", "help", "user", "audit", "person", "copy", "competition", "import"]
 
 
 def run(*args, env=None):

@@ -1,0 +1,61 @@
+/* import_persons.h: persons from a plain CSV file, checked row by row with
+ * the same rules as the API, written in one transaction with one audit
+ * entry. No CLI here: cmd_import.c prints and writes the report.
+ *
+ * The header (row 1) names the columns; each maps to a field:
+ *   sourced_id (required column and value: the key of the upsert),
+ *   given_name, family_name, sex, birth_date, home_area_code (an areas.code,
+ *   looked up), phone, email.
+ * Names are matched ignoring ASCII case and surrounding spaces; a map
+ * ("Student ID=sourced_id,First=given_name,Notes=") renames headers first, and
+ * an empty target ignores that column. Any other header is an error.
+ *
+ * A row whose sourced_id is already stored updates that person (only the
+ * columns the file has; an empty cell clears an optional field); a row
+ * identical to what is stored changes nothing (no new version). */
+#ifndef GUILD_IMPORT_PERSONS_H
+#define GUILD_IMPORT_PERSONS_H
+#include "../domain/audit.h"
+#include "../domain/entity.h"
+
+/* One problem in the file. Row 1 is the header; zColumn is the file's own
+ * header name ("" for the whole row); zValue is the cell with any invalid
+ * UTF-8 byte shown as \xHH. Strings are in the arena. */
+typedef struct imp_error {
+  int iRow;
+  const char *zColumn, *zValue, *zReason;
+} imp_error;
+
+typedef struct imp_opts {
+  const char *zMap;      /* "header=field,..." or NULL */
+  int bSkipInvalid;      /* import the valid rows, report the rest */
+  /* Called every 1000 rows and once at the end (may be NULL). */
+  void (*xProgress)(void *pArg, int nDone, int nTotal);
+  void *pArg;
+} imp_opts;
+
+typedef struct imp_result {
+  int nRow;                               /* data rows in the file (header excluded) */
+  int nCreated, nUpdated, nUnchanged;
+  int nInvalid;                           /* rows with at least one error */
+  imp_error *aErr;                        /* in file order */
+  int nErr;
+  char zDigest[AUDIT_HEX];                /* SHA-256 of the file's bytes */
+  int bCommitted;                         /* the import was written (and audited) */
+} imp_result;
+
+/* Imports zPath ("-": standard input) as persons. Reads and checks every
+ * row inside one transaction; commits when no row is invalid, or when
+ * o->bSkipInvalid (then the valid rows only), with one audit entry
+ * (action "import", entity "persons", entity id = rows created or updated,
+ * digest = the file's SHA-256). Otherwise rolls everything back.
+ * Returns 0 when committed; -1 with e filled when nothing was written:
+ * GERR_VALIDATION for a bad header, bad CSV or invalid rows (each listed in
+ * pRes->aErr), other codes for files that cannot be read or database
+ * errors. Allocates in c's arena (the whole file is held there). */
+int import_persons(dom_ctx *c, const char *zPath, const imp_opts *o, imp_result *pRes, gerr *e);
+
+/* The field names a header may map to, NULL-terminated (for help text). */
+extern const char *const import_person_fields[];
+
+#endif
