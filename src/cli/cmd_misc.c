@@ -27,7 +27,7 @@ int cmd_help(int argc, char **argv) {
   }
   printf("guild %s: vocational education and training management\n\nusage: guild COMMAND [OPTIONS]\n\ncommands:\n",
          GUILD_VERSION);
-  for (int i = 0; i < cli_ncommands; i++) printf("  %-10s %s\n", cli_commands[i].zName, cli_commands[i].zSummary);
+  for (int i = 0; i < cli_ncommands; i++) printf("  %-12s %s\n", cli_commands[i].zName, cli_commands[i].zSummary);
   printf("\nguild help COMMAND (or guild COMMAND --help) explains one.\n");
   return CLI_OK;
 }
