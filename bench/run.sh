@@ -28,6 +28,7 @@
 #                     "non-2xx" is wrk's count of status >= 400)
 #   BENCH_GUILD       the guild binary to measure (default ./guild; e.g. a
 #                     patched build, when comparing a change)
+#   BENCH_IMPORT_ROWS persons in the import_persons CSV (default 1000000)
 #   BENCH_USER, BENCH_PASSWORD  the account the persons row signs in as
 #                     (default bench and a fixed password; made in the cached
 #                     database with `guild user add` when missing)
@@ -41,7 +42,7 @@
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
-ALL_ROWS=(persons_get persons_get_pg comp_results comp_results_national)   # later: import
+ALL_ROWS=(persons_get persons_get_pg comp_results comp_results_national import_persons)
 
 GUILD=${BENCH_GUILD:-./guild}
 OUT=bench/out
@@ -676,6 +677,70 @@ persons_get_row() {
   fi
   add_note "$row: every request carries the cookie of one $BENCH_USER (region_admin) session, signed in with" \
            "POST /api/v1/session before the run and signed out after it; without it the route answers 401"
+}
+
+# ---------------------------------------------------------------- import
+
+IMPORT_ROWS=${BENCH_IMPORT_ROWS:-1000000}
+IMPORT_PASSWORD=guild-bench-import-3b81d0c6f2   # init's admin in a throwaway database
+
+# import_csv N FILE: a deterministic CSV of N persons (sourced_id, given_name,
+# family_name, sex, birth_date, phone); Chinese, Uyghur (Arabic script) and
+# Latin names in turn; every date valid (day <= 28).
+import_csv() {
+  LC_ALL=C awk -v n="$1" 'BEGIN {
+    split("伟 芳 娜 敏 静 丽 强 磊 军 洋 勇 艳 杰 娟 涛 明 超 秀英 霞 平", zg, " ");
+    split("王 李 张 刘 陈 杨 黄 赵 吴 周 徐 孙 马 朱 胡 郭 何 高 林 罗", zf, " ");
+    split("ئابدۇللا مۇھەممەت ئەخمەت گۈلنار مەرىيەم ئايگۈل ياسىن نۇرمۇھەممەت پاتىگۈل زۆھرە", ug, " ");
+    split("ئابلىمىت تۇرسۇن قادىر ئىمىن ھەسەن ئوسمان مامۇت ياقۇپ ئەيسا سايىت", uf, " ");
+    split("Anna Peter Maria Jan Elena Marco Sofia Lukas Nora Ivan", lg, " ");
+    split("Smith Müller García Rossi Novak Kowalski Jensen Silva Ivanova Dubois", lf, " ");
+    print "sourced_id,given_name,family_name,sex,birth_date,phone";
+    for (i = 1; i <= n; i++) {
+      k = i % 3;
+      if (k == 0) { g = zg[1 + (i * 7) % 20]; f = zf[1 + (i * 13) % 20] }
+      else if (k == 1) { g = ug[1 + (i * 7) % 10]; f = uf[1 + (i * 11) % 10] }
+      else { g = lg[1 + (i * 7) % 10]; f = lf[1 + (i * 3) % 10] }
+      printf "P%08d,%s,%s,%s,%04d-%02d-%02d,+86 1%02d %04d %04d\n", i, g, f, (i % 2 ? "female" : "male"),
+             1960 + i % 45, 1 + i % 12, 1 + i % 28, 30 + i % 70, (i * 37) % 10000, i % 10000;
+    }
+  }'
+}
+
+# rss_kb TIMEFILE: "Maximum resident set size" from /usr/bin/time -v.
+rss_kb() { sed -n 's/.*Maximum resident set size (kbytes): *\([0-9]*\).*/\1/p' "$1"; }
+
+row_import_persons() {
+  local n=$IMPORT_ROWS row="Import of $(fmt_int "$IMPORT_ROWS") persons from CSV"
+  local csv="$OUT/import-persons-$n.csv" gdb="$TMP/import.db" sdb="$TMP/import-sqlite.db" t0 t1 tg ts rss ratio
+  [ -x /usr/bin/time ] || { row_broke "$row" "/usr/bin/time (GNU time, for -v) is missing"; return 1; }
+  if [ ! -s "$csv" ]; then
+    import_csv "$n" >"$csv.tmp" && mv "$csv.tmp" "$csv" || { row_broke "$row" "could not write $csv"; return 1; }
+  fi
+  rm -f "$gdb" "$gdb-wal" "$gdb-shm" "$sdb"
+  printf '%s\n' "$IMPORT_PASSWORD" | $GUILD init --db "$gdb" --password-stdin >"$TMP/import-init.out" 2>&1 ||
+    { row_broke "$row" "guild init failed: $(tail -c 300 "$TMP/import-init.out")"; return 1; }
+  t0=$(date +%s.%N)
+  /usr/bin/time -v -o "$TMP/import.time" $GUILD import persons "$csv" --quiet --db "$gdb" >"$TMP/import.out" 2>&1 ||
+    { row_broke "$row" "guild import failed: $(tail -c 300 "$TMP/import.out")"; return 1; }
+  t1=$(date +%s.%N)
+  tg=$(LC_ALL=C awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.2f", b - a }')
+  rss=$(rss_kb "$TMP/import.time")
+  grep -q ": $n rows: $n created," "$TMP/import.out" ||
+    { row_broke "$row" "guild import did not create $n persons: $(tail -c 300 "$TMP/import.out")"; return 1; }
+  t0=$(date +%s.%N)
+  sqlite3 "$sdb" "CREATE TABLE persons(sourced_id TEXT PRIMARY KEY, given_name TEXT, family_name TEXT, sex TEXT, birth_date TEXT, phone TEXT)" \
+    ".import --csv --skip 1 $csv persons" >"$TMP/import-sqlite.out" 2>&1 ||
+    { row_broke "$row" "sqlite3 .import failed: $(tail -c 300 "$TMP/import-sqlite.out")"; return 1; }
+  t1=$(date +%s.%N)
+  ts=$(LC_ALL=C awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.2f", b - a }')
+  [ "$(sqlite3 "$sdb" 'SELECT count(*) FROM persons')" = "$n" ] ||
+    { row_broke "$row" "sqlite3 .import did not load $n rows: $(tail -c 300 "$TMP/import-sqlite.out")"; return 1; }
+  ratio=$(LC_ALL=C awk -v g="$tg" -v s="$ts" 'BEGIN { printf "%.2f", g / s }')
+  local result
+  result=$(LC_ALL=C awk -v r="$ratio" -v m="$rss" 'BEGIN { print (r <= 1.5 && m < 64 * 1024) ? "PASS" : "FAIL" }')
+  add_row "$row" "$tg s, peak RSS $(fmt_mb "$rss")" "sqlite3 .import $ts s" "${ratio}x" "<= 1.5x, < 64 MB" "$result"
+  add_note "$row: \`guild import persons FILE --quiet\` into a fresh \`guild init\` database against sqlite3 $(sqlite3 --version | cut -d' ' -f1) \`.import --csv --skip 1\` into persons(sourced_id TEXT PRIMARY KEY, ...) with the same 6 columns; file $csv, $(wc -c <"$csv") bytes; guild peak RSS from /usr/bin/time -v; guild said: $(head -c 200 "$TMP/import.out")"
 }
 
 # ---------------------------------------------------------------- main

@@ -25,19 +25,25 @@ static double seconds_between(const struct timespec *a, const struct timespec *b
   return (double)(b->tv_sec - a->tv_sec) + (double)(b->tv_nsec - a->tv_nsec) / 1e9;
 }
 
-/* "\rFILE: N/M rows (P%), R rows/s, S s left", at most 5 times a second. */
-static void show_progress(void *pArg, int nDone, int nTotal) {
+/* "\rFILE: N rows (P%), R rows/s, S s left" (percent and time left from the
+ * bytes read, when the file's size is known), at most 5 times a second; at
+ * the end "N/N rows (100%)". */
+static void show_progress(void *pArg, int nDone, int nTotal, double fDone) {
   progress *p = pArg;
   struct timespec now;
   clock_gettime(CLOCK_MONOTONIC, &now);
-  int bLast = nDone == nTotal;
+  int bLast = nTotal > 0 || fDone >= 1;
   if (!bLast && p->bShown && seconds_between(&p->tLast, &now) < 0.2) return;
   p->tLast = now;
   double s = seconds_between(&p->tStart, &now);
   double rate = s > 0 ? nDone / s : 0;
-  int pct = nTotal ? (int)(100.0 * nDone / nTotal) : 100;
-  double left = rate > 0 ? (nTotal - nDone) / rate : 0;
-  fprintf(stderr, "\r%s: %d/%d rows (%d%%), %.0f rows/s, %.0f s left   ", p->zPath, nDone, nTotal, pct, rate, left);
+  if (bLast) fprintf(stderr, "\r%s: %d/%d rows (100%%), %.0f rows/s   ", p->zPath, nDone, nDone, rate);
+  else if (fDone < 0) fprintf(stderr, "\r%s: %d rows, %.0f rows/s   ", p->zPath, nDone, rate);
+  else {
+    double left = fDone > 0 ? s * (1 - fDone) / fDone : 0;
+    fprintf(stderr, "\r%s: %d rows (%d%%), %.0f rows/s, %.0f s left   ", p->zPath, nDone, (int)(100 * fDone), rate,
+            left);
+  }
   if (bLast) fputc('\n', stderr);
   fflush(stderr);
   p->bShown = 1;

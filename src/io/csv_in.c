@@ -4,7 +4,9 @@
 #include <sodium.h>
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 typedef struct reader {
   arena *a;
@@ -13,6 +15,8 @@ typedef struct reader {
   int nField;              /* fields of the record being read */
   const char **azField;    /* nFieldMax + 1 slots */
   int bTooMany, bNul;
+  csv_row_fn xRow;         /* streaming: each record to xRow, fields in a (reset after each) */
+  void *pArg;
 } reader;
 
 static void on_field(void *s, size_t n, void *pArg) {
@@ -31,7 +35,14 @@ static void on_record(int c, void *pArg) {
   (void)c;
   reader *r = pArg;
   csv_table *p = r->p;
-  if (r->bTooMany || r->bNul) return;   /* reported after the parse stops */
+  if (r->bTooMany || r->bNul || p->bStopped) return;   /* reported after the parse stops */
+  if (r->xRow) {
+    p->nRow++;
+    if (r->xRow(r->pArg, p->nRow, r->nField, r->azField)) p->bStopped = 1;
+    r->nField = 0;
+    arena_reset(r->a);
+    return;
+  }
   if (p->nRow == r->nAlloc) {
     int nNew = r->nAlloc ? 2 * r->nAlloc : 64;
     int *an = arena_alloc(r->a, (size_t)nNew * sizeof *an);
@@ -52,7 +63,8 @@ static void on_record(int c, void *pArg) {
   r->nField = 0;
 }
 
-int csv_read_file(arena *a, const char *zPath, int nFieldMax, csv_table *p, gerr *e) {
+static int read_csv(arena *a, const char *zPath, int nFieldMax, csv_row_fn xRow, void *pArg, csv_table *p,
+                    gerr *e) {
   memset(p, 0, sizeof *p);
   FILE *f = strcmp(zPath, "-") ? fopen(zPath, "rb") : stdin;
   if (!f) return gerr_set(e, GERR_NOT_FOUND, NULL, "cannot open %.200s: %s", zPath, strerror(errno));
@@ -61,7 +73,12 @@ int csv_read_file(arena *a, const char *zPath, int nFieldMax, csv_table *p, gerr
     if (f != stdin) fclose(f);
     return gerr_set(e, GERR_INTERNAL, NULL, "cannot start the CSV parser");
   }
-  reader r = {a, p, nFieldMax, 0, 0, arena_alloc(a, (size_t)(nFieldMax + 1) * sizeof(char *)), 0, 0};
+  p->nSize = -1;
+  struct stat st;
+  if (fstat(fileno(f), &st) == 0 && S_ISREG(st.st_mode)) p->nSize = (long long)st.st_size;
+  const char **azField = xRow ? g_calloc((size_t)nFieldMax + 1, sizeof(char *))
+                              : arena_alloc(a, (size_t)(nFieldMax + 1) * sizeof(char *));
+  reader r = {a, p, nFieldMax, 0, 0, azField, 0, 0, xRow, pArg};
   char buf[65536];
   size_t n, nTotal = 0;
   crypto_hash_sha256_state sha;
@@ -70,13 +87,14 @@ int csv_read_file(arena *a, const char *zPath, int nFieldMax, csv_table *p, gerr
   while ((n = fread(buf, 1, sizeof buf, f)) > 0) {
     const char *z = buf;
     crypto_hash_sha256_update(&sha, (const unsigned char *)buf, n);
+    p->nRead += (long long)n;
     if (bFirst && n >= 3 && memcmp(buf, "\xEF\xBB\xBF", 3) == 0) {
       z += 3;
       n -= 3;
     }
     bFirst = 0;
     nTotal += n;
-    if (nTotal > CSV_IN_MAX_BYTES) {
+    if (!xRow && nTotal > CSV_IN_MAX_BYTES) {
       rc = gerr_set(e, GERR_TOO_LARGE, NULL, "%.200s is larger than %zu bytes", zPath, CSV_IN_MAX_BYTES);
       break;
     }
@@ -85,8 +103,9 @@ int csv_read_file(arena *a, const char *zPath, int nFieldMax, csv_table *p, gerr
                     csv_strerror(csv_error(&cp)));
       break;
     }
-    if (r.bTooMany || r.bNul) break;
+    if (r.bTooMany || r.bNul || p->bStopped) break;
   }
+  if (p->bStopped) rc = -1;
   if (!rc && ferror(f)) rc = gerr_set(e, GERR_VALIDATION, NULL, "cannot read %.200s", zPath);
   /* Strict at the end only: a quoted field still open is an error, while
    * stray quotes before it were kept as text. */
@@ -99,9 +118,22 @@ int csv_read_file(arena *a, const char *zPath, int nFieldMax, csv_table *p, gerr
   if (!rc && r.bNul) rc = gerr_set(e, GERR_VALIDATION, NULL, "row %d: contains a NUL byte", p->nRow + 1);
   csv_free(&cp);
   if (f != stdin) fclose(f);
+  if (xRow) free(azField);
   unsigned char h[crypto_hash_sha256_BYTES];
   crypto_hash_sha256_final(&sha, h);
   sodium_bin2hex(p->zSha256, sizeof p->zSha256, h, sizeof h);
   if (rc) p->iBadRow = p->nRow + 1;
+  return rc;
+}
+
+int csv_read_file(arena *a, const char *zPath, int nFieldMax, csv_table *p, gerr *e) {
+  return read_csv(a, zPath, nFieldMax, NULL, NULL, p, e);
+}
+
+int csv_read_each(const char *zPath, int nFieldMax, csv_row_fn xRow, void *pArg, csv_table *p, gerr *e) {
+  arena a;
+  arena_init(&a);
+  int rc = read_csv(&a, zPath, nFieldMax, xRow, pArg, p, e);
+  arena_free(&a);
   return rc;
 }

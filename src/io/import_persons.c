@@ -1,9 +1,11 @@
 /* import_persons.c: persons from CSV (see import_persons.h). The file is
- * read whole (csv_in), the header mapped to fields, duplicate sourced_ids
- * found by sorting, then each row is checked with dom_check (the API's
- * rules) and written with dom_insert_raw or dom_store inside one
- * transaction, so an invalid row leaves nothing behind unless the caller
- * asked to skip invalid rows. */
+ * streamed (csv_read_each): the header is mapped to fields, then each row is
+ * checked with dom_check (the API's rules) and written with dom_insert_raw
+ * or dom_store inside one transaction as soon as it is parsed, so an
+ * invalid row leaves nothing behind unless the caller asked to skip invalid
+ * rows. Memory stays flat: each row's working data lives in an arena reset
+ * after the row, and only the set of sourced_ids seen so far (for duplicates
+ * within the file) and the error report grow with the file. */
 #include "import_persons.h"
 #include "csv_in.h"
 #include "../core/text.h"
@@ -26,11 +28,26 @@ enum { IF_SOURCED_ID = 0, IF_HOME_AREA_CODE = 5 };
 static const char zFindBySourcedId[] = "SELECT id FROM persons WHERE sourced_id = $1";
 static const char zFindArea[] = "SELECT id FROM areas WHERE code = $1";
 
+/* The sourced_ids seen so far, each with its row: an open-addressing hash
+ * table of offsets into one packed buffer of entries (row as 4 bytes, the
+ * id, a NUL), about 20 bytes per id. */
+typedef struct sid_set {
+  char *zBuf;
+  size_t nBuf, nBufAlloc;
+  uint32_t *aSlot;              /* offset + 1, 0: empty */
+  size_t nSlot, nUsed;          /* nSlot: a power of 2 */
+} sid_set;
+
 typedef struct importer {
   dom_ctx *c;
-  const csv_table *t;
+  arena *pAr;                   /* the caller's arena: header and error report */
   const imp_opts *o;
   imp_result *r;
+  const csv_table *t;
+  const char **azHead;          /* the header row, in pAr */
+  sid_set ids;
+  int iStop;                    /* 1: bad header, 2: database error */
+  gerr *e;
   int nCol;
   int aField[IMP_MAXCOL];       /* column -> index in import_person_fields, -1: ignored */
   int aCol[8];                  /* field -> column, -1: not in the file */
@@ -41,7 +58,7 @@ typedef struct importer {
 /* Copy of z for the report, with invalid UTF-8 bytes written as \xHH. */
 static const char *shown(arena *a, const char *z) {
   size_t n = strlen(z);
-  if (!u8_check((const uint8_t *)z, n)) return z;
+  if (!u8_check((const uint8_t *)z, n)) return arena_strndup(a, z, n);
   char *zOut = arena_alloc(a, 4 * n + 1), *q = zOut;
   const uint8_t *p = (const uint8_t *)z, *pEnd = p + n;
   while (p < pEnd) {
@@ -68,16 +85,16 @@ static void add_error(importer *m, int iRow, const char *zColumn, const char *zV
   imp_result *r = m->r;
   if (r->nErr == m->nErrAlloc) {
     int nNew = m->nErrAlloc ? 2 * m->nErrAlloc : 32;
-    imp_error *a = arena_alloc(m->c->pAr, (size_t)nNew * sizeof *a);
+    imp_error *a = arena_alloc(m->pAr, (size_t)nNew * sizeof *a);
     if (r->nErr) memcpy(a, r->aErr, (size_t)r->nErr * sizeof *a);
     r->aErr = a;
     m->nErrAlloc = nNew;
   }
   imp_error *p = &r->aErr[r->nErr++];
   p->iRow = iRow;
-  p->zColumn = arena_strdup(m->c->pAr, zColumn ? zColumn : "");
-  p->zValue = shown(m->c->pAr, zValue ? zValue : "");
-  p->zReason = arena_strdup(m->c->pAr, zReason);
+  p->zColumn = arena_strdup(m->pAr, zColumn ? zColumn : "");
+  p->zValue = shown(m->pAr, zValue ? zValue : "");
+  p->zReason = arena_strdup(m->pAr, zReason);
   if (iRow != m->iLastBadRow && iRow > 1) r->nInvalid++;
   m->iLastBadRow = iRow;
 }
@@ -135,10 +152,12 @@ static int check_map(const char *zMap, arena *a, gerr *e) {
 }
 
 /* Maps the header row; every problem is an error of row 1. */
-static int read_header(importer *m) {
-  arena *a = m->c->pAr;
-  const char **az = m->t->aazField[0];
-  m->nCol = m->t->anField[0];
+static int read_header(importer *m, int nField, const char **azField) {
+  arena *a = m->pAr;
+  const char **az = arena_alloc(a, (size_t)(nField ? nField : 1) * sizeof *az);
+  for (int j = 0; j < nField; j++) az[j] = arena_strdup(a, azField[j]);
+  m->azHead = az;
+  m->nCol = nField;
   for (int k = 0; k < 8; k++) m->aCol[k] = -1;
   int nBefore = m->r->nErr;
   for (int j = 0; j < m->nCol; j++) {
@@ -174,39 +193,65 @@ static int read_header(importer *m) {
   return m->r->nErr == nBefore ? 0 : -1;
 }
 
-/* Sorting rows by sourced_id to find duplicates within the file. */
-typedef struct sid_row {
-  const char *z;
-  int iRow;
-} sid_row;
-
-static int sid_cmp(const void *pa, const void *pb) {
-  const sid_row *a = pa, *b = pb;
-  int c = strcmp(a->z, b->z);
-  return c ? c : (a->iRow > b->iRow) - (a->iRow < b->iRow);
+static uint64_t sid_hash(const char *z) {
+  uint64_t h = 14695981039346656037ull;   /* FNV-1a */
+  for (; *z; z++) h = (h ^ (uint8_t)*z) * 1099511628211ull;
+  return h;
 }
 
-/* aFirst[i] = the earlier row (1-based) with the same sourced_id as data
- * row i, or 0. */
-static int *find_duplicates(importer *m) {
-  arena *a = m->c->pAr;
-  const csv_table *t = m->t;
-  int j = m->aCol[IF_SOURCED_ID];
-  int *aFirst = arena_alloc(a, (size_t)t->nRow * sizeof *aFirst);
-  sid_row *aS = malloc((size_t)t->nRow * sizeof *aS);
-  if (!aS) g_panic("out of memory sorting %d rows", t->nRow);
-  int n = 0;
-  for (int i = 1; i < t->nRow; i++) {
-    if (t->anField[i] != m->nCol) continue;
-    const char *z = trimmed(a, t->aazField[i][j]);
-    if (z[0]) aS[n++] = (sid_row){z, i};
+static const char *sid_at(const sid_set *p, uint32_t iSlot, int *piRow) {
+  const char *q = p->zBuf + p->aSlot[iSlot] - 1;
+  uint32_t iRow;
+  memcpy(&iRow, q, 4);
+  *piRow = (int)iRow;
+  return q + 4;
+}
+
+static void sid_grow(sid_set *p) {
+  size_t nNew = p->nSlot ? 2 * p->nSlot : 4096;
+  uint32_t *aNew = g_calloc(nNew, sizeof *aNew);
+  for (size_t i = 0; i < p->nSlot; i++) {
+    if (!p->aSlot[i]) continue;
+    int iRow;
+    size_t k = sid_hash(sid_at(p, (uint32_t)i, &iRow)) & (nNew - 1);
+    while (aNew[k]) k = (k + 1) & (nNew - 1);
+    aNew[k] = p->aSlot[i];
   }
-  qsort(aS, (size_t)n, sizeof *aS, sid_cmp);
-  for (int k = 1; k < n; k++)
-    if (strcmp(aS[k].z, aS[k - 1].z) == 0) aFirst[aS[k].iRow] = aFirst[aS[k - 1].iRow] ? aFirst[aS[k - 1].iRow]
-                                                                                      : aS[k - 1].iRow + 1;
-  free(aS);
-  return aFirst;
+  free(p->aSlot);
+  p->aSlot = aNew;
+  p->nSlot = nNew;
+}
+
+/* Adds z (first seen on row iRow); returns 0, or the earlier row with the
+ * same id (then nothing is added). */
+static int sid_add(sid_set *p, const char *z, int iRow) {
+  if (4 * (p->nUsed + 1) > 3 * p->nSlot) sid_grow(p);
+  size_t k = sid_hash(z) & (p->nSlot - 1);
+  while (p->aSlot[k]) {
+    int iFirst;
+    if (strcmp(sid_at(p, (uint32_t)k, &iFirst), z) == 0) return iFirst;
+    k = (k + 1) & (p->nSlot - 1);
+  }
+  size_t n = strlen(z) + 5;
+  if (p->nBuf + n > UINT32_MAX - 1) g_panic("more sourced_id bytes than an import can hold");
+  if (p->nBuf + n > p->nBufAlloc) {
+    p->nBufAlloc = p->nBufAlloc ? 2 * p->nBufAlloc : 65536;
+    while (p->nBuf + n > p->nBufAlloc) p->nBufAlloc *= 2;
+    p->zBuf = g_realloc(p->zBuf, p->nBufAlloc);
+  }
+  uint32_t u = (uint32_t)iRow;
+  memcpy(p->zBuf + p->nBuf, &u, 4);
+  memcpy(p->zBuf + p->nBuf + 4, z, n - 4);
+  p->aSlot[k] = (uint32_t)p->nBuf + 1;
+  p->nBuf += n;
+  p->nUsed++;
+  return 0;
+}
+
+static void sid_free(sid_set *p) {
+  free(p->zBuf);
+  free(p->aSlot);
+  memset(p, 0, sizeof *p);
 }
 
 /* Looks up one id by a text parameter: 1 found, 0 not, -1 error. */
@@ -230,24 +275,22 @@ static int column_of(const importer *m, const char *zField) {
 
 /* Reports a domain error for row iRow (1-based); its message loses the
  * "field: " prefix, as the column names it. */
-static void row_error(importer *m, int iRow, const gerr *e) {
+static void row_error(importer *m, int iRow, const char **az, const gerr *e) {
   int j = column_of(m, e->field);
   const char *zMsg = e->msg;
   size_t n = e->field[0] ? strlen(e->field) : 0;
   if (n && strncmp(zMsg, e->field, n) == 0 && zMsg[n] == ':' && zMsg[n + 1] == ' ') zMsg += n + 2;
-  add_error(m, iRow, j >= 0 ? m->t->aazField[0][j] : "", j >= 0 ? m->t->aazField[iRow - 1][j] : "", zMsg);
+  add_error(m, iRow, j >= 0 ? m->azHead[j] : "", j >= 0 ? az[j] : "", zMsg);
 }
 
-/* Checks and writes data row i (0-based in the table). Returns 0 (written,
- * unchanged or reported as invalid) or -1 on a database error. */
-static int import_row(importer *m, int i, const int *aFirst, gerr *e) {
+/* Checks and writes data row iRow (1-based in the file; its cells az[]).
+ * Returns 0 (written, unchanged or reported as invalid) or -1 on a database
+ * error. Allocates in c->pAr, reset after each row. */
+static int import_row(importer *m, int iRow, int nField, const char **az, gerr *e) {
   dom_ctx *c = m->c;
-  const csv_table *t = m->t;
-  const char **az = t->aazField[i];
-  const char **azHead = t->aazField[0];
-  int iRow = i + 1;
-  if (t->anField[i] != m->nCol) {
-    add_error(m, iRow, "", "", arena_printf(c->pAr, "%d fields, the header has %d", t->anField[i], m->nCol));
+  const char **azHead = m->azHead;
+  if (nField != m->nCol) {
+    add_error(m, iRow, "", "", arena_printf(c->pAr, "%d fields, the header has %d", nField, m->nCol));
     return 0;
   }
   int bBad = 0;
@@ -263,9 +306,10 @@ static int import_row(importer *m, int i, const int *aFirst, gerr *e) {
     add_error(m, iRow, azHead[jSid], az[jSid], "is required: the external id that makes a second import update");
     return 0;
   }
-  if (aFirst[i]) {
+  int iFirst = sid_add(&m->ids, zSid, iRow);
+  if (iFirst) {
     add_error(m, iRow, azHead[jSid], az[jSid],
-              arena_printf(c->pAr, "the same sourced_id is already on row %d", aFirst[i]));
+              arena_printf(c->pAr, "the same sourced_id is already on row %d", iFirst));
     return 0;
   }
   dom_rec in, old, out;
@@ -294,7 +338,7 @@ static int import_row(importer *m, int i, const int *aFirst, gerr *e) {
   if (rc == 1 && dom_get(c, &dom_person, id, &old, e)) return -1;
   if (dom_check(c, &dom_person, &in, rc == 1 ? &old : NULL, &out, e)) {
     if (e->code != GERR_VALIDATION && e->code != GERR_CONFLICT) return -1;
-    row_error(m, iRow, e);
+    row_error(m, iRow, az, e);
     return 0;
   }
   if (rc == 0) {
@@ -309,35 +353,66 @@ static int import_row(importer *m, int i, const int *aFirst, gerr *e) {
   return 0;
 }
 
+/* csv_read_each's callback: the header, then one data row at a time. */
+static int on_row(void *pArg, int iRow, int nField, const char **azField) {
+  importer *m = pArg;
+  if (iRow == 1) {
+    if (read_header(m, nField, azField)) {
+      m->iStop = 1;
+      return 1;
+    }
+    return 0;
+  }
+  if (import_row(m, iRow, nField, azField, m->e)) {
+    m->iStop = 2;
+    return 1;
+  }
+  arena_reset(m->c->pAr);
+  const imp_opts *o = m->o;
+  if (o->xProgress && (iRow - 1) % IMP_PROGRESS_EVERY == 0)
+    o->xProgress(o->pArg, iRow - 1, 0, m->t->nSize > 0 ? (double)m->t->nRead / (double)m->t->nSize : -1);
+  return 0;
+}
+
 int import_persons(dom_ctx *c, const char *zPath, const imp_opts *o, imp_result *pRes, gerr *e) {
   static const imp_opts oNone;
   if (!o) o = &oNone;
   memset(pRes, 0, sizeof *pRes);
   csv_table t;
-  importer m = {c, &t, o, pRes, 0, {0}, {0}, 0, 0};
+  memset(&t, 0, sizeof t);
+  importer m = {.c = c, .pAr = c->pAr, .o = o, .r = pRes, .t = &t, .e = e};
   if (check_map(o->zMap, c->pAr, e)) return -1;
-  if (csv_read_file(c->pAr, zPath, IMP_MAXCOL, &t, e)) {
+  if (db_begin(c->pDb, e)) return -1;
+  arena rowAr;
+  arena_init(&rowAr);
+  c->pAr = &rowAr;   /* each row's working data; reset after each row */
+  int rc = csv_read_each(zPath, IMP_MAXCOL, on_row, &m, &t, e);
+  c->pAr = m.pAr;
+  arena_free(&rowAr);
+  sid_free(&m.ids);
+  snprintf(pRes->zDigest, sizeof pRes->zDigest, "%s", t.zSha256);
+  if (rc) {
+    db_rollback(c->pDb);
+    if (t.bStopped && m.iStop == 1)
+      return gerr_set(e, GERR_VALIDATION, NULL, "the header (row 1) is not usable");
+    if (t.bStopped) return -1;
+    /* the file itself is refused: only that is reported, as nothing was read */
+    pRes->nCreated = pRes->nUpdated = pRes->nUnchanged = pRes->nInvalid = pRes->nErr = 0;
+    m.iLastBadRow = 0;
     if (e->code == GERR_VALIDATION) {
-      const char *zMsg = e->msg, *zColon = strstr(zMsg, ": ");
+      gerr eCopy = *e;
+      const char *zMsg = eCopy.msg, *zColon = strstr(zMsg, ": ");
       add_error(&m, t.iBadRow, "", "", zColon && strncmp(zMsg, "row ", 4) == 0 ? zColon + 2 : zMsg);
     }
     return -1;
   }
-  snprintf(pRes->zDigest, sizeof pRes->zDigest, "%s", t.zSha256);
   if (t.nRow == 0) {
+    db_rollback(c->pDb);
     add_error(&m, 1, "", "", "the file is empty: it needs a header row");
     return gerr_set(e, GERR_VALIDATION, NULL, "the file is empty");
   }
   pRes->nRow = t.nRow - 1;
-  if (read_header(&m))
-    return gerr_set(e, GERR_VALIDATION, NULL, "the header (row 1) is not usable");
-  const int *aFirst = find_duplicates(&m);
-  if (db_begin(c->pDb, e)) return -1;
-  for (int i = 1; i < t.nRow; i++) {
-    if (import_row(&m, i, aFirst, e)) goto fail;
-    if (o->xProgress && i % IMP_PROGRESS_EVERY == 0) o->xProgress(o->pArg, i, t.nRow - 1);
-  }
-  if (o->xProgress) o->xProgress(o->pArg, t.nRow - 1, t.nRow - 1);
+  if (o->xProgress) o->xProgress(o->pArg, pRes->nRow, pRes->nRow, 1);
   if (pRes->nErr && !o->bSkipInvalid) {
     db_rollback(c->pDb);
     return gerr_set(e, GERR_VALIDATION, NULL, "%d of %d rows are invalid", pRes->nInvalid, pRes->nRow);
