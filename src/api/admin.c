@@ -40,12 +40,8 @@ json_t *api_tokens_list(http_req *r, gerr *e) {
 }
 
 json_t *api_token_create(http_req *r, gerr *e) {
-  const char *zKey;
-  json_t *j;
-  json_object_foreach(r->pBody, zKey, j) {
-    if (strcmp(zKey, "name") && strcmp(zKey, "role") && strcmp(zKey, "institution_id"))
-      return gerr_set(e, GERR_VALIDATION, zKey, "%.60s: is not accepted here", zKey), NULL;
-  }
+  static const char *const azKeys[] = {"name", "role", "institution_id", NULL};
+  if (api_only_keys(r, azKeys, e)) return NULL;
   json_t *pName = json_object_get(r->pBody, "name"), *pRole = json_object_get(r->pBody, "role");
   json_t *pInst = json_object_get(r->pBody, "institution_id");
   if (!json_is_string(pName)) return gerr_set(e, GERR_VALIDATION, "name", "name: is required (a string)"), NULL;

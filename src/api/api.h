@@ -11,6 +11,9 @@ json_t *api_rec_json(const dom_rec *r);
 /* Fills r from a JSON object body: only writable fields, each with its
  * JSON type checked. Returns 0 or -1 with e (422) naming the field. */
 int api_rec_from_json(arena *a, const dom_entity *pEnt, json_t *pObj, dom_rec *r, gerr *e);
+/* Refuses (422, naming it) any body member other than those in azAllowed
+ * (NULL-terminated). No body: nothing to refuse. */
+int api_only_keys(http_req *r, const char *const *azAllowed, gerr *e);
 /* The dom_ctx for a request. */
 dom_ctx api_ctx(http_req *r);
 void api_set_etag(http_req *r, int64_t version);

@@ -9,18 +9,6 @@
 
 int comp_withdraw_competitor(dom_ctx *c, int64_t id, dom_rec *pOut, gerr *e);
 
-/* Refuses body members other than those listed (NULL-terminated). */
-static int only(http_req *r, const char *const *az, gerr *e) {
-  const char *zKey;
-  json_t *j;
-  if (!r->pBody) return 0;
-  json_object_foreach(r->pBody, zKey, j) {
-    const char *const *p = az;
-    while (*p && strcmp(*p, zKey)) p++;
-    if (!*p) return gerr_set(e, GERR_VALIDATION, zKey, "%.60s: is not accepted here", zKey);
-  }
-  return 0;
-}
 
 static json_t *rec_out(http_req *r, const dom_rec *p) {
   api_set_etag(r, p->version);
@@ -30,7 +18,7 @@ static json_t *rec_out(http_req *r, const dom_rec *p) {
 json_t *api_edition_transition(http_req *r, gerr *e) {
   static const char *const az[] = {"to", NULL};
   json_t *j = json_object_get(r->pBody, "to");
-  if (only(r, az, e)) return NULL;
+  if (api_only_keys(r, az, e)) return NULL;
   if (!json_is_string(j)) return gerr_set(e, GERR_VALIDATION, "to", "to: the state to move to (a string)"), NULL;
   dom_ctx c = api_ctx(r);
   dom_rec out;
@@ -181,7 +169,7 @@ json_t *api_category_review(http_req *r, gerr *e) {
 
 json_t *api_competitor_withdraw(http_req *r, gerr *e) {
   static const char *const az[] = {NULL};
-  if (only(r, az, e)) return NULL;
+  if (api_only_keys(r, az, e)) return NULL;
   dom_ctx c = api_ctx(r);
   dom_rec out;
   if (comp_withdraw_competitor(&c, r->aId[0], &out, e)) return NULL;
@@ -190,7 +178,7 @@ json_t *api_competitor_withdraw(http_req *r, gerr *e) {
 
 json_t *api_mark_correction(http_req *r, gerr *e) {
   static const char *const az[] = {"value", "reason", NULL};
-  if (only(r, az, e)) return NULL;
+  if (api_only_keys(r, az, e)) return NULL;
   json_t *v = json_object_get(r->pBody, "value"), *why = json_object_get(r->pBody, "reason");
   if (!json_is_number(v)) return gerr_set(e, GERR_VALIDATION, "value", "value: the corrected mark (a number)"), NULL;
   if (!json_is_string(why)) return gerr_set(e, GERR_VALIDATION, "reason", "reason: why the mark changes (a string)"), NULL;

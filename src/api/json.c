@@ -133,6 +133,18 @@ int api_rec_from_json(arena *a, const dom_entity *pEnt, json_t *pObj, dom_rec *r
   return 0;
 }
 
+int api_only_keys(http_req *r, const char *const *azAllowed, gerr *e) {
+  const char *zKey;
+  json_t *j;
+  if (!r->pBody) return 0;
+  json_object_foreach(r->pBody, zKey, j) {
+    const char *const *pz = azAllowed;
+    while (*pz && strcmp(*pz, zKey) != 0) pz++;
+    if (!*pz) return gerr_set(e, GERR_VALIDATION, zKey, "%.60s: is not accepted here", zKey);
+  }
+  return 0;
+}
+
 dom_ctx api_ctx(http_req *r) {
   dom_ctx c = {r->pDb, r->pAr, r->zActor, r->now, r->pAuth ? r->pAuth->person_id : 0};
   return c;

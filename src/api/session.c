@@ -24,17 +24,6 @@ static const char *body_text(http_req *r, const char *zKey, int bRequired, gerr 
   return json_string_value(j);
 }
 
-/* Refuses body members other than those in azAllowed (NULL-terminated). */
-static int only_keys(http_req *r, const char *const *azAllowed, gerr *e) {
-  const char *zKey;
-  json_t *j;
-  json_object_foreach(r->pBody, zKey, j) {
-    const char *const *pz = azAllowed;
-    while (*pz && strcmp(*pz, zKey) != 0) pz++;
-    if (!*pz) return gerr_set(e, GERR_VALIDATION, zKey, "%.60s: is not accepted here", zKey);
-  }
-  return 0;
-}
 
 static json_t *time_json(int64_t t) {
   char z[32];
@@ -55,7 +44,7 @@ static json_t *roles_json(const auth_user *u) {
 
 json_t *api_login(http_req *r, gerr *e) {
   static const char *const azKeys[] = {"username", "password", NULL};
-  if (only_keys(r, azKeys, e)) return NULL;
+  if (api_only_keys(r, azKeys, e)) return NULL;
   const char *zUser = body_text(r, "username", 1, e);
   const char *zPassword = zUser ? body_text(r, "password", 1, e) : NULL;
   if (!zUser || !zPassword) return NULL;
@@ -169,7 +158,7 @@ json_t *api_me_session_revoke(http_req *r, gerr *e) {
 json_t *api_me_password(http_req *r, gerr *e) {
   static const char *const azKeys[] = {"current_password", "new_password", NULL};
   if (!r->pAuth->user_id) return gerr_set(e, GERR_BAD_REQUEST, NULL, "API tokens have no password"), NULL;
-  if (only_keys(r, azKeys, e)) return NULL;
+  if (api_only_keys(r, azKeys, e)) return NULL;
   const char *zOld = body_text(r, "current_password", 1, e);
   const char *zNew = zOld ? body_text(r, "new_password", 1, e) : NULL;
   if (!zOld || !zNew) return NULL;
