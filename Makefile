@@ -4,6 +4,7 @@
 #   make test     install what is missing, build with ASan+UBSan, run every test
 #   make bench    the performance table (not part of make test)
 #   make check    banned-function scan
+#   make ui       the browser tests alone (headless chromium)
 SHELL := /bin/bash
 CC ?= gcc
 PKGS := sqlite3 libevent libevent_pthreads jansson libsodium
@@ -16,12 +17,14 @@ SAN := -fsanitize=address,undefined -fno-sanitize-recover=undefined -fno-omit-fr
 
 SRC := $(filter-out src/main.c,$(shell find src -name '*.c' | sort))
 GEN := build/gen/isco_data.c build/gen/passwords_data.c
-REL_OBJ := $(patsubst %.c,build/rel/%.o,$(SRC) $(GEN))
-SAN_OBJ := $(patsubst %.c,build/san/%.o,$(SRC) $(GEN))
+WEB_GEN := build/gen/web_assets.c
+WEB_SRC := $(shell find web/src web/public -type f 2>/dev/null) web/index.html web/vite.config.js web/package.json
+REL_OBJ := $(patsubst %.c,build/rel/%.o,$(SRC) $(GEN) $(WEB_GEN))
+SAN_OBJ := $(patsubst %.c,build/san/%.o,$(SRC) $(GEN) $(WEB_GEN))
 UNIT_SRC := $(wildcard tests/unit/test_*.c)
 UNIT_BIN := $(patsubst tests/unit/%.c,build/san/tests/%,$(UNIT_SRC))
 
-.PHONY: all run test bench check clean deps deps-test deps-bench unit api
+.PHONY: all run test bench check clean deps deps-test deps-bench unit api ui
 all: guild
 
 deps:
@@ -41,6 +44,17 @@ Q := $(if $(V),,@)
 build/gen/passwords_data.c: data/passwords/common-10k.txt scripts/passwords_gen.sh
 	@mkdir -p $(dir $@)
 	scripts/passwords_gen.sh $< > $@
+
+# the browser interface: built with Vite (npm ci when needed) and embedded;
+# without npm the table is empty and guild serves the API alone
+build/web.stamp: $(WEB_SRC) web/package-lock.json scripts/web_build.sh
+	@mkdir -p build
+	scripts/web_build.sh
+	@touch $@
+
+$(WEB_GEN): build/web.stamp scripts/web_gen.sh
+	@mkdir -p $(dir $@)
+	scripts/web_gen.sh build/web-dist > $@.tmp && mv $@.tmp $@
 
 build/rel/%.o: %.c | $(GEN)
 	@mkdir -p $(dir $@)
@@ -77,6 +91,9 @@ test: deps-test
 
 unit: build/san/guild $(UNIT_BIN)
 	@scripts/test.sh unit
+
+ui: build/san/guild
+	@scripts/test.sh ui
 
 check:
 	@scripts/check.sh

@@ -18,6 +18,13 @@ int api_only_keys(http_req *r, const char *const *azAllowed, gerr *e);
 dom_ctx api_ctx(http_req *r);
 void api_set_etag(http_req *r, int64_t version);
 
+/* The caller's scope on a list-like route (r->forced, set by the router):
+ * when it confines zFilter, a value the caller gave (bGiven, *pValue) must
+ * be one of theirs (else 403 naming zFilter), and with none given *pValue
+ * becomes their first. Returns 1 when it filled *pValue, 0 when there is
+ * nothing to confine or the given value is theirs, -1 with e. */
+int api_forced_id(http_req *r, const char *zFilter, int bGiven, int64_t *pValue, gerr *e);
+
 /* Generic entity handlers (entity.c); route pArg is the dom_entity. */
 json_t *api_entity_list(http_req *r, gerr *e);
 json_t *api_entity_get(http_req *r, gerr *e);
@@ -72,6 +79,9 @@ json_t *api_results_json(const struct comp_edition_results *p);
 int api_results_csv(const struct comp_edition_results *p, const char *zTable, struct gbuf *b, gerr *e);
 json_t *api_stats_json(const struct comp_stats *p);
 int api_stats_csv(const struct comp_stats *p, const char *zTable, struct gbuf *b, gerr *e);
+
+/* stats.c: the dashboard's key figures */
+json_t *api_stats_overview(http_req *r, gerr *e);
 
 /* meta.c */
 json_t *api_index(http_req *r, gerr *e);

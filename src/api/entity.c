@@ -84,6 +84,18 @@ static int read_list_query(http_req *r, const dom_entity *pEnt, dom_query *q, ge
   return 0;
 }
 
+int api_forced_id(http_req *r, const char *zFilter, int bGiven, int64_t *pValue, gerr *e) {
+  if (!r->forced.zFilter || strcmp(r->forced.zFilter, zFilter) != 0) return 0;
+  if (bGiven) {
+    for (int i = 0; i < r->forced.nValue; i++)
+      if (*pValue == r->forced.aValue[i]) return 0;
+    return gerr_set(e, GERR_FORBIDDEN, zFilter, "%s: you may only list your own (%s=%lld)", zFilter, zFilter,
+                    (long long)r->forced.aValue[0]);
+  }
+  *pValue = r->forced.aValue[0];
+  return 1;
+}
+
 /* Confines q to the caller's scope as decided by the router (r->forced):
  * a filter asking for something outside it is refused. */
 static int apply_forced(http_req *r, const dom_entity *pEnt, dom_query *q, gerr *e) {
@@ -91,14 +103,9 @@ static int apply_forced(http_req *r, const dom_entity *pEnt, dom_query *q, gerr 
   int k = 0;
   while (k < pEnt->nFilter && strcmp(pEnt->aFilter[k].zName, r->forced.zFilter) != 0) k++;
   if (k == pEnt->nFilter) g_panic("entity %s has no filter %s", pEnt->zName, r->forced.zFilter);
-  if (q->mask & (1u << k)) {
-    for (int i = 0; i < r->forced.nValue; i++)
-      if (q->aInt[k] == r->forced.aValue[i]) return 0;
-    return gerr_set(e, GERR_FORBIDDEN, r->forced.zFilter, "%s: you may only list your own (%s=%lld)",
-                    r->forced.zFilter, r->forced.zFilter, (long long)r->forced.aValue[0]);
-  }
+  int rc = api_forced_id(r, r->forced.zFilter, (q->mask & (1u << k)) != 0, &q->aInt[k], e);
+  if (rc < 0) return -1;
   q->mask |= 1u << k;
-  q->aInt[k] = r->forced.aValue[0];
   return 0;
 }
 

@@ -133,6 +133,21 @@ static void add_export_params(json_t *params, const route *p) {
   }
 }
 
+/* The query parameters of routes other than entity lists. */
+static void add_route_params(json_t *params, const route *p) {
+  static const struct {
+    http_handler x;
+    const char *zName, *zType, *zHelp;
+  } aParam[] = {
+      {api_stats_overview, "institution", "integer",
+       "one institution's figures (staff: their own, also when absent); absent: the whole region"},
+  };
+  for (size_t i = 0; i < sizeof aParam / sizeof aParam[0]; i++)
+    if (p->xHandler == aParam[i].x)
+      json_array_append_new(params, json_pack("{s:s, s:s, s:s, s:{s:s}}", "name", aParam[i].zName, "in", "query",
+                                              "description", aParam[i].zHelp, "schema", "type", aParam[i].zType));
+}
+
 /* The responses every route can give, and those particular to it. */
 static json_t *responses(const route *p, const dom_entity *pEnt) {
   json_t *o = json_object();
@@ -208,6 +223,7 @@ json_t *api_openapi_doc(void) {
                                               "schema", "type", "string"));
     if (p->xHandler == api_entity_list) add_query_params(params, pEnt);
     add_export_params(params, p);
+    add_route_params(params, p);
     char zMethod[16], zOp[160];
     lower_method(p->method, zMethod, sizeof zMethod);
     snprintf(zOp, sizeof zOp, "%s%s", zMethod, p->zPath);

@@ -41,6 +41,8 @@ const az_rule az_rules[AZ__MAX] = {
                        "region administrators; staff of the entering institution"},
     [AZ_MARK] = {"marking", 0, 0, {ALL, NO, NO, SCO, NO}, "region administrators; judges of the category"},
     [AZ_CHIEF] = {"chief_judge", 0, 0, {ALL, NO, NO, SCO, NO}, "region administrators; the category's chief judge"},
+    [AZ_STATS] = {"statistics", 0, 0, {ALL, SCO, NO, NO, NO},
+                  "region administrators; staff (their own institution's figures)"},
 };
 
 /* The scope each role acts in (judges: competition categories, later). */
@@ -86,6 +88,17 @@ static const struct {
     {"enrollment", SCOPE_INSTITUTION, "institution"}, {"enrollment", SCOPE_TRAINER, "trainer"},
     {"enrollment", SCOPE_SELF, "person"},
     {"mark", SCOPE_JUDGE, "judge"},
+};
+
+/* Routes that are not about one entity but take a parameter naming the
+ * scope (e.g. ?institution=): the parameter the router confines, as for a
+ * list (the handler applies it with api_forced_id). */
+static const struct {
+  const char *zPath;
+  scope_kind kind;
+  const char *zFilter;
+} aQueryScope[] = {
+    {"/api/v1/stats/overview", SCOPE_INSTITUTION, "institution"},
 };
 
 typedef struct candidate {
@@ -203,6 +216,16 @@ static int authorize_create(http_req *r, const dom_entity *pEnt, candidate *a, i
   return bAny ? 0 : deny(r, pRule, e);
 }
 
+/* Confines the scope parameter of an aQueryScope route to the caller's
+ * values of that scope kind. */
+static int authorize_query(http_req *r, size_t i, candidate *a, int n, const az_rule *pRule, gerr *e) {
+  r->forced.zFilter = aQueryScope[i].zFilter;
+  r->forced.nValue = 0;
+  for (int k = 0; k < n && r->forced.nValue < 16; k++)
+    if (a[k].kind == aQueryScope[i].kind) r->forced.aValue[r->forced.nValue++] = a[k].value;
+  return r->forced.nValue ? 0 : deny(r, pRule, e);
+}
+
 static int authorize_list(http_req *r, const dom_entity *pEnt, candidate *a, int n, const az_rule *pRule, gerr *e) {
   for (size_t i = 0; i < sizeof aListScope / sizeof aListScope[0]; i++) {
     if (strcmp(aListScope[i].zEntity, pEnt->zName) || aListScope[i].kind != a[0].kind) continue;
@@ -232,6 +255,8 @@ int az_authorize(http_req *r, gerr *e) {
     a[n].value = role == ROLE_INSTITUTION_STAFF ? u->aGrant[i].institution_id : u->person_id;
     n++;
   }
+  for (size_t i = 0; n && i < sizeof aQueryScope / sizeof aQueryScope[0]; i++)
+    if (!strcmp(aQueryScope[i].zPath, r->pRoute->zPath)) return authorize_query(r, i, a, n, pRule, e);
   const dom_entity *pEnt = NULL;
   for (int i = 0; i < dom_nentities; i++)
     if (r->pRoute->pArg == dom_entities[i]) pEnt = dom_entities[i];

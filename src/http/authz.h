@@ -26,6 +26,7 @@ typedef enum {
   AZ_COMP_ENTER,    /* admin; staff entering (or withdrawing) their institution's competitors */
   AZ_MARK,          /* admin; judges of the category (their own marks) */
   AZ_CHIEF,         /* admin; the category's chief judge */
+  AZ_STATS,         /* admin; staff (their institution's figures) */
   AZ__MAX
 } az_rule_id;
 

@@ -57,6 +57,9 @@ typedef struct http_req {
   const char *zText;
   size_t nText;
   const char *zContentType;
+  const char *zCacheControl;  /* NULL: no-store (every API answer) */
+  const char *zContentEncoding; /* e.g. "gzip" for a compressed zText, or NULL */
+  const char *zVary;          /* a Vary header, or NULL */
   int bTls;                   /* the client reached us over TLS (X-Forwarded-Proto: https) */
   char zClient[64];           /* the peer's address, for sign-in throttling only */
   void *pNative;              /* struct evhttp_request* (router only) */

@@ -5,6 +5,7 @@
  * the one error format, and write the access-log line. */
 #include "router.h"
 #include "authz.h"
+#include "web.h"
 #include "../core/log.h"
 #include "../core/text.h"
 #include "../core/timeutil.h"
@@ -98,7 +99,6 @@ static const char *path_normalise(arena *a, const char *zRaw) {
 /* Sent with every response. */
 static const char *const aSecurityHeader[][2] = {
     {"X-Content-Type-Options", "nosniff"},
-    {"Cache-Control", "no-store"},
     {"Content-Security-Policy",
      "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; object-src 'none'; "
      "base-uri 'none'; form-action 'self'; frame-ancestors 'none'"},
@@ -126,6 +126,9 @@ static void send_json(struct evhttp_request *pReq, http_req *r, int status, json
   }
   for (size_t i = 0; i < sizeof aSecurityHeader / sizeof aSecurityHeader[0]; i++)
     evhttp_add_header(pH, aSecurityHeader[i][0], aSecurityHeader[i][1]);
+  evhttp_add_header(pH, "Cache-Control", r->zCacheControl ? r->zCacheControl : "no-store");
+  if (r->zContentEncoding) evhttp_add_header(pH, "Content-Encoding", r->zContentEncoding);
+  if (r->zVary) evhttp_add_header(pH, "Vary", r->zVary);
   if (r->zSetCookie[0]) evhttp_add_header(pH, "Set-Cookie", r->zSetCookie);
   if (r->zEtag[0]) evhttp_add_header(pH, "ETag", r->zEtag);
   if (r->zLocation[0]) evhttp_add_header(pH, "Location", r->zLocation);
@@ -334,6 +337,30 @@ static int check_headers(struct evhttp_request *pReq, gerr *e) {
   return 0;
 }
 
+/* Answers a GET or HEAD with a file of the embedded browser interface when
+ * one is meant (src/http/web.c): gzip-compressed when the client takes it.
+ * Returns 1 when r now holds the answer, 0 to go on to the API routes. */
+static int web_answer(struct evhttp_request *pReq, http_req *r) {
+  if (r->method != HM_GET && r->method != HM_HEAD) return 0;
+  struct evkeyvalq *pIn = evhttp_request_get_input_headers(pReq);
+  const char *zCache;
+  const web_asset *p = web_lookup(r->zPath, evhttp_find_header(pIn, "Accept"), &zCache);
+  if (!p) return 0;
+  const char *zEnc = evhttp_find_header(pIn, "Accept-Encoding");
+  r->zContentType = p->zType;
+  r->zCacheControl = zCache;
+  r->zVary = strcmp(r->zPath, "/") == 0 ? "Accept, Accept-Encoding" : "Accept-Encoding";
+  if (p->aGzip && zEnc && strstr(zEnc, "gzip")) {
+    r->zText = (const char *)p->aGzip;
+    r->nText = p->nGzip;
+    r->zContentEncoding = "gzip";
+  } else {
+    r->zText = (const char *)p->a;
+    r->nText = p->n;
+  }
+  return 1;
+}
+
 /* Finds the route for r; 404 when no pattern matches the path, 405 (with
  * the allowed methods in zAllow) when only the method is wrong. */
 static int find_route(http_req *r, char *zAllow, size_t nAllow, gerr *e) {
@@ -390,7 +417,7 @@ void http_dispatch(struct evhttp_request *pReq, http_worker *w) {
   ev_uint16_t nPeerPort = 0;
   evhttp_connection_get_peer(evhttp_request_get_connection(pReq), &zPeer, &nPeerPort);
   snprintf(r.zClient, sizeof r.zClient, "%s", zPeer ? zPeer : "");
-  if (check_headers(pReq, &e) == 0 && find_route(&r, zAllow, sizeof zAllow, &e) == 0 && read_query(pUri, &r, &e) == 0 &&
+  if (check_headers(pReq, &e) == 0 && !web_answer(pReq, &r) && find_route(&r, zAllow, sizeof zAllow, &e) == 0 && read_query(pUri, &r, &e) == 0 &&
       authenticate(pReq, &r, &e) == 0 && check_csrf(pReq, &r, &e) == 0 && read_if_match(pReq, &r, &e) == 0 &&
       read_body(pReq, &r, &e) == 0 && az_authorize(&r, &e) == 0) {
     if ((r.pRoute->flags & R_IF_MATCH) && !r.bIfMatch)
@@ -405,6 +432,7 @@ void http_dispatch(struct evhttp_request *pReq, http_worker *w) {
     r.status = gerr_status(e.code);
     r.zEtag[0] = r.zLocation[0] = 0;
     r.zText = NULL;
+    r.zCacheControl = r.zContentEncoding = r.zVary = NULL;
     pOut = http_error_json(&e);
     if (e.code == GERR_METHOD)
       evhttp_add_header(evhttp_request_get_output_headers(pReq), "Allow", zAllow);

@@ -107,5 +107,8 @@ const route http_routes[] = {
     {HM_GET, "/api/v1/competitions/stats", api_competition_stats, NULL, 0, "competitions",
      "History: per edition participants, categories, institutions, by sex, medals, growth "
      "(?format=csv, &table=editions|medals)", AZ_SIGNED_IN},
+    {HM_GET, "/api/v1/stats/overview", api_stats_overview, NULL, 0, "statistics",
+     "Key figures for the whole region or one institution (?institution=): learners, enrollments by status, "
+     "active cohorts, enrollments by program and by home area, competition participation per year", AZ_STATS},
 };
 const int http_nroutes = sizeof http_routes / sizeof http_routes[0];

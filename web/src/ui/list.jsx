@@ -1,0 +1,168 @@
+// list.jsx: the searchable, paged list of any record kind (resources.js):
+// its filters and page live in the address (so Back and a shared link keep
+// them), the table's first column opens the record, and "New" shows for the
+// roles that may create one. Also the shared pieces: a cell's display
+// value and the pager.
+import { useEffect, useState } from 'preact/hooks';
+import { api } from '../api.js';
+import { fmtDate, fmtNumber, t } from '../i18n/index.js';
+import { Link, setQuery } from '../router.js';
+import { hasRole } from '../session.js';
+import { Control, enumLabel, fieldLabel } from './field.jsx';
+import { Busy, ErrorNotice } from './notice.jsx';
+import { RefName } from './refname.jsx';
+
+export const PAGE_SIZE = 25;
+
+/** A record's value of field def as text (or a link to what it refers to). */
+export function Cell({ def, rec }) {
+  const v = rec[def.name];
+  if (v === null || v === undefined || v === '') return <span class="muted">—</span>;
+  switch (def.type) {
+    case 'ref':
+      return <RefName plural={def.ref} id={v} />;
+    case 'enum':
+      return enumLabel(def, v);
+    case 'date':
+      return fmtDate(v);
+    case 'time':
+      return fmtDate(v, true);
+    case 'int':
+      return fmtNumber(v);
+    case 'strlist':
+      return v.join(', ');
+    default:
+      return String(v);
+  }
+}
+
+/** "1–25 of 2,000" and previous / next buttons. */
+export function Pager({ offset, total, count, onPage }) {
+  if (total === 0) return null;
+  return (
+    <nav class="pager" aria-label={t('list.pages')}>
+      <span>
+        {t('list.range', { from: fmtNumber(offset + 1), to: fmtNumber(offset + count), total: fmtNumber(total) })}
+      </span>
+      <button type="button" disabled={offset === 0} onClick={() => onPage(Math.max(0, offset - PAGE_SIZE))}>
+        {t('list.previous')}
+      </button>
+      <button type="button" disabled={offset + count >= total} onClick={() => onPage(offset + PAGE_SIZE)}>
+        {t('list.next')}
+      </button>
+    </nav>
+  );
+}
+
+/** The search form of a list: one control per filter definition; Search puts them in the address. */
+export function Filters({ id, filters, query }) {
+  const [draft, setDraft] = useState(query);
+  useEffect(() => setDraft(query), [JSON.stringify(query)]);
+  if (filters.length === 0) return null;
+  const apply = (e) => {
+    e.preventDefault();
+    const q = {};
+    for (const f of filters) if (draft[f.name] !== undefined && draft[f.name] !== null) q[f.name] = draft[f.name];
+    setQuery(q);
+  };
+  return (
+    <form class="filters" role="search" onSubmit={apply} aria-label={t('list.filters')}>
+      {filters.map((f) => (
+        <div class="field" key={f.name}>
+          <label for={`${id}-${f.name}`}>{fieldLabel(f)}</label>
+          <Control
+            def={{ ...f, required: false }}
+            id={`${id}-${f.name}`}
+            value={f.type === 'ref' ? (draft[f.name] ? Number(draft[f.name]) : null) : draft[f.name]}
+            onChange={(v) => setDraft((d) => ({ ...d, [f.name]: v }))}
+          />
+        </div>
+      ))}
+      <div class="actions">
+        <button type="submit">{t('list.search')}</button>
+        {Object.keys(query).length > 0 && (
+          <button type="button" class="link" onClick={() => setQuery({})}>
+            {t('list.clear')}
+          </button>
+        )}
+      </div>
+    </form>
+  );
+}
+
+/** The list screen of res; query is the address's query (filters, offset). */
+export function ResourceList({ res, user, query }) {
+  const [page, setPage] = useState(null);
+  const [err, setErr] = useState(null);
+  const filters = (res.filters || []).filter((f) => hasRole(user, f.roles));
+  const offset = Number(query.offset) || 0;
+  const apiQuery = { limit: PAGE_SIZE, offset };
+  for (const f of filters) if (query[f.name]) apiQuery[f.name] = query[f.name];
+  const key = JSON.stringify(apiQuery);
+
+  useEffect(() => {
+    let live = true;
+    setErr(null);
+    api
+      .get(`/${res.plural}`, apiQuery)
+      .then((d) => live && setPage(d))
+      .catch((e) => live && (setErr(e), setPage({ items: [], total: 0 })));
+    return () => {
+      live = false;
+    };
+  }, [res.plural, key]);
+
+  const columns = res.columns.map((name) => res.fields.find((d) => d.name === name) || { name, type: 'text' });
+
+  return (
+    <section class="list-screen">
+      <div class="heading-row">
+        <h1 tabindex="-1">{t(res.title)}</h1>
+        {hasRole(user, res.create) && (
+          <Link class="button primary" href={`/${res.plural}/new`}>
+            {t('list.new', { what: t(res.one) })}
+          </Link>
+        )}
+      </div>
+      <Filters id={`filter-${res.plural}`} filters={filters} query={query} />
+      <ErrorNotice err={err} />
+      {!page ? (
+        <Busy />
+      ) : page.items.length === 0 ? (
+        <p class="empty">{t('list.empty')}</p>
+      ) : (
+        <>
+          <div class="table-wrap">
+            <table>
+              <thead>
+                <tr>
+                  {columns.map((c) => (
+                    <th key={c.name} scope="col">
+                      {fieldLabel(c)}
+                    </th>
+                  ))}
+                </tr>
+              </thead>
+              <tbody>
+                {page.items.map((rec) => (
+                  <tr key={rec.id}>
+                    {columns.map((c, i) => (
+                      <td key={c.name}>
+                        {i === 0 ? (
+                          <Link href={`/${res.plural}/${rec.id}`}>{rec[c.name] ? <Cell def={c} rec={rec} /> : res.label(rec)}</Link>
+                        ) : (
+                          <Cell def={c} rec={rec} />
+                        )}
+                      </td>
+                    ))}
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+          <Pager offset={offset} total={page.total} count={page.items.length} onPage={(o) => setQuery({ ...query, offset: o || undefined })} />
+        </>
+      )}
+    </section>
+  );
+}
