@@ -6,7 +6,8 @@ set -euo pipefail
 
 build=(gcc make pkg-config libsqlite3-dev libevent-dev libjansson-dev
        libsodium-dev libunistring-dev libcsv-dev libpq-dev)
-test=(libcmocka-dev python3 python3-pytest python3-psycopg2 sqlite3 postgresql nginx-light)
+test=(libcmocka-dev python3 python3-pytest python3-psycopg2 sqlite3 postgresql nginx-light
+      chromium fonts-wqy-microhei)   # the browser tests drive Debian's chromium (CJK font for the screenshots)
 bench=(wrk nginx-light sqlite3)
 
 want=()
@@ -25,6 +26,8 @@ for p in "${want[@]}"; do
     missing+=("$p")
   fi
 done
+# Node and npm build the web interface; the machine normally has them (Node 20)
+if ! command -v npm >/dev/null 2>&1; then missing+=(nodejs npm); fi
 [ ${#missing[@]} -eq 0 ] && exit 0
 
 if [ "$(id -u)" -ne 0 ]; then

@@ -2,14 +2,16 @@
 # Runs guild's tests: the banned-function check, the cmocka unit tests (built
 # with ASan+UBSan), the API and CLI tests (pytest against a live sanitizer
 # build of `guild serve`) on SQLite, and the API tests again on a private
-# PostgreSQL server. Prints one closing line "N passed, N failed" and exits
-# non-zero on any failure. Usage: scripts/test.sh [check|unit|api|api-pg]...
+# PostgreSQL server, and the web interface in headless chromium (ui: node's
+# test runner with playwright-core, web/tests/). Prints one closing line
+# "N passed, N failed" and exits non-zero on any failure.
+# Usage: scripts/test.sh [check|unit|api|api-pg|ui]...
 set -uo pipefail
 cd "$(dirname "$0")/.."
 export ASAN_OPTIONS="detect_leaks=1:abort_on_error=0:halt_on_error=1"
 export UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1"
 export GUILD_BIN="$PWD/build/san/guild"
-groups=("${@:-check unit api api-pg}")
+groups=("${@:-check unit api api-pg ui}")
 # shellcheck disable=SC2206
 groups=(${groups[*]})
 passed=0
@@ -63,6 +65,23 @@ for g in "${groups[@]}"; do
       passed=$((passed + ${p:-0})); failed=$((failed + ${f:-0} + ${e:-0}))
       if [ "$st" -ne 0 ] && [ -z "$f$e" ]; then failed=$((failed + 1)); fi
       [ "$st" -ne 0 ] && failures+=("api") ;;
+    ui)
+      echo "== web interface in headless chromium (node --test, web/tests)"
+      if ! command -v node >/dev/null || [ ! -f build/web-dist/index.html ] || [ ! -d web/node_modules/playwright-core ]; then
+        echo "test.sh: the web interface was not built (node and npm are needed): ui tests cannot run" >&2
+        failed=$((failed + 1)); failures+=("ui")
+        continue
+      fi
+      rm -rf build/ui-artifacts
+      (cd web && PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 node --test --test-concurrency=1 --test-reporter=tap \
+        tests/i18n.test.js tests/size.test.js tests/ui.test.js) > build/ui-tests.log 2>&1
+      st=$?
+      grep -E '^(not )?ok |^# (pass|fail)|^# initial|initial JavaScript' build/ui-tests.log
+      [ "$st" -ne 0 ] && grep -A25 '^not ok' build/ui-tests.log | head -80
+      p=$(grep -oE '^# pass [0-9]+' build/ui-tests.log | grep -oE '[0-9]+$'); f=$(grep -oE '^# fail [0-9]+' build/ui-tests.log | grep -oE '[0-9]+$')
+      passed=$((passed + ${p:-0})); failed=$((failed + ${f:-0}))
+      if [ "$st" -ne 0 ]; then failures+=("ui"); [ -z "$f" ] || [ "$f" -eq 0 ] && failed=$((failed + 1)); fi
+      echo "screenshots: build/ui-artifacts/" ;;
     *) echo "test.sh: unknown group $g" >&2; exit 2 ;;
   esac
 done

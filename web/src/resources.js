@@ -7,7 +7,8 @@
 //
 // Field types: text, email, tel, int, date, enum (values), bool, ref (ref: a
 // plural), persons (a list of person ids), strlist (lines), isco (ISCO-08 code).
-// Labels: field.NAME in the catalogs; enum values: enum.ENUM.VALUE.
+// Labels: field.NAME in the catalogs; enum values: enum.ENUM.VALUE; title, one
+// (the kind's name) and new ("New program") are catalog keys.
 import { ROLES } from './session.js';
 
 const { admin, staff, trainer } = ROLES;
@@ -25,6 +26,7 @@ export const resources = {
     plural: 'areas',
     title: 'menu.areas',
     one: 'entity.area',
+    new: 'new.area',
     fields: [
       { name: 'code', type: 'text', required: true, max: 32 },
       { name: 'name', type: 'text', required: true, max: 200 },
@@ -45,6 +47,7 @@ export const resources = {
     plural: 'institutions',
     title: 'menu.institutions',
     one: 'entity.institution',
+    new: 'new.institution',
     fields: [
       { name: 'name', type: 'text', required: true, max: 200 },
       { name: 'code', type: 'text', max: 32 },
@@ -72,6 +75,7 @@ export const resources = {
     plural: 'programs',
     title: 'menu.programs',
     one: 'entity.program',
+    new: 'new.program',
     fields: [
       { name: 'institution_id', type: 'ref', ref: 'institutions', required: true, immutable: true },
       { name: 'title', type: 'text', required: true, max: 200 },
@@ -99,6 +103,7 @@ export const resources = {
     plural: 'cohorts',
     title: 'menu.cohorts',
     one: 'entity.cohort',
+    new: 'new.cohort',
     fields: [
       { name: 'program_id', type: 'ref', ref: 'programs', required: true, immutable: true },
       { name: 'name', type: 'text', required: true, max: 100 },
@@ -127,6 +132,7 @@ export const resources = {
     plural: 'persons',
     title: 'menu.persons',
     one: 'entity.person',
+    new: 'new.person',
     fields: [
       { name: 'given_name', type: 'text', required: true, max: 100 },
       { name: 'family_name', type: 'text', max: 100 },

@@ -14,20 +14,23 @@ function loadUplot() {
 }
 
 const COLORS = ['#1f5f8b', '#c0631d', '#3b8c4a', '#8a3b8c'];
+const INTEGER_STEPS = [1, 2, 5, 10, 20, 25, 50, 100, 200, 250, 500, 1000, 2000, 2500, 5000, 10000, 20000, 50000, 100000, 250000, 500000, 1e6];
 
 /** Draws opts (without width) into a div that follows its width. */
-function UPlot({ opts, data, label }) {
+function UPlot({ opts, data, label, bars }) {
   const box = useRef(null);
   useEffect(() => {
     let plot = null;
     let observer = null;
     let live = true;
+    const el = box.current;
     loadUplot().then((uPlot) => {
-      if (!live || !box.current) return;
-      const width = () => Math.max(240, box.current.clientWidth);
-      plot = new uPlot({ ...opts, width: width(), height: opts.height || 260 }, data, box.current);
-      observer = new ResizeObserver(() => plot.setSize({ width: width(), height: opts.height || 260 }));
-      observer.observe(box.current);
+      if (!live) return;
+      const width = () => Math.max(240, el.clientWidth);
+      const series = bars ? opts.series.map((s, i) => (i === 0 ? s : { ...s, paths: uPlot.paths.bars({ size: [0.7, 60] }) })) : opts.series;
+      plot = new uPlot({ ...opts, series, width: width(), height: opts.height || 260 }, data, el);
+      observer = new ResizeObserver(() => live && plot.setSize({ width: width(), height: opts.height || 260 }));
+      observer.observe(el);
     });
     return () => {
       live = false;
@@ -72,31 +75,23 @@ export function BarChart({ title, labels, values, valueLabel }) {
   const short = (s) => (s.length > 14 ? s.slice(0, 13) + '…' : s);
   const opts = {
     height: 280,
+    padding: [12, 28, 0, 0],
     legend: { show: false },
     cursor: { drag: { x: false, y: false } },
     scales: { x: { time: false, range: [-0.6, labels.length - 0.4] }, y: { range: (u, lo, hi) => [0, Math.max(1, hi * 1.1)] } },
     axes: [
       { values: (u, splits) => splits.map((i) => (Number.isInteger(i) && labels[i] !== undefined ? short(labels[i]) : '')), rotate: labels.length > 6 ? -40 : 0, size: labels.length > 6 ? 90 : 40, gap: 4, splits: () => labels.map((_, i) => i) },
-      { values: (u, splits) => splits.map((v) => fmtNumber(v)), size: 60 },
+      { values: (u, splits) => splits.map((v) => fmtNumber(v)), size: 60, incrs: INTEGER_STEPS },
     ],
     series: [{}, { label: valueLabel, fill: COLORS[0] + 'cc', stroke: COLORS[0], width: 1, paths: null, points: { show: false } }],
   };
   return (
     <figure class="chart-box">
       <figcaption>{title}</figcaption>
-      <BarsPlot opts={opts} data={[labels.map((_, i) => i), values]} label={title} />
+      <UPlot opts={opts} data={[labels.map((_, i) => i), values]} label={title} bars />
       <ChartTable caption={title} head={['', valueLabel]} rows={labels.map((l, i) => [l, values[i]])} />
     </figure>
   );
-}
-
-/** uPlot with bar paths (set once the module is loaded). */
-function BarsPlot({ opts, data, label }) {
-  const withBars = {
-    ...opts,
-    series: opts.series.map((s, i) => (i === 0 ? s : { ...s, paths: (u, si, i0, i1) => u.constructor.paths.bars({ size: [0.7, 60] })(u, si, i0, i1) })),
-  };
-  return <UPlot opts={withBars} data={data} label={label} />;
 }
 
 /** Lines over years: series is [{label, values}], drawn on one axis (or two when axes: 2). */
@@ -107,8 +102,8 @@ export function YearChart({ title, years, series }) {
     scales: { x: { time: false }, y: { range: (u, lo, hi) => [0, Math.max(1, hi * 1.1)] }, y2: { range: (u, lo, hi) => [0, Math.max(1, hi * 1.2)] } },
     axes: [
       { values: (u, splits) => splits.map((v) => (Number.isInteger(v) ? String(v) : '')), splits: () => years },
-      { values: (u, splits) => splits.map((v) => fmtNumber(v)), size: 60, stroke: COLORS[0] },
-      ...(series.length > 1 ? [{ side: 1, scale: 'y2', values: (u, splits) => splits.map((v) => fmtNumber(v)), grid: { show: false }, size: 50, stroke: COLORS[1] }] : []),
+      { values: (u, splits) => splits.map((v) => fmtNumber(v)), size: 60, stroke: COLORS[0], incrs: INTEGER_STEPS },
+      ...(series.length > 1 ? [{ side: 1, scale: 'y2', values: (u, splits) => splits.map((v) => fmtNumber(v)), grid: { show: false }, size: 50, stroke: COLORS[1], incrs: INTEGER_STEPS }] : []),
     ],
     series: [
       { label: t('chart.year'), value: (u, v) => (v == null ? '' : String(v)) },

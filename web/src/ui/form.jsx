@@ -139,7 +139,7 @@ export function ResourceForm({ res, id, user, query = {} }) {
   const fieldNames = res.fields.map((d) => d.name);
   const fieldError = (name) => (err && err.field === name && err.status !== 412 ? err.message : null);
   const generalErr = err && (err.status === 412 || !fieldNames.includes(err.field)) ? err : null;
-  const title = isNew ? t('form.new', { what: t(res.one) }) : `${t(res.one)}: ${res.label(rec)}`;
+  const title = isNew ? t(res.new) : `${t(res.one)}: ${res.label(rec)}`;
   const links = !isNew && res.links ? res.links(rec).filter((l) => hasRole(user, l.roles)) : [];
 
   return (

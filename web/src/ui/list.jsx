@@ -120,7 +120,7 @@ export function ResourceList({ res, user, query }) {
         <h1 tabindex="-1">{t(res.title)}</h1>
         {hasRole(user, res.create) && (
           <Link class="button primary" href={`/${res.plural}/new`}>
-            {t('list.new', { what: t(res.one) })}
+            {t(res.new)}
           </Link>
         )}
       </div>

@@ -133,15 +133,19 @@ export function PersonPicker({ id, value, onChange, multiple, disabled, describe
   );
 }
 
-let occupations = null;
+let occupations = null; // Promise of the list, fetched once
 
 /** An ISCO-08 unit group code with the titles of all 436 as suggestions. */
 export function IscoInput({ id, value, onChange, required, disabled, describedBy, invalid }) {
-  const [list, setList] = useState(occupations || []);
+  const [list, setList] = useState([]);
   useEffect(() => {
+    let live = true;
     if (!occupations)
       occupations = api.get('/occupations', { level: 4 }).then((d) => d.items).catch(() => ((occupations = null), []));
-    Promise.resolve(occupations).then(setList);
+    occupations.then((l) => live && setList(l));
+    return () => {
+      live = false;
+    };
   }, []);
   const title = list.find((o) => o.code === value)?.title;
   return (
