@@ -59,7 +59,7 @@ def test_400_repeated_query_parameter(api):
 
 # --- 404 -------------------------------------------------------------------
 
-@pytest.mark.parametrize("path", ["/index.html", "/api", "/api/v1", "/api/v1/nothing", "/api/v2/areas", "/api/v1/areas/",
+@pytest.mark.parametrize("path", ["/api/index.html", "/api", "/api/v1", "/api/v1/nothing", "/api/v2/areas", "/api/v1/areas/",
                                   "/api/v1/areas/1/x", "/api/v1/areas/abc", "/api/v1/areas/0",
                                   "/api/v1/areas/-1", "/api/v1/areas/007", "/api/v1/healthz",
                                   "/api/v1/enrollments/1/withdraw/x"])
