@@ -7,6 +7,8 @@
 //
 // Field types: text, email, tel, int, date, enum (values), bool, ref (ref: a
 // plural), persons (a list of person ids), strlist (lines), isco (ISCO-08 code).
+// owner(rec): the institution a record belongs to, when staff may change only
+// their own institution's (the form is then read-only for other staff).
 // Labels: field.NAME in the catalogs; enum values: enum.ENUM.VALUE; title, one
 // (the kind's name) and new ("New program") are catalog keys.
 import { ROLES } from './session.js';
@@ -65,6 +67,7 @@ export const resources = {
     create: [admin],
     write: [admin, staff],
     remove: [admin],
+    owner: (r) => r.id,
     label: (r) => r.name,
     links: (r) => [
       { href: `/programs?institution=${r.id}`, label: 'link.programs' },
@@ -93,6 +96,7 @@ export const resources = {
     create: [admin, staff],
     write: [admin, staff],
     remove: [admin, staff],
+    owner: (r) => r.institution_id,
     label: (r) => r.title,
     links: (r) => [
       { href: `/cohorts?program=${r.id}`, label: 'link.cohorts' },
@@ -154,6 +158,7 @@ export const resources = {
     create: [admin, staff],
     write: [admin, staff],
     remove: [admin],
+    owner: (r) => r.institution_id,
     label: personName,
     links: (r) => [
       { href: `/enrollments?person=${r.id}`, label: 'link.enrollments' },

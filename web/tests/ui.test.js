@@ -166,6 +166,17 @@ test('an edit that lost a race (412) says so and offers to reload', async () => 
 test('staff register a person, enrol them with their consent, and withdraw them', async () => {
   const page = await open();
   await signIn(page, 'staff');
+  // staff change their own institution's programs, and only read others'
+  const mine = (await apiCall(page, 'GET', '/me')).body.roles[0].institution_id;
+  const programs = (await apiCall(page, 'GET', '/programs?limit=500')).body.items;
+  await go(page, `/programs/${programs.find((p) => p.institution_id === mine).id}`);
+  await page.getByRole('button', { name: 'Save' }).waitFor();
+  await go(page, `/programs/${programs.find((p) => p.institution_id !== mine).id}`);
+  await page.locator('#f-programs-title').waitFor();
+  assert.equal(await page.getByRole('button', { name: 'Save' }).count(), 0);
+  assert.equal(await page.locator('#f-programs-title').isDisabled(), true);
+  await go(page, '/programs/new');
+  await page.waitForFunction((id) => document.querySelector('#f-programs-institution_id').value === String(id), mine);
   await go(page, '/persons/new');
   await page.getByLabel('Given name').fill('Aygül');
   await page.getByLabel('Family name').fill('Testbayeva');

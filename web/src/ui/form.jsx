@@ -8,7 +8,7 @@ import { request } from '../api.js';
 import { t } from '../i18n/index.js';
 import { refForget } from '../refs.js';
 import { Link, navigate } from '../router.js';
-import { hasRole } from '../session.js';
+import { ROLES, hasRole, staffInstitutions } from '../session.js';
 import { Field } from './field.jsx';
 import { Busy, ErrorNotice, Status } from './notice.jsx';
 
@@ -30,9 +30,18 @@ export function changedFields(fields, values, original) {
   return out;
 }
 
-/** Defaults of a new record from the query (?program_id=3). */
-function initialValues(res, query) {
+/** False when the user may change res's records only as staff of their owner and rec is another's. */
+export function ownsRecord(user, res, rec) {
+  if (!res.owner || hasRole(user, [ROLES.admin])) return true;
+  return staffInstitutions(user).includes(res.owner(rec));
+}
+
+/** Defaults of a new record from the query (?program_id=3); staff's own institution. */
+function initialValues(res, query, user) {
   const v = {};
+  const mine = staffInstitutions(user);
+  if (mine.length && !hasRole(user, [ROLES.admin]) && res.fields.some((d) => d.name === 'institution_id'))
+    v.institution_id = mine[0];
   for (const def of res.fields) {
     const q = query[def.name];
     if (q === undefined) continue;
@@ -49,13 +58,13 @@ export function ResourceForm({ res, id, user, query = {} }) {
   const isNew = id === 'new';
   const [rec, setRec] = useState(isNew ? {} : null);
   const [etag, setEtag] = useState(null);
-  const [values, setValues] = useState(isNew ? initialValues(res, query) : {});
+  const [values, setValues] = useState(isNew ? initialValues(res, query, user) : {});
   const [err, setErr] = useState(null);
   const [saved, setSaved] = useState(null);
   const [busy, setBusy] = useState(false);
   const [confirmDelete, setConfirmDelete] = useState(false);
   const formRef = useRef(null);
-  const canWrite = hasRole(user, isNew ? res.create : res.write);
+  const canWrite = hasRole(user, isNew ? res.create : res.write) && (isNew || !rec || ownsRecord(user, res, rec));
   const formId = `f-${res.plural}`;
 
   const load = async () => {
