@@ -174,6 +174,11 @@ int dom_same(const dom_rec *a, const dom_rec *b);
  * have already checked every value (and own the transaction). */
 int dom_insert_raw(dom_ctx *c, dom_rec *r, gerr *e);
 
+/* Deletes stored record pOld when the entity's rules and references allow
+ * (GERR_CONFLICT naming what still refers to it, as dom_delete), with no
+ * transaction and no audit entry: for importers that own both. */
+int dom_delete_raw(dom_ctx *c, const dom_rec *pOld, gerr *e);
+
 /* Helpers for entity rules. */
 int dom_exists(dom_ctx *c, const dom_entity *pEnt, int64_t id, gerr *e); /* 1, 0, -1 */
 const dom_val *dom_v(const dom_rec *r, const char *zField);  /* panics on unknown */
