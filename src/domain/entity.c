@@ -390,6 +390,8 @@ int dom_store(dom_ctx *c, dom_rec *r, int64_t ifVersion, gerr *e) {
   return update_row(c, r, ifVersion, e);
 }
 
+int dom_store_lists(dom_ctx *c, dom_rec *r, int64_t ifVersion, gerr *e) { return update_row(c, r, ifVersion, e); }
+
 /* Names what still refers to record id, or returns 0 when nothing does. */
 static int check_refs(dom_ctx *c, const dom_entity *pEnt, int64_t id, gerr *e) {
   char zWho[400] = "";

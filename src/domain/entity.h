@@ -156,6 +156,10 @@ int dom_delete(dom_ctx *c, const dom_entity *pEnt, int64_t id, int64_t ifVersion
  * transaction and its audit entry. */
 int dom_store(dom_ctx *c, dom_rec *r, int64_t ifVersion, gerr *e);
 
+/* dom_store that also rewrites the list fields set in r (e.g. a cohort's
+ * trainers after dom_check), for importers. */
+int dom_store_lists(dom_ctx *c, dom_rec *r, int64_t ifVersion, gerr *e);
+
 /* Checks pIn as dom_create (pOld NULL) or dom_update (pOld: the stored
  * record) does, without writing anything: immutable fields, every given
  * value, the required ones on create, the entity's rules and unique values.
