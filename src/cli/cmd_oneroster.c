@@ -21,13 +21,16 @@ static void show_file_progress(void *pArg, const char *zFile, int nDone, int nTo
 static const char *const azMode[] = {"absent", "bulk", "delta"};
 
 /* "orgs.csv (bulk): 5 rows: 5 created, 0 updated, 0 unchanged", and what
- * else happened. */
+ * else happened; roles are read with the users they belong to. */
 static void print_summary(const or_result *r) {
   for (int f = 1; f < OR__NFILE; f++) {
     const or_count *p = &r->aCount[f];
     if (r->aMode[f] == OR_ABSENT) continue;
-    printf("%s (%s): %d rows: %d created, %d updated, %d unchanged", oneroster_file_names[f], azMode[r->aMode[f]],
-           p->nRow, p->nCreated, p->nUpdated, p->nUnchanged);
+    printf("%s (%s): %d rows", oneroster_file_names[f], azMode[r->aMode[f]], p->nRow);
+    if (f == OR_ROLES) {
+      printf(": %d read with users.csv", p->nRow - p->nSkipped - p->nInvalid);
+      if (p->nUpdated) printf(", %d persons' institutions updated", p->nUpdated);
+    } else printf(": %d created, %d updated, %d unchanged", p->nCreated, p->nUpdated, p->nUnchanged);
     if (p->nDeleted) printf(", %d %s", p->nDeleted, f == OR_ENROLLMENTS ? "withdrawn or removed" : "deleted");
     if (p->nKept) printf(", %d kept (still in use)", p->nKept);
     if (p->nSkipped) printf(", %d skipped (not kept by guild)", p->nSkipped);

@@ -196,6 +196,11 @@ int or_upsert(or_importer *m, const or_row *r, const dom_entity *pEnt, int64_t i
  * when e is not a rule's error (a database error). */
 int or_rule_error(or_importer *m, const or_row *r, const gerr *e, const or_fieldcol *aMap);
 
+/* Makes room for element n of the array at *ppArray (a pointer to its
+ * pointer) whose room is *pnAlloc elements of nSize bytes, doubling it in
+ * arena a. */
+void or_grow(arena *a, void *ppArray, int n, int *pnAlloc, size_t nSize);
+
 /* Splits a OneRoster list cell ("a,b,c"; spaces around items ignored) into
  * *pazOut (in a); returns the number of items. */
 int or_split(arena *a, const char *z, const char ***pazOut);

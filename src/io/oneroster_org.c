@@ -68,13 +68,7 @@ static int collect_row(or_importer *m, const or_row *r) {
   org *p = arena_alloc(m->pAr, sizeof *p);
   p->row = or_keep_row(m, r);
   p->kind = aType[iType].kind;
-  if (pList->n == pList->nAlloc) {
-    int nNew = pList->nAlloc ? 2 * pList->nAlloc : 64;
-    org **a = arena_alloc(m->pAr, (size_t)nNew * sizeof *a);
-    if (pList->n) memcpy(a, pList->a, (size_t)pList->n * sizeof *a);
-    pList->a = a;
-    pList->nAlloc = nNew;
-  }
+  or_grow(m->pAr, &pList->a, pList->n, &pList->nAlloc, sizeof(org *));
   pList->a[pList->n++] = p;
   or_map_put(&pList->bySid, r->az[ORC_SOURCED_ID], p);
   return 0;
@@ -95,10 +89,8 @@ static const or_fieldcol aInstMap[] = {
     {"code", OG_IDENTIFIER}, {"name", OG_NAME}, {"kind", OG_KIND}, {"area_id", OG_PARENT},
     {"sourced_id", ORC_SOURCED_ID}, {NULL, 0}};
 
-static int place(or_importer *m, org *p);
-
 /* The parent of p, when the file or guild has it: *ppParent is the file's
- * org (placed first), else pKind, pId and piLevel say what guild has. 0, 1
+ * org (placed already), else pKind, pId and piLevel say what guild has. 0, 1
  * after reporting the parent as missing or invalid, -1 on error. */
 static int find_parent(or_importer *m, org *p, org **ppParent, or_org_kind *pKind, int64_t *pId, int *piLevel) {
   const or_row *r = &p->row;
@@ -107,7 +99,6 @@ static int find_parent(or_importer *m, org *p, org **ppParent, or_org_kind *pKin
   if (*ppParent) {
     org *q = *ppParent;
     if (q->state == ST_BUSY) return or_err(m, r, OG_PARENT, "the parents of this org lead back to it") + 1;
-    if (place(m, q)) return -1;
     if (q->state == ST_BAD) return or_err(m, r, OG_PARENT, "the parent org (row %d) is invalid", q->row.iRow) + 1;
     return 0;
   }
@@ -128,7 +119,6 @@ static int find_parent(or_importer *m, org *p, org **ppParent, or_org_kind *pKin
 /* Writes area p under its parent (found first). */
 static int place_area(or_importer *m, org *p) {
   const or_row *r = &p->row;
-  dom_ctx *c = m->c;
   int bParent = r->az[OG_PARENT][0] != 0, iLevel = 0;
   int64_t idParent = 0;
   if (bParent) {
@@ -144,24 +134,20 @@ static int place_area(or_importer *m, org *p) {
       return or_err(m, r, OG_PARENT, "an area below a township: guild's areas are four levels deep (region, "
                                      "prefecture, county, township)");
   }
-  if (db_begin(c->pDb, m->e)) return -1;
-  int nBefore = or_nerr(m);
   const char *zSid = r->az[ORC_SOURCED_ID], *zCode = r->az[OG_IDENTIFIER];
   if (!zCode[0] && strlen(zSid) <= AREA_CODE_MAX) zCode = zSid;
   int64_t idOld = 0;
   int rc = or_find(m, zAreaBySid, zSid, &idOld, NULL);
   if (rc == 0 && zCode[0]) rc = or_find(m, zAreaByCode, zCode, &idOld, NULL);   /* an area guild had: adopted */
-  if (rc < 0) goto fail;
+  if (rc < 0) return -1;
   dom_rec in;
   dom_rec_init(&in, &dom_area);
   dom_set_text(&in, "sourced_id", zSid);
   dom_set_text(&in, "name", r->az[OG_NAME]);
   if (r->az[OG_IDENTIFIER][0] || !idOld) {
-    if (!zCode[0]) {
-      or_err(m, r, OG_IDENTIFIER, "an area needs a code of at most %d characters: give identifier (the sourcedId is "
-                                  "too long to serve as one)", AREA_CODE_MAX);
-      goto fail;
-    }
+    if (!zCode[0])
+      return or_err(m, r, OG_IDENTIFIER, "an area needs a code of at most %d characters: give identifier (the "
+                                         "sourcedId is too long to serve as one)", AREA_CODE_MAX);
     dom_set_text(&in, "code", zCode);
   }
   if (bParent) {
@@ -172,23 +158,16 @@ static int place_area(or_importer *m, org *p) {
     dom_set_text(&in, "parent_id", NULL);
   }   /* else: an area guild has keeps its place in the tree */
   rc = or_upsert(m, r, &dom_area, idOld, &in, aAreaMap, &p->id);
-  if (rc < 0) goto fail;
-  if (or_nerr(m) != nBefore) goto fail;
+  if (rc) return rc < 0 ? -1 : 0;
   int64_t iStored = 0;
-  if (or_find(m, zAreaLevel, zSid, &p->id, &iStored) != 1) goto fail;
+  if (or_find(m, zAreaLevel, zSid, &p->id, &iStored) < 0) return -1;
   p->iLevel = (int)iStored;
-  return db_commit(c->pDb, m->e);
-fail:
-  db_rollback(c->pDb);
-  if (or_nerr(m) == nBefore) return -1;
-  p->state = ST_BAD;
   return 0;
 }
 
 /* Writes institution p (a school, or a department) in its area. */
 static int place_institution(or_importer *m, org *p) {
   const or_row *r = &p->row;
-  dom_ctx *c = m->c;
   const char *zSid = r->az[ORC_SOURCED_ID];
   int64_t idArea = 0;
   if (r->az[OG_PARENT][0]) {
@@ -208,17 +187,13 @@ static int place_institution(or_importer *m, org *p) {
     else if (or_find(m, zInstBySid, r->az[OG_PARENT], &idParent, &idParentArea) < 0) return -1;
     else idArea = idParentArea;
   }
-  if (db_begin(c->pDb, m->e)) return -1;
-  int nBefore = or_nerr(m);
   int64_t idOld = 0, idOldArea = 0;
   int rc = or_find(m, zInstBySid, zSid, &idOld, &idOldArea);
   if (rc == 0 && r->az[OG_IDENTIFIER][0]) rc = or_find(m, zInstByCode, r->az[OG_IDENTIFIER], &idOld, NULL);
-  if (rc < 0) goto fail;
-  if (!idArea && !idOld) {
-    or_err(m, r, OG_PARENT, "a new institution needs its area: parentSourcedId names a district, local, state or "
-                            "national org%s", p->kind == KIND_DEPARTMENT ? " (a department: its school)" : "");
-    goto fail;
-  }
+  if (rc < 0) return -1;
+  if (!idArea && !idOld)
+    return or_err(m, r, OG_PARENT, "a new institution needs its area: parentSourcedId names a district, local, "
+                                   "state or national org%s", p->kind == KIND_DEPARTMENT ? " (a department: its school)" : "");
   dom_rec in;
   dom_rec_init(&in, &dom_institution);
   dom_set_text(&in, "sourced_id", zSid);
@@ -228,29 +203,30 @@ static int place_institution(or_importer *m, org *p) {
   if (r->az[OG_KIND][0]) dom_set_text(&in, "kind", r->az[OG_KIND]);
   else if (!idOld) dom_set_text(&in, "kind", "vocational_college");
   rc = or_upsert(m, r, &dom_institution, idOld, &in, aInstMap, &p->id);
-  if (rc < 0) goto fail;
-  if (or_nerr(m) != nBefore) goto fail;
+  if (rc) return rc < 0 ? -1 : 0;
   p->idArea = idArea ? idArea : idOldArea;
-  return db_commit(c->pDb, m->e);
-fail:
-  db_rollback(c->pDb);
-  if (or_nerr(m) == nBefore) return -1;
-  p->state = ST_BAD;
   return 0;
 }
 
-/* Writes org p after its parent. 0 (written, or reported), -1 on error. */
+/* Writes org p, in a savepoint of its own, after its parent when the file
+ * has that. 0 (written, or reported), -1 on a database error. */
 static int place(or_importer *m, org *p) {
   if (p->state != ST_NEW) return 0;
   p->state = ST_BUSY;
+  org *q = or_map_get(&pList->bySid, p->row.az[OG_PARENT]);
+  if (q && place(m, q)) return -1;
+  dom_ctx *c = m->c;
   int nBefore = or_nerr(m);
-  arena *pSaved = m->c->pAr;
-  m->c->pAr = &m->rowAr;
+  if (db_begin(c->pDb, m->e)) return -1;
+  arena *pSaved = c->pAr;
+  c->pAr = &m->rowAr;
   int rc = p->kind == KIND_AREA ? place_area(m, p) : place_institution(m, p);
-  m->c->pAr = pSaved;
-  if (rc) return -1;
-  if (p->state == ST_BUSY) p->state = or_nerr(m) == nBefore ? ST_DONE : ST_BAD;
-  return 0;
+  int bBad = or_nerr(m) != nBefore;
+  if (rc || bBad) db_rollback(c->pDb);
+  else rc = db_commit(c->pDb, m->e);
+  c->pAr = pSaved;
+  p->state = bBad ? ST_BAD : ST_DONE;
+  return rc ? -1 : 0;
 }
 
 int or_import_orgs(or_importer *m) {

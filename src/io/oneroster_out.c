@@ -28,6 +28,7 @@ typedef struct writer {
   gbuf b;
   const char *zPath;
   int nRow;
+  int nCol;                     /* the header's */
   int bFailed;
 } writer;
 
@@ -44,19 +45,21 @@ static void w_text(writer *w, const char *z, int bEnd) {
   if (w->b.n > FLUSH_AT) w_flush(w);
 }
 
-static void w_int(writer *w, int64_t v, int bEnd) {
-  char z[24];
-  snprintf(z, sizeof z, "%lld", (long long)v);
-  w_text(w, z, bEnd);
-}
-
-/* The fields of a row's start: sourcedId, status, dateLastModified. */
-static void w_head(writer *w, const char *zSid, int64_t tModified) {
-  char z[32];
-  time_iso(tModified, z, sizeof z);
-  w_text(w, zSid, 0);
-  w_text(w, "active", 0);
-  w_text(w, z, 0);
+/* Writes the current row of s as one CSV row of the header's columns:
+ * column 2 (dateLastModified) is an integer time, written as ISO 8601;
+ * column kOver, when >= 0, is zOver instead of what s has there. */
+static void w_row(writer *w, db_stmt *s, int kOver, const char *zOver) {
+  int n = w->nCol;
+  if (db_ncol(s) < n) g_panic("an export query has %d columns, its file %d", db_ncol(s), n);
+  for (int i = 0; i < n; i++) {
+    char z[32];
+    const char *zVal = db_col_null(s, i) ? NULL : db_col_text(s, i);
+    if (i == 2 && zVal) {
+      time_iso(db_col_int(s, i), z, sizeof z);
+      zVal = z;
+    }
+    w_text(w, i == kOver ? zOver : zVal, i == n - 1);
+  }
 }
 
 /* Opens zDir/zName and writes the header row (azHead, NULL-terminated). */
@@ -66,7 +69,7 @@ static int w_open(writer *w, arena *a, const char *zDir, const char *zName, cons
   w->f = fopen(w->zPath, "wb");
   if (!w->f) return gerr_set(e, GERR_NOT_FOUND, NULL, "cannot write %.200s: %s", w->zPath, strerror(errno));
   gbuf_init(&w->b, 2 * FLUSH_AT);
-  for (int i = 0; azHead[i]; i++) w_text(w, azHead[i], azHead[i + 1] == NULL);
+  for (w->nCol = 0; azHead[w->nCol]; w->nCol++) w_text(w, azHead[w->nCol], azHead[w->nCol + 1] == NULL);
   w->nRow = 0;
   return 0;
 }
@@ -88,108 +91,139 @@ typedef struct exporter {
   or_export_result *r;
 } exporter;
 
+/* Each file: its header and the queries whose rows it holds, column for
+ * column (dateLastModified as an integer time). */
 static const char *const azOrgHead[] = {"sourcedId", "status", "dateLastModified", "name", "type", "identifier",
                                         "parentSourcedId", "metadata.guild.kind", NULL};
+/* An area's OneRoster type follows its level (the importer goes by depth). */
 static const char zAreas[] =
-    "SELECT COALESCE(a.sourced_id, 'guild-area-' || a.id), a.updated_at, a.name, a.level, a.code, "
-    "COALESCE(p.sourced_id, 'guild-area-' || p.id) FROM areas a LEFT JOIN areas p ON p.id = a.parent_id "
+    "SELECT COALESCE(a.sourced_id, 'guild-area-' || a.id), 'active', a.updated_at, a.name, "
+    "CASE a.level WHEN 'region' THEN 'state' WHEN 'prefecture' THEN 'local' ELSE 'district' END, a.code, "
+    "COALESCE(p.sourced_id, 'guild-area-' || p.id), NULL FROM areas a LEFT JOIN areas p ON p.id = a.parent_id "
     "ORDER BY CASE a.level WHEN 'region' THEN 0 WHEN 'prefecture' THEN 1 WHEN 'county' THEN 2 ELSE 3 END, a.id";
 static const char zInstitutions[] =
-    "SELECT COALESCE(i.sourced_id, 'guild-institution-' || i.id), i.updated_at, i.name, i.code, "
+    "SELECT COALESCE(i.sourced_id, 'guild-institution-' || i.id), 'active', i.updated_at, i.name, 'school', i.code, "
     "COALESCE(a.sourced_id, 'guild-area-' || a.id), i.kind FROM institutions i JOIN areas a ON a.id = i.area_id "
     "ORDER BY i.id";
-
-/* The OneRoster type of an area level (the importer goes by depth). */
-static const char *area_type(const char *zLevel) {
-  static const char *const az[][2] = {{"region", "state"}, {"prefecture", "local"}, {"county", "district"}};
-  for (size_t i = 0; i < sizeof az / sizeof az[0]; i++)
-    if (strcmp(az[i][0], zLevel) == 0) return az[i][1];
-  return "district";
-}
-
-/* Runs zSql, giving each row to xRow. 0 or -1. */
-static int each_row(exporter *x, const char *zSql, void (*xRow)(writer *w, db_stmt *s), writer *w) {
-  db_stmt *s = db_prepare(x->c->pDb, zSql, x->e);
-  if (!s) return -1;
-  int rc;
-  while ((rc = db_step(s, x->e)) == DB_ROW) xRow(w, s);
-  db_done(s);
-  return rc == DB_ERROR ? -1 : 0;
-}
-
-static const char *col_or_null(db_stmt *s, int i) { return db_col_null(s, i) ? NULL : db_col_text(s, i); }
-
-static void area_row(writer *w, db_stmt *s) {
-  w_head(w, db_col_text(s, 0), db_col_int(s, 1));
-  w_text(w, db_col_text(s, 2), 0);
-  w_text(w, area_type(db_col_text(s, 3)), 0);
-  w_text(w, db_col_text(s, 4), 0);
-  w_text(w, col_or_null(s, 5), 0);
-  w_text(w, NULL, 1);
-}
-
-static void institution_row(writer *w, db_stmt *s) {
-  w_head(w, db_col_text(s, 0), db_col_int(s, 1));
-  w_text(w, db_col_text(s, 2), 0);
-  w_text(w, "school", 0);
-  w_text(w, col_or_null(s, 3), 0);
-  w_text(w, db_col_text(s, 4), 0);
-  w_text(w, db_col_text(s, 5), 1);
-}
 
 static const char *const azSessionHead[] = {"sourcedId", "status", "dateLastModified", "title", "type", "startDate",
                                             "endDate", "parentSourcedId", "schoolYear", NULL};
 static const char zSessions[] =
-    "SELECT sourced_id, updated_at, title, type, start_date, end_date, parent_sourced_id, school_year "
+    "SELECT sourced_id, 'active', updated_at, title, type, start_date, end_date, parent_sourced_id, school_year "
     "FROM academic_sessions ORDER BY id";
+/* a cohort entered in guild without terms: one of its own dates */
 static const char zOwnTerms[] =
-    "SELECT 'guild-cohort-' || c.id || '-term', c.updated_at, c.name, 'term', c.start_date, c.end_date, NULL, "
-    "substr(c.end_date, 1, 4) FROM cohorts c "
+    "SELECT 'guild-cohort-' || c.id || '-term', 'active', c.updated_at, c.name, 'term', c.start_date, c.end_date, "
+    "NULL, substr(c.end_date, 1, 4) FROM cohorts c "
     "WHERE NOT EXISTS (SELECT 1 FROM cohorts_academic_sessions l WHERE l.owner_id = c.id) ORDER BY c.id";
-
-static void session_row(writer *w, db_stmt *s) {
-  w_head(w, db_col_text(s, 0), db_col_int(s, 1));
-  for (int i = 2; i < 7; i++) w_text(w, col_or_null(s, i), 0);
-  w_text(w, db_col_text(s, 7), 1);
-}
 
 static const char *const azCourseHead[] = {
     "sourcedId", "status", "dateLastModified", "schoolYearSourcedId", "title", "courseCode", "grades", "orgSourcedId",
     "subjects", "subjectCodes", "metadata.guild.hours", "metadata.guild.level", "metadata.guild.capacity", NULL};
 static const char zPrograms[] =
-    "SELECT COALESCE(p.sourced_id, 'guild-program-' || p.id), p.updated_at, p.title, "
-    "COALESCE(i.sourced_id, 'guild-institution-' || i.id), p.isco_code, p.hours, p.level, p.capacity "
+    "SELECT COALESCE(p.sourced_id, 'guild-program-' || p.id), 'active', p.updated_at, NULL, p.title, NULL, NULL, "
+    "COALESCE(i.sourced_id, 'guild-institution-' || i.id), NULL, p.isco_code, p.hours, p.level, p.capacity "
     "FROM programs p JOIN institutions i ON i.id = p.institution_id ORDER BY p.id";
-
-static void course_row(writer *w, db_stmt *s) {
-  w_head(w, db_col_text(s, 0), db_col_int(s, 1));
-  w_text(w, NULL, 0);
-  w_text(w, db_col_text(s, 2), 0);
-  w_text(w, NULL, 0);
-  w_text(w, NULL, 0);
-  w_text(w, db_col_text(s, 3), 0);
-  w_text(w, NULL, 0);
-  w_text(w, db_col_text(s, 4), 0);
-  w_int(w, db_col_int(s, 5), 0);
-  w_int(w, db_col_int(s, 6), 0);
-  w_int(w, db_col_int(s, 7), 1);
-}
 
 static const char *const azClassHead[] = {
     "sourcedId", "status", "dateLastModified", "title", "grades", "courseSourcedId", "classCode", "classType",
     "location", "schoolSourcedId", "termSourcedIds", "subjects", "subjectCodes", "periods", "metadata.guild.capacity",
     NULL};
+#define CLASS_TERMS 10   /* the column filled from zCohortTerms */
+#define CLASS_ID 15      /* the cohort's id, after the header's columns: not written */
 static const char zCohorts[] =
-    "SELECT c.id, COALESCE(c.sourced_id, 'guild-cohort-' || c.id), c.updated_at, c.name, "
-    "COALESCE(p.sourced_id, 'guild-program-' || p.id), COALESCE(i.sourced_id, 'guild-institution-' || i.id), "
-    "c.capacity FROM cohorts c JOIN programs p ON p.id = c.program_id JOIN institutions i ON i.id = p.institution_id "
+    "SELECT COALESCE(c.sourced_id, 'guild-cohort-' || c.id), 'active', c.updated_at, c.name, NULL, "
+    "COALESCE(p.sourced_id, 'guild-program-' || p.id), NULL, 'scheduled', NULL, "
+    "COALESCE(i.sourced_id, 'guild-institution-' || i.id), NULL, NULL, NULL, NULL, c.capacity, c.id "
+    "FROM cohorts c JOIN programs p ON p.id = c.program_id JOIN institutions i ON i.id = p.institution_id "
     "ORDER BY c.id";
 static const char zCohortTerms[] =
     "SELECT l.owner_id, s.sourced_id FROM cohorts_academic_sessions l JOIN academic_sessions s ON s.id = l.value "
     "ORDER BY l.owner_id, l.pos";
 
+static const char *const azUserHead[] = {
+    "sourcedId", "status", "dateLastModified", "enabledUser", "username", "userIds", "givenName", "familyName",
+    "middleName", "identifier", "email", "sms", "phone", "agentSourcedIds", "grades", "password",
+    "userMasterIdentifier", "resourceSourcedIds", "preferredGivenName", "preferredMiddleName", "preferredFamilyName",
+    "primaryOrgSourcedId", "pronouns", NULL};
+/* guild has no username: the sourcedId stands in */
+static const char zPersons[] =
+    "SELECT COALESCE(p.sourced_id, 'guild-person-' || p.id), 'active', p.updated_at, 'true', "
+    "COALESCE(p.sourced_id, 'guild-person-' || p.id), NULL, p.given_name, p.family_name, NULL, NULL, p.email, NULL, "
+    "p.phone, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, COALESCE(i.sourced_id, 'guild-institution-' || i.id), "
+    "NULL FROM persons p LEFT JOIN institutions i ON i.id = p.institution_id WHERE p.erased_at IS NULL ORDER BY p.id";
+
+static const char *const azRoleHead[] = {"sourcedId", "status", "dateLastModified", "userSourcedId", "roleType",
+                                         "role", "beginDate", "endDate", "orgSourcedId", "userProfileSourcedId",
+                                         NULL};
+/* A person's roles: one per institution they are registered at (primary),
+ * enrolled at or train at; a teacher where they train, else a student (a
+ * registration alone: a teacher when they train somewhere and learn
+ * nowhere). */
+static const char zRoles[] =
+    "SELECT 'guild-role-' || x.person_id || '-' || x.institution_id, 'active', max(p.updated_at), "
+    "COALESCE(p.sourced_id, 'guild-person-' || p.id), "
+    "CASE WHEN p.institution_id = x.institution_id THEN 'primary' ELSE 'secondary' END, "
+    "CASE WHEN max(x.kind) = 2 THEN 'teacher' WHEN max(x.kind) = 1 THEN 'student' "
+    "WHEN EXISTS (SELECT 1 FROM cohorts_trainers t WHERE t.value = x.person_id) AND NOT EXISTS "
+    "(SELECT 1 FROM enrollments e WHERE e.person_id = x.person_id) THEN 'teacher' ELSE 'student' END, NULL, NULL, "
+    "COALESCE(i.sourced_id, 'guild-institution-' || i.id), NULL FROM ("
+    "SELECT id AS person_id, institution_id, 0 AS kind FROM persons WHERE institution_id IS NOT NULL "
+    "UNION ALL SELECT e.person_id, pr.institution_id, 1 FROM enrollments e JOIN cohorts c ON c.id = e.cohort_id "
+    "JOIN programs pr ON pr.id = c.program_id WHERE e.status IN ('applied', 'enrolled') "
+    "UNION ALL SELECT t.value, pr.institution_id, 2 FROM cohorts_trainers t JOIN cohorts c ON c.id = t.owner_id "
+    "JOIN programs pr ON pr.id = c.program_id) x "
+    "JOIN persons p ON p.id = x.person_id JOIN institutions i ON i.id = x.institution_id "
+    "WHERE p.erased_at IS NULL "
+    "GROUP BY x.person_id, x.institution_id, p.sourced_id, p.id, p.institution_id, i.sourced_id, i.id "
+    "ORDER BY x.person_id, CASE WHEN p.institution_id = x.institution_id THEN 0 ELSE 1 END, x.institution_id";
+
+static const char *const azEnrollHead[] = {"sourcedId", "status", "dateLastModified", "classSourcedId",
+                                           "schoolSourcedId", "userSourcedId", "role", "primary", "beginDate",
+                                           "endDate", "metadata.guild.status", NULL};
+#define COHORT_SIDS                                                                                        \
+  "COALESCE(c.sourced_id, 'guild-cohort-' || c.id), COALESCE(i.sourced_id, 'guild-institution-' || i.id), " \
+  "COALESCE(p.sourced_id, 'guild-person-' || p.id)"
+#define COHORT_JOINS "JOIN programs pr ON pr.id = c.program_id JOIN institutions i ON i.id = pr.institution_id "
+/* students' enrollments that have not ended, then the trainers (in their
+ * order, the first one primary) */
+static const char zStudents[] =
+    "SELECT COALESCE(e.sourced_id, 'guild-enrollment-' || e.id), 'active', e.updated_at, " COHORT_SIDS
+    ", 'student', 'false', NULL, NULL, e.status FROM enrollments e JOIN cohorts c ON c.id = e.cohort_id " COHORT_JOINS
+    "JOIN persons p ON p.id = e.person_id WHERE e.status IN ('applied', 'enrolled') AND p.erased_at IS NULL "
+    "ORDER BY e.id";
+static const char zTrainers[] =
+    "SELECT 'guild-trainer-' || t.owner_id || '-' || t.value, 'active', c.updated_at, " COHORT_SIDS
+    ", 'teacher', CASE WHEN t.pos = 0 THEN 'true' ELSE 'false' END, NULL, NULL, NULL "
+    "FROM cohorts_trainers t JOIN cohorts c ON c.id = t.owner_id " COHORT_JOINS "JOIN persons p ON p.id = t.value "
+    "WHERE p.erased_at IS NULL ORDER BY t.owner_id, t.pos";
+
+static const struct {
+  or_file f;
+  const char *const *azHead;
+  const char *azSql[3];   /* NULL-terminated; none: written by write_classes */
+} aFile[] = {
+    {OR_ORGS, azOrgHead, {zAreas, zInstitutions, NULL}},
+    {OR_SESSIONS, azSessionHead, {zSessions, zOwnTerms, NULL}},
+    {OR_COURSES, azCourseHead, {zPrograms, NULL}},
+    {OR_CLASSES, azClassHead, {NULL}},
+    {OR_USERS, azUserHead, {zPersons, NULL}},
+    {OR_ROLES, azRoleHead, {zRoles, NULL}},
+    {OR_ENROLLMENTS, azEnrollHead, {zStudents, zTrainers, NULL}},
+};
+
+/* Writes every row of zSql. 0 or -1. */
+static int write_query(exporter *x, writer *w, const char *zSql) {
+  db_stmt *s = db_prepare(x->c->pDb, zSql, x->e);
+  if (!s) return -1;
+  int rc;
+  while ((rc = db_step(s, x->e)) == DB_ROW) w_row(w, s, -1, NULL);
+  db_done(s);
+  return rc == DB_ERROR ? -1 : 0;
+}
+
 /* classes.csv: each cohort with its terms (both queries in cohort order,
- * merged). */
+ * merged). The cohort's id, the query's last column, is not written. */
 static int write_classes(exporter *x, writer *w) {
   db *pDb = x->c->pDb;
   db_stmt *s = db_prepare(pDb, zCohorts, x->e), *t = s ? db_prepare(pDb, zCohortTerms, x->e) : NULL;
@@ -201,7 +235,7 @@ static int write_classes(exporter *x, writer *w) {
   gbuf terms;
   gbuf_init(&terms, (size_t)1 << 20);
   while (rcT != DB_ERROR && (rc = db_step(s, x->e)) == DB_ROW) {
-    int64_t id = db_col_int(s, 0);
+    int64_t id = db_col_int(s, CLASS_ID);
     gbuf_reset(&terms);
     while (rcT == DB_ROW && db_col_int(t, 0) < id) rcT = db_step(t, x->e);
     while (rcT == DB_ROW && db_col_int(t, 0) == id) {
@@ -209,116 +243,12 @@ static int write_classes(exporter *x, writer *w) {
       rcT = db_step(t, x->e);
     }
     if (!terms.n) gbuf_printf(&terms, "guild-cohort-%lld-term", (long long)id);
-    w_head(w, db_col_text(s, 1), db_col_int(s, 2));
-    w_text(w, db_col_text(s, 3), 0);
-    w_text(w, NULL, 0);
-    w_text(w, db_col_text(s, 4), 0);
-    w_text(w, NULL, 0);
-    w_text(w, "scheduled", 0);
-    w_text(w, NULL, 0);
-    w_text(w, db_col_text(s, 5), 0);
-    w_text(w, terms.z, 0);
-    w_text(w, NULL, 0);
-    w_text(w, NULL, 0);
-    w_text(w, NULL, 0);
-    w_int(w, db_col_int(s, 6), 1);
+    w_row(w, s, CLASS_TERMS, terms.z);
   }
   gbuf_free(&terms);
   db_done(s);
   db_done(t);
   return rc == DB_ERROR || rcT == DB_ERROR ? -1 : 0;
-}
-
-static const char *const azUserHead[] = {
-    "sourcedId", "status", "dateLastModified", "enabledUser", "username", "userIds", "givenName", "familyName",
-    "middleName", "identifier", "email", "sms", "phone", "agentSourcedIds", "grades", "password",
-    "userMasterIdentifier", "resourceSourcedIds", "preferredGivenName", "preferredMiddleName", "preferredFamilyName",
-    "primaryOrgSourcedId", "pronouns", NULL};
-static const char zPersons[] =
-    "SELECT COALESCE(p.sourced_id, 'guild-person-' || p.id), p.updated_at, p.given_name, p.family_name, p.email, "
-    "p.phone, COALESCE(i.sourced_id, 'guild-institution-' || i.id) FROM persons p "
-    "LEFT JOIN institutions i ON i.id = p.institution_id WHERE p.erased_at IS NULL ORDER BY p.id";
-
-static void user_row(writer *w, db_stmt *s) {
-  const char *zSid = db_col_text(s, 0);
-  w_head(w, zSid, db_col_int(s, 1));
-  w_text(w, "true", 0);
-  w_text(w, zSid, 0);      /* username: guild has none; the sourcedId stands in */
-  w_text(w, NULL, 0);
-  w_text(w, db_col_text(s, 2), 0);
-  w_text(w, col_or_null(s, 3), 0);
-  w_text(w, NULL, 0);
-  w_text(w, NULL, 0);
-  w_text(w, col_or_null(s, 4), 0);
-  w_text(w, NULL, 0);
-  w_text(w, col_or_null(s, 5), 0);
-  for (int i = 0; i < 8; i++) w_text(w, NULL, 0);
-  w_text(w, col_or_null(s, 6), 0);
-  w_text(w, NULL, 1);
-}
-
-static const char *const azRoleHead[] = {"sourcedId", "status", "dateLastModified", "userSourcedId", "roleType",
-                                         "role", "beginDate", "endDate", "orgSourcedId", "userProfileSourcedId",
-                                         NULL};
-/* A person's roles: one per institution they are registered at (primary),
- * enrolled at or train at; a teacher where they train, else a student (a
- * registration alone: a teacher when they train somewhere and learn
- * nowhere). */
-static const char zRoles[] =
-    "SELECT 'guild-role-' || x.person_id || '-' || x.institution_id, max(p.updated_at), "
-    "COALESCE(p.sourced_id, 'guild-person-' || p.id), "
-    "CASE WHEN p.institution_id = x.institution_id THEN 'primary' ELSE 'secondary' END, "
-    "CASE WHEN max(x.kind) = 2 THEN 'teacher' WHEN max(x.kind) = 1 THEN 'student' "
-    "WHEN EXISTS (SELECT 1 FROM cohorts_trainers t WHERE t.value = x.person_id) AND NOT EXISTS "
-    "(SELECT 1 FROM enrollments e WHERE e.person_id = x.person_id) THEN 'teacher' ELSE 'student' END, "
-    "COALESCE(i.sourced_id, 'guild-institution-' || i.id) FROM ("
-    "SELECT id AS person_id, institution_id, 0 AS kind FROM persons WHERE institution_id IS NOT NULL "
-    "UNION ALL SELECT e.person_id, pr.institution_id, 1 FROM enrollments e JOIN cohorts c ON c.id = e.cohort_id "
-    "JOIN programs pr ON pr.id = c.program_id WHERE e.status IN ('applied', 'enrolled') "
-    "UNION ALL SELECT t.value, pr.institution_id, 2 FROM cohorts_trainers t JOIN cohorts c ON c.id = t.owner_id "
-    "JOIN programs pr ON pr.id = c.program_id) x "
-    "JOIN persons p ON p.id = x.person_id JOIN institutions i ON i.id = x.institution_id "
-    "WHERE p.erased_at IS NULL "
-    "GROUP BY x.person_id, x.institution_id, p.sourced_id, p.id, p.institution_id, i.sourced_id, i.id "
-    "ORDER BY x.person_id, CASE WHEN p.institution_id = x.institution_id THEN 0 ELSE 1 END, x.institution_id";
-
-static void role_row(writer *w, db_stmt *s) {
-  w_head(w, db_col_text(s, 0), db_col_int(s, 1));
-  w_text(w, db_col_text(s, 2), 0);
-  w_text(w, db_col_text(s, 3), 0);
-  w_text(w, db_col_text(s, 4), 0);
-  w_text(w, NULL, 0);
-  w_text(w, NULL, 0);
-  w_text(w, db_col_text(s, 5), 0);
-  w_text(w, NULL, 1);
-}
-
-static const char *const azEnrollHead[] = {"sourcedId", "status", "dateLastModified", "classSourcedId",
-                                           "schoolSourcedId", "userSourcedId", "role", "primary", "beginDate",
-                                           "endDate", "metadata.guild.status", NULL};
-#define COHORT_SIDS                                                                        \
-  "COALESCE(c.sourced_id, 'guild-cohort-' || c.id), COALESCE(i.sourced_id, 'guild-institution-' || i.id), " \
-  "COALESCE(p.sourced_id, 'guild-person-' || p.id)"
-#define COHORT_JOINS \
-  "JOIN programs pr ON pr.id = c.program_id JOIN institutions i ON i.id = pr.institution_id "
-static const char zStudents[] =
-    "SELECT COALESCE(e.sourced_id, 'guild-enrollment-' || e.id), e.updated_at, " COHORT_SIDS ", e.status, 0 "
-    "FROM enrollments e JOIN cohorts c ON c.id = e.cohort_id " COHORT_JOINS "JOIN persons p ON p.id = e.person_id "
-    "WHERE e.status IN ('applied', 'enrolled') AND p.erased_at IS NULL ORDER BY e.id";
-static const char zTrainers[] =
-    "SELECT 'guild-trainer-' || t.owner_id || '-' || t.value, c.updated_at, " COHORT_SIDS ", NULL, t.pos "
-    "FROM cohorts_trainers t JOIN cohorts c ON c.id = t.owner_id " COHORT_JOINS "JOIN persons p ON p.id = t.value "
-    "WHERE p.erased_at IS NULL ORDER BY t.owner_id, t.pos";
-
-static void enrollment_row(writer *w, db_stmt *s) {
-  int bStudent = !db_col_null(s, 5);
-  w_head(w, db_col_text(s, 0), db_col_int(s, 1));
-  for (int i = 2; i < 5; i++) w_text(w, db_col_text(s, i), 0);
-  w_text(w, bStudent ? "student" : "teacher", 0);
-  w_text(w, !bStudent && db_col_int(s, 6) == 0 ? "true" : "false", 0);
-  w_text(w, NULL, 0);
-  w_text(w, NULL, 0);
-  w_text(w, col_or_null(s, 5), 1);
 }
 
 /* The 1.2 manifest: every file, bulk or absent. */
@@ -351,23 +281,13 @@ static int write_set(exporter *x) {
     w_text(&w, azManifest[i][1], 1);
   }
   if (w_close(&w, e)) return -1;
-#define FILE_OF(f, azHead, BODY)                                           \
-  do {                                                                     \
-    if (w_open(&w, a, x->zDir, oneroster_file_names[f], azHead, e)) return -1; \
-    int rcBody = (BODY);                                                   \
-    an[f] = w.nRow;                                                        \
-    if (w_close(&w, e) || rcBody) return -1;                               \
-  } while (0)
-  FILE_OF(OR_ORGS, azOrgHead, each_row(x, zAreas, area_row, &w) || each_row(x, zInstitutions, institution_row, &w));
-  FILE_OF(OR_SESSIONS, azSessionHead,
-          each_row(x, zSessions, session_row, &w) || each_row(x, zOwnTerms, session_row, &w));
-  FILE_OF(OR_COURSES, azCourseHead, each_row(x, zPrograms, course_row, &w));
-  FILE_OF(OR_CLASSES, azClassHead, write_classes(x, &w));
-  FILE_OF(OR_USERS, azUserHead, each_row(x, zPersons, user_row, &w));
-  FILE_OF(OR_ROLES, azRoleHead, each_row(x, zRoles, role_row, &w));
-  FILE_OF(OR_ENROLLMENTS, azEnrollHead,
-          each_row(x, zStudents, enrollment_row, &w) || each_row(x, zTrainers, enrollment_row, &w));
-#undef FILE_OF
+  for (size_t i = 0; i < sizeof aFile / sizeof aFile[0]; i++) {
+    if (w_open(&w, a, x->zDir, oneroster_file_names[aFile[i].f], aFile[i].azHead, e)) return -1;
+    int rc = aFile[i].azSql[0] ? 0 : write_classes(x, &w);
+    for (int k = 0; !rc && aFile[i].azSql[k]; k++) rc = write_query(x, &w, aFile[i].azSql[k]);
+    an[aFile[i].f] = w.nRow;
+    if (w_close(&w, e) || rc) return -1;
+  }
   return 0;
 }
 

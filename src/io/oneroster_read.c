@@ -20,15 +20,19 @@
 
 /* ---- errors ---- */
 
+void or_grow(arena *a, void *ppArray, int n, int *pnAlloc, size_t nSize) {
+  if (n < *pnAlloc) return;
+  int nNew = *pnAlloc ? 2 * *pnAlloc : 32;
+  char *pOld, *pNew = arena_alloc(a, (size_t)nNew * nSize);
+  memcpy(&pOld, ppArray, sizeof pOld);
+  if (n) memcpy(pNew, pOld, (size_t)n * nSize);
+  memcpy(ppArray, &pNew, sizeof pNew);
+  *pnAlloc = nNew;
+}
+
 static void add_error(or_importer *m, or_file f, int iRow, const char *zColumn, const char *zValue, const char *zReason) {
   or_result *r = m->r;
-  if (r->anErr[f] == m->anErrAlloc[f]) {
-    int nNew = m->anErrAlloc[f] ? 2 * m->anErrAlloc[f] : 32;
-    imp_error *a = arena_alloc(m->pAr, (size_t)nNew * sizeof *a);
-    if (r->anErr[f]) memcpy(a, r->aErr[f], (size_t)r->anErr[f] * sizeof *a);
-    r->aErr[f] = a;
-    m->anErrAlloc[f] = nNew;
-  }
+  or_grow(m->pAr, &r->aErr[f], r->anErr[f], &m->anErrAlloc[f], sizeof(imp_error));
   imp_error *p = &r->aErr[f][r->anErr[f]++];
   p->iRow = iRow;
   p->zColumn = arena_strdup(m->pAr, zColumn ? zColumn : "");
@@ -123,13 +127,7 @@ or_row or_keep_row(or_importer *m, const or_row *r) {
 }
 
 void or_defer_delete(or_importer *m, const or_row *r) {
-  if (m->nDel == m->nDelAlloc) {
-    int nNew = m->nDelAlloc ? 2 * m->nDelAlloc : 64;
-    or_deletion *a = arena_alloc(m->pAr, (size_t)nNew * sizeof *a);
-    if (m->nDel) memcpy(a, m->aDel, (size_t)m->nDel * sizeof *a);
-    m->aDel = a;
-    m->nDelAlloc = nNew;
-  }
+  or_grow(m->pAr, &m->aDel, m->nDel, &m->nDelAlloc, sizeof(or_deletion));
   m->aDel[m->nDel].f = m->f;
   m->aDel[m->nDel].row = or_keep_row(m, r);
   m->nDel++;

@@ -38,13 +38,7 @@ static or_user_roles *user_roles(or_importer *m, const char *zUser) {
   p = arena_alloc(m->pAr, sizeof *p);
   p->zUser = arena_strdup(m->pAr, zUser);
   or_map_put(&m->roles, zUser, p);
-  if (m->nRoles == m->nRolesAlloc) {
-    int nNew = m->nRolesAlloc ? 2 * m->nRolesAlloc : 256;
-    or_user_roles **a = arena_alloc(m->pAr, (size_t)nNew * sizeof *a);
-    if (m->nRoles) memcpy(a, m->aRoles, (size_t)m->nRoles * sizeof *a);
-    m->aRoles = a;
-    m->nRolesAlloc = nNew;
-  }
+  or_grow(m->pAr, &m->aRoles, m->nRoles, &m->nRolesAlloc, sizeof(or_user_roles *));
   m->aRoles[m->nRoles++] = p;
   return p;
 }
@@ -74,7 +68,6 @@ int or_role_row(or_importer *m, const or_row *r) {
   if (kind == OR_ORG_NONE) return or_err(m, r, RO_ORG, "no org has this sourcedId, neither in orgs.csv nor in guild");
   note_role(user_roles(m, az[RO_USER]), az[RO_ROLE], bPrimary, kind, idOrg, r->iRow);
   if (!is_kept_role(az[RO_ROLE])) m->r->aCount[m->f].nSkipped++;
-  else m->r->aCount[m->f].nUnchanged++;
   return 0;
 }
 
