@@ -34,6 +34,7 @@ static const char zSessionIns[] =
 static const char zSessionUpd[] =
     "UPDATE academic_sessions SET updated_at = $1, title = $3, type = $4, start_date = $5, end_date = $6, "
     "parent_sourced_id = $7, school_year = $8 WHERE sourced_id = $2";
+static const char zSessionId[] = "SELECT id FROM academic_sessions WHERE sourced_id = $1";
 static const char zSessionDel[] = "DELETE FROM academic_sessions WHERE id = $1";
 static const char zSessionUses[] = "SELECT count(*) FROM cohorts_academic_sessions WHERE value = $1";
 static const char zSessionCohorts[] = "SELECT DISTINCT owner_id FROM cohorts_academic_sessions WHERE value = $1";
@@ -124,18 +125,15 @@ int or_session_row(or_importer *m, const or_row *r) {
   else pCount->nCreated++;
   if (!bDates) return 0;
   /* new dates: the cohorts of this term follow */
-  int64_t aCohort[256];
-  int n = 0;
+  int64_t *aCohort = NULL;
+  int n = 0, nAlloc = 0;
   s = db_prepare(pDb, zSessionCohorts, m->e);
   if (!s) return -1;
   db_bind_int(s, 1, id);
-  while ((rc = db_step(s, m->e)) == DB_ROW)
-    if (n < (int)(sizeof aCohort / sizeof aCohort[0])) aCohort[n++] = db_col_int(s, 0);
-    else {
-      db_done(s);
-      return or_err(m, r, AS_START, "more than %d cohorts follow this session; change their dates in guild",
-                    (int)(sizeof aCohort / sizeof aCohort[0]));
-    }
+  while ((rc = db_step(s, m->e)) == DB_ROW) {
+    or_grow(m->c->pAr, &aCohort, n, &nAlloc, sizeof *aCohort);
+    aCohort[n++] = db_col_int(s, 0);
+  }
   db_done(s);
   if (rc == DB_ERROR) return -1;
   for (int i = 0; i < n; i++)
@@ -145,7 +143,7 @@ int or_session_row(or_importer *m, const or_row *r) {
 
 int or_delete_session(or_importer *m, const or_row *r) {
   int64_t id = 0, nUses = 0;
-  int rc = or_find(m, "SELECT id FROM academic_sessions WHERE sourced_id = $1", r->az[ORC_SOURCED_ID], &id, NULL);
+  int rc = or_find(m, zSessionId, r->az[ORC_SOURCED_ID], &id, NULL);
   if (rc <= 0) return rc < 0 ? -1 : OR_DEL_NONE;
   if (db_query_int(m->c->pDb, zSessionUses, 1, id, &nUses, m->e) == DB_ERROR) return -1;
   if (nUses) return OR_DEL_KEPT;
@@ -307,7 +305,10 @@ static int set_cohort_terms(or_importer *m, int64_t idCohort, const int64_t *aId
   if (!s) return -1;
   db_bind_int(s, 1, idCohort);
   int rc, i = 0, bSame = 1;
-  while ((rc = db_step(s, m->e)) == DB_ROW) bSame &= i < n && db_col_int(s, 0) == aId[i], i++;
+  while ((rc = db_step(s, m->e)) == DB_ROW) {
+    bSame &= i < n && db_col_int(s, 0) == aId[i];
+    i++;
+  }
   db_done(s);
   if (rc == DB_ERROR) return -1;
   if (bSame && i == n) return 0;

@@ -137,6 +137,7 @@ typedef struct or_importer {
   or_user_roles **aRoles;       /* the same, in order */
   int nRoles, nRolesAlloc;
   or_map seats;                 /* classSourcedId -> or_class_seats */
+  struct or_org_list *pOrgs;    /* orgs.csv while it is imported (oneroster_org.c) */
   or_deletion *aDel;
   int nDel, nDelAlloc;
 } or_importer;

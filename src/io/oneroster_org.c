@@ -36,13 +36,12 @@ typedef struct org {
   int64_t idArea;    /* an institution's area */
 } org;
 
-typedef struct org_list {
+/* The orgs of the file (m->pOrgs while it is imported). */
+struct or_org_list {
   org **a;
   int n, nAlloc;
   or_map bySid;
-} org_list;
-
-static org_list *pList;   /* the file being imported (one import at a time) */
+};
 
 static const struct {
   const char *zType;
@@ -68,6 +67,7 @@ static int collect_row(or_importer *m, const or_row *r) {
   org *p = arena_alloc(m->pAr, sizeof *p);
   p->row = or_keep_row(m, r);
   p->kind = aType[iType].kind;
+  struct or_org_list *pList = m->pOrgs;
   or_grow(m->pAr, &pList->a, pList->n, &pList->nAlloc, sizeof(org *));
   pList->a[pList->n++] = p;
   or_map_put(&pList->bySid, r->az[ORC_SOURCED_ID], p);
@@ -95,7 +95,7 @@ static const or_fieldcol aInstMap[] = {
 static int find_parent(or_importer *m, org *p, org **ppParent, or_org_kind *pKind, int64_t *pId, int *piLevel) {
   const or_row *r = &p->row;
   const char *zParent = r->az[OG_PARENT];
-  *ppParent = or_map_get(&pList->bySid, zParent);
+  *ppParent = or_map_get(&m->pOrgs->bySid, zParent);
   if (*ppParent) {
     org *q = *ppParent;
     if (q->state == ST_BUSY) return or_err(m, r, OG_PARENT, "the parents of this org lead back to it") + 1;
@@ -213,7 +213,7 @@ static int place_institution(or_importer *m, org *p) {
 static int place(or_importer *m, org *p) {
   if (p->state != ST_NEW) return 0;
   p->state = ST_BUSY;
-  org *q = or_map_get(&pList->bySid, p->row.az[OG_PARENT]);
+  org *q = or_map_get(&m->pOrgs->bySid, p->row.az[OG_PARENT]);
   if (q && place(m, q)) return -1;
   dom_ctx *c = m->c;
   int nBefore = or_nerr(m);
@@ -230,10 +230,10 @@ static int place(or_importer *m, org *p) {
 }
 
 int or_import_orgs(or_importer *m) {
-  org_list list;
+  struct or_org_list list;
   memset(&list, 0, sizeof list);
   list.bySid.pAr = m->pAr;
-  pList = &list;
+  m->pOrgs = &list;
   int rc = or_read(m, OR_ORGS, &or_spec_orgs, collect_row);
   m->f = OR_ORGS;
   m->pSpec = &or_spec_orgs;
@@ -242,7 +242,7 @@ int or_import_orgs(or_importer *m) {
     arena_reset(&m->rowAr);
   }
   or_map_free(&list.bySid);
-  pList = NULL;
+  m->pOrgs = NULL;
   return rc;
 }
 

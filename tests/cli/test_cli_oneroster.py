@@ -532,3 +532,57 @@ def test_progress_on_a_terminal(db):
         os.close(master)
     assert proc.returncode == 0
     assert "users.csv: 8/8 rows (100%)" in tty and "enrollments.csv: 9/9 rows (100%)" in tty, tty
+
+
+def big_set(tmp_path, n):
+    """A set of one school, one class and n students."""
+    path = os.path.join(str(tmp_path), "big")
+    os.makedirs(path)
+    shutil.copy(os.path.join(BULK, "manifest.csv"), path)
+    files = {
+        "orgs.csv": [["sourcedId", "status", "dateLastModified", "name", "type", "identifier", "parentSourcedId"],
+                     ["B-D", "", "", "Big District", "district", "B-D", ""],
+                     ["B-S", "", "", "Big School", "school", "B-S", "B-D"]],
+        "academicSessions.csv": [["sourcedId", "status", "dateLastModified", "title", "type", "startDate", "endDate",
+                                  "parentSourcedId", "schoolYear"],
+                                 ["B-T", "", "", "Term", "term", "2026-03-01", "2026-07-01", "", "2026"]],
+        "courses.csv": [["sourcedId", "status", "dateLastModified", "title", "orgSourcedId", "subjectCodes"],
+                        ["B-C", "", "", "Bricklaying", "B-S", "7112"]],
+        "classes.csv": [["sourcedId", "status", "dateLastModified", "title", "courseSourcedId", "schoolSourcedId",
+                         "termSourcedIds"], ["B-K", "", "", "Bricklayers", "B-C", "B-S", "B-T"]],
+        "users.csv": [["sourcedId", "status", "dateLastModified", "givenName", "familyName"]] +
+                     [[f"B-U{i}", "", "", f"Learner{i}", "Big"] for i in range(n)],
+        "roles.csv": [["userSourcedId", "roleType", "role", "orgSourcedId"]] +
+                     [[f"B-U{i}", "primary", "student", "B-S"] for i in range(n)],
+        "enrollments.csv": [["sourcedId", "classSourcedId", "userSourcedId", "role"]] +
+                           [[f"B-E{i}", "B-K", f"B-U{i}", "student"] for i in range(n)],
+    }
+    for name, rows in files.items():
+        write_csv(os.path.join(path, name), rows)
+    return path
+
+
+def test_killed_import_leaves_the_database_as_it_was(db, tmp_path):
+    ok(guild(db, "import", "oneroster", BULK))
+    path = big_set(tmp_path, 4000)
+    before, n = snapshot(db), audit_count(db)
+    master, slave = pty.openpty()
+    proc = subprocess.Popen([GUILD, "import", "oneroster", path, "--db", db.db], stdout=subprocess.DEVNULL,
+                            stderr=slave)
+    os.close(slave)
+    seen = b""
+    try:
+        while b"users.csv: 1000 rows" not in seen:   # the first users, enrollments still to come: not committed
+            chunk = os.read(master, 4096)
+            assert chunk, seen
+            seen += chunk
+        proc.kill()   # SIGKILL
+        proc.wait(timeout=60)
+    finally:
+        os.close(master)
+    assert proc.returncode == -9
+    assert snapshot(db) == before and audit_count(db) == n
+    assert "intact" in ok(guild(db, "audit", "verify"))
+    out = ok(guild(db, "import", "oneroster", path))   # and the same import runs through afterwards
+    assert "enrollments.csv (bulk): 4000 rows: 4000 created" in out
+    assert db.one("SELECT capacity FROM cohorts WHERE sourced_id = 'B-K'") == 4000
