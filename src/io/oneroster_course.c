@@ -345,7 +345,7 @@ int or_class_row(or_importer *m, const or_row *r) {
   if (kind != OR_ORG_INST || idSchool != idInst)
     return or_err(m, r, CL_SCHOOL, "is not the org of the class's course (a cohort runs at its program's institution)");
   int64_t aTerm[MAXTERMS];
-  const char *zStart, *zEnd;
+  const char *zStart = NULL, *zEnd = NULL;
   int nTerm = class_terms(m, r, aTerm, &zStart, &zEnd);
   if (nTerm <= 0) return nTerm;
   if (or_find(m, zCohortBySid, az[ORC_SOURCED_ID], &idOld, NULL) < 0) return -1;

@@ -407,6 +407,7 @@ int or_rule_error(or_importer *m, const or_row *r, const gerr *e, const or_field
   const char *zMsg = e->msg;
   size_t n = e->field[0] ? strlen(e->field) : 0;
   if (n && strncmp(zMsg, e->field, n) == 0 && zMsg[n] == ':' && zMsg[n + 1] == ' ') zMsg += n + 2;
+  if (k >= 0 && !or_has(m, k)) k = -1;   /* the file has no such column: the row is named */
   if (k < 0 && e->field[0]) or_err(m, r, -1, "%s: %s", e->field, zMsg);
   else or_err(m, r, k, "%s", zMsg);
   return 1;
