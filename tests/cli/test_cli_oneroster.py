@@ -25,7 +25,7 @@ import zipfile
 import pytest
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "api"))
-from conftest import ADMIN_PASSWORD, GUILD, db_query, new_database  # noqa: E402
+from conftest import ADMIN_PASSWORD, GUILD, db_query, new_database, run_on_tty  # noqa: E402
 
 DATA = os.path.join(os.path.dirname(__file__), "..", "data", "oneroster")
 BULK = os.path.join(DATA, "bulk")
@@ -510,28 +510,11 @@ def test_isco_option_for_courses_without_one(db, tmp_path):
 
 
 def test_progress_on_a_terminal(db):
-    master, slave = pty.openpty()
-    try:
-        proc = subprocess.run([GUILD, "import", "oneroster", BULK, "--db", db.db], stdout=subprocess.PIPE,
-                              stderr=slave, timeout=120)
-        os.close(slave)
-        slave = None
-        chunks = []
-        while True:
-            try:
-                b = os.read(master, 4096)
-            except OSError:
-                break
-            if not b:
-                break
-            chunks.append(b)
-        tty = b"".join(chunks).decode()
-    finally:
-        if slave is not None:
-            os.close(slave)
-        os.close(master)
-    assert proc.returncode == 0
+    rc, tty = run_on_tty([GUILD, "import", "oneroster", BULK, "--db", db.db])
+    assert rc == 0
     assert "users.csv: 8/8 rows (100%)" in tty and "enrollments.csv: 9/9 rows (100%)" in tty, tty
+    rc, tty = run_on_tty([GUILD, "import", "oneroster", BULK, "--quiet", "--db", db.db])
+    assert rc == 0 and "rows" not in tty, tty
 
 
 def big_set(tmp_path, n):
