@@ -241,7 +241,7 @@ static int make_room(or_importer *m, const or_row *r, int64_t idCohort, const or
   if (db_query_int(m->c->pDb, zCapacity, 1, idCohort, &nCap, m->e) == DB_ERROR) return -1;
   if (db_query_int(m->c->pDb, cohort_zSeatsTaken, 1, idCohort, &nTaken, m->e) == DB_ERROR) return -1;
   if (nTaken < nCap) return 0;
-  int64_t nNeed = nTaken + (pSeats && pSeats->nLeft > 0 ? pSeats->nLeft : 1);
+  int64_t nNeed = nTaken + 1 + (pSeats ? pSeats->nLeft : 0);   /* this student and those still to come */
   dom_rec old, in, out;
   if (dom_get(m->c, &dom_cohort, idCohort, &old, m->e)) return -1;
   dom_rec_init(&in, &dom_cohort);
