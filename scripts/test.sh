@@ -46,12 +46,12 @@ for g in "${groups[@]}"; do
         /usr/bin/python3 -m pytest -q -p no:cacheprovider tests/api tests/cli 2>&1 | tee build/api-tests.log
         st=${PIPESTATUS[0]}
       else
-        echo "== api tests on PostgreSQL (pytest, a private server)"
+        echo "== api tests (and the OneRoster CLI tests) on PostgreSQL (pytest, a private server)"
         pgdir=$(mktemp -d /tmp/guild-test-pg.XXXXXX)
         pgport=$(/usr/bin/python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
         if pgurl=$(scripts/pg.sh start "$pgdir" "$pgport"); then
           GUILD_TEST_PG=$pgurl GUILD_TEST_PG_DIR=$pgdir /usr/bin/python3 -m pytest -q -p no:cacheprovider \
-            tests/api tests/pg 2>&1 | tee build/api-tests.log
+            tests/api tests/pg tests/cli/test_cli_oneroster.py 2>&1 | tee build/api-tests.log
           st=${PIPESTATUS[0]}
         else
           echo "test.sh: could not start PostgreSQL" >&2; st=1

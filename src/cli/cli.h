@@ -52,6 +52,11 @@ int cmd_person(int argc, char **argv);
 int cmd_copy(int argc, char **argv);
 int cmd_competition(int argc, char **argv);
 int cmd_import(int argc, char **argv);
+int cmd_export(int argc, char **argv);
+/* `import WHAT` and `export WHAT` rows: azVal holds the command's options,
+ * azPos[0] is WHAT. */
+int cmd_import_oneroster(const char **azVal, int nPos, const char **azPos);
+int cmd_export_oneroster(const char **azVal, int nPos, const char **azPos);
 int cmd_help(int argc, char **argv);
 
 #endif

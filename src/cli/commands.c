@@ -75,8 +75,10 @@ static const cli_opt aImportOpt[] = {
     {"skip-invalid", NULL, "import the valid rows and report the others (default: all or nothing)"},
     {"map", "H=F,...", "read header H as field F (an empty F ignores the column), e.g. 'Student ID=sourced_id'"},
     {"quiet", NULL, "no progress line (it is shown only when stderr is a terminal)"},
+    {"isco", "CODE", "oneroster: the ISCO-08 unit group of new programs whose course's subjectCodes have none"},
     HELP_OPT,
     {NULL, NULL, NULL}};
+static const cli_opt aExportOpt[] = {DB_OPT, HELP_OPT, {NULL, NULL, NULL}};
 static const cli_opt aNoOpt[] = {HELP_OPT, {NULL, NULL, NULL}};
 
 const cli_command cli_commands[] = {
@@ -174,11 +176,26 @@ const cli_command cli_commands[] = {
      "institutions, competitors by sex (where recorded), medals by institution and\n"
      "area (once the edition is locked or published) and the growth of participants\n"
      "and categories over the previous edition of the same area.", aCompetitionOpt},
-    {"import", cmd_import, "persons FILE [--errors OUT.csv] [--skip-invalid] [--map H=F,...] [--quiet]",
-     "import persons from a CSV file",
-     "  import persons FILE   ('-' reads standard input)\n"
+    {"import", cmd_import, "persons FILE | oneroster PATH [--errors OUT.csv] [--skip-invalid] [--map H=F,...] [--quiet]",
+     "import persons from a CSV file, or a OneRoster set",
+     "  import persons FILE     ('-' reads standard input)\n"
+     "  import oneroster PATH   a OneRoster 1.2 (or 1.1) CSV set: a directory or a .zip\n"
+     "                          with manifest.csv (docs/oneroster.md has the mapping)\n"
      "\n"
-     "The file is CSV (RFC 4180: quoted fields may hold commas, quotes and line\n"
+     "OneRoster: orgs become areas (national, state, local, district) and institutions\n"
+     "(school, department); courses programs; classes cohorts, dated by their academic\n"
+     "sessions; students, teachers and aides persons (guardians, parents, relatives and\n"
+     "staff are not kept); student enrollments enrollments (consent recorded as yours),\n"
+     "teacher and aide enrollments cohort trainers. Every record keeps its sourcedId, so\n"
+     "importing again updates. Bulk and delta files: in a delta, status tobedeleted\n"
+     "deletes a record nothing refers to any more (an enrollment is withdrawn). A course\n"
+     "needs its ISCO-08 occupation in subjectCodes, or --isco CODE for all that lack one.\n"
+     "Files the manifest marks absent are not read; unknown columns are ignored; a\n"
+     "missing required column is an error naming the file and the column. All or\n"
+     "nothing, --skip-invalid and the report as below; one audit entry (entity\n"
+     "oneroster, the .zip's SHA-256 or the files' digest).\n"
+     "\n"
+     "Persons CSV: the file is CSV (RFC 4180: quoted fields may hold commas, quotes and line\n"
      "breaks), UTF-8 with or without a byte-order mark, CRLF or LF line ends. Row 1\n"
      "is the header; its names (case and surrounding spaces ignored) are fields:\n"
      "  sourced_id       the person's external id: a required column and value\n"
@@ -200,6 +217,13 @@ const cli_command cli_commands[] = {
      "the rest. The import is one audit entry: action import, entity persons,\n"
      "the number of persons created or updated as its id, and the file's SHA-256\n"
      "as its digest.", aImportOpt},
+    {"export", cmd_export, "oneroster PATH", "export the registry as a OneRoster set",
+     "  export oneroster PATH   a bulk OneRoster 1.2 CSV set: manifest.csv, orgs, academicSessions,\n"
+     "                          courses, classes, users, roles and enrollments, into directory PATH\n"
+     "                          (made if missing), or a .zip when PATH ends in .zip\n"
+     "Erased persons and enrollments that have ended are left out; guild's own fields that\n"
+     "OneRoster lacks travel in metadata.guild.* columns, so importing the set again gives\n"
+     "the same registry (docs/oneroster.md).", aExportOpt},
     {"version", cmd_version, "", "print the version", "Prints guild's version and schema version.", aNoOpt},
     {"help", cmd_help, "[COMMAND]", "show help", "Lists the commands, or explains one.", aNoOpt},
 };

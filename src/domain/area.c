@@ -51,11 +51,13 @@ static const dom_field aField[] = {
     {"name", DT_TEXT, F_REQ, 1, 200, NULL, NULL, "name in any script"},
     {"level", DT_ENUM, F_REQ, 0, 0, azLevel, NULL, "region, prefecture, county or township"},
     {"parent_id", DT_REF, 0, 0, 0, NULL, &dom_area, "the area one level up (none for a region)"},
+    {"sourced_id", DT_TEXT, F_UNIQUE, 1, 255, NULL, NULL, "external id (e.g. OneRoster sourcedId), unique"},
 };
 
 static const dom_filter aFilter[] = {
     {"parent", FILT_INT, &dom_area, "parent_id = ?", "areas directly within this area", NULL},
     {"level", FILT_TEXT, NULL, "level = ?", "areas of this level", azLevel},
+    {"sourced_id", FILT_TEXT, NULL, "sourced_id = ?", "the area with this external id", NULL},
 };
 
 dom_entity dom_area = {

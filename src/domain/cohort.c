@@ -31,6 +31,7 @@ static const dom_field aField[] = {
     {"end_date", DT_DATE, F_REQ, 0, 0, NULL, NULL, "last day (YYYY-MM-DD), on or after start_date"},
     {"capacity", DT_INT, F_REQ, 1, 10000, NULL, NULL, "places; enforced when learners become enrolled"},
     {"trainers", DT_REFLIST, 0, 0, 0, NULL, &dom_person, "ids of the persons who train this cohort"},
+    {"sourced_id", DT_TEXT, F_UNIQUE, 1, 255, NULL, NULL, "external id (e.g. OneRoster sourcedId), unique"},
 };
 
 static const dom_filter aFilter[] = {
@@ -44,6 +45,7 @@ static const dom_filter aFilter[] = {
     {"trainer", FILT_INT, &dom_person, "id IN (SELECT owner_id FROM cohorts_trainers WHERE value = ?)",
      "cohorts this person trains", NULL},
     {"active_on", FILT_DATE, NULL, "start_date <= ?1 AND end_date >= ?1", "cohorts running on this date", NULL},
+    {"sourced_id", FILT_TEXT, NULL, "sourced_id = ?", "the cohort with this external id", NULL},
 };
 
 dom_entity dom_cohort = {

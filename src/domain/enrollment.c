@@ -116,6 +116,7 @@ static const dom_field aField[] = {
     {"withdrawn_at", DT_TIME, F_RO, 0, 0, NULL, NULL, "when the learner withdrew"},
     {"withdrawal_reason", DT_ENUM, 0, 0, 0, azReason, NULL,
      "optional: personal, health, family, work, moved, program_unsuitable or other"},
+    {"sourced_id", DT_TEXT, F_UNIQUE, 1, 255, NULL, NULL, "external id (e.g. OneRoster sourcedId), unique"},
 };
 
 static const dom_filter aFilter[] = {
@@ -133,6 +134,7 @@ static const dom_filter aFilter[] = {
      "cohort_id IN (SELECT c.id FROM cohorts c JOIN programs p ON p.id = c.program_id "
      "JOIN institutions i ON i.id = p.institution_id WHERE i.area_id IN " DOM_AREA_SUBTREE ")",
      "enrollments at institutions in this area or within it", NULL},
+    {"sourced_id", FILT_TEXT, NULL, "sourced_id = ?", "the enrollment with this external id", NULL},
 };
 
 dom_entity dom_enrollment = {

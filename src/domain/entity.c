@@ -390,6 +390,8 @@ int dom_store(dom_ctx *c, dom_rec *r, int64_t ifVersion, gerr *e) {
   return update_row(c, r, ifVersion, e);
 }
 
+int dom_store_lists(dom_ctx *c, dom_rec *r, int64_t ifVersion, gerr *e) { return update_row(c, r, ifVersion, e); }
+
 /* Names what still refers to record id, or returns 0 when nothing does. */
 static int check_refs(dom_ctx *c, const dom_entity *pEnt, int64_t id, gerr *e) {
   char zWho[400] = "";
@@ -410,19 +412,24 @@ static int check_refs(dom_ctx *c, const dom_entity *pEnt, int64_t id, gerr *e) {
   return 0;
 }
 
+int dom_delete_raw(dom_ctx *c, const dom_rec *pOld, gerr *e) {
+  const dom_entity *pEnt = pOld->pEnt;
+  if (pEnt->xCanDelete && pEnt->xCanDelete(c, pOld, e)) return -1;
+  if (check_refs(c, pEnt, pOld->id, e)) return -1;
+  db_stmt *s = db_prepare(c->pDb, pEnt->pSql->zDelete, e);
+  if (!s) return -1;
+  db_bind_int(s, 1, pOld->id);
+  int rc = db_step(s, e);
+  db_done(s);
+  return rc == DB_ERROR ? -1 : 0;
+}
+
 int dom_delete(dom_ctx *c, const dom_entity *pEnt, int64_t id, int64_t ifVersion, gerr *e) {
   dom_rec old;
   if (db_begin(c->pDb, e)) return -1;
   if (dom_get(c, pEnt, id, &old, e)) goto fail;
   if (ifVersion >= 0 && check_version(&old, ifVersion, e)) goto fail;
-  if (pEnt->xCanDelete && pEnt->xCanDelete(c, &old, e)) goto fail;
-  if (check_refs(c, pEnt, id, e)) goto fail;
-  db_stmt *s = db_prepare(c->pDb, pEnt->pSql->zDelete, e);
-  if (!s) goto fail;
-  db_bind_int(s, 1, id);
-  int rc = db_step(s, e);
-  db_done(s);
-  if (rc == DB_ERROR) goto fail;
+  if (dom_delete_raw(c, &old, e)) goto fail;
   if (audit_append(c, "delete", pEnt->zName, id, "", e)) goto fail;
   if (db_commit(c->pDb, e)) return -1;
   return 0;

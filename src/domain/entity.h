@@ -156,6 +156,10 @@ int dom_delete(dom_ctx *c, const dom_entity *pEnt, int64_t id, int64_t ifVersion
  * transaction and its audit entry. */
 int dom_store(dom_ctx *c, dom_rec *r, int64_t ifVersion, gerr *e);
 
+/* dom_store that also rewrites the list fields set in r (e.g. a cohort's
+ * trainers after dom_check), for importers. */
+int dom_store_lists(dom_ctx *c, dom_rec *r, int64_t ifVersion, gerr *e);
+
 /* Checks pIn as dom_create (pOld NULL) or dom_update (pOld: the stored
  * record) does, without writing anything: immutable fields, every given
  * value, the required ones on create, the entity's rules and unique values.
@@ -173,6 +177,11 @@ int dom_same(const dom_rec *a, const dom_rec *b);
  * rules and no read-back; sets r->id. For generators and importers that
  * have already checked every value (and own the transaction). */
 int dom_insert_raw(dom_ctx *c, dom_rec *r, gerr *e);
+
+/* Deletes stored record pOld when the entity's rules and references allow
+ * (GERR_CONFLICT naming what still refers to it, as dom_delete), with no
+ * transaction and no audit entry: for importers that own both. */
+int dom_delete_raw(dom_ctx *c, const dom_rec *pOld, gerr *e);
 
 /* Helpers for entity rules. */
 int dom_exists(dom_ctx *c, const dom_entity *pEnt, int64_t id, gerr *e); /* 1, 0, -1 */

@@ -13,11 +13,13 @@ static const dom_field aField[] = {
     {"address", DT_TEXT, 0, 0, 300, NULL, NULL, "street address"},
     {"phone", DT_TEXT, 0, 0, 40, NULL, NULL, "contact telephone"},
     {"email", DT_TEXT, 0, 0, 200, NULL, NULL, "contact e-mail"},
+    {"sourced_id", DT_TEXT, F_UNIQUE, 1, 255, NULL, NULL, "external id (e.g. OneRoster sourcedId), unique"},
 };
 
 static const dom_filter aFilter[] = {
     {"area", FILT_INT, &dom_area, "area_id IN " DOM_AREA_SUBTREE, "institutions in this area or within it", NULL},
     {"kind", FILT_TEXT, NULL, "kind = ?", "institutions of this kind", azKind},
+    {"sourced_id", FILT_TEXT, NULL, "sourced_id = ?", "the institution with this external id", NULL},
 };
 
 dom_entity dom_institution = {

@@ -12,6 +12,7 @@ static const dom_field aField[] = {
     {"hours", DT_INT, F_REQ, 1, 10000, NULL, NULL, "hours of training"},
     {"level", DT_INT, F_REQ, 1, 5, NULL, NULL, "qualification level, 1 (entry) to 5 (highest)"},
     {"capacity", DT_INT, F_REQ, 1, 100000, NULL, NULL, "places per year"},
+    {"sourced_id", DT_TEXT, F_UNIQUE, 1, 255, NULL, NULL, "external id (e.g. OneRoster sourcedId), unique"},
 };
 
 static const dom_filter aFilter[] = {
@@ -19,6 +20,7 @@ static const dom_filter aFilter[] = {
     {"area", FILT_INT, NULL, "institution_id IN (SELECT id FROM institutions WHERE area_id IN " DOM_AREA_SUBTREE ")",
      "programs of institutions in this area or within it", NULL},
     {"isco_code", FILT_TEXT, NULL, "isco_code = ?", "programs for this occupation", NULL},
+    {"sourced_id", FILT_TEXT, NULL, "sourced_id = ?", "the program with this external id", NULL},
 };
 
 dom_entity dom_program = {

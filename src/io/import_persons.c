@@ -8,6 +8,7 @@
  * within the file) and the error report grow with the file. */
 #include "import_persons.h"
 #include "csv_in.h"
+#include "import_text.h"
 #include "../core/text.h"
 #include "../domain/person.h"
 #include <stdio.h>
@@ -55,32 +56,6 @@ typedef struct importer {
   int iLastBadRow;
 } importer;
 
-/* Copy of z for the report, with invalid UTF-8 bytes written as \xHH. */
-static const char *shown(arena *a, const char *z) {
-  size_t n = strlen(z);
-  if (!u8_check((const uint8_t *)z, n)) return arena_strndup(a, z, n);
-  char *zOut = arena_alloc(a, 4 * n + 1), *q = zOut;
-  const uint8_t *p = (const uint8_t *)z, *pEnd = p + n;
-  while (p < pEnd) {
-    ucs4_t uc;
-    int k = u8_mbtoucr(&uc, p, (size_t)(pEnd - p));
-    if (k > 0) {
-      memcpy(q, p, (size_t)k);
-      q += k;
-      p += k;
-    } else {
-      static const char zHex[] = "0123456789abcdef";
-      *q++ = '\\';
-      *q++ = 'x';
-      *q++ = zHex[*p >> 4];
-      *q++ = zHex[*p & 15];
-      p++;
-    }
-  }
-  *q = 0;
-  return zOut;
-}
-
 static void add_error(importer *m, int iRow, const char *zColumn, const char *zValue, const char *zReason) {
   imp_result *r = m->r;
   if (r->nErr == m->nErrAlloc) {
@@ -93,7 +68,7 @@ static void add_error(importer *m, int iRow, const char *zColumn, const char *zV
   imp_error *p = &r->aErr[r->nErr++];
   p->iRow = iRow;
   p->zColumn = arena_strdup(m->pAr, zColumn ? zColumn : "");
-  p->zValue = shown(m->pAr, zValue ? zValue : "");
+  p->zValue = imp_shown(m->pAr, zValue ? zValue : "");
   p->zReason = arena_strdup(m->pAr, zReason);
   if (iRow != m->iLastBadRow && iRow > 1) r->nInvalid++;
   m->iLastBadRow = iRow;

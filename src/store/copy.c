@@ -24,6 +24,8 @@ static const struct {
     {"persons", "id", 1},
     {"cohorts", "id", 1},
     {"cohorts_trainers", "owner_id, pos", 0},
+    {"academic_sessions", "id", 1},
+    {"cohorts_academic_sessions", "owner_id, pos", 0},
     {"enrollments", "id", 1},
     {"users", "id", 1},
     {"grants", "id", 1},

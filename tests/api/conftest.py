@@ -520,3 +520,28 @@ class World:
         """A new session of caller."""
         name = self.username(caller)
         return self.server.anon.login(name, ADMIN_PASSWORD if caller == "region_admin" else user_password(name))
+
+
+def run_on_tty(argv, timeout=120):
+    """Runs argv with its stderr on a pseudo-terminal (stdout a pipe), as a
+    user at a terminal would; returns (exit code, what it wrote there)."""
+    import pty
+    master, slave = pty.openpty()
+    try:
+        proc = subprocess.run(argv, stdout=subprocess.PIPE, stderr=slave, timeout=timeout)
+        os.close(slave)
+        slave = None
+        chunks = []
+        while True:
+            try:
+                b = os.read(master, 4096)
+            except OSError:   # EIO: the terminal's other end is closed
+                break
+            if not b:
+                break
+            chunks.append(b)
+        return proc.returncode, b"".join(chunks).decode()
+    finally:
+        if slave is not None:
+            os.close(slave)
+        os.close(master)

@@ -10,7 +10,6 @@ of a live server; the import runs beside it on the same database."""
 import csv
 import hashlib
 import os
-import pty
 import subprocess
 import sys
 import urllib.parse
@@ -18,7 +17,7 @@ import urllib.parse
 import pytest
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "api"))
-from conftest import GUILD, Factory, db_query, serve, uniq  # noqa: E402
+from conftest import GUILD, Factory, db_query, run_on_tty, serve, uniq  # noqa: E402
 
 HEADER = "sourced_id,given_name,family_name,sex,birth_date,home_area_code,phone,email"
 
@@ -238,25 +237,6 @@ def test_progress_on_a_terminal_only(world):
     r = run(w, path)   # stderr is a pipe here: silent
     assert r.returncode == 0 and r.stderr == b""
     for extra, shown in (((), True), (("--quiet",), False)):
-        master, slave = pty.openpty()
-        try:
-            proc = subprocess.run([GUILD, "import", "persons", path, *extra, "--db", w["db"]], stdout=subprocess.PIPE,
-                                  stderr=slave, timeout=120)
-            os.close(slave)
-            slave = None
-            chunks = []
-            while True:
-                try:
-                    b = os.read(master, 4096)
-                except OSError:
-                    break
-                if not b:
-                    break
-                chunks.append(b)
-            tty = b"".join(chunks).decode()
-        finally:
-            if slave is not None:
-                os.close(slave)
-            os.close(master)
-        assert proc.returncode == 0
+        rc, tty = run_on_tty([GUILD, "import", "persons", path, *extra, "--db", w["db"]])
+        assert rc == 0
         assert ("2500/2500 rows (100%)" in tty and "rows/s" in tty) == shown, tty
