@@ -6,7 +6,7 @@
 #   make check    banned-function scan
 SHELL := /bin/bash
 CC ?= gcc
-PKGS := sqlite3 libevent libevent_pthreads jansson libsodium
+PKGS := sqlite3 libevent libevent_pthreads jansson libsodium xlsxwriter
 PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS = $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 WARN := -std=c17 -Wall -Wextra -Werror -Wshadow -Wno-unused-parameter -D_GNU_SOURCE

@@ -5,6 +5,7 @@
 #define GUILD_API_H
 #include "../http/http.h"
 #include "../domain/entity.h"
+#include "../io/table_out.h"
 
 /* Record <-> JSON (json.c). api_rec_json returns a new reference. */
 json_t *api_rec_json(const dom_rec *r);
@@ -19,11 +20,28 @@ dom_ctx api_ctx(http_req *r);
 void api_set_etag(http_req *r, int64_t version);
 
 /* Generic entity handlers (entity.c); route pArg is the dom_entity. */
+/* The list query of a request (see entity.c): filters from the query
+ * parameters (with limit, offset and after when bPaged; names in azOther,
+ * NULL-terminated, are left to the caller), confined to the caller's
+ * scope. 0, or -1 with e (422 for a bad parameter, 403 outside the scope). */
+int api_list_query(http_req *r, const dom_entity *pEnt, int bPaged, const char *const *azOther, dom_query *q,
+                   gerr *e);
 json_t *api_entity_list(http_req *r, gerr *e);
 json_t *api_entity_get(http_req *r, gerr *e);
 json_t *api_entity_create(http_req *r, gerr *e);
 json_t *api_entity_update(http_req *r, gerr *e);
 json_t *api_entity_delete(http_req *r, gerr *e);
+
+/* export.c: answers that are files (CSV, XLSX) */
+/* Writes the answer's tables to t; 0, or -1 with e. */
+typedef int (*api_table_fn)(void *pArg, tab_out *t, gerr *e);
+/* Answers with the tables xWrite writes, as a CSV or XLSX file named zBase plus the extension, built in a temporary file (so
+ * memory does not grow with its size) that the router sends and removes.
+ * Returns 0, or -1 with e (the answer is then the error). */
+int api_send_table(http_req *r, tab_format fmt, const char *zBase, api_table_fn xWrite, void *pArg, gerr *e);
+/* GET /api/v1/{persons,...}/export: the whole filtered list (route pArg:
+ * the entity; R_LIST gives it the list route's scope), ?format=csv|xlsx. */
+json_t *api_entity_export(http_req *r, gerr *e);
 
 /* enrollment.c */
 json_t *api_enrollment_withdraw(http_req *r, gerr *e);

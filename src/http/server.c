@@ -91,7 +91,9 @@ static int worker_init(http_worker *w, const http_config *cfg, int fdListen, ger
   w->pHttp = evhttp_new(w->pBase);
   evhttp_set_allowed_methods(w->pHttp, EVHTTP_REQ_GET | EVHTTP_REQ_POST | EVHTTP_REQ_PUT | EVHTTP_REQ_PATCH |
                                            EVHTTP_REQ_DELETE | EVHTTP_REQ_HEAD | EVHTTP_REQ_OPTIONS);
-  evhttp_set_max_body_size(w->pHttp, HTTP_MAX_BODY_HARD);
+  /* uploads are read whole by libevent (as every body), up to their limit */
+  size_t nMax = http_upload_max + ((size_t)1 << 20);
+  evhttp_set_max_body_size(w->pHttp, (ev_ssize_t)(nMax > HTTP_MAX_BODY_HARD ? nMax : HTTP_MAX_BODY_HARD));
   evhttp_set_max_headers_size(w->pHttp, HTTP_MAX_HEADERS_HARD);
   evhttp_set_timeout(w->pHttp, 60);
   evhttp_set_gencb(w->pHttp, on_request, w);
@@ -123,6 +125,7 @@ static void on_signal(evutil_socket_t sig, short what, void *pArg) {
 int http_serve(const http_config *cfg, gerr *e) {
   int nThread = cfg->nThread > 0 ? cfg->nThread : 1;
   http_session_cache_seconds = cfg->nSessionCache;
+  if (cfg->nUploadMax) http_upload_max = cfg->nUploadMax;
   int port = cfg->port, rc = -1;
   evthread_use_pthreads();
   signal(SIGPIPE, SIG_IGN);
