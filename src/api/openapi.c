@@ -136,11 +136,13 @@ static void add_export_params(json_t *params, const route *p) {
       {api_public_results, "json (default), csv or xlsx", azResults,
        "competitors (csv default) or institutions; xlsx: both worksheets unless one is named"},
       {api_competition_stats, "json (default) or csv", azStats, "editions (default) or medals"},
+      {api_me_export, "json (default), csv or xlsx (one table: section, record, field, value)", azResults, NULL},
   };
   for (size_t i = 0; i < sizeof aExport / sizeof aExport[0]; i++) {
     if (p->xHandler != aExport[i].x) continue;
     add_format_param(params, aExport[i].zFormats, aExport[i].azFormat);
-    json_array_append_new(params, json_pack("{s:s, s:s, s:s, s:{s:s}}", "name", "table", "in", "query",
+    if (aExport[i].zTables)
+      json_array_append_new(params, json_pack("{s:s, s:s, s:s, s:{s:s}}", "name", "table", "in", "query",
                                             "description", aExport[i].zTables, "schema", "type", "string"));
   }
 }

@@ -52,6 +52,7 @@ int cmd_person(int argc, char **argv);
 int cmd_copy(int argc, char **argv);
 int cmd_competition(int argc, char **argv);
 int cmd_import(int argc, char **argv);
+int cmd_export(int argc, char **argv);
 int cmd_help(int argc, char **argv);
 
 #endif

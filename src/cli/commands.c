@@ -78,6 +78,25 @@ static const cli_opt aImportOpt[] = {
     {"quiet", NULL, "no progress line (it is shown only when stderr is a terminal)"},
     HELP_OPT,
     {NULL, NULL, NULL}};
+static const cli_opt aExportOpt[] = {
+    DB_OPT,
+    {"format", "FMT", "csv (default; xlsx when --out ends in .xlsx) or xlsx"},
+    {"out", "FILE", "write to FILE instead of standard output"},
+    {"table", "NAME", "results: competitors or institutions (csv: competitors; xlsx: both worksheets)"},
+    /* filters: the list's, as in the API ('-' for '_') */
+    {"area", "ID", "in this area or within it (persons: home area)"},
+    {"institution", "ID", "of this institution"},
+    {"program", "ID", "cohorts, enrollments: of this program"},
+    {"cohort", "ID", "persons, enrollments: in this cohort"},
+    {"person", "ID", "enrollments: of this person"},
+    {"trainer", "ID", "persons, cohorts, enrollments: of cohorts this person trains"},
+    {"status", "STATUS", "enrollments: applied, enrolled, completed, withdrawn or not_completed"},
+    {"q", "NAME", "persons: whose name starts so"},
+    {"sourced-id", "ID", "persons: the one with this external id"},
+    {"active-on", "DATE", "cohorts: running on this date"},
+    {"isco-code", "CODE", "programs: for this occupation"},
+    HELP_OPT,
+    {NULL, NULL, NULL}};
 static const cli_opt aNoOpt[] = {HELP_OPT, {NULL, NULL, NULL}};
 
 const cli_command cli_commands[] = {
@@ -201,6 +220,16 @@ const cli_command cli_commands[] = {
      "the rest. The import is one audit entry: action import, entity persons,\n"
      "the number of persons created or updated as its id, and the file's SHA-256\n"
      "as its digest.", aImportOpt},
+    {"export", cmd_export, "persons|enrollments|programs|cohorts|results [ID] [--format csv|xlsx] [--out FILE] [filters]",
+     "export a list or results as CSV or XLSX",
+     "  export persons|enrollments|programs|cohorts [--FILTER VALUE]...\n"
+     "  export results EDITION_ID [--table competitors|institutions]\n"
+     "\n"
+     "Writes every record the filters select (the filters of the API's lists),\n"
+     "in id order, with the fields of the API's records as columns: CSV with a\n"
+     "header row, or an XLSX workbook (a frozen header row, numbers, dates and\n"
+     "true/false as typed cells). A list field is one cell, its entries joined\n"
+     "by '; '. Memory stays flat however long the list. docs/export.md has it all.", aExportOpt},
     {"version", cmd_version, "", "print the version", "Prints guild's version and schema version.", aNoOpt},
     {"help", cmd_help, "[COMMAND]", "show help", "Lists the commands, or explains one.", aNoOpt},
 };

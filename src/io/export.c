@@ -1,5 +1,6 @@
 /* export.c: lists of records as tables (see export.h). */
 #include "export.h"
+#include <errno.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -75,4 +76,20 @@ int export_entity(dom_ctx *c, const dom_entity *pEnt, const dom_query *q, tab_ou
   int n = export_columns(pEnt, a);
   if (tab_sheet(t, pEnt->zPlural, a, n)) return tab_error(t, e);
   return dom_each(c, pEnt, q, write_row, t, e);
+}
+
+int export_file(tab_format fmt, const char *zPath, export_fn xWrite, void *pArg, gerr *e) {
+  FILE *f = NULL;
+  tab_out *t;
+  if (fmt == TAB_XLSX) {
+    t = tab_xlsx(zPath, e);
+  } else {
+    f = fopen(zPath, "wb");
+    if (!f) return gerr_set(e, GERR_NOT_FOUND, NULL, "cannot write %.200s: %s", zPath, strerror(errno));
+    t = tab_csv_file(f);
+  }
+  int rc = t ? xWrite(pArg, t, e) : -1;
+  if (t && tab_close(t, rc ? NULL : e)) rc = -1;
+  if (f && fclose(f) && rc == 0) rc = gerr_set(e, GERR_INTERNAL, NULL, "cannot write %.200s", zPath);
+  return rc;
 }

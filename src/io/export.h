@@ -12,6 +12,14 @@
 #include "table_out.h"
 #include "../domain/entity.h"
 
+/* Writes an export's tables to t; 0, or -1 with e. */
+typedef int (*export_fn)(void *pArg, tab_out *t, gerr *e);
+
+/* Writes the tables xWrite writes to the file zPath (created, or
+ * truncated) as fmt. 0, or -1 with e (the file may then be incomplete:
+ * the caller removes it). */
+int export_file(tab_format fmt, const char *zPath, export_fn xWrite, void *pArg, gerr *e);
+
 /* Fills a (at least DOM_MAXF + 4 entries) with pEnt's export columns;
  * returns how many. The names are the field table's (static). */
 int export_columns(const dom_entity *pEnt, tab_col *a);
