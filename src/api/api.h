@@ -48,6 +48,11 @@ int api_send_json_table(http_req *r, tab_format fmt, const char *zBase, json_t *
  * the entity; R_LIST gives it the list route's scope), ?format=csv|xlsx. */
 json_t *api_entity_export(http_req *r, gerr *e);
 
+/* imports.c: background imports (POST answers 202; the runner does the work) */
+json_t *api_import_create(http_req *r, gerr *e);
+json_t *api_imports_list(http_req *r, gerr *e);
+json_t *api_import_get(http_req *r, gerr *e);
+
 /* enrollment.c */
 json_t *api_enrollment_withdraw(http_req *r, gerr *e);
 

@@ -137,6 +137,7 @@ static void add_export_params(json_t *params, const route *p) {
        "competitors (csv default) or institutions; xlsx: both worksheets unless one is named"},
       {api_competition_stats, "json (default) or csv", azStats, "editions (default) or medals"},
       {api_me_export, "json (default), csv or xlsx (one table: section, record, field, value)", azResults, NULL},
+      {api_import_get, "json (default), or the error report as csv or xlsx", azResults, NULL},
   };
   for (size_t i = 0; i < sizeof aExport / sizeof aExport[0]; i++) {
     if (p->xHandler != aExport[i].x) continue;

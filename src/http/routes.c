@@ -110,6 +110,15 @@ const route http_routes[] = {
     {HM_POST, "/api/v1/marks/{id}/correction", api_mark_correction, &dom_mark, R_BODY, "competitions",
      "Correct a mark after the lock, with a reason (the old value is kept)", AZ_CHIEF},
 
+    {HM_POST, "/api/v1/imports", api_import_create, NULL, R_UPLOAD | R_ACCEPTED, "imports",
+     "Upload a CSV (text/csv) to import in the background: ?kind=persons, &skip_invalid=true, &map=H=F,..., "
+     "&name=FILE; answers 202 with the import and its Location",
+     AZ_ADMIN},
+    {HM_GET, "/api/v1/imports", api_imports_list, NULL, 0, "imports", "My imports, newest first (limit, before)",
+     AZ_ADMIN},
+    {HM_GET, "/api/v1/imports/{id}", api_import_get, NULL, 0, "imports",
+     "An import: status (queued, running, done, failed), progress, counts, error report (?format=csv)", AZ_ADMIN},
+
     {HM_GET, "/api/v1/audit", api_audit_list, NULL, 0, "audit", "Read the audit log (entity, actor, since, after)",
      AZ_ADMIN},
     {HM_GET, "/api/v1/audit/verify", api_audit_verify, NULL, 0, "audit",

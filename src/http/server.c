@@ -2,8 +2,10 @@
  * per thread. The threads accept from one listening socket (each through its
  * own duplicate descriptor), so a port already in use is refused rather
  * than shared with another server. SIGINT/SIGTERM stop
- * accepting, let in-flight requests finish, then close everything. */
+ * accepting, let in-flight requests finish, stop the background import
+ * runner (a running import rolls back), then close everything. */
 #include "router.h"
+#include "import_runner.h"
 #include "../core/log.h"
 #include "../store/schema.h"
 #include <arpa/inet.h>
@@ -144,6 +146,7 @@ int http_serve(const http_config *cfg, gerr *e) {
     aW[i].iWorker = i;
     if (worker_init(&aW[i], cfg, fdListen, e)) goto done;
   }
+  if (import_runner_start(cfg->zDb, e)) goto done;
   struct event_base *pMain = event_base_new();
   struct event *pInt = evsignal_new(pMain, SIGINT, on_signal, pMain);
   struct event *pTerm = evsignal_new(pMain, SIGTERM, on_signal, pMain);
@@ -157,6 +160,7 @@ int http_serve(const http_config *cfg, gerr *e) {
   event_base_dispatch(pMain);
   for (int i = 0; i < nThread; i++) event_active(aW[i].pStop, 0, 0);
   for (int i = 0; i < nStarted; i++) pthread_join(aT[i], NULL);
+  import_runner_stop();   /* a running import rolls back and is marked failed */
   event_free(pInt);
   event_free(pTerm);
   event_base_free(pMain);
