@@ -148,7 +148,8 @@ static void send_json(struct evhttp_request *pReq, http_req *r, int status, json
   struct evbuffer *pOut = evbuffer_new();
   if (r->bFile) {
     struct evbuffer_file_segment *pSeg =
-        r->nFile > 0 ? evbuffer_file_segment_new(r->fdFile, 0, r->nFile, EVBUF_FS_CLOSE_ON_FREE) : NULL;
+        r->nFile > 0 && r->method != HM_HEAD ? evbuffer_file_segment_new(r->fdFile, 0, r->nFile, EVBUF_FS_CLOSE_ON_FREE)
+                                             : NULL;
     if (pSeg) {
       evbuffer_add_file_segment(pOut, pSeg, 0, r->nFile);
       evbuffer_file_segment_free(pSeg);   /* closes the file once sent */
@@ -489,10 +490,7 @@ void http_dispatch(struct evhttp_request *pReq, http_worker *w) {
     json_decref(pOut);
     pOut = NULL;
   }
-  if (r.method == HM_HEAD) {
-    r.zText = NULL;
-    drop_file(&r);
-  }
+  if (r.method == HM_HEAD) r.zText = NULL;   /* a file is closed unsent by send_json */
   send_json(pReq, &r, r.status, pOut);
   log_access(http_method_name(r.method), r.zPath, r.status, time_mono_us() - t0);
 }
