@@ -95,11 +95,18 @@ json_t *api_import_create(http_req *r, gerr *e) {
       snprintf(zKinds + strlen(zKinds), sizeof zKinds - strlen(zKinds), "%s%s", i ? ", " : "", imp_kinds[i].zName);
     return gerr_set(e, GERR_VALIDATION, "kind", "kind: what the file holds, one of: %s", zKinds), NULL;
   }
+  /* SQLite writes one transaction at a time, and a running import is one
+   * long transaction: queuing another would wait for it (and time out) */
+  int64_t idRunning = import_runner_current();
+  if (idRunning && db_engine_of(r->pDb) == DB_SQLITE)
+    return gerr_set(e, GERR_CONFLICT, NULL, "import %lld is being written and SQLite writes one thing at a time: "
+                    "upload again when it has ended (GET /api/v1/imports/%lld)", (long long)idRunning,
+                    (long long)idRunning), NULL;
   dom_ctx c = api_ctx(r);
   int64_t nWaiting = 0;
   if (impjob_count_queued(&c, import_runner_id(), &nWaiting, e)) return NULL;
   if (nWaiting >= IMPORT_QUEUE_MAX)
-    return gerr_set(e, GERR_UNAVAILABLE, NULL, "%lld imports are waiting on this server; try again when one has ended",
+    return gerr_set(e, GERR_TOO_MANY, NULL, "%lld imports are waiting on this server; try again when one has ended",
                     (long long)nWaiting), NULL;
   char zPath[512];
   int fd = tmp_create("upload", ".csv", zPath, sizeof zPath, e);
@@ -116,11 +123,12 @@ json_t *api_import_create(http_req *r, gerr *e) {
     unlink(zPath);
     return NULL;
   }
+  impjob stored;   /* as queued: read before the runner may start it */
+  int rcGet = impjob_get(&c, j.id, &stored, e);
   import_runner_wake();
+  if (rcGet) return NULL;
   r->status = 202;
   snprintf(r->zLocation, sizeof r->zLocation, "/api/v1/imports/%lld", (long long)j.id);
-  impjob stored;
-  if (impjob_get(&c, j.id, &stored, e)) return NULL;
   return job_json(&stored);
 }
 

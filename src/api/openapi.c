@@ -176,9 +176,11 @@ static json_t *responses(const route *p, const dom_entity *pEnt) {
       json_object_set_new(o, "403", json_pack("{s:s, s:o}", "description", az_rules[p->az].zHelp, "content",
                                               json_content(ref("Error"))));
   }
-  if (p->xHandler == api_login)
-    json_object_set_new(o, "429", json_pack("{s:s, s:o}", "description", "too many failed sign-ins: wait", "content",
-                                            json_content(ref("Error"))));
+  if (p->xHandler == api_login || p->xHandler == api_import_create)
+    json_object_set_new(o, "429", json_pack("{s:s, s:o}", "description",
+                                            p->xHandler == api_login ? "too many failed sign-ins: wait"
+                                                                     : "too many imports waiting on this server: wait",
+                                            "content", json_content(ref("Error"))));
   static const struct { const char *zCode, *zWhen; unsigned need; } aErr[] = {
       {"400", "malformed request or JSON", 0},
       {"404", "no such record", 0},

@@ -33,6 +33,13 @@ static const char zInterruptedWait[] =
 
 const char *import_runner_id(void) { return R.zId; }
 
+int64_t import_runner_current(void) {
+  pthread_mutex_lock(&R.mu);
+  int64_t id = R.idCurrent;
+  pthread_mutex_unlock(&R.mu);
+  return id;
+}
+
 int import_runner_progress(int64_t id, int64_t *pnRows, double *pfDone) {
   pthread_mutex_lock(&R.mu);
   int bNow = id != 0 && id == R.idCurrent;

@@ -15,7 +15,7 @@
 #include <stdint.h>
 #include "../core/err.h"
 
-#define IMPORT_QUEUE_MAX 8   /* imports waiting for one server; more are refused (503) */
+#define IMPORT_QUEUE_MAX 8   /* imports waiting for one server; more are refused (429) */
 
 /* Starts the runner on database zDb (its own connection), after marking
  * the dead imports of this host failed. 0, or -1 with e. */
@@ -27,6 +27,8 @@ void import_runner_stop(void);
 void import_runner_wake(void);
 /* This process's runner name, "host:pid" (the imports' runner column). */
 const char *import_runner_id(void);
+/* The import this process is running now, or 0. */
+int64_t import_runner_current(void);
 /* When this process is running import id now: 1 with the rows done and
  * the share of the file's bytes read (0..1; -1 unknown); else 0. */
 int import_runner_progress(int64_t id, int64_t *pnRows, double *pfDone);
