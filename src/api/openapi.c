@@ -144,7 +144,7 @@ static void add_export_params(json_t *params, const route *p) {
     add_format_param(params, aExport[i].zFormats, aExport[i].azFormat);
     if (aExport[i].zTables)
       json_array_append_new(params, json_pack("{s:s, s:s, s:s, s:{s:s}}", "name", "table", "in", "query",
-                                            "description", aExport[i].zTables, "schema", "type", "string"));
+                                              "description", aExport[i].zTables, "schema", "type", "string"));
   }
 }
 

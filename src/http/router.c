@@ -151,6 +151,7 @@ static void send_json(struct evhttp_request *pReq, http_req *r, int status, json
         r->nFile > 0 && r->method != HM_HEAD ? evbuffer_file_segment_new(r->fdFile, 0, r->nFile, EVBUF_FS_CLOSE_ON_FREE)
                                              : NULL;
     if (pSeg) {
+      evbuffer_set_flags(pOut, EVBUFFER_FLAG_DRAINS_TO_FD);   /* sendfile: the file is not mapped into memory */
       evbuffer_add_file_segment(pOut, pSeg, 0, r->nFile);
       evbuffer_file_segment_free(pSeg);   /* closes the file once sent */
     } else {

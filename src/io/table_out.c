@@ -124,10 +124,10 @@ static void xlsx_widths(tab_out *t) {
 
 /* Adds a worksheet for the current table (part nPart) with its header. */
 static int xlsx_start_sheet(tab_out *t) {
-  char zName[TAB_SHEET_NAME + 1];
+  char zName[48];   /* at most 31 characters are used: 20 + " (" + a few digits + ")" */
   t->nPart++;
   if (t->nPart == 1) snprintf(zName, sizeof zName, "%s", t->zSheet);
-  else snprintf(zName, sizeof zName, "%.24s (%d)", t->zSheet, t->nPart);
+  else snprintf(zName, sizeof zName, "%.20s (%d)", t->zSheet, t->nPart);
   t->pWs = workbook_add_worksheet(t->pWb, zName);
   if (!t->pWs) return fail(t, GERR_INTERNAL, "cannot add the worksheet", zName);
   worksheet_freeze_panes(t->pWs, 1, 0);
