@@ -148,6 +148,27 @@ static void add_export_params(json_t *params, const route *p) {
   }
 }
 
+/* The query parameters of routes whose handlers read their own. */
+static void add_own_params(json_t *params, const route *p) {
+  static const struct {
+    http_handler x;
+    const char *zName, *zType, *zHelp;
+    int bRequired;
+  } aParam[] = {
+      {api_import_create, "kind", "string", "what the file holds: persons", 1},
+      {api_import_create, "skip_invalid", "boolean", "import the valid rows and report the others", 0},
+      {api_import_create, "map", "string", "header renames as guild import --map: 'Student ID=sourced_id,Notes='", 0},
+      {api_import_create, "name", "string", "the file's name, for the error report (default upload.csv)", 0},
+      {api_imports_list, "limit", "integer", "1 to 100 (default 20)", 0},
+      {api_imports_list, "before", "integer", "only imports older than this id (next_before of the previous page)", 0},
+  };
+  for (size_t i = 0; i < sizeof aParam / sizeof aParam[0]; i++)
+    if (p->xHandler == aParam[i].x)
+      json_array_append_new(params, json_pack("{s:s, s:s, s:s, s:b, s:{s:s}}", "name", aParam[i].zName, "in",
+                                              "query", "description", aParam[i].zHelp, "required",
+                                              aParam[i].bRequired, "schema", "type", aParam[i].zType));
+}
+
 /* The responses every route can give, and those particular to it. */
 static json_t *responses(const route *p, const dom_entity *pEnt) {
   json_t *o = json_object();
@@ -236,6 +257,7 @@ json_t *api_openapi_doc(void) {
       add_format_param(params, "csv (default) or xlsx", azFormat);
     }
     add_export_params(params, p);
+    add_own_params(params, p);
     char zMethod[16], zOp[160];
     lower_method(p->method, zMethod, sizeof zMethod);
     snprintf(zOp, sizeof zOp, "%s%s", zMethod, p->zPath);

@@ -112,6 +112,13 @@ static void run_one(dom_ctx *c, const impjob *j) {
            res.nRow);
 }
 
+/* Deletes the error reports older than IMPJOB_REPORT_DAYS. */
+static void forget_old_reports(dom_ctx *c) {
+  gerr e;
+  if (impjob_forget_reports(c, time_now() - (int64_t)IMPJOB_REPORT_DAYS * 86400, &e))
+    log_error("imports: cannot delete old error reports: %s", e.msg);
+}
+
 /* Runs this runner's queued imports, oldest first, until none is left or
  * the runner is stopping. */
 static void drain_queue(arena *pAr) {
@@ -127,6 +134,7 @@ static void drain_queue(arena *pAr) {
     int rc = impjob_next(&c, R.zId, &j, &e);
     if (rc < 0) log_error("imports: cannot read the queue: %s", e.msg);
     if (rc <= 0) return;
+    forget_old_reports(&c);
     run_one(&c, &j);
   }
 }
@@ -179,6 +187,7 @@ static int recover(const char *zHost, gerr *e) {
   arena ar;
   arena_init(&ar);
   dom_ctx c = {R.pDb, &ar, "import-runner", time_now(), 0};
+  forget_old_reports(&c);
   impjob *a;
   int n, rc = impjob_unfinished(&c, &a, &n, e);
   for (int i = 0; rc == 0 && i < n; i++) {

@@ -26,6 +26,8 @@ static const char zFinish[] =
     "error_message = $12, file_path = NULL WHERE id = $1";
 static const char zErrInsert[] =
     "INSERT INTO import_errors (import_id, pos, row_no, column_name, value, reason) VALUES ($1, $2, $3, $4, $5, $6)";
+static const char zForget[] =
+    "DELETE FROM import_errors WHERE import_id IN (SELECT id FROM imports WHERE finished_at < $1)";
 static const char zErrList[] =
     "SELECT row_no, column_name, value, reason FROM import_errors WHERE import_id = $1 ORDER BY pos LIMIT $2";
 
@@ -199,6 +201,15 @@ int impjob_each_error(dom_ctx *c, int64_t id, int nMax, impjob_err_fn xErr, void
   int rc;
   while ((rc = db_step(s, e)) == DB_ROW)
     if (xErr(pArg, db_col_int(s, 0), db_col_text(s, 1), db_col_text(s, 2), db_col_text(s, 3))) break;
+  db_done(s);
+  return rc == DB_ERROR ? -1 : 0;
+}
+
+int impjob_forget_reports(dom_ctx *c, int64_t tBefore, gerr *e) {
+  db_stmt *s = db_prepare(c->pDb, zForget, e);
+  if (!s) return -1;
+  db_bind_int(s, 1, tBefore);
+  int rc = db_step(s, e);
   db_done(s);
   return rc == DB_ERROR ? -1 : 0;
 }

@@ -13,6 +13,7 @@
 #include "import_persons.h"
 
 #define IMPJOB_ERRORS_MAX 10000   /* report lines stored per import; n_errors counts them all */
+#define IMPJOB_REPORT_DAYS 30     /* a report (it quotes the file's cells: personal data) is kept this long */
 
 typedef struct impjob {
   int64_t id, created_at, started_at, finished_at, bytes;   /* 0: not yet */
@@ -44,6 +45,10 @@ int impjob_start(dom_ctx *c, int64_t id, gerr *e);
  * transaction. */
 int impjob_finish(dom_ctx *c, int64_t id, const char *zStatus, const imp_result *r, const gerr *pErr,
                   const char *zCode, gerr *e);
+
+/* Deletes the error reports of the imports that ended before tBefore (the
+ * imports' own rows, with their counts, stay). */
+int impjob_forget_reports(dom_ctx *c, int64_t tBefore, gerr *e);
 
 /* One line of an import's stored error report. */
 typedef int (*impjob_err_fn)(void *pArg, int64_t iRow, const char *zColumn, const char *zValue, const char *zReason);

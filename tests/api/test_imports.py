@@ -112,6 +112,18 @@ def test_invalid_rows_write_nothing_and_are_reported(api, area):
     assert api.get(f"/api/v1/persons?sourced_id={tag}-1").json["items"][0]["given_name"] == "Ok"
 
 
+def test_old_reports_are_deleted(server, api):
+    """A report quotes the file's cells (personal data): it is kept 30 days
+    after its import ended; the import's row and counts stay."""
+    old = wait_until(api, queued(upload(api, HEADER + f"{uniq('OLD')},,,,,,,\n"))["id"])
+    assert old["status"] == "failed" and len(old["errors"]) == 1
+    db_query(server, "UPDATE imports SET finished_at = finished_at - 31 * 86400 WHERE id = ?", (old["id"],))
+    recent = wait_until(api, queued(upload(api, HEADER + f"{uniq('NEW')},,,,,,,\n"))["id"])
+    assert len(recent["errors"]) == 1
+    again = api.get(f"/api/v1/imports/{old['id']}").json
+    assert again["errors"] == [] and again["counts"]["errors"] == 1 and again["status"] == "failed"
+
+
 def test_map_and_a_bad_header(api):
     tag = uniq("MAP")
     job = wait_until(api, queued(upload(api, f"Student ID,First,Notes\n{tag},Ayla,whatever\n",
