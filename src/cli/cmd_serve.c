@@ -18,7 +18,7 @@ int cmd_serve(int argc, char **argv) {
   int64_t nCache = 2;
   const char *zCache = cli_get("serve", azVal, "session-cache");
   if (zCache && (rc = cli_int("serve", "session-cache", zCache, 0, 60, &nCache))) return rc;
-  int64_t nUpload = 64;
+  int64_t nUpload = 16;
   const char *zUpload = cli_get("serve", azVal, "max-upload");
   if (zUpload && (rc = cli_int("serve", "max-upload", zUpload, 1, 1024, &nUpload))) return rc;
   http_config cfg = {cli_db_path(azVal[0]), azVal[2] ? azVal[2] : "127.0.0.1", (int)port, (int)nThread, (int)nCache,

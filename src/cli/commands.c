@@ -44,7 +44,7 @@ static const cli_opt aServeOpt[] = {
     {"threads", "N", "event-loop threads, each with its own connection (default: number of cores)"},
     {"quiet", NULL, "no access log"},
     {"session-cache", "SECONDS", "reuse a session lookup for up to SECONDS (default 2, 0 never; docs/security.md)"},
-    {"max-upload", "MIB", "largest CSV upload to POST /api/v1/imports, in MiB (default 64)"},
+    {"max-upload", "MIB", "largest CSV upload to POST /api/v1/imports, in MiB (default 16; also the most any body may be)"},
     HELP_OPT,
     {NULL, NULL, NULL}};
 static const cli_opt aDemoOpt[] = {

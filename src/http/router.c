@@ -20,7 +20,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-size_t http_upload_max = (size_t)64 << 20;
+size_t http_upload_max = (size_t)16 << 20;
 
 static const struct {
   enum evhttp_cmd_type cmd;
