@@ -67,16 +67,6 @@ int api_results_csv(const comp_edition_results *p, const char *zTable, gbuf *b, 
   return rc;
 }
 
-typedef struct results_arg {
-  const comp_edition_results *p;
-  const char *zTable;
-} results_arg;
-
-static int write_results(void *pArg, tab_out *t, gerr *e) {
-  const results_arg *a = pArg;
-  return export_results(a->p, a->zTable, t, e);
-}
-
 /* Answers with the results as JSON, or as a file with ?format=csv (one
  * table: competitors unless ?table=) or ?format=xlsx (both tables, each a
  * worksheet, unless ?table= names one). */
@@ -90,10 +80,10 @@ static json_t *results_out(http_req *r, const comp_edition_results *p, gerr *e) 
   if (tab_format_parse(zFormat, &fmt))
     return gerr_set(e, GERR_VALIDATION, "format", "format: json (the default), csv or xlsx"), NULL;
   if (fmt == TAB_CSV && !zTable) zTable = "competitors";
-  results_arg a = {p, zTable};
+  export_results_arg a = {p, zTable};
   char *zName = arena_printf(r->pAr, "edition-%lld-results%s%s", (long long)p->edition_id, zTable ? "-" : "",
                              zTable ? zTable : "");
-  api_send_table(r, fmt, zName, write_results, &a, e);
+  api_send_table(r, fmt, zName, export_results_fn, &a, e);
   return NULL;
 }
 

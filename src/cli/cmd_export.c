@@ -118,16 +118,6 @@ static int export_list(const char **azVal, int nPos, const char **azPos) {
   return rc;
 }
 
-typedef struct results_arg {
-  const comp_edition_results *p;
-  const char *zTable;
-} results_arg;
-
-static int write_results(void *pArg, tab_out *t, gerr *e) {
-  results_arg *a = pArg;
-  return export_results(a->p, a->zTable, t, e);
-}
-
 /* export results EDITION_ID [--table competitors|institutions] */
 static int export_results_cmd(const char **azVal, int nPos, const char **azPos) {
   tab_format fmt;
@@ -137,7 +127,7 @@ static int export_results_cmd(const char **azVal, int nPos, const char **azPos) 
     return CLI_USAGE;
   }
   if (export_format(azVal, &fmt) || cli_int(CMD, "EDITION_ID", azPos[1], 1, INT64_MAX, &id)) return CLI_USAGE;
-  results_arg a = {NULL, OPT("table")};
+  export_results_arg a = {NULL, OPT("table")};
   if (fmt == TAB_CSV && !a.zTable) a.zTable = "competitors";
   if (a.zTable && strcmp(a.zTable, "competitors") && strcmp(a.zTable, "institutions")) {
     fprintf(stderr, "guild export: --table is competitors or institutions (got '%s')\n", a.zTable);
@@ -148,7 +138,7 @@ static int export_results_cmd(const char **azVal, int nPos, const char **azPos) 
   if (cli_open(cli_db_path(OPT("db")), &d, &e)) return cli_fail(&e);
   comp_edition_results res;
   a.p = &res;
-  int rc = comp_edition_results_load(&d.c, id, &res, &e) || write_out(azVal, fmt, write_results, &a, &e)
+  int rc = comp_edition_results_load(&d.c, id, &res, &e) || write_out(azVal, fmt, export_results_fn, &a, &e)
                ? cli_fail(&e)
                : CLI_OK;
   cli_close(&d);

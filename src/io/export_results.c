@@ -55,3 +55,8 @@ int export_results(const comp_edition_results *p, const char *zTable, tab_out *t
   else return gerr_set(e, GERR_VALIDATION, "table", "table: competitors or institutions");
   return rc ? tab_error(t, e) : 0;
 }
+
+int export_results_fn(void *pArg, tab_out *t, gerr *e) {
+  const export_results_arg *a = pArg;
+  return export_results(a->p, a->zTable, t, e);
+}

@@ -11,4 +11,11 @@
  * naming "table" for another name, or the writer's error. */
 int export_results(const comp_edition_results *p, const char *zTable, tab_out *t, gerr *e);
 
+/* export_results as an export_fn (export.h): pArg is an export_results_arg. */
+typedef struct export_results_arg {
+  const comp_edition_results *p;
+  const char *zTable;
+} export_results_arg;
+int export_results_fn(void *pArg, tab_out *t, gerr *e);
+
 #endif

@@ -10,15 +10,15 @@ import csv
 import io
 import os
 import signal
-import subprocess
 import tempfile
 import time
 import urllib.parse
 
 import pytest
 
-from conftest import (ADMIN_PASSWORD, ENGINE, GUILD, Client, Factory, Server, assert_clean_log, assert_error,
-                      db_query, free_port, make_user, nothing_changes, uniq, user_password)
+from conftest import (ENGINE, Factory, Server, assert_clean_log, assert_error, db_query, make_user, nothing_changes,
+                      uniq, user_password)
+from test_shutdown import start_on
 
 HEADER = "sourced_id,given_name,family_name,sex,birth_date,home_area_code,phone,email\n"
 
@@ -176,28 +176,6 @@ def test_who_may_import(server, api):
 
 # --- limits and stops: servers of their own -------------------------------------
 
-def start(db, tmpdir, *args, name="serve.log"):
-    """guild serve on an existing database, with extra options."""
-    s = Server.__new__(Server)
-    s.db, s.port = db, free_port()
-    s.log = open(os.path.join(tmpdir, name), "w+")
-    s.proc = subprocess.Popen([GUILD, "serve", "--db", db, "--port", str(s.port), "--threads", "2", *args],
-                              stdout=s.log, stderr=subprocess.STDOUT)
-    import socket
-    deadline = time.time() + 20
-    while time.time() < deadline:
-        try:
-            with socket.create_connection(("127.0.0.1", s.port), timeout=0.2):
-                break
-        except OSError:
-            if s.proc.poll() is not None:
-                raise RuntimeError(s.read_log())
-            time.sleep(0.05)
-    s.anon = Client(s.port)
-    s.client = s.anon.login("admin", ADMIN_PASSWORD)
-    return s
-
-
 def big_csv(n, tag):
     return HEADER + "".join(f"{tag}-{i},Learner{i},Family{i},,2001-02-03,,,\n" for i in range(n))
 
@@ -215,7 +193,7 @@ def test_upload_limit_413():
     with tempfile.TemporaryDirectory() as d:
         s = Server(d)
         s.stop()
-        s2 = start(s.db, d, "--max-upload", "1", name="small.log")
+        s2 = start_on(s.db, d, name="small.log", args=("--max-upload", "1"))
         try:
             api = s2.client
             line = "x" * 99 + "\n"
@@ -271,7 +249,7 @@ def test_stopped_server_leaves_no_half_import(how):
             assert rc == -signal.SIGKILL
             assert db_query(s, "SELECT status FROM imports WHERE id = ?", (first["id"],))[0][0] == "running"
         assert persons_like(s, tag) == 0
-        s2 = start(s.db, d, name="again.log")
+        s2 = start_on(s.db, d, name="again.log")
         try:
             api = s2.client
             for job_id in (first["id"], second["id"]):
