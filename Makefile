@@ -7,7 +7,7 @@
 #   make ui       the browser tests alone (headless chromium)
 SHELL := /bin/bash
 CC ?= gcc
-PKGS := sqlite3 libevent libevent_pthreads jansson libsodium libzip
+PKGS := sqlite3 libevent libevent_pthreads jansson libsodium libzip xlsxwriter
 PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS = $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 WARN := -std=c17 -Wall -Wextra -Werror -Wshadow -Wno-unused-parameter -D_GNU_SOURCE

@@ -5,6 +5,7 @@
 #define GUILD_API_H
 #include "../http/http.h"
 #include "../domain/entity.h"
+#include "../io/export.h"
 
 /* Record <-> JSON (json.c). api_rec_json returns a new reference. */
 json_t *api_rec_json(const dom_rec *r);
@@ -26,11 +27,38 @@ void api_set_etag(http_req *r, int64_t version);
 int api_forced_id(http_req *r, const char *zFilter, int bGiven, int64_t *pValue, gerr *e);
 
 /* Generic entity handlers (entity.c); route pArg is the dom_entity. */
+/* The list query of a request (see entity.c): filters from the query
+ * parameters (with limit, offset and after when bPaged; names in azOther,
+ * NULL-terminated, are left to the caller), confined to the caller's
+ * scope. 0, or -1 with e (422 for a bad parameter, 403 outside the scope). */
+int api_list_query(http_req *r, const dom_entity *pEnt, int bPaged, const char *const *azOther, dom_query *q,
+                   gerr *e);
 json_t *api_entity_list(http_req *r, gerr *e);
 json_t *api_entity_get(http_req *r, gerr *e);
 json_t *api_entity_create(http_req *r, gerr *e);
 json_t *api_entity_update(http_req *r, gerr *e);
 json_t *api_entity_delete(http_req *r, gerr *e);
+
+/* export.c: answers that are files (CSV, XLSX) */
+/* Answers with the tables xWrite writes, as a CSV or XLSX file named zBase plus the extension, built in a temporary file (so
+ * memory does not grow with its size) that the router sends and removes.
+ * Returns 0, or -1 with e (the answer is then the error). */
+int api_send_table(http_req *r, tab_format fmt, const char *zBase, export_fn xWrite, void *pArg, gerr *e);
+/* Answers with the JSON object o as one table of four columns, section,
+ * record, field, value: each member of o that is an object is a section of
+ * one record (its "id"), each that is an array of objects a section of
+ * one record per element, and the rest the section "export"; nested
+ * members are named with dots ("cohort.name") and [i] for list entries;
+ * a list of plain values is one value joined by "; "; null is empty. */
+int api_send_json_table(http_req *r, tab_format fmt, const char *zBase, json_t *o, gerr *e);
+/* GET /api/v1/{persons,...}/export: the whole filtered list (route pArg:
+ * the entity; R_LIST gives it the list route's scope), ?format=csv|xlsx. */
+json_t *api_entity_export(http_req *r, gerr *e);
+
+/* imports.c: background imports (POST answers 202; the runner does the work) */
+json_t *api_import_create(http_req *r, gerr *e);
+json_t *api_imports_list(http_req *r, gerr *e);
+json_t *api_import_get(http_req *r, gerr *e);
 
 /* enrollment.c */
 json_t *api_enrollment_withdraw(http_req *r, gerr *e);

@@ -3,7 +3,7 @@
  * a category's lock and review, a competitor's withdrawal, corrections. */
 #include "api.h"
 #include "../domain/comp.h"
-#include "../io/csv_out.h"
+#include "../io/export_results.h"
 #include <math.h>
 #include <string.h>
 
@@ -60,75 +60,44 @@ json_t *api_results_json(const comp_edition_results *p) {
                    "(1.4826 x MAD), clamped 0..1000 (see guild help competition)");
 }
 
-/* Competitors in rank order, then by id, for CSV. */
-static int results_csv_competitors(const comp_edition_results *p, gbuf *b) {
-  static const char *const azHead[] = {"edition_id", "category_id", "category", "rank", "competitor_id", "person_id",
-                                       "given_name", "family_name", "institution_id", "raw", "standard", "medal"};
-  int rc = 0;
-  for (size_t k = 0; k < sizeof azHead / sizeof azHead[0]; k++)
-    rc |= csv_out_text(b, azHead[k], k + 1 == sizeof azHead / sizeof azHead[0]);
-  for (int k = 0; k < p->nCat; k++) {
-    const comp_cat_results *cat = &p->aCat[k];
-    for (int rank = 1; rank <= cat->nRow; rank++)
-      for (int i = 0; i < cat->nRow; i++) {
-        const comp_result_row *x = &cat->aRow[i];
-        if (x->rank != rank) continue;
-        rc |= csv_out_int(b, p->edition_id, 0) | csv_out_int(b, cat->category_id, 0) |
-              csv_out_text(b, cat->zName, 0) | csv_out_int(b, x->rank, 0) | csv_out_int(b, x->competitor_id, 0) |
-              csv_out_int(b, x->person_id, 0) | csv_out_text(b, x->zGiven, 0) | csv_out_text(b, x->zFamily, 0) |
-              csv_out_int(b, x->institution_id, 0) | csv_out_num(b, round(x->raw * 100) / 100, 2, 0) |
-              csv_out_int(b, x->standard, 0) | csv_out_text(b, x->medal ? comp_medal_name(x->medal) : "", 1);
-      }
-  }
-  return rc ? -1 : 0;
-}
-
-static int results_csv_institutions(const comp_edition_results *p, gbuf *b) {
-  int rc = gbuf_puts(b, "edition_id,institution_id,points,gold,silver,bronze,medallion,competitors,mean_standard\n");
-  for (int i = 0; i < p->nInst; i++) {
-    const comp_institution_row *x = &p->aInst[i];
-    rc |= csv_out_int(b, p->edition_id, 0) | csv_out_int(b, x->institution_id, 0) | csv_out_int(b, x->points, 0) |
-          csv_out_int(b, x->gold, 0) | csv_out_int(b, x->silver, 0) | csv_out_int(b, x->bronze, 0) |
-          csv_out_int(b, x->medallion, 0) | csv_out_int(b, x->competitors, 0) |
-          csv_out_num(b, round(x->meanStandard * 10) / 10, 1, 1);
-  }
-  return rc ? -1 : 0;
-}
-
 int api_results_csv(const comp_edition_results *p, const char *zTable, gbuf *b, gerr *e) {
-  int rc;
-  if (!zTable || !strcmp(zTable, "competitors")) rc = results_csv_competitors(p, b);
-  else if (!strcmp(zTable, "institutions")) rc = results_csv_institutions(p, b);
-  else return gerr_set(e, GERR_VALIDATION, "table", "table: competitors (the default) or institutions");
-  if (rc) return gerr_set(e, GERR_TOO_LARGE, NULL, "the CSV is larger than %zu bytes", b->nMax);
-  return 0;
+  tab_out *t = tab_csv_buf(b);
+  int rc = export_results(p, zTable ? zTable : "competitors", t, e);
+  if (tab_close(t, rc ? NULL : e)) rc = -1;
+  return rc;
 }
 
-/* Answers with the results as JSON, or as CSV with ?format=csv. */
+/* Answers with the results as JSON, or as a file with ?format=csv (one
+ * table: competitors unless ?table=) or ?format=xlsx (both tables, each a
+ * worksheet, unless ?table= names one). */
 static json_t *results_out(http_req *r, const comp_edition_results *p, gerr *e) {
   const char *zFormat = http_query(r, "format"), *zTable = http_query(r, "table");
   if (!zFormat || !strcmp(zFormat, "json")) {
-    if (zTable) return gerr_set(e, GERR_VALIDATION, "table", "table: only with format=csv"), NULL;
+    if (zTable) return gerr_set(e, GERR_VALIDATION, "table", "table: only with format=csv or xlsx"), NULL;
     return api_results_json(p);
   }
-  gbuf b;
-  gbuf_init(&b, API_CSV_MAX);
-  if (api_results_csv(p, zTable, &b, e) == 0) api_send_csv(r, &b);
-  gbuf_free(&b);
+  tab_format fmt;
+  if (tab_format_parse(zFormat, &fmt))
+    return gerr_set(e, GERR_VALIDATION, "format", "format: json (the default), csv or xlsx"), NULL;
+  if (fmt == TAB_CSV && !zTable) zTable = "competitors";
+  export_results_arg a = {p, zTable};
+  char *zName = arena_printf(r->pAr, "edition-%lld-results%s%s", (long long)p->edition_id, zTable ? "-" : "",
+                             zTable ? zTable : "");
+  api_send_table(r, fmt, zName, export_results_fn, &a, e);
   return NULL;
 }
 
 json_t *api_edition_results(http_req *r, gerr *e) {
   dom_ctx c = api_ctx(r);
   comp_edition_results res;
-  if (api_format_csv(r, e) < 0 || comp_edition_results_load(&c, r->aId[0], &res, e)) return NULL;
+  if (comp_edition_results_load(&c, r->aId[0], &res, e)) return NULL;
   return results_out(r, &res, e);
 }
 
 json_t *api_public_results(http_req *r, gerr *e) {
   dom_ctx c = api_ctx(r);
   comp_edition_results res;
-  if (api_format_csv(r, e) < 0 || comp_edition_results_load(&c, r->aId[0], &res, e)) return NULL;
+  if (comp_edition_results_load(&c, r->aId[0], &res, e)) return NULL;
   if (strcmp(res.zState, "published"))
     return gerr_set(e, GERR_NOT_FOUND, NULL, "edition %lld has no published results", (long long)r->aId[0]), NULL;
   return results_out(r, &res, e);

@@ -2,7 +2,6 @@
  * serve every registry entity; the route's pArg names the entity. */
 #include "api.h"
 #include "../core/text.h"
-#include <stdlib.h>
 #include <string.h>
 
 #define LIST_DEFAULT 50
@@ -19,68 +18,36 @@ static int query_int(http_req *r, const char *zName, int64_t lo, int64_t hi, int
   return 0;
 }
 
-/* Builds the domain query from the request's parameters; every parameter
- * must be a filter of the entity or one of limit, offset, after. */
-static int read_list_query(http_req *r, const dom_entity *pEnt, dom_query *q, gerr *e) {
+/* Builds the domain query from the request's parameters: every parameter
+ * must be a filter of the entity, one of limit, offset, after (when
+ * bPaged) or one of azOther (NULL-terminated, the caller's own); then
+ * confines it to the caller's scope as decided by the router (r->forced):
+ * a filter asking for something outside it is refused. */
+int api_list_query(http_req *r, const dom_entity *pEnt, int bPaged, const char *const *azOther, dom_query *q,
+                   gerr *e) {
   memset(q, 0, sizeof *q);
   int64_t v;
-  if (query_int(r, "limit", 1, LIST_MAX, LIST_DEFAULT, &v, e)) return -1;
-  q->limit = (int)v;
-  if (query_int(r, "offset", 0, INT64_MAX / 2, 0, &q->offset, e)) return -1;
-  if (query_int(r, "after", 0, INT64_MAX, 0, &q->after, e)) return -1;
-  if (q->offset && q->after)
-    return gerr_set(e, GERR_VALIDATION, "offset", "offset: use either offset or after, not both");
-  for (int i = 0; i < r->nQuery; i++) {
-    const char *zName = r->aQuery[i].zName, *zVal = r->aQuery[i].zValue;
-    if (!strcmp(zName, "limit") || !strcmp(zName, "offset") || !strcmp(zName, "after")) continue;
-    int k = 0;
-    while (k < pEnt->nFilter && strcmp(pEnt->aFilter[k].zName, zName) != 0) k++;
-    if (k == pEnt->nFilter)
-      return gerr_set(e, GERR_VALIDATION, zName, "%.60s: %s cannot be filtered by this (see the API reference)",
-                      zName, pEnt->zPlural);
-    const dom_filter *f = &pEnt->aFilter[k];
-    q->mask |= 1u << k;
-    switch (f->kind) {
-      case FILT_INT:
-        if (text_int64(zVal, &q->aInt[k]) || q->aInt[k] < 1)
-          return gerr_set(e, GERR_VALIDATION, zName, "%s: must be an id (a whole number from 1)", zName);
-        break;
-      case FILT_DATE:
-        if (!text_is_date(zVal, NULL))
-          return gerr_set(e, GERR_VALIDATION, zName, "%s: must be a date written YYYY-MM-DD", zName);
-        q->azText[k] = zVal;
-        break;
-      case FILT_TEXT:
-        if (!*zVal || !text_is_clean_utf8(zVal, 0))
-          return gerr_set(e, GERR_VALIDATION, zName, "%s: must be non-empty text", zName);
-        if (f->azEnum) {
-          const char *const *pz = f->azEnum;
-          while (*pz && strcmp(*pz, zVal) != 0) pz++;
-          if (!*pz) return gerr_set(e, GERR_VALIDATION, zName, "%s: '%.40s' is not one of the allowed values", zName, zVal);
-        }
-        q->azText[k] = zVal;
-        break;
-      case FILT_PREFIX: {
-        char *zKey = text_search_key(zVal);
-        if (!zKey || !text_is_clean_utf8(zVal, 0)) {
-          free(zKey);
-          return gerr_set(e, GERR_VALIDATION, zName, "%s: must be valid UTF-8 text", zName);
-        }
-        char *p = zKey, *o = zKey;  /* spaces are not part of name keys */
-        for (; *p; p++)
-          if (*p != ' ') *o++ = *p;
-        *o = 0;
-        size_t n = strlen(zKey);
-        char *zBoth = arena_alloc(r->pAr, 2 * n + 4);
-        memcpy(zBoth, zKey, n + 1);
-        free(zKey);
-        if (n == 0 || text_prefix_upper(zBoth, zBoth + n + 1, n + 2))
-          return gerr_set(e, GERR_VALIDATION, zName, "%s: must contain at least one letter", zName);
-        q->azText[k] = zBoth;
-        break;
-      }
-    }
+  if (bPaged) {
+    if (query_int(r, "limit", 1, LIST_MAX, LIST_DEFAULT, &v, e)) return -1;
+    q->limit = (int)v;
+    if (query_int(r, "offset", 0, INT64_MAX / 2, 0, &q->offset, e)) return -1;
+    if (query_int(r, "after", 0, INT64_MAX, 0, &q->after, e)) return -1;
+    if (q->offset && q->after)
+      return gerr_set(e, GERR_VALIDATION, "offset", "offset: use either offset or after, not both");
   }
+  for (int i = 0; i < r->nQuery; i++) {
+    const char *zName = r->aQuery[i].zName;
+    if (bPaged && (!strcmp(zName, "limit") || !strcmp(zName, "offset") || !strcmp(zName, "after"))) continue;
+    const char *const *pz = azOther;
+    while (pz && *pz && strcmp(*pz, zName) != 0) pz++;
+    if (pz && *pz) continue;
+    if (dom_query_set(q, pEnt, zName, r->aQuery[i].zValue, r->pAr, e)) return -1;
+  }
+  if (!r->forced.zFilter) return 0;
+  int k = dom_filter_index(pEnt, r->forced.zFilter);
+  if (k < 0) g_panic("entity %s has no filter %s", pEnt->zName, r->forced.zFilter);
+  if (api_forced_id(r, r->forced.zFilter, (q->mask & (1u << k)) != 0, &q->aInt[k], e) < 0) return -1;
+  q->mask |= 1u << k;
   return 0;
 }
 
@@ -96,23 +63,10 @@ int api_forced_id(http_req *r, const char *zFilter, int bGiven, int64_t *pValue,
   return 1;
 }
 
-/* Confines q to the caller's scope as decided by the router (r->forced):
- * a filter asking for something outside it is refused. */
-static int apply_forced(http_req *r, const dom_entity *pEnt, dom_query *q, gerr *e) {
-  if (!r->forced.zFilter) return 0;
-  int k = 0;
-  while (k < pEnt->nFilter && strcmp(pEnt->aFilter[k].zName, r->forced.zFilter) != 0) k++;
-  if (k == pEnt->nFilter) g_panic("entity %s has no filter %s", pEnt->zName, r->forced.zFilter);
-  int rc = api_forced_id(r, r->forced.zFilter, (q->mask & (1u << k)) != 0, &q->aInt[k], e);
-  if (rc < 0) return -1;
-  q->mask |= 1u << k;
-  return 0;
-}
-
 json_t *api_entity_list(http_req *r, gerr *e) {
   const dom_entity *pEnt = r->pRoute->pArg;
   dom_query q;
-  if (read_list_query(r, pEnt, &q, e) || apply_forced(r, pEnt, &q, e)) return NULL;
+  if (api_list_query(r, pEnt, 1, NULL, &q, e)) return NULL;
   dom_ctx c = api_ctx(r);
   dom_page page;
   if (dom_list(&c, pEnt, &q, &page, e)) return NULL;

@@ -90,13 +90,22 @@ static json_t *json_content(json_t *pSchema) {
   return json_pack("{s:{s:o}}", "application/json", "schema", pSchema);
 }
 
-static void add_query_params(json_t *params, const dom_entity *pEnt) {
+/* A query parameter "format" with the values in azEnum (NULL-terminated). */
+static void add_format_param(json_t *params, const char *zHelp, const char *const *azEnum) {
+  json_t *a = json_array();
+  for (const char *const *pz = azEnum; *pz; pz++) json_array_append_new(a, json_string(*pz));
+  json_array_append_new(params, json_pack("{s:s, s:s, s:s, s:{s:s, s:o}}", "name", "format", "in", "query",
+                                          "description", zHelp, "schema", "type", "string", "enum", a));
+}
+
+/* The filters of pEnt's list, and with bPaged its paging parameters. */
+static void add_query_params(json_t *params, const dom_entity *pEnt, int bPaged) {
   static const char *const azPage[][2] = {
       {"limit", "page size, 1 to 500 (default 50)"},
       {"offset", "rows to skip (with total); or use after"},
       {"after", "keyset cursor: only ids greater than this (next_after of the previous page)"},
   };
-  for (size_t i = 0; i < 3; i++)
+  for (size_t i = 0; bPaged && i < 3; i++)
     json_array_append_new(params, json_pack("{s:s, s:s, s:s, s:{s:s}}", "name", azPage[i][0], "in", "query",
                                             "description", azPage[i][1], "schema", "type", "integer"));
   for (int k = 0; k < pEnt->nFilter; k++) {
@@ -115,37 +124,51 @@ static void add_query_params(json_t *params, const dom_entity *pEnt) {
 
 /* The export parameters of the routes that answer in JSON or CSV. */
 static void add_export_params(json_t *params, const route *p) {
+  static const char *const azResults[] = {"json", "csv", "xlsx", NULL}, *const azStats[] = {"json", "csv", NULL};
   static const struct {
     http_handler x;
+    const char *zFormats;
+    const char *const *azFormat;
     const char *zTables;
   } aExport[] = {
-      {api_edition_results, "competitors (default) or institutions"},
-      {api_public_results, "competitors (default) or institutions"},
-      {api_competition_stats, "editions (default) or medals"},
+      {api_edition_results, "json (default), csv or xlsx", azResults,
+       "competitors (csv default) or institutions; xlsx: both worksheets unless one is named"},
+      {api_public_results, "json (default), csv or xlsx", azResults,
+       "competitors (csv default) or institutions; xlsx: both worksheets unless one is named"},
+      {api_competition_stats, "json (default) or csv", azStats, "editions (default) or medals"},
+      {api_me_export, "json (default), csv or xlsx (one table: section, record, field, value)", azResults, NULL},
+      {api_import_get, "json (default), or the error report as csv or xlsx", azResults, NULL},
   };
   for (size_t i = 0; i < sizeof aExport / sizeof aExport[0]; i++) {
     if (p->xHandler != aExport[i].x) continue;
-    json_array_append_new(params, json_pack("{s:s, s:s, s:s, s:{s:s, s:[s, s]}}", "name", "format", "in", "query",
-                                            "description", "json (default) or csv", "schema", "type", "string",
-                                            "enum", "json", "csv"));
-    json_array_append_new(params, json_pack("{s:s, s:s, s:s, s:{s:s}}", "name", "table", "in", "query",
-                                            "description", aExport[i].zTables, "schema", "type", "string"));
+    add_format_param(params, aExport[i].zFormats, aExport[i].azFormat);
+    if (aExport[i].zTables)
+      json_array_append_new(params, json_pack("{s:s, s:s, s:s, s:{s:s}}", "name", "table", "in", "query",
+                                              "description", aExport[i].zTables, "schema", "type", "string"));
   }
 }
 
-/* The query parameters of routes other than entity lists. */
-static void add_route_params(json_t *params, const route *p) {
+/* The query parameters of routes whose handlers read their own (not entity lists). */
+static void add_own_params(json_t *params, const route *p) {
   static const struct {
     http_handler x;
     const char *zName, *zType, *zHelp;
+    int bRequired;
   } aParam[] = {
       {api_stats_overview, "institution", "integer",
-       "one institution's figures (staff: their own, also when absent); absent: the whole region"},
+       "one institution's figures (staff: their own, also when absent); absent: the whole region", 0},
+      {api_import_create, "kind", "string", "what the file holds: persons", 1},
+      {api_import_create, "skip_invalid", "boolean", "import the valid rows and report the others", 0},
+      {api_import_create, "map", "string", "header renames as guild import --map: 'Student ID=sourced_id,Notes='", 0},
+      {api_import_create, "name", "string", "the file's name, for the error report (default upload.csv)", 0},
+      {api_imports_list, "limit", "integer", "1 to 100 (default 20)", 0},
+      {api_imports_list, "before", "integer", "only imports older than this id (next_before of the previous page)", 0},
   };
   for (size_t i = 0; i < sizeof aParam / sizeof aParam[0]; i++)
     if (p->xHandler == aParam[i].x)
-      json_array_append_new(params, json_pack("{s:s, s:s, s:s, s:{s:s}}", "name", aParam[i].zName, "in", "query",
-                                              "description", aParam[i].zHelp, "schema", "type", aParam[i].zType));
+      json_array_append_new(params, json_pack("{s:s, s:s, s:s, s:b, s:{s:s}}", "name", aParam[i].zName, "in",
+                                              "query", "description", aParam[i].zHelp, "required",
+                                              aParam[i].bRequired, "schema", "type", aParam[i].zType));
 }
 
 /* The responses every route can give, and those particular to it. */
@@ -159,8 +182,14 @@ static json_t *responses(const route *p, const dom_entity *pEnt) {
   if (p->flags & R_NO_CONTENT) {
     json_decref(pOk);
     json_object_set_new(o, "204", json_pack("{s:s}", "description", "done; no content"));
+  } else if (p->flags & R_LIST) {   /* a file */
+    json_decref(pOk);
+    json_object_set_new(o, "200", json_pack("{s:s, s:{s:{s:{s:s}}, s:{s:{s:s, s:s}}}}", "description",
+                                            "the file (Content-Disposition names it)", "content", "text/csv",
+                                            "schema", "type", "string", tab_content_type(TAB_XLSX), "schema", "type",
+                                            "string", "format", "binary"));
   } else {
-    json_object_set_new(o, (p->flags & R_CREATED) ? "201" : "200",
+    json_object_set_new(o, (p->flags & R_CREATED) ? "201" : (p->flags & R_ACCEPTED) ? "202" : "200",
                         json_pack("{s:s, s:o}", "description", "success", "content", json_content(pOk)));
   }
   if (p->az != AZ_PUBLIC) {
@@ -170,17 +199,19 @@ static json_t *responses(const route *p, const dom_entity *pEnt) {
       json_object_set_new(o, "403", json_pack("{s:s, s:o}", "description", az_rules[p->az].zHelp, "content",
                                               json_content(ref("Error"))));
   }
-  if (p->xHandler == api_login)
-    json_object_set_new(o, "429", json_pack("{s:s, s:o}", "description", "too many failed sign-ins: wait", "content",
-                                            json_content(ref("Error"))));
+  if (p->xHandler == api_login || p->xHandler == api_import_create)
+    json_object_set_new(o, "429", json_pack("{s:s, s:o}", "description",
+                                            p->xHandler == api_login ? "too many failed sign-ins: wait"
+                                                                     : "too many imports waiting on this server: wait",
+                                            "content", json_content(ref("Error"))));
   static const struct { const char *zCode, *zWhen; unsigned need; } aErr[] = {
       {"400", "malformed request or JSON", 0},
       {"404", "no such record", 0},
       {"405", "method not allowed on this path", 0},
       {"409", "conflicts with existing data, or still referred to", 0},
       {"412", "the record changed since it was read (stale If-Match)", R_IF_MATCH},
-      {"413", "request body too large", R_BODY},
-      {"415", "request body is not application/json", R_BODY},
+      {"413", "request body too large", R_BODY | R_UPLOAD},
+      {"415", "request body is not of the media type the route takes", R_BODY | R_UPLOAD},
       {"422", "a field or parameter is invalid (error.field names it)", 0},
       {"428", "If-Match missing", R_IF_MATCH},
   };
@@ -221,9 +252,14 @@ json_t *api_openapi_doc(void) {
       json_array_append_new(params, json_pack("{s:s, s:s, s:b, s:s, s:{s:s}}", "name", "If-Match", "in", "header",
                                               "required", 1, "description", "the ETag the record was read with",
                                               "schema", "type", "string"));
-    if (p->xHandler == api_entity_list) add_query_params(params, pEnt);
+    if (p->xHandler == api_entity_list) add_query_params(params, pEnt, 1);
+    if (p->flags & R_LIST) {
+      add_query_params(params, pEnt, 0);
+      static const char *const azFormat[] = {"csv", "xlsx", NULL};
+      add_format_param(params, "csv (default) or xlsx", azFormat);
+    }
     add_export_params(params, p);
-    add_route_params(params, p);
+    add_own_params(params, p);
     char zMethod[16], zOp[160];
     lower_method(p->method, zMethod, sizeof zMethod);
     snprintf(zOp, sizeof zOp, "%s%s", zMethod, p->zPath);
@@ -238,6 +274,9 @@ json_t *api_openapi_doc(void) {
       json_object_set_new(op, "requestBody", json_pack("{s:b, s:o}", "required", (p->flags & R_BODY) != 0,
                                                        "content", json_content(pSchema)));
     }
+    if (p->flags & R_UPLOAD)
+      json_object_set_new(op, "requestBody", json_pack("{s:b, s:{s:{s:{s:s}}}}", "required", 1, "content", "text/csv",
+                                                       "schema", "type", "string"));
     json_object_set_new(item, zMethod, op);
   }
   json_t *pSec = json_pack("{s:{s:s, s:s, s:s}, s:{s:s, s:s}}", "session", "type", "apiKey", "in", "cookie", "name",

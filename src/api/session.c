@@ -81,7 +81,8 @@ json_t *api_me(http_req *r, gerr *e) {
   return o;
 }
 
-json_t *api_me_export(http_req *r, gerr *e) {
+/* Everything guild holds about the caller, as JSON (new reference). */
+static json_t *me_export_json(http_req *r, gerr *e) {
   const auth_user *u = r->pAuth;
   dom_ctx c = api_ctx(r);
   char zNow[32];
@@ -130,6 +131,19 @@ json_t *api_me_export(http_req *r, gerr *e) {
   } while (q.after);
   return o;
 fail:
+  json_decref(o);
+  return NULL;
+}
+
+json_t *api_me_export(http_req *r, gerr *e) {
+  const char *zFormat = http_query(r, "format");
+  tab_format fmt = TAB_CSV;
+  int bJson = !zFormat || !strcmp(zFormat, "json");
+  if (!bJson && tab_format_parse(zFormat, &fmt))
+    return gerr_set(e, GERR_VALIDATION, "format", "format: json (the default), csv or xlsx"), NULL;
+  json_t *o = me_export_json(r, e);
+  if (!o || bJson) return o;
+  api_send_json_table(r, fmt, "my-guild-data", o, e);
   json_decref(o);
   return NULL;
 }

@@ -7,7 +7,7 @@
 #include <unistd.h>
 
 int cmd_serve(int argc, char **argv) {
-  const char *azVal[8] = {0};
+  const char *azVal[10] = {0};
   int nPos, rc = cli_parse("serve", argc, argv, azVal, NULL, 0, &nPos);
   if (rc) return rc < 0 ? CLI_OK : rc;
   int64_t port = 8080, nThread = sysconf(_SC_NPROCESSORS_ONLN);
@@ -18,7 +18,11 @@ int cmd_serve(int argc, char **argv) {
   int64_t nCache = 2;
   const char *zCache = cli_get("serve", azVal, "session-cache");
   if (zCache && (rc = cli_int("serve", "session-cache", zCache, 0, 60, &nCache))) return rc;
-  http_config cfg = {cli_db_path(azVal[0]), azVal[2] ? azVal[2] : "127.0.0.1", (int)port, (int)nThread, (int)nCache};
+  int64_t nUpload = 16;
+  const char *zUpload = cli_get("serve", azVal, "max-upload");
+  if (zUpload && (rc = cli_int("serve", "max-upload", zUpload, 1, 1024, &nUpload))) return rc;
+  http_config cfg = {cli_db_path(azVal[0]), azVal[2] ? azVal[2] : "127.0.0.1", (int)port, (int)nThread, (int)nCache,
+                     (size_t)nUpload << 20};
   gerr e;
   dom_init();
   rc = http_serve(&cfg, &e) ? cli_fail(&e) : CLI_OK;

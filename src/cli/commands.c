@@ -44,6 +44,7 @@ static const cli_opt aServeOpt[] = {
     {"threads", "N", "event-loop threads, each with its own connection (default: number of cores)"},
     {"quiet", NULL, "no access log"},
     {"session-cache", "SECONDS", "reuse a session lookup for up to SECONDS (default 2, 0 never; docs/security.md)"},
+    {"max-upload", "MIB", "largest CSV upload to POST /api/v1/imports, in MiB (default 16; also the most any body may be)"},
     HELP_OPT,
     {NULL, NULL, NULL}};
 static const cli_opt aDemoOpt[] = {
@@ -78,7 +79,25 @@ static const cli_opt aImportOpt[] = {
     {"isco", "CODE", "oneroster: the ISCO-08 unit group of new programs whose course's subjectCodes have none"},
     HELP_OPT,
     {NULL, NULL, NULL}};
-static const cli_opt aExportOpt[] = {DB_OPT, HELP_OPT, {NULL, NULL, NULL}};
+static const cli_opt aExportOpt[] = {
+    DB_OPT,
+    {"format", "FMT", "csv (default; xlsx when --out ends in .xlsx) or xlsx"},
+    {"out", "FILE", "write to FILE instead of standard output"},
+    {"table", "NAME", "results: competitors or institutions (csv: competitors; xlsx: both worksheets)"},
+    /* filters: the list's, as in the API ('-' for '_') */
+    {"area", "ID", "in this area or within it (persons: home area)"},
+    {"institution", "ID", "of this institution"},
+    {"program", "ID", "cohorts, enrollments: of this program"},
+    {"cohort", "ID", "persons, enrollments: in this cohort"},
+    {"person", "ID", "enrollments: of this person"},
+    {"trainer", "ID", "persons, cohorts, enrollments: of cohorts this person trains"},
+    {"status", "STATUS", "enrollments: applied, enrolled, completed, withdrawn or not_completed"},
+    {"q", "NAME", "persons: whose name starts so"},
+    {"sourced-id", "ID", "persons: the one with this external id"},
+    {"active-on", "DATE", "cohorts: running on this date"},
+    {"isco-code", "CODE", "programs: for this occupation"},
+    HELP_OPT,
+    {NULL, NULL, NULL}};
 static const cli_opt aNoOpt[] = {HELP_OPT, {NULL, NULL, NULL}};
 
 const cli_command cli_commands[] = {
@@ -217,13 +236,25 @@ const cli_command cli_commands[] = {
      "the rest. The import is one audit entry: action import, entity persons,\n"
      "the number of persons created or updated as its id, and the file's SHA-256\n"
      "as its digest.", aImportOpt},
-    {"export", cmd_export, "oneroster PATH", "export the registry as a OneRoster set",
-     "  export oneroster PATH   a bulk OneRoster 1.2 CSV set: manifest.csv, orgs, academicSessions,\n"
-     "                          courses, classes, users, roles and enrollments, into directory PATH\n"
-     "                          (made if missing), or a .zip when PATH ends in .zip\n"
-     "Erased persons and enrollments that have ended are left out; guild's own fields that\n"
-     "OneRoster lacks travel in metadata.guild.* columns, so importing the set again gives\n"
-     "the same registry (docs/oneroster.md).", aExportOpt},
+    {"export", cmd_export,
+     "persons|enrollments|programs|cohorts|results [ID] [--format csv|xlsx] [--out FILE] [filters] | oneroster PATH",
+     "export a list or results as CSV or XLSX, or the registry as OneRoster",
+     "  export persons|enrollments|programs|cohorts [--FILTER VALUE]...\n"
+     "  export results EDITION_ID [--table competitors|institutions]\n"
+     "  export oneroster PATH\n"
+     "\n"
+     "Lists: writes every record the filters select (the filters of the API's lists),\n"
+     "in id order, with the fields of the API's records as columns: CSV with a\n"
+     "header row, or an XLSX workbook (a frozen header row, numbers, dates and\n"
+     "true/false as typed cells). A list field is one cell, its entries joined\n"
+     "by '; '. Memory stays flat however long the list. docs/export.md has it all.\n"
+     "\n"
+     "OneRoster: a bulk OneRoster 1.2 CSV set (manifest.csv, orgs, academicSessions,\n"
+     "courses, classes, users, roles and enrollments) into directory PATH (made if\n"
+     "missing), or a .zip when PATH ends in .zip. Erased persons and enrollments that\n"
+     "have ended are left out; guild's own fields that OneRoster lacks travel in\n"
+     "metadata.guild.* columns, so importing the set again gives the same registry\n"
+     "(docs/oneroster.md).", aExportOpt},
     {"version", cmd_version, "", "print the version", "Prints guild's version and schema version.", aNoOpt},
     {"help", cmd_help, "[COMMAND]", "show help", "Lists the commands, or explains one.", aNoOpt},
 };

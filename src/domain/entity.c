@@ -143,25 +143,19 @@ static void bind_filters(db_stmt *s, const dom_entity *pEnt, const dom_query *q,
   }
 }
 
-int dom_list(dom_ctx *c, const dom_entity *pEnt, const dom_query *q, dom_page *pOut, gerr *e) {
-  memset(pOut, 0, sizeof *pOut);
-  db_stmt *s = db_prepare(c->pDb, pEnt->pSql->azCount[q->mask], e);
+/* Reads one page of q (after, filters, limit, offset) into pOut->aRec and
+ * pOut->n, with nextAfter set when more rows follow; no count. */
+static int list_page(dom_ctx *c, const dom_entity *pEnt, const dom_query *q, dom_page *pOut, gerr *e) {
+  db_stmt *s = db_prepare(c->pDb, pEnt->pSql->azList[q->mask], e);
   if (!s) return -1;
-  int iParam = 1;
-  bind_filters(s, pEnt, q, &iParam);
-  int rc = db_step(s, e);
-  if (rc == DB_ROW) pOut->total = db_col_int(s, 0);
-  db_done(s);
-  if (rc == DB_ERROR) return -1;
-
-  s = db_prepare(c->pDb, pEnt->pSql->azList[q->mask], e);
-  if (!s) return -1;
-  iParam = 1;
+  int iParam = 1, rc;
   db_bind_int(s, iParam++, q->after);
   bind_filters(s, pEnt, q, &iParam);
   db_bind_int(s, iParam++, (int64_t)q->limit + 1);  /* one more row tells whether a next page exists */
   db_bind_int(s, iParam++, q->offset);
   pOut->aRec = arena_alloc(c->pAr, (size_t)(q->limit > 0 ? q->limit : 1) * sizeof(dom_rec));
+  pOut->n = 0;
+  pOut->nextAfter = 0;
   int bMore = 0;
   while ((rc = db_step(s, e)) == DB_ROW) {
     if (pOut->n == q->limit) {
@@ -178,6 +172,42 @@ int dom_list(dom_ctx *c, const dom_entity *pEnt, const dom_query *q, dom_page *p
     if (load_lists(c, &pOut->aRec[i], e)) return -1;
   if (bMore) pOut->nextAfter = pOut->aRec[pOut->n - 1].id;
   return 0;
+}
+
+int dom_list(dom_ctx *c, const dom_entity *pEnt, const dom_query *q, dom_page *pOut, gerr *e) {
+  memset(pOut, 0, sizeof *pOut);
+  db_stmt *s = db_prepare(c->pDb, pEnt->pSql->azCount[q->mask], e);
+  if (!s) return -1;
+  int iParam = 1;
+  bind_filters(s, pEnt, q, &iParam);
+  int rc = db_step(s, e);
+  if (rc == DB_ROW) pOut->total = db_col_int(s, 0);
+  db_done(s);
+  if (rc == DB_ERROR) return -1;
+  return list_page(c, pEnt, q, pOut, e);
+}
+
+int dom_each(dom_ctx *c, const dom_entity *pEnt, const dom_query *q, dom_row_fn xRow, void *pArg, gerr *e) {
+  dom_query page = *q;
+  page.limit = DOM_EACH_BATCH;
+  page.offset = 0;
+  arena ar;
+  arena_init(&ar);
+  dom_ctx cb = *c;
+  cb.pAr = &ar;
+  int rc = 0;
+  do {
+    arena_reset(&ar);
+    dom_page p;
+    if (list_page(&cb, pEnt, &page, &p, e)) {
+      rc = -1;
+      break;
+    }
+    for (int i = 0; i < p.n && rc == 0; i++) rc = xRow(pArg, &p.aRec[i], e) ? -1 : 0;
+    page.after = p.nextAfter;
+  } while (rc == 0 && page.after);
+  arena_free(&ar);
+  return rc;
 }
 
 /* Binds every column of r to s, numbering from *piParam on. */

@@ -142,6 +142,25 @@ void dom_rec_init(dom_rec *r, const dom_entity *pEnt);
 
 int dom_get(dom_ctx *c, const dom_entity *pEnt, int64_t id, dom_rec *pOut, gerr *e);
 int dom_list(dom_ctx *c, const dom_entity *pEnt, const dom_query *q, dom_page *pOut, gerr *e);
+/* Called by dom_each for each record; r and its strings are valid only
+ * during the call. Nonzero stops the walk (e filled by the callback). */
+typedef int (*dom_row_fn)(void *pArg, const dom_rec *r, gerr *e);
+#define DOM_EACH_BATCH 500
+/* Calls xRow for every record matching q's filters, in id order, from
+ * q->after on; q's limit and offset are ignored. Reads DOM_EACH_BATCH
+ * records at a time (keyset paging, no count), each batch in a private
+ * arena reset after it, so memory does not grow with the list. Each batch
+ * is one statement: a walk of a list that changes meanwhile sees every
+ * record as it was when its batch was read. Returns 0, or -1 with e. */
+int dom_each(dom_ctx *c, const dom_entity *pEnt, const dom_query *q, dom_row_fn xRow, void *pArg, gerr *e);
+/* Sets filter zName of pEnt to the text zValue in q, checked as the list
+ * routes check query parameters (ids from 1, dates, allowed values, name
+ * prefixes; prefix keys go to a). 0, or -1 with e (422) naming zName,
+ * also when pEnt has no such filter. */
+int dom_query_set(dom_query *q, const dom_entity *pEnt, const char *zName, const char *zValue, arena *a, gerr *e);
+/* The index of pEnt's filter zName, or -1. */
+int dom_filter_index(const dom_entity *pEnt, const char *zName);
+
 /* Creates from the fields set in pIn; fills pOut with the stored record. */
 int dom_create(dom_ctx *c, const dom_entity *pEnt, const dom_rec *pIn, dom_rec *pOut, gerr *e);
 /* Applies the fields set in pPatch to record id if its version is still

@@ -261,7 +261,8 @@ int az_authorize(http_req *r, gerr *e) {
   for (int i = 0; i < dom_nentities; i++)
     if (r->pRoute->pArg == dom_entities[i]) pEnt = dom_entities[i];
   if (n == 0 || !pEnt) return deny(r, pRule, e);
-  if (r->pRoute->xHandler == api_entity_list) return authorize_list(r, pEnt, a, n, pRule, e);
+  if (r->pRoute->xHandler == api_entity_list || (r->pRoute->flags & R_LIST))
+    return authorize_list(r, pEnt, a, n, pRule, e);
   if (r->pRoute->xHandler == api_entity_create) return authorize_create(r, pEnt, a, n, pRule, e);
   if (strstr(r->pRoute->zPath, "{id}")) return authorize_record(r, pEnt, a, n, pRule, e);
   return deny(r, pRule, e);

@@ -60,6 +60,11 @@ typedef struct http_req {
   const char *zCacheControl;  /* NULL: no-store (every API answer) */
   const char *zContentEncoding; /* e.g. "gzip" for a compressed zText, or NULL */
   const char *zVary;          /* a Vary header, or NULL */
+  /* A file as the body (exports), set by http_send_file: the router sends
+   * it without reading it into memory, and closes it. */
+  int bFile, fdFile;
+  int64_t nFile;
+  const char *zFileName;      /* offered name for saving (Content-Disposition), any body */
   int bTls;                   /* the client reached us over TLS (X-Forwarded-Proto: https) */
   char zClient[64];           /* the peer's address, for sign-in throttling only */
   void *pNative;              /* struct evhttp_request* (router only) */
@@ -76,6 +81,9 @@ enum {
   R_IF_MATCH = 4,  /* needs If-Match (optimistic concurrency) */
   R_CREATED = 8,   /* answers 201 Created */
   R_NO_CONTENT = 16, /* answers 204 No Content */
+  R_UPLOAD = 32,   /* takes a text/csv body of up to http_upload_max bytes, kept as it is (no JSON) */
+  R_ACCEPTED = 64, /* answers 202 Accepted (work continues in the background) */
+  R_LIST = 128,    /* lists pArg's records like its list route: scoped callers get the same forced filters */
 };
 
 struct route {
@@ -96,12 +104,25 @@ const char *http_method_name(http_method m);
 /* Query-parameter look-up: NULL when absent. */
 const char *http_query(const http_req *r, const char *zName);
 
+/* Answers with the open file fd (its whole content, from the start) as the
+ * body, of type zContentType, offered for saving as zFileName (static or in
+ * the request's arena; NULL: none). The router owns fd from here on. */
+void http_send_file(http_req *r, int fd, const char *zContentType, const char *zFileName);
+
+/* R_UPLOAD routes: the largest body accepted (413 beyond; `guild serve
+ * --max-upload`), the body's size, and copying it to the open file fd
+ * (without another copy in memory). */
+extern size_t http_upload_max;
+size_t http_body_size(http_req *r);
+int http_body_to_file(http_req *r, int fd, gerr *e);
+
 typedef struct http_config {
   const char *zDb;
   const char *zAddr;   /* listen address, default 127.0.0.1 */
   int port;
   int nThread;
   int nSessionCache;   /* seconds a thread may reuse a session lookup (0: never) */
+  size_t nUploadMax;   /* largest upload (R_UPLOAD routes) in bytes; 0: the default */
 } http_config;
 
 /* Serves until SIGINT or SIGTERM, then finishes in-flight requests, closes

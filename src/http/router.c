@@ -13,10 +13,15 @@
 #include <event2/http.h>
 #include <sodium.h>
 #include <event2/keyvalq_struct.h>
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+size_t http_upload_max = (size_t)16 << 20;
 
 static const struct {
   enum evhttp_cmd_type cmd;
@@ -107,12 +112,54 @@ static const char *const aSecurityHeader[][2] = {
     {"Cross-Origin-Opener-Policy", "same-origin"},
 };
 
-/* Sends a JSON body (or the handler's r->zText, when set) with status; takes
- * ownership of pJson. */
+void http_send_file(http_req *r, int fd, const char *zContentType, const char *zFileName) {
+  struct stat st;
+  r->bFile = 1;
+  r->fdFile = fd;
+  r->nFile = fstat(fd, &st) == 0 ? (int64_t)st.st_size : 0;
+  r->zContentType = zContentType;
+  r->zFileName = zFileName;
+}
+
+/* Closes a file body that will not be sent (an error, or HEAD). */
+static void drop_file(http_req *r) {
+  if (r->bFile) close(r->fdFile);
+  r->bFile = 0;
+}
+
+size_t http_body_size(http_req *r) {
+  return evbuffer_get_length(evhttp_request_get_input_buffer(r->pNative));
+}
+
+int http_body_to_file(http_req *r, int fd, gerr *e) {
+  struct evbuffer *pIn = evhttp_request_get_input_buffer(r->pNative);
+  while (evbuffer_get_length(pIn) > 0) {
+    int n = evbuffer_write(pIn, fd);   /* drains what it wrote */
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) return gerr_set(e, GERR_INTERNAL, NULL, "cannot store the upload: %s", strerror(errno));
+  }
+  return 0;
+}
+
+/* Sends a JSON body (or the handler's r->zText or file, when set) with
+ * status; takes ownership of pJson and of the file. */
 static void send_json(struct evhttp_request *pReq, http_req *r, int status, json_t *pJson) {
   struct evkeyvalq *pH = evhttp_request_get_output_headers(pReq);
   struct evbuffer *pOut = evbuffer_new();
-  if (pJson) {
+  if (r->bFile) {
+    struct evbuffer_file_segment *pSeg =
+        r->nFile > 0 && r->method != HM_HEAD ? evbuffer_file_segment_new(r->fdFile, 0, r->nFile, EVBUF_FS_CLOSE_ON_FREE)
+                                             : NULL;
+    if (pSeg) {
+      evbuffer_set_flags(pOut, EVBUFFER_FLAG_DRAINS_TO_FD);   /* sendfile: the file is not mapped into memory */
+      evbuffer_add_file_segment(pOut, pSeg, 0, r->nFile);
+      evbuffer_file_segment_free(pSeg);   /* closes the file once sent */
+    } else {
+      close(r->fdFile);
+    }
+    r->bFile = 0;
+    evhttp_add_header(pH, "Content-Type", r->zContentType);
+  } else if (pJson) {
     char *z = json_dumps(pJson, JSON_COMPACT);
     if (z) {
       evbuffer_add(pOut, z, strlen(z));
@@ -132,6 +179,11 @@ static void send_json(struct evhttp_request *pReq, http_req *r, int status, json
   if (r->zSetCookie[0]) evhttp_add_header(pH, "Set-Cookie", r->zSetCookie);
   if (r->zEtag[0]) evhttp_add_header(pH, "ETag", r->zEtag);
   if (r->zLocation[0]) evhttp_add_header(pH, "Location", r->zLocation);
+  if (r->zFileName) {
+    char zDisp[200];
+    snprintf(zDisp, sizeof zDisp, "attachment; filename=\"%s\"", r->zFileName);
+    evhttp_add_header(pH, "Content-Disposition", zDisp);
+  }
   evhttp_send_reply(pReq, status, NULL, pOut);
   evbuffer_free(pOut);
 }
@@ -161,11 +213,32 @@ static int read_if_match(struct evhttp_request *pReq, http_req *r, gerr *e) {
   return 0;
 }
 
+/* 1 when the request's Content-Type is zType, with or without parameters. */
+static int content_type_is(struct evhttp_request *pReq, const char *zType) {
+  const char *z = evhttp_find_header(evhttp_request_get_input_headers(pReq), "Content-Type");
+  size_t n = strlen(zType);
+  return z && strncasecmp(z, zType, n) == 0 && (!z[n] || z[n] == ';' || z[n] == ' ');
+}
+
+/* An upload (R_UPLOAD): text/csv (415), at most http_upload_max bytes
+ * (413), left in the input buffer for the handler. */
+static int check_upload(struct evhttp_request *pReq, size_t n, gerr *e) {
+  if (n > http_upload_max)
+    return gerr_set(e, GERR_TOO_LARGE, NULL, "the upload is %zu bytes; the limit is %zu", n, http_upload_max);
+  if (!content_type_is(pReq, "text/csv")) {
+    const char *zType = evhttp_find_header(evhttp_request_get_input_headers(pReq), "Content-Type");
+    return gerr_set(e, GERR_MEDIA_TYPE, NULL, "Content-Type must be text/csv (got %.60s)", zType ? zType : "none");
+  }
+  if (n == 0) return gerr_set(e, GERR_BAD_REQUEST, NULL, "the request body is empty: send the CSV file");
+  return 0;
+}
+
 /* Reads and parses the JSON body for routes that take one. */
 static int read_body(struct evhttp_request *pReq, http_req *r, gerr *e) {
   struct evbuffer *pIn = evhttp_request_get_input_buffer(pReq);
   size_t n = evbuffer_get_length(pIn);
   unsigned flags = r->pRoute->flags;
+  if (flags & R_UPLOAD) return check_upload(pReq, n, e);
   if (!(flags & (R_BODY | R_BODY_OPT))) {
     if (n > 0) return gerr_set(e, GERR_BAD_REQUEST, NULL, "%s %s takes no request body",
                                http_method_name(r->method), r->pRoute->zPath);
@@ -174,10 +247,11 @@ static int read_body(struct evhttp_request *pReq, http_req *r, gerr *e) {
   if (n > HTTP_MAX_BODY)
     return gerr_set(e, GERR_TOO_LARGE, NULL, "request body is %zu bytes; the limit is %d", n, HTTP_MAX_BODY);
   if (n == 0 && (flags & R_BODY_OPT)) return 0;
-  const char *zType = evhttp_find_header(evhttp_request_get_input_headers(pReq), "Content-Type");
-  if (!zType || strncasecmp(zType, "application/json", 16) != 0 || (zType[16] && zType[16] != ';' && zType[16] != ' '))
+  if (!content_type_is(pReq, "application/json")) {
+    const char *zType = evhttp_find_header(evhttp_request_get_input_headers(pReq), "Content-Type");
     return gerr_set(e, GERR_MEDIA_TYPE, NULL, "Content-Type must be application/json (got %.60s)",
                     zType ? zType : "none");
+  }
   if (n == 0) return gerr_set(e, GERR_BAD_JSON, NULL, "a JSON object is required as the request body");
   const char *zBody = (const char *)evbuffer_pullup(pIn, -1);
   json_error_t je;
@@ -433,6 +507,8 @@ void http_dispatch(struct evhttp_request *pReq, http_worker *w) {
     r.zEtag[0] = r.zLocation[0] = 0;
     r.zText = NULL;
     r.zCacheControl = r.zContentEncoding = r.zVary = NULL;
+    r.zFileName = NULL;
+    drop_file(&r);
     pOut = http_error_json(&e);
     if (e.code == GERR_METHOD)
       evhttp_add_header(evhttp_request_get_output_headers(pReq), "Allow", zAllow);
@@ -443,7 +519,7 @@ void http_dispatch(struct evhttp_request *pReq, http_worker *w) {
     json_decref(pOut);
     pOut = NULL;
   }
-  if (r.method == HM_HEAD) r.zText = NULL;
+  if (r.method == HM_HEAD) r.zText = NULL;   /* a file is closed unsent by send_json */
   send_json(pReq, &r, r.status, pOut);
   log_access(http_method_name(r.method), r.zPath, r.status, time_mono_us() - t0);
 }

@@ -8,6 +8,12 @@
 extern dom_entity dom_area, dom_institution, dom_program, dom_cohort, dom_person, dom_enrollment, dom_user, dom_grant,
     dom_edition, dom_category, dom_criterion, dom_aspect, dom_competitor, dom_judge, dom_mark;
 
+/* The export of a list: the whole filtered list as one file, with the list
+ * route's access rule and scope (R_LIST). */
+#define EXPORT_ROUTE(ent, path, tag, azList)                                                                  \
+  {HM_GET, "/api/v1/" path "/export", api_entity_export, &ent, R_LIST, tag,                                  \
+   "The whole filtered list as a file: format=csv (default) or xlsx; the list's filters", azList}
+
 /* The five routes of a registry entity, with the access rule of each. */
 #define ENTITY_ROUTES(ent, path, tag, azList, azGet, azCreate, azPatch, azDelete)                            \
   {HM_GET, "/api/v1/" path, api_entity_list, &ent, 0, tag, "List " path " (filtered, paged)", azList},     \
@@ -42,14 +48,18 @@ const route http_routes[] = {
                   AZ_INST_WRITE, AZ_ADMIN),
     ENTITY_ROUTES(dom_program, "programs", "programs", AZ_SIGNED_IN, AZ_SIGNED_IN, AZ_INST_WRITE, AZ_INST_WRITE,
                   AZ_INST_WRITE),
+    EXPORT_ROUTE(dom_program, "programs", "programs", AZ_SIGNED_IN),
     ENTITY_ROUTES(dom_cohort, "cohorts", "cohorts", AZ_COHORT_READ, AZ_COHORT_READ, AZ_INST_WRITE, AZ_INST_WRITE,
                   AZ_INST_WRITE),
+    EXPORT_ROUTE(dom_cohort, "cohorts", "cohorts", AZ_COHORT_READ),
     ENTITY_ROUTES(dom_person, "persons", "persons", AZ_PERSON_LIST, AZ_PERSON_READ, AZ_PERSON_CREATE,
                   AZ_PERSON_WRITE, AZ_ADMIN),
+    EXPORT_ROUTE(dom_person, "persons", "persons", AZ_PERSON_LIST),
     {HM_POST, "/api/v1/persons/{id}/erase", api_person_erase, &dom_person, 0, "persons",
      "Erase a person's personal data, keeping anonymous aggregates", AZ_ADMIN},
     ENTITY_ROUTES(dom_enrollment, "enrollments", "enrollments", AZ_ENROLL_READ, AZ_ENROLL_READ, AZ_ENROLL_WRITE,
                   AZ_ENROLL_PATCH, AZ_ENROLL_WRITE),
+    EXPORT_ROUTE(dom_enrollment, "enrollments", "enrollments", AZ_ENROLL_READ),
     {HM_POST, "/api/v1/enrollments/{id}/withdraw", api_enrollment_withdraw, &dom_enrollment, R_BODY_OPT,
      "enrollments", "Withdraw (always allowed, no If-Match needed; optional reason)", AZ_WITHDRAW},
 
@@ -69,7 +79,7 @@ const route http_routes[] = {
     {HM_POST, "/api/v1/editions/{id}/transition", api_edition_transition, &dom_edition, R_BODY, "competitions",
      "Move the edition on: draft, registration, marking, locked, published", AZ_ADMIN},
     {HM_GET, "/api/v1/editions/{id}/results", api_edition_results, &dom_edition, 0, "competitions",
-     "Results: raw and standard scores, ranks, medals, the institution table", AZ_SIGNED_IN},
+     "Results: raw and standard scores, ranks, medals, the institution table (?format=csv|xlsx)", AZ_SIGNED_IN},
     {HM_GET, "/api/v1/public/editions/{id}/results", api_public_results, &dom_edition, 0, "competitions",
      "Published results, for everyone (404 until the edition is published)", AZ_PUBLIC},
     ENTITY_ROUTES(dom_category, "categories", "competitions", AZ_SIGNED_IN, AZ_SIGNED_IN, AZ_ADMIN, AZ_ADMIN, AZ_ADMIN),
@@ -99,6 +109,15 @@ const route http_routes[] = {
      "Change your mark before the lock (If-Match required)", AZ_MARK},
     {HM_POST, "/api/v1/marks/{id}/correction", api_mark_correction, &dom_mark, R_BODY, "competitions",
      "Correct a mark after the lock, with a reason (the old value is kept)", AZ_CHIEF},
+
+    {HM_POST, "/api/v1/imports", api_import_create, NULL, R_UPLOAD | R_ACCEPTED, "imports",
+     "Upload a CSV (text/csv) to import in the background: ?kind=persons, &skip_invalid=true, &map=H=F,..., "
+     "&name=FILE; answers 202 with the import and its Location",
+     AZ_ADMIN},
+    {HM_GET, "/api/v1/imports", api_imports_list, NULL, 0, "imports", "My imports, newest first (limit, before)",
+     AZ_ADMIN},
+    {HM_GET, "/api/v1/imports/{id}", api_import_get, NULL, 0, "imports",
+     "An import: status (queued, running, done, failed), progress, counts, error report (?format=csv)", AZ_ADMIN},
 
     {HM_GET, "/api/v1/audit", api_audit_list, NULL, 0, "audit", "Read the audit log (entity, actor, since, after)",
      AZ_ADMIN},

@@ -2,8 +2,10 @@
  * per thread. The threads accept from one listening socket (each through its
  * own duplicate descriptor), so a port already in use is refused rather
  * than shared with another server. SIGINT/SIGTERM stop
- * accepting, let in-flight requests finish, then close everything. */
+ * accepting, let in-flight requests finish, stop the background import
+ * runner (a running import rolls back), then close everything. */
 #include "router.h"
+#include "import_runner.h"
 #include "../core/log.h"
 #include "../store/schema.h"
 #include <arpa/inet.h>
@@ -91,7 +93,9 @@ static int worker_init(http_worker *w, const http_config *cfg, int fdListen, ger
   w->pHttp = evhttp_new(w->pBase);
   evhttp_set_allowed_methods(w->pHttp, EVHTTP_REQ_GET | EVHTTP_REQ_POST | EVHTTP_REQ_PUT | EVHTTP_REQ_PATCH |
                                            EVHTTP_REQ_DELETE | EVHTTP_REQ_HEAD | EVHTTP_REQ_OPTIONS);
-  evhttp_set_max_body_size(w->pHttp, HTTP_MAX_BODY_HARD);
+  /* uploads are read whole by libevent (as every body), up to their limit */
+  size_t nMax = http_upload_max + ((size_t)1 << 20);
+  evhttp_set_max_body_size(w->pHttp, (ev_ssize_t)(nMax > HTTP_MAX_BODY_HARD ? nMax : HTTP_MAX_BODY_HARD));
   evhttp_set_max_headers_size(w->pHttp, HTTP_MAX_HEADERS_HARD);
   evhttp_set_timeout(w->pHttp, 60);
   evhttp_set_gencb(w->pHttp, on_request, w);
@@ -123,6 +127,7 @@ static void on_signal(evutil_socket_t sig, short what, void *pArg) {
 int http_serve(const http_config *cfg, gerr *e) {
   int nThread = cfg->nThread > 0 ? cfg->nThread : 1;
   http_session_cache_seconds = cfg->nSessionCache;
+  if (cfg->nUploadMax) http_upload_max = cfg->nUploadMax;
   int port = cfg->port, rc = -1;
   evthread_use_pthreads();
   signal(SIGPIPE, SIG_IGN);
@@ -141,6 +146,7 @@ int http_serve(const http_config *cfg, gerr *e) {
     aW[i].iWorker = i;
     if (worker_init(&aW[i], cfg, fdListen, e)) goto done;
   }
+  if (import_runner_start(cfg->zDb, e)) goto done;
   struct event_base *pMain = event_base_new();
   struct event *pInt = evsignal_new(pMain, SIGINT, on_signal, pMain);
   struct event *pTerm = evsignal_new(pMain, SIGTERM, on_signal, pMain);
@@ -154,6 +160,7 @@ int http_serve(const http_config *cfg, gerr *e) {
   event_base_dispatch(pMain);
   for (int i = 0; i < nThread; i++) event_active(aW[i].pStop, 0, 0);
   for (int i = 0; i < nStarted; i++) pthread_join(aT[i], NULL);
+  import_runner_stop();   /* a running import rolls back and is marked failed */
   event_free(pInt);
   event_free(pTerm);
   event_base_free(pMain);

@@ -42,6 +42,8 @@ static const struct {
     {"judges", "id", 1},
     {"marks", "id", 1},
     {"mark_corrections", "id", 1},
+    {"imports", "id", 1},
+    {"import_errors", "import_id, pos", 0},
     {"audit_log", "id", 0},
     {"audit_head", "id", 0},
 };

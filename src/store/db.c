@@ -2,6 +2,7 @@
  * per-connection prepared-statement cache and nested transactions. */
 #include "db_int.h"
 #include "../core/mem.h"
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -20,6 +21,7 @@ struct db {
   void *pConn;
   char *zUrl;
   int nDepth;
+  atomic_int bInterrupted;   /* db_interrupt */
   db_stmt aCache[DB_CACHE];
 };
 
@@ -96,7 +98,15 @@ void db_bind_int_or_null(db_stmt *s, int i, int64_t v, int bNull) {
   if (bNull) db_bind_null(s, i);
   else db_bind_int(s, i, v);
 }
-int db_step(db_stmt *s, gerr *e) { return s->pDb->pB->xStep(s->pDb->pConn, s->pImpl, e); }
+int db_step(db_stmt *s, gerr *e) {
+  if (atomic_load(&s->pDb->bInterrupted)) {
+    gerr_set(e, GERR_UNAVAILABLE, NULL, "interrupted: the server is stopping");
+    return DB_ERROR;
+  }
+  return s->pDb->pB->xStep(s->pDb->pConn, s->pImpl, e);
+}
+
+void db_interrupt(db *p, int bOn) { atomic_store(&p->bInterrupted, bOn); }
 int db_ncol(db_stmt *s) { return s->pDb->pB->xNcol(s->pImpl); }
 int db_col_null(db_stmt *s, int i) { return s->pDb->pB->xColNull(s->pImpl, i); }
 int64_t db_col_int(db_stmt *s, int i) { return s->pDb->pB->xColInt(s->pImpl, i); }

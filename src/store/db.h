@@ -58,6 +58,12 @@ int db_exec(db *p, const char *zSql, gerr *e);
  * parameter (bParam). Returns DB_ROW with *pOut set, DB_DONE or DB_ERROR. */
 int db_query_int(db *p, const char *zSql, int bParam, int64_t param, int64_t *pOut, gerr *e);
 
+/* With bOn, makes every later db_step on p fail (GERR_UNAVAILABLE,
+ * "interrupted") until called again with bOn 0; transactions can still be
+ * rolled back. Safe to call from another thread: this is how a server
+ * stops a background import at shutdown (it sees an error and rolls back). */
+void db_interrupt(db *p, int bOn);
+
 /* Nested transactions: the outermost begin starts a write transaction, inner
  * ones are savepoints. Every begin is matched by commit or rollback. */
 int db_begin(db *p, gerr *e);

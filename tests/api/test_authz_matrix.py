@@ -28,12 +28,13 @@ STALE = {"If-Match": '"999"'}   # allowed writers get 412 and nothing changes
 EXPECT = {}
 
 
-def rule(method, path, allowed, ok=200, target=None, body=None, headers=None, client=None):
+def rule(method, path, allowed, ok=200, target=None, body=None, headers=None, client=None, csv=None):
     """Declares the decision for one route. target(w, caller) gives the
     concrete path; body(w, caller) the request body; client(w, caller) a
-    client other than the caller's signed-in one."""
+    client other than the caller's signed-in one; csv(w, caller) a text/csv
+    body instead of JSON (uploads)."""
     EXPECT[(method, path)] = dict(allowed=frozenset(allowed), ok=ok, target=target, body=body, headers=headers,
-                                  client=client)
+                                  client=client, csv=csv)
 
 
 def fresh_session(w, caller):
@@ -155,6 +156,20 @@ rule("DELETE", "/api/v1/tokens/{id}", ADMIN, ok=204, target=lambda w, c: f"/api/
 rule("GET", "/api/v1/audit", ADMIN)
 rule("GET", "/api/v1/audit/verify", ADMIN)
 
+# --- exports: the whole list as a file, with the list's access rule and scope
+# (what each caller's export holds: tests/api/test_exports.py)
+rule("GET", "/api/v1/persons/export", SCOPED_STAFF_TRAINERS)
+rule("GET", "/api/v1/enrollments/export", SCOPED_STAFF_TRAINERS | {"learner", "other_learner"})
+rule("GET", "/api/v1/programs/export", SIGNED_IN)
+rule("GET", "/api/v1/cohorts/export", SCOPED_STAFF_TRAINERS)
+
+# --- background imports: region administrators only (an import upserts
+# persons by sourced_id across institutions, so it is not scoped to one)
+rule("POST", "/api/v1/imports", ADMIN, ok=202, target=lambda w, c: "/api/v1/imports?kind=persons",
+     csv=lambda w, c: f"sourced_id,given_name\n{uniq('MXI')},Matrix import\n")
+rule("GET", "/api/v1/imports", ADMIN)
+rule("GET", "/api/v1/imports/{id}", ADMIN, target=lambda w, c: f"/api/v1/imports/{w.import_id}")
+
 
 # --- competitions: the administrator sets up; institutions enter their own
 # learners; judges mark in their categories; the chief judge locks and corrects
@@ -240,6 +255,10 @@ class MatrixWorld(World):
         r = self.api.post("/api/v1/tokens", {"name": uniq("doomed "), "role": "region_admin"})
         assert r.status == 201, r
         self.token_id = r.json["id"]
+        r = self.api.request("POST", "/api/v1/imports?kind=persons", raw=f"sourced_id,given_name\n{uniq('MXW')},W\n",
+                             content_type="text/csv")
+        assert r.status == 202, r
+        self.import_id = r.json["id"]
 
         self.competition()
 
@@ -309,6 +328,9 @@ def send(w, method, path, caller):
     client = spec["client"](w, caller) if spec["client"] else w.c[caller]
     target = spec["target"](w, caller) if spec["target"] else path
     body = spec["body"](w, caller) if spec["body"] else None
+    if spec["csv"]:
+        return client.request(method, target, raw=spec["csv"](w, caller), headers=dict(spec["headers"] or {}),
+                              content_type="text/csv")
     return client.request(method, target, body=body, headers=dict(spec["headers"] or {}))
 
 

@@ -14,13 +14,14 @@ import pytest
 from conftest import ADMIN_PASSWORD, db_intact, db_query, new_database, GUILD, Client, Factory, Server, assert_clean_log, free_port
 
 
-def start_on(db, tmpdir, name="serve2.log"):
-    """A second server on an existing database (Server() always inits)."""
+def start_on(db, tmpdir, name="serve2.log", args=()):
+    """A second server on an existing database (Server() always inits),
+    with extra `guild serve` options args."""
     s = Server.__new__(Server)
     s.db = db
     s.port = free_port()
     s.log = open(os.path.join(tmpdir, name), "w+")
-    s.proc = subprocess.Popen([GUILD, "serve", "--db", db, "--port", str(s.port), "--threads", "2"],
+    s.proc = subprocess.Popen([GUILD, "serve", "--db", db, "--port", str(s.port), "--threads", "2", *args],
                               stdout=s.log, stderr=subprocess.STDOUT)
     import time
     deadline = time.time() + 20

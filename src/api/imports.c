@@ -1,0 +1,210 @@
+/* imports.c: background imports over the API. POST /api/v1/imports takes a
+ * CSV file (text/csv) and a kind, stores the file in a temporary file and
+ * queues the import for this server's import runner (src/http/
+ * import_runner.c), answering 202 at once; GET /api/v1/imports/{id} shows
+ * its status, progress, counts and error report (also as CSV); GET
+ * /api/v1/imports lists the caller's imports. */
+#include "api.h"
+#include "../core/text.h"
+#include "../core/timeutil.h"
+#include "../core/tmp.h"
+#include "../http/import_runner.h"
+#include "../io/import_job.h"
+#include "../io/import_kinds.h"
+#include <string.h>
+#include <unistd.h>
+
+#define IMPORT_JSON_ERRORS 1000   /* report lines in the JSON answer (?format=csv gives all stored) */
+#define IMPORT_LIST_MAX 100
+
+/* Refuses a query parameter not in azAllowed (NULL-terminated). */
+static int only_params(http_req *r, const char *const *azAllowed, gerr *e) {
+  for (int i = 0; i < r->nQuery; i++) {
+    const char *const *pz = azAllowed;
+    while (*pz && strcmp(*pz, r->aQuery[i].zName)) pz++;
+    if (!*pz) return gerr_set(e, GERR_VALIDATION, r->aQuery[i].zName, "%.60s: is not a parameter here", r->aQuery[i].zName);
+  }
+  return 0;
+}
+
+/* A true/false query parameter (true, false, 1 or 0; absent: false). */
+static int query_bool(http_req *r, const char *zName, int *pOut, gerr *e) {
+  const char *z = http_query(r, zName);
+  *pOut = z && (!strcmp(z, "true") || !strcmp(z, "1"));
+  if (z && !*pOut && strcmp(z, "false") && strcmp(z, "0"))
+    return gerr_set(e, GERR_VALIDATION, zName, "%s: true or false", zName);
+  return 0;
+}
+
+/* An optional text query parameter of 1..nMax characters, clean UTF-8. */
+static int query_text(http_req *r, const char *zName, size_t nMax, const char **pz, gerr *e) {
+  *pz = http_query(r, zName);
+  if (*pz && (!**pz || text_nchars(*pz) > nMax || !text_is_clean_utf8(*pz, 0)))
+    return gerr_set(e, GERR_VALIDATION, zName, "%s: text of 1 to %zu characters", zName, nMax);
+  return 0;
+}
+
+static json_t *time_or_null(int64_t t) {
+  if (!t) return json_null();
+  char z[32];
+  time_iso(t, z, sizeof z);
+  return json_string(z);
+}
+
+/* An import as JSON (new reference), with its live progress when this
+ * server is running it. */
+static json_t *job_json(const impjob *j) {
+  int64_t nDone = 0;
+  double fDone = 0;
+  if (j->finished_at) {   /* done: the whole file; failed: the rows read, share unknown */
+    nDone = j->nRows;
+    fDone = !strcmp(j->zStatus, "done") ? 1 : -1;
+  } else if (!strcmp(j->zStatus, "running")) {
+    import_runner_progress(j->id, &nDone, &fDone);
+  }
+  json_t *o = json_pack("{s:I, s:s, s:s, s:s, s:s, s:I, s:b, s:o, s:o, s:o, s:o}", "id", (json_int_t)j->id, "kind",
+                        j->zKind, "status", j->zStatus, "actor", j->zActor, "file_name", j->zFileName, "bytes",
+                        (json_int_t)j->bytes, "skip_invalid", j->bSkipInvalid, "map",
+                        j->zMap ? json_string(j->zMap) : json_null(), "created_at", time_or_null(j->created_at),
+                        "started_at", time_or_null(j->started_at), "finished_at", time_or_null(j->finished_at));
+  json_object_set_new(o, "progress", json_pack("{s:I, s:o}", "rows_done", (json_int_t)nDone, "bytes_share",
+                                               fDone < 0 ? json_null() : json_real(fDone)));
+  json_object_set_new(o, "counts", json_pack("{s:I, s:I, s:I, s:I, s:I, s:I}", "rows", (json_int_t)j->nRows,
+                                             "created", (json_int_t)j->nCreated, "updated", (json_int_t)j->nUpdated,
+                                             "unchanged", (json_int_t)j->nUnchanged, "invalid",
+                                             (json_int_t)j->nInvalid, "errors", (json_int_t)j->nErrors));
+  json_object_set_new(o, "digest", j->zDigest ? json_string(j->zDigest) : json_null());
+  json_object_set_new(o, "error", j->zErrorCode ? json_pack("{s:s, s:s}", "code", j->zErrorCode, "message",
+                                                            j->zError ? j->zError : "")
+                                                : json_null());
+  return o;
+}
+
+json_t *api_import_create(http_req *r, gerr *e) {
+  static const char *const azParam[] = {"kind", "skip_invalid", "map", "name", NULL};
+  const char *zMap, *zName;
+  impjob j;
+  memset(&j, 0, sizeof j);
+  if (only_params(r, azParam, e) || query_bool(r, "skip_invalid", &j.bSkipInvalid, e) ||
+      query_text(r, "map", 2000, &zMap, e) || query_text(r, "name", 200, &zName, e))
+    return NULL;
+  j.zKind = http_query(r, "kind");
+  if (!imp_kind_find(j.zKind)) {
+    char zKinds[200] = "";
+    for (int i = 0; i < imp_nkinds; i++)
+      snprintf(zKinds + strlen(zKinds), sizeof zKinds - strlen(zKinds), "%s%s", i ? ", " : "", imp_kinds[i].zName);
+    return gerr_set(e, GERR_VALIDATION, "kind", "kind: what the file holds, one of: %s", zKinds), NULL;
+  }
+  /* SQLite writes one transaction at a time, and a running import is one
+   * long transaction: queuing another would wait for it (and time out) */
+  int64_t idRunning = import_runner_current();
+  if (idRunning && db_engine_of(r->pDb) == DB_SQLITE)
+    return gerr_set(e, GERR_CONFLICT, NULL, "import %lld is being written and SQLite writes one thing at a time: "
+                    "upload again when it has ended (GET /api/v1/imports/%lld)", (long long)idRunning,
+                    (long long)idRunning), NULL;
+  dom_ctx c = api_ctx(r);
+  int64_t nWaiting = 0;
+  if (impjob_count_queued(&c, import_runner_id(), &nWaiting, e)) return NULL;
+  if (nWaiting >= IMPORT_QUEUE_MAX)
+    return gerr_set(e, GERR_TOO_MANY, NULL, "%lld imports are waiting on this server; try again when one has ended",
+                    (long long)nWaiting), NULL;
+  char zPath[512];
+  int fd = tmp_create("upload", ".csv", zPath, sizeof zPath, e);
+  if (fd < 0) return NULL;
+  j.bytes = (int64_t)http_body_size(r);
+  int rc = http_body_to_file(r, fd, e);
+  if (close(fd) && rc == 0) rc = gerr_set(e, GERR_INTERNAL, NULL, "cannot store the upload");
+  j.zActor = r->zActor;
+  j.zFileName = zName ? zName : "upload.csv";
+  j.zPath = zPath;
+  j.zMap = zMap;
+  j.zRunner = import_runner_id();
+  if (rc || impjob_create(&c, &j, e)) {
+    unlink(zPath);
+    return NULL;
+  }
+  impjob stored;   /* as queued: read before the runner may start it */
+  int rcGet = impjob_get(&c, j.id, &stored, e);
+  import_runner_wake();
+  if (rcGet) return NULL;
+  r->status = 202;
+  snprintf(r->zLocation, sizeof r->zLocation, "/api/v1/imports/%lld", (long long)j.id);
+  return job_json(&stored);
+}
+
+json_t *api_imports_list(http_req *r, gerr *e) {
+  static const char *const azParam[] = {"limit", "before", NULL};
+  int64_t nLimit = 20, before = 0;
+  const char *zLimit = http_query(r, "limit"), *zBefore = http_query(r, "before");
+  if (only_params(r, azParam, e)) return NULL;
+  if (zLimit && (text_int64(zLimit, &nLimit) || nLimit < 1 || nLimit > IMPORT_LIST_MAX))
+    return gerr_set(e, GERR_VALIDATION, "limit", "limit: a whole number from 1 to %d", IMPORT_LIST_MAX), NULL;
+  if (zBefore && (text_int64(zBefore, &before) || before < 1))
+    return gerr_set(e, GERR_VALIDATION, "before", "before: an import id (next_before of the previous page)"), NULL;
+  dom_ctx c = api_ctx(r);
+  impjob *a;
+  int n;
+  if (impjob_list(&c, r->zActor, before, (int)nLimit + 1, &a, &n, e)) return NULL;
+  json_t *items = json_array();
+  for (int i = 0; i < n && i < nLimit; i++) json_array_append_new(items, job_json(&a[i]));
+  return json_pack("{s:o, s:o}", "items", items, "next_before", n > nLimit ? json_integer(a[nLimit - 1].id) : json_null());
+}
+
+static const tab_col aReportCol[] = {
+    {"file", TC_TEXT, 0}, {"row", TC_INT, 0}, {"column", TC_TEXT, 0}, {"value", TC_TEXT, 0}, {"reason", TC_TEXT, 0}};
+
+/* The error report of import j: into the table t, or the JSON array a. */
+typedef struct report_arg {
+  dom_ctx *c;
+  const impjob *j;
+  tab_out *t;
+  json_t *a;
+} report_arg;
+
+static int error_json(void *pArg, int64_t iRow, const char *zColumn, const char *zValue, const char *zReason) {
+  report_arg *a = pArg;
+  json_array_append_new(a->a, json_pack("{s:s, s:I, s:s, s:s, s:s}", "file", a->j->zFileName, "row",
+                                        (json_int_t)iRow, "column", zColumn, "value", zValue, "reason", zReason));
+  return 0;
+}
+
+static int error_row(void *pArg, int64_t iRow, const char *zColumn, const char *zValue, const char *zReason) {
+  report_arg *a = pArg;
+  return tab_text(a->t, a->j->zFileName) | tab_int(a->t, iRow) | tab_text(a->t, zColumn) | tab_text(a->t, zValue) |
+         tab_text(a->t, zReason);
+}
+
+static int write_report(void *pArg, tab_out *t, gerr *e) {
+  report_arg *a = pArg;
+  a->t = t;
+  if (tab_sheet(t, "errors", aReportCol, (int)(sizeof aReportCol / sizeof aReportCol[0]))) return tab_error(t, e);
+  if (impjob_each_error(a->c, a->j->id, IMPJOB_ERRORS_MAX, error_row, a, e)) return -1;
+  return 0;
+}
+
+json_t *api_import_get(http_req *r, gerr *e) {
+  static const char *const azParam[] = {"format", NULL};
+  const char *zFormat = http_query(r, "format");
+  tab_format fmt = TAB_CSV;
+  if (only_params(r, azParam, e)) return NULL;
+  if (zFormat && strcmp(zFormat, "json") && tab_format_parse(zFormat, &fmt))
+    return gerr_set(e, GERR_VALIDATION, "format", "format: json (the default), csv or xlsx (the error report)"), NULL;
+  dom_ctx c = api_ctx(r);
+  impjob j;
+  if (impjob_get(&c, r->aId[0], &j, e)) return NULL;
+  if (zFormat && strcmp(zFormat, "json")) {
+    report_arg a = {&c, &j, NULL, NULL};
+    api_send_table(r, fmt, arena_printf(r->pAr, "import-%lld-errors", (long long)j.id), write_report, &a, e);
+    return NULL;
+  }
+  json_t *o = job_json(&j), *aErr = json_array();
+  report_arg a = {&c, &j, NULL, aErr};
+  if (impjob_each_error(&c, j.id, IMPORT_JSON_ERRORS, error_json, &a, e)) {
+    json_decref(o);
+    json_decref(aErr);
+    return NULL;
+  }
+  json_object_set_new(o, "errors", aErr);
+  json_object_set_new(o, "errors_shown", json_integer((json_int_t)json_array_size(aErr)));
+  return o;
+}

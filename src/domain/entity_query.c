@@ -1,0 +1,71 @@
+/* entity_query.c: list filters from text, checked once for every caller
+ * that has them as text: the API's query parameters and the CLI's export
+ * options. */
+#include "entity.h"
+#include "../core/text.h"
+#include <stdlib.h>
+#include <string.h>
+
+int dom_filter_index(const dom_entity *pEnt, const char *zName) {
+  for (int k = 0; k < pEnt->nFilter; k++)
+    if (strcmp(pEnt->aFilter[k].zName, zName) == 0) return k;
+  return -1;
+}
+
+/* A name prefix as its search-key range "lower\0upper" in a (spaces are
+ * not part of name keys); NULL with e when it has no letter. */
+static const char *prefix_range(const char *zName, const char *zVal, arena *a, gerr *e) {
+  char *zKey = text_search_key(zVal);
+  if (!zKey || !text_is_clean_utf8(zVal, 0)) {
+    free(zKey);
+    gerr_set(e, GERR_VALIDATION, zName, "%s: must be valid UTF-8 text", zName);
+    return NULL;
+  }
+  char *p = zKey, *o = zKey;
+  for (; *p; p++)
+    if (*p != ' ') *o++ = *p;
+  *o = 0;
+  size_t n = strlen(zKey);
+  char *zBoth = arena_alloc(a, 2 * n + 4);
+  memcpy(zBoth, zKey, n + 1);
+  free(zKey);
+  if (n == 0 || text_prefix_upper(zBoth, zBoth + n + 1, n + 2)) {
+    gerr_set(e, GERR_VALIDATION, zName, "%s: must contain at least one letter", zName);
+    return NULL;
+  }
+  return zBoth;
+}
+
+int dom_query_set(dom_query *q, const dom_entity *pEnt, const char *zName, const char *zVal, arena *a, gerr *e) {
+  int k = dom_filter_index(pEnt, zName);
+  if (k < 0)
+    return gerr_set(e, GERR_VALIDATION, zName, "%.60s: %s cannot be filtered by this (see the API reference)", zName,
+                    pEnt->zPlural);
+  const dom_filter *f = &pEnt->aFilter[k];
+  q->mask |= 1u << k;
+  switch (f->kind) {
+    case FILT_INT:
+      if (text_int64(zVal, &q->aInt[k]) || q->aInt[k] < 1)
+        return gerr_set(e, GERR_VALIDATION, zName, "%s: must be an id (a whole number from 1)", zName);
+      return 0;
+    case FILT_DATE:
+      if (!text_is_date(zVal, NULL))
+        return gerr_set(e, GERR_VALIDATION, zName, "%s: must be a date written YYYY-MM-DD", zName);
+      q->azText[k] = zVal;
+      return 0;
+    case FILT_TEXT:
+      if (!*zVal || !text_is_clean_utf8(zVal, 0))
+        return gerr_set(e, GERR_VALIDATION, zName, "%s: must be non-empty text", zName);
+      if (f->azEnum) {
+        const char *const *pz = f->azEnum;
+        while (*pz && strcmp(*pz, zVal) != 0) pz++;
+        if (!*pz) return gerr_set(e, GERR_VALIDATION, zName, "%s: '%.40s' is not one of the allowed values", zName, zVal);
+      }
+      q->azText[k] = zVal;
+      return 0;
+    case FILT_PREFIX:
+      q->azText[k] = prefix_range(zName, zVal, a, e);
+      return q->azText[k] ? 0 : -1;
+  }
+  return 0;
+}

@@ -1,0 +1,268 @@
+"""Background imports through the API: POST /api/v1/imports (a CSV body,
+text/csv) answers 202 with the import and its Location; the server's import
+runner does the work while GET /api/v1/imports/{id} reports status,
+progress, counts and the error report (also as CSV); GET /api/v1/imports
+lists the caller's own. All or nothing as on the command line, skip_invalid,
+map; 413, 415 and the other refusals; and a server stopped (SIGTERM) or
+killed (SIGKILL) in the middle of an import leaves nothing of it behind and
+the import marked failed."""
+import csv
+import io
+import os
+import signal
+import tempfile
+import time
+import urllib.parse
+
+import pytest
+
+from conftest import (ENGINE, Factory, Server, assert_clean_log, assert_error, db_query, make_user, nothing_changes,
+                      uniq, user_password)
+from test_shutdown import start_on
+
+HEADER = "sourced_id,given_name,family_name,sex,birth_date,home_area_code,phone,email\n"
+
+
+def upload(client, text, query="kind=persons", content_type="text/csv"):
+    return client.request("POST", f"/api/v1/imports?{query}", raw=text.encode() if isinstance(text, str) else text,
+                          content_type=content_type)
+
+
+def wait_until(client, import_id, statuses=("done", "failed"), pred=None, seconds=120):
+    """Polls the import until its status is one of statuses (and pred holds)."""
+    deadline = time.time() + seconds
+    while time.time() < deadline:
+        r = client.get(f"/api/v1/imports/{import_id}")
+        assert r.status == 200, r
+        if r.json["status"] in statuses and (pred is None or pred(r.json)):
+            return r.json
+        time.sleep(0.05)
+    raise AssertionError(f"import {import_id} still {r.json['status']}: {r.json}")
+
+
+def queued(r):
+    assert r.status == 202, r
+    assert r.header("Location") == f"/api/v1/imports/{r.json['id']}"
+    assert r.json["status"] == "queued" and r.json["started_at"] is None
+    return r.json
+
+
+@pytest.fixture(scope="module")
+def area(api):
+    return Factory(api).tree()[3]
+
+
+def test_upload_runs_in_the_background(api, area):
+    tag = uniq("IMP")
+    text = HEADER + (f"{tag}-1,Gulnar,Abdulla,female,2004-05-06,{area['code']},+86 1,g@example.org\r\n"
+                     f'{tag}-2,"Chen, Wei",陈,male,,,,\r\n')
+    job = queued(upload(api, text, "kind=persons&name=roster.csv"))
+    assert job["kind"] == "persons" and job["file_name"] == "roster.csv" and job["bytes"] == len(text.encode())
+    assert job["actor"] == "user:admin" and job["skip_invalid"] is False
+    done = wait_until(api, job["id"])
+    assert done["status"] == "done", done
+    assert done["counts"] == {"rows": 2, "created": 2, "updated": 0, "unchanged": 0, "invalid": 0, "errors": 0}
+    assert done["progress"] == {"rows_done": 2, "bytes_share": 1.0}
+    assert done["error"] is None and done["errors"] == [] and len(done["digest"]) == 64
+    assert done["started_at"] and done["finished_at"]
+    p = api.get(f"/api/v1/persons?sourced_id={tag}-2").json["items"][0]
+    assert (p["given_name"], p["family_name"], p["sex"]) == ("Chen, Wei", "陈", "male")
+    p1 = api.get(f"/api/v1/persons?sourced_id={tag}-1").json["items"][0]
+    assert p1["home_area_id"] == area["id"]
+    # one audit entry for the import, as the uploader
+    log = api.get("/api/v1/audit?entity=persons&limit=500").json["items"]
+    assert any(x["action"] == "import" and x["actor"] == "user:admin" and x["digest"] == done["digest"]
+               for x in log), log[-3:]
+    # the same file again changes nothing
+    again = wait_until(api, queued(upload(api, text))["id"])
+    assert again["counts"]["unchanged"] == 2 and again["counts"]["created"] == 0
+    assert api.get(f"/api/v1/persons/{p['id']}").header("ETag") == '"1"'
+
+
+def test_invalid_rows_write_nothing_and_are_reported(api, area):
+    tag = uniq("BAD")
+    text = HEADER + (f"{tag}-1,Ok,,,,,,\n"
+                     f"{tag}-2,Late,,,2004-02-30,,,\n"
+                     f"{tag}-3,Nowhere,,,,999999999,,\n"
+                     f"{tag}-1,Twice,,,,,,\n")
+    with nothing_changes(api):
+        job = wait_until(api, queued(upload(api, text, "kind=persons&name=bad.csv"))["id"])
+    assert job["status"] == "failed"
+    assert job["error"]["code"] == "validation"
+    assert job["counts"]["rows"] == 4 and job["counts"]["invalid"] == 3 and job["counts"]["created"] == 0
+    errs = {(e["row"], e["column"]): e for e in job["errors"]}
+    assert set(errs) == {(3, "birth_date"), (4, "home_area_code"), (5, "sourced_id")}, job["errors"]
+    assert errs[(3, "birth_date")]["value"] == "2004-02-30" and errs[(3, "birth_date")]["file"] == "bad.csv"
+    assert all(e["reason"] for e in job["errors"]) and job["errors_shown"] == 3
+    assert api.get(f"/api/v1/persons?sourced_id={tag}-1").json["total"] == 0
+    # the report as CSV: file,row,column,value,reason
+    r = api.get(f"/api/v1/imports/{job['id']}?format=csv")
+    assert r.status == 200 and r.header("Content-Type") == "text/csv; charset=utf-8"
+    assert r.header("Content-Disposition") == f'attachment; filename="import-{job["id"]}-errors.csv"'
+    rows = list(csv.DictReader(io.StringIO(r.body)))
+    assert list(rows[0]) == ["file", "row", "column", "value", "reason"]
+    assert [(x["file"], int(x["row"]), x["column"], x["value"]) for x in rows] == \
+        [("bad.csv", e["row"], e["column"], e["value"]) for e in job["errors"]]
+    assert_error(api.get(f"/api/v1/imports/{job['id']}?format=pdf"), 422, "validation", field="format")
+
+    # skip_invalid: the valid rows go in, the rest is reported
+    ok = wait_until(api, queued(upload(api, text, "kind=persons&skip_invalid=true"))["id"])
+    assert ok["status"] == "done" and ok["skip_invalid"] is True
+    assert ok["counts"]["created"] == 1 and ok["counts"]["invalid"] == 3 and len(ok["errors"]) == 3
+    assert api.get(f"/api/v1/persons?sourced_id={tag}-1").json["items"][0]["given_name"] == "Ok"
+
+
+def test_old_reports_are_deleted(server, api):
+    """A report quotes the file's cells (personal data): it is kept 30 days
+    after its import ended; the import's row and counts stay."""
+    old = wait_until(api, queued(upload(api, HEADER + f"{uniq('OLD')},,,,,,,\n"))["id"])
+    assert old["status"] == "failed" and len(old["errors"]) == 1
+    db_query(server, "UPDATE imports SET finished_at = finished_at - 31 * 86400 WHERE id = ?", (old["id"],))
+    recent = wait_until(api, queued(upload(api, HEADER + f"{uniq('NEW')},,,,,,,\n"))["id"])
+    assert len(recent["errors"]) == 1
+    again = api.get(f"/api/v1/imports/{old['id']}").json
+    assert again["errors"] == [] and again["counts"]["errors"] == 1 and again["status"] == "failed"
+
+
+def test_map_and_a_bad_header(api):
+    tag = uniq("MAP")
+    job = wait_until(api, queued(upload(api, f"Student ID,First,Notes\n{tag},Ayla,whatever\n",
+                                        "kind=persons&map=" + urllib.parse.quote("Student ID=sourced_id,First=given_name,Notes=",
+                                                                                   safe="")))["id"])
+    assert job["status"] == "done" and job["counts"]["created"] == 1 and job["map"].startswith("Student ID")
+    bad = wait_until(api, queued(upload(api, "Student ID,First\nx,y\n"))["id"])
+    assert bad["status"] == "failed" and bad["errors"] and bad["errors"][0]["row"] == 1
+
+
+def test_refusals(api):
+    with nothing_changes(api):
+        assert_error(upload(api, HEADER, content_type="application/json"), 415, "unsupported_media_type")
+        assert_error(upload(api, HEADER, content_type=None), 415, "unsupported_media_type")
+        assert_error(upload(api, HEADER, "kind=cats"), 422, "validation", field="kind")
+        assert_error(upload(api, HEADER, "name=x.csv"), 422, "validation", field="kind")
+        assert_error(upload(api, HEADER, "kind=persons&skip_invalid=maybe"), 422, "validation", field="skip_invalid")
+        assert_error(upload(api, HEADER, "kind=persons&dry_run=1"), 422, "validation", field="dry_run")
+        assert_error(upload(api, ""), 400, "bad_request")
+    assert_error(api.get("/api/v1/imports/999999"), 404, "not_found")
+    assert_error(api.get("/api/v1/imports?limit=0"), 422, "validation", field="limit")
+
+
+def test_who_may_import(server, api):
+    make = Factory(api)
+    inst = make.institution()
+    staff = make_user(api, uniq("istaff").replace("-", "."), "institution_staff", institution=inst)
+    c = server.anon.login(staff["username"], user_password(staff["username"]))
+    with nothing_changes(api):
+        assert_error(upload(c, HEADER + "x,y,,,,,,\n"), 403, "forbidden")
+        assert_error(upload(server.anon, HEADER + "x,y,,,,,,\n"), 401, "unauthorized")
+    assert_error(c.get("/api/v1/imports"), 403, "forbidden")
+    # another administrator lists their own imports only, but may read any
+    other = make_user(api, uniq("iadmin").replace("-", "."), "region_admin")
+    oc = server.anon.login(other["username"], user_password(other["username"]))
+    mine = api.get("/api/v1/imports?limit=100").json["items"]
+    assert mine and all(x["actor"] == "user:admin" for x in mine)
+    assert [x["id"] for x in mine] == sorted((x["id"] for x in mine), reverse=True)
+    assert oc.get("/api/v1/imports").json == {"items": [], "next_before": None}
+    assert oc.get(f"/api/v1/imports/{mine[0]['id']}").status == 200
+    job = wait_until(oc, queued(upload(oc, HEADER + f"{uniq('O')},Other,,,,,,\n"))["id"])
+    assert job["actor"] == f"user:{other['username']}"
+    assert [x["id"] for x in oc.get("/api/v1/imports").json["items"]] == [job["id"]]
+    # paging: newest first, next_before
+    page = api.get("/api/v1/imports?limit=1").json
+    assert len(page["items"]) == 1 and page["next_before"] == page["items"][0]["id"]
+    nxt = api.get(f"/api/v1/imports?limit=1&before={page['next_before']}").json["items"]
+    assert nxt and nxt[0]["id"] < page["items"][0]["id"]
+
+
+# --- limits and stops: servers of their own -------------------------------------
+
+def big_csv(n, tag):
+    return HEADER + "".join(f"{tag}-{i},Learner{i},Family{i},,2001-02-03,,,\n" for i in range(n))
+
+
+def persons_like(s, tag):
+    return db_query(s, "SELECT count(*) FROM persons WHERE sourced_id LIKE ?", (tag + "%",))[0][0]
+
+
+def uploads_left():
+    d = os.environ.get("TMPDIR") or "/tmp"
+    return {f for f in os.listdir(d) if f.startswith("guild-upload-")}
+
+
+def test_upload_limit_413():
+    with tempfile.TemporaryDirectory() as d:
+        s = Server(d)
+        s.stop()
+        s2 = start_on(s.db, d, name="small.log", args=("--max-upload", "1"))
+        try:
+            api = s2.client
+            line = "x" * 99 + "\n"
+            over = HEADER + line * (1024 * 1024 // 100 + 10)
+            assert len(over) > 1024 * 1024
+            err = assert_error(upload(api, over), 413, "payload_too_large")
+            assert "1048576" in err["message"]
+            under = HEADER + "".join(f"{uniq('U')},Small{i},,,,,,\n" for i in range(100))
+            assert wait_until(api, queued(upload(api, under))["id"])["status"] == "done"
+        finally:
+            assert s2.stop() == 0
+        assert_clean_log(s2.read_log())
+
+
+@pytest.mark.parametrize("how", ["sigterm", "sigkill"])
+def test_stopped_server_leaves_no_half_import(how):
+    """An import running when the server stops is rolled back: SIGTERM marks
+    it failed (interrupted) before the server exits, and (on PostgreSQL) the
+    import queued behind it too; after SIGKILL the next start on the
+    database does. On SQLite, which writes one transaction at a time, an
+    upload made while an import is being written is refused (503) rather
+    than left waiting for it (409)."""
+    with tempfile.TemporaryDirectory() as d:
+        s = Server(d)
+        tag = uniq("STOP")
+        before = uploads_left()
+        try:
+            api = s.client
+            first = queued(upload(api, big_csv(60000, tag)))
+            running = wait_until(api, first["id"], ("running",), lambda j: j["progress"]["rows_done"] >= 1000)
+            assert 0 < running["progress"]["bytes_share"] <= 1   # the share read (in blocks) so far
+            if ENGINE == "sqlite":
+                err = assert_error(upload(api, big_csv(10, tag + "x")), 409, "conflict")
+                assert f"import {first['id']} is being written" in err["message"]
+                second = first
+            else:
+                second = queued(upload(api, big_csv(10, tag + "x")))
+                assert api.get(f"/api/v1/imports/{second['id']}").json["status"] == "queued"
+            s.proc.send_signal(signal.SIGTERM if how == "sigterm" else signal.SIGKILL)
+            rc = s.proc.wait(timeout=60)
+        finally:
+            if s.proc.poll() is None:
+                s.proc.kill()
+                s.proc.wait()
+        log = s.read_log()
+        if how == "sigterm":
+            assert rc == 0, log[-3000:]
+            assert_clean_log(log)
+            # marked before the server exited
+            status = dict(db_query(s, "SELECT id, status FROM imports"))
+            assert status[first["id"]] == "failed" and status[second["id"]] == "failed", log[-3000:]
+        else:
+            assert rc == -signal.SIGKILL
+            assert db_query(s, "SELECT status FROM imports WHERE id = ?", (first["id"],))[0][0] == "running"
+        assert persons_like(s, tag) == 0
+        s2 = start_on(s.db, d, name="again.log")
+        try:
+            api = s2.client
+            for job_id in (first["id"], second["id"]):
+                job = api.get(f"/api/v1/imports/{job_id}").json
+                assert job["status"] == "failed" and job["error"]["code"] == "interrupted", job
+                assert "nothing was written" in job["error"]["message"]
+                assert job["counts"]["created"] == 0
+            assert persons_like(s2, tag) == 0
+            assert uploads_left() <= before, "the uploaded files are removed"
+            # and the server imports again
+            tag2 = uniq("AFTER")
+            assert wait_until(api, queued(upload(api, big_csv(5, tag2)))["id"])["status"] == "done"
+            assert persons_like(s2, tag2) == 5
+        finally:
+            assert s2.stop() == 0
+        assert_clean_log(s2.read_log())
