@@ -13,7 +13,7 @@ import { ResourceForm } from '../../ui/form.jsx';
 import { Busy, ErrorNotice, Status } from '../../ui/notice.jsx';
 import { STATES, listAll, nextState } from './data.js';
 import { compResources } from './resources.js';
-import { Refusal } from './ui.jsx';
+import { Head, Refusal } from './ui.jsx';
 
 /** The state of an edition as a badge. */
 export function StateBadge({ state }) {
@@ -50,15 +50,7 @@ export function EditionList({ user }) {
       ) : (
         <div class="table-wrap">
           <table>
-            <thead>
-              <tr>
-                <th scope="col">{t('comp.field.year')}</th>
-                <th scope="col">{t('comp.field.edition_name')}</th>
-                <th scope="col">{t('comp.field.state')}</th>
-                <th scope="col">{t('field.start_date')}</th>
-                <th scope="col">{t('comp.results.title')}</th>
-              </tr>
-            </thead>
+            <Head cols={[t('comp.field.year'), t('comp.field.edition_name'), t('comp.field.state'), t('field.start_date'), t('comp.results.title')]} />
             <tbody>
               {items.map((ed) => (
                 <tr key={ed.id} data-edition={ed.id}>
@@ -174,15 +166,7 @@ function EditionCategories({ edition, user }) {
       ) : (
         <div class="table-wrap">
           <table>
-            <thead>
-              <tr>
-                <th scope="col">{t('comp.field.skill')}</th>
-                <th scope="col">{t('field.isco_code')}</th>
-                <th scope="col">{t('comp.competitors')}</th>
-                <th scope="col">{t('comp.judges')}</th>
-                <th scope="col">{t('comp.locked')}</th>
-              </tr>
-            </thead>
+            <Head cols={[t('comp.field.skill'), t('field.isco_code'), t('comp.competitors'), t('comp.judges'), t('comp.locked')]} />
             <tbody>
               {cats.map((c) => (
                 <tr key={c.id} data-category={c.id}>

@@ -12,7 +12,7 @@ import { Busy, ErrorNotice, FieldError, Status } from '../../ui/notice.jsx';
 import { PersonPicker, RefSelect } from '../../ui/pickers.jsx';
 import { RefName } from '../../ui/refname.jsx';
 import { etagOf, listAll } from './data.js';
-import { CategoryHeading, Refusal, useCategory } from './ui.jsx';
+import { CategoryHeading, Head, Refusal, useCategory } from './ui.jsx';
 
 /** The records of plural in category id, reloaded by reload(). */
 function useList(plural, id) {
@@ -196,15 +196,7 @@ export function CompetitorsScreen({ params, user }) {
       ) : (
         <div class="table-wrap">
           <table>
-            <thead>
-              <tr>
-                <th scope="col">{t('comp.field.competitor')}</th>
-                <th scope="col">{t('comp.field.entered_by')}</th>
-                <th scope="col">{t('field.status')}</th>
-                <th scope="col">{t('comp.field.consent')}</th>
-                <th scope="col">{t('common.actions')}</th>
-              </tr>
-            </thead>
+            <Head cols={[t('comp.field.competitor'), t('comp.field.entered_by'), t('field.status'), t('comp.field.consent'), t('common.actions')]} />
             <tbody>
               {items.map((c) => (
                 <tr key={c.id} data-competitor={c.id}>

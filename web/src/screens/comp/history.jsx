@@ -10,6 +10,7 @@ import { Link } from '../../router.js';
 import { BarChart, YearChart } from '../../ui/chart.jsx';
 import { Busy, ErrorNotice } from '../../ui/notice.jsx';
 import { StateBadge } from './editions.jsx';
+import { Head } from './ui.jsx';
 
 export function History() {
   const [data, setData] = useState(null);
@@ -29,30 +30,19 @@ export function History() {
       </p>
       <h1 tabindex="-1">{t('comp.history.title')}</h1>
       <dl class="figures">
-        <div class="figure">
-          <dt>{t('comp.history.editions')}</dt>
-          <dd>
-            <span class="figure-value">{fmtNumber(data.totals.editions)}</span>
-          </dd>
-        </div>
-        <div class="figure">
-          <dt>{t('comp.history.participants')}</dt>
-          <dd>
-            <span class="figure-value">{fmtNumber(data.totals.participants)}</span>
-          </dd>
-        </div>
-        <div class="figure">
-          <dt>{t('comp.history.distinct')}</dt>
-          <dd>
-            <span class="figure-value">{fmtNumber(data.totals.distinct_competitors)}</span>
-          </dd>
-        </div>
-        <div class="figure">
-          <dt>{t('comp.history.institutions')}</dt>
-          <dd>
-            <span class="figure-value">{fmtNumber(data.totals.institutions)}</span>
-          </dd>
-        </div>
+        {[
+          ['comp.history.editions', data.totals.editions],
+          ['comp.history.participants', data.totals.participants],
+          ['comp.history.distinct', data.totals.distinct_competitors],
+          ['comp.history.institutions', data.totals.institutions],
+        ].map(([label, value]) => (
+          <div class="figure" key={label}>
+            <dt>{t(label)}</dt>
+            <dd>
+              <span class="figure-value">{fmtNumber(value)}</span>
+            </dd>
+          </div>
+        ))}
       </dl>
       <div class="charts">
         <YearChart
@@ -68,19 +58,7 @@ export function History() {
       <h2>{t('comp.history.by_edition')}</h2>
       <div class="table-wrap">
         <table>
-          <thead>
-            <tr>
-              <th scope="col">{t('comp.field.year')}</th>
-              <th scope="col">{t('comp.field.edition_name')}</th>
-              <th scope="col">{t('comp.field.state')}</th>
-              <th scope="col">{t('comp.history.participants')}</th>
-              <th scope="col">{t('comp.history.growth')}</th>
-              <th scope="col">{t('comp.categories')}</th>
-              <th scope="col">{t('comp.history.institutions')}</th>
-              <th scope="col">{t('comp.history.female')}</th>
-              <th scope="col">{t('comp.history.male')}</th>
-            </tr>
-          </thead>
+          <Head cols={[t('comp.field.year'), t('comp.field.edition_name'), t('comp.field.state'), t('comp.history.participants'), t('comp.history.growth'), t('comp.categories'), t('comp.history.institutions'), t('comp.history.female'), t('comp.history.male')]} />
           <tbody>
             {eds.map((e) => (
               <tr key={e.edition_id}>

@@ -13,7 +13,7 @@ import { Link } from '../../router.js';
 import { Busy, ErrorNotice } from '../../ui/notice.jsx';
 import { StateBadge } from './editions.jsx';
 import { MEDALS } from './data.js';
-import { Medal } from './ui.jsx';
+import { Head, Medal } from './ui.jsx';
 
 /** The medals of the whole edition: how many of each. */
 function MedalCount({ data }) {
@@ -79,16 +79,7 @@ function CategoryResults({ cat }) {
       ) : (
         <div class="table-wrap">
           <table class="result-table">
-            <thead>
-              <tr>
-                <th scope="col">{t('comp.results.rank')}</th>
-                <th scope="col">{t('comp.field.competitor')}</th>
-                <th scope="col">{t('field.institution_id')}</th>
-                <th scope="col">{t('comp.results.raw')}</th>
-                <th scope="col">{t('comp.results.standard')}</th>
-                <th scope="col">{t('comp.results.medal')}</th>
-              </tr>
-            </thead>
+            <Head cols={[t('comp.results.rank'), t('comp.field.competitor'), t('field.institution_id'), t('comp.results.raw'), t('comp.results.standard'), t('comp.results.medal')]} />
             <tbody>
               {cat.results.map((r) => (
                 <tr key={r.competitor_id} class={r.medal ? `row-${r.medal}` : ''} data-competitor={r.competitor_id}>

@@ -11,7 +11,7 @@ import { fmtNumber, t } from '../../i18n/index.js';
 import { ROLES, hasRole } from '../../session.js';
 import { Busy, ErrorNotice, Status } from '../../ui/notice.jsx';
 import { allowedValues, etagOf, listAll } from './data.js';
-import { CategoryHeading, useCategory } from './ui.jsx';
+import { CategoryHeading, Head, useCategory } from './ui.jsx';
 
 const byCode = (a, b) => a.code.localeCompare(b.code, 'en', { numeric: true });
 
@@ -266,15 +266,7 @@ function SchemeTable({ criteria, aspects }) {
         <Sum label="comp.scheme.aspect_sum" have={mine.reduce((s, a) => s + a.max_mark, 0)} want={c.weight} />
         <div class="table-wrap">
           <table>
-            <thead>
-              <tr>
-                <th scope="col">{t('comp.field.code')}</th>
-                <th scope="col">{t('comp.field.description')}</th>
-                <th scope="col">{t('comp.field.kind')}</th>
-                <th scope="col">{t('comp.field.max_mark')}</th>
-                <th scope="col">{t('comp.scheme.allowed')}</th>
-              </tr>
-            </thead>
+            <Head cols={[t('comp.field.code'), t('comp.field.description'), t('comp.field.kind'), t('comp.field.max_mark'), t('comp.scheme.allowed')]} />
             <tbody>
               {mine.map((a) => (
                 <tr key={a.id} data-aspect={a.code}>

@@ -70,3 +70,18 @@ export function Medal({ medal }) {
     </span>
   );
 }
+
+/** A table's head: one column header per label of cols. */
+export function Head({ cols }) {
+  return (
+    <thead>
+      <tr>
+        {cols.map((label, i) => (
+          <th scope="col" key={i}>
+            {label}
+          </th>
+        ))}
+      </tr>
+    </thead>
+  );
+}
