@@ -206,6 +206,14 @@ test('three judges (one chief) are assigned and three learners entered with thei
   }
   await page.locator('.scheme-sum.ok').getByText('Judges: 3.').waitFor();
   await page.locator('tr', { hasText: 'Gulnar Judgeova' }).getByText('Chief judge').waitFor();
+  // the chief's role moves to another judge and back: never two chiefs, never none
+  for (const name of ['Hamid', 'Gulnar']) {
+    await page.locator('tr', { hasText: `${name} Judgeova` }).getByRole('button', { name: 'Make chief judge' }).click();
+    await page.getByRole('status').getByText('The chief judge was changed.').waitFor();
+    await page.locator('tr', { hasText: `${name} Judgeova` }).locator('.chief').waitFor();
+    const chiefs = (await apiCall(page, 'GET', `/judges?category=${W.category}`)).body.items.filter((j) => j.chief);
+    assert.deepEqual(chiefs.map((j) => j.person_id), [W.judges.find((j) => j.name === name).person]);
+  }
   await shot(page, 'comp-judges');
   const judges = (await apiCall(page, 'GET', `/judges?category=${W.category}`)).body.items;
   assert.deepEqual(judges.map((j) => [j.person_id, j.chief]), W.judges.map((j, i) => [j.person, i === 0]));
@@ -234,7 +242,20 @@ test('three judges (one chief) are assigned and three learners entered with thei
     await page.getByRole('status').getByText('The learner was entered.').waitFor();
     await page.locator('tbody tr').nth(i).waitFor();
   }
-  const entries = (await apiCall(page, 'GET', `/competitors?category=${W.category}`)).body.items;
+  // a fourth enters and withdraws (possible until marking starts, no questions asked)
+  const dana = (await apiCall(page, 'POST', '/persons', { given_name: 'Dana', family_name: 'Solarova', institution_id: inst[0].id })).body;
+  await page.getByLabel('Competitor', { exact: true }).fill('Dana');
+  await page.locator('.found button', { hasText: 'Dana Solarova' }).click();
+  await page.getByLabel('Entered by').selectOption(String(inst[0].id));
+  await page.getByLabel("The learner has given their own consent to take part.").check();
+  await page.getByRole('button', { name: 'Enter', exact: true }).click();
+  const row = page.locator('tr', { hasText: 'Dana Solarova' });
+  await row.getByRole('button', { name: 'Withdraw' }).click();
+  await row.getByRole('button', { name: 'Confirm withdrawal' }).click();
+  await page.getByRole('status').getByText('The competitor has withdrawn.').waitFor();
+  await row.getByText('Withdrawn').waitFor();
+  const entries = (await apiCall(page, 'GET', `/competitors?category=${W.category}`)).body.items.filter((e) => e.person_id !== dana.id);
+  assert.equal((await apiCall(page, 'GET', `/competitors?person=${dana.id}`)).body.items[0].status, 'withdrawn');
   assert.deepEqual(entries.map((e) => [e.person_id, e.status, e.consent_by]), W.learners.map((l) => [l.id, 'entered', 'user:admin']));
   W.competitors = entries.map((e) => e.id);
   await shot(page, 'comp-competitors');

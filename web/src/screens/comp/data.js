@@ -64,3 +64,6 @@ export function parseMissing(message) {
 
 /** A competitor's label where names are not shown (judges): their entry number. */
 export const competitorNo = (id) => `#${id}`;
+
+/** s kept left-to-right inside right-to-left text (where no element can: an <option>'s text). */
+export const ltr = (s) => `\u2066${s}\u2069`;

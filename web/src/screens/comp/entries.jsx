@@ -349,15 +349,17 @@ export function JudgesScreen({ params, user }) {
                   <td>{j.institution_id ? <RefName plural="institutions" id={j.institution_id} /> : <span class="muted">—</span>}</td>
                   <td>{j.chief ? <strong class="chief">{t('comp.judge.chief')}</strong> : ''}</td>
                   {open && (
-                    <td class="row-actions">
-                      {!j.chief && (
-                        <button type="button" onClick={() => makeChief(j)}>
-                          {t('comp.judge.make_chief')}
+                    <td>
+                      <div class="row-actions">
+                        {!j.chief && (
+                          <button type="button" onClick={() => makeChief(j)}>
+                            {t('comp.judge.make_chief')}
+                          </button>
+                        )}
+                        <button type="button" class="danger" onClick={() => remove(j)}>
+                          {t('comp.judge.remove')}
                         </button>
-                      )}
-                      <button type="button" class="danger" onClick={() => remove(j)}>
-                        {t('comp.judge.remove')}
-                      </button>
+                      </div>
                     </td>
                   )}
                 </tr>

@@ -14,7 +14,7 @@ import { fmtDate, fmtNumber, t } from '../../i18n/index.js';
 import { Link, setQuery } from '../../router.js';
 import { Busy, ErrorNotice } from '../../ui/notice.jsx';
 import { StateBadge } from './editions.jsx';
-import { allowedValues, competitorNo, listAll } from './data.js';
+import { allowedValues, competitorNo, listAll, ltr } from './data.js';
 import { MarkQueue } from './markqueue.js';
 
 const natural = (a, b) => a.code.localeCompare(b.code, 'en', { numeric: true });
@@ -272,7 +272,7 @@ export function MarkingScreen({ params, query, user }) {
                 <select id="mark-competitor" value={String(current.id)} onChange={(e) => go(list.findIndex((c) => c.id === Number(e.currentTarget.value)))}>
                   {list.map((c, i) => (
                     <option key={c.id} value={String(c.id)}>
-                      {t('comp.marking.option', { no: competitorNo(c.id), i: fmtNumber(i + 1), done: fmtNumber(done(c)), total: fmtNumber(data.aspects.length) })}
+                      {t('comp.marking.option', { no: ltr(competitorNo(c.id)), i: fmtNumber(i + 1), done: fmtNumber(done(c)), total: fmtNumber(data.aspects.length) })}
                     </option>
                   ))}
                 </select>

@@ -11,10 +11,8 @@ import { Busy, ErrorNotice, Status } from '../../ui/notice.jsx';
 import { competitorNo, listAll, parseMissing } from './data.js';
 import { CategoryHeading, Refusal, useCategory } from './ui.jsx';
 
-/** The marks a refused lock lists, as a list with a way to each competitor. */
-function Missing({ err, categoryId, canMark }) {
-  const m = parseMissing(err.message);
-  if (!m) return null;
+/** The marks a refused lock lists (m, from parseMissing), with a way to each competitor. */
+function Missing({ m, categoryId, canMark }) {
   return (
     <>
       <p>{t('comp.review.missing', { n: fmtNumber(m.count) })}</p>
@@ -76,6 +74,7 @@ export function ReviewScreen({ params, user }) {
   if (!category || !edition || !review) return <Busy />;
   const aspect = (aid) => aspects.find((a) => a.id === aid);
   const canMark = !!mine && edition.state === 'marking' && !category.locked_at;
+  const missing = lockErr && lockErr.status === 409 ? parseMissing(lockErr.message) : null;   // the API's list, in the user's words
   return (
     <section class="review">
       <CategoryHeading category={category} edition={edition} title={t('comp.review.title')} />
@@ -128,8 +127,8 @@ export function ReviewScreen({ params, user }) {
         ) : (
           <>
             <p>{t('comp.review.lock_explain')}</p>
-            <Refusal err={lockErr} title={t('comp.review.lock_refused')}>
-              {lockErr && lockErr.status === 409 && <Missing err={lockErr} categoryId={id} canMark={canMark} />}
+            <Refusal err={missing ? { ...lockErr, message: '' } : lockErr} title={t('comp.review.lock_refused')}>
+              {missing && <Missing m={missing} categoryId={id} canMark={canMark} />}
             </Refusal>
             <button type="button" class="primary" disabled={busy || edition.state !== 'marking'} onClick={lock}>
               {t('comp.review.lock')}
