@@ -478,6 +478,51 @@ test('marks chosen while the network is down wait, and are sent when it is back'
   assert.deepEqual(page.errors, []);
 });
 
+test('the same judge on two devices: a stored mark is found (409) and a stale one is refused (412) with the value now', async () => {
+  const page = W.demoJudge;   // on the marking screen since the offline test
+  const other = await openTablet();
+  await signIn(other, 'judge');
+  const url = new URL(page.url());
+  const category = Number(url.pathname.split('/').pop());
+  const competitor = Number(url.searchParams.get('competitor'));
+  const aspects = (await apiCall(other, 'GET', `/aspects?category=${category}&limit=500`)).body.items;
+  const marks = async () => (await apiCall(other, 'GET', `/marks?competitor=${competitor}&limit=500`)).body.items;
+  // the other device stores a mark first: this screen's POST meets 409, finds that mark, and changes it
+  const unmarked = [];
+  const mine = await marks();
+  for (const a of aspects) if (!mine.some((m) => m.aspect_id === a.id) && a.part_marks.length === 0) unmarked.push(a);
+  assert.ok(unmarked.length > 0, 'an aspect without a mark of this judge');
+  const a = unmarked[0];
+  const top = a.kind === 'judgement' ? 3 : a.max_mark;
+  const first = await apiCall(other, 'POST', '/marks', { competitor_id: competitor, aspect_id: a.id, value: 0 });
+  assert.equal(first.status, 201);
+  await choose(page, a.code, top);
+  await saved(page, a.code);
+  assert.equal((await apiCall(other, 'GET', `/marks/${first.body.id}`)).body.value, top);
+
+  // a judgement the other device changes after this screen read it: the next change here is stale (412), refused naming the value now
+  const j = aspects.find((x) => x.kind === 'judgement');
+  const box = page.locator(`fieldset[data-aspect="${j.code}"]`);
+  if ((await box.locator('input:checked').count()) === 0) {
+    await choose(page, j.code, 0);
+    await saved(page, j.code);
+  }
+  const cur = Number(await box.locator('input:checked').getAttribute('value'));
+  const m = (await marks()).find((x) => x.aspect_id === j.id);
+  const now = (cur + 1) % 4;
+  const want = (cur + 2) % 4;
+  assert.equal((await apiCall(other, 'PATCH', `/marks/${m.id}`, { value: now })).status, 200);
+  await choose(page, j.code, want);
+  await box.locator('.mark-status').getByText(`this mark was changed on another device (now ${now})`, { exact: false }).waitFor();
+  assert.equal(await box.getAttribute('class'), 'mark-aspect mark-rejected');
+  await shot(page, 'comp-marking-stale');
+  // choosing it again sends it with the fresh version
+  await choose(page, j.code, want);
+  await saved(page, j.code);
+  assert.equal((await apiCall(other, 'GET', `/marks/${m.id}`)).body.value, want);
+  assert.deepEqual(page.errors, []);
+});
+
 test('at 360 px wide the competition screens fit', async () => {
   const page = await open({ width: 360, height: 740 });
   await signIn(page, 'admin');

@@ -74,7 +74,7 @@ function Hub({ id, user }) {
   return (
     <section class="comp-panel" aria-labelledby="hub-h">
       <h2 id="hub-h">
-        {edition.name} <StateBadge state={edition.state} />
+        <Link href={`/editions/${edition.id}`}>{edition.name}</Link> <StateBadge state={edition.state} />
       </h2>
       <ErrorNotice err={err} />
       <ul class="comp-hub">

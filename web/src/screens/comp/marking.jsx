@@ -128,7 +128,7 @@ function AspectMarks({ aspect, competitor, entry, status, offline, disabled, onC
       <div class={`mark-options mark-options-${values.length}`}>
         {values.map((v) => (
           <label class={`mark-option${chosen === v.value ? ' chosen' : ''}`} key={v.value}>
-            <input type="radio" name={name} value={String(v.value)} checked={chosen === v.value} disabled={disabled} onChange={() => onChoose(aspect, v.value)} />
+            <input type="radio" name={name} value={String(v.value)} checked={chosen === v.value} disabled={disabled} onClick={() => onChoose(aspect, v.value)} />
             <span class="mark-value">{fmtNumber(v.value)}</span>
             {v.note && <span class="mark-note">{v.note}</span>}
           </label>
@@ -147,6 +147,7 @@ function AspectMarks({ aspect, competitor, entry, status, offline, disabled, onC
                 <span lang={entry.error.code === 'changed_elsewhere' ? undefined : 'en'} dir="auto">
                   {rejection(entry.error)}
                 </span>{' '}
+                {entry.mark && entry.error.code !== 'changed_elsewhere' && <span>{t('comp.mark.stored', { value: fmtNumber(entry.mark.value) })}</span>}{' '}
                 <span>{t('comp.mark.choose_again')}</span>
               </>
             )}
@@ -243,7 +244,7 @@ export function MarkingScreen({ params, query, user }) {
     moved.current = true;
     setQuery({ competitor: list[i].id });
   };
-  const done = (c) => data.aspects.filter((a) => queue.status(queue.get(c.id, a.id)) === 'saved').length;
+  const done = (c) => data.aspects.filter((a) => queue.get(c.id, a.id)?.mark).length;   // marks the server holds
   const closed = edition.state !== 'marking' || category.locked_at;
 
   return (
