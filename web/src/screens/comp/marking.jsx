@@ -25,7 +25,7 @@ export function MarkingHome({ user }) {
   const [err, setErr] = useState(null);
   useEffect(() => {
     (async () => {
-      const mine = await listAll('/judges', { person: user.person_id });
+      const mine = user.person_id ? await listAll('/judges', { person: user.person_id }) : [];   // an account without a person judges nothing
       const out = [];
       for (const j of mine) {
         const category = await api.get(`/categories/${j.category_id}`);
