@@ -45,7 +45,7 @@ export function MarkingHome({ user }) {
       ) : rows.length === 0 ? (
         <p class="empty">{t('comp.marking.none')}</p>
       ) : (
-        <ul class="cards">
+        <ul class="cards comp-cards">
           {rows.map(({ judge, category, edition }) => {
             const open = edition.state === 'marking' && !category.locked_at;
             return (

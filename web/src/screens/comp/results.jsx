@@ -198,7 +198,7 @@ export function PublicEditions() {
       {!data && !err && <Busy />}
       {data && data.items.length === 0 && <p class="empty">{t('comp.public.none')}</p>}
       {data && data.items.length > 0 && (
-        <ul class="cards">
+        <ul class="cards comp-cards">
           {data.items.map((ed) => (
             <li class="card" key={ed.id} data-edition={ed.id}>
               <h2>
