@@ -84,6 +84,7 @@ json_t *api_person_erase(http_req *r, gerr *e);
 json_t *api_edition_transition(http_req *r, gerr *e);
 json_t *api_edition_results(http_req *r, gerr *e);
 json_t *api_public_results(http_req *r, gerr *e);
+json_t *api_public_editions(http_req *r, gerr *e);
 json_t *api_category_lock(http_req *r, gerr *e);
 json_t *api_category_review(http_req *r, gerr *e);
 json_t *api_competitor_withdraw(http_req *r, gerr *e);

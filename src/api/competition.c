@@ -1,5 +1,6 @@
 /* competition.c: competition routes beyond the generic entity handlers:
- * an edition's transitions and results (also the public, published ones),
+ * an edition's transitions and results (also the public, published ones,
+ * and the public list of published editions),
  * a category's lock and review, a competitor's withdrawal, corrections. */
 #include "api.h"
 #include "../domain/comp.h"
@@ -26,6 +27,14 @@ json_t *api_edition_transition(http_req *r, gerr *e) {
   return rec_out(r, &out);
 }
 
+/* The name of institution id as the results' rows give it ("" if none has it). */
+static const char *results_institution_name(const comp_edition_results *p, int64_t id) {
+  for (int k = 0; k < p->nCat; k++)
+    for (int i = 0; i < p->aCat[k].nRow; i++)
+      if (p->aCat[k].aRow[i].institution_id == id) return p->aCat[k].aRow[i].zInstitution;
+  return "";
+}
+
 json_t *api_results_json(const comp_edition_results *p) {
   json_t *aCat = json_array();
   for (int k = 0; k < p->nCat; k++) {
@@ -35,12 +44,12 @@ json_t *api_results_json(const comp_edition_results *p) {
       for (int i = 0; i < cat->nRow; i++) {
         const comp_result_row *x = &cat->aRow[i];
         if (x->rank != rank) continue;
-        json_array_append_new(rows, json_pack("{s:I, s:I, s:I, s:s, s:s, s:f, s:i, s:i, s:s?}", "competitor_id",
+        json_array_append_new(rows, json_pack("{s:I, s:I, s:I, s:s, s:s, s:s, s:f, s:i, s:i, s:s?}", "competitor_id",
                                               (json_int_t)x->competitor_id, "person_id", (json_int_t)x->person_id,
-                                              "institution_id", (json_int_t)x->institution_id, "given_name", x->zGiven,
-                                              "family_name", x->zFamily, "raw", round(x->raw * 100) / 100,
-                                              "standard", x->standard, "rank", x->rank, "medal",
-                                              x->medal ? comp_medal_name(x->medal) : NULL));
+                                              "institution_id", (json_int_t)x->institution_id, "institution",
+                                              x->zInstitution, "given_name", x->zGiven, "family_name", x->zFamily,
+                                              "raw", round(x->raw * 100) / 100, "standard", x->standard, "rank",
+                                              x->rank, "medal", x->medal ? comp_medal_name(x->medal) : NULL));
       }
     json_array_append_new(aCat, json_pack("{s:I, s:s, s:o}", "category_id", (json_int_t)cat->category_id, "name",
                                           cat->zName, "results", rows));
@@ -48,14 +57,15 @@ json_t *api_results_json(const comp_edition_results *p) {
   json_t *aInst = json_array();
   for (int i = 0; i < p->nInst; i++) {
     const comp_institution_row *x = &p->aInst[i];
-    json_array_append_new(aInst, json_pack("{s:I, s:i, s:i, s:i, s:i, s:i, s:i, s:f}", "institution_id",
-                                           (json_int_t)x->institution_id, "points", x->points, "gold", x->gold,
+    json_array_append_new(aInst, json_pack("{s:I, s:s, s:i, s:i, s:i, s:i, s:i, s:i, s:f}", "institution_id",
+                                           (json_int_t)x->institution_id, "name",
+                                           results_institution_name(p, x->institution_id), "points", x->points, "gold", x->gold,
                                            "silver", x->silver, "bronze", x->bronze, "medallion", x->medallion,
                                            "competitors", x->competitors, "mean_standard",
                                            round(x->meanStandard * 10) / 10));
   }
-  return json_pack("{s:I, s:s, s:o, s:o, s:s}", "edition_id", (json_int_t)p->edition_id, "state", p->zState,
-                   "categories", aCat, "institutions", aInst, "formula",
+  return json_pack("{s:I, s:s, s:i, s:s, s:o, s:o, s:s}", "edition_id", (json_int_t)p->edition_id, "name",
+                   p->zName, "year", p->year, "state", p->zState, "categories", aCat, "institutions", aInst, "formula",
                    "raw = measurement marks + mean judgement score / 3 x max; standard = 700 + P x (raw - median) / "
                    "(1.4826 x MAD), clamped 0..1000 (see guild help competition)");
 }
@@ -103,6 +113,44 @@ json_t *api_public_results(http_req *r, gerr *e) {
   return results_out(r, &res, e);
 }
 
+/* The rows of zSql (with $1 bound to id when id > 0) as a JSON array, one
+ * xRow(s) each; NULL after a database error. The caller owns the array. */
+static json_t *query_rows(http_req *r, const char *zSql, int64_t id, json_t *(*xRow)(db_stmt *s), gerr *e) {
+  db_stmt *s = db_prepare(r->pDb, zSql, e);
+  if (!s) return NULL;
+  if (id > 0) db_bind_int(s, 1, id);
+  json_t *a = json_array();
+  int rc;
+  while ((rc = db_step(s, e)) == DB_ROW) json_array_append_new(a, xRow(s));
+  db_done(s);
+  if (rc == DB_ERROR) {
+    json_decref(a);
+    return NULL;
+  }
+  return a;
+}
+
+/* Published editions, newest first, with their area's name (at most 1,000: one a year per area). */
+static const char zPublished[] =
+    "SELECT e.id, e.year, e.name, e.start_date, e.end_date, e.area_id, a.name, "
+    "(SELECT count(*) FROM categories c WHERE c.edition_id = e.id), "
+    "(SELECT count(*) FROM competitors p JOIN categories c ON c.id = p.category_id "
+    "WHERE c.edition_id = e.id AND p.status = 'entered') "
+    "FROM editions e JOIN areas a ON a.id = e.area_id WHERE e.state = 'published' "
+    "ORDER BY e.year DESC, e.id DESC LIMIT 1000";
+
+static json_t *published_row(db_stmt *s) {
+  return json_pack("{s:I, s:I, s:s, s:s, s:s, s:I, s:s, s:I, s:I}", "id", (json_int_t)db_col_int(s, 0), "year",
+                   (json_int_t)db_col_int(s, 1), "name", db_col_text(s, 2), "start_date", db_col_text(s, 3),
+                   "end_date", db_col_text(s, 4), "area_id", (json_int_t)db_col_int(s, 5), "area", db_col_text(s, 6),
+                   "categories", (json_int_t)db_col_int(s, 7), "competitors", (json_int_t)db_col_int(s, 8));
+}
+
+json_t *api_public_editions(http_req *r, gerr *e) {
+  json_t *a = query_rows(r, zPublished, 0, published_row, e);
+  return a ? json_pack("{s:o}", "items", a) : NULL;
+}
+
 json_t *api_category_lock(http_req *r, gerr *e) {
   dom_ctx c = api_ctx(r);
   dom_rec out;
@@ -116,22 +164,16 @@ static const char zFlags[] =
     "WHERE p.category_id = $1 AND a.kind = 'judgement' GROUP BY m.competitor_id, m.aspect_id, a.code "
     "HAVING max(m.value) - min(m.value) > 100 ORDER BY m.competitor_id, m.aspect_id";
 
+static json_t *flag_row(db_stmt *s) {
+  return json_pack("{s:I, s:I, s:s, s:I, s:I, s:I}", "competitor_id", (json_int_t)db_col_int(s, 0), "aspect_id",
+                   (json_int_t)db_col_int(s, 1), "aspect", db_col_text(s, 2), "lowest",
+                   (json_int_t)(db_col_int(s, 3) / 100), "highest", (json_int_t)(db_col_int(s, 4) / 100), "judges",
+                   (json_int_t)db_col_int(s, 5));
+}
+
 json_t *api_category_review(http_req *r, gerr *e) {
-  db_stmt *s = db_prepare(r->pDb, zFlags, e);
-  if (!s) return NULL;
-  db_bind_int(s, 1, r->aId[0]);
-  json_t *a = json_array();
-  int rc;
-  while ((rc = db_step(s, e)) == DB_ROW)
-    json_array_append_new(a, json_pack("{s:I, s:I, s:s, s:I, s:I, s:I}", "competitor_id", (json_int_t)db_col_int(s, 0),
-                                       "aspect_id", (json_int_t)db_col_int(s, 1), "aspect", db_col_text(s, 2),
-                                       "lowest", (json_int_t)(db_col_int(s, 3) / 100), "highest",
-                                       (json_int_t)(db_col_int(s, 4) / 100), "judges", (json_int_t)db_col_int(s, 5)));
-  db_done(s);
-  if (rc == DB_ERROR) {
-    json_decref(a);
-    return NULL;
-  }
+  json_t *a = query_rows(r, zFlags, r->aId[0], flag_row, e);
+  if (!a) return NULL;
   return json_pack("{s:o, s:s}", "flagged", a, "rule",
                    "a judgement aspect is flagged when the judges' scores differ by more than one point");
 }

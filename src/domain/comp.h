@@ -26,7 +26,7 @@ int comp_correct_mark(dom_ctx *c, int64_t idMark, int64_t valueCenti, const char
 /* One category's results with names, for the API and the CLI. */
 typedef struct comp_result_row {
   int64_t competitor_id, person_id, institution_id;
-  const char *zGiven, *zFamily;
+  const char *zGiven, *zFamily, *zInstitution;
   double raw;
   int standard, rank;
   comp_medal medal;
@@ -39,7 +39,8 @@ typedef struct comp_category_results {
 } comp_cat_results;
 typedef struct comp_edition_results {
   int64_t edition_id;
-  const char *zState;
+  const char *zState, *zName;   /* the edition's state and name */
+  int year;
   int nCat;
   comp_cat_results *aCat;
   int nInst;

@@ -121,14 +121,15 @@ fail:
 
 /* --- results ---------------------------------------------------------------- */
 
-static const char zEdition[] = "SELECT state, points_per_sd FROM editions WHERE id = $1";
+static const char zEdition[] = "SELECT state, points_per_sd, name, year FROM editions WHERE id = $1";
 static const char zCats[] = "SELECT id, name FROM categories WHERE edition_id = $1 ORDER BY id";
 static const char zAspects[] =
     "SELECT r.category_id, a.id, a.kind, a.max_mark FROM aspects a JOIN criteria r ON r.id = a.criterion_id "
     "JOIN categories c ON c.id = r.category_id WHERE c.edition_id = $1 ORDER BY r.category_id, a.id";
 static const char zCompetitors[] =
-    "SELECT p.category_id, p.id, p.person_id, p.institution_id, s.given_name, coalesce(s.family_name, '') "
+    "SELECT p.category_id, p.id, p.person_id, p.institution_id, s.given_name, coalesce(s.family_name, ''), i.name "
     "FROM competitors p JOIN persons s ON s.id = p.person_id JOIN categories c ON c.id = p.category_id "
+    "JOIN institutions i ON i.id = p.institution_id "
     "WHERE c.edition_id = $1 AND p.status = 'entered' ORDER BY p.category_id, p.id";
 static const char zMarks[] =
     "SELECT p.category_id, m.competitor_id, m.aspect_id, m.value FROM marks m "
@@ -190,6 +191,8 @@ int comp_edition_results_load(dom_ctx *c, int64_t idEdition, comp_edition_result
   if (rc == DB_ROW) {
     pOut->zState = arena_strdup(a, db_col_text(s, 0));
     points = (int)db_col_int(s, 1);
+    pOut->zName = arena_strdup(a, db_col_text(s, 2));
+    pOut->year = (int)db_col_int(s, 3);
   }
   db_done(s);
   if (rc == DB_ERROR) return -1;
@@ -242,6 +245,7 @@ int comp_edition_results_load(dom_ctx *c, int64_t idEdition, comp_edition_result
     p->institution_id = q->institution_id = db_col_int(s, 3);
     q->zGiven = arena_strdup(a, db_col_text(s, 4));
     q->zFamily = arena_strdup(a, db_col_text(s, 5));
+    q->zInstitution = arena_strdup(a, db_col_text(s, 6));
   }
   db_done(s);
   if (rc == DB_ERROR) return -1;

@@ -82,6 +82,8 @@ const route http_routes[] = {
      "Results: raw and standard scores, ranks, medals, the institution table (?format=csv|xlsx)", AZ_SIGNED_IN},
     {HM_GET, "/api/v1/public/editions/{id}/results", api_public_results, &dom_edition, 0, "competitions",
      "Published results, for everyone (404 until the edition is published)", AZ_PUBLIC},
+    {HM_GET, "/api/v1/public/editions", api_public_editions, NULL, 0, "competitions",
+     "The published editions, newest first, for everyone (the public results pages)", AZ_PUBLIC},
     ENTITY_ROUTES(dom_category, "categories", "competitions", AZ_SIGNED_IN, AZ_SIGNED_IN, AZ_ADMIN, AZ_ADMIN, AZ_ADMIN),
     {HM_POST, "/api/v1/categories/{id}/lock", api_category_lock, &dom_category, 0, "competitions",
      "Lock the category's marks (refused, listing them, while marks are missing)", AZ_CHIEF},

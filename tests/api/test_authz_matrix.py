@@ -187,6 +187,7 @@ rule("POST", "/api/v1/editions/{id}/transition", ADMIN, ok=409,
 rule("GET", "/api/v1/editions/{id}/results", SIGNED_IN, target=lambda w, c: f"/api/v1/editions/{w.ed['id']}/results")
 rule("GET", "/api/v1/public/editions/{id}/results", EVERYONE, ok=404,
      target=lambda w, c: f"/api/v1/public/editions/{w.ed['id']}/results")
+rule("GET", "/api/v1/public/editions", EVERYONE)
 rule("GET", "/api/v1/competitions/stats", SIGNED_IN)
 # the dashboard's figures: the region's for administrators, their own institution's for staff
 rule("GET", "/api/v1/stats/overview", {"region_admin", "staff_a", "staff_b"})

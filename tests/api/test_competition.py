@@ -238,6 +238,33 @@ def test_lock_review_correction_and_results(comp):
     assert pub.json["institutions"][0]["institution_id"] == comp.A["id"]
 
 
+def test_public_editions_list_only_published_ones_and_results_carry_names(comp):
+    """GET /api/v1/public/editions (anyone) lists published editions alone,
+    newest first, with their area and counts; results name the edition and
+    each competitor's institution, for the public pages."""
+    api, anon = comp.api, comp.server.anon
+    draft = created(api.post("/api/v1/editions", {"year": 2031, "name": uniq("Unpublished "), "area_id": comp.ed["area_id"],
+                                                  "start_date": "2031-10-01", "end_date": "2031-10-02"}))
+    r = anon.get("/api/v1/public/editions")
+    assert r.status == 200
+    items = r.json["items"]
+    ids = [x["id"] for x in items]
+    assert comp.ed["id"] in ids and draft["id"] not in ids
+    assert all(api.get(f"/api/v1/editions/{i}").json["state"] == "published" for i in ids)
+    assert [x["year"] for x in items] == sorted((x["year"] for x in items), reverse=True)
+    mine = next(x for x in items if x["id"] == comp.ed["id"])
+    area = api.get(f"/api/v1/areas/{comp.ed['area_id']}").json
+    # Pastry: Ayla, Bilal, Chen (Dilnur withdrew); Welding: Ayla
+    assert (mine["name"], mine["year"], mine["area"], mine["categories"], mine["competitors"]) == \
+        (comp.ed["name"], 2026, area["name"], 2, 4)
+    res = anon.get(f"/api/v1/public/editions/{comp.ed['id']}/results").json
+    assert (res["name"], res["year"]) == (comp.ed["name"], 2026)
+    names = {comp.A["id"]: comp.A["name"], comp.B["id"]: comp.B["name"]}
+    rows = [x for c in res["categories"] for x in c["results"]]
+    assert rows and all(x["institution"] == names[x["institution_id"]] for x in rows)
+    assert all(x["name"] == names[x["institution_id"]] for x in res["institutions"])
+
+
 def test_setup_records_change_and_go_while_draft(server):
     """Editions, categories, criteria, aspects and judges are edited and
     removed while the edition is a draft (entries while registration is

@@ -110,6 +110,7 @@ export function App() {
         )}
         <div class="tools">
           <LanguagePicker lang={language().code} onChange={changeLanguage} />
+          {!user && <Link href="/results">{t('comp.public.title')}</Link>}
           {user && (
             <>
               <span class="who" title={user.roles.map((g) => t(`role.${g.role}`)).join(', ')}>

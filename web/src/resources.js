@@ -166,3 +166,7 @@ export const resources = {
     ],
   },
 };
+
+// the competition records (editions, categories): screens/comp/resources.js
+import { compResources } from './screens/comp/resources.js';
+Object.assign(resources, compResources);

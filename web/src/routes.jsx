@@ -16,6 +16,7 @@ import { Portal } from './screens/portal.jsx';
 import { ChangePassword } from './screens/signin.jsx';
 import { ResourceForm } from './ui/form.jsx';
 import { ResourceList } from './ui/list.jsx';
+import { compRoutes } from './screens/comp/routes.jsx';
 
 const { admin, staff, trainer, learner } = ROLES;
 
@@ -41,4 +42,5 @@ export const routes = [
   { path: '/enrollments', menu: 'menu.enrollments', roles: [admin, staff, trainer], screen: EnrollmentList },
   { path: '/enrollments/new', roles: [admin, staff], screen: EnrolForm },
   { path: '/account/password', screen: ChangePassword },
+  ...compRoutes,
 ];

@@ -9,6 +9,7 @@ import { mkdirSync, mkdtempSync, rmSync, readFileSync } from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
+import assert from 'node:assert/strict';
 import { chromium } from 'playwright-core';
 
 import { ROOT } from './paths.js';
@@ -79,9 +80,9 @@ export async function start() {
   };
 }
 
-/** A new page (own cookies and storage) that records console errors and page errors. */
-export async function newPage(env, { width = 1280, height = 900, lang } = {}) {
-  const context = await env.browser.newContext({ viewport: { width, height }, locale: lang || 'en-US', acceptDownloads: true });
+/** A new page (own cookies and storage) that records console errors and page errors; context: more context options (e.g. hasTouch). */
+export async function newPage(env, { width = 1280, height = 900, lang, context: more } = {}) {
+  const context = await env.browser.newContext({ viewport: { width, height }, locale: lang || 'en-US', acceptDownloads: true, ...more });
   const page = await context.newPage();
   page.errors = [];
   page.on('console', (m) => m.type() === 'error' && !m.text().startsWith('Failed to load resource') && page.errors.push(m.text()));
@@ -130,4 +131,13 @@ export async function apiCall(page, method, apiPath, body) {
     },
     { method, apiPath, body },
   );
+}
+
+/** Closes pages, stops guild and asserts it stopped cleanly with no sanitizer report and no 5xx answer. */
+export async function stopChecked(env, pages) {
+  for (const p of pages) await p.context().close();
+  const { code, log } = await env.stop();
+  assert.equal(code, 0, 'guild serve did not stop cleanly:\n' + log.slice(-3000));
+  assert.doesNotMatch(log, /AddressSanitizer|runtime error|LeakSanitizer/);
+  assert.doesNotMatch(log, /^access \S+ \S+ 5\d\d /m, 'server errors (5xx) in the log');
 }

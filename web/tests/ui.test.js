@@ -38,10 +38,10 @@ async function go(page, path) {
 const menuOf = (page) => page.locator('#main-menu a').allTextContents();
 
 const MENUS = {
-  admin: ['Dashboard', 'Areas', 'Institutions', 'Programs', 'Cohorts', 'Persons', 'Enrollments'],
-  staff: ['Dashboard', 'Areas', 'Institutions', 'Programs', 'Cohorts', 'Persons', 'Enrollments'],
+  admin: ['Dashboard', 'Areas', 'Institutions', 'Programs', 'Cohorts', 'Persons', 'Enrollments', 'Competitions', 'Competition history'],
+  staff: ['Dashboard', 'Areas', 'Institutions', 'Programs', 'Cohorts', 'Persons', 'Enrollments', 'Competitions', 'Competition history'],
   trainer: ['Cohorts', 'Persons', 'Enrollments'],
-  judge: [],
+  judge: ['Marking'],
   learner: ['My learning'],
 };
 

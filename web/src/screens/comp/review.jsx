@@ -1,0 +1,142 @@
+// review.jsx: the chief judge's review and lock of a category: the
+// judgement aspects whose scores differ by more than one point (GET
+// /categories/{id}/review), each with a way to the marking screen for that
+// competitor, and the lock (POST /categories/{id}/lock): refused while marks
+// are missing, listing them, and final once done.
+import { useEffect, useState } from 'preact/hooks';
+import { api, request } from '../../api.js';
+import { fmtDate, fmtNumber, t } from '../../i18n/index.js';
+import { Link } from '../../router.js';
+import { Busy, ErrorNotice, Status } from '../../ui/notice.jsx';
+import { competitorNo, listAll, parseMissing } from './data.js';
+import { CategoryHeading, Refusal, useCategory } from './ui.jsx';
+
+/** The marks a refused lock lists (m, from parseMissing), with a way to each competitor. */
+function Missing({ m, categoryId, canMark }) {
+  return (
+    <>
+      <p>{t('comp.review.missing', { n: fmtNumber(m.count) })}</p>
+      <ul class="missing">
+        {m.items.map((x) => (
+          <li key={`${x.competitor}-${x.aspect}`}>
+            {canMark ? <Link href={`/marking/${categoryId}?competitor=${x.competitor}`}>{competitorNo(x.competitor)}</Link> : competitorNo(x.competitor)}{' '}
+            {t('comp.review.missing_one', { aspect: x.aspect, have: fmtNumber(x.have), need: fmtNumber(x.need) })}
+          </li>
+        ))}
+        {m.more && <li>{t('comp.review.missing_more')}</li>}
+      </ul>
+    </>
+  );
+}
+
+export function ReviewScreen({ params, user }) {
+  const id = Number(params.id);
+  const { category, edition, err: catErr, reload } = useCategory(id);
+  const [review, setReview] = useState(null);
+  const [aspects, setAspects] = useState([]);
+  const [mine, setMine] = useState(null);
+  const [err, setErr] = useState(null);
+  const [lockErr, setLockErr] = useState(null);
+  const [locked, setLocked] = useState(false);
+  const [busy, setBusy] = useState(false);
+  useEffect(() => {
+    let live = true;
+    Promise.all([
+      api.get(`/categories/${id}/review`),
+      listAll('/aspects', { category: id }),
+      user.person_id ? api.get('/judges', { category: id, person: user.person_id }).then((d) => d.items[0] || null) : null,
+    ])
+      .then(([r, a, j]) => {
+        if (!live) return;
+        setReview(r);
+        setAspects(a);
+        setMine(j);
+      })
+      .catch((e) => live && setErr(e));
+    return () => {
+      live = false;
+    };
+  }, [id]);
+  const lock = async () => {
+    setBusy(true);
+    setLockErr(null);
+    try {
+      await request('POST', `/categories/${id}/lock`);
+      setLocked(true);
+      reload();
+    } catch (e) {
+      setLockErr(e);
+    } finally {
+      setBusy(false);
+    }
+  };
+  if (catErr || err) return <ErrorNotice err={catErr || err} />;
+  if (!category || !edition || !review) return <Busy />;
+  const aspect = (aid) => aspects.find((a) => a.id === aid);
+  const canMark = !!mine && edition.state === 'marking' && !category.locked_at;
+  const missing = lockErr && lockErr.status === 409 ? parseMissing(lockErr.message) : null;   // the API's list, in the user's words
+  return (
+    <section class="review">
+      <CategoryHeading category={category} edition={edition} title={t('comp.review.title')} />
+      <h2>{t('comp.review.flagged')}</h2>
+      <p class="hint">{t('comp.review.rule')}</p>
+      {review.flagged.length === 0 ? (
+        <p class="empty">{t('comp.review.none')}</p>
+      ) : (
+        <div class="table-wrap">
+          <table class="flagged">
+            <thead>
+              <tr>
+                <th scope="col">{t('comp.marking.competitor')}</th>
+                <th scope="col">{t('comp.review.aspect')}</th>
+                <th scope="col">{t('comp.review.lowest')}</th>
+                <th scope="col">{t('comp.review.highest')}</th>
+                <th scope="col">{t('comp.review.judges')}</th>
+                {canMark && <th scope="col">{t('common.actions')}</th>}
+              </tr>
+            </thead>
+            <tbody>
+              {review.flagged.map((f) => (
+                <tr key={`${f.competitor_id}-${f.aspect_id}`} data-flag={`${f.competitor_id}-${f.aspect}`}>
+                  <td>{competitorNo(f.competitor_id)}</td>
+                  <td>
+                    <strong>{f.aspect}</strong> {aspect(f.aspect_id)?.description}
+                  </td>
+                  <td>{fmtNumber(f.lowest)}</td>
+                  <td>{fmtNumber(f.highest)}</td>
+                  <td>{fmtNumber(f.judges)}</td>
+                  {canMark && (
+                    <td>
+                      <Link href={`/marking/${id}?competitor=${f.competitor_id}`}>{t('comp.review.open_marking')}</Link>
+                    </td>
+                  )}
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+      <section class="comp-panel" aria-labelledby="lock-h">
+        <h2 id="lock-h">{t('comp.review.lock_title')}</h2>
+        {locked && <Status text={t('comp.review.lock_done')} />}
+        {category.locked_at ? (
+          <p class="locked">
+            <span aria-hidden="true">🔒 </span>
+            {t('comp.review.locked_at', { when: fmtDate(category.locked_at, true) })}
+          </p>
+        ) : (
+          <>
+            <p>{t('comp.review.lock_explain')}</p>
+            <Refusal err={missing ? { ...lockErr, message: '' } : lockErr} title={t('comp.review.lock_refused')}>
+              {missing && <Missing m={missing} categoryId={id} canMark={canMark} />}
+            </Refusal>
+            <button type="button" class="primary" disabled={busy || edition.state !== 'marking'} onClick={lock}>
+              {t('comp.review.lock')}
+            </button>
+            {edition.state !== 'marking' && <p class="hint">{t('comp.marking.closed', { state: t(`comp.state.${edition.state}`) })}</p>}
+          </>
+        )}
+      </section>
+    </section>
+  );
+}
