@@ -5,7 +5,7 @@
 set -euo pipefail
 
 build=(gcc make pkg-config libsqlite3-dev libevent-dev libjansson-dev
-       libsodium-dev libunistring-dev libcsv-dev libpq-dev)
+       libsodium-dev libunistring-dev libcsv-dev libpq-dev nettle-dev)
 test=(libcmocka-dev python3 python3-pytest python3-psycopg2 sqlite3 postgresql nginx-light)
 bench=(wrk nginx-light sqlite3)
 

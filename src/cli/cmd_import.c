@@ -1,10 +1,11 @@
-/* cmd_import.c: `guild import persons FILE`: the command around
- * import_persons (src/io): options, a progress line on a terminal, the
- * error report on stderr and, with --errors, as CSV, and the summary. */
+/* cmd_import.c: `guild import persons|enrollments FILE`: the command
+ * around the importers of src/io/import.h: options, a progress line on a
+ * terminal, the error report on stderr and, with --errors, as CSV, and the
+ * summary. */
 #include "clidb.h"
 #include "../core/buf.h"
 #include "../io/csv_out.h"
-#include "../io/import_persons.h"
+#include "../io/import.h"
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
@@ -89,12 +90,24 @@ static void print_report(const char *zFile, const imp_result *r) {
     fprintf(stderr, "%s: ... and %d more errors (--errors FILE writes them all)\n", zFile, r->nErr - REPORT_STDERR_MAX);
 }
 
+/* What `guild import` can import: one row per kind. */
+static const struct {
+  const char *zKind;
+  int (*xImport)(dom_ctx *c, const char *zPath, const imp_opts *o, imp_result *pRes, gerr *e);
+} aKind[] = {
+    {"persons", import_persons},
+    {"enrollments", import_enrollments},
+};
+
 int cmd_import(int argc, char **argv) {
   const char *azVal[10] = {0}, *azPos[3] = {0};
   int nPos, rc = cli_parse(CMD, argc, argv, azVal, azPos, 3, &nPos);
   if (rc) return rc < 0 ? CLI_OK : rc;
-  if (nPos != 2 || strcmp(azPos[0], "persons") != 0) {
-    fprintf(stderr, "guild import: usage: guild import persons FILE [--errors OUT.csv] [--skip-invalid] "
+  int iKind = -1;
+  for (size_t i = 0; nPos == 2 && i < sizeof aKind / sizeof aKind[0]; i++)
+    if (strcmp(azPos[0], aKind[i].zKind) == 0) iKind = (int)i;
+  if (iKind < 0) {
+    fprintf(stderr, "guild import: usage: guild import persons|enrollments FILE [--errors OUT.csv] [--skip-invalid] "
                     "[--map HEADER=FIELD,...] [--quiet]\n");
     return CLI_USAGE;
   }
@@ -107,7 +120,7 @@ int cmd_import(int argc, char **argv) {
   imp_opts o = {OPT("map"), OPT("skip-invalid") != NULL, NULL, &prog};
   if (!OPT("quiet") && isatty(STDERR_FILENO)) o.xProgress = show_progress;
   imp_result r;
-  rc = import_persons(&d.c, zFile, &o, &r, &e);
+  rc = aKind[iKind].xImport(&d.c, zFile, &o, &r, &e);
   if (rc && e.code == GERR_USAGE) {
     fprintf(stderr, "guild import: %s\n", e.msg);
     cli_close(&d);

@@ -23,8 +23,14 @@ void time_iso(int64_t t, char *z, size_t n) {
 }
 
 void time_today(char *z, size_t n) {
+  static _Thread_local time_t tDay = -1;   /* the UTC day last formatted, in seconds */
+  static _Thread_local char zDay[16];
   time_t tt = time(NULL);
-  struct tm tm;
-  gmtime_r(&tt, &tm);
-  strftime(z, n, "%Y-%m-%d", &tm);
+  if (tDay < 0 || tt < tDay || tt >= tDay + 86400) {
+    struct tm tm;
+    gmtime_r(&tt, &tm);
+    strftime(zDay, sizeof zDay, "%Y-%m-%d", &tm);
+    tDay = tt - (tm.tm_hour * 3600 + tm.tm_min * 60 + tm.tm_sec);
+  }
+  snprintf(z, n, "%s", zDay);
 }

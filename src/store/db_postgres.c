@@ -163,6 +163,12 @@ static void pg_bind_text(void *p, int i, const char *z) {
   s->aOwned[i] = 1;
 }
 
+static void pg_bind_text_ref(void *p, int i, const char *z) {
+  pg_stmt *s = p;
+  check_index(s, i);
+  s->azParam[i] = z;
+}
+
 static void pg_bind_null(void *p, int i) {
   pg_stmt *s = p;
   check_index(s, i);
@@ -210,6 +216,18 @@ static const char *pg_col_name(void *p, int i) {
   return s->pRes ? PQfname(s->pRes, i) : "";
 }
 
+static int64_t pg_changes(void *pConn, void *p) {
+  (void)pConn;
+  pg_stmt *s = p;
+  const char *z = s->pRes ? PQcmdTuples(s->pRes) : "";
+  return z[0] ? (int64_t)strtoll(z, NULL, 10) : 0;
+}
+
+static int64_t pg_last_id(void *pConn) {
+  (void)pConn;
+  return -1;
+}
+
 static int pg_exec(void *pConn, const char *zSql, gerr *e) {
   pg_conn *c = pConn;
   PGresult *r = PQexec(c->pConn, zSql);
@@ -228,6 +246,7 @@ const db_backend db_postgres_backend = {
     .xFinalize = pg_finalize,
     .xBindInt = pg_bind_int,
     .xBindText = pg_bind_text,
+    .xBindTextRef = pg_bind_text_ref,
     .xBindNull = pg_bind_null,
     .xStep = pg_step,
     .xNcol = pg_ncol,
@@ -237,5 +256,7 @@ const db_backend db_postgres_backend = {
     .xColName = pg_col_name,
     .xReset = pg_reset,
     .xExec = pg_exec,
+    .xChanges = pg_changes,
+    .xLastId = pg_last_id,
     .zBegin = "BEGIN",
 };

@@ -97,6 +97,10 @@ static void sq_bind_text(void *p, int i, const char *z) {
   sq_stmt *s = p;
   sqlite3_bind_text(s->pStmt, sq_index(s, i), z, -1, SQLITE_TRANSIENT);
 }
+static void sq_bind_text_ref(void *p, int i, const char *z) {
+  sq_stmt *s = p;
+  sqlite3_bind_text(s->pStmt, sq_index(s, i), z, -1, SQLITE_STATIC);
+}
 static void sq_bind_null(void *p, int i) {
   sq_stmt *s = p;
   sqlite3_bind_null(s->pStmt, sq_index(s, i));
@@ -124,6 +128,13 @@ static void sq_reset(void *p) {
   sqlite3_clear_bindings(s->pStmt);
 }
 
+static int64_t sq_changes(void *pConn, void *p) {
+  (void)p;
+  return sqlite3_changes64(pConn);
+}
+
+static int64_t sq_last_id(void *pConn) { return sqlite3_last_insert_rowid(pConn); }
+
 static int sq_exec(void *pConn, const char *zSql, gerr *e) {
   char *zErr = NULL;
   int rc = sqlite3_exec(pConn, zSql, NULL, NULL, &zErr);
@@ -140,6 +151,7 @@ const db_backend db_sqlite_backend = {
     .xFinalize = sq_finalize,
     .xBindInt = sq_bind_int,
     .xBindText = sq_bind_text,
+    .xBindTextRef = sq_bind_text_ref,
     .xBindNull = sq_bind_null,
     .xStep = sq_step,
     .xNcol = sq_ncol,
@@ -149,5 +161,7 @@ const db_backend db_sqlite_backend = {
     .xColName = sq_col_name,
     .xReset = sq_reset,
     .xExec = sq_exec,
+    .xChanges = sq_changes,
+    .xLastId = sq_last_id,
     .zBegin = "BEGIN IMMEDIATE",
 };
