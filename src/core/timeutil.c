@@ -1,6 +1,7 @@
 /* timeutil.c: clock readings and ISO 8601 formatting. */
 #include "timeutil.h"
 #include <stdio.h>
+#include <string.h>
 #include <time.h>
 
 int64_t time_now(void) {
@@ -32,5 +33,9 @@ void time_today(char *z, size_t n) {
     strftime(zDay, sizeof zDay, "%Y-%m-%d", &tm);
     tDay = tt - (tm.tm_hour * 3600 + tm.tm_min * 60 + tm.tm_sec);
   }
-  snprintf(z, n, "%s", zDay);
+  size_t k = strlen(zDay);
+  if (n == 0) return;
+  if (k >= n) k = n - 1;
+  memcpy(z, zDay, k);
+  z[k] = 0;
 }

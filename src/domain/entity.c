@@ -8,8 +8,8 @@
 #include <string.h>
 
 int dom_field_index(const dom_entity *pEnt, const char *zName) {
-  for (int k = 0; k < pEnt->nField; k++)
-    if (strcmp(pEnt->aField[k].zName, zName) == 0) return k;
+  for (int k = 0; k < pEnt->nField; k++)   /* the first letter first: rules look fields up on every write */
+    if (pEnt->aField[k].zName[0] == zName[0] && strcmp(pEnt->aField[k].zName, zName) == 0) return k;
   return -1;
 }
 

@@ -279,6 +279,43 @@ static void set_bulk(importer *m) {
   }
 }
 
+/* After the file was read (rc: csv_read_each's answer): 0 when the import
+ * is to be committed, else rolls back and returns -1 with e saying why
+ * (and the report saying where). Frees m. */
+static int finish(importer *m, const csv_table *t, int rc, gerr *e) {
+  dom_ctx *c = m->c;
+  imp_result *pRes = m->r;
+  const imp_opts *o = m->o;
+  snprintf(pRes->zDigest, sizeof pRes->zDigest, "%s", t->zSha256);
+  if (rc || t->nRow == 0) {
+    db_rollback(c->pDb);
+    if (rc && t->bStopped) {   /* a bad header, or a database error (e is filled) */
+      rc = m->iStop == 1 ? gerr_set(e, GERR_VALIDATION, NULL, "the header (row 1) is not usable") : -1;
+    } else if (rc) {           /* the file itself is refused: only that is reported, as nothing was read */
+      pRes->nCreated = pRes->nUpdated = pRes->nUnchanged = pRes->nInvalid = pRes->nErr = 0;
+      m->iLastBadRow = 0;
+      if (e->code == GERR_VALIDATION) {
+        gerr eCopy = *e;
+        const char *zMsg = eCopy.msg, *zColon = strstr(zMsg, ": ");
+        imp_error_add(m, t->iBadRow, "", "", zColon && strncmp(zMsg, "row ", 4) == 0 ? zColon + 2 : zMsg);
+      }
+    } else {
+      imp_error_add(m, 1, "", "", "the file is empty: it needs a header row");
+      rc = gerr_set(e, GERR_VALIDATION, NULL, "the file is empty");
+    }
+    free(m);
+    return rc;
+  }
+  free(m);
+  pRes->nRow = t->nRow - 1;
+  if (o->xProgress) o->xProgress(o->pArg, pRes->nRow, pRes->nRow, 1);
+  if (pRes->nErr && !o->bSkipInvalid) {
+    db_rollback(c->pDb);
+    return gerr_set(e, GERR_VALIDATION, NULL, "%d of %d rows are invalid", pRes->nInvalid, pRes->nRow);
+  }
+  return 0;
+}
+
 int imp_run(dom_ctx *c, const imp_spec *ps, const char *zPath, const imp_opts *o, imp_result *pRes, gerr *e) {
   static const imp_opts oNone;
   if (!o) o = &oNone;
@@ -289,7 +326,11 @@ int imp_run(dom_ctx *c, const imp_spec *ps, const char *zPath, const imp_opts *o
   *m = (importer){.c = c, .p = ps, .pAr = c->pAr, .o = o, .r = pRes, .t = &t, .e = e};
   set_bulk(m);
   int rc = imp_check_map(ps, o->zMap, c->pAr, e);
-  if (!rc) rc = db_begin(c->pDb, e);
+  if (!rc) rc = db_bulk_mode(c->pDb, 1, e);
+  if (!rc && db_begin(c->pDb, e)) {
+    db_bulk_mode(c->pDb, 0, NULL);
+    rc = -1;
+  }
   if (rc) {
     free(m);
     return -1;
@@ -302,47 +343,17 @@ int imp_run(dom_ctx *c, const imp_spec *ps, const char *zPath, const imp_opts *o
   arena_free(&rowAr);
   imp_cache_free(m);
   imp_rows_free(&m->rows);
-  snprintf(pRes->zDigest, sizeof pRes->zDigest, "%s", t.zSha256);
-  int iStop = m->iStop;
-  if (rc) {
-    db_rollback(c->pDb);
-    if (t.bStopped && iStop == 1) {
-      free(m);
-      return gerr_set(e, GERR_VALIDATION, NULL, "the header (row 1) is not usable");
+  rc = finish(m, &t, rc, e);
+  if (!rc) {
+    if (audit_append(c, "import", ps->zKind, pRes->nCreated + pRes->nUpdated, pRes->zDigest, e)) {
+      db_rollback(c->pDb);
+      rc = -1;
+    } else if (db_commit(c->pDb, e)) {
+      rc = -1;
+    } else {
+      pRes->bCommitted = 1;
     }
-    if (t.bStopped) {
-      free(m);
-      return -1;
-    }
-    /* the file itself is refused: only that is reported, as nothing was read */
-    pRes->nCreated = pRes->nUpdated = pRes->nUnchanged = pRes->nInvalid = pRes->nErr = 0;
-    m->iLastBadRow = 0;
-    if (e->code == GERR_VALIDATION) {
-      gerr eCopy = *e;
-      const char *zMsg = eCopy.msg, *zColon = strstr(zMsg, ": ");
-      imp_error_add(m, t.iBadRow, "", "", zColon && strncmp(zMsg, "row ", 4) == 0 ? zColon + 2 : zMsg);
-    }
-    free(m);
-    return -1;
   }
-  if (t.nRow == 0) {
-    db_rollback(c->pDb);
-    imp_error_add(m, 1, "", "", "the file is empty: it needs a header row");
-    free(m);
-    return gerr_set(e, GERR_VALIDATION, NULL, "the file is empty");
-  }
-  free(m);
-  pRes->nRow = t.nRow - 1;
-  if (o->xProgress) o->xProgress(o->pArg, pRes->nRow, pRes->nRow, 1);
-  if (pRes->nErr && !o->bSkipInvalid) {
-    db_rollback(c->pDb);
-    return gerr_set(e, GERR_VALIDATION, NULL, "%d of %d rows are invalid", pRes->nInvalid, pRes->nRow);
-  }
-  if (audit_append(c, "import", ps->zKind, pRes->nCreated + pRes->nUpdated, pRes->zDigest, e)) {
-    db_rollback(c->pDb);
-    return -1;
-  }
-  if (db_commit(c->pDb, e)) return -1;
-  pRes->bCommitted = 1;
-  return 0;
+  db_bulk_mode(c->pDb, 0, NULL);
+  return rc;
 }

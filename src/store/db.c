@@ -109,6 +109,7 @@ const char *db_col_name(db_stmt *s, int i) { return s->pDb->pB->xColName(s->pImp
 void db_done(db_stmt *s) { s->pDb->pB->xReset(s->pImpl); }
 int64_t db_changes(db_stmt *s) { return s->pDb->pB->xChanges(s->pDb->pConn, s->pImpl); }
 int64_t db_last_insert_id(db *p) { return p->pB->xLastId(p->pConn); }
+int db_bulk_mode(db *p, int bOn, gerr *e) { return p->pB->xBulkMode(p->pConn, bOn, e); }
 
 int db_exec(db *p, const char *zSql, gerr *e) { return p->pB->xExec(p->pConn, zSql, e); }
 

@@ -23,6 +23,7 @@ typedef struct db_backend {
   int (*xExec)(void *pConn, const char *zSql, gerr *e);
   int64_t (*xChanges)(void *pConn, void *pStmt);   /* rows the statement's last run changed */
   int64_t (*xLastId)(void *pConn);                  /* rowid of the last insert, -1: not known */
+  int (*xBulkMode)(void *pConn, int bOn, gerr *e);  /* see db_bulk_mode */
   const char *zBegin;  /* SQL that opens the outermost write transaction */
 } db_backend;
 

@@ -228,6 +228,13 @@ static int64_t pg_last_id(void *pConn) {
   return -1;
 }
 
+static int pg_bulk_mode(void *pConn, int bOn, gerr *e) {
+  (void)pConn;
+  (void)bOn;
+  (void)e;
+  return 0;
+}
+
 static int pg_exec(void *pConn, const char *zSql, gerr *e) {
   pg_conn *c = pConn;
   PGresult *r = PQexec(c->pConn, zSql);
@@ -258,5 +265,6 @@ const db_backend db_postgres_backend = {
     .xExec = pg_exec,
     .xChanges = pg_changes,
     .xLastId = pg_last_id,
+    .xBulkMode = pg_bulk_mode,
     .zBegin = "BEGIN",
 };

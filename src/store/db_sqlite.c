@@ -3,11 +3,13 @@
  * SQL text (where $N may repeat or appear out of order) serves both engines. */
 #include "db_int.h"
 #include "../core/mem.h"
+#include <pthread.h>
 #include <sqlite3.h>
 #include <stdlib.h>
 #include <string.h>
 
 #define SQLITE_BUSY_MS 10000
+#define SQLITE_MMAP "1073741824"   /* bytes of the file mapped into memory (but during bulk writes) */
 #define MAXPARAM 64
 
 typedef struct sq_stmt {
@@ -29,7 +31,14 @@ static int sq_error(sqlite3 *pDb, int rc, gerr *e) {
   return gerr_set(e, GERR_DB, NULL, "database error: %s", zMsg);
 }
 
+/* Process-wide settings, before SQLite's first use: no memory statistics
+ * (guild reads none, and keeping them takes a global mutex on every
+ * allocation SQLite makes). */
+static void sq_configure(void) { sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0); }
+
 static int sq_open(const char *zUrl, int bCreate, void **ppConn, gerr *e) {
+  static pthread_once_t once = PTHREAD_ONCE_INIT;
+  pthread_once(&once, sq_configure);
   sqlite3 *pDb = NULL;
   int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX | (bCreate ? SQLITE_OPEN_CREATE : 0);
   int rc = sqlite3_open_v2(zUrl, &pDb, flags, NULL);
@@ -44,7 +53,7 @@ static int sq_open(const char *zUrl, int bCreate, void **ppConn, gerr *e) {
   char *zErr = NULL;
   rc = sqlite3_exec(pDb,
                     "PRAGMA journal_mode=WAL; PRAGMA foreign_keys=ON; PRAGMA synchronous=NORMAL;"
-                    "PRAGMA cache_size=-16000; PRAGMA temp_store=MEMORY; PRAGMA mmap_size=1073741824;",
+                    "PRAGMA cache_size=-16000; PRAGMA temp_store=MEMORY; PRAGMA mmap_size=" SQLITE_MMAP ";",
                     NULL, NULL, &zErr);
   if (rc != SQLITE_OK) {
     gerr_set(e, GERR_USAGE, "db", "cannot use database %s: %s", zUrl, zErr ? zErr : "?");
@@ -135,6 +144,13 @@ static int64_t sq_changes(void *pConn, void *p) {
 
 static int64_t sq_last_id(void *pConn) { return sqlite3_last_insert_rowid(pConn); }
 
+static int sq_exec(void *pConn, const char *zSql, gerr *e);
+
+static int sq_bulk_mode(void *pConn, int bOn, gerr *e) {
+  return sq_exec(pConn, bOn ? "PRAGMA mmap_size=0; PRAGMA foreign_keys=OFF"
+                            : "PRAGMA mmap_size=" SQLITE_MMAP "; PRAGMA foreign_keys=ON", e);
+}
+
 static int sq_exec(void *pConn, const char *zSql, gerr *e) {
   char *zErr = NULL;
   int rc = sqlite3_exec(pConn, zSql, NULL, NULL, &zErr);
@@ -163,5 +179,6 @@ const db_backend db_sqlite_backend = {
     .xExec = sq_exec,
     .xChanges = sq_changes,
     .xLastId = sq_last_id,
+    .xBulkMode = sq_bulk_mode,
     .zBegin = "BEGIN IMMEDIATE",
 };
