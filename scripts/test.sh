@@ -2,8 +2,8 @@
 # Runs guild's tests: the banned-function check, the cmocka unit tests (built
 # with ASan+UBSan), the API and CLI tests (pytest against a live sanitizer
 # build of `guild serve`) on SQLite, and the API tests (with the CLI import
-# tests) again on a private PostgreSQL server. Prints one closing line "N passed, N failed" and exits
-# non-zero on any failure. Usage: scripts/test.sh [check|unit|api|api-pg]...
+# tests) again on a private PostgreSQL server. Prints one closing line
+# "N passed, N failed" and exits non-zero on any failure. Usage: scripts/test.sh [check|unit|api|api-pg]...
 set -uo pipefail
 cd "$(dirname "$0")/.."
 export ASAN_OPTIONS="detect_leaks=1:abort_on_error=0:halt_on_error=1"
