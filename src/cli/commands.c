@@ -174,32 +174,42 @@ const cli_command cli_commands[] = {
      "institutions, competitors by sex (where recorded), medals by institution and\n"
      "area (once the edition is locked or published) and the growth of participants\n"
      "and categories over the previous edition of the same area.", aCompetitionOpt},
-    {"import", cmd_import, "persons FILE [--errors OUT.csv] [--skip-invalid] [--map H=F,...] [--quiet]",
-     "import persons from a CSV file",
-     "  import persons FILE   ('-' reads standard input)\n"
+    {"import", cmd_import, "persons|enrollments FILE [--errors OUT.csv] [--skip-invalid] [--map H=F,...] [--quiet]",
+     "import persons or enrollments from a CSV file",
+     "  import persons FILE       ('-' reads standard input)\n"
+     "  import enrollments FILE   (import the persons first)\n"
      "\n"
      "The file is CSV (RFC 4180: quoted fields may hold commas, quotes and line\n"
      "breaks), UTF-8 with or without a byte-order mark, CRLF or LF line ends. Row 1\n"
-     "is the header; its names (case and surrounding spaces ignored) are fields:\n"
-     "  sourced_id       the person's external id: a required column and value\n"
-     "  given_name       required for a new person\n"
+     "is the header; its names (case and surrounding spaces ignored) are fields.\n"
+     "persons:\n"
+     "  sourced_id         the person's external id: a required column and value\n"
+     "  given_name         required for a new person\n"
      "  family_name, sex (female|male), birth_date (YYYY-MM-DD), phone, email\n"
-     "  home_area_code   the code of an area (e.g. 650102), not its id\n"
+     "  home_area_code     the code of an area (e.g. 650102), not its id\n"
+     "enrollments (the key is the person and the cohort):\n"
+     "  person_sourced_id  the learner's sourced_id (or person_id: guild's id)\n"
+     "  cohort_id          the cohort's id\n"
+     "  status             applied or enrolled when new (default applied); then\n"
+     "                     completed, withdrawn or not_completed\n"
+     "  consent            true: the learner's own consent, required when new\n"
+     "  withdrawal_reason  personal, health, family, work, moved,\n"
+     "                     program_unsuitable or other\n"
      "Other headers are an error; --map 'Student ID=sourced_id,Notes=' renames\n"
      "one and ignores another.\n"
      "\n"
-     "Every row is checked with the same rules as the API. A person whose\n"
-     "sourced_id is already stored is updated (the file's columns only; an empty\n"
-     "cell clears an optional field), so importing the same file again changes\n"
-     "nothing. Invalid UTF-8, a wrong number of fields, a bad date, an unknown\n"
-     "area code or a sourced_id twice in the file is an error for that row.\n"
+     "Every row is checked with the same rules as the API. A record whose key is\n"
+     "already stored is updated (the file's columns only; an empty cell clears an\n"
+     "optional field), so importing the same file again changes nothing. Invalid\n"
+     "UTF-8, a wrong number of fields, a bad date or value, an unknown area code,\n"
+     "person or cohort, or a key twice in the file is an error for that row.\n"
      "\n"
      "All or nothing: with any invalid row nothing is written, every problem is\n"
      "reported on stderr (file, row, column, value, reason; the header is row 1)\n"
      "and the exit status is 1. --skip-invalid imports the valid rows and reports\n"
-     "the rest. The import is one audit entry: action import, entity persons,\n"
-     "the number of persons created or updated as its id, and the file's SHA-256\n"
-     "as its digest.", aImportOpt},
+     "the rest. The import is one audit entry: action import, entity persons or\n"
+     "enrollments, the number of records created or updated as its id, and the\n"
+     "file's SHA-256 as its digest. More in docs/import.md.", aImportOpt},
     {"version", cmd_version, "", "print the version", "Prints guild's version and schema version.", aNoOpt},
     {"help", cmd_help, "[COMMAND]", "show help", "Lists the commands, or explains one.", aNoOpt},
 };
