@@ -180,9 +180,7 @@ int dom_list(dom_ctx *c, const dom_entity *pEnt, const dom_query *q, dom_page *p
   return 0;
 }
 
-/* Binds every column of r to s, numbering from *piParam on. Text is bound
- * without a copy: r's strings outlive the statement's run (db_done). */
-static void bind_columns(db_stmt *s, const dom_rec *r, int *piParam) {
+void dom_bind_columns(db_stmt *s, const dom_rec *r, int *piParam) {
   const dom_entity *pEnt = r->pEnt;
   for (int k = 0; k < pEnt->nField; k++) {
     if (pEnt->pSql->aCol[k] < 0) continue;
@@ -226,20 +224,14 @@ static int store_lists(dom_ctx *c, const dom_rec *r, gerr *e) {
   return 0;
 }
 
-/* The bulk writer's promises about r (NULL: none). */
-static const dom_bulk *bulk_of(const dom_rec *r) {
+const dom_bulk *dom_bulk_of(const dom_rec *r) {
   return r->pBulk && r->pBulk->pEnt == r->pEnt ? r->pBulk : NULL;
-}
-
-int dom_key_by_writer(const dom_rec *r) {
-  const dom_bulk *b = bulk_of(r);
-  return b && b->mKey != 0;
 }
 
 /* Refuses values of unique fields already used by another record. */
 static int check_unique(dom_ctx *c, const dom_rec *r, gerr *e) {
   const dom_entity *pEnt = r->pEnt;
-  const dom_bulk *b = bulk_of(r);
+  const dom_bulk *b = dom_bulk_of(r);
   for (int k = 0; k < pEnt->nField; k++) {
     const dom_val *v = &r->a[k];
     if (!pEnt->pSql->azUnique[k] || !v->bSet || v->bNull) continue;
@@ -263,7 +255,7 @@ static int check_unique(dom_ctx *c, const dom_rec *r, gerr *e) {
 /* Validates every field given in r (and the required ones on create). */
 static int check_fields(dom_ctx *c, dom_rec *r, const dom_rec *pOld, gerr *e) {
   const dom_entity *pEnt = r->pEnt;
-  const dom_bulk *b = bulk_of(r);
+  const dom_bulk *b = dom_bulk_of(r);
   for (int k = 0; k < pEnt->nField; k++) {
     const dom_field *f = &pEnt->aField[k];
     dom_val *v = &r->a[k];
@@ -287,35 +279,13 @@ int dom_insert_raw(dom_ctx *c, dom_rec *r, gerr *e) {
   if (!s) return -1;
   int iParam = 1;
   db_bind_int(s, iParam++, c->now);
-  bind_columns(s, r, &iParam);
+  dom_bind_columns(s, r, &iParam);
   int rc = db_step(s, e);
   if (rc == DB_ROW) r->id = db_col_int(s, 0);
   db_done(s);
   if (rc == DB_DONE) return gerr_set(e, GERR_DB, NULL, "insert into %s returned no id", r->pEnt->zPlural);
   if (rc == DB_ERROR) return -1;
   return store_lists(c, r, e);
-}
-
-int dom_insert_new(dom_ctx *c, dom_rec *r, gerr *e) {
-  const dom_entity *pEnt = r->pEnt;
-  for (int k = 0; k < pEnt->nField; k++)
-    if (dom_is_list(&pEnt->aField[k])) g_panic("dom_insert_new: %s has list fields", pEnt->zName);
-  int bRowid = db_last_insert_id(c->pDb) >= 0;   /* SQLite: no RETURNING needed */
-  db_stmt *s = db_prepare(c->pDb, bRowid ? pEnt->pSql->zInsertNew : pEnt->pSql->zInsertNewId, e);
-  if (!s) return -1;
-  int iParam = 1;
-  db_bind_int(s, iParam++, c->now);
-  bind_columns(s, r, &iParam);
-  int rc = db_step(s, e), bNew = 0;
-  if (rc == DB_ROW) {
-    r->id = db_col_int(s, 0);
-    bNew = 1;
-  } else if (rc == DB_DONE && bRowid && db_changes(s) == 1) {
-    r->id = db_last_insert_id(c->pDb);
-    bNew = 1;
-  }
-  db_done(s);
-  return rc == DB_ERROR ? -1 : bNew;
 }
 
 /* Writes r over the stored row if it still has version ifVersion. */
@@ -325,7 +295,7 @@ static int update_row(dom_ctx *c, const dom_rec *r, int64_t ifVersion, gerr *e) 
   if (!s) return -1;
   int iParam = 1;
   db_bind_int(s, iParam++, c->now);
-  bind_columns(s, r, &iParam);
+  dom_bind_columns(s, r, &iParam);
   db_bind_int(s, iParam++, r->id);
   db_bind_int(s, iParam++, ifVersion);
   int rc = db_step(s, e);

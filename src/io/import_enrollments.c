@@ -27,6 +27,7 @@ static const imp_spec spec = {
     "SELECT id FROM enrollments WHERE person_id = $1 AND cohort_id = $2",
     "every row names its learner and cohort, the enrollment's key",
     "the same person and cohort are already on row %d",
+    "status", "enrolled",   /* entering enrolled counts the places taken */
 };
 
 int import_enrollments(dom_ctx *c, const char *zPath, const imp_opts *o, imp_result *pRes, gerr *e) {

@@ -51,6 +51,28 @@ void imp_error_add(importer *m, int iRow, const char *zColumn, const char *zValu
   m->iLastBadRow = iRow;
 }
 
+void imp_errors_sort(importer *m) {
+  imp_result *r = m->r;
+  int bSorted = 1;
+  for (int i = 1; i < r->nErr && bSorted; i++) bSorted = r->aErr[i - 1].iRow <= r->aErr[i].iRow;
+  if (bSorted) return;
+  imp_error *aTmp = arena_alloc(m->pAr, (size_t)r->nErr * sizeof *aTmp), *aFrom = r->aErr, *aTo = aTmp;
+  for (int w = 1; w < r->nErr; w *= 2) {   /* bottom-up merge sort: stable */
+    for (int lo = 0; lo < r->nErr; lo += 2 * w) {
+      int mid = lo + w < r->nErr ? lo + w : r->nErr, hi = lo + 2 * w < r->nErr ? lo + 2 * w : r->nErr;
+      int i = lo, j = mid, k = lo;
+      while (i < mid && j < hi) aTo[k++] = aFrom[j].iRow < aFrom[i].iRow ? aFrom[j++] : aFrom[i++];
+      while (i < mid) aTo[k++] = aFrom[i++];
+      while (j < hi) aTo[k++] = aFrom[j++];
+    }
+    imp_error *t = aFrom;
+    aFrom = aTo;
+    aTo = t;
+  }
+  r->aErr = aFrom;
+  m->nErrAlloc = aFrom == aTmp ? r->nErr : m->nErrAlloc;
+}
+
 const char *imp_trim(arena *a, const char *z) {
   while (*z == ' ' || *z == '\t' || *z == '\r' || *z == '\n') z++;
   size_t n = strlen(z), nAll = n;

@@ -47,6 +47,11 @@ typedef struct imp_spec {
   const char *zFindKey;
   const char *zKeyWhy;        /* why every row needs its key (errors) */
   const char *zDuplicate;     /* reason for a key given twice: "... on row %d" */
+  /* A row whose field zReadsField is zReadsValue is checked by rules that
+   * read what earlier rows wrote (enrollments: entering "enrolled" counts
+   * the cohort's places taken), so rows are not batched across it. NULL:
+   * no such rule. */
+  const char *zReadsField, *zReadsValue;
 } imp_spec;
 
 /* A lookup's cache: cell text -> id (0: nothing has it), direct-mapped. */
@@ -63,6 +68,17 @@ typedef struct imp_rowmap {
   int32_t **apRow;
   size_t nSlot, nUsed;        /* nSlot: a power of 2 */
 } imp_rowmap;
+
+/* Rows checked as new records, written together by one statement where a
+ * statement is a round trip to a server (PostgreSQL): DOM_BATCH at most,
+ * with what the rows that meet a stored key need afterwards. */
+typedef struct imp_batch {
+  int n;
+  dom_rec aIn[DOM_BATCH], aOut[DOM_BATCH];   /* the row as read, and as checked */
+  int aiRow[DOM_BATCH];
+  const char **aazCell[DOM_BATCH];
+  arena ar;                                  /* their strings; reset after each write */
+} imp_batch;
 
 typedef struct importer {
   dom_ctx *c;
@@ -83,6 +99,7 @@ typedef struct importer {
   int aEnt[DOM_MAXF];           /* p->aField index -> the entity field it sets */
   imp_cache_slot *apCache[DOM_MAXF];   /* by p->aField index, for the lookups */
   imp_rowmap rows;
+  imp_batch *pBatch;            /* NULL: each row is written at once (SQLite) */
   int nErrAlloc;
   int iLastBadRow;
 } importer;
@@ -98,6 +115,9 @@ const char *imp_trim(arena *a, const char *z);
 void imp_error_add(importer *m, int iRow, const char *zColumn, const char *zValue, const char *zReason);
 /* Checks --map itself: each entry HEADER=FIELD with a field of p or none. */
 int imp_check_map(const imp_spec *p, const char *zMap, arena *a, gerr *e);
+/* Puts the report in row order (rows of a batch are reported when the batch
+ * is written); stable. */
+void imp_errors_sort(importer *m);
 /* Maps the header row (every problem is an error of row 1); 0 or -1. */
 int imp_read_header(importer *m, int nField, const char **azField);
 

@@ -23,6 +23,7 @@ static const imp_spec spec = {
     "SELECT id FROM persons WHERE sourced_id = $1",
     "the external id that makes a second import update instead of duplicating",
     "the same sourced_id is already on row %d",
+    NULL, NULL,
 };
 
 int import_persons(dom_ctx *c, const char *zPath, const imp_opts *o, imp_result *pRes, gerr *e) {

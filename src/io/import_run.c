@@ -186,44 +186,21 @@ static int update_row(importer *m, int iRow, const char **az, dom_rec *pIn, int6
   return 0;
 }
 
-/* Checks and writes data row iRow (1-based in the file; its cells az[]).
- * Returns 0 (written, unchanged or reported as invalid) or -1 on a database
- * error. Allocates in c->pAr, reset after each row. */
-static int import_row(importer *m, int iRow, int nField, const char **az, gerr *e) {
+/* A row that is not written as a new record: its key is stored (an insert
+ * met it), or the row is not a valid new record (bValid 0, eCreate says
+ * why). A record this import has already written or matched makes the row
+ * a duplicate; one stored before is updated; no record at all leaves the
+ * row's error as a new record. Returns 0, or -1 on a database error. */
+static int stored_row(importer *m, int iRow, const char **az, dom_rec *pIn, int bValid, const gerr *eCreate,
+                      gerr *e) {
   dom_ctx *c = m->c;
   const imp_spec *ps = m->p;
-  if (nField != m->nCol) {
-    imp_error_add(m, iRow, "", "", arena_printf(c->pAr, "%d fields, the header has %d", nField, m->nCol));
-    return 0;
-  }
-  dom_rec in, out;
-  dom_rec_init(&in, ps->pEnt);
-  in.pBulk = &m->bulk;
-  int rc = read_cells(m, iRow, az, &in, e);
-  if (rc <= 0) return rc;
-  /* as a new record */
-  gerr eCreate;
-  int bValid = dom_check(c, ps->pEnt, &in, NULL, &out, &eCreate) == 0;
-  if (!bValid && eCreate.code != GERR_VALIDATION && eCreate.code != GERR_CONFLICT) {
-    *e = eCreate;
-    return -1;
-  }
-  if (bValid) {
-    rc = dom_insert_new(c, &out, e);
-    if (rc < 0) return -1;
-    if (rc == 1) {
-      imp_rows_set(&m->rows, out.id, iRow);
-      m->r->nCreated++;
-      return 0;
-    }
-  }
-  /* the key is stored (the insert met it), or the row is not a valid new record */
   int64_t id = 0;
-  rc = find_key(m, &in, &id, e);
+  int rc = find_key(m, pIn, &id, e);
   if (rc < 0) return -1;
   if (rc == 0) {
     if (!bValid) {
-      row_error(m, iRow, az, &eCreate);
+      row_error(m, iRow, az, eCreate);
     } else {
       gerr eUnique;
       gerr_set(&eUnique, GERR_CONFLICT, NULL, "conflicts with a stored %s: a value that must be unique is already used",
@@ -240,7 +217,97 @@ static int import_row(importer *m, int iRow, int nField, const char **az, gerr *
     return 0;
   }
   imp_rows_set(&m->rows, id, iRow);
-  return update_row(m, iRow, az, &in, id, e);
+  return update_row(m, iRow, az, pIn, id, e);
+}
+
+/* A copy of r with its strings in a (for the batch, which outlives the row). */
+static void keep_rec(arena *a, dom_rec *pTo, const dom_rec *r) {
+  *pTo = *r;
+  for (int k = 0; k < r->pEnt->nField; k++) {
+    dom_val *v = &pTo->a[k];
+    if (v->bSet && !v->bNull && v->z && !dom_is_integer(&r->pEnt->aField[k])) v->z = arena_strdup(a, v->z);
+  }
+}
+
+/* Writes the batch of rows checked as new records (m->aBatch): one
+ * statement for all; the rows whose key was stored already then take
+ * stored_row's way. Returns 0 or -1 on a database error. */
+static int flush_batch(importer *m, gerr *e) {
+  imp_batch *b = m->pBatch;
+  if (!b || !b->n) return 0;
+  unsigned char abNew[DOM_BATCH];
+  if (dom_insert_many(m->c, b->aOut, b->n, m->bulk.mKey, abNew, e) < 0) return -1;
+  for (int i = 0; i < b->n; i++)
+    if (abNew[i]) {
+      imp_rows_set(&m->rows, b->aOut[i].id, b->aiRow[i]);
+      m->r->nCreated++;
+    }
+  for (int i = 0; i < b->n; i++)
+    if (!abNew[i] && stored_row(m, b->aiRow[i], b->aazCell[i], &b->aIn[i], 1, NULL, e)) return -1;
+  b->n = 0;
+  arena_reset(&b->ar);
+  return 0;
+}
+
+/* Adds a row checked as a new record (pIn, its checked form pOut) to the
+ * batch; writes the batch when full. Returns 0 or -1. */
+static int batch_row(importer *m, int iRow, const char **az, const dom_rec *pIn, const dom_rec *pOut, gerr *e) {
+  imp_batch *b = m->pBatch;
+  int i = b->n++;
+  keep_rec(&b->ar, &b->aIn[i], pIn);
+  keep_rec(&b->ar, &b->aOut[i], pOut);
+  b->aiRow[i] = iRow;
+  const char **azCell = arena_alloc(&b->ar, (size_t)(m->nCol ? m->nCol : 1) * sizeof *azCell);
+  for (int j = 0; j < m->nCol; j++) azCell[j] = arena_strdup(&b->ar, az[j]);
+  b->aazCell[i] = azCell;
+  return b->n == DOM_BATCH ? flush_batch(m, e) : 0;
+}
+
+/* 1 when the entity's rules read what earlier rows wrote for this row (see
+ * imp_spec.zReadsField): the batch must be written before it is checked. */
+static int reads_earlier_rows(const importer *m, const dom_rec *pIn) {
+  const imp_spec *ps = m->p;
+  if (!ps->zReadsField) return 0;
+  const dom_val *v = dom_v(pIn, ps->zReadsField);
+  return v->bSet && !v->bNull && v->z && strcmp(v->z, ps->zReadsValue) == 0;
+}
+
+/* Checks and writes data row iRow (1-based in the file; its cells az[]).
+ * Returns 0 (written, batched, unchanged or reported as invalid) or -1 on
+ * a database error. Allocates in c->pAr, reset after each row. */
+static int import_row(importer *m, int iRow, int nField, const char **az, gerr *e) {
+  dom_ctx *c = m->c;
+  const imp_spec *ps = m->p;
+  if (nField != m->nCol) {
+    imp_error_add(m, iRow, "", "", arena_printf(c->pAr, "%d fields, the header has %d", nField, m->nCol));
+    return 0;
+  }
+  dom_rec in, out;
+  dom_rec_init(&in, ps->pEnt);
+  in.pBulk = &m->bulk;
+  int rc = read_cells(m, iRow, az, &in, e);
+  if (rc <= 0) return rc;
+  int bBatch = m->pBatch && !reads_earlier_rows(m, &in);
+  if (!bBatch && flush_batch(m, e)) return -1;
+  /* as a new record */
+  gerr eCreate;
+  int bValid = dom_check(c, ps->pEnt, &in, NULL, &out, &eCreate) == 0;
+  if (!bValid && eCreate.code != GERR_VALIDATION && eCreate.code != GERR_CONFLICT) {
+    *e = eCreate;
+    return -1;
+  }
+  if (bValid && bBatch) return batch_row(m, iRow, az, &in, &out, e);
+  if (flush_batch(m, e)) return -1;   /* what follows reads the database */
+  if (bValid) {
+    rc = dom_insert_new(c, &out, e);
+    if (rc < 0) return -1;
+    if (rc == 1) {
+      imp_rows_set(&m->rows, out.id, iRow);
+      m->r->nCreated++;
+      return 0;
+    }
+  }
+  return stored_row(m, iRow, az, &in, bValid, &eCreate, e);
 }
 
 /* csv_read_each's callback: the header, then one data row at a time. */
@@ -338,9 +405,20 @@ int imp_run(dom_ctx *c, const imp_spec *ps, const char *zPath, const imp_opts *o
   arena rowAr;
   arena_init(&rowAr);
   c->pAr = &rowAr;   /* each row's working data; reset after each row */
+  if (db_engine_of(c->pDb) == DB_POSTGRES) {   /* a round trip per statement: rows go in batches */
+    m->pBatch = g_calloc(1, sizeof *m->pBatch);
+    arena_init(&m->pBatch->ar);
+  }
   rc = csv_read_each(zPath, IMP_MAXCOL, on_row, m, &t, e);
+  if (!rc && flush_batch(m, e)) rc = -1;
   c->pAr = m->pAr;
   arena_free(&rowAr);
+  if (m->pBatch) {
+    arena_free(&m->pBatch->ar);
+    free(m->pBatch);
+    m->pBatch = NULL;
+    imp_errors_sort(m);
+  }
   imp_cache_free(m);
   imp_rows_free(&m->rows);
   rc = finish(m, &t, rc, e);
