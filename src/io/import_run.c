@@ -14,6 +14,10 @@
  * change nothing. So a file of new records costs one INSERT a row and no
  * lookup; what the engine vouches for meanwhile (the references it looked
  * up, the key its insert checks) is passed to dom_check as a dom_bulk.
+ * Where each statement is a round trip to a server (PostgreSQL), rows
+ * checked as new records wait in a batch and go DOM_BATCH at a time in one
+ * statement (dom_insert_many); the batch is written before anything that
+ * reads the database for a row, so every row still sees the rows before it.
  *
  * Memory stays flat: each row's working data lives in an arena reset after
  * the row; only the first row of each record (4 bytes an id) and the error
