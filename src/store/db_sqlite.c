@@ -10,12 +10,12 @@
 
 #define SQLITE_BUSY_MS 10000
 #define SQLITE_MMAP "1073741824"   /* bytes of the file mapped into memory (but during bulk writes) */
-#define MAXPARAM 64
+#define MAXPARAM 32766   /* SQLite's own limit (an import's multi-row INSERT has thousands) */
 
 typedef struct sq_stmt {
   sqlite3_stmt *pStmt;
   int nMap;
-  unsigned char aMap[MAXPARAM + 1];  /* $N -> SQLite parameter index */
+  uint16_t *aMap;   /* nMap + 1: $N -> SQLite parameter index, 0: none */
 } sq_stmt;
 
 static int sq_error(sqlite3 *pDb, int rc, gerr *e) {
@@ -77,12 +77,15 @@ static void *sq_prepare(void *pConn, const char *zSql, gerr *e) {
   sq_stmt *s = g_calloc(1, sizeof *s);
   s->pStmt = pStmt;
   int n = sqlite3_bind_parameter_count(pStmt);
-  for (int k = 1; k <= n; k++) {
-    const char *zName = sqlite3_bind_parameter_name(pStmt, k);
-    long iParam = zName && zName[0] == '$' ? strtol(zName + 1, NULL, 10) : 0;
-    if (iParam < 1 || iParam > MAXPARAM) g_panic("bad SQL parameter %s in: %s", zName ? zName : "?", zSql);
-    s->aMap[iParam] = (unsigned char)k;
-    if (iParam > s->nMap) s->nMap = (int)iParam;
+  for (int pass = 0; pass < 2; pass++) {   /* the highest $N, then the map */
+    if (pass) s->aMap = g_calloc((size_t)s->nMap + 1, sizeof *s->aMap);
+    for (int k = 1; k <= n; k++) {
+      const char *zName = sqlite3_bind_parameter_name(pStmt, k);
+      long iParam = zName && zName[0] == '$' ? strtol(zName + 1, NULL, 10) : 0;
+      if (iParam < 1 || iParam > MAXPARAM) g_panic("bad SQL parameter %s in: %s", zName ? zName : "?", zSql);
+      if (pass) s->aMap[iParam] = (uint16_t)k;
+      else if (iParam > s->nMap) s->nMap = (int)iParam;
+    }
   }
   return s;
 }
@@ -90,6 +93,7 @@ static void *sq_prepare(void *pConn, const char *zSql, gerr *e) {
 static void sq_finalize(void *p) {
   sq_stmt *s = p;
   sqlite3_finalize(s->pStmt);
+  free(s->aMap);
   free(s);
 }
 
