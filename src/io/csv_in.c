@@ -130,7 +130,7 @@ int csv_read_file(arena *a, const char *zPath, int nFieldMax, csv_table *p, gerr
   return read_csv(a, zPath, nFieldMax, NULL, NULL, p, e);
 }
 
-int csv_read_each(const char *zPath, int nFieldMax, csv_row_fn xRow, void *pArg, csv_table *p, gerr *e) {
+int csv_read_rows(const char *zPath, int nFieldMax, csv_row_fn xRow, void *pArg, csv_table *p, gerr *e) {
   arena a;
   arena_init(&a);
   int rc = read_csv(&a, zPath, nFieldMax, xRow, pArg, p, e);
