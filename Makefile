@@ -12,7 +12,7 @@ PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS = $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 WARN := -std=c17 -Wall -Wextra -Werror -Wshadow -Wno-unused-parameter -D_GNU_SOURCE
 CFLAGS_COMMON = $(WARN) -Isrc -Ibuild/gen -I/usr/include/postgresql $(PKG_CFLAGS) -MMD -MP
-LIBS = $(PKG_LIBS) -lpq -lunistring -lcsv -lpthread -lm
+LIBS = $(PKG_LIBS) -lpq -lunistring -lcsv -lnettle -lpthread -lm
 SAN := -fsanitize=address,undefined -fno-sanitize-recover=undefined -fno-omit-frame-pointer
 
 SRC := $(filter-out src/main.c,$(shell find src -name '*.c' | sort))

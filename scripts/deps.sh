@@ -5,7 +5,7 @@
 set -euo pipefail
 
 build=(gcc make pkg-config libsqlite3-dev libevent-dev libjansson-dev
-       libsodium-dev libunistring-dev libcsv-dev libpq-dev libzip-dev libxlsxwriter-dev)
+       libsodium-dev libunistring-dev libcsv-dev libpq-dev libzip-dev libxlsxwriter-dev nettle-dev)
 test=(libcmocka-dev python3 python3-pytest python3-psycopg2 python3-openpyxl sqlite3 postgresql nginx-light
       chromium fonts-wqy-microhei)   # the browser tests drive Debian's chromium (CJK font for the screenshots)
 bench=(wrk nginx-light sqlite3)

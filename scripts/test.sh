@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Runs guild's tests: the banned-function check, the cmocka unit tests (built
 # with ASan+UBSan), the API and CLI tests (pytest against a live sanitizer
-# build of `guild serve`) on SQLite, and the API tests again on a private
-# PostgreSQL server, and the web interface in headless chromium (ui: node's
+# build of `guild serve`) on SQLite, and the API tests (with the CLI import
+# tests) again on a private PostgreSQL server, and the web interface in headless chromium (ui: node's
 # test runner with playwright-core, web/tests/). Prints one closing line
 # "N passed, N failed" and exits non-zero on any failure.
 # Usage: scripts/test.sh [check|unit|api|api-pg|ui]...
@@ -50,8 +50,9 @@ for g in "${groups[@]}"; do
         pgdir=$(mktemp -d /tmp/guild-test-pg.XXXXXX)
         pgport=$(/usr/bin/python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
         if pgurl=$(scripts/pg.sh start "$pgdir" "$pgport"); then
+          # the CLI tests that write through the domain (imports) run on PostgreSQL too
           GUILD_TEST_PG=$pgurl GUILD_TEST_PG_DIR=$pgdir /usr/bin/python3 -m pytest -q -p no:cacheprovider \
-            tests/api tests/pg tests/cli/test_cli_oneroster.py 2>&1 | tee build/api-tests.log
+            tests/api tests/pg tests/cli/test_cli_oneroster.py tests/cli/test_cli_import*.py 2>&1 | tee build/api-tests.log
           st=${PIPESTATUS[0]}
         else
           echo "test.sh: could not start PostgreSQL" >&2; st=1

@@ -1,10 +1,11 @@
 /* cmd_import.c: `guild import WHAT ...`: one row per kind of import in
- * aImport; each parses what follows WHAT. `import persons FILE` runs
- * import_persons (src/io) with a progress line on a terminal, the error
- * report on stderr and, with --errors, as CSV, and a summary. */
+ * aImport; each parses what follows WHAT. `import persons|enrollments FILE`
+ * runs the plain CSV importer of that kind (src/io/import_kinds.c) with a progress
+ * line on a terminal, the error report on stderr and, with --errors, as CSV,
+ * and a summary; `import oneroster PATH` is in cmd_oneroster.c. */
 #include "clidb.h"
 #include "import_report.h"
-#include "../io/import_persons.h"
+#include "../io/import_kinds.h"
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
@@ -12,11 +13,12 @@
 #define CMD "import"
 #define OPT(z) cli_get(CMD, azVal, z)
 
-/* `import persons FILE`: azPos[1] is the file. */
-static int import_persons_cmd(const char **azVal, int nPos, const char **azPos) {
+/* `import persons|enrollments FILE`: azPos[0] the kind, azPos[1] the file. */
+static int import_csv_cmd(const char **azVal, int nPos, const char **azPos) {
+  const imp_kind *pKind = imp_kind_find(azPos[0]);   /* aImport sends only the kinds of import_kinds.c */
   if (nPos != 2) {
-    fprintf(stderr, "guild import: usage: guild import persons FILE [--errors OUT.csv] [--skip-invalid] "
-                    "[--map HEADER=FIELD,...] [--quiet]\n");
+    fprintf(stderr, "guild import: usage: guild import %s FILE [--errors OUT.csv] [--skip-invalid] "
+                    "[--map HEADER=FIELD,...] [--quiet]\n", azPos[0]);
     return CLI_USAGE;
   }
   if (OPT("isco")) {
@@ -32,7 +34,7 @@ static int import_persons_cmd(const char **azVal, int nPos, const char **azPos) 
   imp_opts o = {OPT("map"), OPT("skip-invalid") != NULL, NULL, &prog};
   if (!OPT("quiet") && isatty(STDERR_FILENO)) o.xProgress = import_progress_show;
   imp_result r;
-  int rc = import_persons(&d.c, zFile, &o, &r, &e);
+  int rc = pKind->xImport(&d.c, zFile, &o, &r, &e);
   if (rc && e.code == GERR_USAGE) {
     fprintf(stderr, "guild import: %s\n", e.msg);
     cli_close(&d);
@@ -63,7 +65,8 @@ static const struct {
   const char *zWhat;
   int (*xRun)(const char **azVal, int nPos, const char **azPos);
 } aImport[] = {
-    {"persons", import_persons_cmd},
+    {"persons", import_csv_cmd},
+    {"enrollments", import_csv_cmd},
     {"oneroster", cmd_import_oneroster},
 };
 
@@ -73,7 +76,7 @@ int cmd_import(int argc, char **argv) {
   if (rc) return rc < 0 ? CLI_OK : rc;
   for (size_t i = 0; nPos > 0 && i < sizeof aImport / sizeof aImport[0]; i++)
     if (strcmp(azPos[0], aImport[i].zWhat) == 0) return aImport[i].xRun(azVal, nPos, azPos);
-  fprintf(stderr, "guild import: usage: guild import persons FILE | guild import oneroster PATH "
+  fprintf(stderr, "guild import: usage: guild import persons|enrollments FILE | guild import oneroster PATH "
                   "(guild help import)\n");
   return CLI_USAGE;
 }

@@ -5,7 +5,7 @@
 #ifndef GUILD_IMPORT_REPORT_H
 #define GUILD_IMPORT_REPORT_H
 #include "../core/err.h"
-#include "../io/import_persons.h"
+#include "../io/import.h"
 #include <time.h>
 
 /* The errors of one file. */

@@ -1,12 +1,10 @@
-/* text.c: number and date parsing, UTF-8 checks (libunistring) and search
- * keys. libunistring does the Unicode work (validation, NFC, case folding)
+/* text.c: number and date parsing, UTF-8 checks (libunistring) and the
+ * bounds of a name-prefix search (the search keys themselves: text_key.c),
  * so that Chinese, Uyghur (Arabic script) and Latin names behave alike. */
 #include "text.h"
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unicase.h>
-#include <uninorm.h>
 #include <unistr.h>
 
 int text_int64(const char *z, int64_t *pOut) {
@@ -23,9 +21,12 @@ int text_int64(const char *z, int64_t *pOut) {
 }
 
 int text_is_clean_utf8(const char *z, int allow_newline) {
-  size_t n = strlen(z);
-  if (u8_check((const uint8_t *)z, n) != NULL) return 0;
-  const uint8_t *p = (const uint8_t *)z, *e = p + n;
+  const uint8_t *p = (const uint8_t *)z;
+  for (; *p >= 0x20 && *p < 0x7f; p++) {}   /* printable ASCII: the common case, checked at once */
+  if (!*p) return 1;
+  size_t n = strlen((const char *)p);
+  if (u8_check(p, n) != NULL) return 0;
+  const uint8_t *e = p + n;
   while (p < e) {
     ucs4_t c;
     int k = u8_mbtouc(&c, p, (size_t)(e - p));
@@ -39,23 +40,9 @@ int text_is_clean_utf8(const char *z, int allow_newline) {
 }
 
 size_t text_nchars(const char *z) {
-  return u8_mbsnlen((const uint8_t *)z, strlen(z));
-}
-
-char *text_search_key(const char *z) {
-  while (*z == ' ') z++;
-  size_t n = strlen(z);
-  while (n > 0 && z[n - 1] == ' ') n--;
-  if (u8_check((const uint8_t *)z, n) != NULL) return NULL;
-  size_t nOut = 0;
-  uint8_t *r = u8_casefold((const uint8_t *)z, n, NULL, UNINORM_NFC, NULL, &nOut);
-  if (!r) return NULL;
-  char *zOut = malloc(nOut + 1);
-  if (!zOut) { free(r); return NULL; }
-  memcpy(zOut, r, nOut);
-  zOut[nOut] = 0;
-  free(r);
-  return zOut;
+  size_t n = 0;   /* valid UTF-8: every byte but the continuation bytes 10xxxxxx starts a character */
+  for (const unsigned char *p = (const unsigned char *)z; *p; p++) n += (*p & 0xC0) != 0x80;
+  return n;
 }
 
 int text_prefix_upper(const char *zKey, char *zOut, size_t nOut) {

@@ -19,6 +19,9 @@ size_t text_nchars(const char *z);
  * spaces removed. Returns a malloc'd string (caller frees), or NULL when z
  * is not valid UTF-8. */
 char *text_search_key(const char *z);
+/* The same key computed by libunistring alone, without trimming and without
+ * the fast path (for tests that compare the two). Caller frees. */
+char *text_search_key_general(const char *z);
 /* Writes into zOut (size nOut) the smallest string greater than every string
  * having prefix zKey (zKey with its last byte incremented, dropping 0xff
  * bytes). Returns 0, or -1 when no bound exists (empty or all 0xff). */

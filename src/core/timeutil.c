@@ -1,6 +1,7 @@
 /* timeutil.c: clock readings and ISO 8601 formatting. */
 #include "timeutil.h"
 #include <stdio.h>
+#include <string.h>
 #include <time.h>
 
 int64_t time_now(void) {
@@ -23,8 +24,18 @@ void time_iso(int64_t t, char *z, size_t n) {
 }
 
 void time_today(char *z, size_t n) {
+  static _Thread_local time_t tDay = -1;   /* the UTC day last formatted, in seconds */
+  static _Thread_local char zDay[16];
   time_t tt = time(NULL);
-  struct tm tm;
-  gmtime_r(&tt, &tm);
-  strftime(z, n, "%Y-%m-%d", &tm);
+  if (tDay < 0 || tt < tDay || tt >= tDay + 86400) {
+    struct tm tm;
+    gmtime_r(&tt, &tm);
+    strftime(zDay, sizeof zDay, "%Y-%m-%d", &tm);
+    tDay = tt - (tm.tm_hour * 3600 + tm.tm_min * 60 + tm.tm_sec);
+  }
+  size_t k = strlen(zDay);
+  if (n == 0) return;
+  if (k >= n) k = n - 1;
+  memcpy(z, zDay, k);
+  z[k] = 0;
 }

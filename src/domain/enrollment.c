@@ -67,18 +67,21 @@ static int enrollment_check(dom_ctx *c, dom_rec *r, const dom_rec *pOld, gerr *e
     if (strcmp(pStatus->z, "applied") != 0 && strcmp(pStatus->z, "enrolled") != 0)
       return gerr_set(e, GERR_VALIDATION, "status", "status: a new enrollment is applied or enrolled, not %s",
                       pStatus->z);
-    int64_t idOther = 0;
-    db_stmt *s = db_prepare(c->pDb, zSameCohort, e);
-    if (!s) return -1;
-    db_bind_int(s, 1, dom_v(r, "person_id")->i);
-    db_bind_int(s, 2, idCohort);
-    int rc = db_step(s, e);
-    if (rc == DB_ROW) idOther = db_col_int(s, 0);
-    db_done(s);
-    if (rc == DB_ERROR) return -1;
-    if (rc == DB_ROW)
-      return gerr_set(e, GERR_CONFLICT, "cohort_id", "cohort_id: person %lld already has enrollment %lld in cohort %lld",
-                      (long long)dom_v(r, "person_id")->i, (long long)idOther, (long long)idCohort);
+    if (!dom_key_by_writer(r)) {   /* a bulk writer's insert refuses the same person and cohort itself */
+      int64_t idOther = 0;
+      db_stmt *s = db_prepare(c->pDb, zSameCohort, e);
+      if (!s) return -1;
+      db_bind_int(s, 1, dom_v(r, "person_id")->i);
+      db_bind_int(s, 2, idCohort);
+      int rc = db_step(s, e);
+      if (rc == DB_ROW) idOther = db_col_int(s, 0);
+      db_done(s);
+      if (rc == DB_ERROR) return -1;
+      if (rc == DB_ROW)
+        return gerr_set(e, GERR_CONFLICT, "cohort_id",
+                        "cohort_id: person %lld already has enrollment %lld in cohort %lld",
+                        (long long)dom_v(r, "person_id")->i, (long long)idOther, (long long)idCohort);
+    }
     if (!dom_v(r, "withdrawal_reason")->bNull && dom_v(r, "withdrawal_reason")->bSet)
       return gerr_set(e, GERR_VALIDATION, "withdrawal_reason", "withdrawal_reason: only for a withdrawn enrollment");
     dom_set_int(r, "consent_at", c->now);

@@ -8,8 +8,8 @@
 #include <string.h>
 
 int dom_field_index(const dom_entity *pEnt, const char *zName) {
-  for (int k = 0; k < pEnt->nField; k++)
-    if (strcmp(pEnt->aField[k].zName, zName) == 0) return k;
+  for (int k = 0; k < pEnt->nField; k++)   /* the first letter first: rules look fields up on every write */
+    if (pEnt->aField[k].zName[0] == zName[0] && strcmp(pEnt->aField[k].zName, zName) == 0) return k;
   return -1;
 }
 
@@ -210,8 +210,7 @@ int dom_each(dom_ctx *c, const dom_entity *pEnt, const dom_query *q, dom_row_fn 
   return rc;
 }
 
-/* Binds every column of r to s, numbering from *piParam on. */
-static void bind_columns(db_stmt *s, const dom_rec *r, int *piParam) {
+void dom_bind_columns(db_stmt *s, const dom_rec *r, int *piParam) {
   const dom_entity *pEnt = r->pEnt;
   for (int k = 0; k < pEnt->nField; k++) {
     if (pEnt->pSql->aCol[k] < 0) continue;
@@ -222,7 +221,8 @@ static void bind_columns(db_stmt *s, const dom_rec *r, int *piParam) {
       continue;
     }
     if (dom_is_integer(&pEnt->aField[k])) db_bind_int(s, i, v->i);
-    else db_bind_text(s, i, v->z);
+    else if (v->z) db_bind_text_ref(s, i, v->z);
+    else db_bind_null(s, i);
   }
 }
 
@@ -254,12 +254,18 @@ static int store_lists(dom_ctx *c, const dom_rec *r, gerr *e) {
   return 0;
 }
 
+const dom_bulk *dom_bulk_of(const dom_rec *r) {
+  return r->pBulk && r->pBulk->pEnt == r->pEnt ? r->pBulk : NULL;
+}
+
 /* Refuses values of unique fields already used by another record. */
 static int check_unique(dom_ctx *c, const dom_rec *r, gerr *e) {
   const dom_entity *pEnt = r->pEnt;
+  const dom_bulk *b = dom_bulk_of(r);
   for (int k = 0; k < pEnt->nField; k++) {
     const dom_val *v = &r->a[k];
     if (!pEnt->pSql->azUnique[k] || !v->bSet || v->bNull) continue;
+    if (b && (b->mKey & (1u << k))) continue;   /* the writer's insert refuses a stored key */
     db_stmt *s = db_prepare(c->pDb, pEnt->pSql->azUnique[k], e);
     if (!s) return -1;
     if (pEnt->aField[k].type == DT_TEXT) db_bind_text(s, 1, v->z);
@@ -279,6 +285,7 @@ static int check_unique(dom_ctx *c, const dom_rec *r, gerr *e) {
 /* Validates every field given in r (and the required ones on create). */
 static int check_fields(dom_ctx *c, dom_rec *r, const dom_rec *pOld, gerr *e) {
   const dom_entity *pEnt = r->pEnt;
+  const dom_bulk *b = dom_bulk_of(r);
   for (int k = 0; k < pEnt->nField; k++) {
     const dom_field *f = &pEnt->aField[k];
     dom_val *v = &r->a[k];
@@ -291,6 +298,7 @@ static int check_fields(dom_ctx *c, dom_rec *r, const dom_rec *pOld, gerr *e) {
         return gerr_set(e, GERR_VALIDATION, f->zName, "%s: is required", f->zName);
       continue;
     }
+    if (b && (b->mRefFound & (1u << k)) && !v->bNull) continue;   /* the writer has just found it */
     if (dom_check_value(c, f, v, e)) return -1;
   }
   return 0;
@@ -301,7 +309,7 @@ int dom_insert_raw(dom_ctx *c, dom_rec *r, gerr *e) {
   if (!s) return -1;
   int iParam = 1;
   db_bind_int(s, iParam++, c->now);
-  bind_columns(s, r, &iParam);
+  dom_bind_columns(s, r, &iParam);
   int rc = db_step(s, e);
   if (rc == DB_ROW) r->id = db_col_int(s, 0);
   db_done(s);
@@ -317,7 +325,7 @@ static int update_row(dom_ctx *c, const dom_rec *r, int64_t ifVersion, gerr *e) 
   if (!s) return -1;
   int iParam = 1;
   db_bind_int(s, iParam++, c->now);
-  bind_columns(s, r, &iParam);
+  dom_bind_columns(s, r, &iParam);
   db_bind_int(s, iParam++, r->id);
   db_bind_int(s, iParam++, ifVersion);
   int rc = db_step(s, e);
@@ -363,6 +371,7 @@ int dom_check(dom_ctx *c, const dom_entity *pEnt, const dom_rec *pIn, const dom_
   } else {
     *pOut = patch;
   }
+  pOut->pBulk = pIn->pBulk;
   if (pEnt->xCheck && pEnt->xCheck(c, pOut, pOld, e)) return -1;
   return check_unique(c, pOut, e);
 }

@@ -74,11 +74,31 @@ typedef struct dom_val {
   int64_t *ai;           /* REFLIST */
 } dom_val;
 
+typedef struct dom_bulk dom_bulk;
+
 typedef struct dom_rec {
   const dom_entity *pEnt;
   int64_t id, version, created_at, updated_at;
   dom_val a[DOM_MAXF];
+  const dom_bulk *pBulk;   /* NULL, but set by a bulk writer on the records it writes (see dom_bulk) */
 } dom_rec;
+
+/* What a bulk writer (an importer) vouches for, on the records it gives
+ * dom_check (dom_rec.pBulk), so that dom_check skips the queries whose
+ * answer the writer already has:
+ *  - mRefFound, bit k: DT_REF field k names a record the writer has just
+ *    looked up (it is not looked up again);
+ *  - mKey, bit k: field k is part of the record's key, and the writer stores
+ *    new records with dom_insert_new, which refuses one whose key is
+ *    already stored: unique checks of these fields, and the entity rules'
+ *    own lookups for a record with the same key (dom_key_by_writer), are
+ *    left to that insert.
+ * Every other rule and check runs as usual. */
+struct dom_bulk {
+  const struct dom_entity *pEnt;
+  uint32_t mRefFound;
+  uint32_t mKey;
+};
 
 /* What every domain operation needs: the connection, an arena for results,
  * who is acting (recorded with consent and, later, in the audit log) and the
@@ -201,6 +221,29 @@ int dom_insert_raw(dom_ctx *c, dom_rec *r, gerr *e);
  * (GERR_CONFLICT naming what still refers to it, as dom_delete), with no
  * transaction and no audit entry: for importers that own both. */
 int dom_delete_raw(dom_ctx *c, const dom_rec *pOld, gerr *e);
+/* Inserts r (checked by dom_check) unless a stored record has the same
+ * value in one of its unique columns (ON CONFLICT DO NOTHING): no read-back
+ * and, on SQLite, no RETURNING (it costs a statement journal per row).
+ * Returns 1 with r->id set, 0 when nothing was written (a conflict), -1
+ * with e filled. For importers, which own the transaction; entities with
+ * list fields are not supported (panics). */
+int dom_insert_new(dom_ctx *c, dom_rec *r, gerr *e);
+
+#define DOM_BATCH 256   /* records dom_insert_many writes with one statement */
+
+/* Inserts the n records a[0..n-1] (checked by dom_check, of one entity
+ * without list fields) as dom_insert_new does, but DOM_BATCH of them (n ==
+ * DOM_BATCH; fewer go one by one) with one multi-row statement returning
+ * the id and the key (mKey: the fields that tell the records apart, as in
+ * dom_bulk) of each record written: for engines where every statement is a
+ * round trip to a server (PostgreSQL). Sets abNew[i] to 1 and a[i].id for
+ * each record written, abNew[i] to 0 for each that met a stored key.
+ * Returns how many were written, or -1 with e filled. */
+int dom_insert_many(dom_ctx *c, dom_rec *a, int n, uint32_t mKey, unsigned char *abNew, gerr *e);
+
+/* 1 when r's bulk writer catches records with the same key as r itself
+ * (dom_bulk.mKey), so r's rules need not look for one. */
+int dom_key_by_writer(const dom_rec *r);
 
 /* Helpers for entity rules. */
 int dom_exists(dom_ctx *c, const dom_entity *pEnt, int64_t id, gerr *e); /* 1, 0, -1 */

@@ -6,12 +6,13 @@
 #include "../core/text.h"
 #include <string.h>
 
-/* Trims spaces, tabs and newlines at both ends; returns an arena copy. */
+/* Trims spaces, tabs and newlines at both ends: z itself when there are
+ * none, else an arena copy. */
 static const char *trim(arena *a, const char *z) {
   while (*z == ' ' || *z == '\t' || *z == '\n' || *z == '\r') z++;
-  size_t n = strlen(z);
+  size_t n = strlen(z), nAll = n;
   while (n > 0 && (z[n - 1] == ' ' || z[n - 1] == '\t' || z[n - 1] == '\n' || z[n - 1] == '\r')) n--;
-  return arena_strndup(a, z, n);
+  return n == nAll ? z : arena_strndup(a, z, n);
 }
 
 static int check_text(dom_ctx *c, const dom_field *f, const char **pz, gerr *e) {

@@ -20,6 +20,7 @@ struct dom_sql {
   char *zCols;                /* id, version, created_at, updated_at, columns... */
   int aCol[DOM_MAXF];         /* result column of field k, -1 if not a column */
   char *zGet, *zInsert, *zUpdate, *zDelete, *zExists;
+  char *zInsertNew, *zInsertNewId;  /* ... ON CONFLICT DO NOTHING, without and with RETURNING id */
   char *azUnique[DOM_MAXF];   /* SELECT id FROM t WHERE col = $1 */
   char *azChildGet[DOM_MAXF]; /* list fields: SELECT value ... ORDER BY pos */
   char *azChildDel[DOM_MAXF];
@@ -32,6 +33,12 @@ struct dom_sql {
 
 int dom_is_column(const dom_field *f);
 int dom_is_list(const dom_field *f);
+/* Binds every column of r to s, numbering from *piParam on. Text is bound
+ * without a copy: r's strings must outlive the statement's run (db_done). */
+void dom_bind_columns(db_stmt *s, const dom_rec *r, int *piParam);
+/* The bulk writer's promises about r (NULL: none; see dom_bulk). */
+const dom_bulk *dom_bulk_of(const dom_rec *r);
+
 /* Checks one given value of field f against its declaration (type, range,
  * length, enum, references). Trims text in place (arena copy). */
 int dom_check_value(dom_ctx *c, const dom_field *f, dom_val *v, gerr *e);

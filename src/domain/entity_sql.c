@@ -74,8 +74,14 @@ static void build_entity(const dom_entity *pEnt) {
   int iParam = 2;
   for (int k = 0; k < pEnt->nField; k++)
     if (s->aCol[k] >= 0) gbuf_printf(&b, ", $%d", iParam++);
-  gbuf_puts(&b, ") RETURNING id");
+  gbuf_puts(&b, ")");
+  char *zValues = keep(&b);
+  gbuf_printf(&b, "%s RETURNING id", zValues);
   s->zInsert = keep(&b);
+  gbuf_printf(&b, "%s ON CONFLICT DO NOTHING", zValues);
+  s->zInsertNew = keep(&b);
+  gbuf_printf(&b, "%s ON CONFLICT DO NOTHING RETURNING id", zValues);
+  s->zInsertNewId = keep(&b);
 
   /* UPDATE: $1 = now, columns, then id and expected version */
   gbuf_printf(&b, "UPDATE %s SET version = version + 1, updated_at = $1", t);

@@ -14,9 +14,26 @@ extern dom_entity dom_area, dom_institution;
 
 static const char *const azSex[] = {"female", "male", NULL};
 
+/* The fields' places in aField (below), so that the rules, which run on
+ * every imported row, need not look fields up by name. */
+enum {
+  P_SOURCED_ID, P_GIVEN_NAME, P_FAMILY_NAME, P_SEX, P_BIRTH_DATE, P_HOME_AREA_ID, P_PHONE, P_EMAIL,
+  P_INSTITUTION_ID, P_ERASED_AT, P_NAME_KEY, P_GIVEN_KEY, P__N
+};
+
+static void set_key(dom_rec *r, int k, const char *z) {
+  r->a[k].bSet = 1;
+  r->a[k].bNull = 0;
+  r->a[k].z = z;
+}
+
 /* Search key of a name with every space removed, in the arena. */
 static const char *name_key(arena *a, const char *zFamily, const char *zGiven) {
-  char *zFull = arena_printf(a, "%s%s", zFamily ? zFamily : "", zGiven ? zGiven : "");
+  size_t nFamily = zFamily ? strlen(zFamily) : 0, nGiven = zGiven ? strlen(zGiven) : 0;
+  char *zFull = arena_alloc(a, nFamily + nGiven + 1);
+  if (nFamily) memcpy(zFull, zFamily, nFamily);
+  if (nGiven) memcpy(zFull + nFamily, zGiven, nGiven);
+  zFull[nFamily + nGiven] = 0;
   char *zKey = text_search_key(zFull);
   if (!zKey) return "";
   char *p = zKey, *q = zKey;
@@ -29,25 +46,25 @@ static const char *name_key(arena *a, const char *zFamily, const char *zGiven) {
 }
 
 void person_set_keys(dom_ctx *c, dom_rec *r) {
-  const dom_val *pFamily = dom_v(r, "family_name");
+  const dom_val *pFamily = &r->a[P_FAMILY_NAME];
   const char *zFamily = pFamily->bSet && !pFamily->bNull ? pFamily->z : "";
-  const char *zGiven = dom_v(r, "given_name")->z;
-  dom_set_text(r, "name_key", name_key(c->pAr, zFamily, zGiven));
-  dom_set_text(r, "given_key", name_key(c->pAr, NULL, zGiven));
+  const char *zGiven = r->a[P_GIVEN_NAME].z;
+  set_key(r, P_NAME_KEY, name_key(c->pAr, zFamily, zGiven));
+  set_key(r, P_GIVEN_KEY, name_key(c->pAr, NULL, zGiven));
 }
 
 /* Computes the search keys; checks the birth date is not in the future and
  * the e-mail address looks like one. */
 static int person_check(dom_ctx *c, dom_rec *r, const dom_rec *pOld, gerr *e) {
   (void)pOld;
-  const dom_val *pBirth = dom_v(r, "birth_date");
+  const dom_val *pBirth = &r->a[P_BIRTH_DATE];
   if (pBirth->bSet && !pBirth->bNull) {
     char zToday[16];
     time_today(zToday, sizeof zToday);
     if (strcmp(pBirth->z, zToday) > 0)
       return gerr_set(e, GERR_VALIDATION, "birth_date", "birth_date: must not be in the future");
   }
-  const dom_val *pMail = dom_v(r, "email");
+  const dom_val *pMail = &r->a[P_EMAIL];
   if (pMail->bSet && !pMail->bNull && pMail->z[0]) {
     const char *zAt = strchr(pMail->z, '@');
     if (!zAt || zAt == pMail->z || !strchr(zAt, '.') || strchr(pMail->z, ' '))
@@ -58,19 +75,21 @@ static int person_check(dom_ctx *c, dom_rec *r, const dom_rec *pOld, gerr *e) {
 }
 
 static const dom_field aField[] = {
-    {"sourced_id", DT_TEXT, F_UNIQUE, 1, 255, NULL, NULL, "external id (e.g. OneRoster sourcedId), unique"},
-    {"given_name", DT_TEXT, F_REQ, 1, 100, NULL, NULL, "given name, any script"},
-    {"family_name", DT_TEXT, 0, 0, 100, NULL, NULL, "family name, any script (may be empty)"},
-    {"sex", DT_ENUM, 0, 0, 0, azSex, NULL, "optional; used only for aggregate equity statistics"},
-    {"birth_date", DT_DATE, 0, 0, 0, NULL, NULL, "optional (YYYY-MM-DD); used only for aggregate statistics"},
-    {"home_area_id", DT_REF, 0, 0, 0, NULL, &dom_area, "home area (township or county)"},
-    {"phone", DT_TEXT, 0, 0, 40, NULL, NULL, "contact telephone"},
-    {"email", DT_TEXT, 0, 0, 200, NULL, NULL, "contact e-mail"},
-    {"institution_id", DT_REF, 0, 0, 0, NULL, &dom_institution,
+    [P_SOURCED_ID] = {"sourced_id", DT_TEXT, F_UNIQUE, 1, 255, NULL, NULL,
+                      "external id (e.g. OneRoster sourcedId), unique"},
+    [P_GIVEN_NAME] = {"given_name", DT_TEXT, F_REQ, 1, 100, NULL, NULL, "given name, any script"},
+    [P_FAMILY_NAME] = {"family_name", DT_TEXT, 0, 0, 100, NULL, NULL, "family name, any script (may be empty)"},
+    [P_SEX] = {"sex", DT_ENUM, 0, 0, 0, azSex, NULL, "optional; used only for aggregate equity statistics"},
+    [P_BIRTH_DATE] = {"birth_date", DT_DATE, 0, 0, 0, NULL, NULL,
+                      "optional (YYYY-MM-DD); used only for aggregate statistics"},
+    [P_HOME_AREA_ID] = {"home_area_id", DT_REF, 0, 0, 0, NULL, &dom_area, "home area (township or county)"},
+    [P_PHONE] = {"phone", DT_TEXT, 0, 0, 40, NULL, NULL, "contact telephone"},
+    [P_EMAIL] = {"email", DT_TEXT, 0, 0, 200, NULL, NULL, "contact e-mail"},
+    [P_INSTITUTION_ID] = {"institution_id", DT_REF, 0, 0, 0, NULL, &dom_institution,
      "the institution that registered the person (staff see the persons of their institution)"},
-    {"erased_at", DT_TIME, F_RO, 0, 0, NULL, NULL, "when the person's personal data was erased"},
-    {"name_key", DT_TEXT, F_RO | F_HIDDEN, 0, 0, NULL, NULL, "search key: family and given name"},
-    {"given_key", DT_TEXT, F_RO | F_HIDDEN, 0, 0, NULL, NULL, "search key: given name"},
+    [P_ERASED_AT] = {"erased_at", DT_TIME, F_RO, 0, 0, NULL, NULL, "when the person's personal data was erased"},
+    [P_NAME_KEY] = {"name_key", DT_TEXT, F_RO | F_HIDDEN, 0, 0, NULL, NULL, "search key: family and given name"},
+    [P_GIVEN_KEY] = {"given_key", DT_TEXT, F_RO | F_HIDDEN, 0, 0, NULL, NULL, "search key: given name"},
 };
 
 static const dom_filter aFilter[] = {
@@ -89,6 +108,8 @@ static const dom_filter aFilter[] = {
      "persons enrolled in a cohort this person trains", NULL},
     {"sourced_id", FILT_TEXT, NULL, "sourced_id = ?", "the person with this external id", NULL},
 };
+
+_Static_assert(P__N == sizeof aField / sizeof aField[0], "one P_* per field");
 
 dom_entity dom_person = {
     "person", "persons", "A learner, trainer or judge.",

@@ -41,7 +41,12 @@ int csv_read_file(arena *a, const char *zPath, int nFieldMax, csv_table *p, gerr
  * read), nRead and nSize; anField and aazField stay NULL. Returns 0, or -1:
  * p->bStopped when xRow returned nonzero (e untouched), otherwise e says
  * why as for csv_read_file. A record refused (too many fields, a NUL byte)
- * is not passed to xRow. */
+ * is not passed to xRow. The file is read, hashed and parsed on a thread of
+ * its own (csv_stream.c) while xRow, on the caller's thread, handles the
+ * rows parsed before: an import's checks and writes overlap its parsing. */
 int csv_read_each(const char *zPath, int nFieldMax, csv_row_fn xRow, void *pArg, csv_table *p, gerr *e);
+
+/* csv_read_each on the caller's thread alone. */
+int csv_read_rows(const char *zPath, int nFieldMax, csv_row_fn xRow, void *pArg, csv_table *p, gerr *e);
 
 #endif

@@ -10,7 +10,7 @@
  * back; error_code "interrupted"). */
 #ifndef GUILD_IMPORT_JOB_H
 #define GUILD_IMPORT_JOB_H
-#include "import_persons.h"
+#include "import.h"
 
 #define IMPJOB_ERRORS_MAX 10000   /* report lines stored per import; n_errors counts them all */
 #define IMPJOB_REPORT_DAYS 30     /* a report (it quotes the file's cells: personal data) is kept this long */

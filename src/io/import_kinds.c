@@ -6,6 +6,8 @@
 
 const imp_kind imp_kinds[] = {
     {"persons", import_persons, "persons from CSV (the columns of `guild help import`), upsert by sourced_id"},
+    {"enrollments", import_enrollments,
+     "enrollments from CSV (the columns of `guild help import`), upsert by person and cohort"},
 };
 const int imp_nkinds = sizeof imp_kinds / sizeof imp_kinds[0];
 

@@ -1,12 +1,12 @@
 /* import_kinds.h: what can be imported in the background (POST
  * /api/v1/imports?kind=...): one row per kind, naming the importer. Every
- * importer has the signature of import_persons (src/io/import_persons.h):
+ * importer has the signature of import_persons (src/io/import.h):
  * it streams the file, checks each row with the API's rules and writes in
  * one transaction with one audit entry, all or nothing unless
  * o->bSkipInvalid. */
 #ifndef GUILD_IMPORT_KINDS_H
 #define GUILD_IMPORT_KINDS_H
-#include "import_persons.h"
+#include "import.h"
 
 typedef int (*imp_fn)(dom_ctx *c, const char *zPath, const imp_opts *o, imp_result *pRes, gerr *e);
 

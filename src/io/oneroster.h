@@ -15,7 +15,7 @@
  * No CLI here: cmd_oneroster.c prints and writes the reports. */
 #ifndef GUILD_ONEROSTER_H
 #define GUILD_ONEROSTER_H
-#include "import_persons.h"
+#include "import.h"
 
 /* The files guild reads, in the order it reads them. */
 typedef enum {

@@ -94,6 +94,7 @@ void db_bind_text(db_stmt *s, int i, const char *z) {
   else s->pDb->pB->xBindNull(s->pImpl, i);
 }
 void db_bind_null(db_stmt *s, int i) { s->pDb->pB->xBindNull(s->pImpl, i); }
+void db_bind_text_ref(db_stmt *s, int i, const char *z) { s->pDb->pB->xBindTextRef(s->pImpl, i, z); }
 void db_bind_int_or_null(db_stmt *s, int i, int64_t v, int bNull) {
   if (bNull) db_bind_null(s, i);
   else db_bind_int(s, i, v);
@@ -116,6 +117,9 @@ const char *db_col_text(db_stmt *s, int i) {
 }
 const char *db_col_name(db_stmt *s, int i) { return s->pDb->pB->xColName(s->pImpl, i); }
 void db_done(db_stmt *s) { s->pDb->pB->xReset(s->pImpl); }
+int64_t db_changes(db_stmt *s) { return s->pDb->pB->xChanges(s->pDb->pConn, s->pImpl); }
+int64_t db_last_insert_id(db *p) { return p->pB->xLastId(p->pConn); }
+int db_bulk_mode(db *p, int bOn, gerr *e) { return p->pB->xBulkMode(p->pConn, bOn, e); }
 
 int db_exec(db *p, const char *zSql, gerr *e) { return p->pB->xExec(p->pConn, zSql, e); }
 

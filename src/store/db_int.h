@@ -11,6 +11,7 @@ typedef struct db_backend {
   void (*xFinalize)(void *pStmt);
   void (*xBindInt)(void *pStmt, int i, int64_t v);
   void (*xBindText)(void *pStmt, int i, const char *z);
+  void (*xBindTextRef)(void *pStmt, int i, const char *z);   /* not copied */
   void (*xBindNull)(void *pStmt, int i);
   int (*xStep)(void *pConn, void *pStmt, gerr *e);
   int (*xNcol)(void *pStmt);
@@ -20,6 +21,9 @@ typedef struct db_backend {
   const char *(*xColName)(void *pStmt, int i);
   void (*xReset)(void *pStmt);
   int (*xExec)(void *pConn, const char *zSql, gerr *e);
+  int64_t (*xChanges)(void *pConn, void *pStmt);   /* rows the statement's last run changed */
+  int64_t (*xLastId)(void *pConn);                  /* rowid of the last insert, -1: not known */
+  int (*xBulkMode)(void *pConn, int bOn, gerr *e);  /* see db_bulk_mode */
   const char *zBegin;  /* SQL that opens the outermost write transaction */
 } db_backend;
 

@@ -10,7 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define MAXPARAM 64
+#define MAXPARAM 65535   /* PostgreSQL's own limit (a multi-row INSERT of an import has thousands) */
 
 typedef struct pg_conn {
   PGconn *pConn;
@@ -24,9 +24,9 @@ typedef struct pg_stmt {
   char zName[16];
   unsigned gen;      /* the connection generation it was prepared in */
   int nParam;
-  const char *azParam[MAXPARAM + 1];
-  unsigned char aOwned[MAXPARAM + 1];
-  char aNum[MAXPARAM + 1][24];
+  const char **azParam;      /* nParam + 1: [i] is $i's text, NULL for SQL NULL */
+  unsigned char *aOwned;     /* [i]: azParam[i] is ours to free */
+  char (*aNum)[24];          /* [i]: the text of an integer bound to $i */
   PGresult *pRes;
   int iRow, nRow, bRan;
 } pg_stmt;
@@ -102,6 +102,14 @@ static int pg_prepare_on(pg_stmt *s, gerr *e) {
   return ok ? 0 : -1;
 }
 
+static void free_stmt(pg_stmt *s) {
+  free(s->azParam);
+  free(s->aOwned);
+  free(s->aNum);
+  free(s->zSql);
+  free(s);
+}
+
 static void *pg_prepare(void *pConn, const char *zSql, gerr *e) {
   pg_conn *c = pConn;
   pg_stmt *s = g_calloc(1, sizeof *s);
@@ -110,9 +118,11 @@ static void *pg_prepare(void *pConn, const char *zSql, gerr *e) {
   snprintf(s->zName, sizeof s->zName, "g%d", ++c->nStmt);
   s->nParam = count_params(zSql);
   if (s->nParam > MAXPARAM) g_panic("too many parameters in: %s", zSql);
+  s->azParam = g_calloc((size_t)s->nParam + 1, sizeof *s->azParam);
+  s->aOwned = g_calloc((size_t)s->nParam + 1, sizeof *s->aOwned);
+  s->aNum = g_calloc((size_t)s->nParam + 1, sizeof *s->aNum);
   if (pg_prepare_on(s, e)) {
-    free(s->zSql);
-    free(s);
+    free_stmt(s);
     return NULL;
   }
   return s;
@@ -138,8 +148,7 @@ static void pg_reset(void *p) {
 static void pg_finalize(void *p) {
   pg_stmt *s = p;
   pg_reset(s);
-  free(s->zSql);
-  free(s);
+  free_stmt(s);
 }
 
 static int check_index(pg_stmt *s, int i) {
@@ -161,6 +170,12 @@ static void pg_bind_text(void *p, int i, const char *z) {
   check_index(s, i);
   s->azParam[i] = g_strdup(z);
   s->aOwned[i] = 1;
+}
+
+static void pg_bind_text_ref(void *p, int i, const char *z) {
+  pg_stmt *s = p;
+  check_index(s, i);
+  s->azParam[i] = z;
 }
 
 static void pg_bind_null(void *p, int i) {
@@ -210,6 +225,25 @@ static const char *pg_col_name(void *p, int i) {
   return s->pRes ? PQfname(s->pRes, i) : "";
 }
 
+static int64_t pg_changes(void *pConn, void *p) {
+  (void)pConn;
+  pg_stmt *s = p;
+  const char *z = s->pRes ? PQcmdTuples(s->pRes) : "";
+  return z[0] ? (int64_t)strtoll(z, NULL, 10) : 0;
+}
+
+static int64_t pg_last_id(void *pConn) {
+  (void)pConn;
+  return -1;
+}
+
+static int pg_bulk_mode(void *pConn, int bOn, gerr *e) {
+  (void)pConn;
+  (void)bOn;
+  (void)e;
+  return 0;
+}
+
 static int pg_exec(void *pConn, const char *zSql, gerr *e) {
   pg_conn *c = pConn;
   PGresult *r = PQexec(c->pConn, zSql);
@@ -228,6 +262,7 @@ const db_backend db_postgres_backend = {
     .xFinalize = pg_finalize,
     .xBindInt = pg_bind_int,
     .xBindText = pg_bind_text,
+    .xBindTextRef = pg_bind_text_ref,
     .xBindNull = pg_bind_null,
     .xStep = pg_step,
     .xNcol = pg_ncol,
@@ -237,5 +272,8 @@ const db_backend db_postgres_backend = {
     .xColName = pg_col_name,
     .xReset = pg_reset,
     .xExec = pg_exec,
+    .xChanges = pg_changes,
+    .xLastId = pg_last_id,
+    .xBulkMode = pg_bulk_mode,
     .zBegin = "BEGIN",
 };

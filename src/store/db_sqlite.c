@@ -3,17 +3,19 @@
  * SQL text (where $N may repeat or appear out of order) serves both engines. */
 #include "db_int.h"
 #include "../core/mem.h"
+#include <pthread.h>
 #include <sqlite3.h>
 #include <stdlib.h>
 #include <string.h>
 
 #define SQLITE_BUSY_MS 10000
-#define MAXPARAM 64
+#define SQLITE_MMAP "1073741824"   /* bytes of the file mapped into memory (but during bulk writes) */
+#define MAXPARAM 32766   /* SQLite's own limit (an import's multi-row INSERT has thousands) */
 
 typedef struct sq_stmt {
   sqlite3_stmt *pStmt;
   int nMap;
-  unsigned char aMap[MAXPARAM + 1];  /* $N -> SQLite parameter index */
+  uint16_t *aMap;   /* nMap + 1: $N -> SQLite parameter index, 0: none */
 } sq_stmt;
 
 static int sq_error(sqlite3 *pDb, int rc, gerr *e) {
@@ -29,7 +31,14 @@ static int sq_error(sqlite3 *pDb, int rc, gerr *e) {
   return gerr_set(e, GERR_DB, NULL, "database error: %s", zMsg);
 }
 
+/* Process-wide settings, before SQLite's first use: no memory statistics
+ * (guild reads none, and keeping them takes a global mutex on every
+ * allocation SQLite makes). */
+static void sq_configure(void) { sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0); }
+
 static int sq_open(const char *zUrl, int bCreate, void **ppConn, gerr *e) {
+  static pthread_once_t once = PTHREAD_ONCE_INIT;
+  pthread_once(&once, sq_configure);
   sqlite3 *pDb = NULL;
   int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX | (bCreate ? SQLITE_OPEN_CREATE : 0);
   int rc = sqlite3_open_v2(zUrl, &pDb, flags, NULL);
@@ -44,7 +53,7 @@ static int sq_open(const char *zUrl, int bCreate, void **ppConn, gerr *e) {
   char *zErr = NULL;
   rc = sqlite3_exec(pDb,
                     "PRAGMA journal_mode=WAL; PRAGMA foreign_keys=ON; PRAGMA synchronous=NORMAL;"
-                    "PRAGMA cache_size=-16000; PRAGMA temp_store=MEMORY; PRAGMA mmap_size=1073741824;",
+                    "PRAGMA cache_size=-16000; PRAGMA temp_store=MEMORY; PRAGMA mmap_size=" SQLITE_MMAP ";",
                     NULL, NULL, &zErr);
   if (rc != SQLITE_OK) {
     gerr_set(e, GERR_USAGE, "db", "cannot use database %s: %s", zUrl, zErr ? zErr : "?");
@@ -68,12 +77,15 @@ static void *sq_prepare(void *pConn, const char *zSql, gerr *e) {
   sq_stmt *s = g_calloc(1, sizeof *s);
   s->pStmt = pStmt;
   int n = sqlite3_bind_parameter_count(pStmt);
-  for (int k = 1; k <= n; k++) {
-    const char *zName = sqlite3_bind_parameter_name(pStmt, k);
-    long iParam = zName && zName[0] == '$' ? strtol(zName + 1, NULL, 10) : 0;
-    if (iParam < 1 || iParam > MAXPARAM) g_panic("bad SQL parameter %s in: %s", zName ? zName : "?", zSql);
-    s->aMap[iParam] = (unsigned char)k;
-    if (iParam > s->nMap) s->nMap = (int)iParam;
+  for (int pass = 0; pass < 2; pass++) {   /* the highest $N, then the map */
+    if (pass) s->aMap = g_calloc((size_t)s->nMap + 1, sizeof *s->aMap);
+    for (int k = 1; k <= n; k++) {
+      const char *zName = sqlite3_bind_parameter_name(pStmt, k);
+      long iParam = zName && zName[0] == '$' ? strtol(zName + 1, NULL, 10) : 0;
+      if (iParam < 1 || iParam > MAXPARAM) g_panic("bad SQL parameter %s in: %s", zName ? zName : "?", zSql);
+      if (pass) s->aMap[iParam] = (uint16_t)k;
+      else if (iParam > s->nMap) s->nMap = (int)iParam;
+    }
   }
   return s;
 }
@@ -81,6 +93,7 @@ static void *sq_prepare(void *pConn, const char *zSql, gerr *e) {
 static void sq_finalize(void *p) {
   sq_stmt *s = p;
   sqlite3_finalize(s->pStmt);
+  free(s->aMap);
   free(s);
 }
 
@@ -96,6 +109,10 @@ static void sq_bind_int(void *p, int i, int64_t v) {
 static void sq_bind_text(void *p, int i, const char *z) {
   sq_stmt *s = p;
   sqlite3_bind_text(s->pStmt, sq_index(s, i), z, -1, SQLITE_TRANSIENT);
+}
+static void sq_bind_text_ref(void *p, int i, const char *z) {
+  sq_stmt *s = p;
+  sqlite3_bind_text(s->pStmt, sq_index(s, i), z, -1, SQLITE_STATIC);
 }
 static void sq_bind_null(void *p, int i) {
   sq_stmt *s = p;
@@ -124,6 +141,20 @@ static void sq_reset(void *p) {
   sqlite3_clear_bindings(s->pStmt);
 }
 
+static int64_t sq_changes(void *pConn, void *p) {
+  (void)p;
+  return sqlite3_changes64(pConn);
+}
+
+static int64_t sq_last_id(void *pConn) { return sqlite3_last_insert_rowid(pConn); }
+
+static int sq_exec(void *pConn, const char *zSql, gerr *e);
+
+static int sq_bulk_mode(void *pConn, int bOn, gerr *e) {
+  return sq_exec(pConn, bOn ? "PRAGMA mmap_size=0; PRAGMA foreign_keys=OFF"
+                            : "PRAGMA mmap_size=" SQLITE_MMAP "; PRAGMA foreign_keys=ON", e);
+}
+
 static int sq_exec(void *pConn, const char *zSql, gerr *e) {
   char *zErr = NULL;
   int rc = sqlite3_exec(pConn, zSql, NULL, NULL, &zErr);
@@ -140,6 +171,7 @@ const db_backend db_sqlite_backend = {
     .xFinalize = sq_finalize,
     .xBindInt = sq_bind_int,
     .xBindText = sq_bind_text,
+    .xBindTextRef = sq_bind_text_ref,
     .xBindNull = sq_bind_null,
     .xStep = sq_step,
     .xNcol = sq_ncol,
@@ -149,5 +181,8 @@ const db_backend db_sqlite_backend = {
     .xColName = sq_col_name,
     .xReset = sq_reset,
     .xExec = sq_exec,
+    .xChanges = sq_changes,
+    .xLastId = sq_last_id,
+    .xBulkMode = sq_bulk_mode,
     .zBegin = "BEGIN IMMEDIATE",
 };

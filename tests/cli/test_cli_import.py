@@ -240,3 +240,32 @@ def test_progress_on_a_terminal_only(world):
         rc, tty = run_on_tty([GUILD, "import", "persons", path, *extra, "--db", w["db"]])
         assert rc == 0
         assert ("2500/2500 rows (100%)" in tty and "rows/s" in tty) == shown, tty
+
+
+def test_many_rows_with_duplicates_updates_and_errors(world):
+    """A file longer than a batch (PostgreSQL writes 256 new rows with one
+    statement): duplicates, updates of stored persons and invalid rows among
+    the new ones are found as one by one, and reported in row order."""
+    w, p = world, uniq("B")
+    stored = uniq("S")
+    ok(run(w, write(w, f"sourced_id,given_name\n{stored}1,Before\n{stored}2,Same\n")))
+    rows = [f"{p}{i},N{i}" for i in range(1, 601)]
+    rows[198] = f"{p}10,Again"           # row 200: the key of row 11 (in the first batch)
+    rows[208] = f"{stored}1,After"       # row 210: updates a stored person
+    rows[218] = f"{stored}2,Same"        # row 220: a stored person, unchanged
+    rows[228] = f"{p}229,N,extra"        # row 230: a field too many, reported before the batch is written
+    rows[399] = f"{p}400,"               # row 401: no given name
+    rows[409] = f"{p}11,Twice"           # row 411: the key of row 12
+    path = write(w, "sourced_id,given_name\n" + "\n".join(rows) + "\n")
+    report = os.path.join(w["dir"], uniq("errors") + ".csv")
+    r = run(w, path, "--skip-invalid", "--errors", report)
+    assert "600 rows: 594 created, 1 updated, 1 unchanged, 4 invalid (skipped)" in ok(r)
+    with open(report, newline="") as f:
+        got = [(int(g["row"]), g["column"], g["reason"]) for g in csv.DictReader(f)]
+    assert got == [(200, "sourced_id", "the same sourced_id is already on row 11"),
+                   (230, "", "3 fields, the header has 2"),
+                   (401, "given_name", "is required"),
+                   (411, "sourced_id", "the same sourced_id is already on row 12")]
+    assert persons(w, stored)[stored + "1"]["given_name"] == "After"
+    assert persons(w, p)[p + "10"]["given_name"] == "N10" and len(persons(w, p)) == 594
+    assert "600 rows: 0 created, 0 updated, 596 unchanged, 4 invalid" in ok(run(w, path, "--skip-invalid"))

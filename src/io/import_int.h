@@ -1,0 +1,134 @@
+/* import_int.h: the import engine's tables and state, shared by the engine
+ * (import_run.c, import_header.c, import_maps.c) and the kinds it runs
+ * (import_persons.c, import_enrollments.c). Private to src/io.
+ *
+ * A kind is one imp_spec: the entity it writes, the columns a file may have
+ * (each setting one field of the entity, converted or looked up on the way),
+ * which of them make the record's key, and the SQL that finds a stored
+ * record by that key. */
+#ifndef GUILD_IMPORT_INT_H
+#define GUILD_IMPORT_INT_H
+#include "import.h"
+#include "csv_in.h"
+
+#define IMP_MAXCOL 256          /* columns in a file */
+#define IMP_CACHE 4096          /* slots of a lookup's cache (a power of 2) */
+#define IMP_CACHE_KEY 40        /* longer cells are looked up, not cached */
+
+typedef enum {
+  IMP_TEXT,     /* the cell's text */
+  IMP_BOOL,     /* true/false, yes/no or 1/0, any case */
+  IMP_ID,       /* a whole number: the id of a record, which zLookup must find */
+  IMP_LOOKUP,   /* a code or external id, which zLookup turns into an id */
+} imp_conv;
+
+enum {
+  IMPF_KEY = 1,          /* part of the record's key: a required column (one per key field) and value */
+  IMPF_CREATE_ONLY = 2,  /* given when the record is created; when updating, a true cell is ignored */
+};
+
+typedef struct imp_field {
+  const char *zName;      /* the header, and what --map may name */
+  const char *zField;     /* the entity field it sets */
+  imp_conv conv;
+  unsigned flags;
+  const char *zLookup;    /* IMP_ID, IMP_LOOKUP: SELECT id FROM ... WHERE ... = $1 */
+  const char *zNotFound;  /* the reason when zLookup finds nothing */
+  const char *zHelp;      /* one line for the help text and errors */
+} imp_field;
+
+typedef struct imp_spec {
+  const char *zKind;          /* "persons": the audit log's entity */
+  const dom_entity *pEnt;
+  const imp_field *aField;
+  int nField;
+  /* SELECT id FROM ... WHERE one $N per key field, in the entity's field
+   * order */
+  const char *zFindKey;
+  const char *zKeyWhy;        /* why every row needs its key (errors) */
+  const char *zDuplicate;     /* reason for a key given twice: "... on row %d" */
+  /* A row whose field zReadsField is zReadsValue is checked by rules that
+   * read what earlier rows wrote (enrollments: entering "enrolled" counts
+   * the cohort's places taken), so rows are not batched across it. NULL:
+   * no such rule. */
+  const char *zReadsField, *zReadsValue;
+} imp_spec;
+
+/* A lookup's cache: cell text -> id (0: nothing has it), direct-mapped. */
+typedef struct imp_cache_slot {
+  uint64_t h;                 /* 0: empty */
+  int64_t id;
+  char z[IMP_CACHE_KEY];
+} imp_cache_slot;
+
+/* The first file row of each record the import has written or matched, by
+ * id: pages of 4096 rows, found by a small open hash of page numbers. */
+typedef struct imp_rowmap {
+  int64_t *aPage;             /* page numbers, -1: empty slot */
+  int32_t **apRow;
+  size_t nSlot, nUsed;        /* nSlot: a power of 2 */
+} imp_rowmap;
+
+/* Rows checked as new records, written together by one statement where a
+ * statement is a round trip to a server (PostgreSQL): DOM_BATCH at most,
+ * with what the rows that meet a stored key need afterwards. */
+typedef struct imp_batch {
+  int n;
+  dom_rec aIn[DOM_BATCH], aOut[DOM_BATCH];   /* the row as read, and as checked */
+  int aiRow[DOM_BATCH];
+  const char **aazCell[DOM_BATCH];
+  arena ar;                                  /* their strings; reset after each write */
+} imp_batch;
+
+typedef struct importer {
+  dom_ctx *c;
+  const imp_spec *p;
+  arena *pAr;                   /* the caller's arena: header and error report */
+  const imp_opts *o;
+  imp_result *r;
+  const csv_table *t;
+  gerr *e;
+  int iStop;                    /* 1: bad header, 2: database error */
+  /* the header */
+  const char **azHead;          /* as the file has it, in pAr */
+  int nCol;
+  int aField[IMP_MAXCOL];       /* column -> index in p->aField, -1: ignored */
+  int aEntCol[DOM_MAXF];        /* entity field -> its column, -1: none */
+  /* state */
+  dom_bulk bulk;                /* what the engine vouches for (see dom_bulk) */
+  int aEnt[DOM_MAXF];           /* p->aField index -> the entity field it sets */
+  imp_cache_slot *apCache[DOM_MAXF];   /* by p->aField index, for the lookups */
+  imp_rowmap rows;
+  imp_batch *pBatch;            /* NULL: each row is written at once (SQLite) */
+  int nErrAlloc;
+  int iLastBadRow;
+} importer;
+
+/* Runs spec p over zPath (the whole of import_persons and friends). */
+int imp_run(dom_ctx *c, const imp_spec *p, const char *zPath, const imp_opts *o, imp_result *pRes, gerr *e);
+
+/* import_header.c */
+/* z without surrounding spaces, tabs and line ends: z itself when it has
+ * none, else a copy in a. */
+const char *imp_trim(arena *a, const char *z);
+/* Reports a problem of row iRow (strings copied to m->pAr). */
+void imp_error_add(importer *m, int iRow, const char *zColumn, const char *zValue, const char *zReason);
+/* Checks --map itself: each entry HEADER=FIELD with a field of p or none. */
+int imp_check_map(const imp_spec *p, const char *zMap, arena *a, gerr *e);
+/* Puts the report in row order (rows of a batch are reported when the batch
+ * is written); stable. */
+void imp_errors_sort(importer *m);
+/* Maps the header row (every problem is an error of row 1); 0 or -1. */
+int imp_read_header(importer *m, int nField, const char **azField);
+
+/* import_maps.c */
+/* The id zLookup (of field k) gives for cell z (an IMP_ID cell as its
+ * number): 1 found (*pId), 0 not, -1 database error. Cached. */
+int imp_lookup(importer *m, int k, const char *z, int64_t *pId, gerr *e);
+void imp_cache_free(importer *m);
+/* The first row recorded for id, or 0. */
+int imp_rows_get(const imp_rowmap *p, int64_t id);
+void imp_rows_set(imp_rowmap *p, int64_t id, int iRow);
+void imp_rows_free(imp_rowmap *p);
+
+#endif
