@@ -112,6 +112,10 @@ static void add_query_params(json_t *params, const dom_entity *pEnt, int bPaged)
     const dom_filter *f = &pEnt->aFilter[k];
     json_t *pSchema = json_pack("{s:s}", "type", f->kind == FILT_INT ? "integer" : "string");
     if (f->kind == FILT_DATE) json_object_set_new(pSchema, "format", json_string("date"));
+    if (f->kind == FILT_CONTAINS) {
+      json_object_set_new(pSchema, "minLength", json_integer(1));
+      json_object_set_new(pSchema, "maxLength", json_integer(DOM_CONTAINS_MAX));
+    }
     if (f->azEnum) {
       json_t *a = json_array();
       for (const char *const *pz = f->azEnum; *pz; pz++) json_array_append_new(a, json_string(*pz));

@@ -58,6 +58,24 @@ char *text_search_key(const char *z) {
   return zOut;
 }
 
+char *text_lower(const char *z, size_t n) {
+  const uint8_t *p = (const uint8_t *)z, *pEnd = p + n;
+  if (u8_check(p, n) != NULL) return NULL;
+  size_t nAlloc = n * 2 + 1;  /* a lower case letter takes at most 1.5 times the bytes (2 -> 3) */
+  uint8_t *zOut = malloc(nAlloc);
+  if (!zOut) return NULL;
+  size_t o = 0;
+  while (p < pEnd) {
+    ucs4_t c;
+    p += u8_mbtouc(&c, p, (size_t)(pEnd - p));
+    int k = u8_uctomb(zOut + o, uc_tolower(c), (int)(nAlloc - 1 - o));
+    if (k < 0) { free(zOut); return NULL; }
+    o += (size_t)k;
+  }
+  zOut[o] = 0;
+  return (char *)zOut;
+}
+
 int text_prefix_upper(const char *zKey, char *zOut, size_t nOut) {
   size_t n = strlen(zKey);
   if (n + 1 > nOut) return -1;

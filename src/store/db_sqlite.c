@@ -3,6 +3,7 @@
  * SQL text (where $N may repeat or appear out of order) serves both engines. */
 #include "db_int.h"
 #include "../core/mem.h"
+#include "../core/text.h"
 #include <sqlite3.h>
 #include <stdlib.h>
 #include <string.h>
@@ -29,6 +30,23 @@ static int sq_error(sqlite3 *pDb, int rc, gerr *e) {
   return gerr_set(e, GERR_DB, NULL, "database error: %s", zMsg);
 }
 
+/* lower(X) for SQLite: every letter mapped as PostgreSQL's lower() maps it
+ * under a UTF-8 locale (text_lower), where SQLite's own lowers only ASCII;
+ * so the case-insensitive list search (DOM_CONTAINS) finds the same rows on
+ * both engines. NULL stays NULL; text that is not UTF-8 is left as it is. */
+static void sq_lower(sqlite3_context *pCtx, int nArg, sqlite3_value **apArg) {
+  (void)nArg;
+  if (sqlite3_value_type(apArg[0]) == SQLITE_NULL) return;
+  const char *z = (const char *)sqlite3_value_text(apArg[0]);
+  int n = sqlite3_value_bytes(apArg[0]);
+  char *zLow = z ? text_lower(z, (size_t)n) : NULL;
+  if (!zLow) {
+    sqlite3_result_value(pCtx, apArg[0]);
+    return;
+  }
+  sqlite3_result_text(pCtx, zLow, -1, free);
+}
+
 static int sq_open(const char *zUrl, int bCreate, void **ppConn, gerr *e) {
   sqlite3 *pDb = NULL;
   int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX | (bCreate ? SQLITE_OPEN_CREATE : 0);
@@ -40,6 +58,8 @@ static int sq_open(const char *zUrl, int bCreate, void **ppConn, gerr *e) {
     return -1;
   }
   sqlite3_busy_timeout(pDb, SQLITE_BUSY_MS);
+  sqlite3_create_function_v2(pDb, "lower", 1, SQLITE_UTF8 | SQLITE_DETERMINISTIC | SQLITE_INNOCUOUS, NULL, sq_lower,
+                             NULL, NULL, NULL);
   sqlite3_extended_result_codes(pDb, 1);
   char *zErr = NULL;
   rc = sqlite3_exec(pDb,
