@@ -87,6 +87,7 @@ json_t *api_public_results(http_req *r, gerr *e);
 json_t *api_public_editions(http_req *r, gerr *e);
 json_t *api_category_lock(http_req *r, gerr *e);
 json_t *api_category_review(http_req *r, gerr *e);
+json_t *api_category_marks(http_req *r, gerr *e);
 json_t *api_competitor_withdraw(http_req *r, gerr *e);
 json_t *api_mark_correction(http_req *r, gerr *e);
 

@@ -5,6 +5,7 @@
 #include "api.h"
 #include "../domain/comp.h"
 #include "../io/export_results.h"
+#include "../core/timeutil.h"
 #include <math.h>
 #include <string.h>
 
@@ -192,12 +193,63 @@ json_t *api_mark_correction(http_req *r, gerr *e) {
   if (api_only_keys(r, az, e)) return NULL;
   json_t *v = json_object_get(r->pBody, "value"), *why = json_object_get(r->pBody, "reason");
   if (!json_is_number(v)) return gerr_set(e, GERR_VALIDATION, "value", "value: the corrected mark (a number)"), NULL;
-  if (!json_is_string(why)) return gerr_set(e, GERR_VALIDATION, "reason", "reason: why the mark changes (a string)"), NULL;
   double x = json_number_value(v) * 100;
   if (fabs(x - round(x)) > 1e-6 || x < 0 || x > 10000)
     return gerr_set(e, GERR_VALIDATION, "value", "value: 0 to 100 with two decimals at most"), NULL;
   dom_ctx c = api_ctx(r);
   dom_rec out;
-  if (comp_correct_mark(&c, r->aId[0], (int64_t)round(x), json_string_value(why), &out, e)) return NULL;
+  /* a missing or non-string reason is refused by the domain, which lists the reasons */
+  if (comp_correct_mark(&c, r->aId[0], (int64_t)round(x), json_is_string(why) ? json_string_value(why) : NULL, &out, e))
+    return NULL;
   return rec_out(r, &out);
+}
+
+/* Every judge's marks in a category, with the judge's name and each mark's
+ * corrections (oldest first), for the chief judge's corrections screen. */
+static const char zCategoryMarks[] =
+    "SELECT m.id, m.competitor_id, m.aspect_id, a.code, m.judge_id, j.given_name, j.family_name, m.value, m.version "
+    "FROM marks m JOIN competitors p ON p.id = m.competitor_id JOIN aspects a ON a.id = m.aspect_id "
+    "JOIN persons j ON j.id = m.judge_id WHERE p.category_id = $1 ORDER BY m.competitor_id, m.aspect_id, m.judge_id";
+static const char zCategoryCorrections[] =
+    "SELECT k.mark_id, k.at, k.actor, k.reason, k.old_value, k.new_value FROM mark_corrections k "
+    "JOIN marks m ON m.id = k.mark_id JOIN competitors p ON p.id = m.competitor_id WHERE p.category_id = $1 "
+    "ORDER BY k.mark_id, k.at, k.id";
+
+static json_t *category_mark_row(db_stmt *s) {
+  return json_pack("{s:I, s:I, s:I, s:s, s:I, s:s, s:s?, s:f, s:I, s:[]}", "id", (json_int_t)db_col_int(s, 0),
+                   "competitor_id", (json_int_t)db_col_int(s, 1), "aspect_id", (json_int_t)db_col_int(s, 2), "aspect",
+                   db_col_text(s, 3), "judge_id", (json_int_t)db_col_int(s, 4), "judge_given_name", db_col_text(s, 5),
+                   "judge_family_name", db_col_text(s, 6), "value", (double)db_col_int(s, 7) / 100, "version",
+                   (json_int_t)db_col_int(s, 8), "corrections");
+}
+
+static json_t *correction_row(db_stmt *s) {
+  char zAt[40];
+  time_iso(db_col_int(s, 1), zAt, sizeof zAt);
+  return json_pack("{s:I, s:s, s:s, s:s, s:f, s:f}", "mark_id", (json_int_t)db_col_int(s, 0), "at", zAt, "actor",
+                   db_col_text(s, 2), "reason", db_col_text(s, 3), "old_value", (double)db_col_int(s, 4) / 100,
+                   "new_value", (double)db_col_int(s, 5) / 100);
+}
+
+json_t *api_category_marks(http_req *r, gerr *e) {
+  json_t *aMark = query_rows(r, zCategoryMarks, r->aId[0], category_mark_row, e);
+  if (!aMark) return NULL;
+  json_t *aFix = query_rows(r, zCategoryCorrections, r->aId[0], correction_row, e);
+  if (!aFix) {
+    json_decref(aMark);
+    return NULL;
+  }
+  /* attach each correction to its mark (corrections are few) */
+  size_t i, k;
+  json_t *pFix, *pMark;
+  json_array_foreach(aFix, i, pFix) {
+    json_int_t idMark = json_integer_value(json_object_get(pFix, "mark_id"));
+    json_array_foreach(aMark, k, pMark) {
+      if (json_integer_value(json_object_get(pMark, "id")) != idMark) continue;
+      json_array_append(json_object_get(pMark, "corrections"), pFix);
+      break;
+    }
+  }
+  json_decref(aFix);
+  return json_pack("{s:o}", "items", aMark);
 }

@@ -3,6 +3,7 @@
  * request schema and responses; a unit test checks that none is missing. */
 #include "api.h"
 #include "../http/authz.h"
+#include "../domain/comp.h"
 #include <string.h>
 
 static json_t *field_schema(const dom_field *f) {
@@ -98,6 +99,15 @@ static void add_format_param(json_t *params, const char *zHelp, const char *cons
                                           "description", zHelp, "schema", "type", "string", "enum", a));
 }
 
+/* The body of a mark's correction: the new value and a reason from the fixed list. */
+static json_t *correction_body(void) {
+  json_t *a = json_array();
+  for (const char *const *pz = comp_correction_reasons; *pz; pz++) json_array_append_new(a, json_string(*pz));
+  return json_pack("{s:s, s:[s, s], s:{s:{s:s, s:f, s:f, s:f}, s:{s:s, s:o}}}", "type", "object", "required", "value",
+                   "reason", "properties", "value", "type", "number", "minimum", 0.0, "maximum", 100.0, "multipleOf",
+                   0.01, "reason", "type", "string", "enum", a);
+}
+
 /* The filters of pEnt's list, and with bPaged its paging parameters. */
 static void add_query_params(json_t *params, const dom_entity *pEnt, int bPaged) {
   static const char *const azPage[][2] = {
@@ -112,6 +122,10 @@ static void add_query_params(json_t *params, const dom_entity *pEnt, int bPaged)
     const dom_filter *f = &pEnt->aFilter[k];
     json_t *pSchema = json_pack("{s:s}", "type", f->kind == FILT_INT ? "integer" : "string");
     if (f->kind == FILT_DATE) json_object_set_new(pSchema, "format", json_string("date"));
+    if (f->kind == FILT_CONTAINS) {
+      json_object_set_new(pSchema, "minLength", json_integer(1));
+      json_object_set_new(pSchema, "maxLength", json_integer(DOM_CONTAINS_MAX));
+    }
     if (f->azEnum) {
       json_t *a = json_array();
       for (const char *const *pz = f->azEnum; *pz; pz++) json_array_append_new(a, json_string(*pz));
@@ -270,6 +284,8 @@ json_t *api_openapi_doc(void) {
     if (p->flags & (R_BODY | R_BODY_OPT)) {
       json_t *pSchema = (p->xHandler == api_entity_create || p->xHandler == api_entity_update) && pEnt
                             ? ref(pEnt->zName)
+                        : p->xHandler == api_mark_correction
+                            ? correction_body()
                             : json_pack("{s:s, s:{s:{s:s}}}", "type", "object", "properties", "reason", "type", "string");
       json_object_set_new(op, "requestBody", json_pack("{s:b, s:o}", "required", (p->flags & R_BODY) != 0,
                                                        "content", json_content(pSchema)));

@@ -5,6 +5,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unicase.h>
 #include <unistr.h>
 
 int text_int64(const char *z, int64_t *pOut) {
@@ -43,6 +44,24 @@ size_t text_nchars(const char *z) {
   size_t n = 0;   /* valid UTF-8: every byte but the continuation bytes 10xxxxxx starts a character */
   for (const unsigned char *p = (const unsigned char *)z; *p; p++) n += (*p & 0xC0) != 0x80;
   return n;
+}
+
+char *text_lower(const char *z, size_t n) {
+  const uint8_t *p = (const uint8_t *)z, *pEnd = p + n;
+  if (u8_check(p, n) != NULL) return NULL;
+  size_t nAlloc = n * 2 + 1;  /* a lower case letter takes at most 1.5 times the bytes (2 -> 3) */
+  uint8_t *zOut = malloc(nAlloc);
+  if (!zOut) return NULL;
+  size_t o = 0;
+  while (p < pEnd) {
+    ucs4_t c;
+    p += u8_mbtouc(&c, p, (size_t)(pEnd - p));
+    int k = u8_uctomb(zOut + o, uc_tolower(c), (int)(nAlloc - 1 - o));
+    if (k < 0) { free(zOut); return NULL; }
+    o += (size_t)k;
+  }
+  zOut[o] = 0;
+  return (char *)zOut;
 }
 
 int text_prefix_upper(const char *zKey, char *zOut, size_t nOut) {

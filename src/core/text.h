@@ -22,6 +22,11 @@ char *text_search_key(const char *z);
 /* The same key computed by libunistring alone, without trimming and without
  * the fast path (for tests that compare the two). Caller frees. */
 char *text_search_key_general(const char *z);
+/* z with every letter replaced by its lower case (Unicode simple case
+ * mapping, code point by code point, as PostgreSQL's lower() does under a
+ * UTF-8 locale; no normalisation). Returns a malloc'd string (caller frees),
+ * or NULL when z is not valid UTF-8 of n bytes or memory ran out. */
+char *text_lower(const char *z, size_t n);
 /* Writes into zOut (size nOut) the smallest string greater than every string
  * having prefix zKey (zKey with its last byte incremented, dropping 0xff
  * bytes). Returns 0, or -1 when no bound exists (empty or all 0xff). */

@@ -55,6 +55,8 @@ static const dom_field aField[] = {
 };
 
 static const dom_filter aFilter[] = {
+    {"q", FILT_CONTAINS, NULL, DOM_CONTAINS("name") " OR " DOM_CONTAINS("code"),
+     "text in the name or code, ignoring case", NULL},
     {"parent", FILT_INT, &dom_area, "parent_id = ?", "areas directly within this area", NULL},
     {"level", FILT_TEXT, NULL, "level = ?", "areas of this level", azLevel},
     {"sourced_id", FILT_TEXT, NULL, "sourced_id = ?", "the area with this external id", NULL},

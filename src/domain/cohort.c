@@ -35,6 +35,9 @@ static const dom_field aField[] = {
 };
 
 static const dom_filter aFilter[] = {
+    {"q", FILT_CONTAINS, NULL,
+     DOM_CONTAINS("name") " OR program_id IN (SELECT id FROM programs WHERE " DOM_CONTAINS("title") ")",
+     "text in the cohort's name or its program's title, ignoring case", NULL},
     {"program", FILT_INT, &dom_program, "program_id = ?", "cohorts of this program", NULL},
     {"institution", FILT_INT, NULL, "program_id IN (SELECT id FROM programs WHERE institution_id = ?)",
      "cohorts of this institution's programs", NULL},

@@ -19,8 +19,12 @@ int comp_transition(dom_ctx *c, int64_t idEdition, const char *zTo, dom_rec *pOu
 /* Locks a category once every mark is in; otherwise GERR_CONFLICT listing
  * what is missing. */
 int comp_lock_category(dom_ctx *c, int64_t idCategory, dom_rec *pOut, gerr *e);
-/* Changes a mark after its category's lock, recording who, why and the old
- * value. */
+/* Why a mark may be corrected after the lock: a fixed list (no free-form
+ * notes about competitors), NULL-terminated; docs/competitions.md says what
+ * each means. */
+extern const char *const comp_correction_reasons[];
+/* Changes a mark after its category's lock, recording who, why (one of
+ * comp_correction_reasons) and the old value. */
 int comp_correct_mark(dom_ctx *c, int64_t idMark, int64_t valueCenti, const char *zReason, dom_rec *pOut, gerr *e);
 
 /* One category's results with names, for the API and the CLI. */

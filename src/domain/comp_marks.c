@@ -68,9 +68,18 @@ static const char zMarkAspect[] =
 static const char zCorrection[] =
     "INSERT INTO mark_corrections (mark_id, at, actor, reason, old_value, new_value) VALUES ($1, $2, $3, $4, $5, $6)";
 
+const char *const comp_correction_reasons[] = {"entry_error", "remeasured", "rule_misapplied", "appeal_upheld",
+                                               "other", NULL};
+
 int comp_correct_mark(dom_ctx *c, int64_t idMark, int64_t v, const char *zReason, dom_rec *pOut, gerr *e) {
-  if (!zReason || strlen(zReason) < 3)
-    return gerr_set(e, GERR_VALIDATION, "reason", "reason: a correction says why (at least 3 characters)");
+  const char *const *pz = comp_correction_reasons;
+  while (zReason && *pz && strcmp(*pz, zReason)) pz++;
+  if (!zReason || !*pz) {
+    char zList[160] = "";
+    for (pz = comp_correction_reasons; *pz; pz++)
+      snprintf(zList + strlen(zList), sizeof zList - strlen(zList), "%s%s", pz == comp_correction_reasons ? "" : ", ", *pz);
+    return gerr_set(e, GERR_VALIDATION, "reason", "reason: a correction says why, one of: %s", zList);
+  }
   dom_rec r;
   if (db_begin(c->pDb, e)) return -1;
   if (dom_get(c, &dom_mark, idMark, &r, e)) goto fail;

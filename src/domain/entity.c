@@ -133,7 +133,7 @@ static void bind_filters(db_stmt *s, const dom_entity *pEnt, const dom_query *q,
     const dom_filter *f = &pEnt->aFilter[k];
     if (f->kind == FILT_INT) {
       db_bind_int(s, (*piParam)++, q->aInt[k]);
-    } else if (f->kind == FILT_TEXT || f->kind == FILT_DATE) {
+    } else if (f->kind == FILT_TEXT || f->kind == FILT_DATE || f->kind == FILT_CONTAINS) {
       db_bind_text(s, (*piParam)++, q->azText[k]);
     } else { /* FILT_PREFIX: azText holds "lower\0upper" as two strings */
       const char *zLo = q->azText[k];

@@ -52,7 +52,15 @@ typedef struct dom_field {
   const char *zHelp;           /* one line, for the API reference */
 } dom_field;
 
-typedef enum { FILT_INT, FILT_TEXT, FILT_DATE, FILT_PREFIX } dom_filt_kind;
+typedef enum { FILT_INT, FILT_TEXT, FILT_DATE, FILT_PREFIX, FILT_CONTAINS } dom_filt_kind;
+
+/* FILT_CONTAINS: text found anywhere in a column, ignoring case. The value
+ * (1 to DOM_CONTAINS_MAX characters) is lowered in C (text_lower), its '%',
+ * '_' and '\' escaped with '\', wrapped in '%' and bound as one parameter,
+ * which DOM_CONTAINS compares with the lowered column (LIKE; SQLite's lower()
+ * is replaced by the same Unicode mapping in db_sqlite.c); ?1 may repeat. */
+#define DOM_CONTAINS(zCol) "lower(" zCol ") LIKE ?1 ESCAPE '\\'"
+#define DOM_CONTAINS_MAX 100
 
 typedef struct dom_filter {
   const char *zName;    /* query parameter */

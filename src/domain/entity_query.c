@@ -36,6 +36,39 @@ static const char *prefix_range(const char *zName, const char *zVal, arena *a, g
   return zBoth;
 }
 
+/* The LIKE pattern of a FILT_CONTAINS value in a: zVal without spaces at
+ * either end, lowered, its % _ and backslash escaped with a backslash,
+ * between two %. NULL with e (422 naming zName) when it is not clean UTF-8,
+ * empty or longer than DOM_CONTAINS_MAX characters. */
+static const char *contains_pattern(const char *zName, const char *zVal, arena *a, gerr *e) {
+  if (!text_is_clean_utf8(zVal, 0)) {
+    gerr_set(e, GERR_VALIDATION, zName, "%s: must be valid UTF-8 text without control characters", zName);
+    return NULL;
+  }
+  while (*zVal == ' ') zVal++;
+  size_t n = strlen(zVal);
+  while (n > 0 && zVal[n - 1] == ' ') n--;
+  char *zLow = text_lower(zVal, n);
+  if (!zLow) g_panic("out of memory");
+  size_t nChar = text_nchars(zLow);
+  if (nChar == 0 || nChar > DOM_CONTAINS_MAX) {
+    free(zLow);
+    gerr_set(e, GERR_VALIDATION, zName, "%s: must be 1 to %d characters (got %zu)", zName, DOM_CONTAINS_MAX, nChar);
+    return NULL;
+  }
+  size_t nLow = strlen(zLow);
+  char *zPat = arena_alloc(a, 2 * nLow + 3), *o = zPat;
+  *o++ = '%';
+  for (const char *p = zLow; *p; p++) {
+    if (*p == '%' || *p == '_' || *p == '\\') *o++ = '\\';
+    *o++ = *p;
+  }
+  *o++ = '%';
+  *o = 0;
+  free(zLow);
+  return zPat;
+}
+
 int dom_query_set(dom_query *q, const dom_entity *pEnt, const char *zName, const char *zVal, arena *a, gerr *e) {
   int k = dom_filter_index(pEnt, zName);
   if (k < 0)
@@ -65,6 +98,9 @@ int dom_query_set(dom_query *q, const dom_entity *pEnt, const char *zName, const
       return 0;
     case FILT_PREFIX:
       q->azText[k] = prefix_range(zName, zVal, a, e);
+      return q->azText[k] ? 0 : -1;
+    case FILT_CONTAINS:
+      q->azText[k] = contains_pattern(zName, zVal, a, e);
       return q->azText[k] ? 0 : -1;
   }
   return 0;

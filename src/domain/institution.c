@@ -17,6 +17,8 @@ static const dom_field aField[] = {
 };
 
 static const dom_filter aFilter[] = {
+    {"q", FILT_CONTAINS, NULL, DOM_CONTAINS("name") " OR " DOM_CONTAINS("code"),
+     "text in the name or code, ignoring case", NULL},
     {"area", FILT_INT, &dom_area, "area_id IN " DOM_AREA_SUBTREE, "institutions in this area or within it", NULL},
     {"kind", FILT_TEXT, NULL, "kind = ?", "institutions of this kind", azKind},
     {"sourced_id", FILT_TEXT, NULL, "sourced_id = ?", "the institution with this external id", NULL},

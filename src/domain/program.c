@@ -16,6 +16,7 @@ static const dom_field aField[] = {
 };
 
 static const dom_filter aFilter[] = {
+    {"q", FILT_CONTAINS, NULL, DOM_CONTAINS("title"), "text in the title, ignoring case", NULL},
     {"institution", FILT_INT, &dom_institution, "institution_id = ?", "programs of this institution", NULL},
     {"area", FILT_INT, NULL, "institution_id IN (SELECT id FROM institutions WHERE area_id IN " DOM_AREA_SUBTREE ")",
      "programs of institutions in this area or within it", NULL},

@@ -54,6 +54,7 @@ static const struct {
 } aScopeOverride[] = {
     {"/api/v1/categories/{id}/lock", "category_chief"},
     {"/api/v1/categories/{id}/review", "category_chief"},
+    {"/api/v1/categories/{id}/marks", "category_chief"},
     {"/api/v1/marks/{id}/correction", "mark_chief"},
 };
 

@@ -89,6 +89,8 @@ const route http_routes[] = {
      "Lock the category's marks (refused, listing them, while marks are missing)", AZ_CHIEF},
     {HM_GET, "/api/v1/categories/{id}/review", api_category_review, &dom_category, 0, "competitions",
      "Judgement aspects whose scores differ by more than one point", AZ_CHIEF},
+    {HM_GET, "/api/v1/categories/{id}/marks", api_category_marks, &dom_category, 0, "competitions",
+     "Every judge's marks in the category, with their corrections (who, when, why, old and new value)", AZ_CHIEF},
     ENTITY_ROUTES(dom_criterion, "criteria", "competitions", AZ_SIGNED_IN, AZ_SIGNED_IN, AZ_ADMIN, AZ_ADMIN, AZ_ADMIN),
     ENTITY_ROUTES(dom_aspect, "aspects", "competitions", AZ_SIGNED_IN, AZ_SIGNED_IN, AZ_ADMIN, AZ_ADMIN, AZ_ADMIN),
     {HM_GET, "/api/v1/competitors", api_entity_list, &dom_competitor, 0, "competitions", "List competitors",

@@ -4,6 +4,7 @@
 #include "db_int.h"
 #include "../core/mem.h"
 #include <pthread.h>
+#include "../core/text.h"
 #include <sqlite3.h>
 #include <stdlib.h>
 #include <string.h>
@@ -35,6 +36,22 @@ static int sq_error(sqlite3 *pDb, int rc, gerr *e) {
  * (guild reads none, and keeping them takes a global mutex on every
  * allocation SQLite makes). */
 static void sq_configure(void) { sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0); }
+/* lower(X) for SQLite: every letter mapped as PostgreSQL's lower() maps it
+ * under a UTF-8 locale (text_lower), where SQLite's own lowers only ASCII;
+ * so the case-insensitive list search (DOM_CONTAINS) finds the same rows on
+ * both engines. NULL stays NULL; text that is not UTF-8 is left as it is. */
+static void sq_lower(sqlite3_context *pCtx, int nArg, sqlite3_value **apArg) {
+  (void)nArg;
+  if (sqlite3_value_type(apArg[0]) == SQLITE_NULL) return;
+  const char *z = (const char *)sqlite3_value_text(apArg[0]);
+  int n = sqlite3_value_bytes(apArg[0]);
+  char *zLow = z ? text_lower(z, (size_t)n) : NULL;
+  if (!zLow) {
+    sqlite3_result_value(pCtx, apArg[0]);
+    return;
+  }
+  sqlite3_result_text(pCtx, zLow, -1, free);
+}
 
 static int sq_open(const char *zUrl, int bCreate, void **ppConn, gerr *e) {
   static pthread_once_t once = PTHREAD_ONCE_INIT;
@@ -49,6 +66,8 @@ static int sq_open(const char *zUrl, int bCreate, void **ppConn, gerr *e) {
     return -1;
   }
   sqlite3_busy_timeout(pDb, SQLITE_BUSY_MS);
+  sqlite3_create_function_v2(pDb, "lower", 1, SQLITE_UTF8 | SQLITE_DETERMINISTIC | SQLITE_INNOCUOUS, NULL, sq_lower,
+                             NULL, NULL, NULL);
   sqlite3_extended_result_codes(pDb, 1);
   char *zErr = NULL;
   rc = sqlite3_exec(pDb,

@@ -202,6 +202,7 @@ rule("DELETE", "/api/v1/categories/{id}", ADMIN, ok=412, target=lambda w, c: f"/
 rule("POST", "/api/v1/categories/{id}/lock", ADMIN_CHIEF, ok=409,
      target=lambda w, c: f"/api/v1/categories/{w.cat['id']}/lock")
 rule("GET", "/api/v1/categories/{id}/review", ADMIN_CHIEF, target=lambda w, c: f"/api/v1/categories/{w.cat['id']}/review")
+rule("GET", "/api/v1/categories/{id}/marks", ADMIN_CHIEF, target=lambda w, c: f"/api/v1/categories/{w.cat['id']}/marks")
 rule("GET", "/api/v1/criteria", SIGNED_IN)
 rule("POST", "/api/v1/criteria", ADMIN, ok=201,
      body=lambda w, c: {"category_id": w.draft_cat["id"], "code": "Z", "name": "Matrix criterion", "weight": 10})
@@ -244,7 +245,7 @@ rule("GET", "/api/v1/marks/{id}", ADMIN_CHIEF, target=lambda w, c: f"/api/v1/mar
 rule("PATCH", "/api/v1/marks/{id}", ADMIN_CHIEF, ok=412, target=lambda w, c: f"/api/v1/marks/{w.m1['id']}",
      body=lambda w, c: {"value": 0}, headers=STALE)
 rule("POST", "/api/v1/marks/{id}/correction", ADMIN_CHIEF, ok=409,   # not locked yet
-     target=lambda w, c: f"/api/v1/marks/{w.m1['id']}/correction", body=lambda w, c: {"value": 0, "reason": "typo"})
+     target=lambda w, c: f"/api/v1/marks/{w.m1['id']}/correction", body=lambda w, c: {"value": 0, "reason": "entry_error"})
 
 
 class MatrixWorld(World):

@@ -399,7 +399,7 @@ def test_422_is_answered_before_412_only_when_current(api, make):
     ("limit=1.5", "limit"), ("offset=-1", "offset"), ("offset=x", "offset"), ("after=-1", "after"),
     ("after=1&offset=1", "offset"),
     ("parent=abc", "parent"), ("parent=0", "parent"), ("parent=-2", "parent"),
-    ("colour=red", "colour"), ("q=x", "q"), ("level=", "level"),
+    ("colour=red", "colour"), ("q=%20%20", "q"), ("level=", "level"),
 ])
 def test_422_bad_list_query_areas(api, query, field):
     assert_error(api.get(f"/api/v1/areas?{query}"), 422, "validation", field=field)

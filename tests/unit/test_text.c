@@ -127,6 +127,29 @@ static void search_key_fast_path(void **state) {
     free(zFast);
     free(zSlow);
   }
+/* text_lower: simple case mapping of every letter, other scripts unchanged,
+ * the length in bytes may grow (U+023A takes 2 bytes, U+2C65 3), invalid
+ * UTF-8 refused. */
+static void lowering(void **state) {
+  (void)state;
+  static const char *const aCase[][2] = {
+      {"MÜNCHEN Straße", "münchen straße"},
+      {"ПЕКАРНОЕ", "пекарное"},
+      {"喀什 قەشقەر 50%_\\", "喀什 قەشقەر 50%_\\"},
+      {"\xc8\xba", "\xe2\xb1\xa5"},
+      {"ABC\xc8\xba\xc8\xba", "abc\xe2\xb1\xa5\xe2\xb1\xa5"},
+      {"", ""},
+  };
+  for (size_t i = 0; i < sizeof aCase / sizeof aCase[0]; i++) {
+    char *z = text_lower(aCase[i][0], strlen(aCase[i][0]));
+    assert_non_null(z);
+    assert_string_equal(z, aCase[i][1]);
+    free(z);
+  }
+  char *z = text_lower("ABCD", 2);  /* only the n bytes given */
+  assert_string_equal(z, "ab");
+  free(z);
+  assert_null(text_lower("\xc3\x28", 2));
 }
 
 int main(void) {
@@ -135,6 +158,7 @@ int main(void) {
       cmocka_unit_test(dates),
       cmocka_unit_test(utf8_and_keys),
       cmocka_unit_test(search_key_fast_path),
+      cmocka_unit_test(lowering),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -37,6 +37,7 @@ export const resources = {
     ],
     columns: ['name', 'code', 'level', 'parent_id'],
     filters: [
+      { name: 'q', type: 'search', label: 'filter.name_or_code', max: 100 },
       { name: 'level', type: 'enum', enum: 'level', values: ['region', 'prefecture', 'county', 'township'] },
       { name: 'parent', type: 'ref', ref: 'areas', label: 'field.parent_id' },
     ],
@@ -61,6 +62,7 @@ export const resources = {
     ],
     columns: ['name', 'code', 'kind', 'area_id'],
     filters: [
+      { name: 'q', type: 'search', label: 'filter.name_or_code', max: 100 },
       { name: 'area', type: 'ref', ref: 'areas', label: 'field.area_id' },
       { name: 'kind', type: 'enum', enum: 'kind', values: ['vocational_college', 'training_centre'] },
     ],
@@ -90,6 +92,7 @@ export const resources = {
     ],
     columns: ['title', 'institution_id', 'isco_code', 'hours', 'level'],
     filters: [
+      { name: 'q', type: 'search', label: 'filter.title', max: 100 },
       { name: 'institution', type: 'ref', ref: 'institutions', label: 'field.institution_id' },
       { name: 'area', type: 'ref', ref: 'areas', label: 'field.area_id' },
     ],
@@ -118,6 +121,7 @@ export const resources = {
     ],
     columns: ['name', 'program_id', 'start_date', 'end_date', 'capacity'],
     filters: [
+      { name: 'q', type: 'search', label: 'filter.cohort_or_program', max: 100 },
       { name: 'program', type: 'ref', ref: 'programs', label: 'field.program_id' },
       { name: 'institution', type: 'ref', ref: 'institutions', label: 'field.institution_id', roles: [admin] },
       { name: 'active_on', type: 'date' },

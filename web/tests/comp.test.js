@@ -7,7 +7,8 @@
 // the third through the API; the chief judge's lock is refused listing the
 // missing marks, then the review shows the flagged aspect and the lock
 // succeeds; a judge's later change is refused with the API's reason; the
-// administrator publishes and the public results page, signed out, shows
+// chief judge corrects a mark (a reason from the API's list; refused
+// without one), the old value kept; the administrator publishes and the public results page, signed out, shows
 // the medals. Also: marks chosen while the network is down wait and are
 // sent when it is back; the keyboard marks; Uyghur right-to-left and 360 px
 // wide; axe-core on every competition screen; screenshots of each under
@@ -267,7 +268,8 @@ test('three judges (one chief) are assigned and three learners entered with thei
 });
 
 // marks: Aylin A1 40, A2 3 3 3 (raw 100); Bekzat A1 20, A2 2 2 1 (53.33);
-// Chenxi A1 0, A2 1 3 1 (flagged: 3 - 1 > 1; 33.33)
+// Chenxi A1 0, A2 1 3 1 (flagged: 3 - 1 > 1; 33.33; after the chief judge's
+// correction of the third judge's 1 to 2: 1 3 2, raw 40)
 const MARKS = [
   { A1: 40, A2: [3, 3, 3] },
   { A1: 20, A2: [2, 2, 1] },
@@ -366,6 +368,63 @@ test('a change after the lock is refused on the marking screen, with the reason'
   assert.equal(m.value, MARKS[1].A2[1], 'the stored mark did not change');
 });
 
+test('the chief judge corrects a mark after the lock: a reason from the list, the old value kept', async () => {
+  const chief = W.tablets[0];
+  // from the review of the locked category, the flagged aspect leads to its correction
+  await go(chief, `/categories/${W.category}/review`);
+  await chief.locator('table.flagged tbody tr').first().getByRole('link', { name: 'Correct a mark' }).click();
+  await chief.waitForURL(new RegExp(`/categories/${W.category}/corrections\\?competitor=${W.competitors[2]}&aspect=${W.aspects.A2}$`));
+  assert.equal(await chief.getByLabel('Competitor').inputValue(), String(W.competitors[2]));
+  assert.equal(await chief.getByLabel('Aspect').inputValue(), String(W.aspects.A2));
+  await chief.getByText('No mark has been corrected.').waitFor();
+  // three judges scored Chenxi's A2: 1, 3, 1; the third judge's 1 was a slip for 2
+  const marks = chief.locator('fieldset.correct-marks label');
+  assert.deepEqual(await marks.allTextContents(), W.judges.map((j, k) => `${j.name} Judgeova: ${MARKS[2].A2[k]}`));
+  await marks.nth(2).click();
+  await chief.locator('.correct-current').getByText('Current value, given by Ilham Judgeova:').waitFor();
+  assert.equal(await chief.locator('.correct-current .correct-value').textContent(), '1');
+  // the reasons are the API's fixed list
+  const doc = await (await chief.request.get(env.base + '/api/v1/openapi.json')).json();
+  const reasons = doc.paths['/api/v1/marks/{id}/correction'].post.requestBody.content['application/json'].schema.properties.reason.enum;
+  const options = await chief.locator('#correct-reason option').evaluateAll((os) => os.map((o) => o.value).filter(Boolean));
+  assert.deepEqual(options, reasons);
+  // without a reason the API refuses, and says so beside the field; nothing changes
+  await chief.getByLabel('New value').selectOption('2');
+  await chief.getByRole('button', { name: 'Correct the mark' }).click();
+  const reasonErr = chief.locator('#correct-reason-err');
+  await reasonErr.waitFor();
+  assert.match(await reasonErr.textContent(), /reason: a correction says why, one of: entry_error, remeasured/);
+  assert.equal(await chief.locator('#correct-reason').getAttribute('aria-invalid'), 'true');
+  await chief.getByRole('alert').getByText('The correction was not accepted').waitFor();
+  const markOf = async () =>
+    (await apiCall(chief, 'GET', `/categories/${W.category}/marks`)).body.items.find((m) => m.competitor_id === W.competitors[2] && m.aspect === 'A2' && m.judge_id === W.judges[2].person);
+  assert.deepEqual([(await markOf()).value, (await markOf()).corrections], [1, []]);
+  await shot(chief, 'comp-correction-refused');
+  // with a reason it is corrected; the screen shows the new value and the old one kept
+  await chief.getByLabel('Reason').selectOption('entry_error');
+  await chief.getByRole('button', { name: 'Correct the mark' }).click();
+  await chief.getByRole('status').getByText('The mark was corrected from 1 to 2.').waitFor();
+  await chief.locator('.correct-current .correct-value').getByText('2', { exact: true }).waitFor();
+  assert.equal(await chief.locator('#correct-reason-err').count(), 0);
+  const row = chief.locator('table.corrections tbody tr');
+  await row.first().waitFor();
+  assert.equal(await row.count(), 1);
+  const cells = await row.first().locator('td').allTextContents();
+  assert.deepEqual(cells.slice(0, 6), [`#${W.competitors[2]}`, 'A2', 'Ilham Judgeova', '1', '2', 'Entered wrongly (a slip of the hand)']);
+  assert.ok(cells[6].startsWith(`user:${W.judges[0].username}`), cells[6]);   // who, then when
+  const fixed = await markOf();
+  assert.equal(fixed.value, 2);
+  assert.deepEqual(fixed.corrections.map((c) => [c.old_value, c.new_value, c.reason, c.actor]), [[1, 2, 'entry_error', `user:${W.judges[0].username}`]]);
+  await shot(chief, 'comp-correction');
+  assert.deepEqual(await axeViolations(chief), []);
+  // an ordinary judge of the category has no such screen: the API refuses them
+  const other = W.tablets[1];
+  await go(other, `/categories/${W.category}/corrections`);
+  await other.getByRole('alert').waitFor();
+  assert.equal(await other.locator('form.correct-form').count(), 0);
+  assert.deepEqual(chief.errors, []);
+});
+
 test('the administrator locks and publishes; the results show the medals and the institution table', async () => {
   const page = W.admin;
   await go(page, `/editions/${W.edition}`);
@@ -382,7 +441,7 @@ test('the administrator locks and publishes; the results show the medals and the
   const table = await rows.evaluateAll((trs) => trs.map((tr) => [...tr.children].map((c) => c.textContent.trim())));
   assert.deepEqual(
     table.map((r) => [r[0], r[1], r[3], r[5]]),
-    [['1', 'Aylin Solarova', '100', 'Gold'], ['2', 'Bekzat Solarova', '53.33', 'Silver'], ['3', 'Chenxi Solarova', '33.33', 'Bronze']],
+    [['1', 'Aylin Solarova', '100', 'Gold'], ['2', 'Bekzat Solarova', '53.33', 'Silver'], ['3', 'Chenxi Solarova', '40', 'Bronze']],
   );
   await shot(page, 'comp-results');
   await go(page, '/competitions/history');
@@ -526,7 +585,7 @@ test('the same judge on two devices: a stored mark is found (409) and a stale on
 test('at 360 px wide the competition screens fit', async () => {
   const page = await open({ width: 360, height: 740 });
   await signIn(page, 'admin');
-  for (const path of ['/editions', `/editions/${W.edition}`, `/categories/${W.category}`, `/categories/${W.category}/scheme`, `/categories/${W.category}/judges`, `/editions/${W.edition}/results`, '/competitions/history', `/results/${W.edition}`]) {
+  for (const path of ['/editions', `/editions/${W.edition}`, `/categories/${W.category}`, `/categories/${W.category}/scheme`, `/categories/${W.category}/judges`, `/categories/${W.category}/corrections`, `/editions/${W.edition}/results`, '/competitions/history', `/results/${W.edition}`]) {
     await go(page, path);
     await page.waitForLoadState('networkidle');
     const width = await page.evaluate(() => document.documentElement.scrollWidth);

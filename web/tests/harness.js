@@ -92,6 +92,19 @@ export async function newPage(env, { width = 1280, height = 900, lang, context: 
   return page;
 }
 
+/** newPage, remembered in pages (which stopChecked closes). */
+export async function openIn(env, pages, opts) {
+  const p = await newPage(env, opts);
+  pages.push(p);
+  return p;
+}
+
+/** Opens path (with its query) and waits for the screen's heading. */
+export async function goTo(env, page, path) {
+  await page.goto(env.base + path);
+  await page.locator('main h1').first().waitFor();
+}
+
 /** Signs in through the sign-in screen and waits for the menu. */
 export async function signIn(page, user) {
   await page.getByLabel('Username').fill(user);

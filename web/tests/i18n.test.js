@@ -8,6 +8,7 @@ import path from 'node:path';
 import { test } from 'node:test';
 import { ROOT } from './paths.js';
 import { resources } from '../src/resources.js';
+import { CORRECTION_REASONS } from '../src/screens/comp/data.js';
 
 const dir = path.join(ROOT, 'web/src/i18n');
 const catalogs = Object.fromEntries(
@@ -66,6 +67,7 @@ test('every label the record kinds and menus derive is in the catalogs', () => {
     if (res.links) for (const l of res.links({ id: 1 })) keys.push(l.label);
   }
   for (const role of ['region_admin', 'institution_staff', 'trainer', 'judge', 'learner']) keys.push(`role.${role}`);
+  for (const r of CORRECTION_REASONS) keys.push(`comp.correct.reason.${r}`);
   const errors = readFileSync(path.join(ROOT, 'src/core/errors.def'), 'utf8').matchAll(/^XX\(\s*\w+,\s*\d+,\s*"(\w+)"/gm);
   for (const m of errors) if (m[1] !== 'ok') keys.push(`error.${m[1]}`);
   assert.deepEqual([...new Set(keys)].filter((k) => !(k in en)), []);

@@ -74,7 +74,7 @@ export function Control({ def, id, value, onChange, disabled, describedBy, inval
         />
       );
     case 'search':
-      return <input {...common} type="search" value={value ?? ''} onInput={text} />;
+      return <input {...common} type="search" maxLength={def.max} value={value ?? ''} onInput={text} />;
     default:
       return (
         <input

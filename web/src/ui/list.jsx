@@ -9,7 +9,7 @@ import { fmtDate, fmtNumber, t } from '../i18n/index.js';
 import { Link, setQuery } from '../router.js';
 import { hasRole } from '../session.js';
 import { Control, enumLabel, fieldLabel } from './field.jsx';
-import { Busy, ErrorNotice } from './notice.jsx';
+import { Busy, ErrorNotice, FieldError } from './notice.jsx';
 import { RefName } from './refname.jsx';
 
 export const PAGE_SIZE = 25;
@@ -54,30 +54,40 @@ export function Pager({ offset, total, count, onPage }) {
   );
 }
 
-/** The search form of a list: one control per filter definition; Search puts them in the address. */
-export function Filters({ id, filters, query }) {
+/** The search form of a list: one control per filter definition; Search puts them in the address.
+ * err: the list's API error; one naming a filter (a 422 for `q`) is shown beside it. */
+export function Filters({ id, filters, query, err }) {
   const [draft, setDraft] = useState(query);
   useEffect(() => setDraft(query), [JSON.stringify(query)]);
   if (filters.length === 0) return null;
   const apply = (e) => {
     e.preventDefault();
     const q = {};
-    for (const f of filters) if (draft[f.name] !== undefined && draft[f.name] !== null) q[f.name] = draft[f.name];
+    for (const f of filters) {
+      const v = f.type === 'search' && typeof draft[f.name] === 'string' ? draft[f.name].trim() : draft[f.name];
+      if (v !== undefined && v !== null && v !== '') q[f.name] = v;
+    }
     setQuery(q);
   };
   return (
     <form class="filters" role="search" onSubmit={apply} aria-label={t('list.filters')}>
-      {filters.map((f) => (
-        <div class="field" key={f.name}>
-          <label for={`${id}-${f.name}`}>{fieldLabel(f)}</label>
-          <Control
-            def={{ ...f, required: false }}
-            id={`${id}-${f.name}`}
-            value={f.type === 'ref' ? (draft[f.name] ? Number(draft[f.name]) : null) : draft[f.name]}
-            onChange={(v) => setDraft((d) => ({ ...d, [f.name]: v }))}
-          />
-        </div>
-      ))}
+      {filters.map((f) => {
+        const bad = err && err.field === f.name;
+        return (
+          <div class={`field${bad ? ' has-error' : ''}`} key={f.name}>
+            <label for={`${id}-${f.name}`}>{fieldLabel(f)}</label>
+            <Control
+              def={{ ...f, required: false }}
+              id={`${id}-${f.name}`}
+              value={f.type === 'ref' ? (draft[f.name] ? Number(draft[f.name]) : null) : draft[f.name]}
+              onChange={(v) => setDraft((d) => ({ ...d, [f.name]: v }))}
+              invalid={bad}
+              describedBy={bad ? `${id}-${f.name}-err` : undefined}
+            />
+            <FieldError err={err} field={f.name} id={`${id}-${f.name}-err`} />
+          </div>
+        );
+      })}
       <div class="actions">
         <button type="submit">{t('list.search')}</button>
         {Object.keys(query).length > 0 && (
@@ -124,7 +134,7 @@ export function ResourceList({ res, user, query }) {
           </Link>
         )}
       </div>
-      <Filters id={`filter-${res.plural}`} filters={filters} query={query} />
+      <Filters id={`filter-${res.plural}`} filters={filters} query={query} err={err} />
       <ErrorNotice err={err} />
       {!page ? (
         <Busy />

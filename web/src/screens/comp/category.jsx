@@ -1,7 +1,8 @@
 // category.jsx: one competition category: its form (the shared
 // ResourceForm: skill and ISCO-08 code) and what belongs to it, each with
 // where it stands: the marking scheme, the competitors, the judges, the
-// chief judge's review and lock, and (for its judges) the marking screen.
+// chief judge's review and lock, the corrections after it, and (for its
+// judges) the marking screen.
 import { useEffect, useState } from 'preact/hooks';
 import { api } from '../../api.js';
 import { fmtDate, fmtNumber, t } from '../../i18n/index.js';
@@ -68,6 +69,13 @@ function Hub({ id, user }) {
         title: t('comp.review.title'),
         text: category.locked_at ? t('comp.review.locked_at', { when: fmtDate(category.locked_at, true) }) : t('comp.hub.not_locked'),
         ok: !!category.locked_at,
+      });
+    if ((isAdmin || (mine && mine.chief)) && category.locked_at)
+      items.push({
+        href: `/categories/${id}/corrections`,
+        title: t('comp.correct.title'),
+        text: edition.state === 'marking' ? t('comp.hub.corrections') : t('comp.correct.closed', { state: t(`comp.state.${edition.state}`) }),
+        ok: true,
       });
     if (mine) items.push({ href: `/marking/${id}`, title: t('comp.marking.title'), text: t('comp.hub.marking'), ok: true });
   }

@@ -1,11 +1,14 @@
 // data.js: what the competition screens share: the edition's states in
 // order, reading every page of a list, a record's ETag, the values an
 // aspect allows (for the marking screen's buttons), reading the lock's
-// refusal into a list of missing marks, and medal names.
+// refusal into a list of missing marks, medal names and the reasons a mark
+// may be corrected for.
 import { api } from '../../api.js';
 
 export const STATES = ['draft', 'registration', 'marking', 'locked', 'published'];
 export const MEDALS = ['gold', 'silver', 'bronze', 'medallion'];
+/** Why a mark may be corrected after the lock: the API's fixed list (docs/competitions.md). */
+export const CORRECTION_REASONS = ['entry_error', 'remeasured', 'rule_misapplied', 'appeal_upheld', 'other'];
 
 /** The state after state (null at the end). */
 export function nextState(state) {

@@ -1,5 +1,5 @@
 // marking.jsx: the judge's screens. The list of their categories (with
-// Review and lock for a chief judge), and the marking screen, made for a
+// Review and lock, and corrections once locked, for a chief judge), and the marking screen, made for a
 // tablet: one competitor at a time (Previous / Next, or pick one), every
 // aspect as large buttons of the values it allows, each mark saved the
 // moment it is chosen (markqueue.js), and beside each aspect whether it is
@@ -65,6 +65,11 @@ export function MarkingHome({ user }) {
                   {judge.chief && edition.state === 'marking' && (
                     <Link class="button" href={`/categories/${category.id}/review`}>
                       {t('comp.review.title')}
+                    </Link>
+                  )}
+                  {judge.chief && edition.state === 'marking' && category.locked_at && (
+                    <Link class="button" href={`/categories/${category.id}/corrections`}>
+                      {t('comp.correct.open')}
                     </Link>
                   )}
                 </p>

@@ -2,11 +2,13 @@
 // judgement aspects whose scores differ by more than one point (GET
 // /categories/{id}/review), each with a way to the marking screen for that
 // competitor, and the lock (POST /categories/{id}/lock): refused while marks
-// are missing, listing them, and final once done.
+// are missing, listing them, and final once done; after it, the way to the
+// chief judge's corrections (corrections.jsx).
 import { useEffect, useState } from 'preact/hooks';
 import { api, request } from '../../api.js';
 import { fmtDate, fmtNumber, t } from '../../i18n/index.js';
 import { Link } from '../../router.js';
+import { ROLES, hasRole } from '../../session.js';
 import { Busy, ErrorNotice, Status } from '../../ui/notice.jsx';
 import { competitorNo, listAll, parseMissing } from './data.js';
 import { CategoryHeading, Refusal, useCategory } from './ui.jsx';
@@ -74,6 +76,9 @@ export function ReviewScreen({ params, user }) {
   if (!category || !edition || !review) return <Busy />;
   const aspect = (aid) => aspects.find((a) => a.id === aid);
   const canMark = !!mine && edition.state === 'marking' && !category.locked_at;
+  const canCorrect = (!!mine && mine.chief) || hasRole(user, [ROLES.admin]);
+  const correcting = canCorrect && !!category.locked_at && edition.state === 'marking';
+  const correctHref = (f) => `/categories/${id}/corrections?competitor=${f.competitor_id}&aspect=${f.aspect_id}`;
   const missing = lockErr && lockErr.status === 409 ? parseMissing(lockErr.message) : null;   // the API's list, in the user's words
   return (
     <section class="review">
@@ -92,7 +97,7 @@ export function ReviewScreen({ params, user }) {
                 <th scope="col">{t('comp.review.lowest')}</th>
                 <th scope="col">{t('comp.review.highest')}</th>
                 <th scope="col">{t('comp.review.judges')}</th>
-                {canMark && <th scope="col">{t('common.actions')}</th>}
+                {(canMark || correcting) && <th scope="col">{t('common.actions')}</th>}
               </tr>
             </thead>
             <tbody>
@@ -110,6 +115,11 @@ export function ReviewScreen({ params, user }) {
                       <Link href={`/marking/${id}?competitor=${f.competitor_id}`}>{t('comp.review.open_marking')}</Link>
                     </td>
                   )}
+                  {correcting && (
+                    <td>
+                      <Link href={correctHref(f)}>{t('comp.correct.open')}</Link>
+                    </td>
+                  )}
                 </tr>
               ))}
             </tbody>
@@ -120,10 +130,19 @@ export function ReviewScreen({ params, user }) {
         <h2 id="lock-h">{t('comp.review.lock_title')}</h2>
         {locked && <Status text={t('comp.review.lock_done')} />}
         {category.locked_at ? (
-          <p class="locked">
-            <span aria-hidden="true">🔒 </span>
-            {t('comp.review.locked_at', { when: fmtDate(category.locked_at, true) })}
-          </p>
+          <>
+            <p class="locked">
+              <span aria-hidden="true">🔒 </span>
+              {t('comp.review.locked_at', { when: fmtDate(category.locked_at, true) })}
+            </p>
+            {canCorrect && (
+              <p>
+                <Link class="button" href={`/categories/${id}/corrections`}>
+                  {edition.state === 'marking' ? t('comp.correct.open') : t('comp.correct.history')}
+                </Link>
+              </p>
+            )}
+          </>
         ) : (
           <>
             <p>{t('comp.review.lock_explain')}</p>

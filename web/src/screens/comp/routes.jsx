@@ -1,10 +1,12 @@
 // routes.jsx (competitions): the competition screens' rows of the route
 // table (routes.jsx appends them): editions and categories with their
-// setup screens, the judge's marking, the chief judge's review and lock,
-// results and history, and the public results pages (no sign-in).
+// setup screens, the judge's marking, the chief judge's review, lock and
+// corrections after it, results and history, and the public results pages
+// (no sign-in).
 import { ROLES } from '../../session.js';
 import { ResourceList } from '../../ui/list.jsx';
 import { CategoryScreen } from './category.jsx';
+import { CorrectionsScreen } from './corrections.jsx';
 import { EditionList, EditionScreen } from './editions.jsx';
 import { CompetitorsScreen, JudgesScreen } from './entries.jsx';
 import { History } from './history.jsx';
@@ -27,6 +29,7 @@ export const compRoutes = [
   { path: '/categories/:id/competitors', roles: [admin, staff], screen: CompetitorsScreen },
   { path: '/categories/:id/judges', roles: [admin], screen: JudgesScreen },
   { path: '/categories/:id/review', roles: [admin, judge], screen: ReviewScreen },
+  { path: '/categories/:id/corrections', roles: [admin, judge], screen: CorrectionsScreen },
   { path: '/marking', menu: 'comp.menu.marking', roles: [judge], screen: MarkingHome },
   { path: '/marking/:id', roles: [judge], screen: MarkingScreen },
   { path: '/competitions/history', menu: 'comp.menu.history', roles: [admin, staff], screen: History },
