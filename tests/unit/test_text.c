@@ -127,6 +127,8 @@ static void search_key_fast_path(void **state) {
     free(zFast);
     free(zSlow);
   }
+}
+
 /* text_lower: simple case mapping of every letter, other scripts unchanged,
  * the length in bytes may grow (U+023A takes 2 bytes, U+2C65 3), invalid
  * UTF-8 refused. */
