@@ -424,7 +424,7 @@ static int web_answer(struct evhttp_request *pReq, http_req *r) {
   r->zContentType = p->zType;
   r->zCacheControl = zCache;
   r->zVary = strcmp(r->zPath, "/") == 0 ? "Accept, Accept-Encoding" : "Accept-Encoding";
-  if (p->aGzip && zEnc && strstr(zEnc, "gzip")) {
+  if (p->aGzip && web_accepts(zEnc, "gzip")) {
     r->zText = (const char *)p->aGzip;
     r->nText = p->nGzip;
     r->zContentEncoding = "gzip";

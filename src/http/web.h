@@ -26,4 +26,10 @@ extern const int web_nassets;
  * interface was built). *pzCache is the Cache-Control to send. */
 const web_asset *web_lookup(const char *zPath, const char *zAccept, const char **pzCache);
 
+/* 1 when the header zHeader (an Accept or Accept-Encoding list, may be
+ * NULL) names zToken (compared ignoring ASCII case) with a quality above
+ * zero: "gzip;q=0" or "text/html;q=0" refuse, "x-gzip" or "text/html5" are
+ * other tokens. Wildcards are not counted. */
+int web_accepts(const char *zHeader, const char *zToken);
+
 #endif

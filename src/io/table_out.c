@@ -208,11 +208,38 @@ int tab_null(tab_out *t) {
   return xlsx_next(t, LXW_NO_ERROR, 0);
 }
 
+#define XLSX_CELL_CHARS 32767   /* Excel's limit on the characters of a cell */
+
+/* z cut to fit an XLSX cell: when it has more than XLSX_CELL_CHARS
+ * characters, its first XLSX_CELL_CHARS - 1 and an ellipsis, in a malloc'd
+ * copy the caller frees (*pzFree); else z itself (*pzFree NULL). Counts
+ * characters as libxlsxwriter does (UTF-8 lead bytes). */
+static const char *xlsx_fit(const char *z, char **pzFree) {
+  *pzFree = NULL;
+  size_t nChar = 0, iCut = 0;
+  for (size_t i = 0; z[i]; i++) {
+    if (((unsigned char)z[i] & 0xc0) == 0x80) continue;   /* a continuation byte */
+    if (++nChar == XLSX_CELL_CHARS) iCut = i;             /* the start of the last character that fits */
+    if (nChar > XLSX_CELL_CHARS) {                        /* too long: the characters before iCut, and "…" */
+      char *zOut = g_malloc(iCut + 4);
+      memcpy(zOut, z, iCut);
+      memcpy(zOut + iCut, "\xe2\x80\xa6", 4);            /* U+2026 and the NUL */
+      *pzFree = zOut;
+      return zOut;
+    }
+  }
+  return z;
+}
+
 int tab_text(tab_out *t, const char *z) {
   if (!z) return tab_null(t);
   if (begin_cell(t)) return -1;
   if (t->fmt == TAB_CSV) return csv_next(t, csv_out_text(&t->row, z, is_last(t)));
-  return xlsx_next(t, worksheet_write_string(t->pWs, t->iRow, (lxw_col_t)t->iCol, z, NULL), text_width(z));
+  char *zFree;
+  const char *zCell = xlsx_fit(z, &zFree);
+  int rc = xlsx_next(t, worksheet_write_string(t->pWs, t->iRow, (lxw_col_t)t->iCol, zCell, NULL), text_width(zCell));
+  free(zFree);
+  return rc;
 }
 
 int tab_int(tab_out *t, int64_t v) {

@@ -10,7 +10,8 @@
  * numbers as numbers, dates and times as date cells with a date format,
  * booleans as booleans, column widths from the longest value; a table
  * longer than a worksheet (1,048,575 rows under the header) continues on
- * "NAME (2)" with the header repeated. */
+ * "NAME (2)" with the header repeated. A text longer than a cell may hold
+ * (32,767 characters) is cut to 32,766 and an ellipsis. */
 #ifndef GUILD_TABLE_OUT_H
 #define GUILD_TABLE_OUT_H
 #include <stdint.h>

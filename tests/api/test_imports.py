@@ -266,3 +266,20 @@ def test_stopped_server_leaves_no_half_import(how):
         finally:
             assert s2.stop() == 0
         assert_clean_log(s2.read_log())
+
+
+def test_a_value_too_long_for_a_spreadsheet_cell(api):
+    """The report quotes a refused value whole; as XLSX, a value over Excel's
+    32,767 characters a cell is cut to 32,766 and an ellipsis (it once made
+    the whole workbook fail with 500)."""
+    import openpyxl
+    long_name = "A" + "名" * 39999
+    job = wait_until(api, queued(upload(api, HEADER + f"{uniq('LONG')},{long_name},,,,,,\n"))["id"])
+    assert job["status"] == "failed" and job["errors"][0]["column"] == "given_name"
+    from test_exports import get_bytes
+    status, _, body = get_bytes(api, f"/api/v1/imports/{job['id']}?format=xlsx")
+    assert status == 200, body[:300]
+    ws = openpyxl.load_workbook(io.BytesIO(body)).active
+    values = [c.value for c in next(ws.iter_rows(min_row=2, max_row=2))]
+    cell = next(v for v in values if isinstance(v, str) and v.startswith("A名"))
+    assert len(cell) == 32767 and cell.endswith("…") and cell[:-1] == long_name[:32766]

@@ -84,3 +84,19 @@ def test_changes_to_app_paths_are_not_routes(api):
     """Only GET and HEAD reach the interface's files; other methods get the API's answer."""
     r = api.post("/programs/12", {})
     assert_error(r, 404, "not_found")
+
+
+def test_a_refused_encoding_or_type_is_respected(api):
+    """q=0 refuses: gzip;q=0 gets the plain bytes, text/html;q=0 the JSON
+    index; a token is matched whole (x-gzip is not gzip)."""
+    if not BUILT:
+        pytest.skip("built without the web interface (no npm)")
+    html = Raw(api.port, "/", HTML).body.decode()
+    js = re.search(r'src="(/assets/[^"]+\.js)"', html).group(1)
+    for enc in ("gzip;q=0", "gzip; q=0.0, deflate", "x-gzip", "identity"):
+        assert Raw(api.port, js, {"Accept-Encoding": enc}).header("Content-Encoding") is None, enc
+    for enc in ("deflate, GZIP;q=0.5", "br,gzip"):
+        assert Raw(api.port, js, {"Accept-Encoding": enc}).header("Content-Encoding") == "gzip", enc
+    j = Raw(api.port, "/", {"Accept": "text/html;q=0, application/json"})
+    assert j.header("Content-Type").startswith("application/json") and json.loads(j.body)["api"] == "/api/v1"
+    assert Raw(api.port, "/", {"Accept": "text/html5"}).header("Content-Type").startswith("application/json")
