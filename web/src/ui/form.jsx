@@ -11,6 +11,7 @@ import { Link, navigate } from '../router.js';
 import { ROLES, hasRole, staffInstitutions } from '../session.js';
 import { Field } from './field.jsx';
 import { Busy, ErrorNotice, Status } from './notice.jsx';
+import { ConfirmDelete } from './confirm.jsx';
 
 /** The value of def as the API takes it (lists without blank lines, text trimmed). */
 export function apiValue(def, v) {
@@ -201,17 +202,7 @@ export function ResourceForm({ res, id, user, query = {} }) {
             )}
           </div>
         )}
-        {confirmDelete && (
-          <div class="confirm" role="group" aria-label={t('form.delete')}>
-            <p>{t('form.delete_confirm')}</p>
-            <button type="button" class="danger" onClick={remove} disabled={busy}>
-              {t('form.delete_yes')}
-            </button>
-            <button type="button" onClick={() => setConfirmDelete(false)}>
-              {t('common.cancel')}
-            </button>
-          </div>
-        )}
+        {confirmDelete && <ConfirmDelete busy={busy} onYes={remove} onNo={() => setConfirmDelete(false)} />}
       </form>
       {links.length > 0 && (
         <nav class="related" aria-label={t('form.related')}>

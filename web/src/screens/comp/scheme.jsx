@@ -12,6 +12,7 @@ import { ROLES, hasRole } from '../../session.js';
 import { Busy, ErrorNotice, Status } from '../../ui/notice.jsx';
 import { allowedValues, etagOf, listAll } from './data.js';
 import { CategoryHeading, Head, useCategory } from './ui.jsx';
+import { ConfirmDelete } from '../../ui/confirm.jsx';
 
 const byCode = (a, b) => a.code.localeCompare(b.code, 'en', { numeric: true });
 
@@ -223,17 +224,7 @@ function RecordForm({ kind, rec, parent, editable, onSaved, onCancel, label }) {
               {t('form.delete')}
             </button>
           )}
-          {confirm && (
-            <span class="confirm-inline" role="group" aria-label={t('form.delete')}>
-              <span>{t('form.delete_confirm')}</span>
-              <button type="button" class="danger" onClick={remove} disabled={busy}>
-                {t('form.delete_yes')}
-              </button>
-              <button type="button" onClick={() => setConfirm(false)}>
-                {t('common.cancel')}
-              </button>
-            </span>
-          )}
+          {confirm && <ConfirmDelete inline busy={busy} onYes={remove} onNo={() => setConfirm(false)} />}
         </div>
       )}
     </form>
