@@ -37,6 +37,15 @@ typedef struct imp_field {
   const char *zHelp;      /* one line for the help text and errors */
 } imp_field;
 
+/* Indexes of a kind's table whose entries a large import builds after its
+ * rows (import_defer.c): never a unique one, nor one the kind's rules read
+ * (unless through zReadsField, before which they are built). */
+#define IMP_DEFER_MAX 4
+typedef struct imp_defer {
+  const char *zMaxId;                    /* SELECT coalesce(max(id), 0) FROM the table: its size, about */
+  const char *azIndex[IMP_DEFER_MAX];    /* index names; the rest NULL */
+} imp_defer;
+
 typedef struct imp_spec {
   const char *zKind;          /* "persons": the audit log's entity */
   const dom_entity *pEnt;
@@ -52,6 +61,7 @@ typedef struct imp_spec {
    * the cohort's places taken), so rows are not batched across it. NULL:
    * no such rule. */
   const char *zReadsField, *zReadsValue;
+  const imp_defer *pDefer;    /* NULL: every index is written row by row */
 } imp_spec;
 
 /* A lookup's cache: cell text -> id (0: nothing has it), direct-mapped. */
@@ -102,6 +112,8 @@ typedef struct importer {
   imp_batch *pBatch;            /* NULL: each row is written at once (SQLite) */
   int nErrAlloc;
   int iLastBadRow;
+  const char *azDeferred[IMP_DEFER_MAX];   /* CREATE INDEX texts of the indexes dropped (in pAr) */
+  int nDeferred;
 } importer;
 
 /* Runs spec p over zPath (the whole of import_persons and friends). */
@@ -130,5 +142,14 @@ void imp_cache_free(importer *m);
 int imp_rows_get(const imp_rowmap *p, int64_t id);
 void imp_rows_set(imp_rowmap *p, int64_t id, int iRow);
 void imp_rows_free(imp_rowmap *p);
+
+/* import_defer.c */
+/* Once the header is read: when the file (by its size) brings at least
+ * DEFER_MIN_ROWS rows and at least as many as the table holds, drops the
+ * indexes p->pDefer names, keeping their CREATE texts (SQLite; elsewhere
+ * nothing). 0 or -1. */
+int imp_defer_begin(importer *m, gerr *e);
+/* Creates the dropped indexes again (none dropped: nothing). 0 or -1. */
+int imp_defer_end(importer *m, gerr *e);
 
 #endif

@@ -291,7 +291,9 @@ static int import_row(importer *m, int iRow, int nField, const char **az, gerr *
   in.pBulk = &m->bulk;
   int rc = read_cells(m, iRow, az, &in, e);
   if (rc <= 0) return rc;
-  int bBatch = m->pBatch && !reads_earlier_rows(m, &in);
+  int bReads = reads_earlier_rows(m, &in);
+  if (bReads && imp_defer_end(m, e)) return -1;   /* its rules read the indexes: build them now */
+  int bBatch = m->pBatch && !bReads;
   if (!bBatch && flush_batch(m, e)) return -1;
   /* as a new record */
   gerr eCreate;
@@ -320,6 +322,10 @@ static int on_row(void *pArg, int iRow, int nField, const char **azField) {
   if (iRow == 1) {
     if (imp_read_header(m, nField, azField)) {
       m->iStop = 1;
+      return 1;
+    }
+    if (imp_defer_begin(m, m->e)) {
+      m->iStop = 2;
       return 1;
     }
     return 0;
@@ -424,7 +430,8 @@ int imp_run(dom_ctx *c, const imp_spec *ps, const char *zPath, const imp_opts *o
     imp_errors_sort(m);
   }
   imp_cache_free(m);
-  imp_rows_free(&m->rows);
+  imp_rows_free(&m->rows);   /* before the indexes are built: what they take, the sorter may use */
+  if (!rc && (!pRes->nErr || o->bSkipInvalid) && imp_defer_end(m, e)) rc = -1;   /* else it is rolled back */
   rc = finish(m, &t, rc, e);
   if (!rc) {
     if (audit_append(c, "import", ps->zKind, pRes->nCreated + pRes->nUpdated, pRes->zDigest, e)) {

@@ -81,8 +81,10 @@ void db_interrupt(db *p, int bOn);
  * keys to the writer: the caller promises that every reference it writes
  * meanwhile names a record it has looked up in the same transaction (which
  * holds SQLite's only write lock, so nothing can delete that record before
- * the commit). This saves two cursors a row on an enrollment. Nothing
- * changes on PostgreSQL. */
+ * the commit). This saves two cursors a row on an enrollment. Its temporary
+ * files (the sorter of a CREATE INDEX) go to disk rather than memory, which
+ * they would grow past the page cache's size. Nothing changes on
+ * PostgreSQL. */
 int db_bulk_mode(db *p, int bOn, gerr *e);
 
 /* Nested transactions: the outermost begin starts a write transaction, inner

@@ -170,8 +170,8 @@ static int64_t sq_last_id(void *pConn) { return sqlite3_last_insert_rowid(pConn)
 static int sq_exec(void *pConn, const char *zSql, gerr *e);
 
 static int sq_bulk_mode(void *pConn, int bOn, gerr *e) {
-  return sq_exec(pConn, bOn ? "PRAGMA mmap_size=0; PRAGMA foreign_keys=OFF"
-                            : "PRAGMA mmap_size=" SQLITE_MMAP "; PRAGMA foreign_keys=ON", e);
+  return sq_exec(pConn, bOn ? "PRAGMA mmap_size=0; PRAGMA foreign_keys=OFF; PRAGMA temp_store=FILE"
+                            : "PRAGMA mmap_size=" SQLITE_MMAP "; PRAGMA foreign_keys=ON; PRAGMA temp_store=MEMORY", e);
 }
 
 static int sq_exec(void *pConn, const char *zSql, gerr *e) {
