@@ -241,13 +241,16 @@ int dom_insert_new(dom_ctx *c, dom_rec *r, gerr *e);
 
 /* Inserts the n records a[0..n-1] (checked by dom_check, of one entity
  * without list fields) as dom_insert_new does, but DOM_BATCH of them (n ==
- * DOM_BATCH; fewer go one by one) with one multi-row statement returning
- * the id and the key (mKey: the fields that tell the records apart, as in
- * dom_bulk) of each record written: for engines where every statement is a
- * round trip to a server (PostgreSQL). Sets abNew[i] to 1 and a[i].id for
- * each record written, abNew[i] to 0 for each that met a stored key.
- * Returns how many were written, or -1 with e filled. */
-int dom_insert_many(dom_ctx *c, dom_rec *a, int n, uint32_t mKey, unsigned char *abNew, gerr *e);
+ * DOM_BATCH; fewer go one by one) with one multi-row statement: on
+ * PostgreSQL (where every statement is a round trip to the server) it
+ * returns the id and the key (mKey: the fields that tell the records apart,
+ * as in dom_bulk) of each record written; on SQLite (where a statement
+ * costs cursors on the table and each index) the ids follow from *pIdMax,
+ * the largest id in the table, which the caller keeps from the start of
+ * its transaction (SELECT max(id)) and this advances. Sets abNew[i] to 1
+ * and a[i].id for each record written, abNew[i] to 0 for each that met a
+ * stored key. Returns how many were written, or -1 with e filled. */
+int dom_insert_many(dom_ctx *c, dom_rec *a, int n, uint32_t mKey, unsigned char *abNew, int64_t *pIdMax, gerr *e);
 
 /* 1 when r's bulk writer catches records with the same key as r itself
  * (dom_bulk.mKey), so r's rules need not look for one. */

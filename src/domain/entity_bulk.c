@@ -2,7 +2,7 @@
  * entity.h): an INSERT that skips a record whose key is stored, without
  * RETURNING on SQLite (where it costs a statement journal a row), and a
  * multi-row INSERT for engines where each statement is a round trip to a
- * server (PostgreSQL). */
+ * server (PostgreSQL) and to save SQLite its work per statement. */
 #include "entity_int.h"
 #include "../core/buf.h"
 #include <pthread.h>
@@ -41,21 +41,26 @@ int dom_insert_new(dom_ctx *c, dom_rec *r, gerr *e) {
   return rc == DB_ERROR ? -1 : bNew;
 }
 
-/* The multi-row INSERT of DOM_BATCH records of pEnt returning the id and
- * the fields of mKey: built once per entity and key, kept for the process
- * (db_prepare caches statements by the text's address). */
-static const char *insert_many_sql(const dom_entity *pEnt, uint32_t mKey) {
+/* The statements of a batch of DOM_BATCH records of pEnt with key fields
+ * mKey: the multi-row INSERT returning the id and the key fields (zReturning,
+ * PostgreSQL), the same without RETURNING (zPlain, SQLite), and the lookup
+ * of a stored record by its key (zFind). Built once per entity and key,
+ * kept for the process (db_prepare caches statements by the text's
+ * address). */
+typedef struct batch_sql {
+  const dom_entity *pEnt;
+  uint32_t mKey;
+  char *zReturning, *zPlain, *zFind;
+} batch_sql;
+
+static const batch_sql *batch_sql_of(const dom_entity *pEnt, uint32_t mKey) {
   static pthread_mutex_t mu = PTHREAD_MUTEX_INITIALIZER;
-  static struct {
-    const dom_entity *pEnt;
-    uint32_t mKey;
-    char *zSql;
-  } aSql[16];
+  static batch_sql aSql[16];
   pthread_mutex_lock(&mu);
   int i = 0;
-  while (i < 16 && aSql[i].zSql && !(aSql[i].pEnt == pEnt && aSql[i].mKey == mKey)) i++;
-  if (i == 16) g_panic("insert_many_sql: too many kinds");
-  if (!aSql[i].zSql) {
+  while (i < 16 && aSql[i].zPlain && !(aSql[i].pEnt == pEnt && aSql[i].mKey == mKey)) i++;
+  if (i == 16) g_panic("batch_sql_of: too many kinds");
+  if (!aSql[i].zPlain) {
     const dom_sql *q = pEnt->pSql;
     gbuf b;
     gbuf_init(&b, (size_t)64 << 20);
@@ -70,17 +75,24 @@ static const char *insert_many_sql(const dom_entity *pEnt, uint32_t mKey) {
         if (q->aCol[k] >= 0) gbuf_printf(&b, ", $%d", iParam++);
       gbuf_puts(&b, ")");
     }
-    gbuf_puts(&b, " ON CONFLICT DO NOTHING RETURNING id");
+    gbuf_puts(&b, " ON CONFLICT DO NOTHING");
+    aSql[i].zPlain = g_strdup(b.z);
+    gbuf_puts(&b, " RETURNING id");
     for (int k = 0; k < pEnt->nField; k++)
       if (mKey & (1u << k)) gbuf_printf(&b, ", %s", pEnt->aField[k].zName);
+    aSql[i].zReturning = g_strdup(b.z);
+    gbuf_reset(&b);
+    gbuf_printf(&b, "SELECT id FROM %s WHERE ", pEnt->zPlural);
+    for (int k = 0, iKey = 1; k < pEnt->nField; k++)
+      if (mKey & (1u << k)) gbuf_printf(&b, "%s%s = $%d", iKey > 1 ? " AND " : "", pEnt->aField[k].zName, iKey), iKey++;
+    aSql[i].zFind = g_strdup(b.z);
     aSql[i].pEnt = pEnt;
     aSql[i].mKey = mKey;
-    aSql[i].zSql = g_strdup(b.z);
     gbuf_free(&b);
   }
-  const char *z = aSql[i].zSql;
+  const batch_sql *p = &aSql[i];
   pthread_mutex_unlock(&mu);
-  return z;
+  return p;
 }
 
 /* r's key (the fields of mKey, as text, separated by 0x1f) into z. */
@@ -96,7 +108,64 @@ static void key_text(const dom_rec *r, uint32_t mKey, char *z, size_t n) {
   }
 }
 
-int dom_insert_many(dom_ctx *c, dom_rec *a, int n, uint32_t mKey, unsigned char *abNew, gerr *e) {
+/* The id of the stored record with r's key (the fields of mKey; zFind):
+ * 1 found (*pId), 0 not, -1 database error. */
+static int find_by_key(dom_ctx *c, const char *zFind, const dom_rec *r, uint32_t mKey, int64_t *pId, gerr *e) {
+  db_stmt *s = db_prepare(c->pDb, zFind, e);
+  if (!s) return -1;
+  for (int k = 0, iParam = 1; k < r->pEnt->nField; k++) {
+    if (!(mKey & (1u << k))) continue;
+    if (dom_is_integer(&r->pEnt->aField[k])) db_bind_int(s, iParam++, r->a[k].i);
+    else db_bind_text(s, iParam++, r->a[k].z);
+  }
+  int rc = db_step(s, e);
+  if (rc == DB_ROW) *pId = db_col_int(s, 0);
+  db_done(s);
+  return rc == DB_ERROR ? -1 : rc == DB_ROW;
+}
+
+/* SQLite's way for dom_insert_many: one INSERT without RETURNING (which
+ * would cost a statement journal a row). SQLite gives each new row the
+ * largest rowid before it plus one, in the order of the VALUES, and the
+ * caller holds the only write lock: when all n were written their ids are
+ * *pIdMax + 1 ... *pIdMax + n. Otherwise each record is looked up by its
+ * key: an id above *pIdMax is one this statement wrote, for the first
+ * record of the batch with that key. Advances *pIdMax. */
+static int insert_many_rowid(dom_ctx *c, dom_rec *a, int n, const batch_sql *q, uint32_t mKey, unsigned char *abNew,
+                             int64_t *pIdMax, gerr *e) {
+  db_stmt *s = db_prepare(c->pDb, q->zPlain, e);
+  if (!s) return -1;
+  int iParam = 1;
+  db_bind_int(s, iParam++, c->now);
+  for (int i = 0; i < n; i++) dom_bind_columns(s, &a[i], &iParam);
+  int rc = db_step(s, e);
+  int64_t nNew = rc == DB_DONE ? db_changes(s) : 0;
+  db_done(s);
+  if (rc == DB_ERROR) return -1;
+  int64_t idBefore = *pIdMax;
+  if (nNew == n && db_last_insert_id(c->pDb) == idBefore + n) {
+    for (int i = 0; i < n; i++) {
+      a[i].id = idBefore + 1 + i;
+      abNew[i] = 1;
+    }
+  } else if (nNew > 0) {
+    for (int i = 0; i < n; i++) {
+      int64_t id = 0;
+      int rcFind = find_by_key(c, q->zFind, &a[i], mKey, &id, e);
+      if (rcFind < 0) return -1;
+      if (!rcFind || id <= idBefore) continue;
+      int bTaken = 0;   /* the same key earlier in the batch took it */
+      for (int j = 0; j < i && !bTaken; j++) bTaken = abNew[j] && a[j].id == id;
+      if (bTaken) continue;
+      a[i].id = id;
+      abNew[i] = 1;
+    }
+  }
+  *pIdMax = idBefore + nNew;
+  return (int)nNew;
+}
+
+int dom_insert_many(dom_ctx *c, dom_rec *a, int n, uint32_t mKey, unsigned char *abNew, int64_t *pIdMax, gerr *e) {
   memset(abNew, 0, (size_t)n);
   if (n < DOM_BATCH) {   /* one by one: only a full batch has its statement */
     int nNew = 0;
@@ -105,12 +174,15 @@ int dom_insert_many(dom_ctx *c, dom_rec *a, int n, uint32_t mKey, unsigned char 
       if (rc < 0) return -1;
       abNew[i] = (unsigned char)rc;
       nNew += rc;
+      if (rc && pIdMax && a[i].id > *pIdMax) *pIdMax = a[i].id;
     }
     return nNew;
   }
   const dom_entity *pEnt = a[0].pEnt;
   refuse_lists(pEnt, "dom_insert_many");
-  db_stmt *s = db_prepare(c->pDb, insert_many_sql(pEnt, mKey), e);
+  const batch_sql *q = batch_sql_of(pEnt, mKey);
+  if (db_last_insert_id(c->pDb) >= 0) return insert_many_rowid(c, a, n, q, mKey, abNew, pIdMax, e);
+  db_stmt *s = db_prepare(c->pDb, q->zReturning, e);
   if (!s) return -1;
   int iParam = 1;
   db_bind_int(s, iParam++, c->now);

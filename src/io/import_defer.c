@@ -36,9 +36,7 @@ int imp_defer_begin(importer *m, gerr *e) {
   if (!d || db_engine_of(c->pDb) != DB_SQLITE || m->t->nSize < 0) return 0;
   long long nRows = m->t->nSize / DEFER_ROW_BYTES;
   if (nRows < DEFER_MIN_ROWS) return 0;
-  int64_t nHas = 0;
-  if (db_query_int(c->pDb, d->zMaxId, 0, 0, &nHas, e) == DB_ERROR) return -1;
-  if (nHas > nRows) return 0;
+  if (m->idMax > nRows) return 0;   /* the largest id: about the rows the table holds */
   for (int i = 0; i < IMP_DEFER_MAX && d->azIndex[i]; i++) {
     db_stmt *s = db_prepare(c->pDb, zIndexSql, e);
     if (!s) return -1;

@@ -23,7 +23,7 @@ static const imp_field aField[] = {
 };
 
 /* built after the rows of a large import (import_defer.c) */
-static const imp_defer defer = {"SELECT coalesce(max(id), 0) FROM enrollments", {"enrollments_cohort"}};
+static const imp_defer defer = {{"enrollments_cohort"}};
 
 static const imp_spec spec = {
     "enrollments", &dom_enrollment, aField, sizeof aField / sizeof aField[0],
@@ -31,7 +31,7 @@ static const imp_spec spec = {
     "every row names its learner and cohort, the enrollment's key",
     "the same person and cohort are already on row %d",
     "status", "enrolled",   /* entering enrolled counts the places taken */
-    &defer,
+    &defer, "SELECT coalesce(max(id), 0) FROM enrollments",
 };
 
 int import_enrollments(dom_ctx *c, const char *zPath, const imp_opts *o, imp_result *pRes, gerr *e) {

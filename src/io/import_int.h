@@ -42,7 +42,6 @@ typedef struct imp_field {
  * (unless through zReadsField, before which they are built). */
 #define IMP_DEFER_MAX 4
 typedef struct imp_defer {
-  const char *zMaxId;                    /* SELECT coalesce(max(id), 0) FROM the table: its size, about */
   const char *azIndex[IMP_DEFER_MAX];    /* index names; the rest NULL */
 } imp_defer;
 
@@ -62,6 +61,7 @@ typedef struct imp_spec {
    * no such rule. */
   const char *zReadsField, *zReadsValue;
   const imp_defer *pDefer;    /* NULL: every index is written row by row */
+  const char *zMaxId;         /* SELECT coalesce(max(id), 0) FROM the table */
 } imp_spec;
 
 /* A lookup's cache: cell text -> id (0: nothing has it), direct-mapped. */
@@ -79,9 +79,9 @@ typedef struct imp_rowmap {
   size_t nSlot, nUsed;        /* nSlot: a power of 2 */
 } imp_rowmap;
 
-/* Rows checked as new records, written together by one statement where a
- * statement is a round trip to a server (PostgreSQL): DOM_BATCH at most,
- * with what the rows that meet a stored key need afterwards. */
+/* Rows checked as new records, written together by one statement
+ * (dom_insert_many): DOM_BATCH at most, with what the rows that meet a
+ * stored key need afterwards. */
 typedef struct imp_batch {
   int n;
   dom_rec aIn[DOM_BATCH], aOut[DOM_BATCH];   /* the row as read, and as checked */
@@ -109,7 +109,8 @@ typedef struct importer {
   int aEnt[DOM_MAXF];           /* p->aField index -> the entity field it sets */
   imp_cache_slot *apCache[DOM_MAXF];   /* by p->aField index, for the lookups */
   imp_rowmap rows;
-  imp_batch *pBatch;            /* NULL: each row is written at once (SQLite) */
+  imp_batch *pBatch;
+  int64_t idMax;                /* SQLite: the largest id in the table (see dom_insert_many) */
   int nErrAlloc;
   int iLastBadRow;
   const char *azDeferred[IMP_DEFER_MAX];   /* CREATE INDEX texts of the indexes dropped (in pAr) */

@@ -14,10 +14,11 @@
  * change nothing. So a file of new records costs one INSERT a row and no
  * lookup; what the engine vouches for meanwhile (the references it looked
  * up, the key its insert checks) is passed to dom_check as a dom_bulk.
- * Where each statement is a round trip to a server (PostgreSQL), rows
- * checked as new records wait in a batch and go DOM_BATCH at a time in one
- * statement (dom_insert_many); the batch is written before anything that
- * reads the database for a row, so every row still sees the rows before it.
+ * Rows checked as new records wait in a batch and go DOM_BATCH at a time in
+ * one statement (dom_insert_many: on PostgreSQL a statement is a round trip
+ * to the server, on SQLite it opens a cursor on the table and each index);
+ * the batch is written before anything that reads the database for a row,
+ * so every row still sees the rows before it.
  *
  * Memory stays flat: each row's working data lives in an arena reset after
  * the row; only the first row of each record (4 bytes an id) and the error
@@ -240,7 +241,7 @@ static int flush_batch(importer *m, gerr *e) {
   imp_batch *b = m->pBatch;
   if (!b || !b->n) return 0;
   unsigned char abNew[DOM_BATCH];
-  if (dom_insert_many(m->c, b->aOut, b->n, m->bulk.mKey, abNew, e) < 0) return -1;
+  if (dom_insert_many(m->c, b->aOut, b->n, m->bulk.mKey, abNew, &m->idMax, e) < 0) return -1;
   for (int i = 0; i < b->n; i++)
     if (abNew[i]) {
       imp_rows_set(&m->rows, b->aOut[i].id, b->aiRow[i]);
@@ -293,7 +294,7 @@ static int import_row(importer *m, int iRow, int nField, const char **az, gerr *
   if (rc <= 0) return rc;
   int bReads = reads_earlier_rows(m, &in);
   if (bReads && imp_defer_end(m, e)) return -1;   /* its rules read the indexes: build them now */
-  int bBatch = m->pBatch && !bReads;
+  int bBatch = !bReads;
   if (!bBatch && flush_batch(m, e)) return -1;
   /* as a new record */
   gerr eCreate;
@@ -308,6 +309,7 @@ static int import_row(importer *m, int iRow, int nField, const char **az, gerr *
     rc = dom_insert_new(c, &out, e);
     if (rc < 0) return -1;
     if (rc == 1) {
+      if (out.id > m->idMax) m->idMax = out.id;
       imp_rows_set(&m->rows, out.id, iRow);
       m->r->nCreated++;
       return 0;
@@ -408,6 +410,12 @@ int imp_run(dom_ctx *c, const imp_spec *ps, const char *zPath, const imp_opts *o
     db_bulk_mode(c->pDb, 0, NULL);
     rc = -1;
   }
+  if (!rc && db_last_insert_id(c->pDb) >= 0 &&   /* SQLite: where the new ids start (see dom_insert_many) */
+      db_query_int(c->pDb, ps->zMaxId, 0, 0, &m->idMax, e) == DB_ERROR) {
+    db_rollback(c->pDb);
+    db_bulk_mode(c->pDb, 0, NULL);
+    rc = -1;
+  }
   if (rc) {
     free(m);
     return -1;
@@ -415,10 +423,8 @@ int imp_run(dom_ctx *c, const imp_spec *ps, const char *zPath, const imp_opts *o
   arena rowAr;
   arena_init(&rowAr);
   c->pAr = &rowAr;   /* each row's working data; reset after each row */
-  if (db_engine_of(c->pDb) == DB_POSTGRES) {   /* a round trip per statement: rows go in batches */
-    m->pBatch = g_calloc(1, sizeof *m->pBatch);
-    arena_init(&m->pBatch->ar);
-  }
+  m->pBatch = g_calloc(1, sizeof *m->pBatch);
+  arena_init(&m->pBatch->ar);
   rc = csv_read_each(zPath, IMP_MAXCOL, on_row, m, &t, e);
   if (!rc && flush_batch(m, e)) rc = -1;
   c->pAr = m->pAr;

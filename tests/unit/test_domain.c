@@ -1016,16 +1016,44 @@ static void bulk_writes(void **state) {
     dom_set_text(&r, "given_name", "Many");
     assert_int_equal(dom_check(&f->c, &dom_person, &r, NULL, &a[i], &e), 0);
   }
-  assert_int_equal(dom_insert_many(&f->c, a, DOM_BATCH, b.mKey, abNew, &e), DOM_BATCH - 2);
+  int64_t idMax = count_rows(f, "SELECT coalesce(max(id), $1) FROM persons", 0), idBefore = idMax;
+  assert_int_equal(dom_insert_many(&f->c, a, DOM_BATCH, b.mKey, abNew, &idMax, &e), DOM_BATCH - 2);
+  assert_int_equal(idMax, idBefore + DOM_BATCH - 2);
   assert_false(abNew[100]);
   assert_false(abNew[200]);
   assert_true(abNew[7] && abNew[0] && abNew[255]);
   dom_rec got;
+  for (int i = 0; i < DOM_BATCH; i += 37) {   /* each written record got its own row's id */
+    if (!abNew[i]) continue;
+    char z[32];
+    snprintf(z, sizeof z, "M%d", i);
+    assert_int_equal(dom_get(&f->c, &dom_person, a[i].id, &got, &e), 0);
+    assert_string_equal(dom_v(&got, "sourced_id")->z, z);
+  }
   assert_int_equal(dom_get(&f->c, &dom_person, a[255].id, &got, &e), 0);
   assert_string_equal(dom_v(&got, "sourced_id")->z, "M255");
   assert_string_equal(dom_v(&got, "given_key")->z, "many");
   assert_int_equal(count_rows(f, "SELECT count(*) FROM persons WHERE given_name = 'Many' AND id > $1", 0),
                    DOM_BATCH - 2);
+  /* a batch of new keys only: their ids follow the largest one, in order */
+  for (int i = 0; i < DOM_BATCH; i++) {
+    char z[32];
+    snprintf(z, sizeof z, "N%d", i);
+    dom_rec_init(&r, &dom_person);
+    r.pBulk = &b;
+    dom_set_text(&r, "sourced_id", arena_strdup(&f->ar, z));
+    dom_set_text(&r, "given_name", "Next");
+    assert_int_equal(dom_check(&f->c, &dom_person, &r, NULL, &a[i], &e), 0);
+  }
+  idBefore = idMax;
+  assert_int_equal(dom_insert_many(&f->c, a, DOM_BATCH, b.mKey, abNew, &idMax, &e), DOM_BATCH);
+  assert_int_equal(idMax, idBefore + DOM_BATCH);
+  for (int i = 0; i < DOM_BATCH; i++) {
+    assert_true(abNew[i]);
+    assert_int_equal(a[i].id, idBefore + 1 + i);
+  }
+  assert_int_equal(dom_get(&f->c, &dom_person, a[131].id, &got, &e), 0);
+  assert_string_equal(dom_v(&got, "sourced_id")->z, "N131");
   db_rollback(f->pDb);
   /* a reference the writer vouches for is not looked up again; one it does not is */
   dom_bulk bRef = {&dom_person, 1u << dom_field_index(&dom_person, "home_area_id"), 0};
