@@ -836,7 +836,7 @@ row_import_persons() {
            "table with indexes on (family_name || given_name) and (given_name): the counterparts of guild's name_key and given_key" \
            "(the search keys of a person; its home-area and institution indexes hold no entry for persons without one, as here)." \
            "guild also checks every row with the API's rules, computes the keys and writes the audit entry, in SQLite's WAL mode" \
-           "(each page written to the log, then to the database), and builds its two search-key indexes after the rows (docs/import.md);" \
+           "(each page written to the log, then to the database), writes new rows 256 to a statement and builds its two search-key indexes after the rows (docs/import.md);" \
            "sqlite3 uses its default rollback journal. $IMPORT_RUNS rounds, each timing the three in turn; the ratio is the median of" \
            "the rounds' ratios. File $csv, $(wc -c <"$csv") bytes; peak RSS from /usr/bin/time -v; guild said: $R_OUT"
 }
