@@ -71,7 +71,24 @@ static void fail_interrupted(dom_ctx *c, const impjob *j, const char *zWhy) {
   if (j->zPath) unlink(j->zPath);
 }
 
-/* Runs import j as its uploader, then records the outcome. */
+/* What imp_opts.xCommit needs: the import and whether its end is recorded. */
+typedef struct run_arg {
+  dom_ctx *c;
+  const impjob *j;
+  int bRecorded;
+} run_arg;
+
+/* imp_opts.xCommit: records the import done inside its own transaction. */
+static int record_done(void *pArg, const imp_result *r, gerr *e) {
+  run_arg *a = pArg;
+  a->c->now = time_now();
+  if (impjob_finish(a->c, a->j->id, "done", r, NULL, NULL, e)) return -1;
+  a->bRecorded = 1;
+  return 0;
+}
+
+/* Runs import j as its uploader, then records the outcome (a success in
+ * the import's own transaction, see record_done). */
 static void run_one(dom_ctx *c, const impjob *j) {
   gerr e, e2;
   c->zActor = j->zActor;
@@ -87,7 +104,8 @@ static void run_one(dom_ctx *c, const impjob *j) {
   pthread_mutex_unlock(&R.mu);
 
   const imp_kind *pKind = imp_kind_find(j->zKind);
-  imp_opts o = {j->zMap, j->bSkipInvalid, on_progress, NULL};
+  run_arg arg = {c, j, 0};
+  imp_opts o = {j->zMap, j->bSkipInvalid, on_progress, &arg, record_done};
   imp_result res;
   memset(&res, 0, sizeof res);
   int rc = pKind ? pKind->xImport(c, j->zPath, &o, &res, &e)
@@ -105,7 +123,7 @@ static void run_one(dom_ctx *c, const impjob *j) {
   }
   if (rc) res.nCreated = res.nUpdated = res.nUnchanged = 0;   /* nothing was written */
   c->now = time_now();
-  if (impjob_finish(c, j->id, rc ? "failed" : "done", &res, rc ? &e : NULL, NULL, &e2))
+  if (!(rc == 0 && arg.bRecorded) && impjob_finish(c, j->id, rc ? "failed" : "done", &res, rc ? &e : NULL, NULL, &e2))
     log_error("import %lld: cannot record its end: %s", (long long)j->id, e2.msg);
   unlink(j->zPath);
   log_info("import %lld (%s, %s): %s, %d rows", (long long)j->id, j->zKind, j->zActor, rc ? "failed" : "done",

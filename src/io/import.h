@@ -27,6 +27,8 @@ typedef struct imp_error {
   const char *zColumn, *zValue, *zReason;
 } imp_error;
 
+typedef struct imp_result imp_result;
+
 typedef struct imp_opts {
   const char *zMap;      /* "header=field,..." or NULL */
   int bSkipInvalid;      /* import the valid rows, report the rest */
@@ -36,9 +38,15 @@ typedef struct imp_opts {
    * NULL). */
   void (*xProgress)(void *pArg, int nDone, int nTotal, double fDone);
   void *pArg;
+  /* Called inside the import's transaction once it is to be committed,
+   * after its audit entry (may be NULL): what it writes is committed with
+   * the rows, or rolled back with them when it fails (0 or -1 with e
+   * filled). The server records a background import's end here, so that
+   * no crash can keep the rows and lose the record, or the other way. */
+  int (*xCommit)(void *pArg, const imp_result *r, gerr *e);
 } imp_opts;
 
-typedef struct imp_result {
+struct imp_result {
   int nRow;                               /* data rows in the file (header excluded) */
   int nCreated, nUpdated, nUnchanged;
   int nInvalid;                           /* rows with at least one error */
@@ -46,7 +54,7 @@ typedef struct imp_result {
   int nErr;
   char zDigest[AUDIT_HEX];                /* SHA-256 of the file's bytes */
   int bCommitted;                         /* the import was written (and audited) */
-} imp_result;
+};
 
 /* Imports zPath ("-": standard input) as persons, or as enrollments. Streams
  * the file, checking and writing each row inside one transaction; commits

@@ -440,7 +440,8 @@ int imp_run(dom_ctx *c, const imp_spec *ps, const char *zPath, const imp_opts *o
   if (!rc && (!pRes->nErr || o->bSkipInvalid) && imp_defer_end(m, e)) rc = -1;   /* else it is rolled back */
   rc = finish(m, &t, rc, e);
   if (!rc) {
-    if (audit_append(c, "import", ps->zKind, pRes->nCreated + pRes->nUpdated, pRes->zDigest, e)) {
+    if (audit_append(c, "import", ps->zKind, pRes->nCreated + pRes->nUpdated, pRes->zDigest, e) ||
+        (o->xCommit && o->xCommit(o->pArg, pRes, e))) {
       db_rollback(c->pDb);
       rc = -1;
     } else if (db_commit(c->pDb, e)) {

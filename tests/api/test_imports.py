@@ -283,3 +283,50 @@ def test_a_value_too_long_for_a_spreadsheet_cell(api):
     values = [c.value for c in next(ws.iter_rows(min_row=2, max_row=2))]
     cell = next(v for v in values if isinstance(v, str) and v.startswith("A名"))
     assert len(cell) == 32767 and cell.endswith("…") and cell[:-1] == long_name[:32766]
+
+
+def test_killed_near_its_end_the_record_and_the_rows_agree():
+    """The end of a background import is recorded in the import's own
+    transaction: a server killed (SIGKILL) at any moment near the end
+    leaves either the rows and the import done, or neither and the import
+    failed (interrupted, "nothing was written"), never the rows with a
+    failed import. Killed at several shares of the time a whole run takes;
+    at least one kill lands before the commit."""
+    n = 20000
+    with tempfile.TemporaryDirectory() as d:
+        s = Server(d)
+        try:
+            t0 = time.monotonic()
+            job = queued(upload(s.client, big_csv(n, uniq("WHOLE"))))
+            assert wait_until(s.client, job["id"], seconds=300)["status"] == "done"
+            took = time.monotonic() - t0
+        finally:
+            assert s.stop() == 0
+        outcomes = []
+        for k, share in enumerate((0.6, 0.75, 0.85, 0.92, 0.97)):
+            s = start_on(s.db, d, name=f"kill{k}.log")
+            tag = uniq("END")
+            try:
+                job = queued(upload(s.client, big_csv(n, tag)))
+                time.sleep(share * took)
+                s.proc.kill()
+                s.proc.wait(timeout=60)
+            finally:
+                if s.proc.poll() is None:
+                    s.proc.kill()
+                    s.proc.wait()
+            s = start_on(s.db, d, name=f"after{k}.log")   # marks what the dead server left running
+            try:
+                got = s.client.get(f"/api/v1/imports/{job['id']}").json
+                rows = persons_like(s, tag)
+                if got["status"] == "done":
+                    assert rows == n and got["counts"]["created"] == n, got
+                    outcomes.append("done")
+                else:
+                    assert got["status"] == "failed" and got["error"]["code"] == "interrupted", got
+                    assert rows == 0 and got["counts"]["created"] == 0, (rows, got)
+                    outcomes.append("failed")
+            finally:
+                assert s.stop() == 0
+            assert_clean_log(s.read_log())
+        assert "failed" in outcomes, outcomes
