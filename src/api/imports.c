@@ -14,6 +14,8 @@
 #include <string.h>
 #include <unistd.h>
 
+extern dom_entity dom_institution;
+
 #define IMPORT_JSON_ERRORS 1000   /* report lines in the JSON answer (?format=csv gives all stored) */
 #define IMPORT_LIST_MAX 100
 
@@ -73,6 +75,7 @@ static json_t *job_json(const impjob *j) {
                                              "created", (json_int_t)j->nCreated, "updated", (json_int_t)j->nUpdated,
                                              "unchanged", (json_int_t)j->nUnchanged, "invalid",
                                              (json_int_t)j->nInvalid, "errors", (json_int_t)j->nErrors));
+  json_object_set_new(o, "institution_id", j->idInstitution ? json_integer(j->idInstitution) : json_null());
   json_object_set_new(o, "digest", j->zDigest ? json_string(j->zDigest) : json_null());
   json_object_set_new(o, "error", j->zErrorCode ? json_pack("{s:s, s:s}", "code", j->zErrorCode, "message",
                                                             j->zError ? j->zError : "")
@@ -80,13 +83,29 @@ static json_t *job_json(const impjob *j) {
   return o;
 }
 
+/* The institution an upload is confined to (?institution=; staff: theirs,
+ * given or not): *pId, 0 when none. 0 or -1 with e. */
+static int upload_institution(http_req *r, int64_t *pId, gerr *e) {
+  const char *z = http_query(r, "institution");
+  *pId = 0;
+  if (z && (text_int64(z, pId) || *pId < 1))
+    return gerr_set(e, GERR_VALIDATION, "institution", "institution: an institution's id (a whole number from 1)");
+  if (api_forced_id(r, "institution", z != NULL, pId, e) < 0) return -1;
+  if (!*pId) return 0;
+  dom_ctx c = api_ctx(r);
+  int rc = dom_exists(&c, &dom_institution, *pId, e);
+  if (rc < 0) return -1;
+  return rc ? 0 : gerr_set(e, GERR_VALIDATION, "institution", "institution %lld: no such institution", (long long)*pId);
+}
+
 json_t *api_import_create(http_req *r, gerr *e) {
-  static const char *const azParam[] = {"kind", "skip_invalid", "map", "name", NULL};
+  static const char *const azParam[] = {"kind", "skip_invalid", "map", "name", "institution", NULL};
   const char *zMap, *zName;
   impjob j;
   memset(&j, 0, sizeof j);
   if (only_params(r, azParam, e) || query_bool(r, "skip_invalid", &j.bSkipInvalid, e) ||
-      query_text(r, "map", 2000, &zMap, e) || query_text(r, "name", 200, &zName, e))
+      query_text(r, "map", 2000, &zMap, e) || query_text(r, "name", 200, &zName, e) ||
+      upload_institution(r, &j.idInstitution, e))
     return NULL;
   j.zKind = http_query(r, "kind");
   if (!imp_kind_find(j.zKind)) {
@@ -182,6 +201,15 @@ static int write_report(void *pArg, tab_out *t, gerr *e) {
   return 0;
 }
 
+/* 1 when the caller may see import j: any, unless their scope confines
+ * them to institutions (staff: the imports confined to one of theirs). */
+static int import_visible(const http_req *r, const impjob *j) {
+  if (!r->forced.zFilter || strcmp(r->forced.zFilter, "institution") != 0) return 1;
+  for (int i = 0; i < r->forced.nValue; i++)
+    if (j->idInstitution == r->forced.aValue[i]) return 1;
+  return 0;
+}
+
 json_t *api_import_get(http_req *r, gerr *e) {
   static const char *const azParam[] = {"format", NULL};
   const char *zFormat = http_query(r, "format");
@@ -192,6 +220,9 @@ json_t *api_import_get(http_req *r, gerr *e) {
   dom_ctx c = api_ctx(r);
   impjob j;
   if (impjob_get(&c, r->aId[0], &j, e)) return NULL;
+  if (!import_visible(r, &j))
+    return gerr_set(e, GERR_FORBIDDEN, NULL, "import %lld is not one of your institution's imports", (long long)j.id),
+           NULL;
   if (zFormat && strcmp(zFormat, "json")) {
     report_arg a = {&c, &j, NULL, NULL};
     api_send_table(r, fmt, arena_printf(r->pAr, "import-%lld-errors", (long long)j.id), write_report, &a, e);

@@ -6,9 +6,12 @@
 #include "clidb.h"
 #include "import_report.h"
 #include "../io/import_kinds.h"
+#include "../core/text.h"
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
+
+extern dom_entity dom_institution;
 
 #define CMD "import"
 #define OPT(z) cli_get(CMD, azVal, z)
@@ -25,13 +28,26 @@ static int import_csv_cmd(const char **azVal, int nPos, const char **azPos) {
     fprintf(stderr, "guild import: --isco is for oneroster imports\n");
     return CLI_USAGE;
   }
+  int64_t idScope = 0;
+  if (OPT("institution") && (text_int64(OPT("institution"), &idScope) || idScope < 1)) {
+    fprintf(stderr, "guild import: --institution: an institution's id (a whole number from 1)\n");
+    return CLI_USAGE;
+  }
   const char *zFile = azPos[1];
   cli_db d;
   gerr e;
   if (cli_open(cli_db_path(OPT("db")), &d, &e)) return cli_fail(&e);
+  if (idScope) {
+    int rc = dom_exists(&d.c, &dom_institution, idScope, &e);
+    if (rc <= 0) {
+      if (rc == 0) gerr_set(&e, GERR_NOT_FOUND, "institution", "--institution %lld: no such institution", (long long)idScope);
+      cli_close(&d);
+      return cli_fail(&e);
+    }
+  }
   import_progress prog;
   import_progress_start(&prog, zFile);
-  imp_opts o = {OPT("map"), OPT("skip-invalid") != NULL, NULL, &prog, NULL};
+  imp_opts o = {OPT("map"), OPT("skip-invalid") != NULL, NULL, &prog, NULL, idScope};
   if (!OPT("quiet") && isatty(STDERR_FILENO)) o.xProgress = import_progress_show;
   imp_result r;
   int rc = pKind->xImport(&d.c, zFile, &o, &r, &e);

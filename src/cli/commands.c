@@ -77,6 +77,8 @@ static const cli_opt aImportOpt[] = {
     {"map", "H=F,...", "read header H as field F (an empty F ignores the column), e.g. 'Student ID=sourced_id'"},
     {"quiet", NULL, "no progress line (it is shown only when stderr is a terminal)"},
     {"isco", "CODE", "oneroster: the ISCO-08 unit group of new programs whose course's subjectCodes have none"},
+    {"institution", "ID", "persons, enrollments: confine the import to this institution, as for its staff "
+                          "(new persons are registered to it; only its cohorts and persons)"},
     HELP_OPT,
     {NULL, NULL, NULL}};
 static const cli_opt aExportOpt[] = {
@@ -196,7 +198,8 @@ const cli_command cli_commands[] = {
      "area (once the edition is locked or published) and the growth of participants\n"
      "and categories over the previous edition of the same area.", aCompetitionOpt},
     {"import", cmd_import,
-     "persons|enrollments FILE | oneroster PATH [--errors OUT.csv] [--skip-invalid] [--map H=F,...] [--quiet]",
+     "persons|enrollments FILE | oneroster PATH [--errors OUT.csv] [--skip-invalid] [--map H=F,...] "
+     "[--institution ID] [--quiet]",
      "import persons or enrollments from a CSV file, or a OneRoster set",
      "  import persons FILE       ('-' reads standard input)\n"
      "  import enrollments FILE   (import the persons first)\n"
@@ -240,6 +243,11 @@ const cli_command cli_commands[] = {
      "optional field), so importing the same file again changes nothing. Invalid\n"
      "UTF-8, a wrong number of fields, a bad date or value, an unknown area code,\n"
      "person or cohort, or a key twice in the file is an error for that row.\n"
+     "\n"
+     "--institution ID confines the import to one institution, as its staff's\n"
+     "imports through the API are: new persons are registered to it; enrollments\n"
+     "only into its cohorts, of its persons or of persons no institution has taken\n"
+     "in; a stored record outside it is left alone and its row is an error.\n"
      "\n"
      "All or nothing: with any invalid row nothing is written, every problem is\n"
      "reported on stderr (file, row, column, value, reason; the header is row 1)\n"

@@ -59,3 +59,22 @@ int scope_contains(dom_ctx *c, const char *zEntity, int64_t id, scope_kind kind,
   }
   return 0;
 }
+
+/* Records of these entities in no institution's scope: $1 the id; the count
+ * is 0 when it is open. */
+static const struct {
+  const char *zEntity, *zAttached;
+} aOpen[] = {
+    {"person", "SELECT count(*) FROM persons WHERE id = $1 AND (institution_id IS NOT NULL OR id IN "
+               "(SELECT person_id FROM enrollments))"},
+};
+
+int scope_open(dom_ctx *c, const char *zEntity, int64_t id, gerr *e) {
+  for (size_t i = 0; i < sizeof aOpen / sizeof aOpen[0]; i++) {
+    if (strcmp(aOpen[i].zEntity, zEntity) != 0) continue;
+    int64_t nAttached = 0;
+    if (db_query_int(c->pDb, aOpen[i].zAttached, 1, id, &nAttached, e) == DB_ERROR) return -1;
+    return nAttached == 0;
+  }
+  return 0;
+}

@@ -13,4 +13,10 @@ typedef enum { SCOPE_INSTITUTION, SCOPE_TRAINER, SCOPE_SELF, SCOPE_JUDGE, SCOPE_
  * scope), -1 on a database error. */
 int scope_contains(dom_ctx *c, const char *zEntity, int64_t id, scope_kind kind, int64_t value, gerr *e);
 
+/* 1 when record id of zEntity lies in no institution's scope, so staff of
+ * any institution may take it in (a person no institution registered and
+ * none has enrolled); 0 when it does (or the entity has no such rule), -1 on
+ * a database error. */
+int scope_open(dom_ctx *c, const char *zEntity, int64_t id, gerr *e);
+
 #endif

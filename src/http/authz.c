@@ -43,6 +43,8 @@ const az_rule az_rules[AZ__MAX] = {
     [AZ_CHIEF] = {"chief_judge", 0, 0, {ALL, NO, NO, SCO, NO}, "region administrators; the category's chief judge"},
     [AZ_STATS] = {"statistics", 0, 0, {ALL, SCO, NO, NO, NO},
                   "region administrators; staff (their own institution's figures)"},
+    [AZ_IMPORT] = {"import", 0, 0, {ALL, SCO, NO, NO, NO},
+                   "region administrators; staff (into their own institution, and its imports)"},
 };
 
 /* The scope each role acts in (judges: competition categories, later). */
@@ -74,10 +76,6 @@ static const struct {
     {"mark", "competitor", "competitor_id", 0, 0},
 };
 
-static const char zPersonAttached[] =
-    "SELECT count(*) FROM persons WHERE id = $1 AND (institution_id IS NOT NULL OR id IN "
-    "(SELECT person_id FROM enrollments))";
-
 /* The list filter that confines a list to a scope. */
 static const struct {
   const char *zEntity;
@@ -100,6 +98,8 @@ static const struct {
   const char *zFilter;
 } aQueryScope[] = {
     {"/api/v1/stats/overview", SCOPE_INSTITUTION, "institution"},
+    {"/api/v1/imports", SCOPE_INSTITUTION, "institution"},
+    {"/api/v1/imports/{id}", SCOPE_INSTITUTION, "institution"},
 };
 
 typedef struct candidate {
@@ -199,9 +199,8 @@ static int create_check(http_req *r, size_t i, candidate *a, int n, const az_rul
   int rc = dom_exists(&c, dom_entity_find(aCreateScope[i].zParent), idParent, e);
   if (rc <= 0) return rc;               /* no such parent: validation answers */
   if (aCreateScope[i].bOpen) {
-    int64_t nAttached = 0;
-    if (db_query_int(r->pDb, zPersonAttached, 1, idParent, &nAttached, e) == DB_ERROR) return -1;
-    if (!nAttached) return 0;
+    rc = scope_open(&c, aCreateScope[i].zParent, idParent, e);
+    if (rc) return rc < 0 ? -1 : 0;
   }
   return deny(r, pRule, e);
 }

@@ -27,6 +27,7 @@ typedef enum {
   AZ_MARK,          /* admin; judges of the category (their own marks) */
   AZ_CHIEF,         /* admin; the category's chief judge */
   AZ_STATS,         /* admin; staff (their institution's figures) */
+  AZ_IMPORT,        /* admin; staff (imports into their institution, and those imports) */
   AZ__MAX
 } az_rule_id;
 

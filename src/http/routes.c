@@ -116,12 +116,12 @@ const route http_routes[] = {
 
     {HM_POST, "/api/v1/imports", api_import_create, NULL, R_UPLOAD | R_ACCEPTED, "imports",
      "Upload a CSV (text/csv) to import in the background: ?kind=persons, &skip_invalid=true, &map=H=F,..., "
-     "&name=FILE; answers 202 with the import and its Location",
-     AZ_ADMIN},
+     "&name=FILE, &institution=ID (staff: theirs, the default); answers 202 with the import and its Location",
+     AZ_IMPORT},
     {HM_GET, "/api/v1/imports", api_imports_list, NULL, 0, "imports", "My imports, newest first (limit, before)",
-     AZ_ADMIN},
+     AZ_IMPORT},
     {HM_GET, "/api/v1/imports/{id}", api_import_get, NULL, 0, "imports",
-     "An import: status (queued, running, done, failed), progress, counts, error report (?format=csv)", AZ_ADMIN},
+     "An import: status (queued, running, done, failed), progress, counts, error report (?format=csv)", AZ_IMPORT},
 
     {HM_GET, "/api/v1/audit", api_audit_list, NULL, 0, "audit", "Read the audit log (entity, actor, since, after)",
      AZ_ADMIN},

@@ -44,6 +44,13 @@ typedef struct imp_opts {
    * filled). The server records a background import's end here, so that
    * no crash can keep the rows and lose the record, or the other way. */
   int (*xCommit)(void *pArg, const imp_result *r, gerr *e);
+  /* Confines the import to one institution (0: none, region-wide): as for
+   * its staff in the API, the records it creates are registered to it
+   * where the kind has such a field (persons), every reference must lie in
+   * its scope (enrollments: the cohort; the person too, unless no
+   * institution has taken them in) and a stored record is updated only when
+   * it lies in its scope; other rows are errors. */
+  int64_t idScope;
 } imp_opts;
 
 struct imp_result {

@@ -25,13 +25,17 @@ static const imp_field aField[] = {
 /* built after the rows of a large import (import_defer.c) */
 static const imp_defer defer = {{"enrollments_cohort"}};
 
+/* an import confined to an institution enrols into its cohorts, its
+ * persons or those no institution has taken in (as its staff may) */
+static const imp_scope scope = {NULL, {{"cohort_id", "cohort", 0}, {"person_id", "person", 1}}};
+
 static const imp_spec spec = {
     "enrollments", &dom_enrollment, aField, sizeof aField / sizeof aField[0],
     "SELECT id FROM enrollments WHERE person_id = $1 AND cohort_id = $2",
     "every row names its learner and cohort, the enrollment's key",
     "the same person and cohort are already on row %d",
     "status", "enrolled",   /* entering enrolled counts the places taken */
-    &defer, "SELECT coalesce(max(id), 0) FROM enrollments",
+    &defer, "SELECT coalesce(max(id), 0) FROM enrollments", &scope,
 };
 
 int import_enrollments(dom_ctx *c, const char *zPath, const imp_opts *o, imp_result *pRes, gerr *e) {

@@ -45,6 +45,17 @@ typedef struct imp_defer {
   const char *azIndex[IMP_DEFER_MAX];    /* index names; the rest NULL */
 } imp_defer;
 
+/* How a kind's rows are confined to one institution (imp_opts.idScope): the
+ * field a new record takes the institution in, and the references that must
+ * lie in its scope (scope_contains; bOpen: or in nobody's, scope_open). */
+typedef struct imp_scope {
+  const char *zFill;          /* NULL: none */
+  struct {
+    const char *zField, *zEntity;
+    int bOpen;
+  } aRef[2];                  /* the rest zeroed */
+} imp_scope;
+
 typedef struct imp_spec {
   const char *zKind;          /* "persons": the audit log's entity */
   const dom_entity *pEnt;
@@ -62,6 +73,7 @@ typedef struct imp_spec {
   const char *zReadsField, *zReadsValue;
   const imp_defer *pDefer;    /* NULL: every index is written row by row */
   const char *zMaxId;         /* SELECT coalesce(max(id), 0) FROM the table */
+  const imp_scope *pScope;    /* how an import confined to an institution is */
 } imp_spec;
 
 /* A lookup's cache: cell text -> id (0: nothing has it), direct-mapped. */
@@ -143,6 +155,17 @@ void imp_cache_free(importer *m);
 int imp_rows_get(const imp_rowmap *p, int64_t id);
 void imp_rows_set(imp_rowmap *p, int64_t id, int iRow);
 void imp_rows_free(imp_rowmap *p);
+
+/* import_scope.c: an import confined to an institution (o->idScope;
+ * nothing happens without one) */
+/* Registers a new record to the institution (imp_scope.zFill) and checks
+ * the row's references lie in its scope: 1 yes, 0 reported, -1 error. */
+int imp_scope_row(importer *m, int iRow, const char **az, dom_rec *pIn, gerr *e);
+/* Stored record id (met by the row's key) lies in the scope: 1 yes, 0
+ * reported, -1 error. */
+int imp_scope_stored(importer *m, int iRow, const char **az, int64_t id, gerr *e);
+/* Takes imp_scope_row's registration out of pIn, for an update. */
+void imp_scope_unfill(const importer *m, dom_rec *pIn);
 
 /* import_defer.c */
 /* Once the header is read: when the file (by its size) brings at least

@@ -19,6 +19,7 @@ typedef struct impjob {
   int64_t id, created_at, started_at, finished_at, bytes;   /* 0: not yet */
   const char *zKind, *zStatus, *zActor, *zFileName, *zPath, *zMap, *zRunner;
   int bSkipInvalid;
+  int64_t idInstitution;   /* the institution the import is confined to (imp_opts.idScope); 0: none */
   int64_t nRows, nCreated, nUpdated, nUnchanged, nInvalid, nErrors;
   const char *zDigest, *zErrorCode, *zError;   /* NULL when none */
 } impjob;

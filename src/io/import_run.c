@@ -171,6 +171,9 @@ static int update_row(importer *m, int iRow, const char **az, dom_rec *pIn, int6
   dom_ctx *c = m->c;
   const imp_spec *ps = m->p;
   dom_rec old, out;
+  int rc = imp_scope_stored(m, iRow, az, id, e);
+  if (rc <= 0) return rc;
+  imp_scope_unfill(m, pIn);
   if (dom_get(c, ps->pEnt, id, &old, e)) return -1;
   for (int k = 0; k < ps->nField; k++) {   /* given at creation: a true cell is what is stored */
     if (!(ps->aField[k].flags & IMPF_CREATE_ONLY)) continue;
@@ -291,6 +294,7 @@ static int import_row(importer *m, int iRow, int nField, const char **az, gerr *
   dom_rec_init(&in, ps->pEnt);
   in.pBulk = &m->bulk;
   int rc = read_cells(m, iRow, az, &in, e);
+  if (rc > 0) rc = imp_scope_row(m, iRow, az, &in, e);
   if (rc <= 0) return rc;
   int bReads = reads_earlier_rows(m, &in);
   if (bReads && imp_defer_end(m, e)) return -1;   /* its rules read the indexes: build them now */

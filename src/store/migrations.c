@@ -300,6 +300,11 @@ static const char zPartialIndexes[] =
     "DROP INDEX persons_institution;"
     "CREATE INDEX persons_institution ON persons(institution_id) WHERE institution_id IS NOT NULL;";
 
+/* Version 7: an import may be confined to one institution (staff import
+ * into their own; the persons it creates are registered to it). */
+static const char zImportScopeSqlite[] = "ALTER TABLE imports ADD COLUMN institution_id INTEGER REFERENCES institutions(id);";
+static const char zImportScopePostgres[] = "ALTER TABLE imports ADD COLUMN institution_id BIGINT REFERENCES institutions(id);";
+
 const migration migrations[] = {
     {1, "core registry: areas, institutions, programs, persons, cohorts, enrollments", {zCoreSqlite, zCorePostgres}},
     {2, "accounts, roles, sessions, API tokens, audit log", {zAccountsSqlite, zAccountsPostgres}},
@@ -307,5 +312,6 @@ const migration migrations[] = {
     {4, "OneRoster: sourced_id on the registry, academic sessions of cohorts", {zOneRosterSqlite, zOneRosterPostgres}},
     {5, "background imports and their error reports", {zImportsSqlite, zImportsPostgres}},
     {6, "persons: indexes of the optional home area and institution without NULLs", {zPartialIndexes, zPartialIndexes}},
+    {7, "imports confined to one institution", {zImportScopeSqlite, zImportScopePostgres}},
 };
 const int nmigrations = sizeof migrations / sizeof migrations[0];

@@ -10,9 +10,11 @@ learner. The records asked about belong to institution A (conftest.World).
 Allowed means "not 401/403" (and the status the realistic request should
 get); denied means 401 for the anonymous caller and 403 for everyone else.
 """
+import time
+
 import pytest
 
-from conftest import CALLERS, Client, World, assert_error, created, make_user, uniq
+from conftest import CALLERS, Client, World, assert_error, created, db_query, make_user, uniq
 
 EVERYONE = frozenset(CALLERS)
 SIGNED_IN = EVERYONE - {"anonymous"}
@@ -163,12 +165,14 @@ rule("GET", "/api/v1/enrollments/export", SCOPED_STAFF_TRAINERS | {"learner", "o
 rule("GET", "/api/v1/programs/export", SIGNED_IN)
 rule("GET", "/api/v1/cohorts/export", SCOPED_STAFF_TRAINERS)
 
-# --- background imports: region administrators only (an import upserts
-# persons by sourced_id across institutions, so it is not scoped to one)
-rule("POST", "/api/v1/imports", ADMIN, ok=202, target=lambda w, c: "/api/v1/imports?kind=persons",
-     csv=lambda w, c: f"sourced_id,given_name\n{uniq('MXI')},Matrix import\n")
-rule("GET", "/api/v1/imports", ADMIN)
-rule("GET", "/api/v1/imports/{id}", ADMIN, target=lambda w, c: f"/api/v1/imports/{w.import_id}")
+# --- background imports: region administrators, and staff into their own
+# institution (what such an import may touch: tests/api/test_imports.py);
+# staff see the imports confined to their institution (the world's is A's)
+rule("POST", "/api/v1/imports", ADMIN | {"staff_a", "staff_b"}, ok=202,
+     target=lambda w, c: "/api/v1/imports?kind=persons",
+     csv=lambda w, c: w.imports_idle() + f"sourced_id,given_name\n{uniq('MXI')},Matrix import\n")
+rule("GET", "/api/v1/imports", ADMIN | {"staff_a", "staff_b"})
+rule("GET", "/api/v1/imports/{id}", STAFF_A, target=lambda w, c: f"/api/v1/imports/{w.import_id}")
 
 
 # --- competitions: the administrator sets up; institutions enter their own
@@ -257,12 +261,21 @@ class MatrixWorld(World):
         r = self.api.post("/api/v1/tokens", {"name": uniq("doomed "), "role": "region_admin"})
         assert r.status == 201, r
         self.token_id = r.json["id"]
-        r = self.api.request("POST", "/api/v1/imports?kind=persons", raw=f"sourced_id,given_name\n{uniq('MXW')},W\n",
-                             content_type="text/csv")
+        r = self.api.request("POST", f"/api/v1/imports?kind=persons&institution={self.A['id']}",
+                             raw=f"sourced_id,given_name\n{uniq('MXW')},W\n", content_type="text/csv")
         assert r.status == 202, r
         self.import_id = r.json["id"]
 
         self.competition()
+
+    def imports_idle(self):
+        """Waits until no import is queued or running (SQLite refuses an
+        upload while one is being written); returns ''."""
+        deadline = time.time() + 60
+        while db_query(self.server, "SELECT count(*) FROM imports WHERE status IN ('queued', 'running')")[0][0]:
+            assert time.time() < deadline, "an import is still running"
+            time.sleep(0.02)
+        return ""
 
     def edition_body(self):
         return {"year": 2026, "name": uniq("Matrix edition "), "area_id": self.region["id"],

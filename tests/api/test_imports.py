@@ -149,9 +149,8 @@ def test_refusals(api):
 
 def test_who_may_import(server, api):
     make = Factory(api)
-    inst = make.institution()
-    staff = make_user(api, uniq("istaff").replace("-", "."), "institution_staff", institution=inst)
-    c = server.anon.login(staff["username"], user_password(staff["username"]))
+    trainer = make_user(api, uniq("itrainer").replace("-", "."), "trainer", person=make.person())
+    c = server.anon.login(trainer["username"], user_password(trainer["username"]))
     with nothing_changes(api):
         assert_error(upload(c, HEADER + "x,y,,,,,,\n"), 403, "forbidden")
         assert_error(upload(server.anon, HEADER + "x,y,,,,,,\n"), 401, "unauthorized")
@@ -172,6 +171,73 @@ def test_who_may_import(server, api):
     assert len(page["items"]) == 1 and page["next_before"] == page["items"][0]["id"]
     nxt = api.get(f"/api/v1/imports?limit=1&before={page['next_before']}").json["items"]
     assert nxt and nxt[0]["id"] < page["items"][0]["id"]
+
+
+def staff_of(server, api, inst):
+    """A new institution_staff user of inst, signed in."""
+    u = make_user(api, uniq("istaff").replace("-", "."), "institution_staff", institution=inst)
+    return server.anon.login(u["username"], user_password(u["username"]))
+
+
+def test_staff_import_into_their_own_institution(server, api, area):
+    """Staff import as they write one by one: new persons are registered to
+    their institution; a stored person of another institution is left alone
+    (its row an error); enrollments go only into their cohorts, of their
+    persons or of persons no institution has taken in; they see the imports
+    of their institution and no other. An administrator may confine an
+    import to an institution too."""
+    make = Factory(api)
+    a, b = make.institution(), make.institution()
+    ca, cb = make.cohort(make.program(a)), make.cohort(make.program(b))
+    sa, sb = staff_of(server, api, a), staff_of(server, api, b)
+    tag = uniq("SCOPE")
+    theirs = make.person(given_name="Of B", sourced_id=f"{tag}-b", institution_id=b["id"])
+    free = make.person(given_name="Nobody's", sourced_id=f"{tag}-free")
+    # persons: registered to A, and the job says so
+    job = wait_until(sa, queued(upload(sa, HEADER + f"{tag}-1,One,,,,{area['code']},,\n{tag}-2,Two,,,,,,\n"))["id"])
+    assert job["status"] == "done" and job["institution_id"] == a["id"] and job["counts"]["created"] == 2, job
+    mine = db_query(server, "SELECT sourced_id, institution_id FROM persons WHERE sourced_id IN (?, ?) ORDER BY 1",
+                    (f"{tag}-1", f"{tag}-2"))
+    assert mine == [(f"{tag}-1", a["id"]), (f"{tag}-2", a["id"])]
+    # a second run updates A's own persons
+    job = wait_until(sa, queued(upload(sa, HEADER + f"{tag}-1,Uno,,,,,,\n"))["id"])
+    assert job["status"] == "done" and job["counts"]["updated"] == 1, job
+    # B's person: all or nothing refuses the file, skip_invalid leaves that row alone
+    text = HEADER + f"{tag}-3,Three,,,,,,\n{tag}-b,Taken over,,,,,,\n"
+    job = wait_until(sa, queued(upload(sa, text))["id"])
+    assert job["status"] == "failed" and job["counts"]["created"] == 0, job
+    assert [(e["row"], e["column"]) for e in job["errors"]] == [(3, "sourced_id")]
+    assert f"institution {a['id']}" in job["errors"][0]["reason"]
+    job = wait_until(sa, queued(upload(sa, text, "kind=persons&skip_invalid=true"))["id"])
+    assert job["status"] == "done" and job["counts"]["created"] == 1 and job["counts"]["invalid"] == 1, job
+    assert db_query(server, "SELECT given_name, institution_id FROM persons WHERE id = ?",
+                    (theirs["id"],)) == [("Of B", b["id"])]
+    # enrollments: A's cohort with A's and nobody's persons; not B's cohort, not B's person
+    enr = "person_sourced_id,cohort_id,consent\n"
+    ok = enr + f"{tag}-1,{ca['id']},true\n{tag}-free,{ca['id']},true\n"
+    job = wait_until(sa, queued(upload(sa, ok, "kind=enrollments"))["id"])
+    assert job["status"] == "done" and job["counts"]["created"] == 2, job
+    bad = enr + f"{tag}-2,{cb['id']},true\n{tag}-b,{ca['id']},true\n"
+    job = wait_until(sa, queued(upload(sa, bad, "kind=enrollments&skip_invalid=true"))["id"])
+    assert job["status"] == "done" and job["counts"]["created"] == 0 and job["counts"]["invalid"] == 2, job
+    assert [(e["row"], e["column"], e["value"]) for e in job["errors"]] == [
+        (2, "cohort_id", str(cb["id"])), (3, "person_sourced_id", f"{tag}-b")]
+    assert "cohort" in job["errors"][0]["reason"] and "person" in job["errors"][1]["reason"]
+    # who sees which import; staff cannot name another institution
+    assert sa.get(f"/api/v1/imports/{job['id']}").status == 200
+    assert_error(sb.get(f"/api/v1/imports/{job['id']}"), 403, "forbidden")
+    assert api.get(f"/api/v1/imports/{job['id']}").status == 200
+    with nothing_changes(api, "/api/v1/persons?limit=1"):
+        assert_error(upload(sa, HEADER + f"{tag}-9,Nine,,,,,,\n", f"kind=persons&institution={b['id']}"), 403,
+                     "forbidden", field="institution")
+        assert_error(upload(api, HEADER + f"{tag}-9,Nine,,,,,,\n", "kind=persons&institution=99999999"), 422,
+                     "validation", field="institution")
+        assert_error(upload(api, HEADER + f"{tag}-9,Nine,,,,,,\n", "kind=persons&institution=x"), 422,
+                     "validation", field="institution")
+    job = wait_until(api, queued(upload(api, HEADER + f"{tag}-10,Ten,,,,,,\n", f"kind=persons&institution={b['id']}"))["id"])
+    assert job["status"] == "done" and job["institution_id"] == b["id"], job
+    assert db_query(server, "SELECT institution_id FROM persons WHERE sourced_id = ?", (f"{tag}-10",)) == [(b["id"],)]
+    assert free["id"]
 
 
 # --- limits and stops: servers of their own -------------------------------------

@@ -269,3 +269,26 @@ def test_many_rows_with_duplicates_updates_and_errors(world):
     assert persons(w, stored)[stored + "1"]["given_name"] == "After"
     assert persons(w, p)[p + "10"]["given_name"] == "N10" and len(persons(w, p)) == 594
     assert "600 rows: 0 created, 0 updated, 596 unchanged, 4 invalid" in ok(run(w, path, "--skip-invalid"))
+
+
+def test_confined_to_an_institution(world):
+    """--institution ID: new persons are registered to it; a stored person of
+    another institution is left alone and its row is an error; a bad or
+    unknown id is refused before anything is read."""
+    w, p = world, uniq("I")
+    make = Factory(w["api"])
+    a, b = make.institution(), make.institution()
+    other = make.person(given_name="Elsewhere", sourced_id=f"{p}b", institution_id=b["id"])
+    path = write(w, f"sourced_id,given_name\n{p}1,Mine\n{p}b,Taken\n")
+    r = run(w, path, "--institution", str(a["id"]))
+    assert r.returncode == 1
+    assert f"row 3, column sourced_id, value '{p}b': the stored person is not one of institution {a['id']}'s" \
+        in r.stderr.decode()
+    assert "1 rows: 1 created" not in r.stdout.decode() and persons(w, p + "1") == {}
+    out = ok(run(w, path, "--institution", str(a["id"]), "--skip-invalid"))
+    assert "2 rows: 1 created, 0 updated, 0 unchanged, 1 invalid (skipped)" in out
+    assert db_query(w["server"], "SELECT institution_id FROM persons WHERE sourced_id = ?", (p + "1",)) == [(a["id"],)]
+    assert persons(w, p + "b")[p + "b"]["given_name"] == "Elsewhere" and other["id"]
+    for bad, why in (("x", "an institution's id"), ("99999999", "no such institution")):
+        r = run(w, path, "--institution", bad)
+        assert r.returncode != 0 and why in r.stderr.decode(), r.stderr
