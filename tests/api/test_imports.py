@@ -356,20 +356,24 @@ def test_killed_near_its_end_the_record_and_the_rows_agree():
     transaction: a server killed (SIGKILL) at any moment near the end
     leaves either the rows and the import done, or neither and the import
     failed (interrupted, "nothing was written"), never the rows with a
-    failed import. Killed at several shares of the time a whole run takes;
-    at least one kill lands before the commit."""
+    failed import. Killed at several shares of the time a whole run takes
+    (the last ones near the end); at least one kill lands before the
+    commit."""
     n = 20000
     with tempfile.TemporaryDirectory() as d:
         s = Server(d)
-        try:
-            t0 = time.monotonic()
-            job = queued(upload(s.client, big_csv(n, uniq("WHOLE"))))
-            assert wait_until(s.client, job["id"], seconds=300)["status"] == "done"
-            took = time.monotonic() - t0
+        took = []
+        try:   # the quicker of two whole runs: what the kills are timed by
+            for _ in range(2):
+                t0 = time.monotonic()
+                job = queued(upload(s.client, big_csv(n, uniq("WHOLE"))))
+                assert wait_until(s.client, job["id"], seconds=300)["status"] == "done"
+                took.append(time.monotonic() - t0)
         finally:
             assert s.stop() == 0
+        took = min(took)
         outcomes = []
-        for k, share in enumerate((0.6, 0.75, 0.85, 0.92, 0.97)):
+        for k, share in enumerate((0.3, 0.6, 0.75, 0.85, 0.92, 0.97)):
             s = start_on(s.db, d, name=f"kill{k}.log")
             tag = uniq("END")
             try:

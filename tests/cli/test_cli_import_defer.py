@@ -156,10 +156,10 @@ def persons_state(db):
 
 @pytest.mark.skipif(bool(PG_BASE), reason="SQLite's deferral; PostgreSQL imports are killed in test_cli_import_kill")
 def test_killed_late_leaves_all_or_nothing(world):
-    """Killed near its end (in the last fifth of its time, where the rows
-    are done and the indexes are built and committed), an import leaves
-    its database as it was or wholly imported, never between; at least one
-    kill lands before the commit."""
+    """Killed at moments up to its end (timed by a whole run of the same
+    import; the last ones where the rows are done and the indexes are built
+    and committed), an import leaves its database as it was or wholly
+    imported, never between; at least one kill lands before the commit."""
     w = world
     n = 60_000
     p = uniq("K")
@@ -169,16 +169,19 @@ def test_killed_late_leaves_all_or_nothing(world):
         f.writelines(f"{p}{i},Late{i % 911},Wu{i % 313},{'y' * 110}\n" for i in range(1, n + 1))
     assert os.path.getsize(path) > 8_000_000
     argv = [GUILD, "import", "persons", path, "--quiet", "--map", "padding="]
-    db = copy_of(w, "whole.db")
-    before = persons_state(db)
-    t0 = time.monotonic()
-    r = subprocess.run(argv + ["--db", db], capture_output=True, text=True, timeout=300)
-    took = time.monotonic() - t0
-    assert r.returncode == 0, r.stderr
-    whole = persons_state(db)
-    assert whole[0][0] == before[0][0] + n and whole[1] == before[1] and whole[2] == [("ok",)]
+    took = []
+    for k in range(2):   # the quicker of two whole runs: what the kills are timed by
+        db = copy_of(w, f"whole{k}.db")
+        before = persons_state(db)
+        t0 = time.monotonic()
+        r = subprocess.run(argv + ["--db", db], capture_output=True, text=True, timeout=300)
+        took.append(time.monotonic() - t0)
+        assert r.returncode == 0, r.stderr
+        whole = persons_state(db)
+        assert whole[0][0] == before[0][0] + n and whole[1] == before[1] and whole[2] == [("ok",)]
+    took = min(took)
     outcomes = []
-    for k, share in enumerate((0.80, 0.85, 0.90, 0.93, 0.96)):
+    for k, share in enumerate((0.3, 0.6, 0.8, 0.88, 0.94, 0.98)):
         db = copy_of(w, f"killed{k}.db")
         proc = subprocess.Popen(argv + ["--db", db], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         try:
