@@ -115,13 +115,20 @@ json_t *api_import_create(http_req *r, gerr *e) {
     return gerr_set(e, GERR_VALIDATION, "kind", "kind: what the file holds, one of: %s", zKinds), NULL;
   }
   /* SQLite writes one transaction at a time, and a running import is one
-   * long transaction: queuing another would wait for it (and time out) */
-  int64_t idRunning = import_runner_current();
-  if (idRunning && db_engine_of(r->pDb) == DB_SQLITE)
-    return gerr_set(e, GERR_CONFLICT, NULL, "import %lld is being written and SQLite writes one thing at a time: "
-                    "upload again when it has ended (GET /api/v1/imports/%lld)", (long long)idRunning,
-                    (long long)idRunning), NULL;
+   * long transaction: queuing another would wait for it (and time out). One
+   * whose end is committed (it records it in its own transaction) is only
+   * closing. */
   dom_ctx c = api_ctx(r);
+  int64_t idRunning = import_runner_current();
+  if (idRunning && db_engine_of(r->pDb) == DB_SQLITE) {
+    impjob cur;
+    int rcGet = impjob_get(&c, idRunning, &cur, e);
+    if (rcGet && e->code != GERR_NOT_FOUND) return NULL;
+    if (rcGet || !cur.finished_at)
+      return gerr_set(e, GERR_CONFLICT, NULL, "import %lld is being written and SQLite writes one thing at a time: "
+                      "upload again when it has ended (GET /api/v1/imports/%lld)", (long long)idRunning,
+                      (long long)idRunning), NULL;
+  }
   int64_t nWaiting = 0;
   if (impjob_count_queued(&c, import_runner_id(), &nWaiting, e)) return NULL;
   if (nWaiting >= IMPORT_QUEUE_MAX)
