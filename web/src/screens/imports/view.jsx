@@ -179,8 +179,8 @@ export function ImportView({ params }) {
             <dd>{t(`imports.kind.${imp.kind}`)}</dd>
             <dt>{t('imports.size')}</dt>
             <dd>{t('imports.bytes', { n: fmtNumber(imp.bytes) })}</dd>
-            <dt>{t('imports.skip_invalid')}</dt>
-            <dd>{imp.skip_invalid ? t('imports.yes') : t('imports.no')}</dd>
+            <dt>{t('imports.when_invalid')}</dt>
+            <dd>{imp.skip_invalid ? t('imports.when_invalid_skip') : t('imports.when_invalid_all')}</dd>
             {imp.map && (
               <>
                 <dt>{t('imports.map')}</dt>
