@@ -22,6 +22,16 @@ export function ImportStatus({ status }) {
   return <span class={`status import-${status}`}>{t(`imports.status.${status}`)}</span>;
 }
 
+/** A column name that may break after its underscores (narrow screens). */
+function ColumnName({ name }) {
+  const parts = name.split('_');
+  return (
+    <code dir="ltr">
+      {parts.map((p, i) => (i < parts.length - 1 ? [p, '_', <wbr key={i} />] : p))}
+    </code>
+  );
+}
+
 /** The columns a file of kind k may have, with what each holds. */
 function ColumnHelp({ k }) {
   return (
@@ -38,7 +48,7 @@ function ColumnHelp({ k }) {
           {k.columns.map((c) => (
             <tr key={c}>
               <th scope="row">
-                <code dir="ltr">{c}</code>
+                <ColumnName name={c} />
                 {k.required.includes(c) && <span class="req"> ({t('imports.required')})</span>}
               </th>
               <td>{t(`imports.col.${k.kind}.${c}`)}</td>
