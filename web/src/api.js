@@ -2,7 +2,8 @@
 // CSRF token with every change and If-Match when given an ETag; turns every
 // error answer ({"error":{"code","message","field"}}) into an ApiError that
 // names its status, code and field. A 401 on any call but signing in tells
-// the listeners (the shell then shows the sign-in screen).
+// the listeners (the shell then shows the sign-in screen). Bodies are JSON,
+// or raw bytes (a file to import) sent as they are with their own type.
 
 let csrfToken = null;
 const unauthorizedListeners = new Set();
@@ -37,21 +38,28 @@ export function queryString(query) {
   return s ? '?' + s : '';
 }
 
+/** The address of an API path with its query, e.g. for a download link. */
+export function apiUrl(path, query) {
+  return '/api/v1' + path + queryString(query);
+}
+
 /**
- * Sends one request to /api/v1 + path. Returns {data, etag, status}; throws
- * ApiError for any answer other than 2xx.
+ * Sends one request to /api/v1 + path. body is sent as JSON; raw (a Blob,
+ * File or ArrayBuffer) is sent as it is, with Content-Type contentType.
+ * Returns {data, etag, status}; throws ApiError for any answer other than 2xx.
  */
-export async function request(method, path, { body, query, etag, signal } = {}) {
+export async function request(method, path, { body, raw, contentType, query, etag, signal } = {}) {
   const headers = { Accept: 'application/json' };
-  if (body !== undefined) headers['Content-Type'] = 'application/json';
+  if (raw !== undefined) headers['Content-Type'] = contentType || 'application/octet-stream';
+  else if (body !== undefined) headers['Content-Type'] = 'application/json';
   if (method !== 'GET' && csrfToken) headers['X-CSRF-Token'] = csrfToken;
   if (etag) headers['If-Match'] = etag;
   let res;
   try {
-    res = await fetch('/api/v1' + path + queryString(query), {
+    res = await fetch(apiUrl(path, query), {
       method,
       headers,
-      body: body === undefined ? undefined : JSON.stringify(body),
+      body: raw !== undefined ? raw : body === undefined ? undefined : JSON.stringify(body),
       credentials: 'same-origin',
       signal,
     });
@@ -80,4 +88,6 @@ export const api = {
   post: (path, body, opts) => request('POST', path, { body, ...opts }).then((r) => r.data),
   patch: (path, body, etag) => request('PATCH', path, { body, etag }).then((r) => r.data),
   del: (path, etag) => request('DELETE', path, { etag }).then((r) => r.data),
+  /** POSTs the bytes raw (a File) as contentType, with query. */
+  upload: (path, raw, contentType, query) => request('POST', path, { raw, contentType, query }).then((r) => r.data),
 };

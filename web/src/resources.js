@@ -9,7 +9,8 @@
 // plural), persons (a list of person ids), strlist (lines), isco (ISCO-08 code).
 // owner(rec): the institution a record belongs to, when staff may change only
 // their own institution's (the form is then read-only for other staff).
-// Labels: field.NAME in the catalogs; enum values: enum.ENUM.VALUE; title, one
+// export: true when GET /api/v1/{plural}/export gives the filtered list as a
+// file (the list then offers it). Labels: field.NAME in the catalogs; enum values: enum.ENUM.VALUE; title, one
 // (the kind's name) and new ("New program") are catalog keys.
 import { ROLES } from './session.js';
 
@@ -78,6 +79,7 @@ export const resources = {
   },
   programs: {
     plural: 'programs',
+    export: true,
     title: 'menu.programs',
     one: 'entity.program',
     new: 'new.program',
@@ -108,6 +110,7 @@ export const resources = {
   },
   cohorts: {
     plural: 'cohorts',
+    export: true,
     title: 'menu.cohorts',
     one: 'entity.cohort',
     new: 'new.cohort',
@@ -138,6 +141,7 @@ export const resources = {
   },
   persons: {
     plural: 'persons',
+    export: true,
     title: 'menu.persons',
     one: 'entity.person',
     new: 'new.person',

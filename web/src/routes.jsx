@@ -11,6 +11,8 @@ import { resources } from './resources.js';
 import { ROLES } from './session.js';
 import { Dashboard } from './screens/dashboard.jsx';
 import { EnrolForm, EnrollmentList } from './screens/enrollments.jsx';
+import { ImportsScreen } from './screens/imports/imports.jsx';
+import { ImportView } from './screens/imports/view.jsx';
 import { Home } from './screens/misc.jsx';
 import { Portal } from './screens/portal.jsx';
 import { ChangePassword } from './screens/signin.jsx';
@@ -41,6 +43,9 @@ export const routes = [
   ...resourceRoutes('persons', [admin, staff, trainer]),
   { path: '/enrollments', menu: 'menu.enrollments', roles: [admin, staff, trainer], screen: EnrollmentList },
   { path: '/enrollments/new', roles: [admin, staff], screen: EnrolForm },
+  // the server decides whose imports it takes (403 with its reason otherwise)
+  { path: '/imports', menu: 'menu.imports', roles: [admin, staff], screen: ImportsScreen },
+  { path: '/imports/:id', roles: [admin, staff], screen: (p) => <ImportView key={p.params.id} {...p} /> },
   { path: '/account/password', screen: ChangePassword },
   ...compRoutes,
 ];

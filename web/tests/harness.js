@@ -51,8 +51,9 @@ async function waitForPort(port, proc) {
   throw new Error('guild serve did not start');
 }
 
-/** Starts guild on a demo database and chromium; returns {base, browser, stop()}. */
-export async function start() {
+/** Starts guild on a demo database and chromium; returns {base, browser, stop()}.
+ * serveArgs: more options of `guild serve` (e.g. ['--max-upload', '1']). */
+export async function start({ serveArgs = [] } = {}) {
   mkdirSync(ARTIFACTS, { recursive: true });
   const dir = mkdtempSync(path.join(os.tmpdir(), 'guild-ui-'));
   const db = path.join(dir, 'ui.db');
@@ -60,7 +61,7 @@ export async function start() {
   for (const u of USERS) guild(['user', 'passwd', u, '--password-stdin', '--db', db], password(u) + '\n');
   const port = await freePort();
   let log = '';
-  const proc = spawn(GUILD, ['serve', '--db', db, '--port', String(port), '--threads', '2'], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const proc = spawn(GUILD, ['serve', '--db', db, '--port', String(port), '--threads', '2', ...serveArgs], { stdio: ['ignore', 'pipe', 'pipe'] });
   proc.stdout.on('data', (d) => (log += d));
   proc.stderr.on('data', (d) => (log += d));
   await waitForPort(port, proc);

@@ -1,6 +1,7 @@
 // i18n.test.js: the catalogs (web/src/i18n/*.json) have the same keys, no
 // empty text and the same {placeholders} in every language; every key the
-// code names (t('...'), and the labels resources.js and routes derive)
+// code names (t('...'), and the labels resources.js, routes and the import
+// kinds derive)
 // is in them.
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
@@ -9,6 +10,7 @@ import { test } from 'node:test';
 import { ROOT } from './paths.js';
 import { resources } from '../src/resources.js';
 import { CORRECTION_REASONS } from '../src/screens/comp/data.js';
+import { FAILURES, IMPORT_COUNTS, IMPORT_KINDS, IMPORT_STATUSES, UPLOAD_REFUSALS } from '../src/screens/imports/kinds.js';
 
 const dir = path.join(ROOT, 'web/src/i18n');
 const catalogs = Object.fromEntries(
@@ -68,6 +70,13 @@ test('every label the record kinds and menus derive is in the catalogs', () => {
   }
   for (const role of ['region_admin', 'institution_staff', 'trainer', 'judge', 'learner']) keys.push(`role.${role}`);
   for (const r of CORRECTION_REASONS) keys.push(`comp.correct.reason.${r}`);
+  for (const k of IMPORT_KINDS) {
+    keys.push(`imports.kind.${k.kind}`, `imports.kind_hint.${k.kind}`, `imports.see.${k.kind}`);
+    for (const c of k.columns) keys.push(`imports.col.${k.kind}.${c}`);
+  }
+  for (const s of IMPORT_STATUSES) keys.push(`imports.status.${s}`);
+  for (const n of IMPORT_COUNTS) keys.push(`imports.count.${n}`);
+  keys.push(...Object.values(UPLOAD_REFUSALS), ...Object.values(FAILURES));
   const errors = readFileSync(path.join(ROOT, 'src/core/errors.def'), 'utf8').matchAll(/^XX\(\s*\w+,\s*\d+,\s*"(\w+)"/gm);
   for (const m of errors) if (m[1] !== 'ok') keys.push(`error.${m[1]}`);
   assert.deepEqual([...new Set(keys)].filter((k) => !(k in en)), []);

@@ -38,8 +38,8 @@ async function go(page, path) {
 const menuOf = (page) => page.locator('#main-menu a').allTextContents();
 
 const MENUS = {
-  admin: ['Dashboard', 'Areas', 'Institutions', 'Programs', 'Cohorts', 'Persons', 'Enrollments', 'Competitions', 'Competition history'],
-  staff: ['Dashboard', 'Areas', 'Institutions', 'Programs', 'Cohorts', 'Persons', 'Enrollments', 'Competitions', 'Competition history'],
+  admin: ['Dashboard', 'Areas', 'Institutions', 'Programs', 'Cohorts', 'Persons', 'Enrollments', 'Imports', 'Competitions', 'Competition history'],
+  staff: ['Dashboard', 'Areas', 'Institutions', 'Programs', 'Cohorts', 'Persons', 'Enrollments', 'Imports', 'Competitions', 'Competition history'],
   trainer: ['Cohorts', 'Persons', 'Enrollments'],
   judge: ['Marking'],
   learner: ['My learning'],
@@ -345,7 +345,7 @@ test('at 360 px wide nothing overflows and the menu opens from a button', async 
 
 test('axe-core finds no serious or critical problem on the main screens', async () => {
   const screens = {
-    admin: ['/dashboard', '/areas', '/areas/2', '/institutions', '/programs', '/programs/new', '/cohorts', '/cohorts/5', '/persons', '/persons/new', '/enrollments', '/enrollments/new', '/account/password'],
+    admin: ['/dashboard', '/areas', '/areas/2', '/institutions', '/programs', '/programs/new', '/cohorts', '/cohorts/5', '/persons', '/persons/new', '/enrollments', '/enrollments/new', '/imports', '/account/password'],
     learner: ['/learning'],
   };
   const signinPage = await open();

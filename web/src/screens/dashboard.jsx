@@ -13,7 +13,7 @@ import { Busy, ErrorNotice } from '../ui/notice.jsx';
 import { RefName } from '../ui/refname.jsx';
 import { RefSelect } from '../ui/pickers.jsx';
 
-function Figure({ label, value, note }) {
+export function Figure({ label, value, note }) {
   return (
     <div class="figure">
       <dt>{label}</dt>

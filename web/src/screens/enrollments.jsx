@@ -2,6 +2,7 @@
 // withdrawal on every open enrollment (always possible, with an optional
 // reason from a fixed list), trainers recording the end of training, and
 // enrolling a learner in a cohort with the learner's own consent recorded.
+// The list offers its whole filtered content as CSV and XLSX.
 import { useEffect, useState } from 'preact/hooks';
 import { api, request } from '../api.js';
 import { fmtDate, t } from '../i18n/index.js';
@@ -10,6 +11,7 @@ import { Link, navigate, setQuery } from '../router.js';
 import { ROLES, hasRole } from '../session.js';
 import { Control, enumLabel } from '../ui/field.jsx';
 import { Filters, PAGE_SIZE, Pager } from '../ui/list.jsx';
+import { ExportLinks } from '../ui/export.jsx';
 import { Busy, ErrorNotice, FieldError, Status } from '../ui/notice.jsx';
 import { PersonPicker, RefSelect } from '../ui/pickers.jsx';
 import { RefName } from '../ui/refname.jsx';
@@ -90,7 +92,8 @@ export function EnrollmentList({ user, query }) {
   const [err, setErr] = useState(null);
   const [note, setNote] = useState(query.enrolled ? t('enrol.done') : null);
   const offset = Number(query.offset) || 0;
-  const apiQuery = { limit: PAGE_SIZE, offset, cohort: query.cohort, person: query.person, status: query.status };
+  const chosen = { cohort: query.cohort, person: query.person, status: query.status };
+  const apiQuery = { limit: PAGE_SIZE, offset, ...chosen };
   const key = JSON.stringify(apiQuery);
   const load = () =>
     api
@@ -126,6 +129,7 @@ export function EnrollmentList({ user, query }) {
       )}
       {note && <Status text={note} />}
       <ErrorNotice err={err} />
+      {page && !err && page.total > 0 && <ExportLinks plural="enrollments" filters={chosen} />}
       {!page ? (
         <Busy />
       ) : page.items.length === 0 ? (

@@ -1,7 +1,8 @@
 // list.jsx: the searchable, paged list of any record kind (resources.js):
 // its filters and page live in the address (so Back and a shared link keep
 // them), the table's first column opens the record, and "New" shows for the
-// roles that may create one. Also the shared pieces: a cell's display
+// roles that may create one; kinds the API exports (res.export) offer the
+// whole filtered list as CSV and XLSX. Also the shared pieces: a cell's display
 // value and the pager.
 import { useEffect, useState } from 'preact/hooks';
 import { api } from '../api.js';
@@ -9,6 +10,7 @@ import { fmtDate, fmtNumber, t } from '../i18n/index.js';
 import { Link, setQuery } from '../router.js';
 import { hasRole } from '../session.js';
 import { Control, enumLabel, fieldLabel } from './field.jsx';
+import { ExportLinks } from './export.jsx';
 import { Busy, ErrorNotice, FieldError } from './notice.jsx';
 import { RefName } from './refname.jsx';
 
@@ -106,8 +108,9 @@ export function ResourceList({ res, user, query }) {
   const [err, setErr] = useState(null);
   const filters = (res.filters || []).filter((f) => hasRole(user, f.roles));
   const offset = Number(query.offset) || 0;
-  const apiQuery = { limit: PAGE_SIZE, offset };
-  for (const f of filters) if (query[f.name]) apiQuery[f.name] = query[f.name];
+  const chosen = {};
+  for (const f of filters) if (query[f.name]) chosen[f.name] = query[f.name];
+  const apiQuery = { limit: PAGE_SIZE, offset, ...chosen };
   const key = JSON.stringify(apiQuery);
 
   useEffect(() => {
@@ -136,6 +139,7 @@ export function ResourceList({ res, user, query }) {
       </div>
       <Filters id={`filter-${res.plural}`} filters={filters} query={query} err={err} />
       <ErrorNotice err={err} />
+      {res.export && page && !err && page.total > 0 && <ExportLinks plural={res.plural} filters={chosen} />}
       {!page ? (
         <Busy />
       ) : page.items.length === 0 ? (

@@ -11,12 +11,13 @@ export function errorTitle(err) {
   return hasKey(key) ? t(key) : t('error.generic');
 }
 
-/** An error box for err (an ApiError or anything with a message); nothing when err is null. */
-export function ErrorNotice({ err, children }) {
+/** An error box for err (an ApiError or anything with a message); nothing when err is null.
+ * title: a heading of the screen's own instead of the error code's. */
+export function ErrorNotice({ err, title, children }) {
   if (!err) return null;
   return (
     <div class="notice notice-error" role="alert" tabindex="-1">
-      <strong>{errorTitle(err)}</strong>
+      <strong>{title || errorTitle(err)}</strong>
       {err.message && err.code !== 'network' && (
         <p class="detail" lang="en" dir="ltr">
           {err.message}
