@@ -9,6 +9,7 @@ import { api, apiUrl } from '../../api.js';
 import { fmtDate, fmtNumber, fmtPercent, t } from '../../i18n/index.js';
 import { Link } from '../../router.js';
 import { Busy, ErrorNotice, Status } from '../../ui/notice.jsx';
+import { RefName } from '../../ui/refname.jsx';
 import { Figure } from '../dashboard.jsx';
 import { ImportStatus } from './imports.jsx';
 import { FAILURES, IMPORT_COUNTS, IMPORT_KINDS, importLive } from './kinds.js';
@@ -186,6 +187,14 @@ export function ImportView({ params }) {
                 <dt>{t('imports.map')}</dt>
                 <dd>
                   <code dir="ltr">{imp.map}</code>
+                </dd>
+              </>
+            )}
+            {imp.institution_id && (
+              <>
+                <dt>{t('imports.institution')}</dt>
+                <dd>
+                  <RefName plural="institutions" id={imp.institution_id} />
                 </dd>
               </>
             )}
