@@ -47,7 +47,7 @@ static int import_csv_cmd(const char **azVal, int nPos, const char **azPos) {
   }
   import_progress prog;
   import_progress_start(&prog, zFile);
-  imp_opts o = {OPT("map"), OPT("skip-invalid") != NULL, NULL, &prog, NULL, idScope};
+  imp_opts o = {OPT("map"), OPT("skip-invalid") != NULL, NULL, &prog, NULL, idScope, NULL};
   if (!OPT("quiet") && isatty(STDERR_FILENO)) o.xProgress = import_progress_show;
   imp_result r;
   int rc = pKind->xImport(&d.c, zFile, &o, &r, &e);

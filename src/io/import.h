@@ -51,6 +51,9 @@ typedef struct imp_opts {
    * institution has taken them in) and a stored record is updated only when
    * it lies in its scope; other rows are errors. */
   int64_t idScope;
+  /* How the caller names zMap in messages (NULL: "--map", the command's
+   * option; the API says "map", its parameter). */
+  const char *zMapName;
 } imp_opts;
 
 struct imp_result {

@@ -89,7 +89,10 @@ static const char *mapped(arena *a, const char *zMap, const char *zHead) {
   return NULL;
 }
 
-int imp_check_map(const imp_spec *ps, const char *zMap, arena *a, gerr *e) {
+const char *imp_map_name(const imp_opts *o) { return o->zMapName ? o->zMapName : "--map"; }
+
+int imp_check_map(const imp_spec *ps, const imp_opts *o, arena *a, gerr *e) {
+  const char *zMap = o->zMap;
   if (!zMap) return 0;
   const char *p = zMap;
   while (*p) {
@@ -99,8 +102,8 @@ int imp_check_map(const imp_spec *ps, const char *zMap, arena *a, gerr *e) {
     const char *zTo = zEq ? imp_trim(a, arena_strndup(a, zEq + 1, n - (size_t)(zEq - p) - 1)) : NULL;
     if (!zEq || zEq == p || (zTo[0] && field_named(ps, zTo) < 0))
       return gerr_set(e, GERR_USAGE, "map",
-                      "--map: '%.*s' is not HEADER=FIELD (%s fields: %s; an empty FIELD ignores the column)",
-                      (int)(n > 80 ? 80 : n), p, ps->zKind, field_list(ps, a));
+                      "%s: '%.*s' is not HEADER=FIELD (%s fields: %s; an empty FIELD ignores the column)",
+                      imp_map_name(o), (int)(n > 80 ? 80 : n), p, ps->zKind, field_list(ps, a));
     p += n;
     if (*p == ',') p++;
   }
@@ -140,8 +143,9 @@ int imp_read_header(importer *m, int nField, const char **azField) {
     int k = field_named(ps, zTo ? zTo : zHead);
     if (k < 0) {
       imp_error_add(m, 1, az[j], az[j],
-                    arena_printf(a, "unknown column '%s' (known: %s; rename it with --map '%s=FIELD' or ignore "
-                                    "it with --map '%s=')", zHead, field_list(ps, a), zHead, zHead));
+                    arena_printf(a, "unknown column '%s' (known: %s; rename it with %s '%s=FIELD' or ignore "
+                                    "it with %s '%s=')", zHead, field_list(ps, a), imp_map_name(m->o), zHead,
+                                 imp_map_name(m->o), zHead));
       continue;
     }
     /* a second column for the same entity field (e.g. person_id and person_sourced_id) */
@@ -166,8 +170,9 @@ int imp_read_header(importer *m, int nField, const char **azField) {
     int iEnt = dom_field_index(ps->pEnt, ps->aField[k].zField);
     if (m->aEntCol[iEnt] >= 0 || m->r->nErr != nBefore) continue;
     imp_error_add(m, 1, "", "",
-                  arena_printf(a, "no %s column: %s (use --map 'YOUR HEADER=%s')",
-                               columns_for(ps, ps->aField[k].zField, a), ps->zKeyWhy, ps->aField[k].zName));
+                  arena_printf(a, "no %s column: %s (use %s 'YOUR HEADER=%s')",
+                               columns_for(ps, ps->aField[k].zField, a), ps->zKeyWhy, imp_map_name(m->o),
+                               ps->aField[k].zName));
   }
   return m->r->nErr == nBefore ? 0 : -1;
 }

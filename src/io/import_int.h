@@ -138,8 +138,10 @@ int imp_run(dom_ctx *c, const imp_spec *p, const char *zPath, const imp_opts *o,
 const char *imp_trim(arena *a, const char *z);
 /* Reports a problem of row iRow (strings copied to m->pAr). */
 void imp_error_add(importer *m, int iRow, const char *zColumn, const char *zValue, const char *zReason);
-/* Checks --map itself: each entry HEADER=FIELD with a field of p or none. */
-int imp_check_map(const imp_spec *p, const char *zMap, arena *a, gerr *e);
+/* Checks o->zMap itself: each entry HEADER=FIELD with a field of p or none. */
+int imp_check_map(const imp_spec *p, const imp_opts *o, arena *a, gerr *e);
+/* What the caller calls the map in messages ("--map" or o->zMapName). */
+const char *imp_map_name(const imp_opts *o);
 /* Puts the report in row order (rows of a batch are reported when the batch
  * is written); stable. */
 void imp_errors_sort(importer *m);

@@ -408,7 +408,7 @@ int imp_run(dom_ctx *c, const imp_spec *ps, const char *zPath, const imp_opts *o
   importer *m = g_calloc(1, sizeof *m);
   *m = (importer){.c = c, .p = ps, .pAr = c->pAr, .o = o, .r = pRes, .t = &t, .e = e};
   set_bulk(m);
-  int rc = imp_check_map(ps, o->zMap, c->pAr, e);
+  int rc = imp_check_map(ps, o, c->pAr, e);
   if (!rc) rc = db_bulk_mode(c->pDb, 1, e);
   if (!rc && db_begin(c->pDb, e)) {
     db_bulk_mode(c->pDb, 0, NULL);

@@ -132,6 +132,10 @@ def test_map_and_a_bad_header(api):
     assert job["status"] == "done" and job["counts"]["created"] == 1 and job["map"].startswith("Student ID")
     bad = wait_until(api, queued(upload(api, "Student ID,First\nx,y\n"))["id"])
     assert bad["status"] == "failed" and bad["errors"] and bad["errors"][0]["row"] == 1
+    # the advice names the API's parameter, not the command's option
+    assert "rename it with map 'Student ID=FIELD'" in bad["errors"][0]["reason"], bad["errors"][0]
+    wrong = wait_until(api, queued(upload(api, "Student ID,First\nx,y\n", "kind=persons&map=nonsense"))["id"])
+    assert wrong["status"] == "failed" and wrong["error"]["message"].startswith("map: 'nonsense' is not HEADER=FIELD")
 
 
 def test_refusals(api):
