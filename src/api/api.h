@@ -25,6 +25,9 @@ void api_set_etag(http_req *r, int64_t version);
  * becomes their first. Returns 1 when it filled *pValue, 0 when there is
  * nothing to confine or the given value is theirs, -1 with e. */
 int api_forced_id(http_req *r, const char *zFilter, int bGiven, int64_t *pValue, gerr *e);
+/* 1 when the router confines nothing by zFilter, or value is one of the
+ * values it confines it to. */
+int api_forced_allows(const http_req *r, const char *zFilter, int64_t value);
 
 /* Generic entity handlers (entity.c); route pArg is the dom_entity. */
 /* The list query of a request (see entity.c): filters from the query

@@ -51,11 +51,17 @@ int api_list_query(http_req *r, const dom_entity *pEnt, int bPaged, const char *
   return 0;
 }
 
+int api_forced_allows(const http_req *r, const char *zFilter, int64_t value) {
+  if (!r->forced.zFilter || strcmp(r->forced.zFilter, zFilter) != 0) return 1;
+  for (int i = 0; i < r->forced.nValue; i++)
+    if (value == r->forced.aValue[i]) return 1;
+  return 0;
+}
+
 int api_forced_id(http_req *r, const char *zFilter, int bGiven, int64_t *pValue, gerr *e) {
   if (!r->forced.zFilter || strcmp(r->forced.zFilter, zFilter) != 0) return 0;
   if (bGiven) {
-    for (int i = 0; i < r->forced.nValue; i++)
-      if (*pValue == r->forced.aValue[i]) return 0;
+    if (api_forced_allows(r, zFilter, *pValue)) return 0;
     return gerr_set(e, GERR_FORBIDDEN, zFilter, "%s: you may only list your own (%s=%lld)", zFilter, zFilter,
                     (long long)r->forced.aValue[0]);
   }

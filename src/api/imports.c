@@ -208,15 +208,6 @@ static int write_report(void *pArg, tab_out *t, gerr *e) {
   return 0;
 }
 
-/* 1 when the caller may see import j: any, unless their scope confines
- * them to institutions (staff: the imports confined to one of theirs). */
-static int import_visible(const http_req *r, const impjob *j) {
-  if (!r->forced.zFilter || strcmp(r->forced.zFilter, "institution") != 0) return 1;
-  for (int i = 0; i < r->forced.nValue; i++)
-    if (j->idInstitution == r->forced.aValue[i]) return 1;
-  return 0;
-}
-
 json_t *api_import_get(http_req *r, gerr *e) {
   static const char *const azParam[] = {"format", NULL};
   const char *zFormat = http_query(r, "format");
@@ -227,7 +218,7 @@ json_t *api_import_get(http_req *r, gerr *e) {
   dom_ctx c = api_ctx(r);
   impjob j;
   if (impjob_get(&c, r->aId[0], &j, e)) return NULL;
-  if (!import_visible(r, &j))
+  if (!api_forced_allows(r, "institution", j.idInstitution))   /* staff: their institution's imports */
     return gerr_set(e, GERR_FORBIDDEN, NULL, "import %lld is not one of your institution's imports", (long long)j.id),
            NULL;
   if (zFormat && strcmp(zFormat, "json")) {

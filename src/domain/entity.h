@@ -252,6 +252,12 @@ int dom_insert_new(dom_ctx *c, dom_rec *r, gerr *e);
  * stored key. Returns how many were written, or -1 with e filled. */
 int dom_insert_many(dom_ctx *c, dom_rec *a, int n, uint32_t mKey, unsigned char *abNew, int64_t *pIdMax, gerr *e);
 
+/* The id of the stored record with r's key (the fields of mKey, as in
+ * dom_bulk): 1 found (*pId), 0 not, -1 with e filled. */
+int dom_find_by_key(dom_ctx *c, const dom_rec *r, uint32_t mKey, int64_t *pId, gerr *e);
+/* The largest id in pEnt's table (0 when empty) into *pId: 0 or -1. */
+int dom_max_id(dom_ctx *c, const dom_entity *pEnt, int64_t *pId, gerr *e);
+
 /* 1 when r's bulk writer catches records with the same key as r itself
  * (dom_bulk.mKey), so r's rules need not look for one. */
 int dom_key_by_writer(const dom_rec *r);

@@ -108,10 +108,8 @@ static void key_text(const dom_rec *r, uint32_t mKey, char *z, size_t n) {
   }
 }
 
-/* The id of the stored record with r's key (the fields of mKey; zFind):
- * 1 found (*pId), 0 not, -1 database error. */
-static int find_by_key(dom_ctx *c, const char *zFind, const dom_rec *r, uint32_t mKey, int64_t *pId, gerr *e) {
-  db_stmt *s = db_prepare(c->pDb, zFind, e);
+int dom_find_by_key(dom_ctx *c, const dom_rec *r, uint32_t mKey, int64_t *pId, gerr *e) {
+  db_stmt *s = db_prepare(c->pDb, batch_sql_of(r->pEnt, mKey)->zFind, e);
   if (!s) return -1;
   for (int k = 0, iParam = 1; k < r->pEnt->nField; k++) {
     if (!(mKey & (1u << k))) continue;
@@ -151,7 +149,7 @@ static int insert_many_rowid(dom_ctx *c, dom_rec *a, int n, const batch_sql *q, 
   } else if (nNew > 0) {
     for (int i = 0; i < n; i++) {
       int64_t id = 0;
-      int rcFind = find_by_key(c, q->zFind, &a[i], mKey, &id, e);
+      int rcFind = dom_find_by_key(c, &a[i], mKey, &id, e);
       if (rcFind < 0) return -1;
       if (!rcFind || id <= idBefore) continue;
       int bTaken = 0;   /* the same key earlier in the batch took it */
@@ -163,6 +161,10 @@ static int insert_many_rowid(dom_ctx *c, dom_rec *a, int n, const batch_sql *q, 
   }
   *pIdMax = idBefore + nNew;
   return (int)nNew;
+}
+
+int dom_max_id(dom_ctx *c, const dom_entity *pEnt, int64_t *pId, gerr *e) {
+  return db_query_int(c->pDb, pEnt->pSql->zMaxId, 0, 0, pId, e) == DB_ERROR ? -1 : 0;
 }
 
 int dom_insert_many(dom_ctx *c, dom_rec *a, int n, uint32_t mKey, unsigned char *abNew, int64_t *pIdMax, gerr *e) {

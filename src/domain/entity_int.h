@@ -20,6 +20,7 @@ struct dom_sql {
   char *zCols;                /* id, version, created_at, updated_at, columns... */
   int aCol[DOM_MAXF];         /* result column of field k, -1 if not a column */
   char *zGet, *zInsert, *zUpdate, *zDelete, *zExists;
+  char *zMaxId;               /* SELECT coalesce(max(id), 0) FROM t */
   char *zInsertNew, *zInsertNewId;  /* ... ON CONFLICT DO NOTHING, without and with RETURNING id */
   char *azUnique[DOM_MAXF];   /* SELECT id FROM t WHERE col = $1 */
   char *azChildGet[DOM_MAXF]; /* list fields: SELECT value ... ORDER BY pos */

@@ -65,6 +65,8 @@ static void build_entity(const dom_entity *pEnt) {
   s->zExists = keep(&b);
   gbuf_printf(&b, "DELETE FROM %s WHERE id = $1", t);
   s->zDelete = keep(&b);
+  gbuf_printf(&b, "SELECT coalesce(max(id), 0) FROM %s", t);
+  s->zMaxId = keep(&b);
 
   /* INSERT: $1 = now, then each column in order */
   gbuf_printf(&b, "INSERT INTO %s (version, created_at, updated_at", t);

@@ -18,7 +18,6 @@
  * import relies on them to find a stored key. */
 #include "import_int.h"
 #include <stdio.h>
-#include <string.h>
 
 /* Bytes of a file a row takes at most, for estimating its rows from its
  * size; real rosters are nearer 60-100. Low estimates are the safe side:
@@ -55,9 +54,9 @@ int imp_defer_begin(importer *m, gerr *e) {
 }
 
 int imp_defer_end(importer *m, gerr *e) {
-  while (m->nDeferred > 0) {
-    if (db_exec(m->c->pDb, m->azDeferred[0], e)) return -1;
-    memmove(&m->azDeferred[0], &m->azDeferred[1], (size_t)--m->nDeferred * sizeof m->azDeferred[0]);
-  }
+  int n = m->nDeferred;
+  m->nDeferred = 0;   /* once: a failure rolls the whole import back */
+  for (int i = 0; i < n; i++)
+    if (db_exec(m->c->pDb, m->azDeferred[i], e)) return -1;
   return 0;
 }

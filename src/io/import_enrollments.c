@@ -31,11 +31,10 @@ static const imp_scope scope = {NULL, {{"cohort_id", "cohort", 0}, {"person_id",
 
 static const imp_spec spec = {
     "enrollments", &dom_enrollment, aField, sizeof aField / sizeof aField[0],
-    "SELECT id FROM enrollments WHERE person_id = $1 AND cohort_id = $2",
     "every row names its learner and cohort, the enrollment's key",
     "the same person and cohort are already on row %d",
     "status", "enrolled",   /* entering enrolled counts the places taken */
-    &defer, "SELECT coalesce(max(id), 0) FROM enrollments", &scope,
+    &defer, &scope,
 };
 
 int import_enrollments(dom_ctx *c, const char *zPath, const imp_opts *o, imp_result *pRes, gerr *e) {

@@ -4,8 +4,8 @@
  *
  * A kind is one imp_spec: the entity it writes, the columns a file may have
  * (each setting one field of the entity, converted or looked up on the way),
- * which of them make the record's key, and the SQL that finds a stored
- * record by that key. */
+ * and which of them make the record's key (dom_find_by_key finds a stored
+ * record by it). */
 #ifndef GUILD_IMPORT_INT_H
 #define GUILD_IMPORT_INT_H
 #include "import.h"
@@ -61,9 +61,6 @@ typedef struct imp_spec {
   const dom_entity *pEnt;
   const imp_field *aField;
   int nField;
-  /* SELECT id FROM ... WHERE one $N per key field, in the entity's field
-   * order */
-  const char *zFindKey;
   const char *zKeyWhy;        /* why every row needs its key (errors) */
   const char *zDuplicate;     /* reason for a key given twice: "... on row %d" */
   /* A row whose field zReadsField is zReadsValue is checked by rules that
@@ -72,7 +69,6 @@ typedef struct imp_spec {
    * no such rule. */
   const char *zReadsField, *zReadsValue;
   const imp_defer *pDefer;    /* NULL: every index is written row by row */
-  const char *zMaxId;         /* SELECT coalesce(max(id), 0) FROM the table */
   const imp_scope *pScope;    /* how an import confined to an institution is */
 } imp_spec;
 
@@ -128,6 +124,9 @@ typedef struct importer {
   const char *azDeferred[IMP_DEFER_MAX];   /* CREATE INDEX texts of the indexes dropped (in pAr) */
   int nDeferred;
 } importer;
+
+/* The file's first key column (names a record in reports), or -1. */
+int imp_first_key_column(const importer *m);
 
 /* Runs spec p over zPath (the whole of import_persons and friends). */
 int imp_run(dom_ctx *c, const imp_spec *p, const char *zPath, const imp_opts *o, imp_result *pRes, gerr *e);

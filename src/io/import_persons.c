@@ -26,10 +26,9 @@ static const imp_scope scope = {"institution_id", {{NULL, NULL, 0}}};
 
 static const imp_spec spec = {
     "persons", &dom_person, aField, sizeof aField / sizeof aField[0],
-    "SELECT id FROM persons WHERE sourced_id = $1",
     "the external id that makes a second import update instead of duplicating",
     "the same sourced_id is already on row %d",
-    NULL, NULL, &defer, "SELECT coalesce(max(id), 0) FROM persons", &scope,
+    NULL, NULL, &defer, &scope,
 };
 
 int import_persons(dom_ctx *c, const char *zPath, const imp_opts *o, imp_result *pRes, gerr *e) {

@@ -139,27 +139,7 @@ static int read_cells(importer *m, int iRow, const char **az, dom_rec *pIn, gerr
   return bOk;
 }
 
-/* Looks up the stored record with pIn's key: 1 found (*pId), 0 not, -1
- * database error. */
-static int find_key(importer *m, const dom_rec *pIn, int64_t *pId, gerr *e) {
-  const dom_entity *pEnt = m->p->pEnt;
-  db_stmt *s = db_prepare(m->c->pDb, m->p->zFindKey, e);
-  if (!s) return -1;
-  int iParam = 1;
-  for (int k = 0; k < pEnt->nField; k++) {
-    if (!(m->bulk.mKey & (1u << k))) continue;
-    const dom_val *v = &pIn->a[k];
-    if (dom_is_integer(&pEnt->aField[k])) db_bind_int(s, iParam++, v->i);
-    else db_bind_text(s, iParam++, v->z);
-  }
-  int rc = db_step(s, e);
-  if (rc == DB_ROW) *pId = db_col_int(s, 0);
-  db_done(s);
-  return rc == DB_ERROR ? -1 : rc == DB_ROW;
-}
-
-/* The first key column of the file (for reporting a key given twice). */
-static int first_key_column(const importer *m) {
+int imp_first_key_column(const importer *m) {
   for (int k = 0; k < m->p->pEnt->nField; k++)
     if ((m->bulk.mKey & (1u << k)) && m->aEntCol[k] >= 0) return m->aEntCol[k];
   return -1;
@@ -204,7 +184,7 @@ static int stored_row(importer *m, int iRow, const char **az, dom_rec *pIn, int 
   dom_ctx *c = m->c;
   const imp_spec *ps = m->p;
   int64_t id = 0;
-  int rc = find_key(m, pIn, &id, e);
+  int rc = dom_find_by_key(c, pIn, m->bulk.mKey, &id, e);
   if (rc < 0) return -1;
   if (rc == 0) {
     if (!bValid) {
@@ -219,7 +199,7 @@ static int stored_row(importer *m, int iRow, const char **az, dom_rec *pIn, int 
   }
   int iFirst = imp_rows_get(&m->rows, id);
   if (iFirst) {
-    int j = first_key_column(m);
+    int j = imp_first_key_column(m);
     imp_error_add(m, iRow, j >= 0 ? m->azHead[j] : "", j >= 0 ? az[j] : "",
                   arena_printf(c->pAr, ps->zDuplicate, iFirst));
     return 0;
@@ -242,7 +222,7 @@ static void keep_rec(arena *a, dom_rec *pTo, const dom_rec *r) {
  * stored_row's way. Returns 0 or -1 on a database error. */
 static int flush_batch(importer *m, gerr *e) {
   imp_batch *b = m->pBatch;
-  if (!b || !b->n) return 0;
+  if (!b->n) return 0;
   unsigned char abNew[DOM_BATCH];
   if (dom_insert_many(m->c, b->aOut, b->n, m->bulk.mKey, abNew, &m->idMax, e) < 0) return -1;
   for (int i = 0; i < b->n; i++)
@@ -415,7 +395,7 @@ int imp_run(dom_ctx *c, const imp_spec *ps, const char *zPath, const imp_opts *o
     rc = -1;
   }
   if (!rc && db_last_insert_id(c->pDb) >= 0 &&   /* SQLite: where the new ids start (see dom_insert_many) */
-      db_query_int(c->pDb, ps->zMaxId, 0, 0, &m->idMax, e) == DB_ERROR) {
+      dom_max_id(c, ps->pEnt, &m->idMax, e)) {
     db_rollback(c->pDb);
     db_bulk_mode(c->pDb, 0, NULL);
     rc = -1;
@@ -433,12 +413,10 @@ int imp_run(dom_ctx *c, const imp_spec *ps, const char *zPath, const imp_opts *o
   if (!rc && flush_batch(m, e)) rc = -1;
   c->pAr = m->pAr;
   arena_free(&rowAr);
-  if (m->pBatch) {
-    arena_free(&m->pBatch->ar);
-    free(m->pBatch);
-    m->pBatch = NULL;
-    imp_errors_sort(m);
-  }
+  arena_free(&m->pBatch->ar);
+  free(m->pBatch);
+  m->pBatch = NULL;
+  imp_errors_sort(m);   /* a batch's rows are reported when it is written */
   imp_cache_free(m);
   imp_rows_free(&m->rows);   /* before the indexes are built: what they take, the sorter may use */
   if (!rc && (!pRes->nErr || o->bSkipInvalid) && imp_defer_end(m, e)) rc = -1;   /* else it is rolled back */

@@ -38,9 +38,7 @@ int imp_scope_stored(importer *m, int iRow, const char **az, int64_t id, gerr *e
   const dom_entity *pEnt = m->p->pEnt;
   int rc = scope_contains(m->c, pEnt->zName, id, SCOPE_INSTITUTION, idScope, e);
   if (rc) return rc;
-  int j = -1;   /* the first key column names the record */
-  for (int k = 0; k < pEnt->nField && j < 0; k++)
-    if (m->bulk.mKey & (1u << k)) j = column_of(m, k);
+  int j = imp_first_key_column(m);   /* names the record */
   imp_error_add(m, iRow, j >= 0 ? m->azHead[j] : "", j >= 0 ? az[j] : "",
                 arena_printf(m->c->pAr, "the stored %s is not one of institution %lld's, to which the import is "
                                         "confined: it is left as it is", pEnt->zName, (long long)idScope));
