@@ -1,11 +1,11 @@
 /* admin.c: region administrators' routes beyond the registry: API tokens,
  * the audit log, and erasing a person. */
-#include "api.h"
-#include "../core/text.h"
-#include "../core/timeutil.h"
-#include "../domain/audit.h"
-#include "../domain/auth.h"
-#include "../domain/person.h"
+#include "api/api.h"
+#include "core/text.h"
+#include "core/timeutil.h"
+#include "domain/engine/audit.h"
+#include "domain/accounts/auth.h"
+#include "domain/registry/person.h"
 #include <string.h>
 
 static const char zTokens[] =

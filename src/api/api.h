@@ -3,9 +3,9 @@
  * domain and builds JSON; the router has already done everything generic. */
 #ifndef GUILD_API_H
 #define GUILD_API_H
-#include "../http/http.h"
-#include "../domain/entity.h"
-#include "../io/export.h"
+#include "http/http.h"
+#include "domain/engine/entity.h"
+#include "domain/imports/export.h"
 
 /* Record <-> JSON (json.c). api_rec_json returns a new reference. */
 json_t *api_rec_json(const dom_rec *r);

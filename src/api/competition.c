@@ -2,10 +2,10 @@
  * an edition's transitions and results (also the public, published ones,
  * and the public list of published editions),
  * a category's lock and review, a competitor's withdrawal, corrections. */
-#include "api.h"
-#include "../domain/comp.h"
-#include "../io/export_results.h"
-#include "../core/timeutil.h"
+#include "api/api.h"
+#include "domain/competition/comp.h"
+#include "domain/competition/export_results.h"
+#include "core/timeutil.h"
 #include <math.h>
 #include <string.h>
 

@@ -1,10 +1,10 @@
 /* competition_stats.c: GET /api/v1/competitions/stats, the competitions'
  * history (per edition and across editions) as JSON or CSV, and the CSV
  * answers the competition routes share (?format=csv). */
-#include "api.h"
-#include "../core/buf.h"
-#include "../domain/comp.h"
-#include "../io/csv_out.h"
+#include "api/api.h"
+#include "core/buf.h"
+#include "domain/competition/comp.h"
+#include "io/csv/csv_out.h"
 #include <math.h>
 #include <string.h>
 

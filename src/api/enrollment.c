@@ -1,7 +1,7 @@
 /* enrollment.c: enrollment actions beyond the generic handlers: withdrawal,
  * which needs no If-Match because it must never be blocked. */
-#include "api.h"
-#include "../domain/enrollment.h"
+#include "api/api.h"
+#include "domain/registry/enrollment.h"
 #include <string.h>
 
 json_t *api_enrollment_withdraw(http_req *r, gerr *e) {

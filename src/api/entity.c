@@ -1,7 +1,7 @@
 /* entity.c: the generic list / get / create / update / delete handlers that
  * serve every registry entity; the route's pArg names the entity. */
-#include "api.h"
-#include "../core/text.h"
+#include "api/api.h"
+#include "core/text.h"
 #include <string.h>
 
 #define LIST_DEFAULT 50

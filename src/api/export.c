@@ -2,8 +2,8 @@
  * list as CSV or XLSX) and the helper that every file answer (results, my
  * data) goes through. A file is written to a temporary file first and
  * sent from there, so a million rows take disk, not memory. */
-#include "api.h"
-#include "../core/tmp.h"
+#include "api/api.h"
+#include "core/tmp.h"
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>

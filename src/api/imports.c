@@ -4,13 +4,13 @@
  * import_runner.c), answering 202 at once; GET /api/v1/imports/{id} shows
  * its status, progress, counts and error report (also as CSV); GET
  * /api/v1/imports lists the caller's imports. */
-#include "api.h"
-#include "../core/text.h"
-#include "../core/timeutil.h"
-#include "../core/tmp.h"
-#include "../http/import_runner.h"
-#include "../io/import_job.h"
-#include "../io/import_kinds.h"
+#include "api/api.h"
+#include "core/text.h"
+#include "core/timeutil.h"
+#include "core/tmp.h"
+#include "jobs/import_runner.h"
+#include "domain/imports/import_job.h"
+#include "domain/imports/import_kinds.h"
 #include <string.h>
 #include <unistd.h>
 

@@ -1,9 +1,9 @@
 /* json.c: converts domain records to JSON and JSON request bodies to domain
  * records, driven by the entity's field table. Types are checked here (a
  * string where a string belongs); values are checked by the domain. */
-#include "api.h"
-#include "../core/timeutil.h"
-#include "../domain/auth.h"
+#include "api/api.h"
+#include "core/timeutil.h"
+#include "domain/accounts/auth.h"
 #include <math.h>
 #include <string.h>
 

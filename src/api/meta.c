@@ -1,9 +1,9 @@
 /* meta.c: routes about the API itself: health, the ISCO-08 list and the
  * OpenAPI 3.1 document, generated from the route and entity tables so that
  * it cannot miss a route. */
-#include "api.h"
-#include "../core/text.h"
-#include "../store/schema.h"
+#include "api/api.h"
+#include "core/text.h"
+#include "store/schema.h"
 #include <string.h>
 #include <strings.h>
 

@@ -1,9 +1,9 @@
 /* openapi.c: builds the OpenAPI 3.1 document from the route table and the
  * entity field tables. Every route appears, with its summary, parameters,
  * request schema and responses; a unit test checks that none is missing. */
-#include "api.h"
-#include "../http/authz.h"
-#include "../domain/comp.h"
+#include "api/api.h"
+#include "http/authz.h"
+#include "domain/competition/comp.h"
 #include <string.h>
 
 static json_t *field_schema(const dom_field *f) {

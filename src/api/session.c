@@ -1,10 +1,10 @@
 /* session.c: signing in and out, and what every signed-in user does for
  * themself: who am I, my sessions, my password, everything guild holds
  * about me. */
-#include "api.h"
-#include "../domain/auth.h"
-#include "../domain/password.h"
-#include "../core/timeutil.h"
+#include "api/api.h"
+#include "domain/accounts/auth.h"
+#include "domain/accounts/password.h"
+#include "core/timeutil.h"
 #include <stdio.h>
 #include <string.h>
 

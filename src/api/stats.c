@@ -2,9 +2,9 @@
  * chart series for the whole region (?institution absent) or one
  * institution. Staff are confined to their own institution by the router
  * (r->forced) and get it when they name none. */
-#include "api.h"
-#include "../core/text.h"
-#include "../domain/stats.h"
+#include "api/api.h"
+#include "core/text.h"
+#include "domain/registry/stats.h"
 #include <string.h>
 
 extern dom_entity dom_institution;

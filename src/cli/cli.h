@@ -3,7 +3,7 @@
 #ifndef GUILD_CLI_H
 #define GUILD_CLI_H
 #include <stdint.h>
-#include "../core/err.h"
+#include "core/err.h"
 
 enum { CLI_OK = 0, CLI_FAIL = 1, CLI_USAGE = 2 };
 

@@ -1,9 +1,9 @@
 /* clidb.c: what commands that work on records share: opening a current
  * database, the domain context (the actor is "cli:" and the login name) and
  * reading a password from standard input. */
-#include "clidb.h"
-#include "../core/timeutil.h"
-#include "../store/schema.h"
+#include "cli/clidb.h"
+#include "core/timeutil.h"
+#include "store/schema.h"
 #include <pwd.h>
 #include <stdio.h>
 #include <string.h>

@@ -1,8 +1,8 @@
 /* clidb.h: an open database with a domain context, for commands. */
 #ifndef GUILD_CLIDB_H
 #define GUILD_CLIDB_H
-#include "cli.h"
-#include "../domain/entity.h"
+#include "cli/cli.h"
+#include "domain/engine/entity.h"
 #include <stddef.h>
 
 typedef struct cli_db {

@@ -1,9 +1,9 @@
 /* cmd_audit.c: `guild audit verify|log` and `guild person erase`. */
-#include "clidb.h"
-#include "../core/text.h"
-#include "../core/timeutil.h"
-#include "../domain/audit.h"
-#include "../domain/person.h"
+#include "cli/clidb.h"
+#include "core/text.h"
+#include "core/timeutil.h"
+#include "domain/engine/audit.h"
+#include "domain/registry/person.h"
 #include <stdio.h>
 #include <string.h>
 

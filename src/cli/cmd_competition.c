@@ -4,13 +4,13 @@
  * through the domain (dom_create, comp_transition, ...) so the same rules
  * apply as in the API; imports are all-or-nothing in one transaction and
  * name the row (the header is row 1) and the column of the first problem. */
-#include "clidb.h"
-#include "../api/api.h"
-#include "../core/buf.h"
-#include "../core/text.h"
-#include "../domain/comp.h"
-#include "../io/csv_in.h"
-#include "../io/csv_out.h"
+#include "cli/clidb.h"
+#include "api/api.h"
+#include "core/buf.h"
+#include "core/text.h"
+#include "domain/competition/comp.h"
+#include "io/csv/csv_in.h"
+#include "io/csv/csv_out.h"
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>

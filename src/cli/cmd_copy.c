@@ -1,6 +1,6 @@
 /* cmd_copy.c: `guild copy --from DB --to DB [--replace]`. */
-#include "clidb.h"
-#include "../store/copy.h"
+#include "cli/clidb.h"
+#include "store/copy.h"
 #include <stdio.h>
 
 int cmd_copy(int argc, char **argv) {

@@ -1,6 +1,6 @@
 /* cmd_db.c: database commands: init and migrate. */
-#include "clidb.h"
-#include "../store/schema.h"
+#include "cli/clidb.h"
+#include "store/schema.h"
 #include <stdio.h>
 
 /* Opens (creating when bCreate) and migrates the database at zPath. */

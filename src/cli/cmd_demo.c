@@ -1,11 +1,11 @@
 /* cmd_demo.c: `guild demo`: creates the database if needed, migrates it and
- * fills it with the deterministic demo region (src/domain/demo.c). */
-#include "clidb.h"
-#include "../core/timeutil.h"
-#include "../domain/auth.h"
-#include "../domain/demo.h"
-#include "../domain/password.h"
-#include "../store/schema.h"
+ * fills it with the deterministic demo region (src/demo/demo.c). */
+#include "cli/clidb.h"
+#include "core/timeutil.h"
+#include "domain/accounts/auth.h"
+#include "demo/demo.h"
+#include "domain/accounts/password.h"
+#include "store/schema.h"
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>

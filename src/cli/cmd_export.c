@@ -1,11 +1,11 @@
 /* cmd_export.c: `guild export WHAT ...`: lists and results as CSV or XLSX
  * files, and the registry as a OneRoster set (cmd_oneroster.c). The first word picks a row of aExport; each row's function does
  * the rest with the options of the export command (commands.c). */
-#include "clidb.h"
-#include "../core/tmp.h"
-#include "../domain/comp.h"
-#include "../io/export.h"
-#include "../io/export_results.h"
+#include "cli/clidb.h"
+#include "core/tmp.h"
+#include "domain/competition/comp.h"
+#include "domain/imports/export.h"
+#include "domain/competition/export_results.h"
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>

@@ -1,12 +1,12 @@
 /* cmd_import.c: `guild import WHAT ...`: one row per kind of import in
  * aImport; each parses what follows WHAT. `import persons|enrollments FILE`
- * runs the plain CSV importer of that kind (src/io/import_kinds.c) with a progress
+ * runs the plain CSV importer of that kind (src/domain/imports/import_kinds.c) with a progress
  * line on a terminal, the error report on stderr and, with --errors, as CSV,
  * and a summary; `import oneroster PATH` is in cmd_oneroster.c. */
-#include "clidb.h"
-#include "import_report.h"
-#include "../io/import_kinds.h"
-#include "../core/text.h"
+#include "cli/clidb.h"
+#include "cli/import_report.h"
+#include "domain/imports/import_kinds.h"
+#include "core/text.h"
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>

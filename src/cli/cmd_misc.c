@@ -1,7 +1,7 @@
 /* cmd_misc.c: `guild version` and `guild help`. */
-#include "cli.h"
-#include "../api/api.h"
-#include "../store/schema.h"
+#include "cli/cli.h"
+#include "api/api.h"
+#include "store/schema.h"
 #include <stdio.h>
 #include <string.h>
 

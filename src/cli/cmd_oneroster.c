@@ -1,10 +1,10 @@
 /* cmd_oneroster.c: `guild import oneroster PATH` and `guild export
- * oneroster PATH`: the commands around src/io/oneroster_*.c: options, a
+ * oneroster PATH`: the commands around src/domain/imports/oneroster_*.c: options, a
  * progress line per file on a terminal, the error report (stderr and, with
  * --errors, CSV) and a summary line per file. */
-#include "clidb.h"
-#include "import_report.h"
-#include "../io/oneroster.h"
+#include "cli/clidb.h"
+#include "cli/import_report.h"
+#include "domain/imports/oneroster.h"
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>

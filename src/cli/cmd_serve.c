@@ -1,8 +1,8 @@
 /* cmd_serve.c: `guild serve`. */
-#include "clidb.h"
-#include "../core/log.h"
-#include "../domain/entity.h"
-#include "../http/http.h"
+#include "cli/clidb.h"
+#include "core/log.h"
+#include "domain/engine/entity.h"
+#include "http/http.h"
 #include <stdio.h>
 #include <unistd.h>
 

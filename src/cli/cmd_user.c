@@ -1,8 +1,8 @@
 /* cmd_user.c: `guild user add|passwd|grant|revoke|list|disable|enable`, and
  * the first administrator made by `guild init`. */
-#include "clidb.h"
-#include "../domain/auth.h"
-#include "../domain/password.h"
+#include "cli/clidb.h"
+#include "domain/accounts/auth.h"
+#include "domain/accounts/password.h"
 #include <stdio.h>
 #include <string.h>
 

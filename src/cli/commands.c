@@ -1,6 +1,6 @@
 /* commands.c: every command of guild, with its options and help text beside
  * it. `guild help` and `guild help CMD` print from this table. */
-#include "cli.h"
+#include "cli/cli.h"
 #include <stddef.h>
 
 #define DB_OPT {"db", "DB", "SQLite file or postgres://user@host:port/name (default: $GUILD_DB or guild.db)"}

@@ -1,8 +1,8 @@
 /* import_report.c: the progress line and the error report of the import
  * commands (see import_report.h). */
-#include "import_report.h"
-#include "../core/buf.h"
-#include "../io/csv_out.h"
+#include "cli/import_report.h"
+#include "core/buf.h"
+#include "io/csv/csv_out.h"
 #include <stdio.h>
 
 #define REPORT_STDERR_MAX 100          /* error lines printed; the CSV report has all */

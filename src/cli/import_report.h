@@ -4,8 +4,8 @@
  * files (OneRoster) reports one part per file. */
 #ifndef GUILD_IMPORT_REPORT_H
 #define GUILD_IMPORT_REPORT_H
-#include "../core/err.h"
-#include "../io/import.h"
+#include "core/err.h"
+#include "domain/imports/import.h"
 #include <time.h>
 
 /* The errors of one file. */

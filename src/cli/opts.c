@@ -1,7 +1,7 @@
 /* opts.c: the option parser shared by all commands, driven by each
  * command's option table, and the help printer. */
-#include "cli.h"
-#include "../core/text.h"
+#include "cli/cli.h"
+#include "core/text.h"
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>

@@ -1,6 +1,6 @@
 /* buf.c: the capped growable buffer. */
-#include "buf.h"
-#include "mem.h"
+#include "core/buf.h"
+#include "core/mem.h"
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>

@@ -1,5 +1,5 @@
 /* err.c: the tables behind errors.def and the helpers that fill a gerr. */
-#include "err.h"
+#include "core/err.h"
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -11,7 +11,7 @@ static const struct {
   const char *zMsg;
 } aErr[GERR__MAX] = {
 #define XX(name, status, code, msg) {status, code, msg},
-#include "errors.def"
+#include "core/errors.def"
 #undef XX
 };
 

@@ -7,7 +7,7 @@
 
 typedef enum {
 #define XX(name, status, code, msg) GERR_##name,
-#include "errors.def"
+#include "core/errors.def"
 #undef XX
   GERR__MAX
 } gerr_code;

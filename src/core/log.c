@@ -1,6 +1,6 @@
 /* log.c: stderr diagnostics and the thread-buffered access log. */
-#include "log.h"
-#include "timeutil.h"
+#include "core/log.h"
+#include "core/timeutil.h"
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>

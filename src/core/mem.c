@@ -1,6 +1,6 @@
 /* mem.c: checked allocation and the bump arena. */
-#include "mem.h"
-#include "err.h"
+#include "core/mem.h"
+#include "core/err.h"
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>

@@ -1,7 +1,7 @@
 /* text.c: number and date parsing, UTF-8 checks (libunistring) and the
  * bounds of a name-prefix search (the search keys themselves: text_key.c),
  * so that Chinese, Uyghur (Arabic script) and Latin names behave alike. */
-#include "text.h"
+#include "core/text.h"
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>

@@ -16,7 +16,7 @@
  * above (Indic vowel signs, Hangul jamo). So the folded characters, put side
  * by side, are already the NFC of the folded text. tests/unit/test_text.c
  * compares both paths for every plain character and every pair of them. */
-#include "text.h"
+#include "core/text.h"
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>

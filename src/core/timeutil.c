@@ -1,5 +1,5 @@
 /* timeutil.c: clock readings and ISO 8601 formatting. */
-#include "timeutil.h"
+#include "core/timeutil.h"
 #include <stdio.h>
 #include <string.h>
 #include <time.h>

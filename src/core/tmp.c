@@ -1,5 +1,5 @@
 /* tmp.c: private temporary files (see tmp.h). */
-#include "tmp.h"
+#include "core/tmp.h"
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>

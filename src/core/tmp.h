@@ -3,7 +3,7 @@
 #ifndef GUILD_TMP_H
 #define GUILD_TMP_H
 #include <stddef.h>
-#include "err.h"
+#include "core/err.h"
 
 /* Creates a new empty file, readable and writable by this user only, named
  * "guild-" zTag "-XXXXXX" zSuffix in the temporary directory; its path goes

@@ -2,9 +2,9 @@
  * them to a request: signed in or not, which of the caller's roles allow
  * the route, and for scoped roles whether the record, the new record's
  * parent, or the list lies within their scope. */
-#include "authz.h"
-#include "../api/api.h"
-#include "../domain/scope.h"
+#include "http/authz.h"
+#include "api/api.h"
+#include "domain/engine/scope.h"
 #include <string.h>
 
 #define ALL AZ_ALL

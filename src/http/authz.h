@@ -4,8 +4,8 @@
  * trains, its own records), or not. */
 #ifndef GUILD_AUTHZ_H
 #define GUILD_AUTHZ_H
-#include "http.h"
-#include "../domain/auth.h"
+#include "http/http.h"
+#include "domain/accounts/auth.h"
 
 typedef enum { AZ_NO = 0, AZ_ALL, AZ_SCOPED } az_access;
 

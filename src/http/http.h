@@ -7,9 +7,9 @@
 #define GUILD_HTTP_H
 #include <jansson.h>
 #include <stdint.h>
-#include "../core/err.h"
-#include "../core/mem.h"
-#include "../store/db.h"
+#include "core/err.h"
+#include "core/mem.h"
+#include "store/db.h"
 
 #define HTTP_MAX_BODY (1024 * 1024)        /* API request bodies */
 #define HTTP_MAX_BODY_HARD (8 * 1024 * 1024) /* beyond this libevent refuses the request itself */

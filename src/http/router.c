@@ -3,12 +3,12 @@
  * (size 413, media type 415, JSON 400), read If-Match (400 / 428), call the
  * handler with this thread's connection and arena, send the JSON response or
  * the one error format, and write the access-log line. */
-#include "router.h"
-#include "authz.h"
-#include "web.h"
-#include "../core/log.h"
-#include "../core/text.h"
-#include "../core/timeutil.h"
+#include "http/router.h"
+#include "http/authz.h"
+#include "http/web.h"
+#include "core/log.h"
+#include "core/text.h"
+#include "core/timeutil.h"
 #include <event2/buffer.h>
 #include <event2/http.h>
 #include <sodium.h>

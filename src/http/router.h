@@ -2,8 +2,8 @@
  * by server.c and router.c. */
 #ifndef GUILD_ROUTER_H
 #define GUILD_ROUTER_H
-#include "http.h"
-#include "../domain/auth.h"
+#include "http/http.h"
+#include "domain/accounts/auth.h"
 
 struct evhttp_request;
 

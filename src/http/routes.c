@@ -1,9 +1,9 @@
 /* routes.c: every route of the API, in one table: method, path, handler,
  * argument (the entity a generic handler serves), flags, OpenAPI tag, help
  * text (also the OpenAPI summary) and access rule (src/http/authz.c). */
-#include "http.h"
-#include "authz.h"
-#include "../api/api.h"
+#include "http/http.h"
+#include "http/authz.h"
+#include "api/api.h"
 
 extern dom_entity dom_area, dom_institution, dom_program, dom_cohort, dom_person, dom_enrollment, dom_user, dom_grant,
     dom_edition, dom_category, dom_criterion, dom_aspect, dom_competitor, dom_judge, dom_mark;

@@ -4,10 +4,10 @@
  * than shared with another server. SIGINT/SIGTERM stop
  * accepting, let in-flight requests finish, stop the background import
  * runner (a running import rolls back), then close everything. */
-#include "router.h"
-#include "import_runner.h"
-#include "../core/log.h"
-#include "../store/schema.h"
+#include "http/router.h"
+#include "jobs/import_runner.h"
+#include "core/log.h"
+#include "store/schema.h"
 #include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>

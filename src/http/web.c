@@ -3,7 +3,7 @@
  * for a year; index.html and the other files are revalidated every time, so
  * a new guild binary is picked up at once. Paths the interface routes
  * itself (/programs/12) get index.html; /api and below never do. */
-#include "web.h"
+#include "http/web.h"
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>

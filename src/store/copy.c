@@ -2,10 +2,10 @@
  * the same code moves SQLite to PostgreSQL and back. Column names come from
  * the source's own result rows (never from users). Rows are compared by a
  * checksum over their values as text, which both engines produce alike. */
-#include "copy.h"
-#include "schema.h"
-#include "../core/buf.h"
-#include "../core/mem.h"
+#include "store/copy.h"
+#include "store/schema.h"
+#include "core/buf.h"
+#include "core/mem.h"
 #include <sodium.h>
 #include <stdio.h>
 #include <string.h>

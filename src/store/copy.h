@@ -2,7 +2,7 @@
  * PostgreSQL, either direction). */
 #ifndef GUILD_COPY_H
 #define GUILD_COPY_H
-#include "db.h"
+#include "store/db.h"
 
 typedef struct copy_table_report {
   const char *zTable;

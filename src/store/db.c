@@ -1,7 +1,7 @@
 /* db.c: engine-independent half of the store: connection objects, the
  * per-connection prepared-statement cache and nested transactions. */
-#include "db_int.h"
-#include "../core/mem.h"
+#include "store/db_int.h"
+#include "core/mem.h"
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>

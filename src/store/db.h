@@ -15,7 +15,7 @@
 #define GUILD_DB_H
 #include <stddef.h>
 #include <stdint.h>
-#include "../core/err.h"
+#include "core/err.h"
 
 typedef struct db db;
 typedef struct db_stmt db_stmt;

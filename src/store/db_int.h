@@ -1,7 +1,7 @@
 /* db_int.h: what a storage backend provides to db.c. Private to src/store. */
 #ifndef GUILD_DB_INT_H
 #define GUILD_DB_INT_H
-#include "db.h"
+#include "store/db.h"
 
 typedef struct db_backend {
   const char *zName;

@@ -3,8 +3,8 @@
  * reconnect); parameters travel as text and PostgreSQL infers their types.
  * A lost connection is reset at once and the request that saw it answers
  * 503: the transaction it was in is gone, so nothing is half-written. */
-#include "db_int.h"
-#include "../core/mem.h"
+#include "store/db_int.h"
+#include "core/mem.h"
 #include <libpq-fe.h>
 #include <stdio.h>
 #include <stdlib.h>

@@ -1,10 +1,10 @@
 /* db_sqlite.c: the embedded SQLite backend. WAL mode, foreign keys on,
  * a busy timeout; "$N" parameters are mapped to SQLite's own indexes so one
  * SQL text (where $N may repeat or appear out of order) serves both engines. */
-#include "db_int.h"
-#include "../core/mem.h"
+#include "store/db_int.h"
+#include "core/mem.h"
 #include <pthread.h>
-#include "../core/text.h"
+#include "core/text.h"
 #include <sqlite3.h>
 #include <stdlib.h>
 #include <string.h>

@@ -1,7 +1,7 @@
 /* migrations.c: the schema, as numbered migrations. Each has one DDL text per
  * engine (the only SQL that differs between engines). Never edit a released
  * migration: add a new one. */
-#include "migrations.h"
+#include "store/migrations.h"
 
 /* Version 1: the core registry. Tables are named after the entity's plural;
  * list fields live in <table>_<field> (owner_id, pos, value). */
@@ -220,7 +220,7 @@ static const char zCompPostgres[] =
  * the system it came from (persons have had one since version 1), and the
  * academic sessions (terms, semesters, school years) that give a cohort its
  * dates are kept with the cohorts they belong to, so that a delta file can
- * name a session without repeating it (src/io/oneroster_*.c). The unique
+ * name a session without repeating it (src/domain/imports/oneroster_*.c). The unique
  * indexes hold only the records that have a sourcedId: an entry for each
  * NULL would cost every other import (3,000,000 enrollments: about 4 s). */
 #define SOURCED_ID_COLUMNS                             \

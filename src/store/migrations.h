@@ -1,7 +1,7 @@
 /* migrations.h: the table of schema migrations (private to src/store). */
 #ifndef GUILD_MIGRATIONS_H
 #define GUILD_MIGRATIONS_H
-#include "db.h"
+#include "store/db.h"
 
 typedef struct migration {
   int version;

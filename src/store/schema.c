@@ -1,8 +1,8 @@
 /* schema.c: applies migrations and guards against databases that are older
  * or newer than this binary. */
-#include "schema.h"
-#include "migrations.h"
-#include "../core/timeutil.h"
+#include "store/schema.h"
+#include "store/migrations.h"
+#include "core/timeutil.h"
 
 static const char zCreateVersion[] =
     "CREATE TABLE IF NOT EXISTS schema_version (version INTEGER PRIMARY KEY, name TEXT NOT NULL, "

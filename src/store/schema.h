@@ -1,7 +1,7 @@
 /* schema.h: versioned migrations of the database schema. */
 #ifndef GUILD_SCHEMA_H
 #define GUILD_SCHEMA_H
-#include "db.h"
+#include "store/db.h"
 
 /* The newest schema version this binary knows. */
 int schema_latest(void);

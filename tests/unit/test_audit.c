@@ -3,9 +3,9 @@
  * intact chain and detection of an edited, removed or truncated entry, the
  * append-only triggers, reading with filters, and erasure of a person. */
 #include "unit.h"
-#include "domain/audit.h"
-#include "domain/auth.h"
-#include "domain/person.h"
+#include "domain/engine/audit.h"
+#include "domain/accounts/auth.h"
+#include "domain/registry/person.h"
 
 extern dom_entity dom_user, dom_grant;
 

@@ -4,10 +4,10 @@
  * the scope queries used by access control. */
 #include "unit.h"
 #include <time.h>
-#include "domain/audit.h"
-#include "domain/auth.h"
-#include "domain/password.h"
-#include "domain/scope.h"
+#include "domain/engine/audit.h"
+#include "domain/accounts/auth.h"
+#include "domain/accounts/password.h"
+#include "domain/engine/scope.h"
 
 extern dom_entity dom_user, dom_grant;
 

@@ -8,7 +8,7 @@
  * 700 + P * (raw - median) / s, rounded, clamped to 0..1000. */
 #include "unit.h"
 #include <math.h>
-#include "domain/comp_results.h"
+#include "domain/competition/comp_results.h"
 
 /* Raw marks are doubles; compare them to the hand value within 1e-9. */
 #define assert_raw(got, want)                                                          \

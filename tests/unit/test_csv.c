@@ -3,7 +3,7 @@
  * repository in ../shared/data/csv-spectrum and is read from there, not
  * copied), plus a byte-order mark, CRLF, the file digest and refusals. */
 #include "unit.h"
-#include "io/csv_in.h"
+#include "io/csv/csv_in.h"
 #include <jansson.h>
 
 #define SPECTRUM "../shared/data/csv-spectrum"

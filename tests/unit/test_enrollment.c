@@ -2,7 +2,7 @@
  * set of status transitions, respects cohort capacity, and can always be
  * withdrawn from while the person is still taking part. */
 #include "unit.h"
-#include "domain/enrollment.h"
+#include "domain/registry/enrollment.h"
 
 enum { CONSENT_UNSET = -1, CONSENT_NULL = -2 };
 

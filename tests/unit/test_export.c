@@ -1,10 +1,10 @@
-/* test_export.c: the table writer (src/io/table_out.c) as CSV, every cell
+/* test_export.c: the table writer (src/io/xlsx/table_out.c) as CSV, every cell
  * type, its limits; as XLSX, read back through Python's zipfile (the XML
  * of the worksheet: typed cells, the frozen header); and the streamed walk
  * over a list (dom_each) across its batches, with the export's columns. */
 #include "unit.h"
-#include "io/export.h"
-#include "io/table_out.h"
+#include "domain/imports/export.h"
+#include "io/xlsx/table_out.h"
 #include <math.h>
 
 static const tab_col aCol[] = {{"name", TC_TEXT, 0}, {"n", TC_INT, 0},   {"mark", TC_NUM, 2},

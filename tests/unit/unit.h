@@ -15,7 +15,7 @@
 #include "core/mem.h"
 #include "store/db.h"
 #include "store/schema.h"
-#include "domain/entity.h"
+#include "domain/engine/entity.h"
 
 /* Creates a migrated database in a new temporary directory; the path is
  * written to zPath (at least 256 bytes). Fails the test on error. */

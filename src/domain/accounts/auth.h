@@ -1,0 +1,93 @@
+/* auth.h: who is acting: users, their role grants, sessions, API tokens and
+ * sign-in throttling. Tokens are 256-bit random values shown once and stored
+ * only as SHA-256 hashes. */
+#ifndef GUILD_AUTH_H
+#define GUILD_AUTH_H
+#include "domain/engine/entity.h"
+
+typedef enum {
+  ROLE_REGION_ADMIN,      /* everything */
+  ROLE_INSTITUTION_STAFF, /* one institution */
+  ROLE_TRAINER,           /* the cohorts they train */
+  ROLE_JUDGE,             /* the competition categories assigned to them */
+  ROLE_LEARNER,           /* their own person record */
+  ROLE__MAX
+} auth_role;
+
+extern const char *const auth_role_names[];   /* NULL-terminated, by auth_role */
+int auth_role_of(const char *zName);          /* -1 if unknown */
+
+#define AUTH_MAXGRANT 16
+#define AUTH_TOKEN_LEN 48      /* base64url of 32 bytes, with prefix and NUL */
+
+typedef struct auth_grant {
+  auth_role role;
+  int64_t institution_id;      /* institution_staff: the institution */
+} auth_grant;
+
+typedef struct auth_user {
+  int bSignedIn;
+  int bCookie;                 /* by session cookie: writes need the CSRF token */
+  int64_t user_id, person_id, session_id, token_id;
+  char zName[72];              /* username, or the token's name */
+  char zActor[96];             /* "user:NAME" or "token:NAME", for consent and audit */
+  char zCsrf[AUTH_TOKEN_LEN];
+  auth_grant aGrant[AUTH_MAXGRANT];
+  int nGrant;
+} auth_user;
+
+#define SESSION_IDLE (30 * 60)          /* seconds without a request */
+#define SESSION_ABSOLUTE (12 * 60 * 60) /* seconds after sign-in */
+#define LOGIN_FREE_FAILURES 5           /* then the wait doubles per failure */
+#define LOGIN_MAX_WAIT (15 * 60)
+#define LOGIN_FORGET (30 * 60)          /* failures older than this are forgotten */
+
+typedef struct auth_login {
+  char zToken[AUTH_TOKEN_LEN];   /* the session token: for the cookie, never stored */
+  char zCsrf[AUTH_TOKEN_LEN];
+  int64_t session_id, user_id, expires_at;
+} auth_login;
+
+/* Signs in: same answer and about the same time for an unknown user, a
+ * disabled one and a wrong password (GERR_UNAUTHORIZED); GERR_TOO_MANY while
+ * the username or the client key (zClient, e.g. the address) must wait.
+ * Manages its own transactions. */
+int auth_login_password(dom_ctx *c, const char *zUser, const char *zPassword, const char *zClient,
+                        auth_login *pOut, gerr *e);
+/* The two halves of signing in: checking the password (with the same
+ * throttling and answers; sets *pId) and opening a session for a user. */
+int auth_verify_password(dom_ctx *c, const char *zUser, const char *zPassword, const char *zClient, int64_t *pId,
+                         gerr *e);
+int auth_session_create(dom_ctx *c, int64_t idUser, const char *zUser, auth_login *pOut, gerr *e);
+/* Resolves a session token or an API token ("gt_..." ) into *pOut;
+ * returns 0 (pOut->bSignedIn tells) or -1 on a database error. */
+int auth_resolve_session(dom_ctx *c, const char *zToken, auth_user *pOut, gerr *e);
+int auth_resolve_api_token(dom_ctx *c, const char *zToken, auth_user *pOut, gerr *e);
+int auth_logout(dom_ctx *c, int64_t session_id, gerr *e);
+
+typedef struct auth_session_info {
+  int64_t id, created_at, last_seen_at, expires_at;
+  int bCurrent;
+} auth_session_info;
+int auth_sessions(dom_ctx *c, int64_t user_id, int64_t current, auth_session_info **pa, int *pn, gerr *e);
+/* Revokes one of user_id's sessions (GERR_NOT_FOUND if not theirs). */
+int auth_session_revoke(dom_ctx *c, int64_t user_id, int64_t session_id, gerr *e);
+
+/* API tokens for integrations: a name, one role (and institution). The
+ * token text is written to zToken once and never stored. */
+int auth_token_create(dom_ctx *c, const char *zName, const char *zRole, int64_t institution_id,
+                      char zToken[AUTH_TOKEN_LEN], int64_t *pId, gerr *e);
+int auth_token_revoke(dom_ctx *c, int64_t id, gerr *e);
+
+/* Loads the grants of user_id into u. */
+int auth_load_grants(dom_ctx *c, int64_t user_id, auth_user *u, gerr *e);
+/* Creates a user with a password (checked by the password rules), in one
+ * transaction with its audit entry. Returns the id in *pId. */
+int auth_user_create(dom_ctx *c, const char *zUser, const char *zDisplay, const char *zPassword, int64_t person_id,
+                     int64_t *pId, gerr *e);
+/* Finds a user by name (GERR_NOT_FOUND). */
+int auth_user_find(dom_ctx *c, const char *zUser, int64_t *pId, gerr *e);
+/* Grants role (with institution for institution_staff) to user_id. */
+int auth_grant_role(dom_ctx *c, int64_t user_id, const char *zRole, int64_t institution_id, gerr *e);
+
+#endif

@@ -1,0 +1,47 @@
+/* entity_int.h: the generated SQL of an entity, shared by entity_sql.c (which
+ * builds it once at start-up) and entity.c (which runs it). Private to
+ * src/domain. */
+#ifndef GUILD_ENTITY_INT_H
+#define GUILD_ENTITY_INT_H
+#include "domain/engine/entity.h"
+
+/* SQL for "the ids of area ? and every area within it", for filters. */
+#define DOM_AREA_SUBTREE                                                          \
+  "(WITH RECURSIVE sub(id) AS (SELECT CAST(? AS BIGINT) UNION ALL SELECT a.id " \
+  "FROM areas a JOIN sub ON a.parent_id = sub.id) SELECT id FROM sub)"
+
+typedef struct dom_refby {
+  const dom_entity *pEnt;     /* the entity that refers */
+  const dom_field *pField;    /* through this field */
+  char *zCount;               /* SELECT count(*) ... WHERE field = $1 */
+} dom_refby;
+
+struct dom_sql {
+  char *zCols;                /* id, version, created_at, updated_at, columns... */
+  int aCol[DOM_MAXF];         /* result column of field k, -1 if not a column */
+  char *zGet, *zInsert, *zUpdate, *zDelete, *zExists;
+  char *zMaxId;               /* SELECT coalesce(max(id), 0) FROM t */
+  char *zInsertNew, *zInsertNewId;  /* ... ON CONFLICT DO NOTHING, without and with RETURNING id */
+  char *azUnique[DOM_MAXF];   /* SELECT id FROM t WHERE col = $1 */
+  char *azChildGet[DOM_MAXF]; /* list fields: SELECT value ... ORDER BY pos */
+  char *azChildDel[DOM_MAXF];
+  char *azChildIns[DOM_MAXF];
+  char **azList;              /* by filter mask */
+  char **azCount;             /* by filter mask */
+  dom_refby aRefBy[32];
+  int nRefBy;
+};
+
+int dom_is_column(const dom_field *f);
+int dom_is_list(const dom_field *f);
+/* Binds every column of r to s, numbering from *piParam on. Text is bound
+ * without a copy: r's strings must outlive the statement's run (db_done). */
+void dom_bind_columns(db_stmt *s, const dom_rec *r, int *piParam);
+/* The bulk writer's promises about r (NULL: none; see dom_bulk). */
+const dom_bulk *dom_bulk_of(const dom_rec *r);
+
+/* Checks one given value of field f against its declaration (type, range,
+ * length, enum, references). Trims text in place (arena copy). */
+int dom_check_value(dom_ctx *c, const dom_field *f, dom_val *v, gerr *e);
+
+#endif

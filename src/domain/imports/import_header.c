@@ -1,0 +1,178 @@
+/* import_header.c: the import engine's header row and error report: --map,
+ * mapping each header to a column of the kind's table, and the report's
+ * entries (file row, column, value with bad bytes shown, reason). */
+#include "domain/imports/import_int.h"
+#include "domain/imports/import_text.h"
+#include "core/buf.h"
+#include <string.h>
+#include <strings.h>
+#include <unistr.h>
+
+void imp_error_add(importer *m, int iRow, const char *zColumn, const char *zValue, const char *zReason) {
+  imp_result *r = m->r;
+  if (r->nErr == m->nErrAlloc) {
+    int nNew = m->nErrAlloc ? 2 * m->nErrAlloc : 32;
+    imp_error *a = arena_alloc(m->pAr, (size_t)nNew * sizeof *a);
+    if (r->nErr) memcpy(a, r->aErr, (size_t)r->nErr * sizeof *a);
+    r->aErr = a;
+    m->nErrAlloc = nNew;
+  }
+  imp_error *p = &r->aErr[r->nErr++];
+  p->iRow = iRow;
+  p->zColumn = arena_strdup(m->pAr, zColumn ? zColumn : "");
+  p->zValue = imp_shown(m->pAr, zValue ? zValue : "");
+  p->zReason = arena_strdup(m->pAr, zReason);
+  if (iRow != m->iLastBadRow && iRow > 1) r->nInvalid++;
+  m->iLastBadRow = iRow;
+}
+
+void imp_errors_sort(importer *m) {
+  imp_result *r = m->r;
+  int bSorted = 1;
+  for (int i = 1; i < r->nErr && bSorted; i++) bSorted = r->aErr[i - 1].iRow <= r->aErr[i].iRow;
+  if (bSorted) return;
+  imp_error *aTmp = arena_alloc(m->pAr, (size_t)r->nErr * sizeof *aTmp), *aFrom = r->aErr, *aTo = aTmp;
+  for (int w = 1; w < r->nErr; w *= 2) {   /* bottom-up merge sort: stable */
+    for (int lo = 0; lo < r->nErr; lo += 2 * w) {
+      int mid = lo + w < r->nErr ? lo + w : r->nErr, hi = lo + 2 * w < r->nErr ? lo + 2 * w : r->nErr;
+      int i = lo, j = mid, k = lo;
+      while (i < mid && j < hi) aTo[k++] = aFrom[j].iRow < aFrom[i].iRow ? aFrom[j++] : aFrom[i++];
+      while (i < mid) aTo[k++] = aFrom[i++];
+      while (j < hi) aTo[k++] = aFrom[j++];
+    }
+    imp_error *t = aFrom;
+    aFrom = aTo;
+    aTo = t;
+  }
+  r->aErr = aFrom;
+  m->nErrAlloc = aFrom == aTmp ? r->nErr : m->nErrAlloc;
+}
+
+const char *imp_trim(arena *a, const char *z) {
+  while (*z == ' ' || *z == '\t' || *z == '\r' || *z == '\n') z++;
+  size_t n = strlen(z), nAll = n;
+  while (n && (z[n - 1] == ' ' || z[n - 1] == '\t' || z[n - 1] == '\r' || z[n - 1] == '\n')) n--;
+  return n == nAll ? z : arena_strndup(a, z, n);
+}
+
+static int field_named(const imp_spec *p, const char *z) {
+  for (int k = 0; k < p->nField; k++)
+    if (strcasecmp(p->aField[k].zName, z) == 0) return k;
+  return -1;
+}
+
+/* "a, b, c": the names of p's columns, for messages. */
+static const char *field_list(const imp_spec *p, arena *a) {
+  gbuf b;
+  gbuf_init(&b, 4096);
+  for (int k = 0; k < p->nField; k++) gbuf_printf(&b, "%s%s", k ? ", " : "", p->aField[k].zName);
+  const char *z = arena_strdup(a, b.z ? b.z : "");
+  gbuf_free(&b);
+  return z;
+}
+
+/* What --map says header zHead becomes: the target (maybe ""), or NULL. */
+static const char *mapped(arena *a, const char *zMap, const char *zHead) {
+  if (!zMap) return NULL;
+  const char *p = zMap;
+  while (*p) {
+    const char *zEnd = strchr(p, ',');
+    size_t n = zEnd ? (size_t)(zEnd - p) : strlen(p);
+    const char *zEq = memchr(p, '=', n);
+    if (zEq) {
+      const char *zFrom = imp_trim(a, arena_strndup(a, p, (size_t)(zEq - p)));
+      if (strcasecmp(zFrom, zHead) == 0) return imp_trim(a, arena_strndup(a, zEq + 1, n - (size_t)(zEq - p) - 1));
+    }
+    p += n;
+    if (*p == ',') p++;
+  }
+  return NULL;
+}
+
+const char *imp_map_name(const imp_opts *o) { return o->zMapName ? o->zMapName : "--map"; }
+
+int imp_check_map(const imp_spec *ps, const imp_opts *o, arena *a, gerr *e) {
+  const char *zMap = o->zMap;
+  if (!zMap) return 0;
+  const char *p = zMap;
+  while (*p) {
+    const char *zEnd = strchr(p, ',');
+    size_t n = zEnd ? (size_t)(zEnd - p) : strlen(p);
+    const char *zEq = memchr(p, '=', n);
+    const char *zTo = zEq ? imp_trim(a, arena_strndup(a, zEq + 1, n - (size_t)(zEq - p) - 1)) : NULL;
+    if (!zEq || zEq == p || (zTo[0] && field_named(ps, zTo) < 0))
+      return gerr_set(e, GERR_USAGE, "map",
+                      "%s: '%.*s' is not HEADER=FIELD (%s fields: %s; an empty FIELD ignores the column)",
+                      imp_map_name(o), (int)(n > 80 ? 80 : n), p, ps->zKind, field_list(ps, a));
+    p += n;
+    if (*p == ',') p++;
+  }
+  return 0;
+}
+
+/* "person_sourced_id or person_id": the columns that can give entity field
+ * zField. */
+static const char *columns_for(const imp_spec *p, const char *zField, arena *a) {
+  const char *z = "";
+  for (int k = 0; k < p->nField; k++)
+    if (strcmp(p->aField[k].zField, zField) == 0)
+      z = z[0] ? arena_printf(a, "%s or %s", z, p->aField[k].zName) : p->aField[k].zName;
+  return z;
+}
+
+int imp_read_header(importer *m, int nField, const char **azField) {
+  arena *a = m->pAr;
+  const imp_spec *ps = m->p;
+  const char **az = arena_alloc(a, (size_t)(nField ? nField : 1) * sizeof *az);
+  for (int j = 0; j < nField; j++) az[j] = arena_strdup(a, azField[j]);
+  m->azHead = az;
+  m->nCol = nField;
+  for (int k = 0; k < DOM_MAXF; k++) m->aEntCol[k] = -1;
+  int aColOf[DOM_MAXF];        /* p->aField index -> column */
+  for (int k = 0; k < ps->nField; k++) aColOf[k] = -1;
+  int nBefore = m->r->nErr;
+  for (int j = 0; j < m->nCol; j++) {
+    m->aField[j] = -1;
+    if (u8_check((const uint8_t *)az[j], strlen(az[j]))) {
+      imp_error_add(m, 1, az[j], az[j], "the header is not valid UTF-8");
+      continue;
+    }
+    const char *zHead = imp_trim(a, az[j]);
+    const char *zTo = mapped(a, m->o->zMap, zHead);
+    if (zTo && !zTo[0]) continue;   /* ignored on purpose */
+    int k = field_named(ps, zTo ? zTo : zHead);
+    if (k < 0) {
+      imp_error_add(m, 1, az[j], az[j],
+                    arena_printf(a, "unknown column '%s' (known: %s; rename it with %s '%s=FIELD' or ignore "
+                                    "it with %s '%s=')", zHead, field_list(ps, a), imp_map_name(m->o), zHead,
+                                 imp_map_name(m->o), zHead));
+      continue;
+    }
+    /* a second column for the same entity field (e.g. person_id and person_sourced_id) */
+    int kSame = -1;
+    for (int i = 0; i < ps->nField; i++)
+      if (aColOf[i] >= 0 && strcmp(ps->aField[i].zField, ps->aField[k].zField) == 0) kSame = i;
+    if (kSame >= 0) {
+      imp_error_add(m, 1, az[j], az[j],
+                    arena_printf(a, "a second column for %s (the first is '%s')", ps->aField[k].zField,
+                                 az[aColOf[kSame]]));
+      continue;
+    }
+    aColOf[k] = j;
+    m->aField[j] = k;
+    int iEnt = dom_field_index(ps->pEnt, ps->aField[k].zField);
+    if (iEnt < 0) g_panic("import %s: entity has no field %s", ps->zKind, ps->aField[k].zField);
+    m->aEntCol[iEnt] = j;
+  }
+  if (m->r->nErr != nBefore) return -1;
+  for (int k = 0; k < ps->nField; k++) {
+    if (!(ps->aField[k].flags & IMPF_KEY)) continue;
+    int iEnt = dom_field_index(ps->pEnt, ps->aField[k].zField);
+    if (m->aEntCol[iEnt] >= 0 || m->r->nErr != nBefore) continue;
+    imp_error_add(m, 1, "", "",
+                  arena_printf(a, "no %s column: %s (use %s 'YOUR HEADER=%s')",
+                               columns_for(ps, ps->aField[k].zField, a), ps->zKeyWhy, imp_map_name(m->o),
+                               ps->aField[k].zName));
+  }
+  return m->r->nErr == nBefore ? 0 : -1;
+}

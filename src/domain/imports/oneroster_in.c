@@ -1,0 +1,239 @@
+/* oneroster_in.c: `guild import oneroster`: reads the manifest, checks
+ * every file's header, then imports the files in the order their
+ * references need (orgs, academic sessions, courses, classes, users with
+ * their roles, enrollments) in one transaction, does the tobedeleted rows
+ * last (dependents first), and commits with one audit entry when no row is
+ * invalid (or --skip-invalid). */
+#include "domain/imports/oneroster_int.h"
+#include "domain/engine/audit.h"
+#include <sodium.h>
+#include <stdio.h>
+#include <string.h>
+#include <strings.h>
+
+
+/* The manifest's name of each file ("file.orgs"). */
+static const char *const azManifestKey[OR__NFILE] = {
+    NULL, "file.orgs", "file.academicSessions", "file.courses", "file.classes", "file.users", "file.roles",
+    "file.enrollments",
+};
+
+static const or_spec *const apSpec[OR__NFILE] = {
+    NULL, &or_spec_orgs, &or_spec_sessions, &or_spec_courses, &or_spec_classes, &or_spec_users, &or_spec_roles,
+    &or_spec_enrollments,
+};
+
+/* Reads manifest.csv: the version and each file's mode. Every problem is
+ * reported on the manifest; returns 0, or -1 on an error that is not the
+ * file's (e filled). */
+static int read_manifest(or_importer *m) {
+  or_result *r = m->r;
+  const char *zPath = or_source_file(&m->src, m->pAr, "manifest.csv");
+  if (!zPath) {
+    or_error(m, OR_MANIFEST, 1, "", "", "there is no manifest.csv");
+    return 0;
+  }
+  csv_table t;
+  int rc = csv_read_file(m->pAr, zPath, OR_MAXFIELD, &t, m->e);
+  memcpy(m->azSha256[OR_MANIFEST], t.zSha256, sizeof t.zSha256);
+  if (rc) {
+    if (m->e->code != GERR_VALIDATION) return -1;
+    or_error(m, OR_MANIFEST, t.iBadRow, "", "", "%s", m->e->msg);
+    return 0;
+  }
+  if (t.nRow == 0) {
+    or_error(m, OR_MANIFEST, 1, "", "", "manifest.csv is empty: it needs a header row");
+    return 0;
+  }
+  int jName = -1, jValue = -1;
+  for (int j = 0; j < t.anField[0]; j++) {
+    if (strcasecmp(t.aazField[0][j], "propertyName") == 0) jName = j;
+    if (strcasecmp(t.aazField[0][j], "value") == 0) jValue = j;
+  }
+  if (jName < 0) or_error(m, OR_MANIFEST, 1, "propertyName", "", "manifest.csv has no propertyName column: it is required");
+  if (jValue < 0) or_error(m, OR_MANIFEST, 1, "value", "", "manifest.csv has no value column: it is required");
+  if (jName < 0 || jValue < 0) return 0;
+  int aRow[OR__NFILE] = {0};
+  char zIgnored[400] = "";
+  for (int i = 1; i < t.nRow; i++) {
+    if (t.anField[i] != t.anField[0]) {
+      or_error(m, OR_MANIFEST, i + 1, "", "", "%d fields, the header has %d", t.anField[i], t.anField[0]);
+      continue;
+    }
+    const char *zName = t.aazField[i][jName], *zValue = t.aazField[i][jValue];
+    if (strcmp(zName, "oneroster.version") == 0) {
+      if (strncmp(zValue, "1.1", 3) != 0 && strncmp(zValue, "1.2", 3) != 0)
+        or_error(m, OR_MANIFEST, i + 1, "value", zValue, "guild reads OneRoster 1.1 and 1.2");
+      else snprintf(r->zVersion, sizeof r->zVersion, "%.3s", zValue);
+      continue;
+    }
+    if (strncmp(zName, "file.", 5) != 0) continue;   /* manifest.version, source.*: nothing to do */
+    or_mode mode;
+    if (strcasecmp(zValue, "bulk") == 0) mode = OR_BULK;
+    else if (strcasecmp(zValue, "delta") == 0) mode = OR_DELTA;
+    else if (strcasecmp(zValue, "absent") == 0) mode = OR_ABSENT;
+    else {
+      or_error(m, OR_MANIFEST, i + 1, "value", zValue, "%s must be bulk, delta or absent", zName);
+      continue;
+    }
+    int f = 0;
+    for (int k = 1; k < OR__NFILE; k++)
+      if (strcmp(azManifestKey[k], zName) == 0) f = k;
+    if (f) {
+      r->aMode[f] = mode;
+      aRow[f] = i + 1;
+    } else if (mode != OR_ABSENT) {
+      size_t n = strlen(zIgnored);
+      snprintf(zIgnored + n, sizeof zIgnored - n, "%s%s.csv", n ? ", " : "", zName + 5);
+    }
+  }
+  if (zIgnored[0]) r->zIgnored = arena_strdup(m->pAr, zIgnored);
+  if (!r->zVersion[0]) or_error(m, OR_MANIFEST, 1, "", "", "manifest.csv has no oneroster.version");
+  m->bV11 = strcmp(r->zVersion, "1.1") == 0;
+  for (int f = 1; f < OR__NFILE; f++)
+    if (r->aMode[f] != OR_ABSENT && !or_source_file(&m->src, m->pAr, oneroster_file_names[f]))
+      or_error(m, OR_MANIFEST, aRow[f], "value", r->aMode[f] == OR_BULK ? "bulk" : "delta",
+               "the manifest lists %s, but there is no such file", oneroster_file_names[f]);
+  return 0;
+}
+
+/* The handler of each deletion's file. */
+static int (*const axDelete[OR__NFILE])(or_importer *m, const or_row *r) = {
+    NULL, or_delete_org, or_delete_session, or_delete_course, or_delete_class, or_delete_user, NULL,
+    or_delete_enrollment,
+};
+
+/* Does the tobedeleted rows: the files in reverse order (what refers to a
+ * record goes before it), rows in reverse order; a record still referred
+ * to is tried again after a round that deleted something, then kept. */
+static int do_deletions(or_importer *m) {
+  static const or_file aOrder[] = {OR_ENROLLMENTS, OR_USERS, OR_CLASSES, OR_COURSES, OR_SESSIONS, OR_ORGS};
+  int *aSt = arena_alloc(m->pAr, (size_t)(m->nDel ? m->nDel : 1) * sizeof *aSt);
+  for (int i = 0; i < m->nDel; i++) aSt[i] = -1;
+  arena *pSaved = m->c->pAr;
+  m->c->pAr = &m->rowAr;
+  int bProgress = 1, rc = 0;
+  while (bProgress && !rc) {
+    bProgress = 0;
+    for (size_t k = 0; k < sizeof aOrder / sizeof aOrder[0] && !rc; k++)
+      for (int i = m->nDel - 1; i >= 0 && !rc; i--) {
+        or_deletion *d = &m->aDel[i];
+        if (d->f != aOrder[k] || (aSt[i] != -1 && aSt[i] != OR_DEL_KEPT)) continue;
+        m->f = d->f;
+        m->pSpec = apSpec[d->f];
+        if (db_begin(m->c->pDb, m->e)) {
+          rc = -1;
+          break;
+        }
+        int nBefore = or_nerr(m), st = axDelete[d->f](m, &d->row);
+        if (st < 0) {
+          db_rollback(m->c->pDb);
+          rc = -1;
+        } else if (or_nerr(m) != nBefore) {
+          db_rollback(m->c->pDb);
+          aSt[i] = 3;
+        } else {
+          rc = db_commit(m->c->pDb, m->e);
+          if (st == OR_DEL_DONE) bProgress = 1;
+          aSt[i] = st;
+        }
+        arena_reset(&m->rowAr);
+      }
+  }
+  m->c->pAr = pSaved;
+  for (int i = 0; i < m->nDel; i++) {
+    or_count *p = &m->r->aCount[m->aDel[i].f];
+    if (aSt[i] == OR_DEL_DONE) p->nDeleted++;
+    else if (aSt[i] == OR_DEL_KEPT) p->nKept++;
+    else if (aSt[i] == OR_DEL_NONE) p->nUnchanged++;
+  }
+  return rc;
+}
+
+/* The digest the audit entry keeps: the .zip's SHA-256, or for a directory
+ * the SHA-256 of "NAME SHA256\n" for each file read, in order. */
+static void set_digest(or_importer *m) {
+  if (m->src.bZip) {
+    snprintf(m->r->zDigest, sizeof m->r->zDigest, "%s", m->src.zZipSha256);
+    return;
+  }
+  crypto_hash_sha256_state st;
+  crypto_hash_sha256_init(&st);
+  for (int f = 0; f < OR__NFILE; f++) {
+    if (!m->azSha256[f][0]) continue;
+    char z[200];
+    int n = snprintf(z, sizeof z, "%s %s\n", oneroster_file_names[f], m->azSha256[f]);
+    crypto_hash_sha256_update(&st, (const unsigned char *)z, (size_t)n);
+  }
+  unsigned char h[crypto_hash_sha256_BYTES];
+  crypto_hash_sha256_final(&st, h);
+  sodium_bin2hex(m->r->zDigest, sizeof m->r->zDigest, h, sizeof h);
+}
+
+/* Every file in its order: orgs, sessions, courses, classes (knowing from
+ * enrollments.csv how many students each holds), roles, users, the roles of
+ * users not in users.csv, enrollments; then the deletions. */
+static int import_files(or_importer *m) {
+  if (or_import_orgs(m) || or_read(m, OR_SESSIONS, &or_spec_sessions, or_session_row)) return -1;
+  if (or_prepass(m, OR_ENROLLMENTS, &or_spec_enrollments, or_seats_row)) return -1;
+  if (or_read(m, OR_COURSES, &or_spec_courses, or_course_row) || or_read(m, OR_CLASSES, &or_spec_classes, or_class_row))
+    return -1;
+  if (or_read(m, OR_ROLES, &or_spec_roles, or_role_row) || or_read(m, OR_USERS, &or_spec_users, or_user_row)) return -1;
+  if (or_apply_roles(m) || or_read(m, OR_ENROLLMENTS, &or_spec_enrollments, or_enrollment_row)) return -1;
+  return do_deletions(m);
+}
+
+int oneroster_import(dom_ctx *c, const char *zPath, const or_opts *o, or_result *pRes, gerr *e) {
+  static const or_opts oNone;
+  if (!o) o = &oNone;
+  memset(pRes, 0, sizeof *pRes);
+  if (o->zIsco && !isco_is_unit_group(o->zIsco))
+    return gerr_set(e, GERR_USAGE, "isco", "--isco: '%.20s' is not an ISCO-08 unit group (4 digits, e.g. 7512)",
+                    o->zIsco);
+  if (sodium_init() < 0) return gerr_set(e, GERR_INTERNAL, NULL, "libsodium failed to start");
+  or_importer m;
+  memset(&m, 0, sizeof m);
+  m.c = c;
+  m.pAr = c->pAr;
+  m.o = o;
+  m.r = pRes;
+  m.e = e;
+  m.roles.pAr = m.seats.pAr = m.pAr;
+  arena_init(&m.rowAr);
+  int rc = -1;
+  if (or_source_open(zPath, &m.src, e)) goto out;
+  if (read_manifest(&m)) goto out;
+  for (int f = 1; f < OR__NFILE && !pRes->anErr[OR_MANIFEST]; f++)
+    if (or_check_header(&m, f, apSpec[f]) < 0) goto out;
+  if (or_nerr(&m)) {
+    gerr_set(e, GERR_VALIDATION, NULL, "the files cannot be read as OneRoster");
+    goto out;
+  }
+  if (db_begin(c->pDb, e)) goto out;
+  if (import_files(&m)) goto fail;
+  int nErr = or_nerr(&m);
+  if (m.bFatal || (nErr && !o->bSkipInvalid)) {
+    int nInvalid = 0, nRow = 0;
+    for (int f = 1; f < OR__NFILE; f++) nInvalid += pRes->aCount[f].nInvalid, nRow += pRes->aCount[f].nRow;
+    if (m.bFatal) gerr_set(e, GERR_VALIDATION, NULL, "a file cannot be read");
+    else gerr_set(e, GERR_VALIDATION, NULL, "%d of %d rows are invalid", nInvalid, nRow);
+    goto fail;
+  }
+  set_digest(&m);
+  int64_t nWritten = 0;
+  for (int f = 1; f < OR__NFILE; f++)
+    nWritten += pRes->aCount[f].nCreated + pRes->aCount[f].nUpdated + pRes->aCount[f].nDeleted;
+  if (audit_append(c, "import", "oneroster", nWritten, pRes->zDigest, e)) goto fail;
+  if (db_commit(c->pDb, e)) goto out;
+  pRes->bCommitted = 1;
+  rc = 0;
+  goto out;
+fail:
+  db_rollback(c->pDb);
+out:
+  or_map_free(&m.roles);
+  or_map_free(&m.seats);
+  arena_free(&m.rowAr);
+  or_source_close(&m.src);
+  return rc;
+}

@@ -1,0 +1,58 @@
+/* cohort.c: one run of a program: term, dates, capacity and trainers. */
+#include "domain/engine/entity_int.h"
+#include <string.h>
+
+extern dom_entity dom_program, dom_person;
+
+/* Seats taken: learners enrolled, or who finished (either way) in it. */
+const char cohort_zSeatsTaken[] =
+    "SELECT count(*) FROM enrollments WHERE cohort_id = $1 AND status IN ('enrolled', 'completed', 'not_completed')";
+
+/* The term ends on or after it starts; capacity never drops below the
+ * seats already taken. */
+static int cohort_check(dom_ctx *c, dom_rec *r, const dom_rec *pOld, gerr *e) {
+  if (strcmp(dom_v(r, "end_date")->z, dom_v(r, "start_date")->z) < 0)
+    return gerr_set(e, GERR_VALIDATION, "end_date", "end_date: must be on or after start_date (%s)",
+                    dom_v(r, "start_date")->z);
+  if (pOld && dom_v(r, "capacity")->i < dom_v(pOld, "capacity")->i) {
+    int64_t nTaken = 0;
+    if (db_query_int(c->pDb, cohort_zSeatsTaken, 1, r->id, &nTaken, e) == DB_ERROR) return -1;
+    if (dom_v(r, "capacity")->i < nTaken)
+      return gerr_set(e, GERR_VALIDATION, "capacity", "capacity: %lld learners already hold a place in this cohort",
+                      (long long)nTaken);
+  }
+  return 0;
+}
+
+static const dom_field aField[] = {
+    {"program_id", DT_REF, F_REQ | F_IMMUT, 0, 0, NULL, &dom_program, "the program this cohort runs"},
+    {"name", DT_TEXT, F_REQ, 1, 100, NULL, NULL, "term label, e.g. 2026 spring"},
+    {"start_date", DT_DATE, F_REQ, 0, 0, NULL, NULL, "first day (YYYY-MM-DD)"},
+    {"end_date", DT_DATE, F_REQ, 0, 0, NULL, NULL, "last day (YYYY-MM-DD), on or after start_date"},
+    {"capacity", DT_INT, F_REQ, 1, 10000, NULL, NULL, "places; enforced when learners become enrolled"},
+    {"trainers", DT_REFLIST, 0, 0, 0, NULL, &dom_person, "ids of the persons who train this cohort"},
+    {"sourced_id", DT_TEXT, F_UNIQUE, 1, 255, NULL, NULL, "external id (e.g. OneRoster sourcedId), unique"},
+};
+
+static const dom_filter aFilter[] = {
+    {"q", FILT_CONTAINS, NULL,
+     DOM_CONTAINS("name") " OR program_id IN (SELECT id FROM programs WHERE " DOM_CONTAINS("title") ")",
+     "text in the cohort's name or its program's title, ignoring case", NULL},
+    {"program", FILT_INT, &dom_program, "program_id = ?", "cohorts of this program", NULL},
+    {"institution", FILT_INT, NULL, "program_id IN (SELECT id FROM programs WHERE institution_id = ?)",
+     "cohorts of this institution's programs", NULL},
+    {"area", FILT_INT, NULL,
+     "program_id IN (SELECT p.id FROM programs p JOIN institutions i ON i.id = p.institution_id "
+     "WHERE i.area_id IN " DOM_AREA_SUBTREE ")",
+     "cohorts of institutions in this area or within it", NULL},
+    {"trainer", FILT_INT, &dom_person, "id IN (SELECT owner_id FROM cohorts_trainers WHERE value = ?)",
+     "cohorts this person trains", NULL},
+    {"active_on", FILT_DATE, NULL, "start_date <= ?1 AND end_date >= ?1", "cohorts running on this date", NULL},
+    {"sourced_id", FILT_TEXT, NULL, "sourced_id = ?", "the cohort with this external id", NULL},
+};
+
+dom_entity dom_cohort = {
+    "cohort", "cohorts", "One run of a program.",
+    aField, sizeof aField / sizeof aField[0], aFilter, sizeof aFilter / sizeof aFilter[0],
+    cohort_check, NULL, NULL,
+};
