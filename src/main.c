@@ -1,9 +1,11 @@
 /* main.c: guild's entry point: argv[1] names a command in cli_commands. */
 #include "cli/cli.h"
+#include "domain/engine/entity.h"
 #include <stdio.h>
 #include <string.h>
 
 int main(int argc, char **argv) {
+  dom_init();   /* the modules: every command needs their schema */
   if (argc < 2) {
     char *azHelp[] = {"help", NULL};
     cmd_help(1, azHelp);

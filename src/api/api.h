@@ -19,14 +19,15 @@ int api_only_keys(http_req *r, const char *const *azAllowed, gerr *e);
 dom_ctx api_ctx(http_req *r);
 void api_set_etag(http_req *r, int64_t version);
 
-/* The caller's scope on a list-like route (r->forced, set by the router):
- * when it confines zFilter, a value the caller gave (bGiven, *pValue) must
- * be one of theirs (else 403 naming zFilter), and with none given *pValue
- * becomes their first. Returns 1 when it filled *pValue, 0 when there is
- * nothing to confine or the given value is theirs, -1 with e. */
+/* The caller's institution on a route whose parameter zFilter names one
+ * (?institution=), under the route's rule (pol_confine_param): a value
+ * the caller gave (bGiven, *pValue) must be one of theirs (else 403 naming
+ * zFilter), and with none given *pValue becomes their first. Returns 1 when
+ * it filled *pValue, 0 when nothing is confined or the value is theirs, -1
+ * with e. */
 int api_forced_id(http_req *r, const char *zFilter, int bGiven, int64_t *pValue, gerr *e);
-/* 1 when the router confines nothing by zFilter, or value is one of the
- * values it confines it to. */
+/* 1 when the route's rule leaves the caller unconfined, or value is one of
+ * their institutions. */
 int api_forced_allows(const http_req *r, const char *zFilter, int64_t value);
 
 /* Generic entity handlers (entity.c); route pArg is the dom_entity. */

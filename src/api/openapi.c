@@ -206,11 +206,11 @@ static json_t *responses(const route *p, const dom_entity *pEnt) {
     json_object_set_new(o, (p->flags & R_CREATED) ? "201" : (p->flags & R_ACCEPTED) ? "202" : "200",
                         json_pack("{s:s, s:o}", "description", "success", "content", json_content(pOk)));
   }
-  if (p->az != AZ_PUBLIC) {
+  if (!p->pRule->bPublic) {
     json_object_set_new(o, "401", json_pack("{s:s, s:o}", "description", "not signed in, or the session ended",
                                             "content", json_content(ref("Error"))));
-    if (p->az != AZ_SIGNED_IN)
-      json_object_set_new(o, "403", json_pack("{s:s, s:o}", "description", az_rules[p->az].zHelp, "content",
+    if (!p->pRule->bAnyUser)
+      json_object_set_new(o, "403", json_pack("{s:s, s:o}", "description", p->pRule->zHelp, "content",
                                               json_content(ref("Error"))));
   }
   if (p->xHandler == api_login || p->xHandler == api_import_create)
@@ -243,6 +243,7 @@ static void lower_method(http_method m, char *z, size_t n) {
 }
 
 json_t *api_openapi_doc(void) {
+  http_routes_init();
   json_t *paths = json_object(), *schemas = json_object();
   json_object_set_new(schemas, "Error", error_schema());
   for (int i = 0; i < dom_nentities; i++)

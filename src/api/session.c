@@ -84,7 +84,7 @@ json_t *api_me(http_req *r, gerr *e) {
 /* Everything guild holds about the caller, as JSON (new reference). */
 static json_t *me_export_json(http_req *r, gerr *e) {
   const auth_user *u = r->pAuth;
-  dom_ctx c = api_ctx(r);
+  dom_ctx rc = api_ctx(r), c = dom_ctx_own(&rc);   /* every read below names u's own user or person */
   char zNow[32];
   time_iso(r->now, zNow, sizeof zNow);
   json_t *o = json_pack("{s:s, s:s}", "exported_at", zNow, "about",

@@ -11,19 +11,16 @@
 
 int cli_open(const char *zPath, cli_db *p, gerr *e) {
   memset(p, 0, sizeof *p);
+  dom_init();
   if (db_open(zPath, 0, &p->pDb, e) || schema_require_current(p->pDb, e)) {
     db_close(p->pDb);
     p->pDb = NULL;
     return -1;
   }
-  dom_init();
   arena_init(&p->ar);
   const struct passwd *pw = getpwuid(getuid());
   snprintf(p->zActor, sizeof p->zActor, "cli:%.60s", pw ? pw->pw_name : "unknown");
-  p->c.pDb = p->pDb;
-  p->c.pAr = &p->ar;
-  p->c.zActor = p->zActor;
-  p->c.now = time_now();
+  p->c = dom_ctx_system(p->pDb, &p->ar, p->zActor, time_now());   /* the operator at the shell */
   return 0;
 }
 

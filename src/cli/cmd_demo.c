@@ -87,7 +87,7 @@ int cmd_demo(int argc, char **argv) {
   dom_init();
   arena a;
   arena_init(&a);
-  dom_ctx c = {p, &a, "demo", time_now(), 0};
+  dom_ctx c = dom_ctx_system(p, &a, "demo", time_now());
   demo_stats st;
   int64_t t0 = time_mono_us();
   comp_demo_spec extra = {2030, 0, 0, 0, 0, "published", 100}, *pExtra = NULL;

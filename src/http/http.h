@@ -10,6 +10,7 @@
 #include "core/err.h"
 #include "core/mem.h"
 #include "store/db.h"
+#include "domain/engine/policy.h"
 
 #define HTTP_MAX_BODY (1024 * 1024)        /* API request bodies */
 #define HTTP_MAX_BODY_HARD (8 * 1024 * 1024) /* beyond this libevent refuses the request itself */
@@ -40,11 +41,7 @@ typedef struct http_req {
   arena *pAr;                 /* freed after the response */
   const char *zActor;         /* who is acting: "user:NAME", "token:NAME" or "anonymous" */
   struct auth_user *pAuth;    /* the caller (never NULL; bSignedIn tells) */
-  struct {                    /* list filters imposed by the caller's scope */
-    const char *zFilter;
-    int64_t aValue[16];       /* allowed values (the first is used when none is asked for) */
-    int nValue;
-  } forced;
+  dom_actor actor;            /* the caller as the domain's access rules see it (auth_actor) */
   int64_t now;
   /* response */
   int status;                 /* 200 unless the handler sets it */
@@ -94,11 +91,17 @@ struct route {
   unsigned flags;
   const char *zTag;           /* OpenAPI tag */
   const char *zSummary;       /* one line of help, also in OpenAPI */
-  int az;                     /* access rule (az_rule_id, src/http/authz.h) */
+  const pol_rule *pRule;      /* access rule (policy.h): the router checks only that a caller of a
+                               * route that is not public is signed in; the domain decides the rest */
 };
 
-extern const route http_routes[];
-extern const int http_nroutes;
+/* The route table (routes.c): the modules' entities' routes and the
+ * routes each module declares, built once by http_routes_init. */
+#define HTTP_MAXROUTE 256
+extern route http_routes[HTTP_MAXROUTE];
+extern int http_nroutes;
+/* Builds http_routes after dom_init (again: no effect; thread-safe). */
+void http_routes_init(void);
 const char *http_method_name(http_method m);
 
 /* Query-parameter look-up: NULL when absent. */

@@ -363,7 +363,7 @@ static int authenticate(struct evhttp_request *pReq, http_req *r, gerr *e) {
   struct evkeyvalq *pIn = evhttp_request_get_input_headers(pReq);
   const char *zAuth = evhttp_find_header(pIn, "Authorization");
   const char *zCookie = cookie_value(r, pReq, HTTP_SESSION_COOKIE);
-  dom_ctx c = {r->pDb, r->pAr, "anonymous", r->now, 0};
+  dom_ctx c = dom_ctx_system(r->pDb, r->pAr, "anonymous", r->now);   /* resolving who it is */
   int rc = 0;
   if (zAuth) {
     if (strncmp(zAuth, "Bearer gt_", 10) != 0)
@@ -373,11 +373,12 @@ static int authenticate(struct evhttp_request *pReq, http_req *r, gerr *e) {
       return gerr_set(e, GERR_UNAUTHORIZED, NULL, "the API token is unknown or revoked");
   } else if (zCookie && *zCookie) {
     rc = cached_session(r, &c, zCookie, e);
-    if (rc == 0 && !r->pAuth->bSignedIn && !(r->pRoute->az == AZ_PUBLIC))
+    if (rc == 0 && !r->pAuth->bSignedIn && !r->pRoute->pRule->bPublic)
       return gerr_set(e, GERR_UNAUTHORIZED, NULL, "your session has ended: sign in again");
   }
   if (rc) return -1;
   r->zActor = r->pAuth->bSignedIn ? r->pAuth->zActor : "anonymous";
+  r->actor = auth_actor(r->pAuth);
   return 0;
 }
 

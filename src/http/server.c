@@ -128,6 +128,7 @@ int http_serve(const http_config *cfg, gerr *e) {
   int nThread = cfg->nThread > 0 ? cfg->nThread : 1;
   http_session_cache_seconds = cfg->nSessionCache;
   if (cfg->nUploadMax) http_upload_max = cfg->nUploadMax;
+  http_routes_init();
   int port = cfg->port, rc = -1;
   evthread_use_pthreads();
   signal(SIGPIPE, SIG_IGN);

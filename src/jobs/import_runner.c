@@ -146,7 +146,7 @@ static void drain_queue(arena *pAr) {
     pthread_mutex_unlock(&R.mu);
     if (bStop) return;
     arena_reset(pAr);
-    dom_ctx c = {R.pDb, pAr, "import-runner", time_now(), 0};
+    dom_ctx c = dom_ctx_system(R.pDb, pAr, "import-runner", time_now());
     impjob j;
     gerr e;
     int rc = impjob_next(&c, R.zId, &j, &e);
@@ -178,7 +178,7 @@ static void *runner_main(void *pArg) {
   /* what still waits will not run: fail it, so nobody waits for ever */
   for (;;) {
     arena_reset(&ar);
-    dom_ctx c = {R.pDb, &ar, "import-runner", time_now(), 0};
+    dom_ctx c = dom_ctx_system(R.pDb, &ar, "import-runner", time_now());
     impjob j;
     gerr e;
     if (impjob_next(&c, R.zId, &j, &e) <= 0) break;
@@ -204,7 +204,7 @@ static int runner_is_dead(const char *zRunner, const char *zHost) {
 static int recover(const char *zHost, gerr *e) {
   arena ar;
   arena_init(&ar);
-  dom_ctx c = {R.pDb, &ar, "import-runner", time_now(), 0};
+  dom_ctx c = dom_ctx_system(R.pDb, &ar, "import-runner", time_now());
   forget_old_reports(&c);
   impjob *a;
   int n, rc = impjob_unfinished(&c, &a, &n, e);

@@ -10,64 +10,30 @@
 #include <stdio.h>
 #include <string.h>
 
-/* Every table, parents before children, with the order that makes the
- * checksum stable and the inserts valid (areas: parents first). */
-static const struct {
-  const char *zTable;
-  const char *zOrder;
-  int bIdentity;       /* has an identity id column to advance on PostgreSQL */
-} aTable[] = {
-    {"areas", "CASE level WHEN 'region' THEN 0 WHEN 'prefecture' THEN 1 WHEN 'county' THEN 2 ELSE 3 END, id", 1},
-    {"institutions", "id", 1},
-    {"programs", "id", 1},
-    {"programs_skills", "owner_id, pos", 0},
-    {"persons", "id", 1},
-    {"cohorts", "id", 1},
-    {"cohorts_trainers", "owner_id, pos", 0},
-    {"academic_sessions", "id", 1},
-    {"cohorts_academic_sessions", "owner_id, pos", 0},
-    {"enrollments", "id", 1},
-    {"users", "id", 1},
-    {"grants", "id", 1},
-    {"sessions", "id", 1},
-    {"api_tokens", "id", 1},
-    {"login_throttle", "key", 0},
-    {"editions", "id", 1},
-    {"categories", "id", 1},
-    {"criteria", "id", 1},
-    {"aspects", "id", 1},
-    {"aspects_part_marks", "owner_id, pos", 0},
-    {"aspects_descriptors", "owner_id, pos", 0},
-    {"competitors", "id", 1},
-    {"judges", "id", 1},
-    {"marks", "id", 1},
-    {"mark_corrections", "id", 1},
-    {"imports", "id", 1},
-    {"import_errors", "import_id, pos", 0},
-    {"audit_log", "id", 0},
-    {"audit_head", "id", 0},
-};
-#define NTABLE ((int)(sizeof aTable / sizeof aTable[0]))
+/* The tables, parents before children, as the domain's modules declare
+ * them (schema_current()). */
+#define NTABLE (schema_current()->nTable)
+#define TABLE(i) (schema_current()->apTable[i])
 
 /* Reads table i of p in order, feeding every row to the checksum, and when
  * pTo is given inserting it there. SQL texts are built once per table into
  * the arena (statement caches key on their pointers). */
 static int walk_table(db *p, int i, db *pTo, arena *a, copy_table_report *pRep, gerr *e) {
-  char *zSelect = arena_printf(a, "SELECT * FROM %s ORDER BY %s", aTable[i].zTable, aTable[i].zOrder);
+  char *zSelect = arena_printf(a, "SELECT * FROM %s ORDER BY %s", TABLE(i)->zTable, TABLE(i)->zOrder);
   db_stmt *s = db_prepare(p, zSelect, e);
   if (!s) return -1;
   crypto_hash_sha256_state st;
   crypto_hash_sha256_init(&st);
   char *zInsert = NULL;
   int rc, nCol = 0;
-  pRep->zTable = aTable[i].zTable;
+  pRep->zTable = TABLE(i)->zTable;
   pRep->nRows = 0;
   while ((rc = db_step(s, e)) == DB_ROW) {
     if (!nCol) nCol = db_ncol(s);
     if (pTo && !zInsert) {
       gbuf b;
       gbuf_init(&b, 1 << 16);
-      gbuf_printf(&b, "INSERT INTO %s (", aTable[i].zTable);
+      gbuf_printf(&b, "INSERT INTO %s (", TABLE(i)->zTable);
       for (int k = 0; k < nCol; k++) gbuf_printf(&b, "%s%s", k ? ", " : "", db_col_name(s, k));
       gbuf_puts(&b, ") VALUES (");
       for (int k = 0; k < nCol; k++) gbuf_printf(&b, "%s$%d", k ? ", " : "", k + 1);
@@ -106,7 +72,7 @@ static const char zTargetData[] = "SELECT (SELECT count(*) FROM areas) + (SELECT
 static int drop_all(db *p, gerr *e) {
   char z[160];
   for (int i = NTABLE - 1; i >= 0; i--) {
-    snprintf(z, sizeof z, "DROP TABLE IF EXISTS %s%s", aTable[i].zTable,
+    snprintf(z, sizeof z, "DROP TABLE IF EXISTS %s%s", TABLE(i)->zTable,
              db_engine_of(p) == DB_POSTGRES ? " CASCADE" : "");
     if (db_exec(p, z, e)) return -1;
   }
@@ -138,10 +104,10 @@ int copy_database(db *pFrom, db *pTo, int bReplace, copy_report *pOut, gerr *e) 
   if (db_exec(pTo, "DELETE FROM audit_head", e)) goto fail;   /* the source's head replaces it */
   for (int i = 0; i < NTABLE; i++) {
     if (walk_table(pFrom, i, pTo, &a, &pOut->a[i], e)) goto fail;
-    if (db_engine_of(pTo) == DB_POSTGRES && aTable[i].bIdentity) {
+    if (db_engine_of(pTo) == DB_POSTGRES && TABLE(i)->bIdentity) {
       char *z = arena_printf(&a,
                              "SELECT setval(pg_get_serial_sequence('%s', 'id'), (SELECT coalesce(max(id), 0) + 1 FROM %s), false)",
-                             aTable[i].zTable, aTable[i].zTable);
+                             TABLE(i)->zTable, TABLE(i)->zTable);
       if (db_exec(pTo, z, e)) goto fail;
     }
   }
@@ -151,7 +117,7 @@ int copy_database(db *pFrom, db *pTo, int bReplace, copy_report *pOut, gerr *e) 
     if (walk_table(pTo, i, NULL, &a, &back, e)) goto fail;
     if (back.nRows != pOut->a[i].nRows || strcmp(back.zChecksum, pOut->a[i].zChecksum) != 0) {
       gerr_set(e, GERR_DB, NULL, "verification failed for %s: %lld rows copied, %lld read back, checksums %s",
-               aTable[i].zTable, (long long)pOut->a[i].nRows, (long long)back.nRows,
+               TABLE(i)->zTable, (long long)pOut->a[i].nRows, (long long)back.nRows,
                strcmp(back.zChecksum, pOut->a[i].zChecksum) ? "differ" : "match");
       goto fail;
     }

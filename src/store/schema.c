@@ -1,7 +1,7 @@
 /* schema.c: applies migrations and guards against databases that are older
  * or newer than this binary. */
 #include "store/schema.h"
-#include "store/migrations.h"
+#include "core/err.h"
 #include "core/timeutil.h"
 
 static const char zCreateVersion[] =
@@ -16,7 +16,19 @@ static const char *shown(db *p, char *z, size_t n) {
   return z;
 }
 
-int schema_latest(void) { return migrations[nmigrations - 1].version; }
+static const schema_def *pSchema;
+
+void schema_use(const schema_def *p) { pSchema = p; }
+
+const schema_def *schema_current(void) {
+  if (!pSchema || pSchema->nMigration < 1) g_panic("no schema: dom_init() was not called");
+  return pSchema;
+}
+
+int schema_latest(void) {
+  const schema_def *d = schema_current();
+  return d->apMigration[d->nMigration - 1]->version;
+}
 
 int schema_version(db *p, int *pVersion, gerr *e) {
   int64_t v = 0;
@@ -37,8 +49,9 @@ int schema_migrate(db *p, int *pnApplied, gerr *e) {
   *pnApplied = 0;
   if (db_exec(p, zCreateVersion, e)) return -1;
   if (schema_version(p, &v, e)) return -1;
-  for (int i = 0; i < nmigrations; i++) {
-    const migration *m = &migrations[i];
+  const schema_def *d = schema_current();
+  for (int i = 0; i < d->nMigration; i++) {
+    const schema_migration *m = d->apMigration[i];
     if (m->version <= v) continue;
     if (db_begin(p, e)) return -1;
     if (db_exec(p, m->azSql[db_engine_of(p)], e)) goto fail;

@@ -1,7 +1,44 @@
-/* schema.h: versioned migrations of the database schema. */
+/* schema.h: versioned migrations of the database schema, and the tables
+ * `guild copy` moves. The store knows no table itself: the domain's modules
+ * declare their migrations and tables (src/domain/engine/module.h) and the
+ * domain hands the whole set to the store once (schema_use, from dom_init). */
 #ifndef GUILD_SCHEMA_H
 #define GUILD_SCHEMA_H
 #include "store/db.h"
+
+/* One migration: its version (unique across modules, never reused), a
+ * name, and its DDL per engine (the only SQL that differs between engines).
+ * A released migration is never edited: add a new one. */
+typedef struct schema_migration {
+  int version;
+  const char *zName;
+  const char *azSql[DB__ENGINES];
+} schema_migration;
+
+/* One table as `guild copy` moves it: the ORDER BY that makes its checksum
+ * stable and its inserts valid (parents first, e.g. areas above the areas
+ * within them), and whether it has an identity id to advance on
+ * PostgreSQL. */
+typedef struct schema_table {
+  const char *zTable;
+  const char *zOrder;
+  int bIdentity;
+} schema_table;
+
+/* The whole schema: migrations in version order, tables in copy order
+ * (parents before children). */
+typedef struct schema_def {
+  const schema_migration *const *apMigration;
+  int nMigration;
+  const schema_table *const *apTable;
+  int nTable;
+} schema_def;
+
+/* Makes p (kept by the caller for the life of the process) the schema of
+ * every function below and of copy_database. Call before threads start. */
+void schema_use(const schema_def *p);
+/* The schema given to schema_use (panics when none was). */
+const schema_def *schema_current(void);
 
 /* The newest schema version this binary knows. */
 int schema_latest(void);

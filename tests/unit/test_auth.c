@@ -7,7 +7,7 @@
 #include "domain/engine/audit.h"
 #include "domain/accounts/auth.h"
 #include "domain/accounts/password.h"
-#include "domain/engine/scope.h"
+#include "domain/engine/policy.h"
 
 extern dom_entity dom_user, dom_grant;
 
@@ -637,8 +637,8 @@ static int64_t cohort_with_trainer(unit_fx *f, int64_t idProg, const char *zName
 
 static int in_scope(unit_fx *f, const char *zEntity, int64_t id, scope_kind kind, int64_t value) {
   gerr e;
-  int rc = scope_contains(&f->c, zEntity, id, kind, value, &e);
-  if (rc < 0) fail_msg("scope_contains %s: %s", zEntity, e.msg);
+  int rc = pol_contains(&f->c, zEntity, id, kind, value, &e);
+  if (rc < 0) fail_msg("pol_contains %s: %s", zEntity, e.msg);
   return rc;
 }
 

@@ -9,6 +9,7 @@
 static void every_route_documented(void **state) {
   (void)state;
   dom_init();
+  http_routes_init();
   json_t *doc = api_openapi_doc();
   assert_string_equal(json_string_value(json_object_get(doc, "openapi")), "3.1.0");
   json_t *paths = json_object_get(doc, "paths");

@@ -26,6 +26,7 @@ static inline db *unit_db(char *zPath) {
   db *p = NULL;
   gerr e;
   int n = 0;
+  dom_init();   /* the modules' schema (idempotent) */
   if (db_open(zPath, 1, &p, &e) || schema_migrate(p, &n, &e)) fail_msg("unit_db: %s", e.msg);
   return p;
 }
@@ -62,6 +63,7 @@ static inline unit_fx *unit_fx_new(void) {
   f->c.pDb = f->pDb;
   f->c.pAr = &f->ar;
   f->c.zActor = "test";
+  f->c.pActor = &dom_actor_system;   /* unit tests act as guild itself unless they say otherwise */
   f->c.now = 1750000000;
   return f;
 }

@@ -5,25 +5,9 @@
 #define GUILD_AUTH_H
 #include "domain/engine/entity.h"
 
-typedef enum {
-  ROLE_REGION_ADMIN,      /* everything */
-  ROLE_INSTITUTION_STAFF, /* one institution */
-  ROLE_TRAINER,           /* the cohorts they train */
-  ROLE_JUDGE,             /* the competition categories assigned to them */
-  ROLE_LEARNER,           /* their own person record */
-  ROLE__MAX
-} auth_role;
-
-extern const char *const auth_role_names[];   /* NULL-terminated, by auth_role */
-int auth_role_of(const char *zName);          /* -1 if unknown */
-
-#define AUTH_MAXGRANT 16
+/* Roles and grants are the access rules' vocabulary: domain/engine/policy.h. */
 #define AUTH_TOKEN_LEN 48      /* base64url of 32 bytes, with prefix and NUL */
 
-typedef struct auth_grant {
-  auth_role role;
-  int64_t institution_id;      /* institution_staff: the institution */
-} auth_grant;
 
 typedef struct auth_user {
   int bSignedIn;
@@ -35,6 +19,10 @@ typedef struct auth_user {
   auth_grant aGrant[AUTH_MAXGRANT];
   int nGrant;
 } auth_user;
+
+/* The domain's view of u (policy.h): a user, a token or anonymous, with
+ * u's grants (the actor points into u). */
+dom_actor auth_actor(const auth_user *u);
 
 #define SESSION_IDLE (30 * 60)          /* seconds without a request */
 #define SESSION_ABSOLUTE (12 * 60 * 60) /* seconds after sign-in */

@@ -3,6 +3,7 @@
  * last three act through the user's person). Access rules are in
  * src/http/authz.c; this file keeps grants well-formed. */
 #include "domain/accounts/auth.h"
+#include "domain/engine/policy.h"
 #include "domain/engine/entity_int.h"
 #include <string.h>
 
@@ -66,4 +67,7 @@ dom_entity dom_grant = {
     "grant", "grants", "A role held by a user.",
     aField, sizeof aField / sizeof aField[0], aFilter, sizeof aFilter / sizeof aFilter[0],
     grant_check, NULL, NULL,
+    .apRule = {&pol_admin, &pol_admin, &pol_admin, NULL, &pol_admin},
+    .zTag = "accounts",
+    .azSummary = {"List role grants (user, role filters)", "Read one grant", "Grant a role to a user", NULL, "Revoke a grant"},
 };

@@ -355,3 +355,14 @@ fail:
   db_rollback(c->pDb);
   return -1;
 }
+
+dom_actor auth_actor(const auth_user *u) {
+  dom_actor a = {ACTOR_ANONYMOUS, 0, 0, NULL, 0};
+  if (!u || !u->bSignedIn) return a;
+  a.kind = u->token_id ? ACTOR_TOKEN : ACTOR_USER;
+  a.user_id = u->user_id;
+  a.person_id = u->person_id;
+  a.aGrant = u->aGrant;
+  a.nGrant = u->nGrant;
+  return a;
+}

@@ -2,6 +2,7 @@
  * with argon2id, never shown), may be linked to a person (trainers, judges,
  * learners), and may be disabled; what a user may do comes from grants. */
 #include "domain/engine/entity_int.h"
+#include "domain/engine/policy.h"
 #include "domain/accounts/password.h"
 #include <string.h>
 
@@ -74,4 +75,6 @@ dom_entity dom_user = {
     "user", "users", "An account that signs in.",
     aField, sizeof aField / sizeof aField[0], aFilter, sizeof aFilter / sizeof aFilter[0],
     user_check, NULL, NULL,
+    .apRule = {&pol_admin, &pol_admin, &pol_admin, &pol_admin, &pol_admin},
+    .zTag = "accounts",
 };

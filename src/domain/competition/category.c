@@ -38,6 +38,8 @@ dom_entity dom_category = {
     aCategoryField, sizeof aCategoryField / sizeof aCategoryField[0],
     aCategoryFilter, sizeof aCategoryFilter / sizeof aCategoryFilter[0],
     category_check, NULL, category_can_delete,
+    .apRule = {&pol_signed_in, &pol_signed_in, &pol_admin, &pol_admin, &pol_admin},
+    .zTag = "competitions",
 };
 
 static int criterion_check(dom_ctx *c, dom_rec *r, const dom_rec *pOld, gerr *e) {
@@ -62,6 +64,8 @@ dom_entity dom_criterion = {
     aCriterionField, sizeof aCriterionField / sizeof aCriterionField[0],
     aCriterionFilter, sizeof aCriterionFilter / sizeof aCriterionFilter[0],
     criterion_check, NULL, criterion_can_delete,
+    .apRule = {&pol_signed_in, &pol_signed_in, &pol_admin, &pol_admin, &pol_admin},
+    .zTag = "competitions",
 };
 
 static const char *const azKind[] = {"measurement", "judgement", NULL};
@@ -130,4 +134,6 @@ dom_entity dom_aspect = {
     aAspectField, sizeof aAspectField / sizeof aAspectField[0],
     aAspectFilter, sizeof aAspectFilter / sizeof aAspectFilter[0],
     aspect_check, NULL, aspect_can_delete,
+    .apRule = {&pol_signed_in, &pol_signed_in, &pol_admin, &pol_admin, &pol_admin},
+    .zTag = "competitions",
 };

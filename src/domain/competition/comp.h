@@ -23,6 +23,9 @@ int comp_lock_category(dom_ctx *c, int64_t idCategory, dom_rec *pOut, gerr *e);
  * notes about competitors), NULL-terminated; docs/competitions.md says what
  * each means. */
 extern const char *const comp_correction_reasons[];
+
+/* The module's access rules (module.c). */
+extern const pol_rule comp_rule_entry, comp_rule_marking, comp_rule_chief, comp_rule_mark_chief;
 /* Changes a mark after its category's lock, recording who, why (one of
  * comp_correction_reasons) and the old value. */
 int comp_correct_mark(dom_ctx *c, int64_t idMark, int64_t valueCenti, const char *zReason, dom_rec *pOut, gerr *e);

@@ -50,10 +50,17 @@ static int competitor_can_delete(dom_ctx *c, const dom_rec *pOld, gerr *e) {
   return 0;
 }
 
+static const dom_parent aCompetitorParent[] = {{"institution_id", 0, 1}};
+
 dom_entity dom_competitor = {
     "competitor", "competitors", "A learner entered in a category, with consent.",
     aField, sizeof aField / sizeof aField[0], aFilter, sizeof aFilter / sizeof aFilter[0],
     competitor_check, NULL, competitor_can_delete,
+    .apRule = {&pol_signed_in, &pol_signed_in, &comp_rule_entry, NULL, &pol_admin},
+    .aParent = aCompetitorParent,
+    .nParent = sizeof aCompetitorParent / sizeof aCompetitorParent[0],
+    .zTag = "competitions",
+    .azSummary = {"List competitors", "Read one entry", "Enter a learner (with their consent) while registration is open", NULL, "Remove an entry made in error (before marking, with no marks)"},
 };
 
 int comp_withdraw_competitor(dom_ctx *c, int64_t id, dom_rec *pOut, gerr *e) {

@@ -50,4 +50,6 @@ dom_entity dom_edition = {
     "edition", "editions", "A skills competition edition.",
     aField, sizeof aField / sizeof aField[0], aFilter, sizeof aFilter / sizeof aFilter[0],
     edition_check, NULL, edition_can_delete,
+    .apRule = {&pol_signed_in, &pol_signed_in, &pol_admin, &pol_admin, &pol_admin},
+    .zTag = "competitions",
 };

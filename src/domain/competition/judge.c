@@ -31,4 +31,6 @@ dom_entity dom_judge = {
     "judge", "judges", "A judge assigned to a category.",
     aField, sizeof aField / sizeof aField[0], aFilter, sizeof aFilter / sizeof aFilter[0],
     judge_check, NULL, NULL,
+    .apRule = {&pol_signed_in, &pol_signed_in, &pol_admin, &pol_admin, &pol_admin},
+    .zTag = "competitions",
 };

@@ -108,8 +108,16 @@ static const dom_filter aFilter[] = {
      "marks in this category", NULL},
     {"judge", FILT_INT, &dom_person, "judge_id = ?", "marks entered by this judge", NULL},
 };
+static const dom_parent aMarkParent[] = {{"competitor_id", 0, 0}};
+
 dom_entity dom_mark = {
     "mark", "marks", "A judge's mark for one aspect of one competitor.",
     aField, sizeof aField / sizeof aField[0], aFilter, sizeof aFilter / sizeof aFilter[0],
     mark_check, NULL, NULL,
+    .apRule = {&comp_rule_marking, &comp_rule_marking, &comp_rule_marking, &comp_rule_marking, NULL},
+    .azScopeFilter = {[SCOPE_JUDGE] = "judge"},
+    .aParent = aMarkParent,
+    .nParent = sizeof aMarkParent / sizeof aMarkParent[0],
+    .zTag = "competitions",
+    .azSummary = {"List marks (a judge sees their own)", "Read one mark", "Enter a mark, as the signed-in judge", "Change your mark before the lock (If-Match required)", NULL},
 };

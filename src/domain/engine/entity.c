@@ -52,6 +52,25 @@ void dom_set_int(dom_rec *r, const char *zField, int64_t i) {
   v->i = i;
 }
 
+dom_ctx dom_ctx_system(db *pDb, arena *pAr, const char *zWho, int64_t now) {
+  dom_ctx c = {pDb, pAr, zWho, now, 0, &dom_actor_system};
+  return c;
+}
+
+dom_ctx dom_ctx_own(const dom_ctx *c) {
+  dom_ctx own = *c;
+  own.pActor = &dom_actor_system;
+  return own;
+}
+
+/* The rule of action a on pEnt; an entity that does not offer the action
+ * refuses it to everyone but guild itself. */
+static const pol_rule *rule_of(const dom_entity *pEnt, dom_action a) {
+  static const pol_rule none = {"none", 0, 0, {POL_NO, POL_NO, POL_NO, POL_NO, POL_NO}, NULL, NULL, 0,
+                                "nobody: this action is not offered"};
+  return pEnt->apRule[a] ? pEnt->apRule[a] : &none;
+}
+
 int dom_exists(dom_ctx *c, const dom_entity *pEnt, int64_t id, gerr *e) {
   int64_t one;
   int rc = db_query_int(c->pDb, pEnt->pSql->zExists, 1, id, &one, e);
@@ -126,6 +145,11 @@ int dom_get(dom_ctx *c, const dom_entity *pEnt, int64_t id, dom_rec *pOut, gerr 
   return load_lists(c, pOut, e);
 }
 
+int dom_read(dom_ctx *c, const dom_entity *pEnt, int64_t id, dom_rec *pOut, gerr *e) {
+  if (pol_check(c, rule_of(pEnt, DOM_READ), pEnt, id, e)) return -1;
+  return dom_get(c, pEnt, id, pOut, e);
+}
+
 /* Binds the filter values of q to s, numbering from *piParam on. */
 static void bind_filters(db_stmt *s, const dom_entity *pEnt, const dom_query *q, int *piParam) {
   for (int k = 0; k < pEnt->nFilter; k++) {
@@ -174,8 +198,10 @@ static int list_page(dom_ctx *c, const dom_entity *pEnt, const dom_query *q, dom
   return 0;
 }
 
-int dom_list(dom_ctx *c, const dom_entity *pEnt, const dom_query *q, dom_page *pOut, gerr *e) {
+int dom_list(dom_ctx *c, const dom_entity *pEnt, const dom_query *pAsked, dom_page *pOut, gerr *e) {
   memset(pOut, 0, sizeof *pOut);
+  dom_query qq = *pAsked, *q = &qq;
+  if (pol_confine_list(c, rule_of(pEnt, DOM_LIST), pEnt, q, e)) return -1;
   db_stmt *s = db_prepare(c->pDb, pEnt->pSql->azCount[q->mask], e);
   if (!s) return -1;
   int iParam = 1;
@@ -189,6 +215,7 @@ int dom_list(dom_ctx *c, const dom_entity *pEnt, const dom_query *q, dom_page *p
 
 int dom_each(dom_ctx *c, const dom_entity *pEnt, const dom_query *q, dom_row_fn xRow, void *pArg, gerr *e) {
   dom_query page = *q;
+  if (pol_confine_list(c, rule_of(pEnt, DOM_LIST), pEnt, &page, e)) return -1;
   page.limit = DOM_EACH_BATCH;
   page.offset = 0;
   arena ar;
@@ -393,9 +420,10 @@ int dom_same(const dom_rec *a, const dom_rec *b) {
 }
 
 int dom_create(dom_ctx *c, const dom_entity *pEnt, const dom_rec *pIn, dom_rec *pOut, gerr *e) {
-  dom_rec r;
+  dom_rec r, in = *pIn;
   if (db_begin(c->pDb, e)) return -1;
-  if (dom_check(c, pEnt, pIn, NULL, &r, e)) goto fail;
+  if (pol_check_create(c, rule_of(pEnt, DOM_CREATE), pEnt, &in, e)) goto fail;
+  if (dom_check(c, pEnt, &in, NULL, &r, e)) goto fail;
   if (dom_insert_raw(c, &r, e)) goto fail;
   if (dom_get(c, pEnt, r.id, pOut, e)) goto fail;
   if (audit_record(c, "create", pOut, e)) goto fail;
@@ -411,6 +439,7 @@ int dom_update(dom_ctx *c, const dom_entity *pEnt, int64_t id, int64_t ifVersion
   dom_rec old, r;
   if (db_begin(c->pDb, e)) return -1;
   if (dom_get(c, pEnt, id, &old, e)) goto fail;
+  if (pol_check_update(c, rule_of(pEnt, DOM_UPDATE), &old, pPatch, e)) goto fail;
   if (check_version(&old, ifVersion, e)) goto fail;
   if (dom_check(c, pEnt, pPatch, &old, &r, e)) goto fail;
   if (update_row(c, &r, ifVersion, e)) goto fail;
@@ -467,6 +496,7 @@ int dom_delete(dom_ctx *c, const dom_entity *pEnt, int64_t id, int64_t ifVersion
   dom_rec old;
   if (db_begin(c->pDb, e)) return -1;
   if (dom_get(c, pEnt, id, &old, e)) goto fail;
+  if (pol_check(c, rule_of(pEnt, DOM_DELETE), pEnt, id, e)) goto fail;
   if (ifVersion >= 0 && check_version(&old, ifVersion, e)) goto fail;
   if (dom_delete_raw(c, &old, e)) goto fail;
   if (audit_append(c, "delete", pEnt->zName, id, "", e)) goto fail;

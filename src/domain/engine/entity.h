@@ -10,6 +10,7 @@
 #include "core/err.h"
 #include "core/mem.h"
 #include "store/db.h"
+#include "domain/engine/policy.h"
 
 #define DOM_MAXF 24      /* fields per entity */
 #define DOM_MAXFILT 8    /* list filters per entity */
@@ -117,9 +118,39 @@ typedef struct dom_ctx {
   const char *zActor;
   int64_t now;
   int64_t idPerson;   /* the acting user's person, when they have one (judges enter marks as themselves) */
+  const dom_actor *pActor;  /* whose access rules apply (never NULL on a checked call: see policy.h) */
 } dom_ctx;
 
+/* A context for guild itself acting (the CLI for the operator, the demo,
+ * migrations): zWho is recorded as the actor (e.g. "cli:alice"). */
+dom_ctx dom_ctx_system(db *pDb, arena *pAr, const char *zWho, int64_t now);
+/* c for reading the actor's own records (their account, person and
+ * enrollments: what "everything guild holds about me" gathers), whatever
+ * their roles: guild reads them on the actor's behalf. Only for reads that
+ * name the actor's own person or user. */
+dom_ctx dom_ctx_own(const dom_ctx *c);
+
 typedef struct dom_sql dom_sql;   /* generated SQL, private to entity.c */
+
+/* The actions of the generic record operations, each with its access rule
+ * on the entity (dom_entity.apRule) and, for the API, its route. */
+typedef enum { DOM_LIST, DOM_READ, DOM_CREATE, DOM_UPDATE, DOM_DELETE, DOM__ACTIONS } dom_action;
+extern const char *const dom_action_names[DOM__ACTIONS];   /* "list", "read", ... */
+
+/* A reference field that places a record in its parent's scope: a new
+ * record (or a change of this field) must name a parent in the actor's
+ * scope, for the scope kinds in mKinds (bit k: scope_kind k; 0: every kind).
+ * With bFill, a scoped actor who leaves it out gets their own (staff: their
+ * institution). */
+typedef struct dom_parent {
+  const char *zField;
+  unsigned mKinds;
+  int bFill;
+} dom_parent;
+
+enum {
+  DOM_EXPORT = 1,     /* its list is also offered as a file (GET .../export) */
+};
 
 struct dom_entity {
   const char *zName;      /* "person" */
@@ -135,6 +166,17 @@ struct dom_entity {
   dom_sql *pSql;          /* built by dom_init */
   /* Rules that can forbid deleting pOld (NULL: none beyond references). */
   int (*xCanDelete)(dom_ctx *c, const dom_rec *pOld, gerr *e);
+  /* Access (policy.h): the rule of each action (NULL: the action is not
+   * offered, and has no route), the list filter that confines a list to
+   * each scope kind (NULL: a scoped role of that kind cannot list it), and
+   * the parents that place a record in a scope. */
+  const pol_rule *apRule[DOM__ACTIONS];
+  const char *azScopeFilter[SCOPE__MAX];
+  const dom_parent *aParent;
+  int nParent;
+  unsigned flags;                        /* DOM_EXPORT */
+  const char *zTag;                      /* API reference group (NULL: zPlural) */
+  const char *azSummary[DOM__ACTIONS];   /* route help, where the generic one does not say enough */
 };
 
 /* A list request: filter values by filter index, paging. */
@@ -154,21 +196,35 @@ typedef struct dom_page {
   int64_t nextAfter; /* cursor for the next page, 0 when this is the last */
 } dom_page;
 
-/* The registry: every entity, for the API, OpenAPI and reference checks. */
-extern const dom_entity *const dom_entities[];
-extern const int dom_nentities;
+/* Every entity of every module (engine/module.h), gathered by dom_init in
+ * module order: for reference checks, the API and OpenAPI. */
+#define DOM_MAXENT 64
+extern const dom_entity *dom_entities[DOM_MAXENT];
+extern int dom_nentities;
 const dom_entity *dom_entity_find(const char *zName);
 int dom_field_index(const dom_entity *pEnt, const char *zName); /* -1 if none */
 /* 1 when the field is stored as an integer (INT, CENTI, BOOL, TIME, REF). */
 int dom_is_integer(const dom_field *f);
 
-/* Builds every entity's SQL; call once before threads start. */
+/* Gathers the modules' entities, scopes, tables and migrations (handing
+ * the schema to the store: schema_use) and builds every entity's SQL; call
+ * once before threads start (again: no effect). */
 void dom_init(void);
 void dom_shutdown(void);
 
 void dom_rec_init(dom_rec *r, const dom_entity *pEnt);
 
+/* Access: dom_read, dom_list, dom_each, dom_create, dom_update and
+ * dom_delete apply the entity's rule for their action to c->pActor (see
+ * policy.h) before anything else: the caller never checks. dom_get and the
+ * other functions below are unchecked, for the domain's own rules. */
+
+/* Reads record id without an access check (the domain's own rules). */
 int dom_get(dom_ctx *c, const dom_entity *pEnt, int64_t id, dom_rec *pOut, gerr *e);
+/* Reads record id for the actor (rule apRule[DOM_READ]): 404, or 403. */
+int dom_read(dom_ctx *c, const dom_entity *pEnt, int64_t id, dom_rec *pOut, gerr *e);
+/* Lists records for the actor: a copy of q is confined to their scope
+ * first (pol_confine_list: a 403 for a filter outside it). */
 int dom_list(dom_ctx *c, const dom_entity *pEnt, const dom_query *q, dom_page *pOut, gerr *e);
 /* Called by dom_each for each record; r and its strings are valid only
  * during the call. Nonzero stops the walk (e filled by the callback). */

@@ -32,6 +32,9 @@ struct dom_sql {
   int nRefBy;
 };
 
+/* Fills dom_entities and hands the schema to the store (module_gather.c). */
+void dom_modules_gather(void);
+
 int dom_is_column(const dom_field *f);
 int dom_is_list(const dom_field *f);
 /* Binds every column of r to s, numbering from *piParam on. Text is bound

@@ -153,8 +153,9 @@ static void build_refs(void) {
 }
 
 void dom_init(void) {
-  if (dom_entities[0]->pSql) return;
+  if (dom_nentities) return;
   arena_init(&sqlArena);
+  dom_modules_gather();
   for (int i = 0; i < dom_nentities; i++) {
     const dom_entity *pEnt = dom_entities[i];
     if (pEnt->nField > DOM_MAXF || pEnt->nFilter > DOM_MAXFILT) g_panic("entity %s too large", pEnt->zName);
@@ -165,5 +166,6 @@ void dom_init(void) {
 
 void dom_shutdown(void) {
   for (int i = 0; i < dom_nentities; i++) ((dom_entity *)dom_entities[i])->pSql = NULL;
+  dom_nentities = 0;
   arena_free(&sqlArena);
 }

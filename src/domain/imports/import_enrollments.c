@@ -27,14 +27,13 @@ static const imp_defer defer = {{"enrollments_cohort"}};
 
 /* an import confined to an institution enrols into its cohorts, its
  * persons or those no institution has taken in (as its staff may) */
-static const imp_scope scope = {NULL, {{"cohort_id", "cohort", 0}, {"person_id", "person", 1}}};
 
 static const imp_spec spec = {
     "enrollments", &dom_enrollment, aField, sizeof aField / sizeof aField[0],
     "every row names its learner and cohort, the enrollment's key",
     "the same person and cohort are already on row %d",
     "status", "enrolled",   /* entering enrolled counts the places taken */
-    &defer, &scope,
+    &defer, 1,
 };
 
 int import_enrollments(dom_ctx *c, const char *zPath, const imp_opts *o, imp_result *pRes, gerr *e) {

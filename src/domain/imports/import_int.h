@@ -45,17 +45,6 @@ typedef struct imp_defer {
   const char *azIndex[IMP_DEFER_MAX];    /* index names; the rest NULL */
 } imp_defer;
 
-/* How a kind's rows are confined to one institution (imp_opts.idScope): the
- * field a new record takes the institution in, and the references that must
- * lie in its scope (scope_contains; bOpen: or in nobody's, scope_open). */
-typedef struct imp_scope {
-  const char *zFill;          /* NULL: none */
-  struct {
-    const char *zField, *zEntity;
-    int bOpen;
-  } aRef[2];                  /* the rest zeroed */
-} imp_scope;
-
 typedef struct imp_spec {
   const char *zKind;          /* "persons": the audit log's entity */
   const dom_entity *pEnt;
@@ -69,7 +58,8 @@ typedef struct imp_spec {
    * no such rule. */
   const char *zReadsField, *zReadsValue;
   const imp_defer *pDefer;    /* NULL: every index is written row by row */
-  const imp_scope *pScope;    /* how an import confined to an institution is */
+  int bScoped;                /* may be confined to an institution (imp_opts.idScope): the entity's
+                               * parents (dom_entity.aParent) say how, as for staff writing one by one */
 } imp_spec;
 
 /* A lookup's cache: cell text -> id (0: nothing has it), direct-mapped. */
@@ -159,7 +149,7 @@ void imp_rows_free(imp_rowmap *p);
 
 /* import_scope.c: an import confined to an institution (o->idScope;
  * nothing happens without one) */
-/* Registers a new record to the institution (imp_scope.zFill) and checks
+/* Registers a new record to the institution (its parent with bFill) and checks
  * the row's references lie in its scope: 1 yes, 0 reported, -1 error. */
 int imp_scope_row(importer *m, int iRow, const char **az, dom_rec *pIn, gerr *e);
 /* Stored record id (met by the row's key) lies in the scope: 1 yes, 0

@@ -12,6 +12,9 @@
 #define GUILD_IMPORT_JOB_H
 #include "domain/imports/import.h"
 
+/* Who may import, and see imports (module.c). */
+extern const pol_rule imp_rule_import;
+
 #define IMPJOB_ERRORS_MAX 10000   /* report lines stored per import; n_errors counts them all */
 #define IMPJOB_REPORT_DAYS 30     /* a report (it quotes the file's cells: personal data) is kept this long */
 

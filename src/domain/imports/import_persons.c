@@ -22,13 +22,12 @@ static const imp_field aField[] = {
 static const imp_defer defer = {{"persons_name_key", "persons_given_key"}};
 
 /* an import confined to an institution registers its new persons to it */
-static const imp_scope scope = {"institution_id", {{NULL, NULL, 0}}};
 
 static const imp_spec spec = {
     "persons", &dom_person, aField, sizeof aField / sizeof aField[0],
     "the external id that makes a second import update instead of duplicating",
     "the same sourced_id is already on row %d",
-    NULL, NULL, &defer, &scope,
+    NULL, NULL, &defer, 1,
 };
 
 int import_persons(dom_ctx *c, const char *zPath, const imp_opts *o, imp_result *pRes, gerr *e) {

@@ -3,6 +3,7 @@
  * are answerable. A child is exactly one level below its parent; the region
  * is the only level without a parent. */
 #include "domain/engine/entity_int.h"
+#include "domain/registry/registry.h"
 #include <string.h>
 
 static const char *const azLevel[] = {"region", "prefecture", "county", "township", NULL};
@@ -66,4 +67,5 @@ dom_entity dom_area = {
     "area", "areas", "A region, prefecture, county or township.",
     aField, sizeof aField / sizeof aField[0], aFilter, sizeof aFilter / sizeof aFilter[0],
     area_check, NULL, NULL,
+    .apRule = {&pol_signed_in, &pol_signed_in, &pol_admin, &pol_admin, &pol_admin},
 };

@@ -1,5 +1,6 @@
 /* cohort.c: one run of a program: term, dates, capacity and trainers. */
 #include "domain/engine/entity_int.h"
+#include "domain/registry/registry.h"
 #include <string.h>
 
 extern dom_entity dom_program, dom_person;
@@ -51,8 +52,15 @@ static const dom_filter aFilter[] = {
     {"sourced_id", FILT_TEXT, NULL, "sourced_id = ?", "the cohort with this external id", NULL},
 };
 
+static const dom_parent aCohortParent[] = {{"program_id", 0, 0}};
+
 dom_entity dom_cohort = {
     "cohort", "cohorts", "One run of a program.",
     aField, sizeof aField / sizeof aField[0], aFilter, sizeof aFilter / sizeof aFilter[0],
     cohort_check, NULL, NULL,
+    .apRule = {&reg_rule_cohort_read, &reg_rule_cohort_read, &reg_rule_institution_write, &reg_rule_institution_write, &reg_rule_institution_write},
+    .azScopeFilter = {[SCOPE_INSTITUTION] = "institution", [SCOPE_TRAINER] = "trainer"},
+    .aParent = aCohortParent,
+    .nParent = sizeof aCohortParent / sizeof aCohortParent[0],
+    .flags = DOM_EXPORT,
 };

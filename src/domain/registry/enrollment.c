@@ -5,6 +5,7 @@
  * along the transitions in aTransition; capacity is enforced on entering
  * `enrolled`. */
 #include "domain/registry/enrollment.h"
+#include "domain/registry/registry.h"
 #include "domain/engine/entity_int.h"
 #include "domain/engine/audit.h"
 #include <string.h>
@@ -140,10 +141,17 @@ static const dom_filter aFilter[] = {
     {"sourced_id", FILT_TEXT, NULL, "sourced_id = ?", "the enrollment with this external id", NULL},
 };
 
+static const dom_parent aEnrollmentParent[] = {{"cohort_id", 1u << SCOPE_INSTITUTION, 0}, {"person_id", (1u << SCOPE_INSTITUTION) | (1u << SCOPE_SELF), 0}};
+
 dom_entity dom_enrollment = {
     "enrollment", "enrollments", "A person in a cohort, with their consent.",
     aField, sizeof aField / sizeof aField[0], aFilter, sizeof aFilter / sizeof aFilter[0],
     enrollment_check, NULL, NULL,
+    .apRule = {&reg_rule_enrollment_read, &reg_rule_enrollment_read, &reg_rule_enrollment_create, &reg_rule_enrollment_update, &reg_rule_enrollment_write},
+    .azScopeFilter = {[SCOPE_INSTITUTION] = "institution", [SCOPE_TRAINER] = "trainer", [SCOPE_SELF] = "person"},
+    .aParent = aEnrollmentParent,
+    .nParent = sizeof aEnrollmentParent / sizeof aEnrollmentParent[0],
+    .flags = DOM_EXPORT,
 };
 
 int enroll_withdraw(dom_ctx *c, int64_t id, const char *zReason, dom_rec *pOut, gerr *e) {

@@ -1,5 +1,6 @@
 /* institution.c: vocational colleges and training centres, each in an area. */
 #include "domain/engine/entity_int.h"
+#include "domain/registry/registry.h"
 
 extern dom_entity dom_area;
 
@@ -28,4 +29,5 @@ dom_entity dom_institution = {
     "institution", "institutions", "A vocational college or training centre.",
     aField, sizeof aField / sizeof aField[0], aFilter, sizeof aFilter / sizeof aFilter[0],
     NULL, NULL, NULL,
+    .apRule = {&pol_signed_in, &pol_signed_in, &pol_admin, &reg_rule_institution_write, &pol_admin},
 };

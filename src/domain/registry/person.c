@@ -3,6 +3,7 @@
  * only), home area and contact. No other personal data is stored, and there
  * is no free-text note field (DESIGN.md, principle 2). */
 #include "domain/registry/person.h"
+#include "domain/registry/registry.h"
 #include "domain/engine/audit.h"
 #include "domain/engine/entity_int.h"
 #include "core/text.h"
@@ -96,7 +97,7 @@ static const dom_filter aFilter[] = {
     {"q", FILT_PREFIX, NULL, "(name_key >= ?1 AND name_key < ?2) OR (given_key >= ?1 AND given_key < ?2)",
      "name prefix: family name, family+given, or given name (case and spaces ignored)", NULL},
     {"area", FILT_INT, &dom_area, "home_area_id IN " DOM_AREA_SUBTREE, "persons whose home is in this area or within it", NULL},
-    {"cohort", FILT_INT, NULL, "id IN (SELECT person_id FROM enrollments WHERE cohort_id = ?)",
+    {"cohort", FILT_INT, &dom_cohort, "id IN (SELECT person_id FROM enrollments WHERE cohort_id = ?)",
      "persons enrolled (in any status) in this cohort", NULL},
     {"institution", FILT_INT, NULL,
      "institution_id = ?1 OR id IN (SELECT e.person_id FROM enrollments e JOIN cohorts c ON c.id = e.cohort_id "
@@ -111,10 +112,17 @@ static const dom_filter aFilter[] = {
 
 _Static_assert(P__N == sizeof aField / sizeof aField[0], "one P_* per field");
 
+static const dom_parent aPersonParent[] = {{"institution_id", 0, 1}};
+
 dom_entity dom_person = {
     "person", "persons", "A learner, trainer or judge.",
     aField, sizeof aField / sizeof aField[0], aFilter, sizeof aFilter / sizeof aFilter[0],
     person_check, NULL, NULL,
+    .apRule = {&reg_rule_person_list, &reg_rule_person_read, &reg_rule_person_create, &reg_rule_person_write, &pol_admin},
+    .azScopeFilter = {[SCOPE_INSTITUTION] = "institution", [SCOPE_TRAINER] = "trainer"},
+    .aParent = aPersonParent,
+    .nParent = sizeof aPersonParent / sizeof aPersonParent[0],
+    .flags = DOM_EXPORT,
 };
 
 static const char zDropAccounts[] = "DELETE FROM users WHERE person_id = $1";

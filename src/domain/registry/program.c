@@ -1,6 +1,7 @@
 /* program.c: what an institution teaches: title, ISCO-08 occupation, skills
  * conferred, hours, level and places. */
 #include "domain/engine/entity_int.h"
+#include "domain/registry/registry.h"
 
 extern dom_entity dom_institution;
 
@@ -24,8 +25,14 @@ static const dom_filter aFilter[] = {
     {"sourced_id", FILT_TEXT, NULL, "sourced_id = ?", "the program with this external id", NULL},
 };
 
+static const dom_parent aProgramParent[] = {{"institution_id", 0, 1}};
+
 dom_entity dom_program = {
     "program", "programs", "What an institution teaches.",
     aField, sizeof aField / sizeof aField[0], aFilter, sizeof aFilter / sizeof aFilter[0],
     NULL, NULL, NULL,
+    .apRule = {&pol_signed_in, &pol_signed_in, &reg_rule_institution_write, &reg_rule_institution_write, &reg_rule_institution_write},
+    .aParent = aProgramParent,
+    .nParent = sizeof aProgramParent / sizeof aProgramParent[0],
+    .flags = DOM_EXPORT,
 };

@@ -1,0 +1,59 @@
+/* module_gather.c: what dom_init derives from the list of modules
+ * (dom_modules): every entity in module order, the schema handed to the
+ * store (migrations in version order, tables in copy order), and the look-up
+ * of scope queries by name. A module that breaks the rules (a version used
+ * twice, too many entities) is a bug, reported at start-up. */
+#include "domain/engine/module.h"
+#include "domain/engine/entity_int.h"
+#include <stdlib.h>
+#include <string.h>
+
+#define MAXMIG 256
+#define MAXTAB 128
+
+const dom_entity *dom_entities[DOM_MAXENT];
+int dom_nentities;
+
+static const schema_migration *apMig[MAXMIG];
+static const schema_table *apTab[MAXTAB];
+static schema_def def;
+
+static int by_version(const void *a, const void *b) {
+  const schema_migration *x = *(const schema_migration *const *)a, *y = *(const schema_migration *const *)b;
+  return (x->version > y->version) - (x->version < y->version);
+}
+
+void dom_modules_gather(void) {
+  int nMig = 0, nTab = 0;
+  dom_nentities = 0;
+  for (int i = 0; i < dom_nmodules; i++) {
+    const dom_module *m = dom_modules[i];
+    for (int k = 0; k < m->nEntity; k++) {
+      if (dom_nentities >= DOM_MAXENT) g_panic("more than %d entities", DOM_MAXENT);
+      dom_entities[dom_nentities++] = m->apEntity[k];
+    }
+    for (int k = 0; k < m->nTable; k++) {
+      if (nTab >= MAXTAB) g_panic("more than %d tables", MAXTAB);
+      apTab[nTab++] = &m->aTable[k];
+    }
+    for (const schema_migration *p = m->aMigration; p && p->version; p++) {
+      if (nMig >= MAXMIG) g_panic("more than %d migrations", MAXMIG);
+      apMig[nMig++] = p;
+    }
+  }
+  qsort(apMig, (size_t)nMig, sizeof apMig[0], by_version);
+  for (int i = 1; i < nMig; i++)
+    if (apMig[i]->version == apMig[i - 1]->version) g_panic("migration version %d declared twice", apMig[i]->version);
+  def.apMigration = apMig;
+  def.nMigration = nMig;
+  def.apTable = apTab;
+  def.nTable = nTab;
+  schema_use(&def);
+}
+
+const pol_scope *dom_scope_find(const char *zName) {
+  for (int i = 0; i < dom_nmodules; i++)
+    for (int k = 0; k < dom_modules[i]->nScope; k++)
+      if (strcmp(dom_modules[i]->aScope[k].zName, zName) == 0) return &dom_modules[i]->aScope[k];
+  return NULL;
+}
