@@ -183,10 +183,11 @@ json_t *api_me_password(http_req *r, gerr *e) {
     return NULL;
   }
   dom_rec user, patch, out;
+  dom_ctx own = dom_ctx_own(&c);   /* the caller's own account, after their current password */
   if (dom_get(&c, &dom_user, r->pAuth->user_id, &user, e)) return NULL;
   dom_rec_init(&patch, &dom_user);
   dom_set_text(&patch, "password", zNew);
-  if (dom_update(&c, &dom_user, user.id, user.version, &patch, &out, e)) {
+  if (dom_update(&own, &dom_user, user.id, user.version, &patch, &out, e)) {
     if (!strcmp(e->field, "password")) snprintf(e->field, sizeof e->field, "new_password");
     return NULL;
   }

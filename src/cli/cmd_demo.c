@@ -1,9 +1,9 @@
 /* cmd_demo.c: `guild demo`: creates the database if needed, migrates it and
- * fills it with the deterministic demo region (src/demo/demo.c). */
+ * fills it with the deterministic demo region (src/domain/demo/demo.c). */
 #include "cli/clidb.h"
 #include "core/timeutil.h"
 #include "domain/accounts/auth.h"
-#include "demo/demo.h"
+#include "domain/demo/demo.h"
 #include "domain/accounts/password.h"
 #include "store/schema.h"
 #include <stdio.h>

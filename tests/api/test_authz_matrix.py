@@ -514,3 +514,53 @@ def test_revoked_grant_takes_effect_on_an_open_session(w, server):
     assert r.status == 204, r
     assert_error(c.get("/api/v1/cohorts"), 403, "forbidden")
     assert c.get("/api/v1/me").json["roles"] == []
+
+
+# ---------------------------------------------------------------------------
+# Creating or changing a record never widens what its author may see of
+# another record.
+
+def test_staff_cannot_take_in_a_person_their_institution_does_not_hold(w):
+    """A person no institution registered and none enrolled (here a judge,
+    like every trainer and judge) was "open": one enrollment made them
+    readable and writable by any institution's staff, with a consent the
+    person never gave. Enrolling a person the institution does not hold
+    needs the person's own application."""
+    sb = w.c["staff_b"]
+    before = w.api.get(f"/api/v1/enrollments?person={w.j['id']}").json["total"]
+    assert_error(sb.post("/api/v1/enrollments", {"person_id": w.j["id"], "cohort_id": w.cb["id"], "consent": True}),
+                 403, "forbidden", field="person_id")
+    assert w.api.get(f"/api/v1/enrollments?person={w.j['id']}").json["total"] == before
+    assert_error(sb.get(f"/api/v1/persons/{w.j['id']}"), 403, "forbidden")
+    assert_error(sb.patch(f"/api/v1/persons/{w.j['id']}", {"phone": "+86 9"}, etag='"1"'), 403, "forbidden")
+
+
+def test_a_learner_applies_themself(w):
+    """The person's own application: a learner may ask for a place in a
+    cohort (status applied, their own consent), for themself only; the
+    institution then holds them and its staff decide."""
+    p = w.make.person(given_name=uniq("Applicant"))
+    name = uniq("applicant").replace("-", ".")
+    make_user(w.api, name, "learner", person=p)
+    me = w.server.anon.login(name, __import__("conftest").user_password(name))
+    assert_error(me.post("/api/v1/enrollments", {"person_id": p["id"], "cohort_id": w.cb["id"], "consent": True,
+                                                 "status": "enrolled"}), 403, "forbidden", field="status")
+    assert_error(me.post("/api/v1/enrollments", {"person_id": w.l2["id"], "cohort_id": w.cb["id"], "consent": True}),
+                 403, "forbidden", field="person_id")
+    e = created(me.post("/api/v1/enrollments", {"person_id": p["id"], "cohort_id": w.cb["id"], "consent": True}))
+    assert e["status"] == "applied" and e["consent_by"] == f"user:{name}"
+    assert w.c["staff_b"].get(f"/api/v1/persons/{p['id']}").status == 200   # B holds the applicant now
+    r = w.c["staff_b"].patch(f"/api/v1/enrollments/{e['id']}", {"status": "enrolled"}, etag='"1"')
+    assert r.status == 200 and r.json["status"] == "enrolled", r
+
+
+def test_staff_cannot_move_a_person_to_another_institution(w):
+    """A change of scope is checked against the old scope and the new."""
+    p = w.make.person(given_name=uniq("Stays in A "), institution_id=w.A["id"])
+    assert_error(w.c["staff_a"].patch(f"/api/v1/persons/{p['id']}", {"institution_id": w.B["id"]}, etag='"1"'),
+                 403, "forbidden", field="institution_id")
+    assert w.api.get(f"/api/v1/persons/{p['id']}").json["institution_id"] == w.A["id"]
+    r = w.c["staff_a"].patch(f"/api/v1/persons/{p['id']}", {"phone": "+86 3"}, etag='"1"')
+    assert r.status == 200, r
+    r = w.api.patch(f"/api/v1/persons/{p['id']}", {"institution_id": w.B["id"]}, etag='"2"')
+    assert r.status == 200 and r.json["institution_id"] == w.B["id"], r

@@ -186,8 +186,9 @@ def staff_of(server, api, inst):
 def test_staff_import_into_their_own_institution(server, api, area):
     """Staff import as they write one by one: new persons are registered to
     their institution; a stored person of another institution is left alone
-    (its row an error); enrollments go only into their cohorts, of their
-    persons or of persons no institution has taken in; they see the imports
+    (its row an error); enrollments go only into their cohorts and only of
+    the persons their institution holds (a person nobody holds applies
+    themself: staff cannot take them in); they see the imports
     of their institution and no other. An administrator may confine an
     import to an institution too."""
     make = Factory(api)
@@ -216,11 +217,14 @@ def test_staff_import_into_their_own_institution(server, api, area):
     assert job["status"] == "done" and job["counts"]["created"] == 1 and job["counts"]["invalid"] == 1, job
     assert db_query(server, "SELECT given_name, institution_id FROM persons WHERE id = ?",
                     (theirs["id"],)) == [("Of B", b["id"])]
-    # enrollments: A's cohort with A's and nobody's persons; not B's cohort, not B's person
+    # enrollments: A's cohort with A's persons; not B's cohort, not B's person, not nobody's
     enr = "person_sourced_id,cohort_id,consent\n"
     ok = enr + f"{tag}-1,{ca['id']},true\n{tag}-free,{ca['id']},true\n"
     job = wait_until(sa, queued(upload(sa, ok, "kind=enrollments"))["id"])
-    assert job["status"] == "done" and job["counts"]["created"] == 2, job
+    assert job["status"] == "failed" and [(e["row"], e["column"]) for e in job["errors"]] == [
+        (3, "person_sourced_id")], job
+    job = wait_until(sa, queued(upload(sa, enr + f"{tag}-1,{ca['id']},true\n", "kind=enrollments"))["id"])
+    assert job["status"] == "done" and job["counts"]["created"] == 1, job
     bad = enr + f"{tag}-2,{cb['id']},true\n{tag}-b,{ca['id']},true\n"
     job = wait_until(sa, queued(upload(sa, bad, "kind=enrollments&skip_invalid=true"))["id"])
     assert job["status"] == "done" and job["counts"]["created"] == 0 and job["counts"]["invalid"] == 2, job

@@ -2,7 +2,7 @@
  * categories with five weighted criteria, measurement and judgement aspects,
  * judges (the first is chief), competitors with consent, and marks that
  * follow each competitor's skill, so results look like a real competition. */
-#include "demo/comp_demo.h"
+#include "domain/demo/comp_demo.h"
 #include "domain/engine/audit.h"
 #include <stdarg.h>
 #include <stdio.h>

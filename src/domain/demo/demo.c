@@ -6,10 +6,10 @@
  * dates. The structure goes through the validated domain operations; the
  * bulk (learners and enrollments) is inserted directly, with values built
  * valid by construction, so that a million learners take seconds. */
-#include "demo/demo.h"
+#include "domain/demo/demo.h"
 #include "domain/registry/person.h"
 #include "domain/engine/audit.h"
-#include "demo/comp_demo.h"
+#include "domain/demo/comp_demo.h"
 #include "core/text.h"
 #include "core/timeutil.h"
 #include <stdio.h>

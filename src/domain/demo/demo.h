@@ -3,7 +3,7 @@
 #define GUILD_DEMO_H
 #include "domain/engine/entity.h"
 
-#include "demo/comp_demo.h"
+#include "domain/demo/comp_demo.h"
 
 typedef struct demo_stats {
   int64_t nArea, nInstitution, nProgram, nCohort, nTrainer, nLearner, nEnrollment, nEdition;
