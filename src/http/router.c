@@ -20,6 +20,7 @@
 #include <strings.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#include <unistr.h>
 
 size_t http_upload_max = (size_t)16 << 20;
 
@@ -188,10 +189,35 @@ static void send_json(struct evhttp_request *pReq, http_req *r, int status, json
   evbuffer_free(pOut);
 }
 
+/* Copies z into zOut (at least strlen(z) + 1 bytes) with every byte that
+ * does not start a valid UTF-8 character replaced by '?'. Messages and
+ * fields quote what a client sent (a parameter's name), perhaps cut in the
+ * middle of a character; JSON strings must be UTF-8. Returns zOut. */
+static const char *utf8_or_marks(const char *z, char *zOut) {
+  const uint8_t *p = (const uint8_t *)z;
+  size_t n = strlen(z), o = 0;
+  while (n > 0) {
+    ucs4_t uc;
+    int len = u8_mbtoucr(&uc, p, n);
+    if (len < 0) {
+      zOut[o++] = '?';
+      len = 1;
+    } else {
+      memcpy(zOut + o, p, (size_t)len);
+      o += (size_t)len;
+    }
+    p += len;
+    n -= (size_t)len;
+  }
+  zOut[o] = 0;
+  return zOut;
+}
+
 json_t *http_error_json(const gerr *e) {
+  char zMsg[sizeof e->msg], zField[sizeof e->field];
   json_t *pErr = json_pack("{s:s, s:s}", "code", gerr_name(e->code), "message",
-                           e->msg[0] ? e->msg : gerr_default(e->code));
-  if (e->field[0]) json_object_set_new(pErr, "field", json_string(e->field));
+                           e->msg[0] ? utf8_or_marks(e->msg, zMsg) : gerr_default(e->code));
+  if (e->field[0]) json_object_set_new(pErr, "field", json_string(utf8_or_marks(e->field, zField)));
   return json_pack("{s:o}", "error", pErr);
 }
 

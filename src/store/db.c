@@ -1,5 +1,6 @@
 /* db.c: engine-independent half of the store: connection objects, the
- * per-connection prepared-statement cache and nested transactions. */
+ * per-connection prepared-statement cache (least recently used statements
+ * evicted) and nested transactions. */
 #include "store/db_int.h"
 #include "core/mem.h"
 #include <stdatomic.h>
@@ -7,13 +8,24 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define DB_CACHE 256   /* statement cache slots per connection (power of 2) */
+/* The statement cache. Every statement is in a hash table on the caller's
+ * SQL pointer (buckets chained through ppPrev/pNext, so unlinking is O(1))
+ * and, while not in use, on a list of idle statements, most recently
+ * finished first. A statement is in use from db_prepare to db_done: only
+ * idle ones are evicted (the oldest, when a new text would make more than
+ * DB_CACHE_STATEMENTS). In-use statements are never evicted, so the cache
+ * holds more than that while more are in use at once, up to DB_INUSE_MAX. */
+#define DB_INUSE_MAX 4096   /* in use at once: more is a caller that forgot db_done */
+#define DB_HASH_BITS 10     /* 1024 buckets */
 
 struct db_stmt {
   db *pDb;
   const char *zKey;   /* the caller's pointer: the cache's key */
   char *zSql;         /* our copy of the text, to confirm a hit */
   void *pImpl;
+  db_stmt *pNext, **ppPrev;    /* hash chain */
+  db_stmt *pOlder, *pNewer;    /* the idle list, while not in use */
+  int bInUse;
 };
 
 struct db {
@@ -22,7 +34,10 @@ struct db {
   char *zUrl;
   int nDepth;
   atomic_int bInterrupted;   /* db_interrupt */
-  db_stmt aCache[DB_CACHE];
+  int nStmt;                 /* statements held */
+  int nInUse;                /* of which in use */
+  db_stmt *pNewest, *pOldest;          /* idle statements */
+  db_stmt *apHash[1 << DB_HASH_BITS];
 };
 
 int db_open(const char *zUrl, int bCreate, db **ppDb, gerr *e) {
@@ -40,9 +55,15 @@ int db_open(const char *zUrl, int bCreate, db **ppDb, gerr *e) {
 void db_close(db *p) {
   if (!p) return;
   while (p->nDepth > 0) db_rollback(p);
-  for (int i = 0; i < DB_CACHE; i++) {
-    if (p->aCache[i].pImpl) p->pB->xFinalize(p->aCache[i].pImpl);
-    free(p->aCache[i].zSql);
+  for (int i = 0; i < (1 << DB_HASH_BITS); i++) {
+    db_stmt *s = p->apHash[i];
+    while (s) {
+      db_stmt *pNext = s->pNext;
+      p->pB->xFinalize(s->pImpl);
+      free(s->zSql);
+      free(s);
+      s = pNext;
+    }
   }
   p->pB->xClose(p->pConn);
   free(p->zUrl);
@@ -63,29 +84,80 @@ void db_url_redacted(const char *zUrl, char *zOut, size_t nOut) {
   else snprintf(zOut, nOut, "%s", zUrl);
 }
 
-static unsigned cache_slot(const char *zSql) {
-  uintptr_t h = (uintptr_t)zSql;
-  h ^= h >> 17;
-  h *= 0x9E3779B1u;
-  return (unsigned)(h >> 7) & (DB_CACHE - 1);
+/* The bucket of the SQL pointer zSql (Fibonacci hashing: the top bits of
+ * the product depend on every bit of the pointer). */
+static unsigned cache_bucket(const char *zSql) {
+  return (unsigned)(((uint64_t)(uintptr_t)zSql * 0x9E3779B97F4A7C15ull) >> (64 - DB_HASH_BITS));
+}
+
+/* Takes s off the idle list. */
+static void idle_unlink(db *p, db_stmt *s) {
+  if (s->pOlder) s->pOlder->pNewer = s->pNewer;
+  else p->pOldest = s->pNewer;
+  if (s->pNewer) s->pNewer->pOlder = s->pOlder;
+  else p->pNewest = s->pOlder;
+  s->pOlder = s->pNewer = NULL;
+}
+
+/* Finalizes the idle statement s and frees it. */
+static void cache_evict(db *p, db_stmt *s) {
+  idle_unlink(p, s);
+  *s->ppPrev = s->pNext;
+  if (s->pNext) s->pNext->ppPrev = s->ppPrev;
+  p->pB->xEvict(p->pConn, s->pImpl);
+  free(s->zSql);
+  free(s);
+  p->nStmt--;
+}
+
+/* A miss: prepares zSql as a new statement, in use, in bucket *ppBucket,
+ * then evicts the oldest idle statements beyond the cache's size. */
+static db_stmt *cache_add(db *p, db_stmt **ppBucket, const char *zSql, gerr *e) {
+  if (p->nInUse >= DB_INUSE_MAX) {
+    gerr_set(e, GERR_INTERNAL, NULL,
+             "statement cache: %d statements in use at once on one connection (a db_prepare without db_done?)",
+             p->nInUse);
+    return NULL;
+  }
+  /* prepare first: a failed prepare evicts nothing, and PostgreSQL is out of
+   * any failed transaction when the evicted statements are deallocated */
+  void *pImpl = p->pB->xPrepare(p->pConn, zSql, e);
+  if (!pImpl) return NULL;
+  while (p->nStmt >= DB_CACHE_STATEMENTS && p->pOldest) cache_evict(p, p->pOldest);
+  db_stmt *s = g_calloc(1, sizeof *s);
+  s->pDb = p;
+  s->zKey = zSql;
+  s->zSql = g_strdup(zSql);
+  s->pImpl = pImpl;
+  s->bInUse = 1;
+  s->pNext = *ppBucket;
+  if (s->pNext) s->pNext->ppPrev = &s->pNext;
+  s->ppPrev = ppBucket;
+  *ppBucket = s;
+  p->nStmt++;
+  p->nInUse++;
+  return s;
 }
 
 db_stmt *db_prepare(db *p, const char *zSql, gerr *e) {
-  unsigned i = cache_slot(zSql);
-  for (unsigned k = 0; k < DB_CACHE; k++, i = (i + 1) & (DB_CACHE - 1)) {
-    db_stmt *s = &p->aCache[i];
-    if (s->zKey == zSql && strcmp(s->zSql, zSql) == 0) return s;  /* hit */
-    if (!s->pImpl) {
-      void *pImpl = p->pB->xPrepare(p->pConn, zSql, e);
-      if (!pImpl) return NULL;
-      s->pDb = p;
-      s->zKey = zSql;
-      s->zSql = g_strdup(zSql);
-      s->pImpl = pImpl;
-      return s;
+  db_stmt **ppBucket = &p->apHash[cache_bucket(zSql)];
+  for (db_stmt *s = *ppBucket; s; s = s->pNext) {
+    /* the same pointer with another text: a dead text's memory reused (an
+     * arena's); that entry is never hit again and ages out of the idle list */
+    if (s->zKey != zSql || strcmp(s->zSql, zSql) != 0) continue;
+    if (!s->bInUse) {
+      idle_unlink(p, s);
+      s->bInUse = 1;
+      p->nInUse++;
     }
+    return s;
   }
-  g_panic("statement cache full (%d statements)", DB_CACHE);
+  return cache_add(p, ppBucket, zSql, e);
+}
+
+int db_cache_count(const db *p, int *pnInUse) {
+  if (pnInUse) *pnInUse = p->nInUse;
+  return p->nStmt;
 }
 
 void db_bind_int(db_stmt *s, int i, int64_t v) { s->pDb->pB->xBindInt(s->pImpl, i, v); }
@@ -116,7 +188,17 @@ const char *db_col_text(db_stmt *s, int i) {
   return z ? z : "";
 }
 const char *db_col_name(db_stmt *s, int i) { return s->pDb->pB->xColName(s->pImpl, i); }
-void db_done(db_stmt *s) { s->pDb->pB->xReset(s->pImpl); }
+void db_done(db_stmt *s) {
+  db *p = s->pDb;
+  p->pB->xReset(s->pImpl);
+  if (!s->bInUse) return;   /* a second db_done */
+  s->bInUse = 0;
+  p->nInUse--;
+  s->pOlder = p->pNewest;
+  if (p->pNewest) p->pNewest->pNewer = s;
+  else p->pOldest = s;
+  p->pNewest = s;
+}
 int64_t db_changes(db_stmt *s) { return s->pDb->pB->xChanges(s->pDb->pConn, s->pImpl); }
 int64_t db_last_insert_id(db *p) { return p->pB->xLastId(p->pConn); }
 int db_bulk_mode(db *p, int bOn, gerr *e) { return p->pB->xBulkMode(p->pConn, bOn, e); }

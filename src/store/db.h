@@ -2,15 +2,33 @@
  *
  * A `db` is one connection (one per server thread). SQL text is the same for
  * every engine: $1-style parameters, INSERT ... RETURNING, ON CONFLICT, times
- * as integers computed in C. Statements are prepared once per connection and
- * cached by their SQL text, so callers pass static (or otherwise long-lived)
- * SQL strings and never finalize. Only the backends (db_sqlite.c, later
- * db_postgres.c) see an engine's own API.
+ * as integers computed in C. Only the backends (db_sqlite.c, db_postgres.c)
+ * see an engine's own API.
  *
  * Usage:  db_stmt *s = db_prepare(p, zSql, e);  db_bind_int(s, 1, id);
  *         while ((rc = db_step(s, e)) == DB_ROW) { ... db_col_text(s, 0) ... }
  *         db_done(s);
- * Text returned by db_col_text is valid until the next db_step or db_done. */
+ * Text returned by db_col_text is valid until the next db_step or db_done.
+ *
+ * The statement cache. Each connection keeps its prepared statements, keyed
+ * on the SQL text's pointer (the text is compared too, so a pointer reused
+ * for another text is a miss, not a wrong hit). Callers never finalize:
+ *  - zSql must stay alive and unchanged from db_prepare until db_done; a
+ *    text that lives longer (static, or built once and kept for the life of
+ *    the process) is prepared once and then found at the cost of a hash
+ *    lookup. A text built afresh for each call is prepared each time: build
+ *    it once (an arena that outlives the loop, as copy.c does) and reuse it.
+ *  - A statement is in use from db_prepare until db_done, and may be stepped
+ *    while other statements are prepared and run (nested loops). The
+ *    pointer db_prepare returns is valid only until db_done: after that the
+ *    cache may finalize it to make room, so prepare again to run it again.
+ *  - Up to DB_CACHE_STATEMENTS statements are kept; a new text beyond that
+ *    evicts (finalizes) the least recently used one that is not in use.
+ *    Statements in use are never evicted: while more than that are in use
+ *    at once the cache grows, and db_prepare fails (GERR_INTERNAL) only
+ *    when thousands are, which means db_done is missing somewhere.
+ *  - Preparing a text whose statement is in use returns that same statement
+ *    (it is one statement: a text cannot run nested inside itself). */
 #ifndef GUILD_DB_H
 #define GUILD_DB_H
 #include <stddef.h>
@@ -36,9 +54,16 @@ int db_is_postgres_url(const char *zUrl);
 /* zUrl with any user:password replaced by ***, for messages and logs. */
 void db_url_redacted(const char *zUrl, char *zOut, size_t nOut);
 
-/* Returns the cached prepared statement for zSql (preparing it on first use),
- * or NULL with e filled. The statement belongs to the connection. */
+/* Statements a connection's cache keeps when none is in use. */
+#define DB_CACHE_STATEMENTS 256
+
+/* Returns the cached prepared statement for zSql (preparing it on first
+ * use), in use until db_done, or NULL with e filled. The statement belongs
+ * to the connection; see "The statement cache" above. */
 db_stmt *db_prepare(db *p, const char *zSql, gerr *e);
+/* Statements p's cache holds; *pnInUse (when not NULL): how many of them
+ * are in use (prepared, not yet db_done). For tests and diagnostics. */
+int db_cache_count(const db *p, int *pnInUse);
 void db_bind_int(db_stmt *s, int i, int64_t v);
 void db_bind_text(db_stmt *s, int i, const char *z);  /* NULL binds SQL NULL; copied */
 void db_bind_null(db_stmt *s, int i);
@@ -53,7 +78,10 @@ int db_col_null(db_stmt *s, int i);
 int64_t db_col_int(db_stmt *s, int i);
 const char *db_col_text(db_stmt *s, int i);  /* "" for NULL */
 const char *db_col_name(db_stmt *s, int i);   /* the result column's name */
-void db_done(db_stmt *s);   /* resets and clears bindings; back to the cache */
+/* Resets s and clears its bindings; it goes back to the cache (no longer in
+ * use), so s must not be used again without a new db_prepare. A second
+ * db_done only resets. */
+void db_done(db_stmt *s);
 /* Rows inserted, updated or deleted by s's run (after db_step returned
  * DB_DONE or DB_ROW, before db_done): 0 for an INSERT ... ON CONFLICT DO
  * NOTHING that met a conflict. */

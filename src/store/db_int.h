@@ -8,7 +8,8 @@ typedef struct db_backend {
   int (*xOpen)(const char *zUrl, int bCreate, void **ppConn, gerr *e);
   void (*xClose)(void *pConn);
   void *(*xPrepare)(void *pConn, const char *zSql, gerr *e);
-  void (*xFinalize)(void *pStmt);
+  void (*xFinalize)(void *pStmt);                 /* the connection is closing */
+  void (*xEvict)(void *pConn, void *pStmt);       /* finalize; the connection stays open */
   void (*xBindInt)(void *pStmt, int i, int64_t v);
   void (*xBindText)(void *pStmt, int i, const char *z);
   void (*xBindTextRef)(void *pStmt, int i, const char *z);   /* not copied */

@@ -15,7 +15,7 @@
 typedef struct pg_conn {
   PGconn *pConn;
   unsigned gen;      /* bumped by every reconnect: statements must be prepared again */
-  int nStmt;         /* names statements g1, g2, ... */
+  unsigned nStmt;    /* names statements g1, g2, ... (evicted names are not reused) */
 } pg_conn;
 
 typedef struct pg_stmt {
@@ -115,7 +115,7 @@ static void *pg_prepare(void *pConn, const char *zSql, gerr *e) {
   pg_stmt *s = g_calloc(1, sizeof *s);
   s->pC = c;
   s->zSql = g_strdup(zSql);
-  snprintf(s->zName, sizeof s->zName, "g%d", ++c->nStmt);
+  snprintf(s->zName, sizeof s->zName, "g%u", ++c->nStmt);
   s->nParam = count_params(zSql);
   if (s->nParam > MAXPARAM) g_panic("too many parameters in: %s", zSql);
   s->azParam = g_calloc((size_t)s->nParam + 1, sizeof *s->azParam);
@@ -149,6 +149,22 @@ static void pg_finalize(void *p) {
   pg_stmt *s = p;
   pg_reset(s);
   free_stmt(s);
+}
+
+/* Finalizes a statement the open connection no longer needs, dropping the
+ * server's prepared statement too (unless a reconnect already has). The
+ * cache evicts only after a successful prepare, so the connection is not in
+ * a failed transaction here; should DEALLOCATE fail anyway, the name is
+ * never reused (nStmt only grows) and the server drops it at disconnect. */
+static void pg_evict(void *pConn, void *p) {
+  pg_conn *c = pConn;
+  pg_stmt *s = p;
+  if (s->gen == c->gen) {
+    char zSql[48];
+    snprintf(zSql, sizeof zSql, "DEALLOCATE %s", s->zName);
+    PQclear(PQexec(c->pConn, zSql));
+  }
+  pg_finalize(s);
 }
 
 static int check_index(pg_stmt *s, int i) {
@@ -260,6 +276,7 @@ const db_backend db_postgres_backend = {
     .xClose = pg_close,
     .xPrepare = pg_prepare,
     .xFinalize = pg_finalize,
+    .xEvict = pg_evict,
     .xBindInt = pg_bind_int,
     .xBindText = pg_bind_text,
     .xBindTextRef = pg_bind_text_ref,

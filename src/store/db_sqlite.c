@@ -116,6 +116,11 @@ static void sq_finalize(void *p) {
   free(s);
 }
 
+static void sq_evict(void *pConn, void *p) {
+  (void)pConn;
+  sq_finalize(p);
+}
+
 static int sq_index(sq_stmt *s, int i) {
   if (i < 1 || i > s->nMap || !s->aMap[i]) g_panic("no parameter $%d in: %s", i, sqlite3_sql(s->pStmt));
   return s->aMap[i];
@@ -188,6 +193,7 @@ const db_backend db_sqlite_backend = {
     .xClose = sq_close,
     .xPrepare = sq_prepare,
     .xFinalize = sq_finalize,
+    .xEvict = sq_evict,
     .xBindInt = sq_bind_int,
     .xBindText = sq_bind_text,
     .xBindTextRef = sq_bind_text_ref,

@@ -1,5 +1,7 @@
 /* test_store.c: the SQLite store: connections, $N parameters, the statement
- * cache, nested transactions, error mapping, pragmas and schema versions. */
+ * cache (eviction, statements in use; its PostgreSQL side when GUILD_TEST_PG
+ * names a server), nested transactions, error mapping, pragmas and schema
+ * versions. */
 #include "unit.h"
 #include "store/schema.h"
 #include "domain/engine/entity.h"
@@ -461,12 +463,172 @@ static void refuses_newer_database(void **state) {
   unit_db_drop(p, zPath);
 }
 
+/* Distinct texts for the cache tests: "SELECT i + $1", alive for the whole
+ * run (the cache keys on their pointers). Enough to fill the in-use limit. */
+#define NTEXT 5000
+static char azText[NTEXT][32];
+
+static const char *text_n(int i) {
+  if (!azText[i][0]) snprintf(azText[i], sizeof azText[i], "SELECT %d + $1", i);
+  return azText[i];
+}
+
+/* Prepares text i, runs it with $1 = 1000 and checks the answer; leaves it
+ * in use when bKeep (returned), else db_done's it (NULL). */
+static db_stmt *run_n(db *p, int i, int bKeep) {
+  gerr e;
+  db_stmt *s = db_prepare(p, text_n(i), &e);
+  if (!s) fail_msg("prepare %d: %s", i, e.msg);
+  db_bind_int(s, 1, 1000);
+  assert_int_equal(db_step(s, &e), DB_ROW);
+  assert_int_equal(db_col_int(s, 0), i + 1000);
+  if (bKeep) return s;
+  assert_int_equal(db_step(s, &e), DB_DONE);
+  db_done(s);
+  return NULL;
+}
+
+/* More distinct statements than the cache holds, on one connection: the
+ * least recently used are evicted, and every one still runs correctly,
+ * again after its eviction. */
+static void cache_evicts(void **state) {
+  (void)state;
+  char zPath[256];
+  db *p = unit_db(zPath);
+  int nInUse = -1;
+  int n = 3 * DB_CACHE_STATEMENTS;
+  for (int round = 0; round < 2; round++)
+    for (int i = 0; i < n; i++) {
+      run_n(p, i, 0);
+      assert_true(db_cache_count(p, &nInUse) <= DB_CACHE_STATEMENTS);
+      assert_int_equal(nInUse, 0);
+    }
+  assert_int_equal(db_cache_count(p, NULL), DB_CACHE_STATEMENTS);
+  /* the recently used are hits: the same statement comes back */
+  gerr e;
+  db_stmt *s = db_prepare(p, text_n(n - 1), &e);
+  db_done(s);
+  for (int i = n - DB_CACHE_STATEMENTS + 1; i < n; i++) run_n(p, i, 0);
+  assert_ptr_equal(db_prepare(p, text_n(n - 1), &e), s);
+  db_done(s);
+  db_done(s);   /* a second db_done only resets */
+  assert_int_equal(db_cache_count(p, &nInUse), DB_CACHE_STATEMENTS);
+  assert_int_equal(nInUse, 0);
+
+  /* a pointer reused for another text (an arena's memory) is a miss, not a
+   * wrong hit */
+  char zReused[32];
+  snprintf(zReused, sizeof zReused, "SELECT 'first'");
+  s = db_prepare(p, zReused, &e);
+  assert_int_equal(db_step(s, &e), DB_ROW);
+  assert_string_equal(db_col_text(s, 0), "first");
+  db_done(s);
+  snprintf(zReused, sizeof zReused, "SELECT 'second'");
+  s = db_prepare(p, zReused, &e);
+  assert_int_equal(db_step(s, &e), DB_ROW);
+  assert_string_equal(db_col_text(s, 0), "second");
+  db_done(s);
+  unit_db_drop(p, zPath);
+}
+
+/* A statement in use (stepped, not db_done'd) is never evicted however many
+ * others are prepared meanwhile; with more in use at once than the cache
+ * holds it grows, and gives way only to a clear error at its limit. */
+static void cache_keeps_in_use(void **state) {
+  (void)state;
+  char zPath[256];
+  db *p = unit_db(zPath);
+  gerr e;
+  assert_int_equal(db_exec(p, zCreateT, &e), 0);
+  for (int i = 0; i < 10; i++) {
+    char z[16];
+    snprintf(z, sizeof z, "r%d", i);
+    insert_t(p, z, i);
+  }
+  static const char zOuter[] = "SELECT n FROM t ORDER BY n";
+  static const char zInner[] = "SELECT v FROM t WHERE n = $1";
+  db_stmt *pOuter = db_prepare(p, zOuter, &e);
+  assert_non_null(pOuter);
+  int nRow = 0, rc;
+  while ((rc = db_step(pOuter, &e)) == DB_ROW) {
+    int64_t n = db_col_int(pOuter, 0);
+    assert_int_equal(n, nRow);
+    /* an inner statement, and a cache's worth of others, while the outer runs */
+    db_stmt *pInner = db_prepare(p, zInner, &e);
+    db_bind_int(pInner, 1, n);
+    assert_int_equal(db_step(pInner, &e), DB_ROW);
+    for (int i = 0; i < DB_CACHE_STATEMENTS + 10; i++) run_n(p, (int)n * 300 + i, 0);
+    char zWant[24];
+    snprintf(zWant, sizeof zWant, "r%d", (int)n);
+    assert_string_equal(db_col_text(pInner, 0), zWant);
+    db_done(pInner);
+    assert_ptr_equal(db_prepare(p, zOuter, &e), pOuter);   /* still the one in use */
+    nRow++;
+  }
+  assert_int_equal(rc, DB_DONE);
+  assert_int_equal(nRow, 10);
+  db_done(pOuter);
+
+  /* more in use at once than the cache holds: all kept, all correct */
+  static db_stmt *aS[NTEXT];
+  int nHeld = DB_CACHE_STATEMENTS + 44, nInUse = 0;
+  for (int i = 0; i < nHeld; i++) aS[i] = run_n(p, i, 1);
+  assert_true(db_cache_count(p, &nInUse) >= nHeld);
+  assert_int_equal(nInUse, nHeld);
+  for (int i = 0; i < nHeld; i++) {
+    assert_int_equal(db_col_int(aS[i], 0), i + 1000);
+    assert_int_equal(db_step(aS[i], &e), DB_DONE);
+    db_done(aS[i]);
+  }
+  run_n(p, NTEXT - 1, 0);   /* the next miss shrinks the cache back */
+  assert_int_equal(db_cache_count(p, &nInUse), DB_CACHE_STATEMENTS);
+  assert_int_equal(nInUse, 0);
+
+  /* a caller that never calls db_done meets an error, not a crash */
+  int nOk = 0;
+  db_stmt *s = NULL;
+  gerr_clear(&e);
+  while (nOk < NTEXT && (s = db_prepare(p, text_n(nOk), &e)) != NULL) aS[nOk++] = s;
+  assert_null(s);
+  assert_true(nOk > DB_CACHE_STATEMENTS && nOk < NTEXT);
+  assert_int_equal(e.code, GERR_INTERNAL);
+  assert_non_null(strstr(e.msg, "db_done"));
+  for (int i = 0; i < nOk; i++) db_done(aS[i]);
+  run_n(p, nOk, 0);   /* and the connection works again */
+  unit_db_drop(p, zPath);
+}
+
+/* On PostgreSQL (GUILD_TEST_PG, e.g. postgres://postgres@127.0.0.1:5432),
+ * an evicted statement is deallocated on the server too: the server holds
+ * no more prepared statements than the cache. Skipped without a server. */
+static void cache_evicts_postgres(void **state) {
+  (void)state;
+  const char *zBase = getenv("GUILD_TEST_PG");
+  if (!zBase || !*zBase) skip();
+  char zUrl[512];
+  snprintf(zUrl, sizeof zUrl, "%s/postgres", zBase);
+  db *p = NULL;
+  gerr e;
+  if (db_open(zUrl, 0, &p, &e)) fail_msg("db_open %s: %s", zUrl, e.msg);
+  for (int i = 0; i < 3 * DB_CACHE_STATEMENTS; i++) run_n(p, i, 0);
+  assert_int_equal(db_cache_count(p, NULL), DB_CACHE_STATEMENTS);
+  int64_t n = -1;
+  static const char zServer[] = "SELECT count(*) FROM pg_prepared_statements";
+  assert_int_equal(db_query_int(p, zServer, 0, 0, &n, &e), DB_ROW);
+  assert_true(n >= DB_CACHE_STATEMENTS - 1 && n <= DB_CACHE_STATEMENTS + 1);
+  for (int i = 0; i < 3 * DB_CACHE_STATEMENTS; i++) run_n(p, i, 0);
+  db_close(p);
+}
+
 int main(void) {
   dom_init();   /* the modules give the store its schema */
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(open_close),
       cmocka_unit_test(parameters),
       cmocka_unit_test(query_int_and_cache),
+      cmocka_unit_test(cache_evicts),
+      cmocka_unit_test(cache_keeps_in_use),
+      cmocka_unit_test(cache_evicts_postgres),
       cmocka_unit_test(transactions),
       cmocka_unit_test(constraint_violations),
       cmocka_unit_test(commit_failure),

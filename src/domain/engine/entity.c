@@ -170,7 +170,7 @@ static void bind_filters(db_stmt *s, const dom_entity *pEnt, const dom_query *q,
 /* Reads one page of q (after, filters, limit, offset) into pOut->aRec and
  * pOut->n, with nextAfter set when more rows follow; no count. */
 static int list_page(dom_ctx *c, const dom_entity *pEnt, const dom_query *q, dom_page *pOut, gerr *e) {
-  db_stmt *s = db_prepare(c->pDb, pEnt->pSql->azList[q->mask], e);
+  db_stmt *s = db_prepare(c->pDb, dom_list_sql(pEnt, q->mask, 0), e);
   if (!s) return -1;
   int iParam = 1, rc;
   db_bind_int(s, iParam++, q->after);
@@ -202,7 +202,7 @@ int dom_list(dom_ctx *c, const dom_entity *pEnt, const dom_query *pAsked, dom_pa
   memset(pOut, 0, sizeof *pOut);
   dom_query qq = *pAsked, *q = &qq;
   if (pol_confine_list(c, rule_of(pEnt, DOM_LIST), pEnt, q, e)) return -1;
-  db_stmt *s = db_prepare(c->pDb, pEnt->pSql->azCount[q->mask], e);
+  db_stmt *s = db_prepare(c->pDb, dom_list_sql(pEnt, q->mask, 1), e);
   if (!s) return -1;
   int iParam = 1;
   bind_filters(s, pEnt, q, &iParam);

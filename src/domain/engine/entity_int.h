@@ -1,8 +1,9 @@
 /* entity_int.h: the generated SQL of an entity, shared by entity_sql.c (which
- * builds it once at start-up) and entity.c (which runs it). Private to
- * src/domain. */
+ * builds it: at start-up, and the list texts on first use) and entity.c
+ * (which runs it). Private to src/domain. */
 #ifndef GUILD_ENTITY_INT_H
 #define GUILD_ENTITY_INT_H
+#include <stdatomic.h>
 #include "domain/engine/entity.h"
 
 /* SQL for "the ids of area ? and every area within it", for filters. */
@@ -26,14 +27,19 @@ struct dom_sql {
   char *azChildGet[DOM_MAXF]; /* list fields: SELECT value ... ORDER BY pos */
   char *azChildDel[DOM_MAXF];
   char *azChildIns[DOM_MAXF];
-  char **azList;              /* by filter mask */
-  char **azCount;             /* by filter mask */
+  /* by filter mask: NULL until dom_list_sql builds it (read through it) */
+  _Atomic(char *) *azList;
+  _Atomic(char *) *azCount;
   dom_refby aRefBy[32];
   int nRefBy;
 };
 
 /* Fills dom_entities and hands the schema to the store (module_gather.c). */
 void dom_modules_gather(void);
+/* The list (bCount 0: $1 after, the filters, limit, offset) or count (the
+ * filters) SQL of pEnt for the filters in mask, built on first use. Safe
+ * from any thread; the text lives until dom_shutdown. */
+const char *dom_list_sql(const dom_entity *pEnt, unsigned mask, int bCount);
 
 int dom_is_column(const dom_field *f);
 int dom_is_list(const dom_field *f);

@@ -1,13 +1,20 @@
-/* entity_sql.c: builds each entity's SQL once, at start-up, from its field
- * table. Only declared names are used (never anything a user sent), and the
- * same text serves SQLite and PostgreSQL. */
+/* entity_sql.c: builds each entity's SQL from its field table: most of it
+ * once, at start-up; a list's SQL for a combination of filters when that
+ * combination is first asked for. Only declared names are used (never
+ * anything a user sent), and the same text serves SQLite and PostgreSQL.
+ * Every text lives until dom_shutdown, so the statement caches (which key
+ * on a text's pointer) find it again. */
 #include "domain/engine/entity_int.h"
 #include "core/buf.h"
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 static arena sqlArena;  /* every generated string; freed by dom_shutdown */
+/* Held while a list's SQL is built (server threads share the entities and
+ * sqlArena); the texts already built are read without it (dom_list_sql). */
+static pthread_mutex_t sqlMutex = PTHREAD_MUTEX_INITIALIZER;
 
 int dom_is_list(const dom_field *f) { return f->type == DT_STRLIST || f->type == DT_REFLIST; }
 int dom_is_column(const dom_field *f) { return !(f->flags & F_VIRT) && !dom_is_list(f); }
@@ -109,23 +116,53 @@ static void build_entity(const dom_entity *pEnt) {
     }
   }
 
+  /* list and count texts: by filter mask, built by dom_list_sql */
   unsigned nMask = 1u << pEnt->nFilter;
-  s->azList = arena_alloc(&sqlArena, nMask * sizeof(char *));
-  s->azCount = arena_alloc(&sqlArena, nMask * sizeof(char *));
+  s->azList = arena_alloc(&sqlArena, nMask * sizeof *s->azList);
+  s->azCount = arena_alloc(&sqlArena, nMask * sizeof *s->azCount);
   for (unsigned m = 0; m < nMask; m++) {
-    /* list: $1 = after, filters, then limit and offset */
-    iParam = 2;
-    gbuf_printf(&b, "SELECT %s FROM %s WHERE id > $1", s->zCols, t);
-    add_conds(&b, pEnt, m, &iParam);
-    gbuf_printf(&b, " ORDER BY id LIMIT $%d OFFSET $%d", iParam, iParam + 1);
-    s->azList[m] = keep(&b);
-    iParam = 1;
-    gbuf_printf(&b, "SELECT count(*) FROM %s WHERE 1 = 1", t);
-    add_conds(&b, pEnt, m, &iParam);
-    s->azCount[m] = keep(&b);
+    atomic_init(&s->azList[m], NULL);
+    atomic_init(&s->azCount[m], NULL);
   }
   gbuf_free(&b);
   ((dom_entity *)pEnt)->pSql = s;
+}
+
+/* Builds the list (bCount 0) or count text of pEnt for the filters in mask
+ * into sqlArena. The caller holds sqlMutex. */
+static char *build_list_sql(const dom_entity *pEnt, unsigned mask, int bCount) {
+  gbuf b;
+  gbuf_init(&b, 1 << 20);
+  int iParam;
+  if (bCount) {
+    iParam = 1;
+    gbuf_printf(&b, "SELECT count(*) FROM %s WHERE 1 = 1", pEnt->zPlural);
+    add_conds(&b, pEnt, mask, &iParam);
+  } else {
+    /* $1 = after, filters, then limit and offset */
+    iParam = 2;
+    gbuf_printf(&b, "SELECT %s FROM %s WHERE id > $1", pEnt->pSql->zCols, pEnt->zPlural);
+    add_conds(&b, pEnt, mask, &iParam);
+    gbuf_printf(&b, " ORDER BY id LIMIT $%d OFFSET $%d", iParam, iParam + 1);
+  }
+  char *z = keep(&b);
+  gbuf_free(&b);
+  return z;
+}
+
+const char *dom_list_sql(const dom_entity *pEnt, unsigned mask, int bCount) {
+  if (mask >> pEnt->nFilter) g_panic("filter mask %#x out of range for %s", mask, pEnt->zName);
+  _Atomic(char *) *pz = bCount ? &pEnt->pSql->azCount[mask] : &pEnt->pSql->azList[mask];
+  char *z = atomic_load_explicit(pz, memory_order_acquire);
+  if (z) return z;
+  pthread_mutex_lock(&sqlMutex);
+  z = atomic_load_explicit(pz, memory_order_relaxed);   /* another thread may have built it meanwhile */
+  if (!z) {
+    z = build_list_sql(pEnt, mask, bCount);
+    atomic_store_explicit(pz, z, memory_order_release);
+  }
+  pthread_mutex_unlock(&sqlMutex);
+  return z;
 }
 
 /* Records, for every entity, which fields of other entities refer to it. */

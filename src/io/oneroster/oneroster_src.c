@@ -3,7 +3,7 @@
  * for the importer, and written into a new .zip by the exporter. Only the
  * files guild knows are unpacked, by their own names, so an entry's path
  * can never place a file elsewhere. */
-#include "oneroster_src.h"
+#include "io/oneroster/oneroster_src.h"
 #include <errno.h>
 #include <sodium.h>
 #include <stdio.h>
