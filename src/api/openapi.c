@@ -1,20 +1,47 @@
 /* openapi.c: builds the OpenAPI 3.1 document from the route table and the
  * entity field tables. Every route appears, with its summary, parameters,
- * request schema and responses; a unit test checks that none is missing. */
+ * request schema and responses; a unit test checks that none is missing.
+ * The web interface takes its field definitions from this document (types,
+ * required, readOnly, limits, enums, references; docs/web.md), so every
+ * constraint of a field descriptor is said here: in JSON Schema where it has
+ * a word for it, else in two extensions, "x-references" (the schema name of
+ * the entity an id names, on fields and filters) and "x-immutable" (given at
+ * creation, never changed). */
 #include "api/api.h"
 #include "http/authz.h"
 #include "domain/competition/comp.h"
 #include <string.h>
 
+/* The shortest text field f takes, as dom_check_value counts it (after
+ * trimming): its min, else 1 when required. */
+static int64_t text_min(const dom_field *f) {
+  return f->min > 0 ? f->min : (f->flags & F_REQ) ? 1 : 0;
+}
+
+/* A string schema with f's length limits (characters), for a text field or
+ * the items of a string list; the caller owns it. */
+static json_t *text_schema(const dom_field *f) {
+  json_t *s = json_pack("{s:s}", "type", "string");
+  if (text_min(f) > 0) json_object_set_new(s, "minLength", json_integer(text_min(f)));
+  if (f->max) json_object_set_new(s, "maxLength", json_integer(f->max));
+  return s;
+}
+
+/* The schema of an id of pRef's records (x-references names pRef's schema). */
+static json_t *id_schema(const dom_entity *pRef) {
+  return json_pack("{s:s, s:i, s:s}", "type", "integer", "minimum", 1, "x-references", pRef->zName);
+}
+
+/* The schema of one field: JSON type, limits, enum, reference, flags. The
+ * caller owns it. */
 static json_t *field_schema(const dom_field *f) {
   json_t *s;
   switch (f->type) {
-    case DT_INT: case DT_REF:
-      s = json_pack("{s:s}", "type", "integer");
-      if (f->type == DT_INT) {
-        json_object_set_new(s, "minimum", json_integer(f->min));
-        json_object_set_new(s, "maximum", json_integer(f->max));
-      }
+    case DT_INT:
+      s = json_pack("{s:s, s:I, s:I}", "type", "integer", "minimum", (json_int_t)f->min, "maximum", (json_int_t)f->max);
+      break;
+    case DT_REF:
+      s = id_schema(f->pRef);
       break;
     case DT_CENTI:
       s = json_pack("{s:s, s:f, s:f, s:f}", "type", "number", "minimum", (double)f->min / 100, "maximum",
@@ -36,25 +63,25 @@ static json_t *field_schema(const dom_field *f) {
       break;
     }
     case DT_ISCO:
-      s = json_pack("{s:s, s:s}", "type", "string", "pattern", "^[0-9]{4}$");
+      s = json_pack("{s:s, s:s, s:s}", "type", "string", "format", "isco-08", "pattern", "^[0-9]{4}$");
       break;
-    case DT_STRLIST:
-      s = json_pack("{s:s, s:{s:s}}", "type", "array", "items", "type", "string");
-      break;
-    case DT_REFLIST:
-      s = json_pack("{s:s, s:{s:s}}", "type", "array", "items", "type", "integer");
+    case DT_STRLIST: case DT_REFLIST:   /* no entry twice, at most DOM_MAXLIST */
+      s = json_pack("{s:s, s:o, s:i, s:b}", "type", "array", "items",
+                    f->type == DT_STRLIST ? text_schema(f) : id_schema(f->pRef), "maxItems", DOM_MAXLIST,
+                    "uniqueItems", 1);
       break;
     default:
-      s = json_pack("{s:s}", "type", "string");
-      if (f->max) json_object_set_new(s, "maxLength", json_integer(f->max));
+      s = text_schema(f);
   }
   if (!(f->flags & F_REQ) && f->type != DT_STRLIST && f->type != DT_REFLIST) {
-    json_t *t = json_object_get(s, "type");
+    json_t *t = json_object_get(s, "type"), *pEnum = json_object_get(s, "enum");
     json_object_set_new(s, "type", json_pack("[O, s]", t, "null"));
+    if (pEnum) json_array_append_new(pEnum, json_null());   /* else null would fail the enum */
   }
   json_object_set_new(s, "description", json_string(f->zHelp));
   if (f->flags & F_RO) json_object_set_new(s, "readOnly", json_true());
   if (f->flags & F_VIRT) json_object_set_new(s, "writeOnly", json_true());
+  if (f->flags & F_IMMUT) json_object_set_new(s, "x-immutable", json_true());
   return s;
 }
 
@@ -108,6 +135,15 @@ static json_t *correction_body(void) {
                    0.01, "reason", "type", "string", "enum", a);
 }
 
+/* The body of a withdrawal: an enrollment's, an optional reason of those its
+ * withdrawal_reason takes; a competitor's, nothing. */
+static json_t *withdraw_body(const route *p, const dom_entity *pEnt) {
+  json_t *props = json_object();
+  int k = p->xHandler == api_enrollment_withdraw ? dom_field_index(pEnt, "withdrawal_reason") : -1;
+  if (k >= 0) json_object_set_new(props, "reason", field_schema(&pEnt->aField[k]));
+  return json_pack("{s:s, s:o, s:b}", "type", "object", "properties", props, "additionalProperties", 0);
+}
+
 /* The filters of pEnt's list, and with bPaged its paging parameters. */
 static void add_query_params(json_t *params, const dom_entity *pEnt, int bPaged) {
   static const char *const azPage[][2] = {
@@ -131,6 +167,7 @@ static void add_query_params(json_t *params, const dom_entity *pEnt, int bPaged)
       for (const char *const *pz = f->azEnum; *pz; pz++) json_array_append_new(a, json_string(*pz));
       json_object_set_new(pSchema, "enum", a);
     }
+    if (f->kind == FILT_INT && f->pRef) json_object_set_new(pSchema, "x-references", json_string(f->pRef->zName));
     json_array_append_new(params, json_pack("{s:s, s:s, s:s, s:o}", "name", f->zName, "in", "query",
                                             "description", f->zHelp, "schema", pSchema));
   }
@@ -287,6 +324,8 @@ json_t *api_openapi_doc(void) {
                             ? ref(pEnt->zName)
                         : p->xHandler == api_mark_correction
                             ? correction_body()
+                        : p->xHandler == api_enrollment_withdraw || p->xHandler == api_competitor_withdraw
+                            ? withdraw_body(p, pEnt)
                             : json_pack("{s:s, s:{s:{s:s}}}", "type", "object", "properties", "reason", "type", "string");
       json_object_set_new(op, "requestBody", json_pack("{s:b, s:o}", "required", (p->flags & R_BODY) != 0,
                                                        "content", json_content(pSchema)));

@@ -122,3 +122,111 @@ def test_list_operations_document_their_filters(doc, api):
             r = api.get(f"{path}?{p['name']}={val}")
             assert r.status == 200, (path, p["name"], r)
         assert_error(api.get(f"{path}?not_a_filter=1"), 422, "validation", field="not_a_filter")
+
+
+def test_fields_say_their_constraints(doc):
+    """What the web interface reads from the document: limits of texts and
+    lists, references, fields fixed at creation, nullable enums, the
+    references of list filters and the body of a withdrawal."""
+    s = doc["components"]["schemas"]
+    prog, cohort, area = s["program"]["properties"], s["cohort"]["properties"], s["area"]["properties"]
+    assert prog["institution_id"]["x-references"] == "institution" and prog["institution_id"]["x-immutable"] is True
+    assert "x-immutable" not in prog["title"]
+    assert prog["title"]["minLength"] == 1 and prog["title"]["maxLength"] == 200
+    assert "minLength" not in s["person"]["properties"]["family_name"]   # optional, may be empty
+    assert prog["isco_code"]["format"] == "isco-08"
+    assert prog["skills"]["items"] == {"type": "string", "minLength": 1, "maxLength": 200}
+    assert prog["skills"]["maxItems"] == 100 and prog["skills"]["uniqueItems"] is True
+    assert cohort["trainers"]["items"]["x-references"] == "person" and cohort["trainers"]["uniqueItems"] is True
+    assert area["parent_id"]["type"] == ["integer", "null"] and area["parent_id"]["x-references"] == "area"
+    # an optional enum takes null as well
+    assert s["person"]["properties"]["sex"]["enum"] == ["female", "male", None]
+    assert None not in area["level"]["enum"]
+    # every reference names a schema of the document
+    for name, schema in s.items():
+        for prop, p in schema.get("properties", {}).items():
+            target = p.get("x-references") or p.get("items", {}).get("x-references")
+            assert target is None or target in s, (name, prop, target)
+    params = {p["name"]: p["schema"] for p in doc["paths"]["/api/v1/programs"]["get"]["parameters"]}
+    assert params["institution"]["x-references"] == "institution" and "x-references" not in params["area"]
+    body = doc["paths"]["/api/v1/enrollments/{id}/withdraw"]["post"]["requestBody"]["content"]["application/json"]
+    reason = body["schema"]["properties"]["reason"]
+    assert reason["enum"] == s["enrollment"]["properties"]["withdrawal_reason"]["enum"]
+    assert body["schema"]["additionalProperties"] is False
+    body = doc["paths"]["/api/v1/competitors/{id}/withdraw"]["post"]["requestBody"]["content"]["application/json"]
+    assert body["schema"]["properties"] == {}
+
+
+def _plural_of(doc):
+    """schema name -> the collection path of its records (from GET .../{id})."""
+    out = {}
+    for path, item in doc["paths"].items():
+        get = item.get("get")
+        if path.endswith("/{id}") and get and path.count("/") == 4:
+            ref = get["responses"]["200"]["content"]["application/json"]["schema"].get("$ref", "")
+            if ref.startswith("#/components/schemas/"):
+                out[ref.rsplit("/", 1)[1]] = path[: -len("/{id}")]
+    return out
+
+
+def _refusals(prop, current, other_id):
+    """Values the document says prop does not take (each should be a 422)."""
+    t = prop["type"] if isinstance(prop["type"], str) else prop["type"][0]
+    out = []
+    if "enum" in prop:
+        out.append("not_one_of_them")
+    elif t == "string" and "format" not in prop:
+        if "maxLength" in prop:
+            out.append("x" * (prop["maxLength"] + 1))
+        if prop.get("minLength"):
+            out.append("")
+    elif t == "integer" and "x-references" in prop:
+        out.append(99999999)
+        if prop.get("x-immutable") and other_id:
+            out.append(other_id)
+    elif t == "integer":
+        out += [prop["minimum"] - 1, prop["maximum"] + 1]
+    elif t == "array":
+        items = prop["items"]
+        many = list(range(1, prop["maxItems"] + 2)) if items["type"] == "integer" else \
+            [f"s{k}" for k in range(prop["maxItems"] + 1)]
+        out.append(many)
+        if items["type"] == "string":
+            out += [["x" * (items["maxLength"] + 1)], ["same", "same"]]
+    return out
+
+
+def test_server_keeps_to_what_the_document_says(doc, api, make):
+    """For each registry record kind, every writable field refuses what its
+    schema excludes (too long, too short, outside the range, not in the
+    enum, no such record, changing a field fixed at creation, too many or
+    repeated entries), naming the field; an integer takes its bounds."""
+    plural = _plural_of(doc)
+    person = make.person()
+    records = {"area": make.tree()[2], "program": make.program(),
+               "cohort": make.cohort(trainers=[person["id"]]), "person": make.person()}
+    records["institution"] = make.institution()
+    checked = 0
+    for name, rec in records.items():
+        path = f"{plural[name]}/{rec['id']}"
+        for field, prop in doc["components"]["schemas"][name]["properties"].items():
+            if prop.get("readOnly"):
+                continue
+            other = None
+            if prop.get("x-immutable"):
+                ids = [r["id"] for r in api.get(f"{plural[prop['x-references']]}?limit=5").json["items"]]
+                other = next(i for i in ids if i != rec[field])
+            for bad in _refusals(prop, rec[field], other):
+                etag = api.get(path).header("ETag")
+                assert_error(api.patch(path, {field: bad}, etag), 422, "validation", field=field)
+                checked += 1
+            if prop["type"] == "integer" and "minimum" in prop and "x-references" not in prop:
+                for edge in (prop["minimum"], prop["maximum"]):
+                    etag = api.get(path).header("ETag")
+                    r = api.patch(path, {field: edge}, etag)
+                    assert r.status == 200 and r.json[field] == edge, (name, field, r)
+    # a person in the trainers twice
+    path = f"/api/v1/cohorts/{records['cohort']['id']}"
+    assert_error(api.patch(path, {"trainers": [person["id"]] * 2}, api.get(path).header("ETag")), 422,
+                 "validation", field="trainers")
+    assert checked >= 30

@@ -2,12 +2,15 @@
 // the language, draws the header (menu of what the user's roles may do,
 // language, password, sign out) and the screen the address names (routes.jsx),
 // or the sign-in screen. After each change of screen the focus moves to its
-// heading and the window title follows it.
+// heading and the window title follows it. The server's definitions of its
+// records (schema.js) are fetched at start beside who is signed in; the
+// screens of signed-in users wait for them (sign-in and public pages do not).
 import { useEffect, useState } from 'preact/hooks';
 import { onUnauthorized } from './api.js';
 import { LANGUAGES, initialLanguage, language, setLanguage, t } from './i18n/index.js';
 import { Link, match, navigate, useLocation } from './router.js';
 import { routes } from './routes.jsx';
+import { loadSchema } from './schema.js';
 import { hasRole, loadMe, signOut } from './session.js';
 import { NotFound } from './screens/misc.jsx';
 import { SignIn } from './screens/signin.jsx';
@@ -44,12 +47,15 @@ export function App() {
   const [lang, setLang] = useState(null);
   const [ended, setEnded] = useState(false);
   const [bootErr, setBootErr] = useState(null);
+  const [schema, setSchema] = useState(null);   // the index of openapi.json, once in
+  const [schemaErr, setSchemaErr] = useState(null);
   const [menuOpen, setMenuOpen] = useState(false);
   const { path, query } = useLocation();
 
   useEffect(() => {
     setLanguage(initialLanguage()).then((l) => setLang(l.code));
     loadMe().then(setUser, setBootErr);
+    loadSchema().then(setSchema, setSchemaErr);
     return onUnauthorized(() => {
       setUser(null);
       setEnded(true);
@@ -66,7 +72,7 @@ export function App() {
       document.title = `${h1.textContent} · guild`;
       if (document.activeElement === document.body || document.activeElement?.closest('nav, header')) h1.focus();
     }
-  }, [path, user, lang]);
+  }, [path, user, lang, schema]);
 
   if (!lang || user === undefined) return bootErr ? <ErrorNotice err={bootErr} /> : <Busy />;
 
@@ -91,6 +97,7 @@ export function App() {
       />
     );
   else if (!found || !hasRole(user, found.route.roles)) content = <NotFound />;
+  else if (!schema) content = schemaErr ? <ErrorNotice err={schemaErr} /> : <Busy />;
   else content = <found.route.screen user={user} params={found.params} query={query} menu={menu} />;
 
   return (

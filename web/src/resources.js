@@ -1,12 +1,21 @@
-// resources.js: the API's record kinds as the screens see them: fields
-// (type, limits, what they point to), list columns and filters, the
-// display name of a record, and which roles may create, change and delete
-// (the server decides; this only keeps buttons away from those it would
-// refuse). ResourceList and ResourceForm (ui/) draw any of them, so a new
-// kind of record is one entry here and one line in routes.jsx.
+// resources.js: how the screens show the API's record kinds: the fields a
+// form offers and in what order, the list's columns and filters, labels and
+// hints, the display name of a record, related links, and which roles may
+// create, change and delete (the server decides; this only keeps buttons
+// away from those it would refuse). ResourceList and ResourceForm (ui/) draw
+// any of them, so a new kind of record is one entry here and one line in
+// routes.jsx.
 //
-// Field types: text, email, tel, int, date, enum (values), bool, ref (ref: a
-// plural), persons (a list of person ids), strlist (lines), isco (ISCO-08 code).
+// What a field is — its type, whether it is required or fixed at creation,
+// its limits, its values, what it refers to — is not said here: schema.js
+// takes it from the server's /api/v1/openapi.json (the entity descriptors
+// of src/domain), and throws when an entry here names a field, filter or
+// route the server does not have (web/tests/schema.test.js checks every one).
+//
+// A field is its name, or {name, label, hint, input ('email' or 'tel': the
+// kind of text box), enum (the i18n group of its values, default the name),
+// query (a picker's list filter)}. A filter is {name, label, ref (the kind a
+// picker offers, where the server's parameter does not name it), roles}.
 // owner(rec): the institution a record belongs to, when staff may change only
 // their own institution's (the form is then read-only for other staff).
 // export: true when GET /api/v1/{plural}/export gives the filtered list as a
@@ -30,17 +39,12 @@ export const resources = {
     title: 'menu.areas',
     one: 'entity.area',
     new: 'new.area',
-    fields: [
-      { name: 'code', type: 'text', required: true, max: 32 },
-      { name: 'name', type: 'text', required: true, max: 200 },
-      { name: 'level', type: 'enum', enum: 'level', values: ['region', 'prefecture', 'county', 'township'], required: true },
-      { name: 'parent_id', type: 'ref', ref: 'areas' },
-    ],
+    fields: ['code', 'name', 'level', 'parent_id'],
     columns: ['name', 'code', 'level', 'parent_id'],
     filters: [
-      { name: 'q', type: 'search', label: 'filter.name_or_code', max: 100 },
-      { name: 'level', type: 'enum', enum: 'level', values: ['region', 'prefecture', 'county', 'township'] },
-      { name: 'parent', type: 'ref', ref: 'areas', label: 'field.parent_id' },
+      { name: 'q', label: 'filter.name_or_code' },
+      { name: 'level' },
+      { name: 'parent', label: 'field.parent_id' },
     ],
     create: [admin],
     write: [admin],
@@ -53,19 +57,19 @@ export const resources = {
     one: 'entity.institution',
     new: 'new.institution',
     fields: [
-      { name: 'name', type: 'text', required: true, max: 200 },
-      { name: 'code', type: 'text', max: 32 },
-      { name: 'kind', type: 'enum', enum: 'kind', values: ['vocational_college', 'training_centre'], required: true },
-      { name: 'area_id', type: 'ref', ref: 'areas', required: true },
-      { name: 'address', type: 'text', max: 300 },
-      { name: 'phone', type: 'tel', max: 40 },
-      { name: 'email', type: 'email', max: 200 },
+      'name',
+      'code',
+      'kind',
+      'area_id',
+      'address',
+      { name: 'phone', input: 'tel' },
+      { name: 'email', input: 'email' },
     ],
     columns: ['name', 'code', 'kind', 'area_id'],
     filters: [
-      { name: 'q', type: 'search', label: 'filter.name_or_code', max: 100 },
-      { name: 'area', type: 'ref', ref: 'areas', label: 'field.area_id' },
-      { name: 'kind', type: 'enum', enum: 'kind', values: ['vocational_college', 'training_centre'] },
+      { name: 'q', label: 'filter.name_or_code' },
+      { name: 'area', label: 'field.area_id' },
+      { name: 'kind' },
     ],
     create: [admin],
     write: [admin, staff],
@@ -83,20 +87,12 @@ export const resources = {
     title: 'menu.programs',
     one: 'entity.program',
     new: 'new.program',
-    fields: [
-      { name: 'institution_id', type: 'ref', ref: 'institutions', required: true, immutable: true },
-      { name: 'title', type: 'text', required: true, max: 200 },
-      { name: 'isco_code', type: 'isco', required: true },
-      { name: 'skills', type: 'strlist', max: 200 },
-      { name: 'hours', type: 'int', required: true, min: 1, max: 10000 },
-      { name: 'level', type: 'int', required: true, min: 1, max: 5 },
-      { name: 'capacity', type: 'int', required: true, min: 1, max: 100000 },
-    ],
+    fields: ['institution_id', 'title', 'isco_code', 'skills', 'hours', 'level', 'capacity'],
     columns: ['title', 'institution_id', 'isco_code', 'hours', 'level'],
     filters: [
-      { name: 'q', type: 'search', label: 'filter.title', max: 100 },
-      { name: 'institution', type: 'ref', ref: 'institutions', label: 'field.institution_id' },
-      { name: 'area', type: 'ref', ref: 'areas', label: 'field.area_id' },
+      { name: 'q', label: 'filter.title' },
+      { name: 'institution', label: 'field.institution_id' },
+      { name: 'area', ref: 'areas', label: 'field.area_id' },
     ],
     create: [admin, staff],
     write: [admin, staff],
@@ -114,20 +110,13 @@ export const resources = {
     title: 'menu.cohorts',
     one: 'entity.cohort',
     new: 'new.cohort',
-    fields: [
-      { name: 'program_id', type: 'ref', ref: 'programs', required: true, immutable: true },
-      { name: 'name', type: 'text', required: true, max: 100 },
-      { name: 'start_date', type: 'date', required: true },
-      { name: 'end_date', type: 'date', required: true },
-      { name: 'capacity', type: 'int', required: true, min: 1, max: 10000 },
-      { name: 'trainers', type: 'persons' },
-    ],
+    fields: ['program_id', 'name', 'start_date', 'end_date', 'capacity', 'trainers'],
     columns: ['name', 'program_id', 'start_date', 'end_date', 'capacity'],
     filters: [
-      { name: 'q', type: 'search', label: 'filter.cohort_or_program', max: 100 },
-      { name: 'program', type: 'ref', ref: 'programs', label: 'field.program_id' },
-      { name: 'institution', type: 'ref', ref: 'institutions', label: 'field.institution_id', roles: [admin] },
-      { name: 'active_on', type: 'date' },
+      { name: 'q', label: 'filter.cohort_or_program' },
+      { name: 'program', label: 'field.program_id' },
+      { name: 'institution', ref: 'institutions', label: 'field.institution_id', roles: [admin] },
+      { name: 'active_on' },
     ],
     list: [admin, staff, trainer],
     create: [admin, staff],
@@ -146,21 +135,21 @@ export const resources = {
     one: 'entity.person',
     new: 'new.person',
     fields: [
-      { name: 'given_name', type: 'text', required: true, max: 100 },
-      { name: 'family_name', type: 'text', max: 100 },
-      { name: 'sex', type: 'enum', enum: 'sex', values: ['female', 'male'], hint: 'hint.sex' },
-      { name: 'birth_date', type: 'date', hint: 'hint.birth_date' },
-      { name: 'home_area_id', type: 'ref', ref: 'areas' },
-      { name: 'phone', type: 'tel', max: 40 },
-      { name: 'email', type: 'email', max: 200 },
-      { name: 'institution_id', type: 'ref', ref: 'institutions' },
-      { name: 'sourced_id', type: 'text', max: 255 },
+      'given_name',
+      'family_name',
+      { name: 'sex', hint: 'hint.sex' },
+      { name: 'birth_date', hint: 'hint.birth_date' },
+      'home_area_id',
+      { name: 'phone', input: 'tel' },
+      { name: 'email', input: 'email' },
+      'institution_id',
+      'sourced_id',
     ],
     columns: ['family_name', 'given_name', 'home_area_id', 'institution_id'],
     filters: [
-      { name: 'q', type: 'search', label: 'filter.name' },
-      { name: 'area', type: 'ref', ref: 'areas', label: 'field.home_area_id' },
-      { name: 'institution', type: 'ref', ref: 'institutions', label: 'field.institution_id', roles: [admin] },
+      { name: 'q', label: 'filter.name' },
+      { name: 'area', label: 'field.home_area_id' },
+      { name: 'institution', ref: 'institutions', label: 'field.institution_id', roles: [admin] },
     ],
     list: [admin, staff, trainer],
     create: [admin, staff],

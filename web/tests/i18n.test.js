@@ -1,15 +1,14 @@
 // i18n.test.js: the catalogs (web/src/i18n/*.json) have the same keys, no
 // empty text and the same {placeholders} in every language; every key the
 // code names (t('...'), and the labels resources.js, routes and the import
-// kinds derive)
-// is in them.
+// kinds derive) is in them. The labels of the values the server's enums
+// take are checked against the server's document in schema.test.js.
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { test } from 'node:test';
 import { ROOT } from './paths.js';
 import { resources } from '../src/resources.js';
-import { CORRECTION_REASONS } from '../src/screens/comp/data.js';
 import { FAILURES, IMPORT_COUNTS, IMPORT_KINDS, IMPORT_STATUSES, UPLOAD_REFUSALS } from '../src/screens/imports/kinds.js';
 
 const dir = path.join(ROOT, 'web/src/i18n');
@@ -61,15 +60,17 @@ test('every label the record kinds and menus derive is in the catalogs', () => {
   const keys = [];
   for (const res of Object.values(resources)) {
     keys.push(res.title, res.one, res.new);
-    for (const def of [...res.fields, ...(res.filters || [])]) {
+    const asDef = (f) => (typeof f === 'string' ? { name: f } : f);
+    const fields = res.fields.map(asDef);
+    const columns = res.columns.filter((c) => !fields.some((d) => d.name === c));   // a form field's column has its label
+    for (const f of [...fields, ...columns, ...(res.filters || [])]) {
+      const def = asDef(f);
       keys.push(def.label || `field.${def.name}`);
       if (def.hint) keys.push(def.hint);
-      if (def.type === 'enum') for (const v of def.values) keys.push(`enum.${def.enum}.${v}`);
     }
     if (res.links) for (const l of res.links({ id: 1 })) keys.push(l.label);
   }
   for (const role of ['region_admin', 'institution_staff', 'trainer', 'judge', 'learner']) keys.push(`role.${role}`);
-  for (const r of CORRECTION_REASONS) keys.push(`comp.correct.reason.${r}`);
   for (const k of IMPORT_KINDS) {
     keys.push(`imports.kind.${k.kind}`, `imports.kind_hint.${k.kind}`, `imports.see.${k.kind}`);
     for (const c of k.columns) keys.push(`imports.col.${k.kind}.${c}`);

@@ -15,17 +15,7 @@ import { ExportLinks } from '../ui/export.jsx';
 import { Busy, ErrorNotice, FieldError, Status } from '../ui/notice.jsx';
 import { PersonPicker, RefSelect } from '../ui/pickers.jsx';
 import { RefName } from '../ui/refname.jsx';
-
-const STATUS = { name: 'status', type: 'enum', enum: 'status', values: ['applied', 'enrolled', 'completed', 'withdrawn', 'not_completed'] };
-export const REASON = {
-  name: 'reason',
-  type: 'enum',
-  enum: 'reason',
-  values: ['personal', 'health', 'family', 'work', 'moved', 'program_unsuitable', 'other'],
-  label: 'field.withdrawal_reason',
-};
-const OPEN = ['applied', 'enrolled'];
-const FILTERS = [{ name: 'cohort', type: 'ref', ref: 'cohorts', label: 'field.cohort_id' }, STATUS];
+import { NEW_STATUSES, OPEN, REASON, STATUS, enrollmentFields } from './enrollment_fields.js';
 
 /** Withdraw button, then a confirmation with the optional reason. onDone(enrollment) after. */
 export function Withdraw({ enrollment, onDone, label }) {
@@ -53,7 +43,7 @@ export function Withdraw({ enrollment, onDone, label }) {
     <div class="confirm" role="group" aria-label={t('enrol.withdraw')}>
       <p>{t('enrol.withdraw_explain')}</p>
       <label for={id}>{t('field.withdrawal_reason')}</label>
-      <Control def={REASON} id={id} value={reason} onChange={setReason} />
+      <Control def={enrollmentFields().reason} id={id} value={reason} onChange={setReason} />
       <ErrorNotice err={err} />
       <div class="actions">
         <button type="button" class="danger" onClick={confirm}>
@@ -121,7 +111,7 @@ export function EnrollmentList({ user, query }) {
           </Link>
         )}
       </div>
-      <Filters id="enr" filters={FILTERS} query={query} />
+      <Filters id="enr" filters={enrollmentFields().filters} query={query} />
       {query.person && (
         <p>
           {t('field.person_id')}: <RefName plural="persons" id={Number(query.person)} />
@@ -182,7 +172,7 @@ export function EnrolForm({ query }) {
   const [person, setPerson] = useState(query.person_id ? Number(query.person_id) : null);
   const [program, setProgram] = useState(null);
   const [cohort, setCohort] = useState(query.cohort_id ? Number(query.cohort_id) : null);
-  const [status, setStatus] = useState('enrolled');
+  const [status, setStatus] = useState(NEW_STATUSES[0]);
   const [consent, setConsent] = useState(false);
   const [err, setErr] = useState(null);
   const [busy, setBusy] = useState(false);
@@ -232,8 +222,11 @@ export function EnrolForm({ query }) {
         <div class="field">
           <label for="enrol-status">{t('field.status')}</label>
           <select id="enrol-status" value={status} onChange={(e) => setStatus(e.currentTarget.value)}>
-            <option value="enrolled">{enumLabel(STATUS, 'enrolled')}</option>
-            <option value="applied">{enumLabel(STATUS, 'applied')}</option>
+            {NEW_STATUSES.map((s) => (
+              <option key={s} value={s}>
+                {enumLabel(STATUS, s)}
+              </option>
+            ))}
           </select>
           {fieldErr('status')}
         </div>

@@ -7,9 +7,8 @@ import { api } from '../api.js';
 import { fmtDate, t } from '../i18n/index.js';
 import { enumLabel } from '../ui/field.jsx';
 import { Busy, ErrorNotice, Status } from '../ui/notice.jsx';
-import { REASON, Withdraw } from './enrollments.jsx';
-
-const STATUS = { enum: 'status' };
+import { Withdraw } from './enrollments.jsx';
+import { OPEN, REASON, STATUS } from './enrollment_fields.js';
 
 export function Portal() {
   const [data, setData] = useState(null);
@@ -86,7 +85,7 @@ export function Portal() {
                     {e.withdrawal_reason && <span class="muted small"> ({enumLabel(REASON, e.withdrawal_reason)})</span>}
                   </td>
                   <td>
-                    {(e.status === 'applied' || e.status === 'enrolled') && (
+                    {OPEN.includes(e.status) && (
                       <Withdraw
                         enrollment={e}
                         label={e.program.title}

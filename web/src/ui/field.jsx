@@ -1,5 +1,5 @@
 // field.jsx: one labelled input of a form, drawn from a field definition
-// (resources.js): the label, the control for its type, an optional hint, and
+// (schema.js: the server's field with the presentation of resources.js): the label, the control for its type, an optional hint, and
 // the error the API gave for it, tied to the control (aria-describedby,
 // aria-invalid) so a screen reader reads it with the field.
 import { t } from '../i18n/index.js';
@@ -21,14 +21,15 @@ export function Control({ def, id, value, onChange, disabled, describedBy, inval
   const text = (e) => onChange(e.currentTarget.value === '' ? null : e.currentTarget.value);
   switch (def.type) {
     case 'int':
+    case 'decimal':
       return (
         <input
           {...common}
           type="number"
-          inputmode="numeric"
+          inputmode={def.type === 'int' ? 'numeric' : 'decimal'}
           min={def.min}
           max={def.max}
-          step="1"
+          step={def.type === 'int' ? '1' : def.step}
           required={def.required}
           value={value ?? ''}
           onInput={(e) => onChange(e.currentTarget.value === '' ? null : Number(e.currentTarget.value))}

@@ -1,4 +1,5 @@
-// form.jsx: the create / edit form of any record kind (resources.js).
+// form.jsx: the create / edit form of any record kind (resources.js, its
+// fields defined by the server's document: schema.js).
 // Reads the record with its ETag; saves only what changed, with If-Match;
 // shows each API validation error beside the field it names; when someone
 // else saved first (412) it says so and offers to reload; deletes (with a
@@ -8,6 +9,7 @@ import { request } from '../api.js';
 import { t } from '../i18n/index.js';
 import { refForget } from '../refs.js';
 import { Link, navigate } from '../router.js';
+import { resource } from '../schema.js';
 import { ROLES, hasRole, staffInstitutions } from '../session.js';
 import { Field } from './field.jsx';
 import { Busy, ErrorNotice, Status } from './notice.jsx';
@@ -52,10 +54,12 @@ function initialValues(res, query, user) {
 }
 
 /**
- * The form of record id of res ("new" to create). user decides which
- * buttons show; query gives a new record's defaults.
+ * The form of record id of res (an entry of resources.js; "new" to
+ * create). user decides which buttons show; query gives a new record's
+ * defaults.
  */
-export function ResourceForm({ res, id, user, query = {} }) {
+export function ResourceForm({ res: shown, id, user, query = {} }) {
+  const res = resource(shown);
   const isNew = id === 'new';
   const [rec, setRec] = useState(isNew ? {} : null);
   const [etag, setEtag] = useState(null);
@@ -112,7 +116,7 @@ export function ResourceForm({ res, id, user, query = {} }) {
         navigate(`/${res.plural}/${r.data.id}?created=1`, { replace: true });
         return;
       }
-      const body = changedFields(res.fields.filter((d) => !d.readonly), values, rec);
+      const body = changedFields(res.fields, values, rec);
       if (Object.keys(body).length === 0) {
         setSaved(t('form.nothing_changed'));
         return;
@@ -182,7 +186,7 @@ export function ResourceForm({ res, id, user, query = {} }) {
             value={values[def.name]}
             onChange={set(def.name)}
             error={fieldError(def.name)}
-            disabled={!canWrite || def.readonly || (!isNew && def.immutable)}
+            disabled={!canWrite || (!isNew && def.immutable)}
           />
         ))}
         {!isNew && (

@@ -1,4 +1,5 @@
-// list.jsx: the searchable, paged list of any record kind (resources.js):
+// list.jsx: the searchable, paged list of any record kind (resources.js,
+// its columns and filters defined by the server's document: schema.js):
 // its filters and page live in the address (so Back and a shared link keep
 // them), the table's first column opens the record, and "New" shows for the
 // roles that may create one; kinds the API exports (res.export) offer the
@@ -8,6 +9,7 @@ import { useEffect, useState } from 'preact/hooks';
 import { api } from '../api.js';
 import { fmtDate, fmtNumber, t } from '../i18n/index.js';
 import { Link, setQuery } from '../router.js';
+import { resource } from '../schema.js';
 import { hasRole } from '../session.js';
 import { Control, enumLabel, fieldLabel } from './field.jsx';
 import { ExportLinks } from './export.jsx';
@@ -102,8 +104,9 @@ export function Filters({ id, filters, query, err }) {
   );
 }
 
-/** The list screen of res; query is the address's query (filters, offset). */
-export function ResourceList({ res, user, query }) {
+/** The list screen of res (an entry of resources.js); query is the address's query (filters, offset). */
+export function ResourceList({ res: shown, user, query }) {
+  const res = resource(shown);
   const [page, setPage] = useState(null);
   const [err, setErr] = useState(null);
   const filters = (res.filters || []).filter((f) => hasRole(user, f.roles));
@@ -125,7 +128,7 @@ export function ResourceList({ res, user, query }) {
     };
   }, [res.plural, key]);
 
-  const columns = res.columns.map((name) => res.fields.find((d) => d.name === name) || { name, type: 'text' });
+  const { columns } = res;
 
   return (
     <section class="list-screen">

@@ -13,7 +13,7 @@ import { fmtDate, fmtNumber, hasKey, t } from '../../i18n/index.js';
 import { setQuery } from '../../router.js';
 import { personName } from '../../resources.js';
 import { Busy, ErrorNotice, FieldError, Status } from '../../ui/notice.jsx';
-import { CORRECTION_REASONS, allowedValues, competitorNo, listAll, ltr } from './data.js';
+import { allowedValues, correctionReason, competitorNo, listAll, ltr } from './data.js';
 import { CategoryHeading, Head, Refusal, useCategory } from './ui.jsx';
 
 const natural = (a, b) => a.code.localeCompare(b.code, 'en', { numeric: true });
@@ -143,7 +143,7 @@ function CorrectForm({ marks, aspects, query, onDone }) {
             </Pick>
             <Pick id="correct-reason" label={t('comp.correct.reason')} field="reason" err={err} value={reason} onChange={setReason} hint={t('comp.correct.reason_hint')}>
               <option value="">{t('common.choose')}</option>
-              {CORRECTION_REASONS.map((r) => (
+              {correctionReason().values.map((r) => (
                 <option key={r} value={r}>
                   {reasonText(r)}
                 </option>

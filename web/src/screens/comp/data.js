@@ -2,13 +2,27 @@
 // order, reading every page of a list, a record's ETag, the values an
 // aspect allows (for the marking screen's buttons), reading the lock's
 // refusal into a list of missing marks, medal names and the reasons a mark
-// may be corrected for.
+// may be corrected for; the fields of the scheme editor, as the server's
+// document defines them (schema.js).
 import { api } from '../../api.js';
+import { bodyField, definitions, field } from '../../schema.js';
 
+/** An edition's states in the order it goes through them (the server's edition.state values). */
 export const STATES = ['draft', 'registration', 'marking', 'locked', 'published'];
 export const MEDALS = ['gold', 'silver', 'bronze', 'medallion'];
-/** Why a mark may be corrected after the lock: the API's fixed list (docs/competitions.md). */
-export const CORRECTION_REASONS = ['entry_error', 'remeasured', 'rule_misapplied', 'appeal_upheld', 'other'];
+/** Why a mark may be corrected after the lock: the values POST /marks/{id}/correction takes (docs/competitions.md). */
+export const correctionReason = definitions(() => bodyField('post', '/marks/{id}/correction', { name: 'reason' }));
+
+/** The fields the scheme editor shows, by kind ("criteria", "aspects") and name: their limits are the server's. */
+export const SCHEME_FIELDS = {
+  criteria: ['code', 'name', 'weight'],
+  aspects: ['code', 'description', 'kind', 'max_mark', 'part_marks', 'descriptors'],
+};
+export const schemeFields = definitions(() =>
+  Object.fromEntries(
+    Object.entries(SCHEME_FIELDS).map(([kind, names]) => [kind, Object.fromEntries(names.map((n) => [n, field(kind, n)]))]),
+  ),
+);
 
 /** The state after state (null at the end). */
 export function nextState(state) {

@@ -4,13 +4,14 @@
 // measurement, the four descriptors of a judgement; the maximum marks add
 // up to the criterion's weight). Each record saves on its own (POST, or
 // PATCH with If-Match); the API's refusal appears beside the field it
-// names. Written only while the edition is a draft, by administrators.
+// names. Written only while the edition is a draft, by administrators. The
+// fields' limits and the aspect's kinds are the server's (data.js: schemeFields).
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { request } from '../../api.js';
 import { fmtNumber, t } from '../../i18n/index.js';
 import { ROLES, hasRole } from '../../session.js';
 import { Busy, ErrorNotice, Status } from '../../ui/notice.jsx';
-import { allowedValues, etagOf, listAll } from './data.js';
+import { SCHEME_FIELDS, allowedValues, etagOf, listAll, schemeFields } from './data.js';
 import { CategoryHeading, Head, useCategory } from './ui.jsx';
 import { ConfirmDelete } from '../../ui/confirm.jsx';
 
@@ -124,15 +125,16 @@ function RecordForm({ kind, rec, parent, editable, onSaved, onCancel, label }) {
     }
   };
 
-  const names = kind === 'criteria' ? ['code', 'name', 'weight'] : ['code', 'description', 'kind', 'max_mark', 'part_marks', 'descriptors'];
+  const names = SCHEME_FIELDS[kind];
+  const F = schemeFields()[kind];
   const fe = (name) => (err && err.field === name && err.status !== 412 ? err.message : null);
   const general = err && (err.status === 412 || !names.includes(err.field)) ? err : null;
   const dis = !editable || busy;
   const id = (name) => `${idp}-${name}`;
   const descId = (score) => (score === 0 ? id('descriptors') : `${id('descriptors')}-${score}`);   // the first takes the focus after an error
-  const text = (name, labelKey, max, wide) => (
+  const text = (name, labelKey, wide) => (
     <Labelled id={id(name)} label={t(labelKey)} error={fe(name)} wide={wide}>
-      <input {...described(id(name), null, fe(name))} type="text" maxLength={max} required value={v[name] ?? ''} onInput={set(name)} disabled={dis} />
+      <input {...described(id(name), null, fe(name))} type="text" maxLength={F[name].max} required={F[name].required} value={v[name] ?? ''} onInput={set(name)} disabled={dis} />
     </Labelled>
   );
 
@@ -142,25 +144,28 @@ function RecordForm({ kind, rec, parent, editable, onSaved, onCancel, label }) {
       <ErrorNotice err={general}>{err && err.status === 412 && <p>{t('comp.scheme.stale')}</p>}</ErrorNotice>
       {note && <Status text={note} />}
       <div class="scheme-fields">
-        {text('code', 'comp.field.code', kind === 'criteria' ? 8 : 16)}
+        {text('code', 'comp.field.code')}
         {kind === 'criteria' ? (
           <>
-            {text('name', 'comp.field.criterion_name', 200, true)}
+            {text('name', 'comp.field.criterion_name', true)}
             <Labelled id={id('weight')} label={t('comp.field.weight')} error={fe('weight')}>
-              <input {...described(id('weight'), null, fe('weight'))} type="number" inputmode="numeric" min="1" max="100" step="1" required value={v.weight ?? ''} onInput={set('weight')} disabled={dis} />
+              <input {...described(id('weight'), null, fe('weight'))} type="number" inputmode="numeric" min={F.weight.min} max={F.weight.max} step="1" required={F.weight.required} value={v.weight ?? ''} onInput={set('weight')} disabled={dis} />
             </Labelled>
           </>
         ) : (
           <>
-            {text('description', 'comp.field.description', 500, true)}
+            {text('description', 'comp.field.description', true)}
             <Labelled id={id('kind')} label={t('comp.field.kind')} error={fe('kind')}>
-              <select {...described(id('kind'), null, fe('kind'))} value={v.kind} onChange={set('kind')} disabled={dis || !isNew}>
-                <option value="measurement">{t('comp.kind.measurement')}</option>
-                <option value="judgement">{t('comp.kind.judgement')}</option>
+              <select {...described(id('kind'), null, fe('kind'))} value={v.kind} onChange={set('kind')} disabled={dis || (!isNew && F.kind.immutable)}>
+                {F.kind.values.map((k) => (
+                  <option key={k} value={k}>
+                    {t(`comp.kind.${k}`)}
+                  </option>
+                ))}
               </select>
             </Labelled>
             <Labelled id={id('max_mark')} label={t('comp.field.max_mark')} error={fe('max_mark')}>
-              <input {...described(id('max_mark'), null, fe('max_mark'))} type="number" inputmode="decimal" min="0.01" max="100" step="0.01" required value={v.max_mark ?? ''} onInput={set('max_mark')} disabled={dis} />
+              <input {...described(id('max_mark'), null, fe('max_mark'))} type="number" inputmode="decimal" min={F.max_mark.min} max={F.max_mark.max} step={F.max_mark.step} required={F.max_mark.required} value={v.max_mark ?? ''} onInput={set('max_mark')} disabled={dis} />
             </Labelled>
           </>
         )}
@@ -185,7 +190,7 @@ function RecordForm({ kind, rec, parent, editable, onSaved, onCancel, label }) {
               <input
                 id={descId(s)}
                 type="text"
-                maxLength={500}
+                maxLength={F.descriptors.max}
                 value={(v.descriptors || [])[s] ?? ''}
                 aria-invalid={fe('descriptors') ? 'true' : undefined}
                 disabled={dis}
