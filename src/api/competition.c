@@ -101,7 +101,7 @@ static json_t *results_out(http_req *r, const comp_edition_results *p, gerr *e) 
 json_t *api_edition_results(http_req *r, gerr *e) {
   dom_ctx c = api_ctx(r);
   comp_edition_results res;
-  if (comp_edition_results_load(&c, r->aId[0], &res, e)) return NULL;
+  if (comp_edition_results_read(&c, r->aId[0], &res, e)) return NULL;
   return results_out(r, &res, e);
 }
 

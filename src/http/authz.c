@@ -19,7 +19,7 @@ int az_authorize(http_req *r, gerr *e) {
   const pol_rule *pRule = r->pRoute->pRule;
   if (pRule->bPublic) return 0;
   if (!r->pAuth->bSignedIn) return gerr_set(e, GERR_UNAUTHORIZED, NULL, "sign in first (POST /api/v1/session)");
-  if (pRule->bAnyUser || is_record_operation(r->pRoute)) return 0;
+  if (pRule->bAnyUser || is_record_operation(r->pRoute) || (r->pRoute->flags & R_DOMAIN)) return 0;
   dom_ctx c = api_ctx(r);
   if (r->pRoute->pArg && strstr(r->pRoute->zPath, "{id}")) return pol_check(&c, pRule, r->pRoute->pArg, r->aId[0], e);
   return pol_check_any(&c, pRule, e);

@@ -80,7 +80,8 @@ enum {
   R_NO_CONTENT = 16, /* answers 204 No Content */
   R_UPLOAD = 32,   /* takes a text/csv body of up to http_upload_max bytes, kept as it is (no JSON) */
   R_ACCEPTED = 64, /* answers 202 Accepted (work continues in the background) */
-  R_LIST = 128,    /* lists pArg's records like its list route: scoped callers get the same forced filters */
+  R_LIST = 128,    /* lists pArg's records like its list route (a file): the domain confines it the same way */
+  R_DOMAIN = 256,  /* the handler's domain call decides access itself (the rule is the one it applies) */
 };
 
 struct route {

@@ -65,8 +65,10 @@ static const route aAccounts[] = {
 static const route aCompetition[] = {
     {HM_POST, "/api/v1/editions/{id}/transition", api_edition_transition, &dom_edition, R_BODY, "competitions",
      "Move the edition on: draft, registration, marking, locked, published", &pol_admin},
-    {HM_GET, "/api/v1/editions/{id}/results", api_edition_results, &dom_edition, 0, "competitions",
-     "Results: raw and standard scores, ranks, medals, the institution table (?format=csv|xlsx)", &pol_signed_in},
+    {HM_GET, "/api/v1/editions/{id}/results", api_edition_results, &dom_edition, R_DOMAIN, "competitions",
+     "Results: raw and standard scores, ranks, medals, the institution table (?format=csv|xlsx); until "
+     "publication provisional: for administrators and the judges of the edition's categories (theirs only)",
+     &comp_rule_results},
     {HM_GET, "/api/v1/public/editions/{id}/results", api_public_results, &dom_edition, 0, "competitions",
      "Published results, for everyone (404 until the edition is published)", &pol_public},
     {HM_GET, "/api/v1/public/editions", api_public_editions, NULL, 0, "competitions",

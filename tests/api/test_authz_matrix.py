@@ -1,5 +1,5 @@
 """Every route x every kind of caller, against a table written here, not read
-from src/http/authz.c: the table is the test's own statement of who may do
+from the modules' rules (src/domain/*/module.c): the table is the test's own statement of who may do
 what. A route in openapi.json that has no row here fails the test, so a new
 route cannot ship without an authorization decision.
 
@@ -188,7 +188,9 @@ rule("DELETE", "/api/v1/editions/{id}", ADMIN, ok=412, target=lambda w, c: f"/ap
      headers=STALE)
 rule("POST", "/api/v1/editions/{id}/transition", ADMIN, ok=409,
      target=lambda w, c: f"/api/v1/editions/{w.ed['id']}/transition", body=lambda w, c: {"to": "published"})
-rule("GET", "/api/v1/editions/{id}/results", SIGNED_IN, target=lambda w, c: f"/api/v1/editions/{w.ed['id']}/results")
+# provisional results (the edition is in marking): the region and the judges
+rule("GET", "/api/v1/editions/{id}/results", {"region_admin", "judge"},
+     target=lambda w, c: f"/api/v1/editions/{w.ed['id']}/results")
 rule("GET", "/api/v1/public/editions/{id}/results", EVERYONE, ok=404,
      target=lambda w, c: f"/api/v1/public/editions/{w.ed['id']}/results")
 rule("GET", "/api/v1/public/editions", EVERYONE)
@@ -564,3 +566,24 @@ def test_staff_cannot_move_a_person_to_another_institution(w):
     assert r.status == 200, r
     r = w.api.patch(f"/api/v1/persons/{p['id']}", {"institution_id": w.B["id"]}, etag='"2"')
     assert r.status == 200 and r.json["institution_id"] == w.B["id"], r
+
+
+def test_provisional_results_are_for_the_region_and_the_categorys_judges(w):
+    """Until an edition is published its results are provisional: region
+    administrators see them all, a judge the categories they judge (and the
+    institution table over those), everyone else is refused."""
+    ed = created(w.api.post("/api/v1/editions", w.edition_body()))
+    cats = [created(w.api.post("/api/v1/categories", {"edition_id": ed["id"], "name": uniq(n), "isco_code": "7512"}))
+            for n in ("Welding ", "Baking ")]
+    p = w.make.person(given_name=uniq("Judge of one "))
+    name = uniq("onejudge").replace("-", ".")
+    make_user(w.api, name, "judge", person=p)
+    created(w.api.post("/api/v1/judges", {"category_id": cats[0]["id"], "person_id": p["id"]}))
+    judge = w.server.anon.login(name, __import__("conftest").user_password(name))
+    path = f"/api/v1/editions/{ed['id']}/results"
+    got = judge.get(path)
+    assert got.status == 200, got
+    assert [c["category_id"] for c in got.json["categories"]] == [cats[0]["id"]]
+    assert {c["category_id"] for c in w.api.get(path).json["categories"]} == {c["id"] for c in cats}
+    for caller in ["staff_a", "trainer", "learner", "judge"]:   # the world's judge judges none of these
+        assert_error(w.c[caller].get(path), 403, "forbidden")

@@ -25,7 +25,7 @@ int comp_lock_category(dom_ctx *c, int64_t idCategory, dom_rec *pOut, gerr *e);
 extern const char *const comp_correction_reasons[];
 
 /* The module's access rules (module.c). */
-extern const pol_rule comp_rule_entry, comp_rule_marking, comp_rule_chief, comp_rule_mark_chief;
+extern const pol_rule comp_rule_entry, comp_rule_marking, comp_rule_chief, comp_rule_mark_chief, comp_rule_results;
 /* Changes a mark after its category's lock, recording who, why (one of
  * comp_correction_reasons) and the old value. */
 int comp_correct_mark(dom_ctx *c, int64_t idMark, int64_t valueCenti, const char *zReason, dom_rec *pOut, gerr *e);
@@ -53,8 +53,14 @@ typedef struct comp_edition_results {
   int nInst;
   comp_institution_row *aInst;
 } comp_edition_results;
-/* Loads every mark of the edition and computes its results (in the arena). */
+/* Loads every mark of the edition and computes its results (in the arena),
+ * without an access check (the domain's own use, e.g. statistics). */
 int comp_edition_results_load(dom_ctx *c, int64_t idEdition, comp_edition_results *pOut, gerr *e);
+/* The results as the actor may read them (comp_results_access.c):
+ * published, for every signed-in user; until then for region
+ * administrators, and for judges the categories they judge (the
+ * institution table over those); 403 for everyone else. */
+int comp_edition_results_read(dom_ctx *c, int64_t idEdition, comp_edition_results *pOut, gerr *e);
 
 /* --- history statistics (comp_stats.c) ------------------------------------ */
 

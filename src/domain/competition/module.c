@@ -23,7 +23,12 @@ const pol_rule comp_rule_chief = {"chief_judge", 0, 0, {ALL, NO, NO, SCO, NO}, "
 const pol_rule comp_rule_mark_chief = {"chief_judge", 0, 0, {ALL, NO, NO, SCO, NO}, "mark_chief", NULL, 0,
                                        "region administrators; the category's chief judge"};
 
-static const pol_rule *const apRule[] = {&comp_rule_entry, &comp_rule_marking, &comp_rule_chief, &comp_rule_mark_chief};
+/* provisional results (before publication): comp_results_access.c */
+const pol_rule comp_rule_results = {"provisional_results", 0, 0, {ALL, NO, NO, SCO, NO}, NULL, NULL, 0,
+                                    "region administrators; the judges of the edition's categories (theirs only)"};
+
+static const pol_rule *const apRule[] = {&comp_rule_entry, &comp_rule_marking, &comp_rule_chief, &comp_rule_mark_chief,
+                                         &comp_rule_results};
 
 /* $1 the record's id, $2 the judge's person id (or the institution). */
 static const pol_scope aScope[] = {
