@@ -65,5 +65,5 @@ static const dom_filter aFilter[] = {
 dom_entity dom_area = {
     "area", "areas", "A region, prefecture, county or township.",
     aField, sizeof aField / sizeof aField[0], aFilter, sizeof aFilter / sizeof aFilter[0],
-    area_check, NULL, NULL,
+    area_check, NULL, NULL, NULL, 0,
 };

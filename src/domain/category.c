@@ -37,7 +37,7 @@ dom_entity dom_category = {
     "category", "categories", "A competition category (a skill).",
     aCategoryField, sizeof aCategoryField / sizeof aCategoryField[0],
     aCategoryFilter, sizeof aCategoryFilter / sizeof aCategoryFilter[0],
-    category_check, NULL, category_can_delete,
+    category_check, NULL, category_can_delete, NULL, 0,
 };
 
 static int criterion_check(dom_ctx *c, dom_rec *r, const dom_rec *pOld, gerr *e) {
@@ -61,7 +61,7 @@ dom_entity dom_criterion = {
     "criterion", "criteria", "A marking-scheme criterion with its weight.",
     aCriterionField, sizeof aCriterionField / sizeof aCriterionField[0],
     aCriterionFilter, sizeof aCriterionFilter / sizeof aCriterionFilter[0],
-    criterion_check, NULL, criterion_can_delete,
+    criterion_check, NULL, criterion_can_delete, NULL, 0,
 };
 
 static const char *const azKind[] = {"measurement", "judgement", NULL};
@@ -129,5 +129,5 @@ dom_entity dom_aspect = {
     "aspect", "aspects", "What judges mark: a measurement or a judgement.",
     aAspectField, sizeof aAspectField / sizeof aAspectField[0],
     aAspectFilter, sizeof aAspectFilter / sizeof aAspectFilter[0],
-    aspect_check, NULL, aspect_can_delete,
+    aspect_check, NULL, aspect_can_delete, NULL, 0,
 };

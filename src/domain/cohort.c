@@ -54,5 +54,5 @@ static const dom_filter aFilter[] = {
 dom_entity dom_cohort = {
     "cohort", "cohorts", "One run of a program.",
     aField, sizeof aField / sizeof aField[0], aFilter, sizeof aFilter / sizeof aFilter[0],
-    cohort_check, NULL, NULL,
+    cohort_check, NULL, NULL, NULL, 0,
 };

@@ -50,10 +50,14 @@ static int competitor_can_delete(dom_ctx *c, const dom_rec *pOld, gerr *e) {
   return 0;
 }
 
+static const dom_unique aUnique[] = {
+    {{"category_id", "person_id"}, "person_id", "this person is already entered in this category"},
+};
+
 dom_entity dom_competitor = {
     "competitor", "competitors", "A learner entered in a category, with consent.",
     aField, sizeof aField / sizeof aField[0], aFilter, sizeof aFilter / sizeof aFilter[0],
-    competitor_check, NULL, competitor_can_delete,
+    competitor_check, NULL, competitor_can_delete, aUnique, sizeof aUnique / sizeof aUnique[0],
 };
 
 int comp_withdraw_competitor(dom_ctx *c, int64_t id, dom_rec *pOut, gerr *e) {

@@ -49,5 +49,5 @@ static const dom_filter aFilter[] = {
 dom_entity dom_edition = {
     "edition", "editions", "A skills competition edition.",
     aField, sizeof aField / sizeof aField[0], aFilter, sizeof aFilter / sizeof aFilter[0],
-    edition_check, NULL, edition_can_delete,
+    edition_check, NULL, edition_can_delete, NULL, 0,
 };

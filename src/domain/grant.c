@@ -65,5 +65,5 @@ static const dom_filter aFilter[] = {
 dom_entity dom_grant = {
     "grant", "grants", "A role held by a user.",
     aField, sizeof aField / sizeof aField[0], aFilter, sizeof aFilter / sizeof aFilter[0],
-    grant_check, NULL, NULL,
+    grant_check, NULL, NULL, NULL, 0,
 };

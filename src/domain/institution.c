@@ -27,5 +27,5 @@ static const dom_filter aFilter[] = {
 dom_entity dom_institution = {
     "institution", "institutions", "A vocational college or training centre.",
     aField, sizeof aField / sizeof aField[0], aFilter, sizeof aFilter / sizeof aFilter[0],
-    NULL, NULL, NULL,
+    NULL, NULL, NULL, NULL, 0,
 };

@@ -27,8 +27,11 @@ static const dom_filter aFilter[] = {
     {"category", FILT_INT, &dom_category, "category_id = ?", "judges of this category", NULL},
     {"person", FILT_INT, &dom_person, "person_id = ?", "assignments of this person", NULL},
 };
+static const dom_unique aUnique[] = {
+    {{"category_id", "person_id"}, "person_id", "this person is already a judge of this category"},
+};
 dom_entity dom_judge = {
     "judge", "judges", "A judge assigned to a category.",
     aField, sizeof aField / sizeof aField[0], aFilter, sizeof aFilter / sizeof aFilter[0],
-    judge_check, NULL, NULL,
+    judge_check, NULL, NULL, aUnique, sizeof aUnique / sizeof aUnique[0],
 };

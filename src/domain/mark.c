@@ -108,8 +108,12 @@ static const dom_filter aFilter[] = {
      "marks in this category", NULL},
     {"judge", FILT_INT, &dom_person, "judge_id = ?", "marks entered by this judge", NULL},
 };
+static const dom_unique aUnique[] = {
+    {{"competitor_id", "aspect_id", "judge_id"}, "aspect_id",
+     "this judge has already marked this aspect of this competitor: change that mark instead"},
+};
 dom_entity dom_mark = {
     "mark", "marks", "A judge's mark for one aspect of one competitor.",
     aField, sizeof aField / sizeof aField[0], aFilter, sizeof aFilter / sizeof aFilter[0],
-    mark_check, NULL, NULL,
+    mark_check, NULL, NULL, aUnique, sizeof aUnique / sizeof aUnique[0],
 };

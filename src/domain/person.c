@@ -114,7 +114,7 @@ _Static_assert(P__N == sizeof aField / sizeof aField[0], "one P_* per field");
 dom_entity dom_person = {
     "person", "persons", "A learner, trainer or judge.",
     aField, sizeof aField / sizeof aField[0], aFilter, sizeof aFilter / sizeof aFilter[0],
-    person_check, NULL, NULL,
+    person_check, NULL, NULL, NULL, 0,
 };
 
 static const char zDropAccounts[] = "DELETE FROM users WHERE person_id = $1";

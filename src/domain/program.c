@@ -27,5 +27,5 @@ static const dom_filter aFilter[] = {
 dom_entity dom_program = {
     "program", "programs", "What an institution teaches.",
     aField, sizeof aField / sizeof aField[0], aFilter, sizeof aFilter / sizeof aFilter[0],
-    NULL, NULL, NULL,
+    NULL, NULL, NULL, NULL, 0,
 };

@@ -73,5 +73,5 @@ static const dom_filter aFilter[] = {
 dom_entity dom_user = {
     "user", "users", "An account that signs in.",
     aField, sizeof aField / sizeof aField[0], aFilter, sizeof aFilter / sizeof aFilter[0],
-    user_check, NULL, NULL,
+    user_check, NULL, NULL, NULL, 0,
 };
