@@ -26,6 +26,12 @@ int comp_transition(dom_ctx *c, int64_t idEdition, const char *zTo, dom_rec *pOu
  * otherwise (judge.c, which applies the same rule to judges changed during
  * marking). The refusal names the category and its competitors short. */
 int comp_check_edition_markable(dom_ctx *c, int64_t idEdition, gerr *e);
+/* When a judge (person idPerson) is refused a record of scope zScope
+ * ("competitor", "mark", "category_chief", "mark_chief": src/domain/scope.c)
+ * with id: fills e (GERR_FORBIDDEN) with why in the judge's terms ("you are
+ * not a judge of category Pastry (3)", "only the chief judge ...") and
+ * returns -1 (also on a database error); 0 when it has no words for it. */
+int comp_judge_refusal(dom_ctx *c, const char *zScope, int64_t id, int64_t idPerson, gerr *e);
 /* Locks a category once every mark is in; otherwise GERR_CONFLICT listing
  * what is missing. */
 int comp_lock_category(dom_ctx *c, int64_t idCategory, dom_rec *pOut, gerr *e);

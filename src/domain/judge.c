@@ -4,7 +4,8 @@
  * (COMP_JUDGES_PER_JUDGEMENT when the category has a judgement aspect, one
  * otherwise): marking does not start without them, and during marking a
  * judge is added, moved to another institution or removed only when every
- * competitor keeps them. */
+ * competitor keeps them. Also the words of a refusal for a judge who acts
+ * outside their category (src/http/authz.c asks). */
 #include "comp.h"
 #include "entity_int.h"
 #include <stdio.h>
@@ -186,6 +187,51 @@ static int judge_can_delete(dom_ctx *c, const dom_rec *pOld, gerr *e) {
   char zWhy[64];
   snprintf(zWhy, sizeof zWhy, "judge %lld cannot be removed", (long long)pOld->id);
   return short_of_judges(c, zShortInCategory, idCategory, pOld->id, 0, 0, NULL, zWhy, e);
+}
+
+/* --- a judge outside their category ------------------------------------------ */
+
+/* The category (id, name) of a record of each scope a judge acts in; bChief:
+ * the scope is the chief judge's; bOwn: a judge's own marks. $1 the record. */
+static const struct {
+  const char *zScope;
+  int bChief, bOwn;
+  const char *zSql;
+} aJudgeScope[] = {
+    {"competitor", 0, 0, "SELECT c.id, c.name FROM competitors p JOIN categories c ON c.id = p.category_id WHERE p.id = $1"},
+    {"category_chief", 1, 0, "SELECT id, name FROM categories WHERE id = $1"},
+    {"mark", 0, 1,
+     "SELECT c.id, c.name FROM marks m JOIN competitors p ON p.id = m.competitor_id "
+     "JOIN categories c ON c.id = p.category_id WHERE m.id = $1"},
+    {"mark_chief", 1, 0,
+     "SELECT c.id, c.name FROM marks m JOIN competitors p ON p.id = m.competitor_id "
+     "JOIN categories c ON c.id = p.category_id WHERE m.id = $1"},
+};
+static const char zJudgeOf[] = "SELECT 1 + chief FROM judges WHERE category_id = $1 AND person_id = $2";
+
+int comp_judge_refusal(dom_ctx *c, const char *zScope, int64_t id, int64_t idPerson, gerr *e) {
+  size_t i = 0;
+  while (i < sizeof aJudgeScope / sizeof aJudgeScope[0] && strcmp(aJudgeScope[i].zScope, zScope)) i++;
+  if (i == sizeof aJudgeScope / sizeof aJudgeScope[0]) return 0;
+  db_stmt *s = db_prepare(c->pDb, aJudgeScope[i].zSql, e);
+  if (!s) return -1;
+  db_bind_int(s, 1, id);
+  int rc = db_step(s, e);
+  int64_t idCategory = rc == DB_ROW ? db_col_int(s, 0) : 0, nJudge = 0;
+  char zName[64] = "";
+  if (rc == DB_ROW) snprintf(zName, sizeof zName, "%s", db_col_text(s, 1));
+  db_done(s);
+  if (rc != DB_ROW) return rc == DB_ERROR ? -1 : 0;
+  if (query_int2(c, zJudgeOf, idCategory, idPerson, &nJudge, e) == DB_ERROR) return -1;
+  if (!nJudge)
+    return gerr_set(e, GERR_FORBIDDEN, NULL, "you are not a judge of category %s (%lld)", zName, (long long)idCategory);
+  if (aJudgeScope[i].bChief && nJudge == 1)
+    return gerr_set(e, GERR_FORBIDDEN, NULL, "only the chief judge of category %s (%lld) does this", zName,
+                    (long long)idCategory);
+  if (aJudgeScope[i].bOwn)
+    return gerr_set(e, GERR_FORBIDDEN, NULL, "mark %lld is another judge's: a judge sees and changes only their own marks",
+                    (long long)id);
+  return 0;
 }
 
 static const dom_field aField[] = {

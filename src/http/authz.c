@@ -4,6 +4,7 @@
  * parent, or the list lies within their scope. */
 #include "authz.h"
 #include "../api/api.h"
+#include "../domain/comp.h"
 #include "../domain/scope.h"
 #include <string.h>
 
@@ -159,6 +160,16 @@ static int deny(http_req *r, const az_rule *pRule, gerr *e) {
                   pRule->zHelp);
 }
 
+/* deny for a record of scope zScope (id) outside every candidate's scope,
+ * in the domain's words when it has them (a judge outside their category). */
+static int deny_record(http_req *r, const az_rule *pRule, const char *zScope, int64_t id, candidate *a, int n,
+                       gerr *e) {
+  dom_ctx c = api_ctx(r);
+  for (int i = 0; i < n; i++)
+    if (a[i].kind == SCOPE_JUDGE && comp_judge_refusal(&c, zScope, id, a[i].value, e)) return -1;
+  return deny(r, pRule, e);
+}
+
 static int authorize_record(http_req *r, const dom_entity *pEnt, candidate *a, int n, const az_rule *pRule, gerr *e) {
   dom_ctx c = api_ctx(r);
   const char *zWhy = NULL, *zScope = pEnt->zName;
@@ -174,7 +185,7 @@ static int authorize_record(http_req *r, const dom_entity *pEnt, candidate *a, i
                     auth_role_names[a[0].role]);
   int rc = dom_exists(&c, pEnt, r->aId[0], e);
   if (rc < 0) return -1;
-  return rc ? deny(r, pRule, e) : 0;   /* no such record: the handler answers 404 */
+  return rc ? deny_record(r, pRule, zScope, r->aId[0], a, n, e) : 0;   /* no such record: the handler answers 404 */
 }
 
 /* One parent check of a new record: 0 allowed, -1 denied or error. */
@@ -202,7 +213,7 @@ static int create_check(http_req *r, size_t i, candidate *a, int n, const az_rul
     rc = scope_open(&c, aCreateScope[i].zParent, idParent, e);
     if (rc) return rc < 0 ? -1 : 0;
   }
-  return deny(r, pRule, e);
+  return deny_record(r, pRule, aCreateScope[i].zParent, idParent, a, n, e);
 }
 
 static int authorize_create(http_req *r, const dom_entity *pEnt, candidate *a, int n, const az_rule *pRule, gerr *e) {

@@ -5,7 +5,8 @@ category with a judgement aspect, one in a category of measurements only),
 and the refusal names the category and the competitors short. During
 marking a judge can be added or moved to another institution, and removed
 only when every competitor keeps enough judges (and the judge has entered
-no marks); once the category is locked its judges stay."""
+no marks); once the category is locked its judges stay. A judge who acts
+outside their category is told so in those words."""
 import pytest
 
 from conftest import Factory, assert_error, created, make_user, serve, uniq, user_password
@@ -148,3 +149,24 @@ def test_judges_of_a_locked_category_stay(s):
     err = assert_error(api.post("/api/v1/judges", body), 409, "conflict", field="state")
     assert "locked" in err["message"]
     assert_error(api.delete(f"/api/v1/judges/{s.j['ma1']['id']}"), 409, "conflict", field="state")
+
+
+def test_a_judge_outside_the_category_is_told_so(s):
+    masonry_judge = s.jc[s.j["ma2"]["id"]]
+    # marking a Pastry competitor, and opening Pastry's review, as a judge of Masonry only
+    r = masonry_judge.post("/api/v1/marks", {"competitor_id": s.e_bilal["id"], "aspect_id": s.a2["id"], "value": 1})
+    err = assert_error(r, 403, "forbidden")
+    assert err["message"].startswith(f"you are not a judge of category {s.pastry['name']}"), err
+    assert "region administrators" not in err["message"]
+    r = masonry_judge.get(f"/api/v1/categories/{s.pastry['id']}/review")
+    err = assert_error(r, 403, "forbidden")
+    assert err["message"].startswith(f"you are not a judge of category {s.pastry['name']}"), err
+    # a judge of the category who is not its chief: the lock and review are the chief's
+    r = s.jc[s.j["pb"]["id"]].get(f"/api/v1/categories/{s.pastry['id']}/review")
+    err = assert_error(r, 403, "forbidden")
+    assert f"only the chief judge of category {s.pastry['name']}" in err["message"], err
+    # another judge's mark is not theirs to change
+    m = s.api.get(f"/api/v1/marks?competitor={s.e_ayla['id']}").json["items"][0]
+    r = s.jc[s.j["pn"]["id"]].patch(f"/api/v1/marks/{m['id']}", {"value": 0}, etag=f'"{m["version"]}"')
+    err = assert_error(r, 403, "forbidden")
+    assert "another judge's" in err["message"], err
