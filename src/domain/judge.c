@@ -57,11 +57,12 @@ static int query_int2(dom_ctx *c, const char *zSql, int64_t a, int64_t b, int64_
 
 /* Entered competitors with fewer judges not of their own institution than
  * they need, with the category's name, their institution's, how many they
- * have and how many they need. $1 the category (or edition); judge $2 (0:
+ * have, how many they need and the category's id. $1 the category (or edition); judge $2 (0:
  * none) is counted out, and with $3 = 1 counted back in as a judge of
  * institution $4 (0: of none); $5 the judges a judgement aspect needs. */
 #define SHORT_OF_JUDGES(zWhere)                                                                          \
-  "SELECT c.name, x.id, i.name, x.n, x.need FROM (SELECT p.id, p.category_id, p.institution_id, "       \
+  "SELECT c.name, x.id, i.name, x.n, x.need, x.category_id FROM (SELECT p.id, p.category_id, "          \
+  "p.institution_id, "                                                                                     \
   "(SELECT count(*) FROM judges j WHERE j.category_id = p.category_id AND j.id <> $2 "                   \
   "AND (j.institution_id IS NULL OR j.institution_id <> p.institution_id)) "                             \
   "+ CASE WHEN $3 = 1 AND $4 <> p.institution_id THEN 1 ELSE 0 END AS n, "                               \
@@ -93,12 +94,13 @@ static int short_of_judges(dom_ctx *c, const char *zSql, int64_t id, int64_t idJ
   db_bind_int(s, 5, COMP_JUDGES_PER_JUDGEMENT);
   char zCat[64] = "", zList[320] = "";
   int nShort = 0, rc;
-  int64_t need = 0;
+  int64_t need = 0, idCategory = 0;
   while ((rc = db_step(s, e)) == DB_ROW) {
-    if (nShort && strcmp(zCat, db_col_text(s, 0))) break;   /* the first category only */
+    if (nShort && db_col_int(s, 5) != idCategory) break;   /* the first category only */
     if (!nShort) {
       snprintf(zCat, sizeof zCat, "%s", db_col_text(s, 0));
       need = db_col_int(s, 4);
+      idCategory = db_col_int(s, 5);
     }
     size_t k = strlen(zList);
     if (nShort < SHORT_LISTED)
