@@ -259,20 +259,19 @@ static int check_upload(struct evhttp_request *pReq, size_t n, gerr *e) {
   return 0;
 }
 
-/* Reads and parses the JSON body for routes that take one. */
+/* Reads and parses the JSON body for routes that take one. A route that
+ * takes none (neither R_BODY nor R_BODY_OPT) accepts no body or an empty
+ * JSON object, {}, which its handler does not see; a member in it is
+ * refused (422) by name. */
 static int read_body(struct evhttp_request *pReq, http_req *r, gerr *e) {
   struct evbuffer *pIn = evhttp_request_get_input_buffer(pReq);
   size_t n = evbuffer_get_length(pIn);
   unsigned flags = r->pRoute->flags;
   if (flags & R_UPLOAD) return check_upload(pReq, n, e);
-  if (!(flags & (R_BODY | R_BODY_OPT))) {
-    if (n > 0) return gerr_set(e, GERR_BAD_REQUEST, NULL, "%s %s takes no request body",
-                               http_method_name(r->method), r->pRoute->zPath);
-    return 0;
-  }
+  int bNone = !(flags & (R_BODY | R_BODY_OPT));
   if (n > HTTP_MAX_BODY)
     return gerr_set(e, GERR_TOO_LARGE, NULL, "request body is %zu bytes; the limit is %d", n, HTTP_MAX_BODY);
-  if (n == 0 && (flags & R_BODY_OPT)) return 0;
+  if (n == 0 && (bNone || (flags & R_BODY_OPT))) return 0;
   if (!content_type_is(pReq, "application/json")) {
     const char *zType = evhttp_find_header(evhttp_request_get_input_headers(pReq), "Content-Type");
     return gerr_set(e, GERR_MEDIA_TYPE, NULL, "Content-Type must be application/json (got %.60s)",
@@ -287,6 +286,14 @@ static int read_body(struct evhttp_request *pReq, http_req *r, gerr *e) {
                     je.line, je.column);
   if (!json_is_object(r->pBody))
     return gerr_set(e, GERR_BAD_JSON, NULL, "request body must be a JSON object");
+  if (bNone) {
+    const char *zKey = json_object_iter_key(json_object_iter(r->pBody));
+    if (zKey)
+      return gerr_set(e, GERR_VALIDATION, zKey, "%.60s: %s %s takes no fields (send no body, or {})", zKey,
+                      http_method_name(r->method), r->pRoute->zPath);
+    json_decref(r->pBody);
+    r->pBody = NULL;
+  }
   return 0;
 }
 

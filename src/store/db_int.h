@@ -28,6 +28,17 @@ typedef struct db_backend {
   const char *zBegin;  /* SQL that opens the outermost write transaction */
 } db_backend;
 
+/* The kinds of constraint an engine refuses a write for. */
+typedef enum { DBC_UNIQUE, DBC_FOREIGN_KEY, DBC_OTHER } db_constraint;
+
+/* Fills e (GERR_CONFLICT) for a refused constraint in guild's words and
+ * logs zEngine (the engine's own text, which never reaches the user). A
+ * unique one names zTable and the nCols bytes of zCols ("a, b": the key's
+ * columns, when the engine said which), and the last column as the field.
+ * Returns -1. (db_error.c) */
+int db_constraint_error(gerr *e, db_constraint kind, const char *zTable, const char *zCols, size_t nCols,
+                        const char *zEngine);
+
 extern const db_backend db_sqlite_backend;
 extern const db_backend db_postgres_backend;
 

@@ -43,10 +43,16 @@ static int pg_error(pg_conn *c, PGresult *pRes, gerr *e) {
     c->gen++;
     return gerr_set(e, GERR_UNAVAILABLE, NULL, "the database connection was lost; nothing was saved, try again");
   }
-  if (zState && strcmp(zState, "23505") == 0)
-    return gerr_set(e, GERR_CONFLICT, NULL, "conflicts with an existing record (%s)", zMsg);
-  if (zState && strcmp(zState, "23503") == 0)
-    return gerr_set(e, GERR_CONFLICT, NULL, "a referenced record does not exist or is still referred to");
+  if (zState && strcmp(zState, "23505") == 0) {   /* unique: the columns from "Key (a, b)=(...) already exists." */
+    const char *zDetail = PQresultErrorField(pRes, PG_DIAG_MESSAGE_DETAIL);
+    const char *zCols = zDetail && strncmp(zDetail, "Key (", 5) == 0 ? zDetail + 5 : NULL;
+    const char *zEnd = zCols ? strstr(zCols, ")=(") : NULL;
+    return db_constraint_error(e, DBC_UNIQUE, PQresultErrorField(pRes, PG_DIAG_TABLE_NAME), zEnd ? zCols : NULL,
+                               zEnd ? (size_t)(zEnd - zCols) : 0, zMsg);
+  }
+  if (zState && strcmp(zState, "23503") == 0) return db_constraint_error(e, DBC_FOREIGN_KEY, NULL, NULL, 0, zMsg);
+  if (zState && strncmp(zState, "23", 2) == 0)   /* not null, check, exclusion */
+    return db_constraint_error(e, DBC_OTHER, NULL, NULL, 0, zMsg);
   if (zState && (strcmp(zState, "40001") == 0 || strcmp(zState, "40P01") == 0 || strcmp(zState, "55P03") == 0))
     return gerr_set(e, GERR_UNAVAILABLE, NULL, "the database is busy, try again");
   if (zState && strncmp(zState, "08", 2) == 0)

@@ -6,6 +6,7 @@
 #include <pthread.h>
 #include "core/text.h"
 #include <sqlite3.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -19,13 +20,35 @@ typedef struct sq_stmt {
   uint16_t *aMap;   /* nMap + 1: $N -> SQLite parameter index, 0: none */
 } sq_stmt;
 
+/* A unique constraint SQLite refused: the table and the columns of
+ * "UNIQUE constraint failed: t.a, t.b" (without the table's prefix) for
+ * db_constraint_error. */
+static int sq_unique(const char *zMsg, gerr *e) {
+  const char *z = strstr(zMsg, "failed: ");
+  char zTable[64] = "", zCols[128] = "";
+  size_t nCols = 0;
+  for (z = z ? z + 8 : NULL; z && *z;) {
+    const char *zDot = strchr(z, '.'), *zEnd = strstr(z, ", ");
+    if (!zEnd) zEnd = z + strlen(z);
+    if (!zDot || zDot > zEnd || (size_t)(zDot - z) >= sizeof zTable) break;
+    if (!zTable[0]) snprintf(zTable, sizeof zTable, "%.*s", (int)(zDot - z), z);
+    int n = snprintf(zCols + nCols, sizeof zCols - nCols, "%s%.*s", nCols ? ", " : "", (int)(zEnd - zDot - 1), zDot + 1);
+    if (n < 0 || (size_t)n >= sizeof zCols - nCols) break;
+    nCols += (size_t)n;
+    z = *zEnd ? zEnd + 2 : zEnd;
+  }
+  return db_constraint_error(e, DBC_UNIQUE, zTable, zCols, nCols, zMsg);
+}
+
 static int sq_error(sqlite3 *pDb, int rc, gerr *e) {
   int ext = sqlite3_extended_errcode(pDb);
   const char *zMsg = sqlite3_errmsg(pDb);
   if ((rc & 0xff) == SQLITE_CONSTRAINT) {
-    if (ext == SQLITE_CONSTRAINT_FOREIGNKEY)
-      return gerr_set(e, GERR_CONFLICT, NULL, "a referenced record does not exist or is still referred to");
-    return gerr_set(e, GERR_CONFLICT, NULL, "conflicts with an existing record (%s)", zMsg);
+    if (ext == SQLITE_CONSTRAINT_FOREIGNKEY) return db_constraint_error(e, DBC_FOREIGN_KEY, NULL, NULL, 0, zMsg);
+    if (ext == SQLITE_CONSTRAINT_UNIQUE || ext == SQLITE_CONSTRAINT_PRIMARYKEY) return sq_unique(zMsg, e);
+    if (ext == SQLITE_CONSTRAINT_TRIGGER)   /* RAISE(ABORT, ...) in guild's own triggers: guild's words */
+      return gerr_set(e, GERR_CONFLICT, NULL, "%s", zMsg);
+    return db_constraint_error(e, DBC_OTHER, NULL, NULL, 0, zMsg);
   }
   if ((rc & 0xff) == SQLITE_BUSY || (rc & 0xff) == SQLITE_LOCKED)
     return gerr_set(e, GERR_UNAVAILABLE, NULL, "the database is busy, try again");

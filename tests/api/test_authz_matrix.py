@@ -236,8 +236,8 @@ rule("DELETE", "/api/v1/competitors/{id}", ADMIN, ok=412,
 rule("POST", "/api/v1/competitors/{id}/withdraw", STAFF_A, ok=409,
      target=lambda w, c: f"/api/v1/competitors/{w.comp1['id']}/withdraw")
 rule("GET", "/api/v1/judges", SIGNED_IN)
-rule("POST", "/api/v1/judges", ADMIN, ok=409,          # judges are assigned before marking
-     body=lambda w, c: {"category_id": w.cat["id"], "person_id": w.t2["id"]})
+rule("POST", "/api/v1/judges", ADMIN, ok=201,          # a judge added during marking (a new person each time)
+     body=lambda w, c: {"category_id": w.cat["id"], "person_id": w.make.person()["id"]})
 rule("GET", "/api/v1/judges/{id}", SIGNED_IN, target=lambda w, c: f"/api/v1/judges/{w.jchief['id']}")
 rule("PATCH", "/api/v1/judges/{id}", ADMIN, ok=412, target=lambda w, c: f"/api/v1/judges/{w.jchief['id']}",
      body=lambda w, c: {"chief": True}, headers=STALE)

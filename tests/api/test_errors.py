@@ -37,12 +37,15 @@ def test_400_empty_body_where_one_is_required(api):
         assert_error(api.post("/api/v1/areas", raw=b""), 400, "bad_json")
 
 
-def test_400_body_on_route_without_body(api, make):
+def test_422_member_in_body_on_route_without_body(api, make):
+    """A route that takes no body takes {} (as no body), but a member in it
+    is refused by name; a body that is not JSON stays a 400."""
     a = make.area()
     path = f"/api/v1/areas/{a['id']}"
     with nothing_changes(api, path):
         r = api.request("DELETE", path, raw='{"x":1}')
-        assert_error(r, 400, "bad_request")
+        assert_error(r, 422, "validation", field="x")
+        assert_error(api.request("DELETE", path, raw='x=1'), 400, "bad_json")
 
 
 @pytest.mark.parametrize("etag", ["1", '"abc"', '"0"', '"-1"', '""', 'W/1'])

@@ -473,6 +473,53 @@ static void unique_values(void **state) {
   assert_int_equal(count_rows(f, "SELECT count(*) FROM persons WHERE id > $1", 0), 1);
 }
 
+/* A unique key of several fields (dom_entity.aUnique): refused before
+ * writing in the key's words, naming its field and the other record; an
+ * update that keeps the key is fine; and when the database itself refuses
+ * it (a record written meanwhile: here one written around the check) the
+ * store's conflict is said in the same words, never the engine's. */
+static void unique_keys(void **state) {
+  unit_fx *f = *state;
+  gerr e;
+  dom_rec r, patch, out;
+  int64_t idArea = unit_area(f, "65", "region", 0);
+  int64_t idProg = unit_program(f, unit_institution(f, "One", idArea), "Pastry", "7512");
+  int64_t idCohort = unit_cohort(f, idProg, "Spring", "2026-03-01", "2026-07-01", 10);
+  int64_t idPerson = unit_person(f, "Ayla", NULL);
+  dom_rec_init(&r, &dom_enrollment);
+  dom_set_int(&r, "person_id", idPerson);
+  dom_set_int(&r, "cohort_id", idCohort);
+  dom_set_int(&r, "consent", 1);
+  int64_t idFirst = unit_create(f, &r);
+  assert_err(try_create(f, &r, &e), e, GERR_CONFLICT, "cohort_id");
+  char zWant[120];
+  snprintf(zWant, sizeof zWant, "cohort_id: this person is already enrolled in this cohort (enrollment %lld)",
+           (long long)idFirst);
+  assert_string_equal(e.msg, zWant);
+  dom_rec_init(&patch, &dom_enrollment);
+  dom_set_text(&patch, "status", "enrolled");
+  gerr_clear(&e);
+  assert_int_equal(dom_update(&f->c, &dom_enrollment, idFirst, 1, &patch, &out, &e), 0);
+
+  /* the same key reaching the database: checked, then written twice */
+  assert_int_equal(db_begin(f->pDb, &e), 0);
+  dom_rec_init(&r, &dom_enrollment);
+  dom_set_int(&r, "person_id", unit_person(f, "Bilal", NULL));
+  dom_set_int(&r, "cohort_id", idCohort);
+  dom_set_int(&r, "consent", 1);
+  assert_int_equal(dom_check(&f->c, &dom_enrollment, &r, NULL, &out, &e), 0);
+  dom_rec twice = out;
+  assert_int_equal(dom_insert_raw(&f->c, &out, &e), 0);
+  gerr_clear(&e);
+  assert_int_equal(dom_insert_raw(&f->c, &twice, &e), -1);
+  db_rollback(f->pDb);
+  assert_int_equal(e.code, GERR_CONFLICT);
+  assert_string_equal(e.field, "cohort_id");
+  assert_string_equal(e.msg,
+                      "cohort_id: this person is already enrolled in this cohort (written by someone else at the same "
+                      "moment)");
+}
+
 static void delete_referenced(void **state) {
   unit_fx *f = *state;
   gerr e;
@@ -1074,6 +1121,7 @@ int main(void) {
       cmocka_unit_test_setup_teardown(value_rules, fx_setup, fx_teardown),
       cmocka_unit_test_setup_teardown(area_levels, fx_setup, fx_teardown),
       cmocka_unit_test_setup_teardown(unique_values, fx_setup, fx_teardown),
+      cmocka_unit_test_setup_teardown(unique_keys, fx_setup, fx_teardown),
       cmocka_unit_test_setup_teardown(delete_referenced, fx_setup, fx_teardown),
       cmocka_unit_test_setup_teardown(immutable_fields, fx_setup, fx_teardown),
       cmocka_unit_test_setup_teardown(program_skills, fx_setup, fx_teardown),

@@ -12,10 +12,26 @@ int comp_state_of(dom_ctx *c, const char *zEntity, int64_t id, char *z, gerr *e)
 /* Refuses (409) unless the edition of zEntity/id is in state zWant. */
 int comp_require_state(dom_ctx *c, const char *zEntity, int64_t id, const char *zWant, const char *zDoing, gerr *e);
 
+/* Judges who score each judgement aspect of each competitor (the lock waits
+ * for that many scores; other aspects need one judge's mark). */
+#define COMP_JUDGES_PER_JUDGEMENT 3
+
 /* Moves an edition to zTo along the allowed transitions, checking what
  * each step needs (a complete marking scheme to open registration, judges
  * to start marking, every category locked to lock the edition). */
 int comp_transition(dom_ctx *c, int64_t idEdition, const char *zTo, dom_rec *pOut, gerr *e);
+/* Refuses (409, field "state") unless every entered competitor of every
+ * category of the edition has enough judges not of their own institution:
+ * COMP_JUDGES_PER_JUDGEMENT when the category has a judgement aspect, one
+ * otherwise (judge.c, which applies the same rule to judges changed during
+ * marking). The refusal names the category and its competitors short. */
+int comp_check_edition_markable(dom_ctx *c, int64_t idEdition, gerr *e);
+/* When a judge (person idPerson) is refused a record of scope zScope
+ * ("competitor", "mark", "category_chief", "mark_chief": src/domain/scope.c)
+ * with id: fills e (GERR_FORBIDDEN) with why in the judge's terms ("you are
+ * not a judge of category Pastry (3)", "only the chief judge ...") and
+ * returns -1 (also on a database error); 0 when it has no words for it. */
+int comp_judge_refusal(dom_ctx *c, const char *zScope, int64_t id, int64_t idPerson, gerr *e);
 /* Locks a category once every mark is in; otherwise GERR_CONFLICT listing
  * what is missing. */
 int comp_lock_category(dom_ctx *c, int64_t idCategory, dom_rec *pOut, gerr *e);

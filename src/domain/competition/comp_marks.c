@@ -18,8 +18,6 @@ static const char zCoverage[] =
     "FROM competitors p JOIN criteria r ON r.category_id = p.category_id JOIN aspects a ON a.criterion_id = r.id "
     "WHERE p.category_id = $1 AND p.status = 'entered' ORDER BY p.id, a.id";
 
-#define JUDGES_PER_JUDGEMENT 3
-
 int comp_lock_category(dom_ctx *c, int64_t idCategory, dom_rec *pOut, gerr *e) {
   dom_rec r;
   if (db_begin(c->pDb, e)) return -1;
@@ -37,11 +35,11 @@ int comp_lock_category(dom_ctx *c, int64_t idCategory, dom_rec *pOut, gerr *e) {
   while ((rc = db_step(s, e)) == DB_ROW) {
     int bJudge = strcmp(db_col_text(s, 2), "judgement") == 0;
     int64_t n = db_col_int(s, 3);
-    if (n >= (bJudge ? JUDGES_PER_JUDGEMENT : 1)) continue;
+    if (n >= (bJudge ? COMP_JUDGES_PER_JUDGEMENT : 1)) continue;
     if (nMissing++ < 12) {
       size_t k = strlen(zMissing);
       snprintf(zMissing + k, sizeof zMissing - k, "%scompetitor %lld aspect %s (%lld of %d)", k ? "; " : "",
-               (long long)db_col_int(s, 0), db_col_text(s, 1), (long long)n, bJudge ? JUDGES_PER_JUDGEMENT : 1);
+               (long long)db_col_int(s, 0), db_col_text(s, 1), (long long)n, bJudge ? COMP_JUDGES_PER_JUDGEMENT : 1);
     }
   }
   db_done(s);

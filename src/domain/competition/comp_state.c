@@ -101,11 +101,13 @@ static int check_schemes(dom_ctx *c, int64_t idEdition, gerr *e) {
   return 0;
 }
 
+/* At least three judges in each category, and for each competitor enough
+ * of them from other institutions to mark them. */
 static int check_judges(dom_ctx *c, int64_t idEdition, gerr *e) {
   char z[300];
   if (first_text(c, zFewJudges, idEdition, z, sizeof z, e)) return -1;
   if (z[0]) return gerr_set(e, GERR_CONFLICT, "state", "category %s needs at least three judges", z);
-  return 0;
+  return comp_check_edition_markable(c, idEdition, e);
 }
 
 static int check_locked(dom_ctx *c, int64_t idEdition, gerr *e) {

@@ -51,11 +51,14 @@ static int competitor_can_delete(dom_ctx *c, const dom_rec *pOld, gerr *e) {
 }
 
 static const dom_parent aCompetitorParent[] = {{"institution_id", 0, 1}};
+static const dom_unique aUnique[] = {
+    {{"category_id", "person_id"}, "person_id", "this person is already entered in this category"},
+};
 
 dom_entity dom_competitor = {
     "competitor", "competitors", "A learner entered in a category, with consent.",
     aField, sizeof aField / sizeof aField[0], aFilter, sizeof aFilter / sizeof aFilter[0],
-    competitor_check, NULL, competitor_can_delete,
+    competitor_check, NULL, competitor_can_delete, aUnique, sizeof aUnique / sizeof aUnique[0],
     .apRule = {&pol_signed_in, &pol_signed_in, &comp_rule_entry, NULL, &pol_admin},
     .aParent = aCompetitorParent,
     .nParent = sizeof aCompetitorParent / sizeof aCompetitorParent[0],

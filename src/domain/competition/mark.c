@@ -109,11 +109,14 @@ static const dom_filter aFilter[] = {
     {"judge", FILT_INT, &dom_person, "judge_id = ?", "marks entered by this judge", NULL},
 };
 static const dom_parent aMarkParent[] = {{"competitor_id", 0, 0}};
-
+static const dom_unique aUnique[] = {
+    {{"competitor_id", "aspect_id", "judge_id"}, "aspect_id",
+     "this judge has already marked this aspect of this competitor: change that mark instead"},
+};
 dom_entity dom_mark = {
     "mark", "marks", "A judge's mark for one aspect of one competitor.",
     aField, sizeof aField / sizeof aField[0], aFilter, sizeof aFilter / sizeof aFilter[0],
-    mark_check, NULL, NULL,
+    mark_check, NULL, NULL, aUnique, sizeof aUnique / sizeof aUnique[0],
     .apRule = {&comp_rule_marking, &comp_rule_marking, &comp_rule_marking, &comp_rule_marking, NULL},
     .azScopeFilter = {[SCOPE_JUDGE] = "judge"},
     .aParent = aMarkParent,

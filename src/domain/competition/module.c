@@ -30,20 +30,26 @@ const pol_rule comp_rule_results = {"provisional_results", 0, 0, {ALL, NO, NO, S
 static const pol_rule *const apRule[] = {&comp_rule_entry, &comp_rule_marking, &comp_rule_chief, &comp_rule_mark_chief,
                                          &comp_rule_results};
 
+/* A judge refused a record of one of these scopes is told why in their
+ * terms (judge.c). */
+static int judge_why(dom_ctx *c, const char *zScope, int64_t id, scope_kind kind, int64_t value, gerr *e) {
+  return kind == SCOPE_JUDGE ? comp_judge_refusal(c, zScope, id, value, e) : 0;
+}
+
 /* $1 the record's id, $2 the judge's person id (or the institution). */
 static const pol_scope aScope[] = {
-    {"category", {NULL, NULL, NULL, "SELECT count(*) FROM judges WHERE category_id = $1 AND person_id = $2"}},
+    {"category", {NULL, NULL, NULL, "SELECT count(*) FROM judges WHERE category_id = $1 AND person_id = $2"}, judge_why},
     {"category_chief",
-     {NULL, NULL, NULL, "SELECT count(*) FROM judges WHERE category_id = $1 AND person_id = $2 AND chief = 1"}},
+     {NULL, NULL, NULL, "SELECT count(*) FROM judges WHERE category_id = $1 AND person_id = $2 AND chief = 1"}, judge_why},
     {"competitor",
      {"SELECT count(*) FROM competitors WHERE id = $1 AND institution_id = $2", NULL, NULL,
       "SELECT count(*) FROM competitors c JOIN judges j ON j.category_id = c.category_id "
-      "WHERE c.id = $1 AND j.person_id = $2"}},
-    {"mark", {NULL, NULL, NULL, "SELECT count(*) FROM marks WHERE id = $1 AND judge_id = $2"}},
+      "WHERE c.id = $1 AND j.person_id = $2"}, judge_why},
+    {"mark", {NULL, NULL, NULL, "SELECT count(*) FROM marks WHERE id = $1 AND judge_id = $2"}, judge_why},
     {"mark_chief",
      {NULL, NULL, NULL,
       "SELECT count(*) FROM marks m JOIN competitors c ON c.id = m.competitor_id JOIN judges j "
-      "ON j.category_id = c.category_id WHERE m.id = $1 AND j.person_id = $2 AND j.chief = 1"}},
+      "ON j.category_id = c.category_id WHERE m.id = $1 AND j.person_id = $2 AND j.chief = 1"}, judge_why},
 };
 
 static const dom_entity *const apEntity[] = {&dom_edition,    &dom_category, &dom_criterion, &dom_aspect,

@@ -285,8 +285,52 @@ const dom_bulk *dom_bulk_of(const dom_rec *r) {
   return r->pBulk && r->pBulk->pEnt == r->pEnt ? r->pBulk : NULL;
 }
 
-/* Refuses values of unique fields already used by another record. */
-static int check_unique(dom_ctx *c, const dom_rec *r, gerr *e) {
+/* 1 when field k of r holds what it held in pOld (always 0 on create). */
+static int unchanged(const dom_rec *r, const dom_rec *pOld, int k);
+
+/* Runs s (bound: the lookup of a unique value) and returns the id of the
+ * record it finds if that is not r itself, else 0; -1 with e on error. */
+static int64_t other_id(db_stmt *s, const dom_rec *r, gerr *e) {
+  int rc = db_step(s, e);
+  int64_t id = rc == DB_ROW ? db_col_int(s, 0) : 0;
+  db_done(s);
+  if (rc == DB_ERROR) return -1;
+  return id == r->id ? 0 : id;
+}
+
+/* Refuses a record whose unique key (the fields of key u of its entity) is
+ * already another record's, naming the key's field in guild's words. Keys
+ * with a null field, keys the bulk writer's insert checks, and keys an
+ * update leaves as they were are not looked up. */
+static int check_key(dom_ctx *c, const dom_rec *r, const dom_rec *pOld, int u, gerr *e) {
+  const dom_entity *pEnt = r->pEnt;
+  const int *aK = pEnt->pSql->aaKeyField[u];
+  const dom_bulk *b = dom_bulk_of(r);
+  int bSame = pOld != NULL, bWriter = b != NULL, n = 0;
+  for (; n < DOM_MAXKEY && aK[n] >= 0; n++) {
+    const dom_val *v = &r->a[aK[n]];
+    if (!v->bSet || v->bNull) return 0;
+    bSame &= unchanged(r, pOld, aK[n]);
+    bWriter &= b && (b->mKey & (1u << aK[n])) != 0;
+  }
+  if (bSame || bWriter) return 0;
+  db_stmt *s = db_prepare(c->pDb, pEnt->pSql->azKey[u], e);
+  if (!s) return -1;
+  for (int i = 0; i < n; i++) {
+    const dom_val *v = &r->a[aK[i]];
+    if (dom_is_integer(&pEnt->aField[aK[i]])) db_bind_int(s, i + 1, v->i);
+    else db_bind_text(s, i + 1, v->z);
+  }
+  int64_t idOther = other_id(s, r, e);
+  if (idOther <= 0) return (int)idOther;
+  const dom_unique *pKey = &pEnt->aUnique[u];
+  return gerr_set(e, GERR_CONFLICT, pKey->zField, "%s: %s (%s %lld)", pKey->zField, pKey->zWhat, pEnt->zName,
+                  (long long)idOther);
+}
+
+/* Refuses values of unique fields, and unique keys of several fields,
+ * already used by another record. */
+static int check_unique(dom_ctx *c, const dom_rec *r, const dom_rec *pOld, gerr *e) {
   const dom_entity *pEnt = r->pEnt;
   const dom_bulk *b = dom_bulk_of(r);
   for (int k = 0; k < pEnt->nField; k++) {
@@ -297,16 +341,35 @@ static int check_unique(dom_ctx *c, const dom_rec *r, gerr *e) {
     if (!s) return -1;
     if (pEnt->aField[k].type == DT_TEXT) db_bind_text(s, 1, v->z);
     else db_bind_int(s, 1, v->i);
-    int64_t idOther = 0;
-    int rc = db_step(s, e);
-    if (rc == DB_ROW) idOther = db_col_int(s, 0);
-    db_done(s);
-    if (rc == DB_ERROR) return -1;
-    if (rc == DB_ROW && idOther != r->id)
+    int64_t idOther = other_id(s, r, e);
+    if (idOther < 0) return -1;
+    if (idOther)
       return gerr_set(e, GERR_CONFLICT, pEnt->aField[k].zName, "%s: '%s' is already used by %s %lld",
                       pEnt->aField[k].zName, v->z ? v->z : "", pEnt->zName, (long long)idOther);
   }
+  for (int u = 0; u < pEnt->nUnique; u++)
+    if (check_key(c, r, pOld, u, e)) return -1;
   return 0;
+}
+
+/* A unique constraint the store reports (e->field: one of its columns) when
+ * the record met another written at the same moment, after check_unique
+ * found none: said in the words of the entity's key that has that column. */
+static void reword_conflict(const dom_rec *r, gerr *e) {
+  const dom_entity *pEnt = r->pEnt;
+  if (e->code != GERR_CONFLICT || !e->field[0]) return;
+  for (int u = 0; u < pEnt->nUnique; u++)
+    for (int i = 0; i < DOM_MAXKEY && pEnt->aUnique[u].azField[i]; i++)
+      if (strcmp(pEnt->aUnique[u].azField[i], e->field) == 0) {
+        const dom_unique *pKey = &pEnt->aUnique[u];
+        gerr_set(e, GERR_CONFLICT, pKey->zField, "%s: %s (written by someone else at the same moment)",
+                 pKey->zField, pKey->zWhat);
+        return;
+      }
+  int k = dom_field_index(pEnt, e->field);
+  if (k >= 0 && (pEnt->aField[k].flags & F_UNIQUE))
+    gerr_set(e, GERR_CONFLICT, pEnt->aField[k].zName, "%s: this value is already used by another %s (written by "
+             "someone else at the same moment)", pEnt->aField[k].zName, pEnt->zName);
 }
 
 /* Validates every field given in r (and the required ones on create). */
@@ -341,7 +404,10 @@ int dom_insert_raw(dom_ctx *c, dom_rec *r, gerr *e) {
   if (rc == DB_ROW) r->id = db_col_int(s, 0);
   db_done(s);
   if (rc == DB_DONE) return gerr_set(e, GERR_DB, NULL, "insert into %s returned no id", r->pEnt->zPlural);
-  if (rc == DB_ERROR) return -1;
+  if (rc == DB_ERROR) {
+    reword_conflict(r, e);
+    return -1;
+  }
   return store_lists(c, r, e);
 }
 
@@ -357,7 +423,10 @@ static int update_row(dom_ctx *c, const dom_rec *r, int64_t ifVersion, gerr *e) 
   db_bind_int(s, iParam++, ifVersion);
   int rc = db_step(s, e);
   db_done(s);
-  if (rc == DB_ERROR) return -1;
+  if (rc == DB_ERROR) {
+    reword_conflict(r, e);
+    return -1;
+  }
   if (rc == DB_DONE)
     return gerr_set(e, GERR_STALE, NULL, "%s %lld was changed by someone else (you had version %lld); reload it and try again",
                     pEnt->zName, (long long)r->id, (long long)ifVersion);
@@ -376,6 +445,10 @@ static int same_value(const dom_field *f, const dom_val *a, const dom_val *b) {
   if (dom_is_integer(f)) return a->i == b->i;
   if (dom_is_list(f)) return 0;
   return strcmp(a->z ? a->z : "", b->z ? b->z : "") == 0;
+}
+
+static int unchanged(const dom_rec *r, const dom_rec *pOld, int k) {
+  return pOld && pOld->a[k].bSet && same_value(&r->pEnt->aField[k], &r->a[k], &pOld->a[k]);
 }
 
 int dom_check(dom_ctx *c, const dom_entity *pEnt, const dom_rec *pIn, const dom_rec *pOld, dom_rec *pOut, gerr *e) {
@@ -400,7 +473,7 @@ int dom_check(dom_ctx *c, const dom_entity *pEnt, const dom_rec *pIn, const dom_
   }
   pOut->pBulk = pIn->pBulk;
   if (pEnt->xCheck && pEnt->xCheck(c, pOut, pOld, e)) return -1;
-  return check_unique(c, pOut, e);
+  return check_unique(c, pOut, pOld, e);
 }
 
 int dom_same(const dom_rec *a, const dom_rec *b) {

@@ -15,6 +15,8 @@
 #define DOM_MAXF 24      /* fields per entity */
 #define DOM_MAXFILT 8    /* list filters per entity */
 #define DOM_MAXLIST 100  /* elements in a list field */
+#define DOM_MAXUNIQUE 4  /* unique keys of several fields per entity */
+#define DOM_MAXKEY 4     /* fields in one such key */
 
 typedef enum {
   DT_TEXT,     /* UTF-8 string, min..max characters */
@@ -52,6 +54,17 @@ typedef struct dom_field {
   const dom_entity *pRef;      /* DT_REF / DT_REFLIST target */
   const char *zHelp;           /* one line, for the API reference */
 } dom_field;
+
+/* A unique key of several fields (a UNIQUE (a, b) constraint of the table):
+ * checked before every write, so that a second record with the same values
+ * is refused in guild's words, naming zField: "zField: zWhat (entity id)",
+ * e.g. "person_id: this person is already entered in this category
+ * (competitor 12)". A key with a null field never conflicts. */
+typedef struct dom_unique {
+  const char *azField[DOM_MAXKEY];   /* the fields, in the constraint's order; NULL after the last */
+  const char *zField;                /* the field a refusal names */
+  const char *zWhat;                 /* what is refused, said of the record being written */
+} dom_unique;
 
 typedef enum { FILT_INT, FILT_TEXT, FILT_DATE, FILT_PREFIX, FILT_CONTAINS } dom_filt_kind;
 
@@ -166,6 +179,9 @@ struct dom_entity {
   dom_sql *pSql;          /* built by dom_init */
   /* Rules that can forbid deleting pOld (NULL: none beyond references). */
   int (*xCanDelete)(dom_ctx *c, const dom_rec *pOld, gerr *e);
+  /* Unique keys of several fields (single fields say F_UNIQUE). */
+  const dom_unique *aUnique;
+  int nUnique;
   /* Access (policy.h): the rule of each action (NULL: the action is not
    * offered, and has no route), the list filter that confines a list to
    * each scope kind (NULL: a scoped role of that kind cannot list it), and

@@ -24,6 +24,8 @@ struct dom_sql {
   char *zMaxId;               /* SELECT coalesce(max(id), 0) FROM t */
   char *zInsertNew, *zInsertNewId;  /* ... ON CONFLICT DO NOTHING, without and with RETURNING id */
   char *azUnique[DOM_MAXF];   /* SELECT id FROM t WHERE col = $1 */
+  char *azKey[DOM_MAXUNIQUE]; /* SELECT id FROM t WHERE a = $1 AND b = $2 ... (dom_entity.aUnique) */
+  int aaKeyField[DOM_MAXUNIQUE][DOM_MAXKEY];   /* the field index of each, -1 after the last */
   char *azChildGet[DOM_MAXF]; /* list fields: SELECT value ... ORDER BY pos */
   char *azChildDel[DOM_MAXF];
   char *azChildIns[DOM_MAXF];

@@ -49,6 +49,27 @@ static void add_conds(gbuf *b, const dom_entity *pEnt, unsigned mask, int *piPar
   }
 }
 
+/* The lookup of each unique key of several fields (dom_entity.aUnique):
+ * "SELECT id FROM t WHERE a = $1 AND b = $2", and the index of each field. */
+static void build_keys(const dom_entity *pEnt, dom_sql *s, gbuf *b) {
+  if (pEnt->nUnique > DOM_MAXUNIQUE) g_panic("entity %s has too many unique keys", pEnt->zName);
+  for (int u = 0; u < pEnt->nUnique; u++) {
+    const dom_unique *pKey = &pEnt->aUnique[u];
+    gbuf_printf(b, "SELECT id FROM %s WHERE", pEnt->zPlural);
+    int i = 0;
+    for (; i < DOM_MAXKEY && pKey->azField[i]; i++) {
+      int k = dom_field_index(pEnt, pKey->azField[i]);
+      if (k < 0 || !dom_is_column(&pEnt->aField[k]))
+        g_panic("unique key of %s: no column %s", pEnt->zName, pKey->azField[i]);
+      s->aaKeyField[u][i] = k;
+      gbuf_printf(b, "%s %s = $%d", i ? " AND" : "", pKey->azField[i], i + 1);
+    }
+    if (i < 2 || dom_field_index(pEnt, pKey->zField) < 0) g_panic("unique key of %s: bad declaration", pEnt->zName);
+    if (i < DOM_MAXKEY) s->aaKeyField[u][i] = -1;
+    s->azKey[u] = keep(b);
+  }
+}
+
 static void build_entity(const dom_entity *pEnt) {
   dom_sql *s = arena_alloc(&sqlArena, sizeof *s);
   gbuf b;
@@ -115,6 +136,7 @@ static void build_entity(const dom_entity *pEnt) {
       s->azChildIns[k] = keep(&b);
     }
   }
+  build_keys(pEnt, s, &b);
 
   /* list and count texts: by filter mask, built by dom_list_sql */
   unsigned nMask = 1u << pEnt->nFilter;

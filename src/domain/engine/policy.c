@@ -3,6 +3,7 @@
  * the parents a new or changed record names, or the list lies within their
  * scope. The scope queries themselves are declared by the modules. */
 #include "domain/engine/module.h"
+#include <stdio.h>
 #include <string.h>
 
 const dom_actor dom_actor_system = {ACTOR_SYSTEM, 0, 0, NULL, 0};
@@ -121,11 +122,24 @@ static int cand_contains(dom_ctx *c, const pol_rule *p, const dom_entity *pEnt, 
   return pol_contains(c, p->zScope ? p->zScope : pEnt->zName, id, a->kind, a->value, e);
 }
 
-/* Denies on an existing record, or answers 404 for a missing one. */
-static int deny_or_missing(dom_ctx *c, const pol_rule *p, const dom_entity *pEnt, int64_t id, gerr *e) {
+/* Words a refusal of record id of scope zScope to the candidates, in their
+ * terms, where the scope has words for it (pol_scope.xWhy): -1 with e
+ * filled when it has, 0 when not. */
+static int why(dom_ctx *c, const char *zScope, int64_t id, const cand *a, int n, gerr *e) {
+  const pol_scope *ps = dom_scope_find(zScope);
+  for (int i = 0; ps && ps->xWhy && i < n; i++)
+    if (ps->xWhy(c, zScope, id, a[i].kind, a[i].value, e)) return -1;
+  return 0;
+}
+
+/* Denies on an existing record (in the candidates' terms where the scope
+ * has words for it), or answers 404 for a missing one. */
+static int deny_or_missing(dom_ctx *c, const pol_rule *p, const dom_entity *pEnt, int64_t id, const cand *a, int n,
+                           gerr *e) {
   int rc = dom_exists(c, pEnt, id, e);
   if (rc < 0) return -1;
   if (!rc) return gerr_set(e, GERR_NOT_FOUND, NULL, "%s %lld not found", pEnt->zName, (long long)id);
+  if (why(c, p->zScope ? p->zScope : pEnt->zName, id, a, n, e)) return -1;
   return deny(p, e);
 }
 
@@ -137,7 +151,7 @@ int pol_check(dom_ctx *c, const pol_rule *pRule, const dom_entity *pEnt, int64_t
     rc = cand_contains(c, pRule, pEnt, id, &a[i], e);
     if (rc) return rc > 0 ? 0 : -1;
   }
-  return deny_or_missing(c, pRule, pEnt, id, e);
+  return deny_or_missing(c, pRule, pEnt, id, a, n, e);
 }
 
 int pol_check_any(dom_ctx *c, const pol_rule *pRule, gerr *e) {
@@ -221,7 +235,7 @@ static int kind_checks(const dom_parent *p, scope_kind kind) { return !p->mKinds
  * parent that is missing, unchanged or names no record is left to
  * validation. */
 static int parents_allowed(dom_ctx *c, const dom_rec *r, const dom_rec *pOld, const cand *a, const char **pzWhy,
-                           gerr *e) {
+                           gerr *eWhy, gerr *e) {
   const dom_entity *pEnt = r->pEnt;
   for (int i = 0; i < pEnt->nParent; i++) {
     const dom_parent *p = &pEnt->aParent[i];
@@ -236,6 +250,10 @@ static int parents_allowed(dom_ctx *c, const dom_rec *r, const dom_rec *pOld, co
     if (rc < 0) return -1;
     if (!rc) continue;
     *pzWhy = p->zField;
+    if (eWhy->code == GERR_OK && why(c, pParent->zName, id, a, 1, eWhy) && eWhy->code == GERR_DB) {
+      *e = *eWhy;
+      return -1;
+    }
     return 0;
   }
   return 1;
@@ -257,9 +275,15 @@ static void fill_parents(dom_rec *pIn, const cand *a, int n) {
   }
 }
 
-/* The refusal after no candidate could: naming the field a limit or a
- * parent stopped, or the rule. */
-static int deny_field(const pol_rule *p, const char *zLimit, const char *zParent, gerr *e) {
+/* The refusal after no candidate could: in the actor's terms when a
+ * scope had words for it (eWhy), else naming the field a limit or a parent
+ * stopped, or the rule. */
+static int deny_field(const pol_rule *p, const char *zLimit, const char *zParent, const gerr *eWhy, gerr *e) {
+  if (eWhy->code != GERR_OK && !zLimit) {
+    *e = *eWhy;
+    if (zParent && !e->field[0]) snprintf(e->field, sizeof e->field, "%s", zParent);
+    return -1;
+  }
   if (zLimit)
     return gerr_set(e, GERR_FORBIDDEN, zLimit, "%s: with your role you may not set this (or not to this value)",
                     zLimit);
@@ -276,15 +300,17 @@ int pol_check_create(dom_ctx *c, const pol_rule *pRule, const dom_entity *pEnt, 
   if (!pEnt->nParent) return deny(pRule, e);
   fill_parents(pIn, a, n);
   const char *zLimit = NULL, *zParent = NULL;
+  gerr eWhy;
+  gerr_clear(&eWhy);
   for (int i = 0; i < n; i++) {
     int bApplies = 0;
     for (int k = 0; k < pEnt->nParent; k++) bApplies |= kind_checks(&pEnt->aParent[k], a[i].kind);
     if (!bApplies) continue;
     if (!fields_allowed(pRule, a[i].role, pIn, &zLimit)) continue;
-    rc = parents_allowed(c, pIn, NULL, &a[i], &zParent, e);
+    rc = parents_allowed(c, pIn, NULL, &a[i], &zParent, &eWhy, e);
     if (rc) return rc > 0 ? 0 : -1;
   }
-  return deny_field(pRule, zLimit, zParent, e);
+  return deny_field(pRule, zLimit, zParent, &eWhy, e);
 }
 
 int pol_check_update(dom_ctx *c, const pol_rule *pRule, const dom_rec *pOld, const dom_rec *pPatch, gerr *e) {
@@ -292,13 +318,18 @@ int pol_check_update(dom_ctx *c, const pol_rule *pRule, const dom_rec *pOld, con
   int n, rc = candidates(c, pRule, a, &n, e);
   if (rc) return rc > 0 ? 0 : -1;
   const char *zLimit = NULL, *zParent = NULL;
+  gerr eWhy;
+  gerr_clear(&eWhy);
+  int bIn = 0;
   for (int i = 0; i < n; i++) {
     rc = cand_contains(c, pRule, pOld->pEnt, pOld->id, &a[i], e);
     if (rc < 0) return -1;
     if (!rc) continue;
+    bIn = 1;
     if (!fields_allowed(pRule, a[i].role, pPatch, &zLimit)) continue;
-    rc = parents_allowed(c, pPatch, pOld, &a[i], &zParent, e);
+    rc = parents_allowed(c, pPatch, pOld, &a[i], &zParent, &eWhy, e);
     if (rc) return rc > 0 ? 0 : -1;
   }
-  return deny_field(pRule, zLimit, zParent, e);
+  if (!bIn && why(c, pRule->zScope ? pRule->zScope : pOld->pEnt->zName, pOld->id, a, n, e)) return -1;
+  return deny_field(pRule, zLimit, zParent, &eWhy, e);
 }

@@ -72,11 +72,16 @@ typedef struct pol_rule {
   const char *zHelp;             /* who may: one line, also the 403 message */
 } pol_rule;
 
+struct dom_ctx;
+
 /* One scope query: whether record $1 of zName lies in scope kind k with
- * value $2 (SELECT count(*) ...). NULL: that kind has no such scope. */
+ * value $2 (SELECT count(*) ...). NULL: that kind has no such scope. xWhy
+ * (may be NULL) words a refusal in the actor's terms ("you are not a judge
+ * of category X"): -1 with e filled, or 0 when it has no words for it. */
 typedef struct pol_scope {
   const char *zName;
   const char *azSql[SCOPE__MAX];   /* institution, trainer, self, judge */
+  int (*xWhy)(struct dom_ctx *c, const char *zScope, int64_t id, scope_kind kind, int64_t value, struct gerr *e);
 } pol_scope;
 
 /* The rules every module may use (engine/module.c). */

@@ -32,7 +32,6 @@ static int may_move(const char *zFrom, const char *zTo) {
   return 0;
 }
 
-static const char zSameCohort[] = "SELECT id FROM enrollments WHERE person_id = $1 AND cohort_id = $2";
 static const char zLockEnrollment[] = "UPDATE enrollments SET version = version WHERE id = $1";
 static const char zLockCohort[] = "UPDATE cohorts SET capacity = capacity WHERE id = $1";
 static const char zCapacity[] = "SELECT capacity FROM cohorts WHERE id = $1";
@@ -68,21 +67,6 @@ static int enrollment_check(dom_ctx *c, dom_rec *r, const dom_rec *pOld, gerr *e
     if (strcmp(pStatus->z, "applied") != 0 && strcmp(pStatus->z, "enrolled") != 0)
       return gerr_set(e, GERR_VALIDATION, "status", "status: a new enrollment is applied or enrolled, not %s",
                       pStatus->z);
-    if (!dom_key_by_writer(r)) {   /* a bulk writer's insert refuses the same person and cohort itself */
-      int64_t idOther = 0;
-      db_stmt *s = db_prepare(c->pDb, zSameCohort, e);
-      if (!s) return -1;
-      db_bind_int(s, 1, dom_v(r, "person_id")->i);
-      db_bind_int(s, 2, idCohort);
-      int rc = db_step(s, e);
-      if (rc == DB_ROW) idOther = db_col_int(s, 0);
-      db_done(s);
-      if (rc == DB_ERROR) return -1;
-      if (rc == DB_ROW)
-        return gerr_set(e, GERR_CONFLICT, "cohort_id",
-                        "cohort_id: person %lld already has enrollment %lld in cohort %lld",
-                        (long long)dom_v(r, "person_id")->i, (long long)idOther, (long long)idCohort);
-    }
     if (!dom_v(r, "withdrawal_reason")->bNull && dom_v(r, "withdrawal_reason")->bSet)
       return gerr_set(e, GERR_VALIDATION, "withdrawal_reason", "withdrawal_reason: only for a withdrawn enrollment");
     dom_set_int(r, "consent_at", c->now);
@@ -142,11 +126,16 @@ static const dom_filter aFilter[] = {
 };
 
 static const dom_parent aEnrollmentParent[] = {{"cohort_id", 1u << SCOPE_INSTITUTION, 0}, {"person_id", (1u << SCOPE_INSTITUTION) | (1u << SCOPE_SELF), 0}};
+/* One enrollment per person and cohort (a bulk writer's insert refuses a
+ * second itself: dom_bulk.mKey). */
+static const dom_unique aUnique[] = {
+    {{"person_id", "cohort_id"}, "cohort_id", "this person is already enrolled in this cohort"},
+};
 
 dom_entity dom_enrollment = {
     "enrollment", "enrollments", "A person in a cohort, with their consent.",
     aField, sizeof aField / sizeof aField[0], aFilter, sizeof aFilter / sizeof aFilter[0],
-    enrollment_check, NULL, NULL,
+    enrollment_check, NULL, NULL, aUnique, sizeof aUnique / sizeof aUnique[0],
     .apRule = {&reg_rule_enrollment_read, &reg_rule_enrollment_read, &reg_rule_enrollment_create, &reg_rule_enrollment_update, &reg_rule_enrollment_write},
     .azScopeFilter = {[SCOPE_INSTITUTION] = "institution", [SCOPE_TRAINER] = "trainer", [SCOPE_SELF] = "person"},
     .aParent = aEnrollmentParent,

@@ -72,22 +72,22 @@ static const pol_rule *const apRule[] = {
 
 /* $1 the record's id, $2 the scope's value: a count, 0 when outside. */
 static const pol_scope aScope[] = {
-    {"institution", {"SELECT count(*) FROM institutions WHERE id = $1 AND id = $2", NULL, NULL, NULL}},
-    {"program", {"SELECT count(*) FROM programs WHERE id = $1 AND institution_id = $2", NULL, NULL, NULL}},
+    {"institution", {"SELECT count(*) FROM institutions WHERE id = $1 AND id = $2", NULL, NULL, NULL}, NULL},
+    {"program", {"SELECT count(*) FROM programs WHERE id = $1 AND institution_id = $2", NULL, NULL, NULL}, NULL},
     {"cohort",
      {"SELECT count(*) FROM cohorts c JOIN programs p ON p.id = c.program_id WHERE c.id = $1 AND p.institution_id = $2",
-      "SELECT count(*) FROM cohorts_trainers WHERE owner_id = $1 AND value = $2", NULL, NULL}},
+      "SELECT count(*) FROM cohorts_trainers WHERE owner_id = $1 AND value = $2", NULL, NULL}, NULL},
     {"person",
      {"SELECT count(*) FROM persons WHERE id = $1 AND (institution_id = $2 OR id IN (" ENROLLED_AT_INSTITUTION "))",
       "SELECT count(*) FROM enrollments e JOIN cohorts_trainers t ON t.owner_id = e.cohort_id "
       "WHERE e.person_id = $1 AND t.value = $2",
-      "SELECT count(*) FROM persons WHERE id = $1 AND id = $2", NULL}},
+      "SELECT count(*) FROM persons WHERE id = $1 AND id = $2", NULL}, NULL},
     {"enrollment",
      {"SELECT count(*) FROM enrollments e JOIN cohorts c ON c.id = e.cohort_id JOIN programs p ON p.id = c.program_id "
       "WHERE e.id = $1 AND p.institution_id = $2",
       "SELECT count(*) FROM enrollments e JOIN cohorts_trainers t ON t.owner_id = e.cohort_id "
       "WHERE e.id = $1 AND t.value = $2",
-      "SELECT count(*) FROM enrollments WHERE id = $1 AND person_id = $2", NULL}},
+      "SELECT count(*) FROM enrollments WHERE id = $1 AND person_id = $2", NULL}, NULL},
 };
 
 static const dom_entity *const apEntity[] = {&dom_area,   &dom_institution, &dom_program,
