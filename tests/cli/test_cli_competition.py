@@ -222,7 +222,7 @@ def test_usage_errors(world):
 def test_help_explains_the_formula():
     r = subprocess.run([GUILD, "help", "competition"], capture_output=True, text=True)
     assert r.returncode == 0
-    header = open(os.path.join(os.path.dirname(__file__), "..", "..", "src", "domain", "comp_results.h")).read()
+    header = open(os.path.join(os.path.dirname(__file__), "..", "..", "src", "domain", "competition", "comp_results.h")).read()
     formula = header[header.index("The formula, for people:"):header.index("*/")]
     for line in formula.splitlines()[1:]:
         line = re.sub(r"^ \* ?", "", line).rstrip()
