@@ -8,33 +8,27 @@
 #include "domain/registry/person.h"
 #include <string.h>
 
-static const char zTokens[] =
-    "SELECT id, name, role, institution_id, created_at, created_by, last_used_at, revoked_at FROM api_tokens ORDER BY id";
-
-static json_t *time_or_null(db_stmt *s, int i) {
-  if (db_col_null(s, i)) return json_null();
+json_t *api_time_or_null(int64_t t) {
+  if (!t) return json_null();
   char z[32];
-  time_iso(db_col_int(s, i), z, sizeof z);
+  time_iso(t, z, sizeof z);
   return json_string(z);
 }
 
 json_t *api_tokens_list(http_req *r, gerr *e) {
-  db_stmt *s = db_prepare(r->pDb, zTokens, e);
-  if (!s) return NULL;
+  dom_ctx c = api_ctx(r);
+  auth_token_info *aTok;
+  int n;
+  if (auth_tokens_list(&c, &aTok, &n, e)) return NULL;
   json_t *a = json_array();
-  int rc;
-  while ((rc = db_step(s, e)) == DB_ROW) {
-    json_t *o = json_pack("{s:I, s:s, s:s, s:o, s:o, s:s, s:o, s:o}", "id", (json_int_t)db_col_int(s, 0), "name",
-                          db_col_text(s, 1), "role", db_col_text(s, 2), "institution_id",
-                          db_col_null(s, 3) ? json_null() : json_integer(db_col_int(s, 3)), "created_at",
-                          time_or_null(s, 4), "created_by", db_col_text(s, 5), "last_used_at", time_or_null(s, 6),
-                          "revoked_at", time_or_null(s, 7));
-    json_array_append_new(a, o);
-  }
-  db_done(s);
-  if (rc == DB_ERROR) {
-    json_decref(a);
-    return NULL;
+  for (int i = 0; i < n; i++) {
+    const auth_token_info *t = &aTok[i];
+    json_array_append_new(a, json_pack("{s:I, s:s, s:s, s:o, s:o, s:s, s:o, s:o}", "id", (json_int_t)t->id, "name",
+                                       t->zName, "role", t->zRole, "institution_id",
+                                       t->institution_id ? json_integer(t->institution_id) : json_null(),
+                                       "created_at", api_time_or_null(t->created_at), "created_by", t->zCreatedBy,
+                                       "last_used_at", api_time_or_null(t->last_used_at), "revoked_at",
+                                       api_time_or_null(t->revoked_at)));
   }
   return json_pack("{s:o}", "items", a);
 }

@@ -4,6 +4,7 @@
 #ifndef GUILD_API_H
 #define GUILD_API_H
 #include "http/http.h"
+#include "core/version.h"
 #include "domain/engine/entity.h"
 #include "domain/imports/export.h"
 
@@ -18,6 +19,8 @@ int api_only_keys(http_req *r, const char *const *azAllowed, gerr *e);
 /* The dom_ctx for a request. */
 dom_ctx api_ctx(http_req *r);
 void api_set_etag(http_req *r, int64_t version);
+/* A time (seconds since 1970) as ISO 8601 text, or null for 0 (admin.c). */
+json_t *api_time_or_null(int64_t t);
 
 /* The caller's institution on a route whose parameter zFilter names one
  * (?institution=), under the route's rule (pol_confine_param): a value
@@ -96,23 +99,12 @@ json_t *api_competitor_withdraw(http_req *r, gerr *e);
 json_t *api_mark_correction(http_req *r, gerr *e);
 
 /* competition_stats.c: the competition history, and CSV answers */
-struct comp_edition_results;
-struct comp_stats;
 struct gbuf;
-#define API_CSV_MAX ((size_t)64 << 20)   /* the largest CSV answer */
 json_t *api_competition_stats(http_req *r, gerr *e);
 /* 1 when ?format=csv, 0 when absent or json, -1 (422 naming format) otherwise. */
 int api_format_csv(http_req *r, gerr *e);
 /* Answers with b's text as text/csv (copied into the request's arena). */
 void api_send_csv(http_req *r, const struct gbuf *b);
-/* The results and statistics as JSON (new references) and as CSV appended
- * to b: zTable picks the table (results: competitors or institutions;
- * statistics: editions or medals; NULL: the first). 422 for another table,
- * 413 when b's maximum is reached. */
-json_t *api_results_json(const struct comp_edition_results *p);
-int api_results_csv(const struct comp_edition_results *p, const char *zTable, struct gbuf *b, gerr *e);
-json_t *api_stats_json(const struct comp_stats *p);
-int api_stats_csv(const struct comp_stats *p, const char *zTable, struct gbuf *b, gerr *e);
 
 /* stats.c: the dashboard's key figures */
 json_t *api_stats_overview(http_req *r, gerr *e);
@@ -124,7 +116,5 @@ json_t *api_occupations(http_req *r, gerr *e);
 json_t *api_openapi(http_req *r, gerr *e);
 /* The OpenAPI 3.1 document of every route (new reference). */
 json_t *api_openapi_doc(void);
-
-#define GUILD_VERSION "0.1.0"
 
 #endif

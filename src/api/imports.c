@@ -1,14 +1,14 @@
 /* imports.c: background imports over the API. POST /api/v1/imports takes a
  * CSV file (text/csv) and a kind, stores the file in a temporary file and
- * queues the import for this server's import runner (src/http/
- * import_runner.c), answering 202 at once; GET /api/v1/imports/{id} shows
- * its status, progress, counts and error report (also as CSV); GET
- * /api/v1/imports lists the caller's imports. */
+ * queues the import for this server's import runner (src/jobs/
+ * import_runner.c; the queue's policy is impjob_may_queue), answering 202
+ * at once; GET /api/v1/imports/{id} shows its status, progress, counts
+ * and error report (also as CSV); GET /api/v1/imports lists the caller's
+ * imports. */
 #include "api/api.h"
 #include "core/text.h"
-#include "core/timeutil.h"
 #include "core/tmp.h"
-#include "jobs/import_runner.h"
+#include "domain/imports/import_runner_if.h"
 #include "domain/imports/import_job.h"
 #include "domain/imports/import_kinds.h"
 #include <string.h>
@@ -46,13 +46,6 @@ static int query_text(http_req *r, const char *zName, size_t nMax, const char **
   return 0;
 }
 
-static json_t *time_or_null(int64_t t) {
-  if (!t) return json_null();
-  char z[32];
-  time_iso(t, z, sizeof z);
-  return json_string(z);
-}
-
 /* An import as JSON (new reference), with its live progress when this
  * server is running it. */
 static json_t *job_json(const impjob *j) {
@@ -62,13 +55,14 @@ static json_t *job_json(const impjob *j) {
     nDone = j->nRows;
     fDone = !strcmp(j->zStatus, "done") ? 1 : -1;
   } else if (!strcmp(j->zStatus, "running")) {
-    import_runner_progress(j->id, &nDone, &fDone);
+    impjob_the_runner()->xProgress(j->id, &nDone, &fDone);
   }
   json_t *o = json_pack("{s:I, s:s, s:s, s:s, s:s, s:I, s:b, s:o, s:o, s:o, s:o}", "id", (json_int_t)j->id, "kind",
                         j->zKind, "status", j->zStatus, "actor", j->zActor, "file_name", j->zFileName, "bytes",
                         (json_int_t)j->bytes, "skip_invalid", j->bSkipInvalid, "map",
-                        j->zMap ? json_string(j->zMap) : json_null(), "created_at", time_or_null(j->created_at),
-                        "started_at", time_or_null(j->started_at), "finished_at", time_or_null(j->finished_at));
+                        j->zMap ? json_string(j->zMap) : json_null(), "created_at",
+                        api_time_or_null(j->created_at), "started_at", api_time_or_null(j->started_at),
+                        "finished_at", api_time_or_null(j->finished_at));
   json_object_set_new(o, "progress", json_pack("{s:I, s:o}", "rows_done", (json_int_t)nDone, "bytes_share",
                                                fDone < 0 ? json_null() : json_real(fDone)));
   json_object_set_new(o, "counts", json_pack("{s:I, s:I, s:I, s:I, s:I, s:I}", "rows", (json_int_t)j->nRows,
@@ -114,26 +108,16 @@ json_t *api_import_create(http_req *r, gerr *e) {
       snprintf(zKinds + strlen(zKinds), sizeof zKinds - strlen(zKinds), "%s%s", i ? ", " : "", imp_kinds[i].zName);
     return gerr_set(e, GERR_VALIDATION, "kind", "kind: what the file holds, one of: %s", zKinds), NULL;
   }
-  /* SQLite writes one transaction at a time, and a running import is one
-   * long transaction: queuing another would wait for it (and time out). One
-   * whose end is committed (it records it in its own transaction) is only
-   * closing. */
   dom_ctx c = api_ctx(r);
-  int64_t idRunning = import_runner_current();
-  if (idRunning && db_engine_of(r->pDb) == DB_SQLITE) {
-    impjob cur;
-    int rcGet = impjob_get(&c, idRunning, &cur, e);
-    if (rcGet && e->code != GERR_NOT_FOUND) return NULL;
-    if (rcGet || !cur.finished_at)
-      return gerr_set(e, GERR_CONFLICT, NULL, "import %lld is being written and SQLite writes one thing at a time: "
-                      "upload again when it has ended (GET /api/v1/imports/%lld)", (long long)idRunning,
-                      (long long)idRunning), NULL;
+  int64_t idRunning = impjob_the_runner()->xCurrent();
+  if (impjob_may_queue(&c, impjob_the_runner()->xId(), idRunning, e)) {
+    if (e->code == GERR_CONFLICT) {   /* where to see it end */
+      char zMsg[sizeof e->msg];
+      snprintf(zMsg, sizeof zMsg, "%s", e->msg);
+      gerr_set(e, GERR_CONFLICT, NULL, "%s (GET /api/v1/imports/%lld)", zMsg, (long long)idRunning);
+    }
+    return NULL;
   }
-  int64_t nWaiting = 0;
-  if (impjob_count_queued(&c, import_runner_id(), &nWaiting, e)) return NULL;
-  if (nWaiting >= IMPORT_QUEUE_MAX)
-    return gerr_set(e, GERR_TOO_MANY, NULL, "%lld imports are waiting on this server; try again when one has ended",
-                    (long long)nWaiting), NULL;
   char zPath[512];
   int fd = tmp_create("upload", ".csv", zPath, sizeof zPath, e);
   if (fd < 0) return NULL;
@@ -144,14 +128,14 @@ json_t *api_import_create(http_req *r, gerr *e) {
   j.zFileName = zName ? zName : "upload.csv";
   j.zPath = zPath;
   j.zMap = zMap;
-  j.zRunner = import_runner_id();
+  j.zRunner = impjob_the_runner()->xId();
   if (rc || impjob_create(&c, &j, e)) {
     unlink(zPath);
     return NULL;
   }
   impjob stored;   /* as queued: read before the runner may start it */
   int rcGet = impjob_get(&c, j.id, &stored, e);
-  import_runner_wake();
+  impjob_the_runner()->xWake();
   if (rcGet) return NULL;
   r->status = 202;
   snprintf(r->zLocation, sizeof r->zLocation, "/api/v1/imports/%lld", (long long)j.id);

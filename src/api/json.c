@@ -146,8 +146,7 @@ int api_only_keys(http_req *r, const char *const *azAllowed, gerr *e) {
 }
 
 dom_ctx api_ctx(http_req *r) {
-  dom_ctx c = {r->pDb, r->pAr, r->zActor, r->now, r->pAuth ? r->pAuth->person_id : 0, &r->actor};
-  return c;
+  return r->ctx;
 }
 
 void api_set_etag(http_req *r, int64_t version) {

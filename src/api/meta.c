@@ -3,7 +3,7 @@
  * it cannot miss a route. */
 #include "api/api.h"
 #include "core/text.h"
-#include "store/schema.h"
+#include "domain/engine/health.h"
 #include <string.h>
 #include <strings.h>
 
@@ -15,8 +15,9 @@ json_t *api_index(http_req *r, gerr *e) {
 }
 
 json_t *api_health(http_req *r, gerr *e) {
+  dom_ctx c = api_ctx(r);
   int v = 0;
-  if (schema_version(r->pDb, &v, e)) return NULL;
+  if (dom_schema_version(&c, &v, e)) return NULL;
   return json_pack("{s:s, s:s, s:i}", "status", "ok", "version", GUILD_VERSION, "schema_version", v);
 }
 

@@ -1,5 +1,8 @@
-/* cmd_db.c: database commands: init and migrate. */
+/* cmd_db.c: database commands: init and migrate. Opening and migrating
+ * are the store's (db.h, schema.h): these commands are about the database
+ * itself; the first administrator is made through the domain. */
 #include "cli/clidb.h"
+#include "domain/accounts/auth.h"
 #include "store/schema.h"
 #include <stdio.h>
 
@@ -30,7 +33,7 @@ int cmd_init(int argc, char **argv) {
   gerr e;
   int64_t nUser = 0;
   if (cli_open(zPath, &d, &e)) return cli_fail(&e);
-  if (db_query_int(d.pDb, "SELECT count(*) FROM users", 0, 0, &nUser, &e) == DB_ERROR) rc = cli_fail(&e);
+  if (auth_user_count(&d.c, &nUser, &e)) rc = cli_fail(&e);
   else if (nUser > 0) printf("accounts exist already: no administrator created\n");
   else {
     const char *zAdmin = cli_get("init", azVal, "admin");

@@ -2,9 +2,8 @@
  * fills it with the deterministic demo region (src/domain/demo/demo.c). */
 #include "cli/clidb.h"
 #include "core/timeutil.h"
-#include "domain/accounts/auth.h"
 #include "domain/demo/demo.h"
-#include "domain/accounts/password.h"
+#include "domain/demo/demo_accounts.h"
 #include "store/schema.h"
 #include <stdio.h>
 #include <string.h>
@@ -14,54 +13,14 @@ static void progress(int64_t nDone, int64_t nTotal) {
   if (isatty(STDERR_FILENO)) fprintf(stderr, "\rdemo: %lld of %lld learners", (long long)nDone, (long long)nTotal);
 }
 
-/* One demo account per role: username, role, and who it acts as. */
-static const struct {
-  const char *zUser, *zDisplay, *zRole;
-  const char *zPersonSourced;   /* the person it belongs to, by external id */
-  int bInstitution;             /* staff of the first institution */
-} aDemoAccount[] = {
-    {"admin", "Region administrator", "region_admin", NULL, 0},
-    {"staff", "College staff (first college)", "institution_staff", NULL, 1},
-    {"trainer", "Trainer", "trainer", "T000001", 0},
-    {"judge", "Competition judge", "judge", "T000002", 0},
-    {"learner", "Learner", "learner", "L0000001", 0},
-};
-
-static const char zBySourced[] = "SELECT id FROM persons WHERE sourced_id = $1";
-static const char zFirstInst[] = "SELECT min(id) FROM institutions";
-
 /* Creates the demo accounts and prints them with their passwords. */
-static int demo_accounts(dom_ctx *c, gerr *e) {
-  char azPw[sizeof aDemoAccount / sizeof aDemoAccount[0]][24];
-  memset(azPw, 0, sizeof azPw);   /* empty: not created (a demo too small for that person) */
-  int64_t idInst = 0;
-  if (db_query_int(c->pDb, zFirstInst, 0, 0, &idInst, e) == DB_ERROR) return -1;
-  if (db_begin(c->pDb, e)) return -1;
-  for (size_t i = 0; i < sizeof aDemoAccount / sizeof aDemoAccount[0]; i++) {
-    int64_t idPerson = 0, idUser;
-    if (aDemoAccount[i].zPersonSourced) {
-      db_stmt *s = db_prepare(c->pDb, zBySourced, e);
-      if (!s) goto fail;
-      db_bind_text(s, 1, aDemoAccount[i].zPersonSourced);
-      int rc = db_step(s, e);
-      if (rc == DB_ROW) idPerson = db_col_int(s, 0);
-      db_done(s);
-      if (rc == DB_ERROR) goto fail;
-      if (!idPerson) continue;   /* a tiny demo without that person */
-    }
-    password_random(azPw[i], 20);
-    if (auth_user_create(c, aDemoAccount[i].zUser, aDemoAccount[i].zDisplay, azPw[i], idPerson, &idUser, e) ||
-        auth_grant_role(c, idUser, aDemoAccount[i].zRole, aDemoAccount[i].bInstitution ? idInst : 0, e))
-      goto fail;
-  }
-  if (db_commit(c->pDb, e)) return -1;
+static int print_demo_accounts(dom_ctx *c, gerr *e) {
+  demo_account a[DEMO_ACCOUNTS];
+  if (demo_accounts(c, a, e)) return -1;
   printf("demo accounts (passwords shown once; change them with guild user passwd NAME):\n");
-  for (size_t i = 0; i < sizeof aDemoAccount / sizeof aDemoAccount[0]; i++)
-    if (azPw[i][0]) printf("  %-8s %-18s %s\n", aDemoAccount[i].zUser, aDemoAccount[i].zRole, azPw[i]);
+  for (int i = 0; i < DEMO_ACCOUNTS; i++)
+    if (a[i].zPassword[0]) printf("  %-8s %-18s %s\n", a[i].zUser, a[i].zRole, a[i].zPassword);
   return 0;
-fail:
-  db_rollback(c->pDb);
-  return -1;
 }
 
 int cmd_demo(int argc, char **argv) {
@@ -80,7 +39,7 @@ int cmd_demo(int argc, char **argv) {
     return cli_fail(&e);
   }
   /* a large page cache keeps the random index inserts of a big demo in memory */
-  if (db_engine_of(p) == DB_SQLITE && db_exec(p, "PRAGMA cache_size = -262144", &e)) {
+  if (db_cache_size(p, 256, &e)) {
     db_close(p);
     return cli_fail(&e);
   }
@@ -114,7 +73,7 @@ int cmd_demo(int argc, char **argv) {
            (double)(time_mono_us() - t0) / 1e6, (long long)seed);
     if (st.nEdition) printf("demo: %lld competition editions%s", (long long)st.nEdition, pExtra ? "" : "\n");
     if (pExtra) printf(" (the benchmark edition is %lld)\n", (long long)st.idExtraEdition);
-    rc = demo_accounts(&c, &e);
+    rc = print_demo_accounts(&c, &e);
   }
   arena_free(&a);
   dom_shutdown();

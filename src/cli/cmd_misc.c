@@ -1,6 +1,6 @@
 /* cmd_misc.c: `guild version` and `guild help`. */
 #include "cli/cli.h"
-#include "api/api.h"
+#include "core/version.h"
 #include "store/schema.h"
 #include <stdio.h>
 #include <string.h>

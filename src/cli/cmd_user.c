@@ -6,7 +6,7 @@
 #include <stdio.h>
 #include <string.h>
 
-extern dom_entity dom_user, dom_grant;
+extern dom_entity dom_user;
 
 /* A new password: read from stdin, or generated (printed once by the caller). */
 static int new_password(int bStdin, char *zOut, size_t nOut, gerr *e) {
@@ -25,12 +25,9 @@ int cli_make_admin(cli_db *p, const char *zName, int bStdin) {
   gerr e;
   char zPw[PASSWORD_MAX + 2];
   int64_t id;
-  if (new_password(bStdin, zPw, sizeof zPw, &e) || db_begin(p->pDb, &e)) return cli_fail(&e);
-  if (auth_user_create(&p->c, zName, "Region administrator", zPw, 0, &id, &e) ||
-      auth_grant_role(&p->c, id, "region_admin", 0, &e) || db_commit(p->pDb, &e)) {
-    if (db_depth(p->pDb)) db_rollback(p->pDb);
+  if (new_password(bStdin, zPw, sizeof zPw, &e) ||
+      auth_user_add(&p->c, zName, "Region administrator", zPw, 0, "region_admin", 0, &id, &e))
     return cli_fail(&e);
-  }
   printf("administrator: %s\n", zName);
   if (!bStdin) printf("one-time password: %s\n(shown once: sign in and change it)\n", zPw);
   return CLI_OK;
@@ -45,13 +42,9 @@ static int user_add(cli_db *p, const char **azPos, const char **azVal) {
   if (idPerson < 0 || idInst < 0) return CLI_USAGE;
   const char *zRole = cli_get("user", azVal, "role");
   int bStdin = cli_get("user", azVal, "password-stdin") != NULL;
-  if (new_password(bStdin, zPw, sizeof zPw, &e)) return cli_fail(&e);
-  if (db_begin(p->pDb, &e)) return cli_fail(&e);
-  if (auth_user_create(&p->c, zName, cli_get("user", azVal, "display"), zPw, idPerson, &id, &e) ||
-      (zRole && auth_grant_role(&p->c, id, zRole, idInst, &e)) || db_commit(p->pDb, &e)) {
-    if (db_depth(p->pDb)) db_rollback(p->pDb);
+  if (new_password(bStdin, zPw, sizeof zPw, &e) ||
+      auth_user_add(&p->c, zName, cli_get("user", azVal, "display"), zPw, idPerson, zRole, idInst, &id, &e))
     return cli_fail(&e);
-  }
   printf("user %s added (id %lld)%s%s\n", zName, (long long)id, zRole ? " as " : "", zRole ? zRole : "");
   if (!bStdin) printf("one-time password: %s\n", zPw);
   return CLI_OK;
@@ -88,35 +81,17 @@ static int user_set_disabled(cli_db *p, const char *zName, int bDisabled) {
   return CLI_OK;
 }
 
-static const char zFindGrant[] =
-    "SELECT id FROM grants WHERE user_id = $1 AND role = $2 AND coalesce(institution_id, 0) = $3";
-
 static int user_grant(cli_db *p, const char *zName, const char *zRole, const char **azVal, int bRevoke) {
   gerr e;
   int64_t id, idInst = opt_id(cli_get("user", azVal, "institution"), "institution", &e);
   if (idInst < 0) return CLI_USAGE;
-  if (auth_user_find(&p->c, zName, &id, &e)) return cli_fail(&e);
-  if (!bRevoke) {
-    if (auth_grant_role(&p->c, id, zRole, idInst, &e)) return cli_fail(&e);
-    printf("%s is now %s%s\n", zName, zRole, idInst ? " (institution given)" : "");
+  if (bRevoke) {
+    if (auth_revoke_role(&p->c, zName, zRole, idInst, &e)) return cli_fail(&e);
+    printf("%s is no longer %s\n", zName, zRole);
     return CLI_OK;
   }
-  db_stmt *s = db_prepare(p->pDb, zFindGrant, &e);
-  if (!s) return cli_fail(&e);
-  db_bind_int(s, 1, id);
-  db_bind_text(s, 2, zRole);
-  db_bind_int(s, 3, idInst);
-  int64_t idGrant = 0;
-  int rc = db_step(s, &e);
-  if (rc == DB_ROW) idGrant = db_col_int(s, 0);
-  db_done(s);
-  if (rc == DB_ERROR) return cli_fail(&e);
-  if (rc == DB_DONE) {
-    gerr_set(&e, GERR_NOT_FOUND, NULL, "%s does not hold %s%s", zName, zRole, idInst ? " at that institution" : "");
-    return cli_fail(&e);
-  }
-  if (dom_delete(&p->c, &dom_grant, idGrant, -1, &e)) return cli_fail(&e);
-  printf("%s is no longer %s\n", zName, zRole);
+  if (auth_user_find(&p->c, zName, &id, &e) || auth_grant_role(&p->c, id, zRole, idInst, &e)) return cli_fail(&e);
+  printf("%s is now %s%s\n", zName, zRole, idInst ? " (institution given)" : "");
   return CLI_OK;
 }
 
@@ -135,41 +110,19 @@ static int user_enable(cli_db *p, const char **azPos, const char **azVal) {
   return user_set_disabled(p, azPos[1], 0);
 }
 
-static const char zList[] =
-    "SELECT id, username, display_name, disabled, coalesce(person_id, 0) FROM users ORDER BY id";
-
 static int user_list(cli_db *p, const char **azPos, const char **azVal) {
   (void)azPos;
   (void)azVal;
   gerr e;
-  db_stmt *s = db_prepare(p->pDb, zList, &e);
-  if (!s) return cli_fail(&e);
+  auth_user_row *a;
+  int n;
+  if (auth_users_list(&p->c, &a, &n, &e)) return cli_fail(&e);
   printf("%-6s %-24s %-8s %-8s %s\n", "id", "username", "person", "status", "roles (role@institution)");
-  int rc;
-  /* read the users first: the grants query needs the connection */
-  typedef struct { int64_t id, person; int bDisabled; const char *zName; } row;
-  row *a = NULL;
-  int n = 0, nAlloc = 0;
-  while ((rc = db_step(s, &e)) == DB_ROW) {
-    if (n == nAlloc) {
-      nAlloc = nAlloc ? 2 * nAlloc : 16;
-      row *aNew = arena_alloc(&p->ar, (size_t)nAlloc * sizeof *aNew);
-      if (n) memcpy(aNew, a, (size_t)n * sizeof *a);
-      a = aNew;
-    }
-    a[n].id = db_col_int(s, 0);
-    a[n].zName = arena_strdup(&p->ar, db_col_text(s, 1));
-    a[n].bDisabled = (int)db_col_int(s, 3);
-    a[n].person = db_col_int(s, 4);
-    n++;
-  }
-  db_done(s);
-  if (rc == DB_ERROR) return cli_fail(&e);
   for (int i = 0; i < n; i++) {
     auth_user u;
     if (auth_load_grants(&p->c, a[i].id, &u, &e)) return cli_fail(&e);
     char zPerson[24] = "-", zRoles[400] = "";
-    if (a[i].person) snprintf(zPerson, sizeof zPerson, "%lld", (long long)a[i].person);
+    if (a[i].person_id) snprintf(zPerson, sizeof zPerson, "%lld", (long long)a[i].person_id);
     for (int k = 0; k < u.nGrant; k++) {
       size_t m = strlen(zRoles);
       snprintf(zRoles + m, sizeof zRoles - m, "%s%s", m ? " " : "", auth_role_names[u.aGrant[k].role]);

@@ -10,7 +10,7 @@
 #include "core/err.h"
 #include "core/mem.h"
 #include "store/db.h"
-#include "domain/engine/policy.h"
+#include "domain/engine/entity.h"
 
 #define HTTP_MAX_BODY (1024 * 1024)        /* API request bodies */
 #define HTTP_MAX_BODY_HARD (8 * 1024 * 1024) /* beyond this libevent refuses the request itself */
@@ -37,7 +37,9 @@ typedef struct http_req {
   json_t *pBody;              /* parsed JSON object, or NULL when no body */
   int bIfMatch;               /* an If-Match header was given */
   int64_t ifVersion;          /* the version it names */
-  db *pDb;                    /* this thread's connection */
+  dom_ctx ctx;                /* the request's domain context (set by the router once the caller is
+                               * known): handlers pass it to the domain (api_ctx); they get no
+                               * database connection of their own */
   arena *pAr;                 /* freed after the response */
   const char *zActor;         /* who is acting: "user:NAME", "token:NAME" or "anonymous" */
   struct auth_user *pAuth;    /* the caller (never NULL; bSignedIn tells) */

@@ -396,7 +396,7 @@ static int authenticate(struct evhttp_request *pReq, http_req *r, gerr *e) {
   struct evkeyvalq *pIn = evhttp_request_get_input_headers(pReq);
   const char *zAuth = evhttp_find_header(pIn, "Authorization");
   const char *zCookie = cookie_value(r, pReq, HTTP_SESSION_COOKIE);
-  dom_ctx c = dom_ctx_system(r->pDb, r->pAr, "anonymous", r->now);   /* resolving who it is */
+  dom_ctx c = dom_ctx_system(r->ctx.pDb, r->pAr, "anonymous", r->now);   /* resolving who it is */
   int rc = 0;
   if (zAuth) {
     if (strncmp(zAuth, "Bearer gt_", 10) != 0)
@@ -412,6 +412,8 @@ static int authenticate(struct evhttp_request *pReq, http_req *r, gerr *e) {
   if (rc) return -1;
   r->zActor = r->pAuth->bSignedIn ? r->pAuth->zActor : "anonymous";
   r->actor = auth_actor(r->pAuth);
+  r->ctx.zActor = r->zActor;
+  r->ctx.idPerson = r->pAuth->person_id;
   return 0;
 }
 
@@ -501,7 +503,7 @@ void http_dispatch(struct evhttp_request *pReq, http_worker *w) {
   http_req r;
   memset(&r, 0, sizeof r);
   r.pAr = &w->ar;
-  r.pDb = w->pDb;
+  r.ctx.pDb = w->pDb;   /* completed by authenticate */
   r.method = method_of(evhttp_request_get_command(pReq));
   r.now = time_now();
   r.zActor = "api";
@@ -519,6 +521,7 @@ void http_dispatch(struct evhttp_request *pReq, http_worker *w) {
   memset(&w->auth, 0, sizeof w->auth);
   r.pAuth = &w->auth;
   r.zActor = "anonymous";
+  r.ctx = (dom_ctx){w->pDb, r.pAr, r.zActor, r.now, 0, &r.actor};   /* anonymous until authenticate */
   const char *zProto = evhttp_find_header(evhttp_request_get_input_headers(pReq), "X-Forwarded-Proto");
   r.bTls = zProto && strcmp(zProto, "https") == 0;
   char *zPeer = NULL;

@@ -1,5 +1,6 @@
 /* import_runner.c: the background import runner (see import_runner.h). */
 #include "jobs/import_runner.h"
+#include "domain/imports/import_runner_if.h"
 #include "core/log.h"
 #include "core/timeutil.h"
 #include "domain/imports/import_job.h"
@@ -234,6 +235,9 @@ int import_runner_start(const char *zDb, gerr *e) {
     return gerr_set(e, GERR_INTERNAL, NULL, "cannot start the import runner");
   }
   R.bStarted = 1;
+  static const impjob_runner self = {import_runner_id, import_runner_current, import_runner_progress,
+                                     import_runner_wake};
+  impjob_use_runner(&self);   /* the imports module (and the API through it) asks this runner */
   return 0;
 }
 

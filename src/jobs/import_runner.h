@@ -15,8 +15,6 @@
 #include <stdint.h>
 #include "core/err.h"
 
-#define IMPORT_QUEUE_MAX 8   /* imports waiting for one server; more are refused (429) */
-
 /* Starts the runner on database zDb (its own connection), after marking
  * the dead imports of this host failed. 0, or -1 with e. */
 int import_runner_start(const char *zDb, gerr *e);

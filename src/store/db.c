@@ -203,6 +203,21 @@ int64_t db_changes(db_stmt *s) { return s->pDb->pB->xChanges(s->pDb->pConn, s->p
 int64_t db_last_insert_id(db *p) { return p->pB->xLastId(p->pConn); }
 int db_bulk_mode(db *p, int bOn, gerr *e) { return p->pB->xBulkMode(p->pConn, bOn, e); }
 
+int db_one_writer(const db *p) { return p->pB->bOneWriter; }
+int db_cache_size(db *p, int nMiB, gerr *e) { return p->pB->xCacheSize(p->pConn, nMiB, e); }
+
+int db_index_rebuild_sql(db *p, const char *zIndex, arena *a, const char **pzCreate, gerr *e) {
+  *pzCreate = NULL;
+  if (!p->pB->zIndexSql) return 0;
+  db_stmt *s = db_prepare(p, p->pB->zIndexSql, e);
+  if (!s) return -1;
+  db_bind_text(s, 1, zIndex);
+  int rc = db_step(s, e);
+  if (rc == DB_ROW && db_col_text(s, 0)[0]) *pzCreate = arena_strdup(a, db_col_text(s, 0));
+  db_done(s);
+  return rc == DB_ERROR ? -1 : 0;
+}
+
 int db_exec(db *p, const char *zSql, gerr *e) { return p->pB->xExec(p->pConn, zSql, e); }
 
 int db_query_int(db *p, const char *zSql, int bParam, int64_t param, int64_t *pOut, gerr *e) {

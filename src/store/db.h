@@ -34,6 +34,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include "core/err.h"
+#include "core/mem.h"
 
 typedef struct db db;
 typedef struct db_stmt db_stmt;
@@ -114,6 +115,23 @@ void db_interrupt(db *p, int bOn);
  * they would grow past the page cache's size. Nothing changes on
  * PostgreSQL. */
 int db_bulk_mode(db *p, int bOn, gerr *e);
+
+/* 1 when the engine runs one write transaction at a time whatever the
+ * connection (SQLite: a second writer waits for the first, up to its busy
+ * timeout); 0 when writers wait only for the rows they share (PostgreSQL). */
+int db_one_writer(const db *p);
+/* Index rebuilds around a large bulk write: when building index zIndex in
+ * one pass after the rows pays on this engine (SQLite, which otherwise
+ * inserts each row's entry into each index at once), *pzCreate is the
+ * statement that creates the index as it is now (in a), so that the caller
+ * may drop it meanwhile and run that statement after the last row. NULL
+ * when the database has no such index, or the engine gains nothing by it
+ * (PostgreSQL, whose bulk writes already go in multi-row batches). 0, or -1
+ * with e. */
+int db_index_rebuild_sql(db *p, const char *zIndex, arena *a, const char **pzCreate, gerr *e);
+/* Gives this connection a page cache of about nMiB (SQLite; nothing on
+ * PostgreSQL, whose cache is the server's). */
+int db_cache_size(db *p, int nMiB, gerr *e);
 
 /* Nested transactions: the outermost begin starts a write transaction, inner
  * ones are savepoints. Every begin is matched by commit or rollback. */

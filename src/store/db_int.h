@@ -26,6 +26,11 @@ typedef struct db_backend {
   int64_t (*xLastId)(void *pConn);                  /* rowid of the last insert, -1: not known */
   int (*xBulkMode)(void *pConn, int bOn, gerr *e);  /* see db_bulk_mode */
   const char *zBegin;  /* SQL that opens the outermost write transaction */
+  int bOneWriter;      /* see db_one_writer */
+  /* the query ($1: the name) giving an index's CREATE text, for
+   * db_index_rebuild_sql; NULL: rebuilding after a bulk write gains nothing */
+  const char *zIndexSql;
+  int (*xCacheSize)(void *pConn, int nMiB, gerr *e);   /* see db_cache_size */
 } db_backend;
 
 /* The kinds of constraint an engine refuses a write for. */

@@ -276,6 +276,13 @@ static int pg_exec(void *pConn, const char *zSql, gerr *e) {
   return rc;
 }
 
+static int pg_cache_size(void *pConn, int nMiB, gerr *e) {   /* the server's cache: nothing to set */
+  (void)pConn;
+  (void)nMiB;
+  (void)e;
+  return 0;
+}
+
 const db_backend db_postgres_backend = {
     .zName = "postgres",
     .xOpen = pg_open,
@@ -299,4 +306,7 @@ const db_backend db_postgres_backend = {
     .xLastId = pg_last_id,
     .xBulkMode = pg_bulk_mode,
     .zBegin = "BEGIN",
+    .bOneWriter = 0,
+    .zIndexSql = NULL,
+    .xCacheSize = pg_cache_size,
 };

@@ -202,6 +202,12 @@ static int sq_bulk_mode(void *pConn, int bOn, gerr *e) {
                             : "PRAGMA mmap_size=" SQLITE_MMAP "; PRAGMA foreign_keys=ON; PRAGMA temp_store=MEMORY", e);
 }
 
+static int sq_cache_size(void *pConn, int nMiB, gerr *e) {
+  char zSql[64];
+  snprintf(zSql, sizeof zSql, "PRAGMA cache_size = -%d", nMiB * 1024);   /* negative: KiB */
+  return sq_exec(pConn, zSql, e);
+}
+
 static int sq_exec(void *pConn, const char *zSql, gerr *e) {
   char *zErr = NULL;
   int rc = sqlite3_exec(pConn, zSql, NULL, NULL, &zErr);
@@ -233,4 +239,7 @@ const db_backend db_sqlite_backend = {
     .xLastId = sq_last_id,
     .xBulkMode = sq_bulk_mode,
     .zBegin = "BEGIN IMMEDIATE",
+    .bOneWriter = 1,
+    .zIndexSql = "SELECT sql FROM sqlite_master WHERE type = 'index' AND name = $1",
+    .xCacheSize = sq_cache_size,
 };

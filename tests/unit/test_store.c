@@ -394,6 +394,33 @@ static void pragmas(void **state) {
   unit_db_drop(p, zPath);
 }
 
+/* What the store tells of the engine (SQLite here): one writer at a time,
+ * an index's CREATE text for a rebuild, the page cache's size. */
+static void engine_facts(void **state) {
+  (void)state;
+  char zPath[256];
+  db *p = unit_db(zPath);
+  gerr e;
+  arena a;
+  arena_init(&a);
+  assert_int_equal(db_one_writer(p), 1);
+  const char *z = "unset";
+  assert_int_equal(db_index_rebuild_sql(p, "persons_name_key", &a, &z, &e), 0);
+  assert_non_null(z);
+  assert_non_null(strstr(z, "CREATE INDEX persons_name_key"));
+  assert_int_equal(db_exec(p, "DROP INDEX persons_name_key", &e), 0);   /* the rebuild: its text makes it again */
+  assert_int_equal(db_exec(p, z, &e), 0);
+  z = "unset";
+  assert_int_equal(db_index_rebuild_sql(p, "no_such_index", &a, &z, &e), 0);
+  assert_null(z);
+  assert_int_equal(db_cache_size(p, 8, &e), 0);
+  int64_t v = 0;
+  assert_int_equal(db_query_int(p, "PRAGMA cache_size", 0, 0, &v, &e), DB_ROW);
+  assert_int_equal(v, -8 * 1024);
+  arena_free(&a);
+  unit_db_drop(p, zPath);
+}
+
 static const char zVersions[] = "SELECT count(*) FROM schema_version";
 static const char zTables[] =
     "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name IN "
@@ -650,6 +677,7 @@ int main(void) {
       cmocka_unit_test(constraint_violations),
       cmocka_unit_test(commit_failure),
       cmocka_unit_test(pragmas),
+      cmocka_unit_test(engine_facts),
       cmocka_unit_test(schema_migrations),
       cmocka_unit_test(require_current_on_empty),
       cmocka_unit_test(refuses_newer_database),

@@ -66,6 +66,14 @@ int auth_session_revoke(dom_ctx *c, int64_t user_id, int64_t session_id, gerr *e
 int auth_token_create(dom_ctx *c, const char *zName, const char *zRole, int64_t institution_id,
                       char zToken[AUTH_TOKEN_LEN], int64_t *pId, gerr *e);
 int auth_token_revoke(dom_ctx *c, int64_t id, gerr *e);
+/* An API token as the list shows it (never its text). */
+typedef struct auth_token_info {
+  int64_t id, institution_id;                      /* institution_id 0: none */
+  const char *zName, *zRole, *zCreatedBy;
+  int64_t created_at, last_used_at, revoked_at;    /* 0: not (yet) */
+} auth_token_info;
+/* Every API token, oldest first, into *pa (c's arena) (tokens.c). */
+int auth_tokens_list(dom_ctx *c, auth_token_info **pa, int *pn, gerr *e);
 
 /* Loads the grants of user_id into u. */
 int auth_load_grants(dom_ctx *c, int64_t user_id, auth_user *u, gerr *e);
@@ -77,5 +85,22 @@ int auth_user_create(dom_ctx *c, const char *zUser, const char *zDisplay, const 
 int auth_user_find(dom_ctx *c, const char *zUser, int64_t *pId, gerr *e);
 /* Grants role (with institution for institution_staff) to user_id. */
 int auth_grant_role(dom_ctx *c, int64_t user_id, const char *zRole, int64_t institution_id, gerr *e);
+/* auth_user_create and, when zRole is given, auth_grant_role, in one
+ * transaction: both or neither. */
+int auth_user_add(dom_ctx *c, const char *zUser, const char *zDisplay, const char *zPassword, int64_t person_id,
+                  const char *zRole, int64_t institution_id, int64_t *pId, gerr *e);
+/* How many users there are (any: `guild init` makes the first administrator only when none). */
+int auth_user_count(dom_ctx *c, int64_t *pn, gerr *e);
+/* Revokes user zUser's grant of zRole (at institution_id; 0: none):
+ * GERR_NOT_FOUND when there is no such user, or they do not hold it. */
+int auth_revoke_role(dom_ctx *c, const char *zUser, const char *zRole, int64_t institution_id, gerr *e);
+/* A user as `guild user list` shows it (the grants: auth_load_grants). */
+typedef struct auth_user_row {
+  int64_t id, person_id;   /* person_id 0: none */
+  const char *zName, *zDisplay;
+  int bDisabled;
+} auth_user_row;
+/* Every user, by id, into *pa (c's arena). */
+int auth_users_list(dom_ctx *c, auth_user_row **pa, int *pn, gerr *e);
 
 #endif

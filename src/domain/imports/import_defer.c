@@ -7,15 +7,16 @@
  * building the index in one pass (CREATE INDEX) costs about half as much
  * when the import brings at least as many rows as the table holds. So,
  * inside the import's transaction, the indexes its kind names are dropped
- * (their CREATE text kept, as sqlite_master has it) and created again
+ * (their CREATE text kept, as the store gives it) and created again
  * after the last row, or before the first row whose rules read one of
  * them. Both statements belong to the transaction: a failed or killed
  * import leaves the indexes as they were, and other connections see the
  * old indexes until the commit.
  *
- * SQLite only: the text comes from sqlite_master, and PostgreSQL imports
- * already go in multi-row batches. Unique indexes are never named, as the
- * import relies on them to find a stored key. */
+ * Only where the store says it pays (db_index_rebuild_sql: SQLite; not
+ * PostgreSQL, whose imports already go in multi-row batches). Unique
+ * indexes are never named, as the import relies on them to find a stored
+ * key. */
 #include "domain/imports/import_int.h"
 #include <stdio.h>
 
@@ -27,24 +28,17 @@
  * the rebuild reads the whole table, which small imports do not repay. */
 #define DEFER_MIN_ROWS 50000
 
-static const char zIndexSql[] = "SELECT sql FROM sqlite_master WHERE type = 'index' AND name = $1";
-
 int imp_defer_begin(importer *m, gerr *e) {
   const imp_defer *d = m->p->pDefer;
   dom_ctx *c = m->c;
-  if (!d || db_engine_of(c->pDb) != DB_SQLITE || m->t->nSize < 0) return 0;
+  if (!d || m->t->nSize < 0) return 0;
   long long nRows = m->t->nSize / DEFER_ROW_BYTES;
   if (nRows < DEFER_MIN_ROWS) return 0;
   if (m->idMax > nRows) return 0;   /* the largest id: about the rows the table holds */
   for (int i = 0; i < IMP_DEFER_MAX && d->azIndex[i]; i++) {
-    db_stmt *s = db_prepare(c->pDb, zIndexSql, e);
-    if (!s) return -1;
-    db_bind_text(s, 1, d->azIndex[i]);
-    int rc = db_step(s, e);
-    char *zCreate = rc == DB_ROW ? arena_strdup(m->pAr, db_col_text(s, 0)) : NULL;
-    db_done(s);
-    if (rc == DB_ERROR) return -1;
-    if (!zCreate || !zCreate[0]) continue;   /* not in this database's schema */
+    const char *zCreate;
+    if (db_index_rebuild_sql(c->pDb, d->azIndex[i], m->pAr, &zCreate, e)) return -1;
+    if (!zCreate) continue;   /* not in this database's schema, or not worth it on this engine */
     char zDrop[128];
     snprintf(zDrop, sizeof zDrop, "DROP INDEX %s", d->azIndex[i]);
     if (db_exec(c->pDb, zDrop, e)) return -1;

@@ -16,6 +16,7 @@
 extern const pol_rule imp_rule_import;
 
 #define IMPJOB_ERRORS_MAX 10000   /* report lines stored per import; n_errors counts them all */
+#define IMPJOB_QUEUE_MAX 8        /* imports waiting for one runner; more are refused (GERR_TOO_MANY) */
 #define IMPJOB_REPORT_DAYS 30     /* a report (it quotes the file's cells: personal data) is kept this long */
 
 typedef struct impjob {
@@ -38,6 +39,12 @@ int impjob_list(dom_ctx *c, const char *zActor, int64_t before, int nMax, impjob
 int impjob_unfinished(dom_ctx *c, impjob **pa, int *pn, gerr *e);
 /* How many imports wait for runner zRunner. */
 int impjob_count_queued(dom_ctx *c, const char *zRunner, int64_t *pn, gerr *e);
+/* Whether one more upload may wait for runner zRunner while idRunning (0:
+ * none) is the import it runs: 0, or -1 with e: GERR_CONFLICT when that
+ * import is still being written and the engine writes one transaction at a
+ * time (db_one_writer), GERR_TOO_MANY when IMPJOB_QUEUE_MAX imports wait
+ * already (import_queue.c). */
+int impjob_may_queue(dom_ctx *c, const char *zRunner, int64_t idRunning, gerr *e);
 /* The oldest queued import of runner zRunner into p: 1, or 0 when none. */
 int impjob_next(dom_ctx *c, const char *zRunner, impjob *p, gerr *e);
 /* Marks import id running (started_at = c->now). */

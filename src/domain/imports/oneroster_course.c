@@ -6,6 +6,7 @@
  * --isco), the rest from guild's own metadata.guild.* columns when present
  * (guild's export writes them), else placeholders for new records. */
 #include "domain/imports/oneroster_int.h"
+#include "domain/registry/cohort.h"
 #include "core/text.h"
 #include <stdio.h>
 #include <string.h>
@@ -368,8 +369,7 @@ int or_class_row(or_importer *m, const or_row *r) {
     pSeats->bExplicit = 1;
   } else if (!idOld) {
     /* a new cohort holds the students enrollments.csv puts in it */
-    int n = pSeats && pSeats->nStudents > 1 ? pSeats->nStudents : 1;
-    dom_set_int(&in, "capacity", n > 10000 ? 10000 : n);
+    dom_set_int(&in, "capacity", cohort_capacity_for(pSeats ? pSeats->nStudents : 1));
   }
   static const or_fieldcol aMap[] = {
       {"name", CL_TITLE},          {"start_date", CL_TERMS},   {"end_date", CL_TERMS},

@@ -7,12 +7,12 @@
  * A student's enrollment records consent as the importing actor's act, as
  * entering it through the API does; the learner can withdraw at any time. */
 #include "domain/imports/oneroster_int.h"
+#include "domain/registry/cohort.h"
 #include "core/text.h"
 #include <string.h>
 #include <strings.h>
 
 extern dom_entity dom_person, dom_cohort, dom_enrollment;
-extern const char cohort_zSeatsTaken[];
 
 /* ---- roles ---- */
 
@@ -203,7 +203,6 @@ const or_spec or_spec_enrollments = {aEnrollCol, EN__N};
 static const char zCohortBySid[] = "SELECT id FROM cohorts WHERE sourced_id = $1";
 static const char zEnrollmentBySid[] = "SELECT id FROM enrollments WHERE sourced_id = $1";
 static const char zEnrollmentOf[] = "SELECT id, sourced_id FROM enrollments WHERE person_id = $1 AND cohort_id = $2";
-static const char zCapacity[] = "SELECT capacity FROM cohorts WHERE id = $1";
 
 /* Reading ahead: the students enrollments.csv puts in each class. */
 int or_seats_row(or_importer *m, const or_row *r) {
@@ -235,20 +234,13 @@ static int cohort_and_person(or_importer *m, const or_row *r, int bReport, int64
 
 /* Makes room for one more learner in a full cohort whose places the files
  * do not give: the roster of the school system is the fact, so the cohort
- * grows to hold the students still to come. 0 or -1. */
+ * grows to hold the students still to come (cohort_make_room). 0 (a
+ * refusal is reported for the row) or -1. */
 static int make_room(or_importer *m, const or_row *r, int64_t idCohort, const or_class_seats *pSeats) {
-  int64_t nCap = 0, nTaken = 0;
-  if (db_query_int(m->c->pDb, zCapacity, 1, idCohort, &nCap, m->e) == DB_ERROR) return -1;
-  if (db_query_int(m->c->pDb, cohort_zSeatsTaken, 1, idCohort, &nTaken, m->e) == DB_ERROR) return -1;
-  if (nTaken < nCap) return 0;
-  int64_t nNeed = nTaken + 1 + (pSeats ? pSeats->nLeft : 0);   /* this student and those still to come */
-  dom_rec old, in, out;
-  if (dom_get(m->c, &dom_cohort, idCohort, &old, m->e)) return -1;
-  dom_rec_init(&in, &dom_cohort);
-  dom_set_int(&in, "capacity", nNeed > 10000 ? 10000 : nNeed);
   static const or_fieldcol aMap[] = {{"capacity", EN_CLASS}, {NULL, 0}};
-  if (dom_check(m->c, &dom_cohort, &in, &old, &out, m->e)) return or_rule_error(m, r, m->e, aMap) < 0 ? -1 : 0;
-  return dom_store(m->c, &out, old.version, m->e);
+  if (cohort_make_room(m->c, idCohort, pSeats ? pSeats->nLeft : 0, m->e))
+    return or_rule_error(m, r, m->e, aMap) < 0 ? -1 : 0;
+  return 0;
 }
 
 static const or_fieldcol aEnrollMap[] = {

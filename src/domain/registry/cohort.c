@@ -1,4 +1,5 @@
 /* cohort.c: one run of a program: term, dates, capacity and trainers. */
+#include "domain/registry/cohort.h"
 #include "domain/engine/entity_int.h"
 #include "domain/registry/registry.h"
 #include <string.h>
@@ -30,7 +31,7 @@ static const dom_field aField[] = {
     {"name", DT_TEXT, F_REQ, 1, 100, NULL, NULL, "term label, e.g. 2026 spring"},
     {"start_date", DT_DATE, F_REQ, 0, 0, NULL, NULL, "first day (YYYY-MM-DD)"},
     {"end_date", DT_DATE, F_REQ, 0, 0, NULL, NULL, "last day (YYYY-MM-DD), on or after start_date"},
-    {"capacity", DT_INT, F_REQ, 1, 10000, NULL, NULL, "places; enforced when learners become enrolled"},
+    {"capacity", DT_INT, F_REQ, 1, COHORT_CAPACITY_MAX, NULL, NULL, "places; enforced when learners become enrolled"},
     {"trainers", DT_REFLIST, 0, 0, 0, NULL, &dom_person, "ids of the persons who train this cohort"},
     {"sourced_id", DT_TEXT, F_UNIQUE, 1, 255, NULL, NULL, "external id (e.g. OneRoster sourcedId), unique"},
 };
@@ -64,3 +65,20 @@ dom_entity dom_cohort = {
     .nParent = sizeof aCohortParent / sizeof aCohortParent[0],
     .flags = DOM_EXPORT,
 };
+
+int64_t cohort_capacity_for(int64_t n) { return n < 1 ? 1 : n > COHORT_CAPACITY_MAX ? COHORT_CAPACITY_MAX : n; }
+
+static const char zCapacity[] = "SELECT capacity FROM cohorts WHERE id = $1";
+
+int cohort_make_room(dom_ctx *c, int64_t idCohort, int64_t nComing, gerr *e) {
+  int64_t nCap = 0, nTaken = 0;
+  if (db_query_int(c->pDb, zCapacity, 1, idCohort, &nCap, e) == DB_ERROR) return -1;
+  if (db_query_int(c->pDb, cohort_zSeatsTaken, 1, idCohort, &nTaken, e) == DB_ERROR) return -1;
+  if (nTaken < nCap) return 0;
+  dom_rec old, in, out;
+  if (dom_get(c, &dom_cohort, idCohort, &old, e)) return -1;
+  dom_rec_init(&in, &dom_cohort);
+  dom_set_int(&in, "capacity", cohort_capacity_for(nTaken + 1 + nComing));
+  if (dom_check(c, &dom_cohort, &in, &old, &out, e)) return -1;
+  return dom_store(c, &out, old.version, e);
+}
