@@ -1,9 +1,12 @@
 /* authz.h: what the router checks of access before a handler runs. Who may
  * do what is decided in the domain (src/domain/engine/policy.h), on every
  * path; the router only refuses (401) a caller who is not signed in on a
- * route whose rule is not public, and, for the routes that are not an
- * entity's record operations, asks the same policy about the record the
- * path names, before the handler reads its body into the domain. */
+ * route whose rule is not public. The entities' record operations and the
+ * operations of routes flagged R_DOMAIN check the rule themselves, in the
+ * domain; for the few other routes (the key figures, imports: their handler
+ * confines a parameter with the same policy) the router asks the policy
+ * whether the caller may use the route's rule at all, or about the record
+ * its {id} names. */
 #ifndef GUILD_AUTHZ_H
 #define GUILD_AUTHZ_H
 #include "http/http.h"

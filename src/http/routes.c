@@ -39,9 +39,9 @@ static const route aMeta[] = {
 };
 
 static const route aRegistry[] = {
-    {HM_POST, "/api/v1/persons/{id}/erase", api_person_erase, &dom_person, 0, "persons",
+    {HM_POST, "/api/v1/persons/{id}/erase", api_person_erase, &dom_person, R_DOMAIN, "persons",
      "Erase a person's personal data, keeping anonymous aggregates", &pol_admin},
-    {HM_POST, "/api/v1/enrollments/{id}/withdraw", api_enrollment_withdraw, &dom_enrollment, R_BODY_OPT,
+    {HM_POST, "/api/v1/enrollments/{id}/withdraw", api_enrollment_withdraw, &dom_enrollment, R_BODY_OPT | R_DOMAIN,
      "enrollments", "Withdraw (always allowed, no If-Match needed; optional reason)", &reg_rule_withdraw},
     {HM_GET, "/api/v1/stats/overview", api_stats_overview, NULL, 0, "statistics",
      "Key figures for the whole region or one institution (?institution=): learners, enrollments by status, "
@@ -50,20 +50,20 @@ static const route aRegistry[] = {
 };
 
 static const route aAccounts[] = {
-    {HM_GET, "/api/v1/tokens", api_tokens_list, NULL, 0, "accounts", "List API tokens (never their secrets)",
+    {HM_GET, "/api/v1/tokens", api_tokens_list, NULL, R_DOMAIN, "accounts", "List API tokens (never their secrets)",
      &pol_admin},
-    {HM_POST, "/api/v1/tokens", api_token_create, NULL, R_BODY | R_CREATED, "accounts",
+    {HM_POST, "/api/v1/tokens", api_token_create, NULL, R_BODY | R_CREATED | R_DOMAIN, "accounts",
      "Create an API token for an integration (shown once)", &pol_admin},
-    {HM_DELETE, "/api/v1/tokens/{id}", api_token_revoke, NULL, R_NO_CONTENT, "accounts", "Revoke an API token",
+    {HM_DELETE, "/api/v1/tokens/{id}", api_token_revoke, NULL, R_NO_CONTENT | R_DOMAIN, "accounts", "Revoke an API token",
      &pol_admin},
-    {HM_GET, "/api/v1/audit", api_audit_list, NULL, 0, "audit", "Read the audit log (entity, actor, since, after)",
+    {HM_GET, "/api/v1/audit", api_audit_list, NULL, R_DOMAIN, "audit", "Read the audit log (entity, actor, since, after)",
      &pol_admin},
-    {HM_GET, "/api/v1/audit/verify", api_audit_verify, NULL, 0, "audit",
+    {HM_GET, "/api/v1/audit/verify", api_audit_verify, NULL, R_DOMAIN, "audit",
      "Recompute the audit log's hash chain; names the first entry that does not match", &pol_admin},
 };
 
 static const route aCompetition[] = {
-    {HM_POST, "/api/v1/editions/{id}/transition", api_edition_transition, &dom_edition, R_BODY, "competitions",
+    {HM_POST, "/api/v1/editions/{id}/transition", api_edition_transition, &dom_edition, R_BODY | R_DOMAIN, "competitions",
      "Move the edition on: draft, registration, marking, locked, published", &pol_admin},
     {HM_GET, "/api/v1/editions/{id}/results", api_edition_results, &dom_edition, R_DOMAIN, "competitions",
      "Results: raw and standard scores, ranks, medals, the institution table (?format=csv|xlsx); until "
@@ -73,16 +73,16 @@ static const route aCompetition[] = {
      "Published results, for everyone (404 until the edition is published)", &pol_public},
     {HM_GET, "/api/v1/public/editions", api_public_editions, NULL, 0, "competitions",
      "The published editions, newest first, for everyone (the public results pages)", &pol_public},
-    {HM_POST, "/api/v1/categories/{id}/lock", api_category_lock, &dom_category, 0, "competitions",
+    {HM_POST, "/api/v1/categories/{id}/lock", api_category_lock, &dom_category, R_DOMAIN, "competitions",
      "Lock the category's marks (refused, listing them, while marks are missing)", &comp_rule_chief},
-    {HM_GET, "/api/v1/categories/{id}/review", api_category_review, &dom_category, 0, "competitions",
+    {HM_GET, "/api/v1/categories/{id}/review", api_category_review, &dom_category, R_DOMAIN, "competitions",
      "Judgement aspects whose scores differ by more than one point", &comp_rule_chief},
-    {HM_GET, "/api/v1/categories/{id}/marks", api_category_marks, &dom_category, 0, "competitions",
+    {HM_GET, "/api/v1/categories/{id}/marks", api_category_marks, &dom_category, R_DOMAIN, "competitions",
      "Every judge's marks in the category, with their corrections (who, when, why, old and new value)",
      &comp_rule_chief},
-    {HM_POST, "/api/v1/competitors/{id}/withdraw", api_competitor_withdraw, &dom_competitor, R_BODY_OPT,
+    {HM_POST, "/api/v1/competitors/{id}/withdraw", api_competitor_withdraw, &dom_competitor, R_BODY_OPT | R_DOMAIN,
      "competitions", "Withdraw from the competition (until marking starts)", &comp_rule_entry},
-    {HM_POST, "/api/v1/marks/{id}/correction", api_mark_correction, &dom_mark, R_BODY, "competitions",
+    {HM_POST, "/api/v1/marks/{id}/correction", api_mark_correction, &dom_mark, R_BODY | R_DOMAIN, "competitions",
      "Correct a mark after the lock, with a reason (the old value is kept)", &comp_rule_mark_chief},
     {HM_GET, "/api/v1/competitions/stats", api_competition_stats, NULL, 0, "competitions",
      "History: per edition participants, categories, institutions, by sex, medals, growth "

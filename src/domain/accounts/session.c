@@ -284,7 +284,10 @@ int auth_session_revoke(dom_ctx *c, int64_t user_id, int64_t session_id, gerr *e
   return revoke(c, zRevoke, session_id, user_id, "session", e);
 }
 
-int auth_token_revoke(dom_ctx *c, int64_t id, gerr *e) { return revoke(c, zRevokeToken, id, 0, "api_token", e); }
+int auth_token_revoke(dom_ctx *c, int64_t id, gerr *e) {
+  if (pol_check_any(c, &pol_admin, e)) return -1;
+  return revoke(c, zRevokeToken, id, 0, "api_token", e);
+}
 
 int auth_sessions(dom_ctx *c, int64_t user_id, int64_t current, auth_session_info **pa, int *pn, gerr *e) {
   db_stmt *s = db_prepare(c->pDb, zSessions, e);
@@ -317,6 +320,7 @@ int auth_sessions(dom_ctx *c, int64_t user_id, int64_t current, auth_session_inf
 
 int auth_token_create(dom_ctx *c, const char *zName, const char *zRole, int64_t institution_id,
                       char zTok[AUTH_TOKEN_LEN], int64_t *pId, gerr *e) {
+  if (pol_check_any(c, &pol_admin, e)) return -1;
   if (!zName || !*zName || strlen(zName) > 64)
     return gerr_set(e, GERR_VALIDATION, "name", "name: 1 to 64 characters naming the integration");
   int role = zRole ? auth_role_of(zRole) : -1;

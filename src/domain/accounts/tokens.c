@@ -7,6 +7,7 @@ static const char zTokens[] =
     "SELECT id, name, role, institution_id, created_at, created_by, last_used_at, revoked_at FROM api_tokens ORDER BY id";
 
 int auth_tokens_list(dom_ctx *c, auth_token_info **pa, int *pn, gerr *e) {
+  if (pol_check_any(c, &pol_admin, e)) return -1;
   db_stmt *s = db_prepare(c->pDb, zTokens, e);
   if (!s) return -1;
   auth_token_info *a = NULL;

@@ -1,5 +1,8 @@
 /* comp_lists.c: the competition lists beyond the entities (see comp_lists.h). */
 #include "domain/competition/comp_lists.h"
+#include "domain/competition/comp.h"
+
+extern dom_entity dom_category;
 #include <string.h>
 
 /* Reads the rows of zSql (with $1 bound to id when id > 0) into a new array
@@ -69,6 +72,7 @@ static void flag_row(dom_ctx *c, db_stmt *s, void *p) {
 }
 
 int comp_review_flags(dom_ctx *c, int64_t idCategory, comp_review_flag **pa, int *pn, gerr *e) {
+  if (pol_check(c, &comp_rule_chief, &dom_category, idCategory, e)) return -1;
   *pa = query_rows(c, zFlags, idCategory, sizeof **pa, flag_row, pn, e);
   return *pn < 0 ? -1 : 0;
 }
@@ -98,6 +102,7 @@ static void fix_row(dom_ctx *c, db_stmt *s, void *p) {
 }
 
 int comp_category_marks(dom_ctx *c, int64_t idCategory, comp_category_mark **pa, int *pn, gerr *e) {
+  if (pol_check(c, &comp_rule_chief, &dom_category, idCategory, e)) return -1;
   int nFix;
   *pa = query_rows(c, zCategoryMarks, idCategory, sizeof **pa, mark_row, pn, e);
   if (*pn < 0) return -1;

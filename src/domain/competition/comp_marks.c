@@ -19,6 +19,7 @@ static const char zCoverage[] =
     "WHERE p.category_id = $1 AND p.status = 'entered' ORDER BY p.id, a.id";
 
 int comp_lock_category(dom_ctx *c, int64_t idCategory, dom_rec *pOut, gerr *e) {
+  if (pol_check(c, &comp_rule_chief, &dom_category, idCategory, e)) return -1;
   dom_rec r;
   if (db_begin(c->pDb, e)) return -1;
   if (dom_get(c, &dom_category, idCategory, &r, e)) goto fail;
@@ -70,6 +71,7 @@ const char *const comp_correction_reasons[] = {"entry_error", "remeasured", "rul
                                                "other", NULL};
 
 int comp_correct_mark(dom_ctx *c, int64_t idMark, int64_t v, const char *zReason, dom_rec *pOut, gerr *e) {
+  if (pol_check(c, &comp_rule_mark_chief, &dom_mark, idMark, e)) return -1;
   const char *const *pz = comp_correction_reasons;
   while (zReason && *pz && strcmp(*pz, zReason)) pz++;
   if (!zReason || !*pz) {

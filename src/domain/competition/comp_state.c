@@ -118,6 +118,7 @@ static int check_locked(dom_ctx *c, int64_t idEdition, gerr *e) {
 }
 
 int comp_transition(dom_ctx *c, int64_t idEdition, const char *zTo, dom_rec *pOut, gerr *e) {
+  if (pol_check(c, &pol_admin, &dom_edition, idEdition, e)) return -1;
   dom_rec r;
   if (db_begin(c->pDb, e)) return -1;
   if (dom_get(c, &dom_edition, idEdition, &r, e)) goto fail;

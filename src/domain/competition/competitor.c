@@ -67,6 +67,7 @@ dom_entity dom_competitor = {
 };
 
 int comp_withdraw_competitor(dom_ctx *c, int64_t id, dom_rec *pOut, gerr *e) {
+  if (pol_check(c, &comp_rule_entry, &dom_competitor, id, e)) return -1;
   dom_rec r;
   char zState[16];
   if (db_begin(c->pDb, e)) return -1;

@@ -123,6 +123,7 @@ int audit_record(dom_ctx *c, const char *zAction, const dom_rec *r, gerr *e) {
 }
 
 int audit_verify(dom_ctx *c, audit_report *pOut, gerr *e) {
+  if (pol_check_any(c, &pol_admin, e)) return -1;
   memset(pOut, 0, sizeof *pOut);
   db_stmt *s = db_prepare(c->pDb, zAll, e);
   if (!s) return -1;
@@ -162,6 +163,7 @@ int audit_verify(dom_ctx *c, audit_report *pOut, gerr *e) {
 }
 
 int audit_list(dom_ctx *c, const audit_filter *f, audit_entry **paOut, int *pn, gerr *e) {
+  if (pol_check_any(c, &pol_admin, e)) return -1;
   db_stmt *s = db_prepare(c->pDb, zList, e);
   if (!s) return -1;
   db_bind_int(s, 1, f->after);

@@ -144,6 +144,7 @@ dom_entity dom_enrollment = {
 };
 
 int enroll_withdraw(dom_ctx *c, int64_t id, const char *zReason, dom_rec *pOut, gerr *e) {
+  if (pol_check(c, &reg_rule_withdraw, &dom_enrollment, id, e)) return -1;
   if (zReason) {
     const dom_field *f = &aField[dom_field_index(&dom_enrollment, "withdrawal_reason")];
     dom_val v = {.bSet = 1, .z = zReason};

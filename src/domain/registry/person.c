@@ -128,6 +128,7 @@ dom_entity dom_person = {
 static const char zDropAccounts[] = "DELETE FROM users WHERE person_id = $1";
 
 int person_erase(dom_ctx *c, int64_t id, dom_rec *pOut, gerr *e) {
+  if (pol_check(c, &pol_admin, &dom_person, id, e)) return -1;
   static const char *const azErase[] = {"sourced_id", "family_name", "birth_date", "phone", "email"};
   dom_rec r;
   if (db_begin(c->pDb, e)) return -1;
