@@ -606,35 +606,6 @@ static void grant_rules(void **state) {
 
 /* ---- scopes ------------------------------------------------------------------- */
 
-static int64_t enroll(unit_fx *f, int64_t idPerson, int64_t idCohort) {
-  extern dom_entity dom_enrollment;
-  dom_rec r, out;
-  gerr e;
-  dom_rec_init(&r, &dom_enrollment);
-  dom_set_int(&r, "person_id", idPerson);
-  dom_set_int(&r, "cohort_id", idCohort);
-  dom_set_text(&r, "status", "enrolled");
-  dom_set_int(&r, "consent", 1);
-  gerr_clear(&e);
-  if (dom_create(&f->c, &dom_enrollment, &r, &out, &e)) fail_msg("enroll: %s", e.msg);
-  return out.id;
-}
-
-static int64_t cohort_with_trainer(unit_fx *f, int64_t idProg, const char *zName, int64_t *pidTrainer) {
-  dom_rec r;
-  dom_rec_init(&r, &dom_cohort);
-  dom_set_int(&r, "program_id", idProg);
-  dom_set_text(&r, "name", zName);
-  dom_set_text(&r, "start_date", "2026-03-01");
-  dom_set_text(&r, "end_date", "2026-07-15");
-  dom_set_int(&r, "capacity", 30);
-  dom_val *v = dom_vm(&r, "trainers");
-  v->bSet = 1;
-  v->n = 1;
-  v->ai = pidTrainer;
-  return unit_create(f, &r);
-}
-
 static int in_scope(unit_fx *f, const char *zEntity, int64_t id, scope_kind kind, int64_t value) {
   gerr e;
   int rc = pol_contains(&f->c, zEntity, id, kind, value, &e);
@@ -651,15 +622,15 @@ static void scopes(void **state) {
   int64_t idProgB = unit_program(f, idB, "Welding", "7212");
   int64_t idTrainer = unit_person(f, "Trainer", "One");
   int64_t idTrainer2 = unit_person(f, "Trainer", "Two");
-  int64_t idCohA = cohort_with_trainer(f, idProgA, "A spring", &idTrainer);
-  int64_t idCohB = cohort_with_trainer(f, idProgB, "B spring", &idTrainer2);
+  int64_t idCohA = unit_cohort_trained(f, idProgA, "A spring", &idTrainer);
+  int64_t idCohB = unit_cohort_trained(f, idProgB, "B spring", &idTrainer2);
   int64_t idLearner = unit_person(f, "Learner", "Enrolled");
   dom_rec r;
   dom_rec_init(&r, &dom_person);
   dom_set_text(&r, "given_name", "Registered");
   dom_set_int(&r, "institution_id", idB);
   int64_t idRegistered = unit_create(f, &r);
-  int64_t idEnr = enroll(f, idLearner, idCohA);
+  int64_t idEnr = unit_enroll(f, idLearner, idCohA);
 
   /* institution */
   assert_int_equal(in_scope(f, "institution", idA, SCOPE_INSTITUTION, idA), 1);

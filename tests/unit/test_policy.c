@@ -12,33 +12,6 @@ typedef struct world {
   int64_t idA, idB, idProgA, idCohA, idCohB, idTrainer, idLearner, idEnr, idPersonB;
 } world;
 
-static int64_t cohort(unit_fx *f, int64_t idProg, const char *zName, int64_t *pidTrainer) {
-  dom_rec r;
-  dom_rec_init(&r, &dom_cohort);
-  dom_set_int(&r, "program_id", idProg);
-  dom_set_text(&r, "name", zName);
-  dom_set_text(&r, "start_date", "2026-03-01");
-  dom_set_text(&r, "end_date", "2026-07-15");
-  dom_set_int(&r, "capacity", 30);
-  if (pidTrainer) {
-    dom_val *v = dom_vm(&r, "trainers");
-    v->bSet = 1;
-    v->n = 1;
-    v->ai = pidTrainer;
-  }
-  return unit_create(f, &r);
-}
-
-static int64_t enrollment(unit_fx *f, int64_t idPerson, int64_t idCohort) {
-  dom_rec r;
-  dom_rec_init(&r, &dom_enrollment);
-  dom_set_int(&r, "person_id", idPerson);
-  dom_set_int(&r, "cohort_id", idCohort);
-  dom_set_text(&r, "status", "enrolled");
-  dom_set_int(&r, "consent", 1);
-  return unit_create(f, &r);
-}
-
 /* Two institutions, a program and cohort each, a trainer of A's cohort, a
  * learner enrolled in it and a person registered to B (made as guild). */
 static void make_world(unit_fx *f, world *w) {
@@ -48,10 +21,10 @@ static void make_world(unit_fx *f, world *w) {
   w->idProgA = unit_program(f, w->idA, "Pastry", "7512");
   int64_t idProgB = unit_program(f, w->idB, "Welding", "7212");
   w->idTrainer = unit_person(f, "Trainer", "One");
-  w->idCohA = cohort(f, w->idProgA, "A spring", &w->idTrainer);
-  w->idCohB = cohort(f, idProgB, "B spring", NULL);
+  w->idCohA = unit_cohort_trained(f, w->idProgA, "A spring", &w->idTrainer);
+  w->idCohB = unit_cohort_trained(f, idProgB, "B spring", NULL);
   w->idLearner = unit_person(f, "Learner", "Enrolled");
-  w->idEnr = enrollment(f, w->idLearner, w->idCohA);
+  w->idEnr = unit_enroll(f, w->idLearner, w->idCohA);
   dom_rec r;
   dom_rec_init(&r, &dom_person);
   dom_set_text(&r, "given_name", "Of B");

@@ -140,6 +140,38 @@ static inline int64_t unit_person(unit_fx *f, const char *zGiven, const char *zF
   return unit_create(f, &r);
 }
 
+
+/* A cohort of program idProg (30 places, spring 2026) with the trainer
+ * *pidTrainer (NULL: none); returns its id. */
+static inline int64_t unit_cohort_trained(unit_fx *f, int64_t idProg, const char *zName, int64_t *pidTrainer) {
+  dom_rec r;
+  dom_rec_init(&r, &dom_cohort);
+  dom_set_int(&r, "program_id", idProg);
+  dom_set_text(&r, "name", zName);
+  dom_set_text(&r, "start_date", "2026-03-01");
+  dom_set_text(&r, "end_date", "2026-07-15");
+  dom_set_int(&r, "capacity", 30);
+  if (pidTrainer) {
+    dom_val *v = dom_vm(&r, "trainers");
+    v->bSet = 1;
+    v->n = 1;
+    v->ai = pidTrainer;
+  }
+  return unit_create(f, &r);
+}
+
+/* Enrolls person idPerson in cohort idCohort (status enrolled, with
+ * consent); returns the enrollment's id. */
+static inline int64_t unit_enroll(unit_fx *f, int64_t idPerson, int64_t idCohort) {
+  dom_rec r;
+  dom_rec_init(&r, &dom_enrollment);
+  dom_set_int(&r, "person_id", idPerson);
+  dom_set_int(&r, "cohort_id", idCohort);
+  dom_set_text(&r, "status", "enrolled");
+  dom_set_int(&r, "consent", 1);
+  return unit_create(f, &r);
+}
+
 /* A region > prefecture > county, an institution in the county, a program
  * (ISCO 7512) and one cohort of nCapacity places. Returns the cohort id and
  * writes the program id to *pidProgram when non-NULL. */
