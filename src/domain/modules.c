@@ -3,7 +3,8 @@
  * module is one line here; everything else is in its folder. */
 #include "domain/engine/module.h"
 
-extern const dom_module mod_registry, mod_accounts, mod_competition, mod_imports, mod_engine;
+extern const dom_module mod_registry, mod_accounts, mod_competition, mod_training, mod_imports, mod_engine;
 
-const dom_module *const dom_modules[] = {&mod_registry, &mod_accounts, &mod_competition, &mod_imports, &mod_engine};
+const dom_module *const dom_modules[] = {&mod_registry, &mod_accounts,  &mod_competition,
+                                         &mod_training, &mod_imports, &mod_engine};
 const int dom_nmodules = sizeof dom_modules / sizeof dom_modules[0];
