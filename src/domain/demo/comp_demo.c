@@ -72,8 +72,16 @@ static int64_t run(dom_ctx *c, const char *zSql, const char *zFmt, gerr *e, ...)
   return rc == DB_ERROR ? -1 : id;
 }
 
+/* The entities whose rows comp_demo_edition writes with its own SQL: the
+ * audit log is told of them (audit_note_after) before its entry. */
+static const char *const azWritten[] = {"edition", "category", "criterion", "aspect", "judge", "competitor", "mark"};
+#define NWRITTEN ((int)(sizeof azWritten / sizeof azWritten[0]))
+
 int comp_demo_edition(dom_ctx *c, uint64_t *pSeed, const comp_demo_spec *sp, const comp_demo_people *who,
                       int64_t *pIdEdition, gerr *e) {
+  int64_t aIdBefore[NWRITTEN];
+  for (int i = 0; i < NWRITTEN; i++)
+    if (dom_max_id(c, dom_entity_find(azWritten[i]), &aIdBefore[i], e)) return -1;
   int bDone = strcmp(sp->zState, "published") == 0;
   char zName[120], zStart[16], zEnd[16];
   snprintf(zName, sizeof zName, "%d regional vocational skills competition", sp->year);
@@ -148,5 +156,7 @@ int comp_demo_edition(dom_ctx *c, uint64_t *pSeed, const comp_demo_spec *sp, con
   int n = snprintf(zSum, sizeof zSum, "demo edition %d: %d categories, %d competitors", sp->year, sp->nCategory,
                    sp->nCompetitor);
   audit_digest_bytes(zSum, (size_t)n, zDigest);
+  for (int i = 0; i < NWRITTEN; i++)
+    if (audit_note_after(c, dom_entity_find(azWritten[i]), aIdBefore[i], e)) return -1;
   return audit_append(c, "demo", "edition", idEd, zDigest, e);
 }

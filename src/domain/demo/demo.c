@@ -190,6 +190,9 @@ int demo_generate(dom_ctx *c, int64_t nLearner, uint64_t seed, const comp_demo_s
   demo_cohort *aCohort = NULL;
   int64_t *aTrainer = NULL;
   if (db_begin(c->pDb, e)) return -1;
+  const dom_entity *pEnrollment = dom_entity_find("enrollment");   /* written with its own SQL: noted at the end */
+  int64_t idEnrollmentBefore = 0;
+  if (dom_max_id(c, pEnrollment, &idEnrollmentBefore, e)) goto fail;
   int64_t idRegion = make_area(c, "65", "天山示范区 Tianshan Demo Region", "region", 0, e);
   if (idRegion < 0) goto fail;
   st->nArea++;
@@ -353,6 +356,7 @@ int demo_generate(dom_ctx *c, int64_t nLearner, uint64_t seed, const comp_demo_s
     int nSummary = snprintf(zSummary, sizeof zSummary, "demo seed=%llu learners=%lld enrollments=%lld",
                      (unsigned long long)seed, (long long)st->nLearner, (long long)st->nEnrollment);
     audit_digest_bytes(zSummary, (size_t)nSummary, zDigest);
+    if (audit_note_after(c, pEnrollment, idEnrollmentBefore, e)) goto fail;
     if (audit_append(c, "demo", "database", 0, zDigest, e)) goto fail;
   }
   if (db_commit(c->pDb, e)) goto out;

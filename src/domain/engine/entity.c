@@ -394,7 +394,9 @@ static int check_fields(dom_ctx *c, dom_rec *r, const dom_rec *pOld, gerr *e) {
   return 0;
 }
 
-int dom_insert_raw(dom_ctx *c, dom_rec *r, gerr *e) {
+/* Inserts r's columns and list fields (dom_insert_raw without its note in
+ * the audit log: dom_create's entry records the record). */
+static int insert_row(dom_ctx *c, dom_rec *r, gerr *e) {
   db_stmt *s = db_prepare(c->pDb, r->pEnt->pSql->zInsert, e);
   if (!s) return -1;
   int iParam = 1;
@@ -409,6 +411,13 @@ int dom_insert_raw(dom_ctx *c, dom_rec *r, gerr *e) {
     return -1;
   }
   return store_lists(c, r, e);
+}
+
+int dom_insert_raw(dom_ctx *c, dom_rec *r, gerr *e) {
+  if (insert_row(c, r, e)) return -1;
+  r->version = 1;
+  r->created_at = r->updated_at = c->now;
+  return audit_note_row(c, r, e);
 }
 
 /* Writes r over the stored row if it still has version ifVersion. */
@@ -497,7 +506,7 @@ int dom_create(dom_ctx *c, const dom_entity *pEnt, const dom_rec *pIn, dom_rec *
   if (db_begin(c->pDb, e)) return -1;
   if (pol_check_create(c, rule_of(pEnt, DOM_CREATE), pEnt, &in, e)) goto fail;
   if (dom_check(c, pEnt, &in, NULL, &r, e)) goto fail;
-  if (dom_insert_raw(c, &r, e)) goto fail;
+  if (insert_row(c, &r, e)) goto fail;
   if (dom_get(c, pEnt, r.id, pOut, e)) goto fail;
   if (audit_record(c, "create", pOut, e)) goto fail;
   if (db_commit(c->pDb, e)) return -1;
@@ -525,13 +534,35 @@ fail:
   return -1;
 }
 
+/* Notes r, just written over the stored row at ifVersion, in the audit
+ * log: from memory when r holds all of it, else as read back (list fields
+ * it left as they were). */
+static int note_stored(dom_ctx *c, const dom_rec *r, int64_t ifVersion, gerr *e) {
+  int bWhole = r->created_at != 0;
+  for (int k = 0; k < r->pEnt->nField && bWhole; k++)
+    bWhole = !dom_is_list(&r->pEnt->aField[k]) || r->a[k].bSet;
+  dom_rec now;
+  if (!bWhole) {
+    if (dom_get(c, r->pEnt, r->id, &now, e)) return -1;
+  } else {
+    now = *r;
+    now.version = ifVersion + 1;
+    now.updated_at = c->now;
+  }
+  return audit_note_row(c, &now, e);
+}
+
 int dom_store(dom_ctx *c, dom_rec *r, int64_t ifVersion, gerr *e) {
   for (int k = 0; k < r->pEnt->nField; k++)
     if (dom_is_list(&r->pEnt->aField[k])) r->a[k].bSet = 0;
-  return update_row(c, r, ifVersion, e);
+  if (update_row(c, r, ifVersion, e)) return -1;
+  return note_stored(c, r, ifVersion, e);
 }
 
-int dom_store_lists(dom_ctx *c, dom_rec *r, int64_t ifVersion, gerr *e) { return update_row(c, r, ifVersion, e); }
+int dom_store_lists(dom_ctx *c, dom_rec *r, int64_t ifVersion, gerr *e) {
+  if (update_row(c, r, ifVersion, e)) return -1;
+  return note_stored(c, r, ifVersion, e);
+}
 
 /* Names what still refers to record id, or returns 0 when nothing does. */
 static int check_refs(dom_ctx *c, const dom_entity *pEnt, int64_t id, gerr *e) {
@@ -553,7 +584,9 @@ static int check_refs(dom_ctx *c, const dom_entity *pEnt, int64_t id, gerr *e) {
   return 0;
 }
 
-int dom_delete_raw(dom_ctx *c, const dom_rec *pOld, gerr *e) {
+/* Deletes pOld when its rules and references allow (dom_delete_raw without
+ * its note: dom_delete's entry records the deletion). */
+static int delete_row(dom_ctx *c, const dom_rec *pOld, gerr *e) {
   const dom_entity *pEnt = pOld->pEnt;
   if (pEnt->xCanDelete && pEnt->xCanDelete(c, pOld, e)) return -1;
   if (check_refs(c, pEnt, pOld->id, e)) return -1;
@@ -565,14 +598,19 @@ int dom_delete_raw(dom_ctx *c, const dom_rec *pOld, gerr *e) {
   return rc == DB_ERROR ? -1 : 0;
 }
 
+int dom_delete_raw(dom_ctx *c, const dom_rec *pOld, gerr *e) {
+  if (delete_row(c, pOld, e)) return -1;
+  return audit_note_gone(c, pOld->pEnt, pOld->id, e);
+}
+
 int dom_delete(dom_ctx *c, const dom_entity *pEnt, int64_t id, int64_t ifVersion, gerr *e) {
   dom_rec old;
   if (db_begin(c->pDb, e)) return -1;
   if (dom_get(c, pEnt, id, &old, e)) goto fail;
   if (pol_check(c, rule_of(pEnt, DOM_DELETE), pEnt, id, e)) goto fail;
   if (ifVersion >= 0 && check_version(&old, ifVersion, e)) goto fail;
-  if (dom_delete_raw(c, &old, e)) goto fail;
-  if (audit_append(c, "delete", pEnt->zName, id, "", e)) goto fail;
+  if (delete_row(c, &old, e)) goto fail;
+  if (audit_deleted(c, "delete", pEnt, id, e)) goto fail;
   if (db_commit(c->pDb, e)) return -1;
   return 0;
 fail:
