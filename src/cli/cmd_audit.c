@@ -2,7 +2,7 @@
  * erase`. verify checks the chain, every stored checkpoint, every current
  * row against its latest entry and, with --checkpoint FILE, a checkpoint
  * kept elsewhere; checkpoint signs the head and exports it as JSON. */
-#include "cli/clidb.h"
+#include "cli/cmd_audit.h"
 #include "core/text.h"
 #include "core/timeutil.h"
 #include "domain/engine/audit.h"
@@ -81,9 +81,8 @@ static int verify_file(cli_db *p, const char *zFile, const audit_key *k, gerr *e
   return 0;
 }
 
-static int audit_verify_cmd(cli_db *p, const char **azVal) {
+int cli_audit_verify(cli_db *p, const char *zKey, const char *zFile) {
   gerr e;
-  const char *zKey = key_path(azVal), *zFile = cli_get("audit", azVal, "checkpoint");
   if (audit_key_use(zKey, -1, &e)) return cli_fail(&e);
   const audit_key *k = audit_key_current(0, NULL);
   audit_report rep;
@@ -219,7 +218,8 @@ int cmd_audit(int argc, char **argv) {
   cli_db d;
   gerr e;
   if (cli_open(cli_db_path(cli_get("audit", azVal, "db")), &d, &e)) return cli_fail(&e);
-  rc = iSub == 0 ? audit_verify_cmd(&d, azVal) : iSub == 1 ? audit_log_cmd(&d, azVal) : audit_checkpoint_cmd(&d, azVal);
+  rc = iSub == 0   ? cli_audit_verify(&d, key_path(azVal), cli_get("audit", azVal, "checkpoint"))
+       : iSub == 1  ? audit_log_cmd(&d, azVal) : audit_checkpoint_cmd(&d, azVal);
   cli_close(&d);
   return rc;
 }

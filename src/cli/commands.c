@@ -38,6 +38,17 @@ static const cli_opt aCopyOpt[] = {
     {"replace", NULL, "overwrite a target that already holds data"},
     HELP_OPT,
     {NULL, NULL, NULL}};
+static const cli_opt aBackupOpt[] = {
+    DB_OPT,
+    {"to", "FILE", "the backup file to write (never overwritten)"},
+    {"key", "FILE", "the audit signing key, to check the copy's checkpoints (default $GUILD_AUDIT_KEY)"},
+    HELP_OPT,
+    {NULL, NULL, NULL}};
+static const cli_opt aRestoreOpt[] = {
+    {"db", "DB", "the SQLite file to replace (default: $GUILD_DB or guild.db; created if missing)"},
+    {"key", "FILE", "the audit signing key, to check the backup's checkpoints (default $GUILD_AUDIT_KEY)"},
+    HELP_OPT,
+    {NULL, NULL, NULL}};
 static const cli_opt aPersonOpt[] = {DB_OPT, HELP_OPT, {NULL, NULL, NULL}};
 static const cli_opt aMigrateOpt[] = {DB_OPT, HELP_OPT, {NULL, NULL, NULL}};
 static const cli_opt aServeOpt[] = {
@@ -159,6 +170,17 @@ const cli_command cli_commands[] = {
      "Copies every table from one database to another (SQLite to PostgreSQL or back)\n"
      "in one transaction on the target, then verifies row counts and a checksum per\n"
      "table on both sides. A target that holds data is refused unless --replace.", aCopyOpt},
+    {"backup", cmd_backup, "--to FILE [--db PATH]", "copy a SQLite database while it is in use, then verify the copy",
+     "Copies the whole database into FILE with SQLite's online backup API: one\n"
+     "consistent snapshot, taken while a server goes on reading and writing. Then\n"
+     "verifies the copy as `guild audit verify` does (exit 1 when it does not hold).\n"
+     "FILE must not exist. PostgreSQL is refused: back it up with pg_dump, the\n"
+     "operator's tool (pg_dump -Fc -f FILE DBNAME).", aBackupOpt},
+    {"restore", cmd_restore, "FILE [--db PATH]", "put a verified backup in place of a database",
+     "Verifies the backup FILE as `guild audit verify` does and, only when it holds,\n"
+     "replaces the database with it. Refused while anything has the database open\n"
+     "(a running `guild serve`: stop it first); nothing is changed then. PostgreSQL\n"
+     "is refused: restore it with pg_restore.", aRestoreOpt},
     {"competition", cmd_competition,
      "create|scheme export|scheme import|scheme copy|enter|judges|marks import|lock|transition|publish|results|stats",
      "run a skills competition",

@@ -42,7 +42,7 @@ int audit_deleted(dom_ctx *c, const char *zAction, const dom_entity *pEnt, int64
 /* The digest (hex) of record r as stored: its entity, id, version, times
  * and every stored field, hidden ones too, that holds a value (fields
  * without one are left out, so that a migration adding an optional field
- * changes no digest), in the order of their names. BLAKE2b-256. */
+ * changes no digest), in the order of their names. SHA-256. */
 void audit_digest_rec(const dom_rec *r, char zHex[AUDIT_HEX]);
 /* The digest written by entries before schema version 10 (format 1):
  * SHA-256 of the entity, id, version and visible fields, nulls included. */
