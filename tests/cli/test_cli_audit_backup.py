@@ -124,3 +124,16 @@ def test_postgres_is_refused():
             assert db_query(s, "SELECT count(*) FROM audit_log")[0][0] > 0
         finally:
             assert s.stop() == 0
+
+
+def test_help_and_usage():
+    for cmd in ("backup", "restore"):
+        r = guild("help", cmd)
+        assert r.returncode == 0 and r.stdout.startswith(f"usage: guild {cmd}"), r
+        assert f"  {cmd} " in guild("help").stdout
+    r = guild("backup", "--db", "x.db")
+    assert r.returncode == 2 and "--to FILE" in r.stderr, r
+    r = guild("restore")
+    assert r.returncode == 2 and "usage" in r.stderr, r
+    r = guild("audit", "frobnicate")
+    assert r.returncode == 2 and "keygen" in r.stderr, r

@@ -5,7 +5,7 @@
  * what proves the data: every row checked against its latest entry (rows
  * changed, written or deleted behind guild's back found, with table and
  * id), rows of bulk writers noted in batches their entry vouches for, the
- * digests of entries written before version 10, and signed checkpoints. */
+ * digests of entries written before version 11, and signed checkpoints. */
 #include "unit.h"
 #include "domain/engine/audit.h"
 #include "domain/accounts/auth.h"
@@ -766,7 +766,7 @@ static void legacy_entries_checked_with_their_digest(void **state) {
   assert_int_equal(dom_get(&f->c, &dom_person, id, &r, &e), 0);
   char zV1[AUDIT_HEX], z[400];
   audit_digest_rec_v1(&r, zV1);
-  /* an entry as guild wrote them before schema version 10 (format 1), and a sign-in (an event) after it */
+  /* an entry as guild wrote them before schema version 11 (format 1), and a sign-in (an event) after it */
   snprintf(z, sizeof z, "INSERT INTO audit_log (id, at, actor, action, entity, entity_id, digest, prev_hash, hash) "
            "VALUES (2, 0, 'old', 'update', 'person', %lld, '%s', '', ''), (3, 0, 'old', 'login', 'person', %lld, '', '', '')",
            (long long)id, zV1, (long long)id);

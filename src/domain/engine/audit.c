@@ -2,7 +2,7 @@
  * (audit_head) is updated with every append, which serialises appenders on
  * both engines: the UPDATE takes the row's lock until the transaction
  * ends. An entry's hash covers its fields and the hash before it; entries
- * written since schema version 10 (format 2) also cover what they say of
+ * written since schema version 11 (format 2) also cover what they say of
  * their record (state) and the batch of noted rows they vouch for. */
 #include "domain/engine/audit_int.h"
 #include <sodium.h>

@@ -44,7 +44,7 @@ int audit_deleted(dom_ctx *c, const char *zAction, const dom_entity *pEnt, int64
  * without one are left out, so that a migration adding an optional field
  * changes no digest), in the order of their names. SHA-256. */
 void audit_digest_rec(const dom_rec *r, char zHex[AUDIT_HEX]);
-/* The digest written by entries before schema version 10 (format 1):
+/* The digest written by entries before schema version 11 (format 1):
  * SHA-256 of the entity, id, version and visible fields, nulls included. */
 void audit_digest_rec_v1(const dom_rec *r, char zHex[AUDIT_HEX]);
 /* The SHA-256 (hex) of n bytes. */
@@ -58,6 +58,9 @@ void audit_digest_bytes(const void *p, size_t n, char zHex[AUDIT_HEX]);
 int audit_note_row(dom_ctx *c, const dom_rec *r, gerr *e);
 /* The records a[i] with abNew[i] set (abNew NULL: all n), of one entity. */
 int audit_note_rows(dom_ctx *c, const dom_rec *a, const unsigned char *abNew, int n, gerr *e);
+/* Record id of pEnt as it is stored now (read back): for a writer that
+ * wrote or changed it with SQL of its own. */
+int audit_note_stored(dom_ctx *c, const dom_entity *pEnt, int64_t id, gerr *e);
 /* Record id of pEnt is deleted. */
 int audit_note_gone(dom_ctx *c, const dom_entity *pEnt, int64_t id, gerr *e);
 /* Each record of pEnt whose id the query zSql gives (one integer

@@ -11,7 +11,7 @@ typedef struct audit_row {
   int64_t id, at, entity_id;
   const char *zActor, *zAction, *zEntity, *zDigest;
   const char *zPrevStored, *zHashStored;   /* as read back (verify) */
-  int format;          /* 1: before schema version 10; 2: since */
+  int format;          /* 1: before schema version 11; 2: since */
   int state;           /* audit_state */
   int64_t batch, batch_rows;
   const char *zBatchDigest;

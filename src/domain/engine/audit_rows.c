@@ -299,6 +299,12 @@ int audit_note_rows(dom_ctx *c, const dom_rec *a, const unsigned char *abNew, in
 
 int audit_note_row(dom_ctx *c, const dom_rec *r, gerr *e) { return audit_note_rows(c, r, NULL, 1, e); }
 
+int audit_note_stored(dom_ctx *c, const dom_entity *pEnt, int64_t id, gerr *e) {
+  dom_rec r;
+  if (dom_get(c, pEnt, id, &r, e)) return -1;
+  return audit_note_row(c, &r, e);
+}
+
 int audit_note_gone(dom_ctx *c, const dom_entity *pEnt, int64_t id, gerr *e) {
   return write_run(c, pEnt, id, 1, GONE_MARK, e);
 }

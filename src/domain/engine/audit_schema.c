@@ -4,8 +4,8 @@
  * itself (audit_log, audit_head) was made by the accounts migration,
  * version 2; what proves the data is added here.
  *
- * Version 10: an audit log that proves the data, not only itself.
- *  - audit_log gains the entry's format (1: written before version 10, 2:
+ * Version 11: an audit log that proves the data, not only itself.
+ *  - audit_log gains the entry's format (1: written before version 11, 2:
  *    after; the hash of a format 2 entry covers the columns below), what
  *    the entry says of its record (state: 0 an event, 1 the record's state
  *    after the change, whose digest the entry carries, 2 the record was
@@ -66,6 +66,6 @@ static const char zProofPostgres[] =
     "  FOR EACH ROW EXECUTE FUNCTION audit_log_append_only();";
 
 const schema_migration engine_migrations[] = {
-    {10, "audit: row digests of every write, batches of bulk writes, signed checkpoints", {zProofSqlite, zProofPostgres}},
+    {11, "audit: row digests of every write, batches of bulk writes, signed checkpoints", {zProofSqlite, zProofPostgres}},
     {0, NULL, {NULL, NULL}},
 };

@@ -132,7 +132,9 @@ const audit_key *audit_key_current(int bCreate, gerr *e) {
   if (!e) e = &eLocal;
   if (K.zPath && !K.bLoaded) {
     int bNew = access(K.zPath, F_OK) != 0;
-    int rc = bNew && !bCreate ? gerr_set(e, GERR_USAGE, "key", "there is no key file %s yet", K.zPath) : bNew ? audit_key_generate(K.zPath, &K.key, e) : audit_key_load(K.zPath, &K.key, e);
+    int rc = !bNew    ? audit_key_load(K.zPath, &K.key, e)
+             : bCreate ? audit_key_generate(K.zPath, &K.key, e)
+                       : gerr_set(e, GERR_USAGE, "key", "there is no key file %s yet", K.zPath);
     if (rc == 0) {
       K.bLoaded = 1;
       if (bNew) log_info("audit: made the signing key %s in %s (keep a copy of it elsewhere)", K.key.zId, K.zPath);
@@ -202,8 +204,11 @@ static void read_cp(db_stmt *s, int i, audit_checkpoint *cp) {
 }
 
 int audit_checkpoint_auto(dom_ctx *c, int64_t seq, const char *zHash, gerr *e) {
-  if (!K.bConfigured) audit_key_current(0, NULL);
-  if (K.nEvery <= 0 || seq % K.nEvery != 0 || !K.zPath) return 0;
+  pthread_mutex_lock(&K.mu);   /* every append asks: server threads share the configuration */
+  if (!K.bConfigured) configure(getenv("GUILD_AUDIT_KEY"), -1);
+  int bDue = K.nEvery > 0 && seq % K.nEvery == 0 && K.zPath;
+  pthread_mutex_unlock(&K.mu);
+  if (!bDue) return 0;
   gerr eKey;
   const audit_key *k = audit_key_current(1, &eKey);
   if (!k) {   /* a write is not refused for want of its checkpoint: said, and skipped */

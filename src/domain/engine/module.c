@@ -2,7 +2,7 @@
  * (public, signed_in, admin) and the audit log's tables, which its records'
  * writes append to (audit_log and audit_head were made by the accounts
  * migration, version 2; the runs of bulk writes and the signed checkpoints
- * by the engine's own, version 10, audit_schema.c), copied last. */
+ * by the engine's own, version 11, audit_schema.c), copied last. */
 #include "domain/engine/module.h"
 
 #define ALL POL_ALL
