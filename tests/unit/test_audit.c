@@ -776,6 +776,34 @@ static void legacy_entries_checked_with_their_digest(void **state) {
   assert_one_finding(f, "persons", id, "differs");
 }
 
+static void seeded_rows_recorded(void **state) {
+  unit_fx *f = *state;
+  gerr e;
+  int64_t idRegion = unit_area(f, "650000", "region", 0);
+  /* rows a migration writes with SQL (reference rows): no entry records them */
+  exec_sql(f, "INSERT INTO areas (version, created_at, updated_at, code, name, level) VALUES "
+              "(1, 0, 0, 'S1', 'seeded', 'region'), (1, 0, 0, 'S2', 'seeded', 'region')");
+  found x;
+  assert_int_equal(check_rows(f, &x, NULL), 2);
+  int64_t n = 0;
+  assert_int_equal(audit_record_seeded(&f->c, &dom_area, &n, &e), 0);
+  assert_int_equal(n, 2);   /* the two, not the region its entry records */
+  audit_entry a = last_entry(f);
+  assert_string_equal(a.zAction, "seed");
+  assert_string_equal(a.zEntity, "area");
+  assert_int_equal(a.entity_id, 2);
+  assert_int_equal(count_rows(f, "SELECT batch_rows FROM audit_log WHERE id = $1", a.id), 2);
+  assert_rows_clean(f);
+  assert_intact(f);
+  assert_int_equal(audit_record_seeded(&f->c, &dom_area, &n, &e), 0);   /* again: nothing left to record */
+  assert_int_equal(n, 0);
+  assert_int_equal(last_entry(f).id, a.id);
+  /* recorded as they were: a later change behind guild's back is found */
+  exec_sql(f, "UPDATE areas SET name = 'changed' WHERE code = 'S2'");
+  assert_int_equal(check_rows(f, &x, NULL), 1);
+  assert_true(x.aId[0] != idRegion);
+}
+
 /* ---- signed checkpoints ------------------------------------------------------- */
 
 static void key_path_in(unit_fx *f, char *z, size_t n) {
@@ -894,6 +922,7 @@ int main(void) {
       cmocka_unit_test_setup_teardown(bulk_rows_vouched_for, fx_setup, fx_teardown),
       cmocka_unit_test_setup_teardown(rolled_back_notes_not_vouched, fx_setup, fx_teardown),
       cmocka_unit_test_setup_teardown(legacy_entries_checked_with_their_digest, fx_setup, fx_teardown),
+      cmocka_unit_test_setup_teardown(seeded_rows_recorded, fx_setup, fx_teardown),
       cmocka_unit_test_setup_teardown(keys, fx_setup, fx_teardown),
       cmocka_unit_test_setup_teardown(checkpoints, fx_setup, fx_teardown),
   };

@@ -105,6 +105,13 @@ typedef struct audit_rows_report {
  * Region administrators. */
 int audit_verify_rows(dom_ctx *c, audit_finding_fn xFind, void *pArg, audit_rows_report *pOut, gerr *e);
 
+/* Records every row of pEnt that no entry records yet, in one entry
+ * (action "seed", entity pEnt, id: how many) vouching for their digests:
+ * for reference rows a migration wrote into a table it created (SQL cannot
+ * note them), to be called right after that migration ran, before anyone
+ * else can write. *pnOut: how many. Region administrators. */
+int audit_record_seeded(dom_ctx *c, const dom_entity *pEnt, int64_t *pnOut, gerr *e);
+
 typedef struct audit_entry {
   int64_t id, at, entity_id;
   const char *zActor, *zAction, *zEntity, *zDigest, *zHash;

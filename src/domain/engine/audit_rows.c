@@ -484,6 +484,9 @@ typedef struct verifier {
   audit_finding_fn xFind;
   void *pArg;
   audit_rows_report *pRep;
+  int bAdopt;              /* audit_record_seeded: collect the rows no entry records, report nothing */
+  noted *aAdopt;
+  int nAdopt, nAdoptAlloc;
 } verifier;
 
 static int64_t seq_of(const verifier *v, int64_t batch) {
@@ -585,6 +588,16 @@ static int check_window(verifier *v, int64_t hi, gerr *e) {
     while (iSt < v->nSt && v->aSt[iSt].id == id) pLast = &v->aSt[iSt++];
     const wrow *w = idRow == id ? &v->aRow[iRow++] : NULL;
     if (w) v->pRep->nRows++;
+    if (v->bAdopt) {
+      if (w && !pLast) {
+        if (v->nAdopt == v->nAdoptAlloc)
+          v->aAdopt = g_realloc(v->aAdopt, (size_t)(v->nAdoptAlloc = v->nAdoptAlloc ? 2 * v->nAdoptAlloc : 64) *
+                                               sizeof *v->aAdopt);
+        v->aAdopt[v->nAdopt].id = id;
+        memcpy(v->aAdopt[v->nAdopt++].z, w->zB64, B64 + 1);
+      }
+      continue;
+    }
     if (w && !pLast) find(v, id, 0, "no audit entry records this row (written behind guild's back)");
     else if (w && pLast->bGone) find(v, id, pLast->seq, "the row exists, but its latest entry records its deletion");
     else if (w && !matches(w, pLast))
@@ -672,4 +685,34 @@ int audit_verify_rows(dom_ctx *c, audit_finding_fn xFind, void *pArg, audit_rows
   free(v->aMap);
   free(v);
   return rc;
+}
+
+int audit_record_seeded(dom_ctx *c, const dom_entity *pEnt, int64_t *pnOut, gerr *e) {
+  if (pol_check_any(c, &pol_admin, e)) return -1;
+  *pnOut = 0;
+  if (db_begin(c->pDb, e)) return -1;
+  audit_rows_report rep = {0};
+  verifier *v = g_calloc(1, sizeof *v);
+  *v = (verifier){.c = c, .pEnt = pEnt, .pRep = &rep, .bAdopt = 1};
+  dom_ctx sys = dom_ctx_own(c);
+  dom_query q = {0};
+  int rc = load_batches(v, e);
+  if (!rc) rc = dom_each(&sys, pEnt, &q, verify_row, v, e);
+  if (!rc) rc = check_window(v, INT64_MAX, e);
+  if (!rc && v->nAdopt) {
+    rc = write_notes(c, pEnt, v->aAdopt, v->nAdopt, e);
+    if (!rc) rc = audit_append(c, "seed", pEnt->zName, v->nAdopt, "", e);
+  }
+  int64_t n = v->nAdopt;
+  free(v->aAdopt);
+  free(v->aSt);
+  free(v->aMap);
+  free(v);
+  if (rc) {
+    db_rollback(c->pDb);
+    return -1;
+  }
+  if (db_commit(c->pDb, e)) return -1;
+  *pnOut = n;
+  return 0;
 }
