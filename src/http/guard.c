@@ -313,6 +313,7 @@ static int sink(guard_conn *g, struct evbuffer *src, size_t n, gerr *e) {
 }
 
 static void on_writable(evutil_socket_t fd, short what, void *pArg);
+static void accept_check(guard_conn *g);
 
 /* ---- the head ---- */
 
@@ -546,6 +547,7 @@ static enum bufferevent_filter_result guard_input(struct evbuffer *src, struct e
   guard_conn *g = pArg;
   gerr e;
   gerr_clear(&e);
+  if (!g->bAccepted) accept_check(g);   /* before the first turn's timer, when bytes come first */
   size_t nStart = evbuffer_get_length(src), nDst = evbuffer_get_length(dst);
   while (evbuffer_get_length(src) > 0) {
     size_t nIn = evbuffer_get_length(src);
@@ -738,6 +740,40 @@ static void on_filter_freed(void *pArg) {
   arm(g, http_guard.msLinger);
 }
 
+/* Counts a new connection (its first turn, or its first bytes if they
+ * come sooner), refusing one over the caps: 429 for its address, 503 for
+ * the server, each with Retry-After; far beyond them, closed at once. */
+static void accept_check(guard_conn *g) {
+  g->bAccepted = 1;
+  int fdGiven = (int)bufferevent_getfd(g->pUnder), fd = fdGiven >= 0 ? fcntl(fdGiven, F_DUPFD_CLOEXEC, 0) : -1;
+  struct sockaddr_storage sa;
+  socklen_t n = sizeof sa;
+  if (fd >= 0) {
+    bufferevent_setfd(g->pUnder, fd);
+    g->bDup = 1;
+  }
+  if (fd < 0 || getpeername(fd, (struct sockaddr *)&sa, &n) != 0) {
+    drop(g);
+    return;
+  }
+  if (sa.ss_family == AF_INET6)
+    inet_ntop(AF_INET6, &((struct sockaddr_in6 *)&sa)->sin6_addr, g->zAddr, sizeof g->zAddr);
+  else
+    inet_ntop(AF_INET, &((struct sockaddr_in *)&sa)->sin_addr, g->zAddr, sizeof g->zAddr);
+  int bFar = 0, rc = count_add(g->zAddr, &bFar);
+  if (rc == 0) {
+    g->bCounted = 1;
+    arm(g, http_guard.msHead);   /* the first request's head, from the connection's start */
+  } else if (bFar) {
+    drop(g);
+  } else if (rc == 503) {
+    answer_and_drop(g, GERR_UNAVAILABLE, GUARD_RETRY_FULL, "the server has as many connections as it takes; try again shortly");
+  } else {
+    answer_and_drop(g, GERR_TOO_MANY, GUARD_RETRY_CLIENT,
+                    "this address has as many connections open as it may; close some, or try again shortly");
+  }
+}
+
 /* The first turn after accept: count the connection (refusing one over
  * the caps); later: a deadline passed, or the linger is over. */
 static void on_timer(evutil_socket_t fd0, short what, void *pArg) {
@@ -749,34 +785,7 @@ static void on_timer(evutil_socket_t fd0, short what, void *pArg) {
     return;
   }
   if (!g->bAccepted) {
-    g->bAccepted = 1;
-    int fdGiven = (int)bufferevent_getfd(g->pUnder), fd = fdGiven >= 0 ? fcntl(fdGiven, F_DUPFD_CLOEXEC, 0) : -1;
-    struct sockaddr_storage sa;
-    socklen_t n = sizeof sa;
-    if (fd >= 0) {
-      bufferevent_setfd(g->pUnder, fd);
-      g->bDup = 1;
-    }
-    if (fd < 0 || getpeername(fd, (struct sockaddr *)&sa, &n) != 0) {
-      drop(g);
-      return;
-    }
-    if (sa.ss_family == AF_INET6)
-      inet_ntop(AF_INET6, &((struct sockaddr_in6 *)&sa)->sin6_addr, g->zAddr, sizeof g->zAddr);
-    else
-      inet_ntop(AF_INET, &((struct sockaddr_in *)&sa)->sin_addr, g->zAddr, sizeof g->zAddr);
-    int bFar = 0, rc = count_add(g->zAddr, &bFar);
-    if (rc == 0) {
-      g->bCounted = 1;
-      arm(g, http_guard.msHead);   /* the first request's head, from the connection's start */
-    } else if (bFar) {
-      drop(g);
-    } else if (rc == 503) {
-      answer_and_drop(g, GERR_UNAVAILABLE, GUARD_RETRY_FULL, "the server has as many connections as it takes; try again shortly");
-    } else {
-      answer_and_drop(g, GERR_TOO_MANY, GUARD_RETRY_CLIENT,
-                      "this address has as many connections open as it may; close some, or try again shortly");
-    }
+    accept_check(g);
     return;
   }
   if (g->state == G_DRAIN) return;

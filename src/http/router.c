@@ -568,6 +568,7 @@ int http_head_plan(http_worker *w, const http_head *h, http_plan *p, gerr *e) {
                                                                                             : HTTP_MAX_BODY_NONE;
     p->bFile = (f & R_UPLOAD) != 0;
     p->nMax = nFull < HTTP_MAX_BODY_SMALL ? nFull : HTTP_MAX_BODY_SMALL;
+    if (r.pRoute->pRule->bPublic) nFull = p->nMax;   /* what anyone may send (signing in) is small */
     if ((h->nDeclared < 0 || h->nDeclared > p->nMax) && nFull > p->nMax) {
       /* a large body: only for a caller the route lets in (the checks made before its body is read) */
       if (read_query(pUri, &r, e) || authenticate(h->pHeaders, &r, e) || check_csrf(h->pHeaders, &r, e) ||
