@@ -5,6 +5,7 @@
  * marks the process degraded (db_health.h); "$N" parameters are mapped to SQLite's own indexes so one
  * SQL text (where $N may repeat or appear out of order) serves both engines. */
 #include "store/db_int.h"
+#include "store/db_fault.h"
 #include "store/db_health.h"
 #include "core/log.h"
 #include "core/mem.h"
@@ -91,7 +92,12 @@ static void sq_wrote(sqlite3 *pDb) {
 /* Process-wide settings, before SQLite's first use: no memory statistics
  * (guild reads none, and keeping them takes a global mutex on every
  * allocation SQLite makes). */
-static void sq_configure(void) { sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0); }
+static void sq_configure(void) {
+  sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+#ifdef GUILD_FAULTS
+  db_fault_install();   /* the test build's storage faults (db_fault.h) */
+#endif
+}
 /* lower(X) for SQLite: every letter mapped as PostgreSQL's lower() maps it
  * under a UTF-8 locale (text_lower), where SQLite's own lowers only ASCII;
  * so the case-insensitive list search (DOM_CONTAINS) finds the same rows on
