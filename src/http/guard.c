@@ -56,7 +56,8 @@ typedef struct guard_conn {
   struct guard_conn *pAllPrev, *pAllNext;   /* in the worker's list of every connection */
   char zAddr[INET6_ADDRSTRLEN];
   int bAccepted, bCounted, bLinger;
-  int bDup;                     /* pUnder reads a descriptor of its own (evhttp closes the one it was given) */
+  int fdLinger;                 /* the socket, the guard's own once evhttp freed the connection (-1: none) */
+  struct event *pLinger;        /* it has more to read, while lingering */
   guard_state state;
   int bHeadStarted;             /* a byte of the current head arrived */
   struct evbuffer *pHead;       /* the head read so far */
@@ -207,6 +208,9 @@ static void request_reset(guard_conn *g) {
   g->bFile = g->bChunked = g->bHeadStarted = 0;
 }
 
+
+static int filter_gone(guard_conn *g);
+
 /* 1 when nothing of evhttp's is on its way out: the guard may write on
  * the socket itself. */
 static int quiet(const guard_conn *g) {
@@ -216,6 +220,7 @@ static int quiet(const guard_conn *g) {
 /* Writes what the socket takes of b now (a short answer of the guard's
  * own; the rest is dropped). */
 static void write_now(guard_conn *g, struct evbuffer *b) {
+  if (filter_gone(g)) return;
   int fd = (int)bufferevent_getfd(g->pUnder);
   while (fd >= 0 && evbuffer_get_length(b) > 0) {
     int k = evbuffer_write(b, fd);
@@ -230,6 +235,7 @@ static void drop(guard_conn *g) {
   g->state = G_DRAIN;
   request_reset(g);
   evtimer_del(g->pTimer);
+  if (filter_gone(g)) return;
   int fd = (int)bufferevent_getfd(g->pUnder);
   if (fd >= 0) shutdown(fd, SHUT_RD);   /* evhttp reads the end of the stream and frees the connection */
 }
@@ -694,7 +700,8 @@ static void conn_free(guard_conn *g) {
   event_free(g->pTimer);
   event_free(g->pFlush);
   if (g->pWritable) event_free(g->pWritable);
-  bufferevent_free(g->pUnder);   /* the last reference: closes the socket */
+  if (g->pLinger) event_free(g->pLinger);
+  if (g->fdLinger >= 0) close(g->fdLinger);   /* its events are gone: the descriptor may be reused now */
   all_remove(g);
   g->w->nConn--;
   free(g);
@@ -703,41 +710,52 @@ static void conn_free(guard_conn *g) {
 /* Lingering: evhttp sent all it had and shut the socket for writing;
  * what the client still sends is read and dropped until it closes (or
  * msLinger passed), so that it reads the answer rather than a reset. */
-static void linger_read(struct bufferevent *b, void *pArg) {
-  (void)pArg;
-  evbuffer_drain(bufferevent_get_input(b), evbuffer_get_length(bufferevent_get_input(b)));
-}
-static void linger_event(struct bufferevent *b, short what, void *pArg) {
-  (void)b;
+static void linger_read(evutil_socket_t fd, short what, void *pArg) {
   (void)what;
-  conn_free(pArg);   /* the client closed, or the socket failed */
+  char a[16384];
+  for (;;) {
+    ssize_t n = recv(fd, a, sizeof a, 0);
+    if (n > 0) continue;
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) return;
+    conn_free(pArg);   /* the client closed, or the socket failed */
+    return;
+  }
 }
 
-/* The filter's context is freed with it (evhttp closed the connection):
- * the socket's bufferevent is the guard's now, to close lingering. */
+/* The filter's context is freed with it, after evhttp freed the
+ * connection (which shut the socket for writing; its bufferevent goes
+ * next). The guard takes the socket out of that bufferevent (which then
+ * neither watches nor closes it) and closes it lingering. */
 static void on_filter_freed(void *pArg) {
   guard_conn *g = pArg;
   table_remove(g);
   g->pBev = NULL;
   g->state = G_DRAIN;
   evtimer_del(g->pTimer);
-  if (g->w->bClosing) {
-    if (!g->bDup) bufferevent_setfd(g->pUnder, -1);
-    conn_free(g);
-    return;
-  }
-  if (g->pWritable) event_del(g->pWritable);
-  if (!g->bDup) {   /* freed before its first turn: evhttp closed the only descriptor */
-    bufferevent_setfd(g->pUnder, -1);
+  if (g->pWritable) event_free(g->pWritable);
+  g->pWritable = NULL;
+  struct event_base *pBase = bufferevent_get_base(g->pUnder);
+  g->fdLinger = (int)bufferevent_getfd(g->pUnder);
+  bufferevent_setfd(g->pUnder, -1);   /* removes its events while the descriptor is still open */
+  g->pUnder = NULL;                   /* freed by libevent, now that the filter is */
+  if (g->w->bClosing || g->fdLinger < 0) {
     conn_free(g);
     return;
   }
   g->bLinger = 1;
-  bufferevent_setwatermark(g->pUnder, EV_READ, 0, 0);
-  bufferevent_setcb(g->pUnder, linger_read, NULL, linger_event, g);
-  bufferevent_enable(g->pUnder, EV_READ);
-  linger_read(g->pUnder, g);
+  g->pLinger = event_new(pBase, g->fdLinger, EV_READ | EV_PERSIST, linger_read, g);
+  event_add(g->pLinger, NULL);
   arm(g, http_guard.msLinger);
+}
+
+/* 1 once evhttp has freed the filter (its finalizer, on_filter_freed, may
+ * not have run yet): the socket is no longer the request's. */
+static int filter_gone(guard_conn *g) {
+  if (!g->pBev || !g->pUnder) return 1;
+  bufferevent_event_cb xEvent = NULL;
+  bufferevent_getcb(g->pUnder, NULL, NULL, &xEvent, NULL);
+  return xEvent == NULL;   /* freeing the filter took its callbacks off the socket's bufferevent */
 }
 
 /* Counts a new connection (its first turn, or its first bytes if they
@@ -745,13 +763,10 @@ static void on_filter_freed(void *pArg) {
  * the server, each with Retry-After; far beyond them, closed at once. */
 static void accept_check(guard_conn *g) {
   g->bAccepted = 1;
-  int fdGiven = (int)bufferevent_getfd(g->pUnder), fd = fdGiven >= 0 ? fcntl(fdGiven, F_DUPFD_CLOEXEC, 0) : -1;
+  if (filter_gone(g)) return;   /* closed already */
+  int fd = (int)bufferevent_getfd(g->pUnder);
   struct sockaddr_storage sa;
   socklen_t n = sizeof sa;
-  if (fd >= 0) {
-    bufferevent_setfd(g->pUnder, fd);
-    g->bDup = 1;
-  }
   if (fd < 0 || getpeername(fd, (struct sockaddr *)&sa, &n) != 0) {
     drop(g);
     return;
@@ -788,7 +803,7 @@ static void on_timer(evutil_socket_t fd0, short what, void *pArg) {
     accept_check(g);
     return;
   }
-  if (g->state == G_DRAIN) return;
+  if (g->state == G_DRAIN || filter_gone(g)) return;
   if (g->state == G_SKIP) {   /* its answer went out already */
     drop(g);
     return;
@@ -805,7 +820,7 @@ static void on_flush(evutil_socket_t fd, short what, void *pArg) {
   (void)fd;
   (void)what;
   guard_conn *g = pArg;
-  if (!g->pBev) return;
+  if (filter_gone(g)) return;
   if (g->state == G_HEAD && evbuffer_get_length(bufferevent_get_input(g->pUnder)) > 0)
     bufferevent_flush(g->pBev, EV_READ, BEV_NORMAL);
   bufferevent_flush(g->pBev, EV_WRITE, BEV_NORMAL);   /* may run evhttp's end of the answer, and free it all */
@@ -815,7 +830,7 @@ static void on_writable(evutil_socket_t fd, short what, void *pArg) {
   (void)fd;
   (void)what;
   guard_conn *g = pArg;
-  if (g->pBev) bufferevent_flush(g->pBev, EV_WRITE, BEV_NORMAL);   /* may run evhttp's end of the answer */
+  if (!filter_gone(g)) bufferevent_flush(g->pBev, EV_WRITE, BEV_NORMAL);   /* may run evhttp's end of the answer */
 }
 
 struct bufferevent *guard_bev_new(struct event_base *pBase, void *pArg) {
@@ -830,9 +845,10 @@ struct bufferevent *guard_bev_new(struct event_base *pBase, void *pArg) {
   bufferevent_setwatermark(g->pUnder, EV_READ, 0, GUARD_READ_HIGH);
   g->pTimer = evtimer_new(pBase, on_timer, g);
   g->pFlush = event_new(pBase, -1, 0, on_flush, g);
-  /* without BEV_OPT_CLOSE_ON_FREE, the socket's bufferevent stays when evhttp frees the filter, to linger
-   * (evhttp then closes the descriptor it gave: pUnder reads a duplicate, from its first turn) */
-  g->pBev = bufferevent_filter_new(g->pUnder, guard_input, guard_output, 0, on_filter_freed, g);
+  g->fdLinger = -1;
+  /* BEV_OPT_CLOSE_ON_FREE: evhttp leaves the socket to the bufferevents (it only shuts it for writing), and
+   * freeing the filter frees pUnder too; on_filter_freed takes the socket out first, to close it lingering */
+  g->pBev = bufferevent_filter_new(g->pUnder, guard_input, guard_output, BEV_OPT_CLOSE_ON_FREE, on_filter_freed, g);
   table_add(g);
   all_add(g);
   w->nConn++;
@@ -880,6 +896,6 @@ void guard_worker_closing(http_worker *w) { w->bClosing = 1; }
 void guard_worker_free(http_worker *w) {
   for (guard_conn *g = w->pAll, *pNext; g; g = pNext) {   /* the lingering ones: evhttp frees the others */
     pNext = g->pAllNext;
-    if (g->bLinger) conn_free(g);
+    if (g->bLinger) conn_free(g);   /* before the base goes: their events are in it */
   }
 }

@@ -439,6 +439,8 @@ def test_five_failures_then_429_for_that_user_no_lockout(tserver):
     # forwarded-for header does not make it another client
     client_waits = attempt(tserver.port, "127.0.0.2", y, user_password(y), headers={"X-Forwarded-For": "10.1.2.3"})
     assert_error(sixth, 429, "too_many_requests")
+    wait = sixth.header("Retry-After")   # the wait the message names, for a client to honour
+    assert wait and int(wait) >= 1 and f"try again in {wait} second" in sixth.json["error"]["message"], sixth
     assert_error(right_elsewhere, 429, "too_many_requests")
     assert_error(client_waits, 429, "too_many_requests")
     assert failures(tserver, f"user:{x}") == 5          # refused attempts are not checked, nor counted
