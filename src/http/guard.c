@@ -82,7 +82,8 @@ typedef struct addr_count {
 #define ADDR_SLOTS 1024
 static pthread_mutex_t muCount = PTHREAD_MUTEX_INITIALIZER;
 static addr_count *apAddr[ADDR_SLOTS];
-static int nOpen;
+static int nOpen, nPeak;   /* open now; the most open since memory was last given back */
+#define GUARD_TRIM_PEAK 32     /* a burst that large is worth giving its memory back for */
 
 static unsigned hash_str(const char *z) {
   unsigned h = 2166136261u;
@@ -107,7 +108,7 @@ static int count_add(const char *zAddr, int *pbFar) {
       snprintf((*pp)->zAddr, sizeof (*pp)->zAddr, "%s", zAddr);
     }
     (*pp)->n++;
-    nOpen++;
+    if (++nOpen > nPeak) nPeak = nOpen;
   }
   pthread_mutex_unlock(&muCount);
   return rc;
@@ -122,9 +123,10 @@ static void count_remove(const char *zAddr) {
     *pp = p->pNext;
     free(p);
   }
-  int bIdle = --nOpen == 0;
+  int bTrim = --nOpen == 0 && nPeak >= GUARD_TRIM_PEAK;
+  if (bTrim) nPeak = 0;
   pthread_mutex_unlock(&muCount);
-  if (bIdle) malloc_trim(0);   /* the memory of a burst of connections goes back to the system */
+  if (bTrim) malloc_trim(0);   /* the memory of a burst of connections goes back to the system */
 }
 
 int guard_open_connections(void) {
