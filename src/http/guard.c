@@ -28,6 +28,7 @@ http_guard_cfg http_guard = {64, 1024, 10000, 10000, 64 * 1024, 2000};
 
 #define GUARD_PIPELINE 4          /* requests handed on and not yet answered, before reading stops */
 #define GUARD_CHUNK_LINE 1024     /* longest chunk-size line */
+#define GUARD_MAX_FIELDS 256      /* header lines of a request (431 beyond) */
 #define GUARD_TRAILERS 8192       /* most bytes of trailer lines after a chunked body */
 #define GUARD_READ_HIGH (256 * 1024)   /* the socket is not read further while this much waits */
 #define GUARD_RETRY_FULL 5        /* Retry-After, seconds, when the server has no room for a connection */
@@ -396,9 +397,8 @@ static int read_head(guard_conn *g, char *z, const char **pzMethod, const char *
   /* the header lines */
   const char *zLength = NULL, *zCoding = NULL;
   int nLength = 0, nCoding = 0, bExpect = 0;
-  struct evhttp_request *pFake = evhttp_request_new(NULL, NULL);
-  struct evkeyvalq *pH = evhttp_request_get_input_headers(pFake);
-  int rc = 0;
+  const char *azName[GUARD_MAX_FIELDS], *azValue[GUARD_MAX_FIELDS];
+  int nField = 0, rc = 0;
   while (*z && rc == 0) {
     z = next_line(z, &zLine, &n);
     if (n == 0) break;
@@ -434,8 +434,16 @@ static int read_head(guard_conn *g, char *z, const char **pzMethod, const char *
         rc = gerr_set(e, GERR_BAD_REQUEST, "Expect", "Expect: only 100-continue is understood");
       bExpect = 1;
     } else if (strcasecmp(zLine, GUARD_REQUEST_HEADER) != 0) {
-      evbuffer_add_printf(g->pOut, "%s: %s\r\n", zLine, zVal);
-      evhttp_add_header(pH, zLine, zVal);
+      if (nField == GUARD_MAX_FIELDS) {
+        rc = gerr_set(e, GERR_HEADERS, NULL, "a request may have at most %d header lines", GUARD_MAX_FIELDS);
+        break;
+      }
+      azName[nField] = zLine;
+      azValue[nField++] = zVal;
+      evbuffer_add(g->pOut, zLine, strlen(zLine));
+      evbuffer_add(g->pOut, ": ", 2);
+      evbuffer_add(g->pOut, zVal, strlen(zVal));
+      evbuffer_add(g->pOut, "\r\n", 2);
     }
   }
   /* the framing of the body */
@@ -462,9 +470,11 @@ static int read_head(guard_conn *g, char *z, const char **pzMethod, const char *
   }
   if (rc == 0 && nDeclared != 0 && strcmp(*pzMethod, "HEAD") == 0)
     rc = gerr_set(e, GERR_BAD_REQUEST, NULL, "a HEAD request takes no body");
-  if (rc == 0) {
+  if (rc == 0 && nDeclared != 0) {
     /* framing known: the limits of the route and the caller; a refused body is read and dropped */
     *pbClose = nDeclared < 0 || bExpect || nDeclared > 2 * (int64_t)http_upload_max;
+    struct evhttp_request *pFake = evhttp_request_new(NULL, NULL);   /* only its headers: for the router's checks */
+    for (int i = 0; i < nField; i++) evhttp_add_header(evhttp_request_get_input_headers(pFake), azName[i], azValue[i]);
     http_head h = {*pzMethod, *pzTarget, pFake, nDeclared, g->zAddr};
     http_plan plan = {0, 0};
     rc = http_head_plan(g->w, &h, &plan, e);
@@ -476,8 +486,8 @@ static int read_head(guard_conn *g, char *z, const char **pzMethod, const char *
     } else if (!*pbClose) {
       g->nLeft = nDeclared;   /* for refuse(): the body to drop */
     }
+    evhttp_request_free(pFake);
   }
-  evhttp_request_free(pFake);
   if (rc == 0 && bExpect && quiet(g) && nDeclared != 0) {
     struct evbuffer *b = evbuffer_new();
     evbuffer_add_printf(b, "%s 100 Continue\r\n\r\n", zVersion);
