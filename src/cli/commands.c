@@ -79,6 +79,10 @@ static const cli_opt aImportOpt[] = {
     {"isco", "CODE", "oneroster: the ISCO-08 unit group of new programs whose course's subjectCodes have none"},
     {"institution", "ID", "persons, enrollments: confine the import to this institution, as for its staff "
                           "(new persons are registered to it; only its cohorts and persons)"},
+    {"encoding", "ENC", "the file's encoding when not UTF-8 (UTF-16, WINDOWS-1252, GB18030, ...: iconv's names)"},
+    {"area", "CODE", "oneroster: the area (its code) of schools and districts whose parentSourcedId is empty"},
+    {"area-map", "FILE", "oneroster: the same per org: a CSV file orgSourcedId,areaCode"},
+    {"create-areas", NULL, "oneroster: make an area under the region for each school without a parent"},
     HELP_OPT,
     {NULL, NULL, NULL}};
 static const cli_opt aExportOpt[] = {

@@ -68,7 +68,11 @@ int import_report_write(const char *zOut, const import_report_part *a, int n, ge
   return 0;
 }
 
-void import_report_print(const import_report_part *a, int n) {
+/* Prints the entries of the parts, zPrefix before each reason, at most
+ * REPORT_STDERR_MAX; returns how many were left out. The report's strings
+ * are already escaped and cut (import_text.h): nothing raw reaches the
+ * terminal. */
+static int print_entries(const import_report_part *a, int n, const char *zPrefix) {
   int nShown = 0, nAll = 0;
   for (int k = 0; k < n; k++) {
     nAll += a[k].nErr;
@@ -77,10 +81,20 @@ void import_report_print(const import_report_part *a, int n) {
       fprintf(stderr, "%s: row %d", a[k].zFile, p->iRow);
       if (p->zColumn[0]) fprintf(stderr, ", column %s", p->zColumn);
       if (p->zValue[0]) fprintf(stderr, ", value '%.80s'", p->zValue);
-      fprintf(stderr, ": %s\n", p->zReason);
+      fprintf(stderr, ": %s%s\n", zPrefix, p->zReason);
     }
   }
-  if (nAll > nShown)
+  return nAll - nShown;
+}
+
+void import_report_print(const import_report_part *a, int n) {
+  int nMore = print_entries(a, n, "");
+  if (nMore > 0)
     fprintf(stderr, "%s: ... and %d more errors (--errors FILE writes them all)\n", n == 1 ? a[0].zFile : "guild",
-            nAll - nShown);
+            nMore);
+}
+
+void import_report_print_warnings(const import_report_part *a, int n) {
+  int nMore = print_entries(a, n, "warning: ");
+  if (nMore > 0) fprintf(stderr, "guild: ... and %d more warnings\n", nMore);
 }
