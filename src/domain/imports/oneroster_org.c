@@ -157,7 +157,7 @@ static int the_region(or_importer *m, const or_row *r, int64_t *pId) {
  * standing for no area) and it is new: the area --area-map or --area
  * names, or with --create-areas the region (an area org) or an area of
  * its own under the region (a school: code its sourcedId, name its name,
- * made once). *pidArea 0 when none is said; *piLevel the area's level.
+ * sourcedId guild-area-for-SID, made once). *pidArea 0 when none is said; *piLevel the area's level.
  * Returns 0, 1 after reporting a problem, -1 on error. */
 static int orphan_area(or_importer *m, org *p, int64_t *pidArea, int *piLevel) {
   const or_row *r = &p->row;
@@ -194,6 +194,8 @@ static int orphan_area(or_importer *m, org *p, int64_t *pidArea, int *piLevel) {
   dom_rec in, out;
   dom_rec_init(&in, &dom_area);
   dom_set_text(&in, "code", zSid);
+  /* a sourcedId of its own, so that an exported set finds it again */
+  dom_set_text(&in, "sourced_id", arena_printf(m->c->pAr, "guild-area-for-%s", zSid));
   dom_set_text(&in, "name", r->az[OG_NAME]);
   dom_set_text(&in, "level", azLevel[1]);
   dom_set_int(&in, "parent_id", idRegion);

@@ -85,8 +85,11 @@ int or_missing(or_importer *m, const or_row *r, int k, or_file fRef, const char 
                const char *zNone) {
   const or_bad *p = or_map_get(&m->bad[fRef], zSid);
   if (!p) return or_err(m, r, k, "%s", zNone);
-  return or_err(m, r, k, "%s %s is in %s row %d, which is invalid: %s", zWhat, zSid, oneroster_file_names[fRef],
-                p->iRow, p->zReason);
+  /* a row invalid for naming another invalid row: that one, not the whole chain */
+  const char *zChain = strstr(p->zReason, ", which is invalid: ");
+  int nReason = zChain ? (int)(zChain - p->zReason) : (int)strlen(p->zReason);
+  return or_err(m, r, k, "%s %s is in %s row %d, which is invalid: %.*s%s", zWhat, zSid, oneroster_file_names[fRef],
+                p->iRow, nReason, p->zReason, zChain ? ", which is invalid (see there)" : "");
 }
 
 int or_nerr(const or_importer *m) {
