@@ -390,7 +390,7 @@ static int finish(importer *m, const csv_table *t, int rc, gerr *e) {
     db_rollback(c->pDb);
     if (rc && t->bStopped) {   /* a bad header, or a database error (e is filled) */
       rc = m->iStop == 1 ? gerr_set(e, GERR_VALIDATION, NULL, "the header (row 1) is not usable: %s%s",
-                                    pRes->nErr ? pRes->aErr[0].zReason : "",
+                                    pRes->nErr ? imp_shown_n(c->pAr, pRes->aErr[0].zReason, 160) : "",
                                     pRes->nErr > 1 ? " (and more: see the report)" : "")
                          : -1;
     } else if (rc) {           /* the file itself is refused: only that is reported, as nothing was read */

@@ -51,7 +51,8 @@ const char *imp_shown(arena *a, const char *z) { return imp_shown_n(a, z, 0); }
 void imp_error_fill(arena *a, imp_error *p, int iRow, const char *zColumn, const char *zValue, const char *zReason) {
   p->iRow = iRow;
   p->zColumn = imp_shown_n(a, zColumn ? zColumn : "", IMP_SHOWN_COLUMN);
-  p->zValue = imp_shown_n(a, zValue ? zValue : "", IMP_SHOWN_VALUE);
+  /* a cell is kept whole (the terminal shows it cut); a header is its column too */
+  p->zValue = imp_shown_n(a, zValue ? zValue : "", iRow == 1 ? IMP_SHOWN_COLUMN : 0);
   p->zReason = imp_shown_n(a, zReason ? zReason : "", IMP_SHOWN_REASON);
 }
 

@@ -19,7 +19,9 @@ const char *imp_shown_n(arena *a, const char *z, size_t nMax);
 /* imp_shown_n without a limit. */
 const char *imp_shown(arena *a, const char *z);
 
-/* Fills report entry p (strings copied into a, each shown with its limit). */
+/* Fills report entry p (strings copied into a, shown: the column and the
+ * reason cut to their limits, the value whole but in the header row, where
+ * it is the column's name; a terminal shows IMP_SHOWN_VALUE characters). */
 void imp_error_fill(arena *a, imp_error *p, int iRow, const char *zColumn, const char *zValue, const char *zReason);
 
 /* 1 when the row's cells azField[0..nField-1] are the header's (trimmed,

@@ -148,6 +148,7 @@ static int read_csv(arena *a, const char *zPath, const csv_opts *o, int nFieldMa
   struct sha256_ctx sha;   /* nettle: the CPU's SHA instructions, 5x libsodium's portable code */
   sha256_init(&sha);
   int bFirst = 1, bBomChecked = 0, rc = 0;
+  long long nIllegalAt = 0;   /* a byte not of the encoding: where (1-based) */
   while (!rc && (n = fread(buf + nLeft, 1, sizeof buf - 16 - nLeft, f)) > 0) {
     sha256_update(&sha, n, (const uint8_t *)buf + nLeft);
     p->nRead += (long long)n;
@@ -173,10 +174,8 @@ static int read_csv(arena *a, const char *zPath, const csv_opts *o, int nFieldMa
         else if (k == (size_t)-1 && errno == EINVAL) {   /* a character continues in the next read */
           memmove(buf, zIn, nIn);
           nLeft = nIn;
-        } else if (k == (size_t)-1) {
-          rc = gerr_set(e, GERR_VALIDATION, NULL, "row %d: a byte that is not %s (byte %lld of the file)",
-                        p->nRow + 1, zEnc, p->nRead - (long long)nIn + 1);
-          break;
+        } else if (k == (size_t)-1) {   /* parse what came before it, then name its row */
+          nIllegalAt = p->nRead - (long long)nIn + 1;
         }
         z = zConv;
         nz = (size_t)(zOut - zConv);
@@ -196,6 +195,11 @@ static int read_csv(arena *a, const char *zPath, const csv_opts *o, int nFieldMa
         break;
       }
       if (r.bTooMany || r.bNul || p->bStopped) break;
+      if (nIllegalAt) {
+        rc = gerr_set(e, GERR_VALIDATION, NULL, "row %d: a byte that is not %s (byte %lld of the file)",
+                      p->nRow + 1, zEnc, nIllegalAt);
+        break;
+      }
     }
     if (r.bTooMany || r.bNul || p->bStopped) break;
   }
