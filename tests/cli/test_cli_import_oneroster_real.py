@@ -255,3 +255,37 @@ def test_japan_profile_cells(db, tmp_path):
         ("user-e2e-002", "花子", "佐藤", "sato.hanako@example.jp")]
     assert db.q("SELECT name FROM institutions WHERE sourced_id = 'org-e2e-001'") == [("東京都立高校",)]
     assert db.q("SELECT count(*) FROM areas WHERE sourced_id = 'org-e2e-003'") == [(0,)]
+
+
+def test_encodings(db, tmp_path):
+    """A UTF-16 file of a set is named with the command that converts it, a
+    Windows-1252 one too; --encoding reads a whole set written so."""
+    from test_cli_oneroster import BULK
+    s = os.path.join(str(tmp_path), "set")
+    shutil.copytree(BULK, s)
+    users = os.path.join(s, "users.csv")
+    with open(users, encoding="utf-8") as f:
+        text = f.read()
+    with open(users, "wb") as f:
+        f.write(text.encode("utf-16"))
+    r = guild(db, "import", "oneroster", s)
+    assert r.returncode == 1 and "NUL" not in r.stderr
+    assert ("users.csv: row 1: the file is UTF-16 (little-endian, with a byte-order mark), not UTF-8: convert it "
+            "(iconv -f UTF-16 -t UTF-8 FILE > FILE-utf8.csv) or import it with --encoding UTF-16") in r.stderr, r.stderr
+    for name in os.listdir(s):   # the whole set in UTF-16: read with --encoding
+        p = os.path.join(s, name)
+        if name != "users.csv":
+            with open(p, encoding="utf-8") as f:
+                t = f.read()
+            with open(p, "wb") as f:
+                f.write(t.encode("utf-16"))
+    out = ok(guild(db, "import", "oneroster", s, "--encoding", "UTF-16"))
+    assert "users.csv (bulk)" in out and db.one("SELECT count(*) FROM persons") > 0
+    latin = make_set(tmp_path, {}, "latin")
+    with open(os.path.join(latin, "orgs.csv"), "wb") as f:
+        f.write(("\r\n".join(",".join(x) for x in [ORG_HEADER, ["S", "", "", "École", "school", "S", "ORG-ILI"]])
+                 + "\r\n").encode("cp1252"))   # ORG-ILI: of the bulk set, imported above
+    r = guild(db, "import", "oneroster", latin)
+    assert r.returncode == 1 and "not valid UTF-8: the file looks like WINDOWS-1252" in r.stderr, r.stderr
+    ok(guild(db, "import", "oneroster", latin, "--encoding", "WINDOWS-1252"))
+    assert db.q("SELECT name FROM institutions WHERE sourced_id = 'S'") == [("École",)]

@@ -86,8 +86,7 @@ static const char *imp_not_utf8(importer *m, const char *z) {
   const char *zEnc = csv_guess_encoding(z);
   const char *zOpt = m->o->zMapName ? "encoding=" : "--encoding ";
   if (!zEnc) return "not valid UTF-8 (save the file as UTF-8)";
-  return arena_printf(a, "not valid UTF-8: the file looks like %s; convert it (iconv -f %s -t UTF-8 FILE > "
-                         "FILE-utf8.csv) or import it with %s%s", zEnc, zEnc, zOpt, zEnc);
+  return arena_printf(a, "not valid UTF-8: the file looks like %s; %s", zEnc, imp_encoding_advice(a, zEnc, zOpt));
 }
 
 /* Converts the cells of a row into pIn; reports every bad cell. Returns 1
@@ -400,9 +399,8 @@ static int finish(importer *m, const csv_table *t, int rc, gerr *e) {
         if (t->zLooksLike) {   /* UTF-16 and the like: say how to read it */
           gerr eWide = *e;
           const char *zWhat = strstr(eWide.msg, "the file is");
-          gerr_set(e, GERR_VALIDATION, NULL, "%s: convert it (iconv -f %s -t UTF-8 FILE > FILE-utf8.csv) or "
-                                             "import it with %s%s", zWhat ? zWhat : eWide.msg, t->zLooksLike,
-                   o->zMapName ? "encoding=" : "--encoding ", t->zLooksLike);
+          gerr_set(e, GERR_VALIDATION, NULL, "%s: %s", zWhat ? zWhat : eWide.msg,
+                   imp_encoding_advice(c->pAr, t->zLooksLike, o->zMapName ? "encoding=" : "--encoding "));
         }
         gerr eCopy = *e;
         const char *zMsg = eCopy.msg, *zColon = strstr(zMsg, ": ");

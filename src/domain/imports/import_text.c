@@ -56,6 +56,11 @@ void imp_error_fill(arena *a, imp_error *p, int iRow, const char *zColumn, const
   p->zReason = imp_shown_n(a, zReason ? zReason : "", IMP_SHOWN_REASON);
 }
 
+const char *imp_encoding_advice(arena *a, const char *zEnc, const char *zOpt) {
+  return arena_printf(a, "convert it (iconv -f %s -t UTF-8 FILE > FILE-utf8.csv) or import it with %s%s", zEnc, zOpt,
+                      zEnc);
+}
+
 /* z without the spaces, tabs and line ends around it: *pn bytes from the
  * returned pointer. */
 static const char *trimmed(const char *z, size_t *pn) {

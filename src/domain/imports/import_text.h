@@ -24,6 +24,11 @@ const char *imp_shown(arena *a, const char *z);
  * it is the column's name; a terminal shows IMP_SHOWN_VALUE characters). */
 void imp_error_fill(arena *a, imp_error *p, int iRow, const char *zColumn, const char *zValue, const char *zReason);
 
+/* How to read a file in encoding zEnc (in a): "convert it (iconv -f ENC -t
+ * UTF-8 FILE > FILE-utf8.csv) or import it with --encoding ENC" (zOpt is
+ * how the caller names the option: "--encoding " or "encoding="). */
+const char *imp_encoding_advice(arena *a, const char *zEnc, const char *zOpt);
+
 /* 1 when the row's cells azField[0..nField-1] are the header's (trimmed,
  * ignoring ASCII case): a header repeated in the middle of a file, e.g.
  * two files joined. */

@@ -5,6 +5,7 @@
  * last (dependents first), and commits with one audit entry when no row is
  * invalid (or --skip-invalid). */
 #include "domain/imports/oneroster_int.h"
+#include "domain/imports/import_text.h"
 #include "domain/engine/audit.h"
 #include <sodium.h>
 #include <stdio.h>
@@ -44,11 +45,13 @@ static int read_manifest(or_importer *m) {
     return 0;
   }
   csv_table t;
-  int rc = csv_read_file(m->pAr, zPath, OR_MAXFIELD, &t, m->e);
+  csv_opts co = {m->o->zEncoding};
+  int rc = csv_read_file_opts(m->pAr, zPath, &co, OR_MAXFIELD, &t, m->e);
   memcpy(m->azSha256[OR_MANIFEST], t.zSha256, sizeof t.zSha256);
   if (rc) {
     if (m->e->code != GERR_VALIDATION) return -1;
-    or_error(m, OR_MANIFEST, t.iBadRow, "", "", "%s", m->e->msg);
+    or_error(m, OR_MANIFEST, t.iBadRow, "", "", "%s%s%s", m->e->msg, t.zLooksLike ? ": " : "",
+             t.zLooksLike ? imp_encoding_advice(m->pAr, t.zLooksLike, "--encoding ") : "");
     return 0;
   }
   if (t.nRow == 0) {

@@ -104,6 +104,7 @@ typedef struct or_importer {
   const char **azHead;          /* the header of the file being read, as it is */
   int bDupRow;                  /* the row being checked repeats a sourcedId (not an invalid record) */
   int anWarnAlloc[OR__NFILE];
+  int aiFirstNotUtf8[OR__NFILE];  /* the first row of each file with a cell not UTF-8 (0: none) */
   /* the file being read */
   or_file f;
   const or_spec *pSpec;

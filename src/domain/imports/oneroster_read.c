@@ -238,9 +238,14 @@ static int check_row(or_importer *m, int nField, const char **azField, const or_
   int bOk = 1;
   for (int k = 0; k < s->nCol; k++)
     if (m->aIdx[k] >= 0 && u8_check((const uint8_t *)r->azRaw[k], strlen(r->azRaw[k]))) {
-      or_err(m, r, k, "not valid UTF-8 (save the file as UTF-8)");
+      const char *zEnc = csv_guess_encoding(r->azRaw[k]);
+      if (m->aiFirstNotUtf8[m->f]) or_err(m, r, k, "not valid UTF-8 (see row %d)", m->aiFirstNotUtf8[m->f]);
+      else if (!zEnc) or_err(m, r, k, "not valid UTF-8 (save the file as UTF-8)");
+      else or_err(m, r, k, "not valid UTF-8: the file looks like %s; %s", zEnc,
+                  imp_encoding_advice(&m->rowAr, zEnc, "--encoding "));
       bOk = 0;
     }
+  if (!bOk && !m->aiFirstNotUtf8[m->f]) m->aiFirstNotUtf8[m->f] = r->iRow;
   if (!bOk) return 0;
   const char *zStatus = r->az[ORC_STATUS];
   if (zStatus[0] && strcasecmp(zStatus, "active") != 0 && strcasecmp(zStatus, "tobedeleted") != 0)
@@ -367,7 +372,8 @@ static int read_file(or_importer *m, or_file f, const or_spec *pSpec, int (*xRow
   if (rc) {
     if (m->e->code != GERR_VALIDATION) return -1;
     const char *zMsg = m->e->msg, *zColon = strstr(zMsg, ": ");
-    or_error(m, f, t.iBadRow, "", "", "%s", zColon && strncmp(zMsg, "row ", 4) == 0 ? zColon + 2 : zMsg);
+    or_error(m, f, t.iBadRow, "", "", "%s%s%s", zColon && strncmp(zMsg, "row ", 4) == 0 ? zColon + 2 : zMsg,
+             t.zLooksLike ? ": " : "", t.zLooksLike ? imp_encoding_advice(m->pAr, t.zLooksLike, "--encoding ") : "");
     m->bFatal = 1;
     return 0;
   }

@@ -233,6 +233,10 @@ int csv_read_file(arena *a, const char *zPath, int nFieldMax, csv_table *p, gerr
   return read_csv(a, zPath, NULL, nFieldMax, NULL, NULL, p, e);
 }
 
+int csv_read_file_opts(arena *a, const char *zPath, const csv_opts *o, int nFieldMax, csv_table *p, gerr *e) {
+  return read_csv(a, zPath, o, nFieldMax, NULL, NULL, p, e);
+}
+
 int csv_read_rows(const char *zPath, const csv_opts *o, int nFieldMax, csv_row_fn xRow, void *pArg, csv_table *p,
                   gerr *e) {
   arena a;

@@ -58,6 +58,8 @@ typedef int (*csv_row_fn)(void *pArg, int iRow, int nField, const char **azField
  * (p->iBadRow names the row); GERR_NOT_FOUND when the file cannot be
  * opened. p->zSha256 is the digest of the file's bytes. */
 int csv_read_file(arena *a, const char *zPath, int nFieldMax, csv_table *p, gerr *e);
+/* csv_read_file reading the bytes as o says (o NULL: UTF-8). */
+int csv_read_file_opts(arena *a, const char *zPath, const csv_opts *o, int nFieldMax, csv_table *p, gerr *e);
 
 /* The same reading and checks, streamed: each record goes to xRow as soon as
  * it is parsed and is then forgotten, so memory does not grow with the file
