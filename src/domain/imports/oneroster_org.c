@@ -274,36 +274,44 @@ static int place_area(or_importer *m, org *p) {
   return 0;
 }
 
+/* The area of institution p from its parentSourcedId: *pidArea (0: the
+ * parent gives none). 0, 1 after reporting the parent, -1 on error. */
+static int institution_area(or_importer *m, org *p, int64_t *pidArea) {
+  const or_row *r = &p->row;
+  *pidArea = 0;
+  if (!r->az[OG_PARENT][0]) return 0;
+  org *q;
+  or_org_kind kind;
+  int64_t idParent = 0, idParentArea = 0;
+  int iLevel;
+  int rc = find_parent(m, p, &q, &kind, &idParent, &iLevel);
+  if (rc) return rc;
+  if (q && q->kind == KIND_OTHER) {   /* its own parent's area, if any */
+    q->bReferred = 1;
+    *pidArea = q->idArea;
+    return 0;
+  }
+  int bParentArea = q ? q->kind == KIND_AREA : kind == OR_ORG_AREA;
+  if (p->kind == KIND_SCHOOL && !bParentArea)
+    return or_err(m, r, OG_PARENT, "the parent of a school is an area: a national, state, local or district org") + 1;
+  if (p->kind == KIND_DEPARTMENT && bParentArea)
+    return or_err(m, r, OG_PARENT, "the parent of a department is a school") + 1;
+  if (bParentArea) *pidArea = q ? q->id : idParent;
+  else if (q) *pidArea = q->idArea;
+  else if (or_find(m, zInstBySid, r->az[OG_PARENT], &idParent, &idParentArea) < 0) return -1;
+  else *pidArea = idParentArea;
+  return 0;
+}
+
 /* Writes institution p (a school, or a department) in its area. */
 static int place_institution(or_importer *m, org *p) {
   const or_row *r = &p->row;
   const char *zSid = r->az[ORC_SOURCED_ID];
   int64_t idArea = 0;
-  if (r->az[OG_PARENT][0]) {
-    org *q;
-    or_org_kind kind;
-    int64_t idParent = 0, idParentArea = 0;
-    int iLevel;
-    int rc = find_parent(m, p, &q, &kind, &idParent, &iLevel);
-    if (rc) return rc < 0 ? -1 : 0;
-    if (q && q->kind == KIND_OTHER) {   /* its own parent's area, if any */
-      q->bReferred = 1;
-      idArea = q->idArea;
-      goto placed;
-    }
-    int bParentArea = q ? q->kind == KIND_AREA : kind == OR_ORG_AREA;
-    if (p->kind == KIND_SCHOOL && !bParentArea)
-      return or_err(m, r, OG_PARENT, "the parent of a school is an area: a national, state, local or district org");
-    if (p->kind == KIND_DEPARTMENT && bParentArea)
-      return or_err(m, r, OG_PARENT, "the parent of a department is a school");
-    if (bParentArea) idArea = q ? q->id : idParent;
-    else if (q) idArea = q->idArea;
-    else if (or_find(m, zInstBySid, r->az[OG_PARENT], &idParent, &idParentArea) < 0) return -1;
-    else idArea = idParentArea;
-  }
-placed:;
+  int rc = institution_area(m, p, &idArea);
+  if (rc) return rc < 0 ? -1 : 0;
   int64_t idOld = 0, idOldArea = 0;
-  int rc = or_find(m, zInstBySid, zSid, &idOld, &idOldArea);
+  rc = or_find(m, zInstBySid, zSid, &idOld, &idOldArea);
   if (rc == 0 && r->az[OG_IDENTIFIER][0]) rc = or_find(m, zInstByCode, r->az[OG_IDENTIFIER], &idOld, NULL);
   if (rc < 0) return -1;
   if (!idArea && !idOld) {
