@@ -1,7 +1,7 @@
 /* imports.c: background imports over the API. POST /api/v1/imports takes a
- * CSV file (text/csv) and a kind, stores the file in a temporary file and
- * queues the import for this server's import runner (src/jobs/
- * import_runner.c; the queue's policy is impjob_may_queue), answering 202
+ * CSV file (text/csv; UTF-8, or in the encoding named: encoding=GB18030)
+ * and a kind, stores the file in a temporary file and queues the import
+ * for this server's import runner (src/jobs/import_runner.c; the queue's policy is impjob_may_queue), answering 202
  * at once; GET /api/v1/imports/{id} shows its status, progress, counts
  * and error report (also as CSV); GET /api/v1/imports lists the caller's
  * imports. */
@@ -69,6 +69,7 @@ static json_t *job_json(const impjob *j) {
                                              "created", (json_int_t)j->nCreated, "updated", (json_int_t)j->nUpdated,
                                              "unchanged", (json_int_t)j->nUnchanged, "invalid",
                                              (json_int_t)j->nInvalid, "errors", (json_int_t)j->nErrors));
+  json_object_set_new(o, "encoding", j->zEncoding ? json_string(j->zEncoding) : json_null());
   json_object_set_new(o, "institution_id", j->idInstitution ? json_integer(j->idInstitution) : json_null());
   json_object_set_new(o, "digest", j->zDigest ? json_string(j->zDigest) : json_null());
   json_object_set_new(o, "error", j->zErrorCode ? json_pack("{s:s, s:s}", "code", j->zErrorCode, "message",
@@ -93,14 +94,15 @@ static int upload_institution(http_req *r, int64_t *pId, gerr *e) {
 }
 
 json_t *api_import_create(http_req *r, gerr *e) {
-  static const char *const azParam[] = {"kind", "skip_invalid", "map", "name", "institution", NULL};
-  const char *zMap, *zName;
+  static const char *const azParam[] = {"kind", "skip_invalid", "map", "name", "institution", "encoding", NULL};
+  const char *zMap, *zName, *zEncoding;
   impjob j;
   memset(&j, 0, sizeof j);
   if (only_params(r, azParam, e) || query_bool(r, "skip_invalid", &j.bSkipInvalid, e) ||
       query_text(r, "map", 2000, &zMap, e) || query_text(r, "name", 200, &zName, e) ||
-      upload_institution(r, &j.idInstitution, e))
+      query_text(r, "encoding", 40, &zEncoding, e) || upload_institution(r, &j.idInstitution, e))
     return NULL;
+  if (imp_check_encoding(zEncoding, e)) return NULL;
   j.zKind = http_query(r, "kind");
   if (!imp_kind_find(j.zKind)) {
     char zKinds[200] = "";
@@ -128,6 +130,7 @@ json_t *api_import_create(http_req *r, gerr *e) {
   j.zFileName = zName ? zName : "upload.csv";
   j.zPath = zPath;
   j.zMap = zMap;
+  j.zEncoding = zEncoding;
   j.zRunner = impjob_the_runner()->xId();
   if (rc || impjob_create(&c, &j, e)) {
     unlink(zPath);

@@ -212,6 +212,8 @@ static void add_own_params(json_t *params, const route *p) {
       {api_import_create, "skip_invalid", "boolean", "import the valid rows and report the others", 0},
       {api_import_create, "map", "string", "header renames as guild import --map: 'Student ID=sourced_id,Notes='", 0},
       {api_import_create, "name", "string", "the file's name, for the error report (default upload.csv)", 0},
+      {api_import_create, "encoding", "string", "the file's encoding when not UTF-8, as guild import --encoding: "
+                                                "UTF-16, WINDOWS-1252, GB18030, ...", 0},
       {api_imports_list, "limit", "integer", "1 to 100 (default 20)", 0},
       {api_imports_list, "before", "integer", "only imports older than this id (next_before of the previous page)", 0},
   };

@@ -18,6 +18,8 @@ typedef struct import_report_part {
 /* Prints "FILE: row N, column C, value 'V': reason" lines to stderr, at most
  * 100 over all parts, then how many more there are. */
 void import_report_print(const import_report_part *a, int n);
+/* The same for warnings (rows skipped, nothing wrong): "...: warning: reason". */
+void import_report_print_warnings(const import_report_part *a, int n);
 /* Writes every error of every part as CSV to zOut. Returns 0 or -1 with e. */
 int import_report_write(const char *zOut, const import_report_part *a, int n, gerr *e);
 
