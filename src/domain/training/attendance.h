@@ -133,7 +133,8 @@ extern const char *const att_change_reasons[];
  * Writes what was done to d (created, changed, unchanged, the marks, and
  * the enrolled learners still without a mark). */
 int att_take(dom_ctx *c, int64_t idSession, const att_row *a, int n, const char *zReason, doc_out *d, gerr *e);
-/* The session's learners (everyone of its cohort past applying), each with
+/* The session's learners (everyone enrolled in its cohort, whatever the status; only
+ * status enrolled is markable), each with
  * their mark (or null) and its change history, and the statuses in force. */
 int att_roster_doc(dom_ctx *c, int64_t idSession, doc_out *d, gerr *e);
 

@@ -28,12 +28,12 @@ static const char zSet[] =
     "FROM attendance_statuses WHERE institution_id = $1 OR (institution_id IS NULL AND code NOT IN "
     "(SELECT code FROM attendance_statuses WHERE institution_id = $1)) ORDER BY weight DESC, code";
 
-/* A count of one text and one integer parameter: 0 or -1. */
+/* A count of one text parameter and, when i >= 0, an integer one: 0 or -1. */
 static int count2(dom_ctx *c, const char *zSql, const char *z, int64_t i, int64_t *pn, gerr *e) {
   db_stmt *s = db_prepare(c->pDb, zSql, e);
   if (!s) return -1;
   db_bind_text(s, 1, z);
-  db_bind_int(s, 2, i);
+  if (i >= 0) db_bind_int(s, 2, i);
   int rc = db_step(s, e);
   *pn = rc == DB_ROW ? db_col_int(s, 0) : 0;
   db_done(s);
@@ -72,7 +72,7 @@ static int status_can_delete(dom_ctx *c, const dom_rec *pOld, gerr *e) {
     if (count2(c, zRegionCode, zCode, pOld->id, &n, e)) return -1;
     if (n) return 0;   /* its marks fall back to the region's default of the same code */
     if (count2(c, zUsedOwn, zCode, pInst->i, &n, e)) return -1;
-  } else if (count2(c, zUsedRegion, zCode, 0, &n, e)) {
+  } else if (count2(c, zUsedRegion, zCode, -1, &n, e)) {
     return -1;
   }
   if (n)

@@ -18,11 +18,11 @@
 const char *const att_change_reasons[] = {"entry_error",    "arrived_late", "absence_excused", "check_in_failed",
                                           "other",          NULL};
 
-/* Everyone of the cohort past applying, with their mark at the session. */
+/* Everyone of the cohort (whatever their enrollment's status), with their mark at the session. */
 static const char zRoster[] =
     "SELECT e.person_id, e.status, pe.given_name, coalesce(pe.family_name, ''), m.id, m.status, m.source, m.set_at, "
     "m.set_by FROM enrollments e JOIN persons pe ON pe.id = e.person_id LEFT JOIN attendance_marks m "
-    "ON m.training_session_id = $1 AND m.person_id = e.person_id WHERE e.cohort_id = $2 AND e.status <> 'applied' "
+    "ON m.training_session_id = $1 AND m.person_id = e.person_id WHERE e.cohort_id = $2 "
     "ORDER BY e.person_id";
 static const char zLockSession[] = "UPDATE training_sessions SET marked_at = $1, marked_by = $2 WHERE id = $3";
 static const char zInsert[] =
