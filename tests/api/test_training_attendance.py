@@ -515,3 +515,37 @@ def test_export_of_rates(w, att, rated):
             assert f.read(2) == b"PK", "an XLSX workbook is a zip"
     assert guild_cli(w.server, "attendance", "export", "--format", "pdf").returncode == 2
     assert guild_cli(w.server, "attendance", "frobnicate").returncode == 2
+
+
+def test_record_routes(w, att, rated):
+    """The entities' own routes, each once as a caller who may: reading a
+    session, a mark, a status and a threshold, changing and deleting them,
+    and the sessions' list as a file."""
+    api = w.api
+    s = att.session()
+    r = api.get(f"/api/v1/training_sessions/export?cohort={att.K['id']}")
+    assert r.status == 200 and r.body.splitlines()[0].startswith("id,version,cohort_id,date,start_time"), r
+    assert "checkin_secret" not in r.body
+    assert api.delete(f"/api/v1/training_sessions/{s['id']}", etag='"1"').status == 204
+    marked = rated["sessions"][0]
+    assert_error(api.delete(f"/api/v1/training_sessions/{marked['id']}"), 409, "conflict")   # its marks refer to it
+    m = api.get(f"/api/v1/attendance_marks?session={marked['id']}").json["items"][0]
+    r = w.c["trainer"].get(f"/api/v1/attendance_marks/{m['id']}")
+    assert r.status == 200 and r.json["training_session_id"] == marked["id"], r
+    st = created(w.c["staff_a"].post("/api/v1/attendance_statuses", {"code": "online", "label_key": "attendance.online",
+                                                                      "weight": 90}))
+    assert st["counts"] is True and st["active"] is True
+    assert api.get(f"/api/v1/attendance_statuses/{st['id']}").json["code"] == "online"
+    r = w.c["staff_a"].patch(f"/api/v1/attendance_statuses/{st['id']}", {"active": False}, etag='"1"')
+    assert r.status == 200 and r.json["active"] is False, r
+    err = assert_error(take(w.c["trainer"], att.session(), [(att.x, "online")]), 422, "validation", field="marks")
+    assert "status must be one of" in err["message"], "a retired status is not offered"
+    assert w.c["staff_a"].delete(f"/api/v1/attendance_statuses/{st['id']}").status == 204
+    th = created(api.post("/api/v1/attendance_thresholds", {"program_id": att.P["id"], "percent": 90}))
+    assert api.get("/api/v1/attendance_thresholds").json["total"] >= 1
+    assert api.get(f"/api/v1/attendance_thresholds/{th['id']}").json["percent"] == 90
+    r = w.c["staff_a"].patch(f"/api/v1/attendance_thresholds/{th['id']}", {"percent": 85}, etag='"1"')
+    assert r.status == 200 and r.json["percent"] == 85, r
+    assert_error(api.post("/api/v1/attendance_thresholds", {"program_id": att.P["id"], "percent": 50}),
+                 409, "conflict", field="program_id")
+    assert api.delete(f"/api/v1/attendance_thresholds/{th['id']}").status == 204
