@@ -160,6 +160,10 @@ static int write_batch(att_export_arg *pA, const export_ctx *x, arena *a, int64_
 /* Confines the export to the actor's scope (the CLI acts as guild itself). */
 static int confine(att_export_arg *pA, gerr *e) {
   dom_ctx *c = pA->c;
+  const dom_entity *pEnt = pA->idCohort ? &dom_cohort : &dom_institution;
+  int64_t id = pA->idCohort ? pA->idCohort : pA->idInstitution;
+  int rc = id ? dom_exists(c, pEnt, id, e) : 1;
+  if (rc <= 0) return rc < 0 ? -1 : gerr_set(e, GERR_NOT_FOUND, NULL, "%s %lld not found", pEnt->zName, (long long)id);
   if (pA->idCohort) return pol_check(c, &trn_rule_attendance, &dom_cohort, pA->idCohort, e);
   if (pol_unconfined(c, &trn_rule_attendance)) return 0;
   int64_t v = pA->idInstitution;
