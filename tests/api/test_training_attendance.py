@@ -395,6 +395,12 @@ def test_a_learner_reads_their_own_attendance(w, att, rated):
     assert_error(me.get(f"/api/v1/attendance_marks?person={rated['y']['id']}"), 403, "forbidden", field="person")
     for caller in ["staff_a", "trainer", "judge"]:
         assert_error(w.c[caller].get("/api/v1/me/attendance"), 403, "forbidden")
+    # everything guild holds about them includes their attendance, and only theirs
+    x = me.get("/api/v1/me/export").json
+    assert sorted(m["status"] for m in x["attendance_marks"]) == ["absent", "excused", "late", "present"]
+    assert {m["person_id"] for m in x["attendance_marks"]} == {rated["x"]["id"]}
+    assert "checkin_secret" not in me.get("/api/v1/me/export").body
+    assert w.c["staff_a"].get("/api/v1/me/export").json["attendance_marks"] == []
 
 
 # --- check-in --------------------------------------------------------------------
