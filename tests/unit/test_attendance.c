@@ -7,7 +7,14 @@
 #include "unit.h"
 #include "domain/training/attendance.h"
 #include "domain/registry/registry.h"
+#include <jansson.h>
 #include <math.h>
+
+/* Frees a document (and what it holds). */
+static void json_decref_or_null(doc_out *d) {
+  json_t *j = doc_json(d);
+  if (j) json_decref(j);
+}
 
 static void rate_by_hand(void **state) {
   (void)state;
@@ -158,12 +165,47 @@ static void check_in_windows(void **state) {
   assert_int_equal(m.version, 1);
 }
 
+/* Off the HTTP path too, a scoped actor is held to the rules: a trainer of
+ * another cohort may not take this session's attendance nor read its
+ * cohort's rates; the cohort's own trainer may. */
+static void trainers_are_confined(void **state) {
+  unit_fx *f = *state;
+  world w;
+  make_world(f, &w);
+  int64_t idOther = unit_person(f, "Trainer", "Other"), idProg = 0;
+  dom_rec s;
+  gerr e;
+  assert_int_equal(dom_get(&f->c, &dom_training_session, w.idSession, &s, &e), 0);
+  int64_t idCohort = dom_v(&s, "cohort_id")->i;
+  assert_int_equal(dom_get(&f->c, &dom_cohort, idCohort, &s, &e), 0);
+  idProg = dom_v(&s, "program_id")->i;
+  unit_cohort_trained(f, idProg, "other", &idOther);
+  static auth_grant g = {ROLE_TRAINER, 0};
+  dom_actor a = {ACTOR_USER, 1, idOther, &g, 1};
+  dom_ctx c = f->c;
+  c.pActor = &a;
+  c.idPerson = idOther;
+  c.now = w.t.tEnd + 86400;
+  att_row row = {w.idLearner, "present", NULL};
+  doc_out *d = doc_new();
+  assert_err(att_take(&c, w.idSession, &row, 1, NULL, d, &e), e, GERR_FORBIDDEN, "");
+  assert_err(att_cohort_doc(&c, idCohort, d, &e), e, GERR_FORBIDDEN, "");
+  json_decref_or_null(d);
+  /* the cohort's own trainer may */
+  int64_t idTrainer = dom_v(&s, "trainers")->ai[0];
+  a.person_id = c.idPerson = idTrainer;
+  d = doc_new();
+  assert_int_equal(att_take(&c, w.idSession, &row, 1, NULL, d, &e), 0);
+  json_decref_or_null(d);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(rate_by_hand),
       cmocka_unit_test(session_times),
       cmocka_unit_test(code_vectors),
       cmocka_unit_test_setup_teardown(check_in_windows, fx_setup, fx_teardown),
+      cmocka_unit_test_setup_teardown(trainers_are_confined, fx_setup, fx_teardown),
   };
   return cmocka_run_group_tests(tests, setup, teardown);
 }
