@@ -106,6 +106,15 @@ int api_format_csv(http_req *r, gerr *e);
 /* Answers with b's text as text/csv (copied into the request's arena). */
 void api_send_csv(http_req *r, const struct gbuf *b);
 
+/* attendance.c: training sessions' attendance, check-in, rates */
+json_t *api_session_roster(http_req *r, gerr *e);
+json_t *api_session_take(http_req *r, gerr *e);
+json_t *api_session_code(http_req *r, gerr *e);
+json_t *api_session_check_in(http_req *r, gerr *e);
+json_t *api_cohort_attendance(http_req *r, gerr *e);
+json_t *api_cohort_support(http_req *r, gerr *e);
+json_t *api_me_attendance(http_req *r, gerr *e);
+
 /* stats.c: the dashboard's key figures */
 json_t *api_stats_overview(http_req *r, gerr *e);
 

@@ -104,6 +104,14 @@ static const cli_opt aExportOpt[] = {
     {"isco-code", "CODE", "programs: for this occupation"},
     HELP_OPT,
     {NULL, NULL, NULL}};
+static const cli_opt aAttendanceOpt[] = {
+    DB_OPT,
+    {"cohort", "ID", "export: only this cohort"},
+    {"institution", "ID", "export: only this institution's cohorts"},
+    {"format", "FMT", "csv (default; xlsx when --out ends in .xlsx) or xlsx"},
+    {"out", "FILE", "write to FILE instead of standard output"},
+    HELP_OPT,
+    {NULL, NULL, NULL}};
 static const cli_opt aNoOpt[] = {HELP_OPT, {NULL, NULL, NULL}};
 
 const cli_command cli_commands[] = {
@@ -285,6 +293,19 @@ const cli_command cli_commands[] = {
      "have ended are left out; guild's own fields that OneRoster lacks travel in\n"
      "metadata.guild.* columns, so importing the set again gives the same registry\n"
      "(docs/oneroster.md).", aExportOpt},
+    {"attendance", cmd_attendance, "export [--cohort ID | --institution ID] [--format csv|xlsx] [--out FILE]",
+     "export attendance rates as CSV or XLSX",
+     "  attendance export   one row per learner and cohort (enrollments past applying):\n"
+     "                      institution, program, cohort, learner, enrollment status,\n"
+     "                      marks, counted, weight_sum, rate_percent, threshold,\n"
+     "                      below_threshold, and the marks by status ('present 10; late 2')\n"
+     "Without --cohort or --institution: the whole region. The rate is\n"
+     "  rate = sum of the weights of the counted marks / (100 x counted marks)\n"
+     "where a mark counts unless its status does not count in the denominator\n"
+     "(excused); weights are the institution's (present 100, late 50, absent 0 by\n"
+     "default). The threshold is the program's (80 by default): whom to offer\n"
+     "support, never a sanction. Memory stays flat however large the region\n"
+     "(docs/training.md).", aAttendanceOpt},
     {"version", cmd_version, "", "print the version", "Prints guild's version and schema version.", aNoOpt},
     {"help", cmd_help, "[COMMAND]", "show help", "Lists the commands, or explains one.", aNoOpt},
 };

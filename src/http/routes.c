@@ -11,6 +11,7 @@
 #include "domain/registry/registry.h"
 #include "domain/competition/comp.h"
 #include "domain/imports/import_job.h"
+#include "domain/training/training.h"
 #include <pthread.h>
 #include <stdio.h>
 #include <string.h>
@@ -89,6 +90,32 @@ static const route aCompetition[] = {
      "(?format=csv, &table=editions|medals)", &pol_signed_in},
 };
 
+/* training: sessions and attendance */
+static const route aTrainingAttendance[] = {
+    {HM_GET, "/api/v1/training_sessions/{id}/attendance", api_session_roster, &dom_training_session, R_DOMAIN,
+     "attendance", "The session's learners with their marks and each mark's changes (who, when, why, old value), "
+     "the statuses in force and the reasons for a late change", &trn_rule_attendance},
+    {HM_POST, "/api/v1/training_sessions/{id}/attendance", api_session_take, &dom_training_session, R_BODY | R_DOMAIN,
+     "attendance", "Take the session's attendance in one call: {marks: [{person_id, status, reason}], reason}; all or "
+     "nothing (each refused row named); only enrolled learners; after the session's day a change needs a reason",
+     &trn_rule_attendance},
+    {HM_GET, "/api/v1/training_sessions/{id}/check_in_code", api_session_code, &dom_training_session, R_DOMAIN,
+     "attendance", "The check-in code shown now (6 digits, a new one every 30 seconds), its expiry and the check-in "
+     "link to draw as a QR code (409 outside the check-in time)", &trn_rule_attendance},
+    {HM_POST, "/api/v1/training_sessions/{id}/check_in", api_session_check_in, &dom_training_session,
+     R_BODY | R_DOMAIN, "attendance", "Check in with the code the trainer shows: {code}; learners enrolled in the "
+     "cohort, during the session (15 minutes before to 5 after); checking in again changes nothing",
+     &trn_rule_check_in},
+    {HM_GET, "/api/v1/cohorts/{id}/attendance", api_cohort_attendance, &dom_cohort, R_DOMAIN, "attendance",
+     "Every learner's attendance rate in the cohort, by status and per skill of the program, with the threshold",
+     &trn_rule_attendance},
+    {HM_GET, "/api/v1/cohorts/{id}/support_list", api_cohort_support, &dom_cohort, R_DOMAIN, "attendance",
+     "The cohort's enrolled learners below the program's attendance threshold (default 80%), to offer support: "
+     "never a sanction", &trn_rule_attendance},
+    {HM_GET, "/api/v1/me/attendance", api_me_attendance, NULL, R_DOMAIN, "attendance",
+     "My attendance: per cohort my rate, per skill, and every mark", &trn_rule_own_attendance},
+};
+
 static const route aImports[] = {
     {HM_POST, "/api/v1/imports", api_import_create, NULL, R_UPLOAD | R_ACCEPTED, "imports",
      "Upload a CSV (text/csv) to import in the background: ?kind=persons, &skip_invalid=true, &map=H=F,..., "
@@ -111,6 +138,7 @@ static const struct {
     {"registry", aRegistry, sizeof aRegistry / sizeof aRegistry[0]},
     {"accounts", aAccounts, sizeof aAccounts / sizeof aAccounts[0]},
     {"competition", aCompetition, sizeof aCompetition / sizeof aCompetition[0]},
+    {"training", aTrainingAttendance, sizeof aTrainingAttendance / sizeof aTrainingAttendance[0]},
     {"imports", aImports, sizeof aImports / sizeof aImports[0]},
 };
 

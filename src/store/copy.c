@@ -101,7 +101,11 @@ int copy_database(db *pFrom, db *pTo, int bReplace, copy_report *pOut, gerr *e) 
     if (n > 0 && drop_all(pTo, e)) goto fail;
   }
   if (schema_migrate(pTo, &nApplied, e)) goto fail;
-  if (db_exec(pTo, "DELETE FROM audit_head", e)) goto fail;   /* the source's head replaces it */
+  /* what the migrations seeded (the audit log's head, the region's default
+   * attendance statuses) is replaced by the source's rows: every table is
+   * emptied, children first (the audit log is empty: nothing to refuse) */
+  for (int i = NTABLE - 1; i >= 0; i--)
+    if (db_exec(pTo, arena_printf(&a, "DELETE FROM %s", TABLE(i)->zTable), e)) goto fail;
   for (int i = 0; i < NTABLE; i++) {
     if (walk_table(pFrom, i, pTo, &a, &pOut->a[i], e)) goto fail;
     if (db_engine_of(pTo) == DB_POSTGRES && TABLE(i)->bIdentity) {

@@ -116,7 +116,7 @@ def test_list_operations_document_their_filters(doc, api):
         for p in op["parameters"]:
             if p["in"] != "query" or p["name"] in ("offset", "after"):
                 continue
-            val = {"integer": "1"}.get(p["schema"]["type"], "2026-01-01" if p["name"] == "active_on" else "a")
+            val = {"integer": "1"}.get(p["schema"]["type"], "2026-01-01" if p["schema"].get("format") == "date" else "a")
             if "enum" in p["schema"]:
                 val = p["schema"]["enum"][0]
             r = api.get(f"{path}?{p['name']}={val}")

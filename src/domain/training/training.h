@@ -8,4 +8,9 @@
 
 extern const dom_module mod_training;
 
+/* Sessions and attendance (module.c; what each allows: its zHelp). */
+extern const pol_rule trn_rule_session_read, trn_rule_session_write, trn_rule_attendance, trn_rule_mark_read,
+    trn_rule_check_in, trn_rule_own_attendance, trn_rule_status_write, trn_rule_threshold_write;
+extern dom_entity dom_attendance_status, dom_training_session, dom_attendance_mark, dom_attendance_threshold;
+
 #endif
