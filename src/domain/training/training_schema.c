@@ -1,10 +1,10 @@
 /* training_schema.c: the migrations of the training module (see
  * src/store/schema.h for the rules: one DDL text per engine, versions
- * unique across modules, a released migration never edited). Version 8:
- * sessions and attendance; version 9: assessment and awards. */
+ * unique across modules, a released migration never edited). Version 9:
+ * sessions and attendance; version 10: assessment and awards. */
 #include "store/schema.h"
 
-/* Version 8: training sessions and attendance. A session is a cohort's day
+/* Version 9: training sessions and attendance. A session is a cohort's day
  * (date as text, start and end as "HH:MM", UTC like every time in guild);
  * its check-in secret never leaves the database. A mark is one learner at
  * one session (its status is a code of the institution's attendance
@@ -84,6 +84,6 @@ static const char zAttendancePostgres[] =
     "  percent BIGINT NOT NULL);" ATT_INDEXES ATT_SEED;
 
 const schema_migration training_migrations[] = {
-    {8, "training sessions and attendance", {zAttendanceSqlite, zAttendancePostgres}},
+    {9, "training sessions and attendance", {zAttendanceSqlite, zAttendancePostgres}},
     {0, NULL, {NULL, NULL}},   /* the end */
 };
