@@ -98,6 +98,19 @@ json_t *api_category_marks(http_req *r, gerr *e);
 json_t *api_competitor_withdraw(http_req *r, gerr *e);
 json_t *api_mark_correction(http_req *r, gerr *e);
 
+/* competition_bulk.c: in one call what the record routes do one by one
+ * (all rows or none; a refusal lists every refused row in error.rows) */
+json_t *api_competitor_marks_enter(http_req *r, gerr *e);
+json_t *api_category_marks_enter(http_req *r, gerr *e);
+json_t *api_category_competitors_enter(http_req *r, gerr *e);
+json_t *api_category_scheme(http_req *r, gerr *e);
+json_t *api_category_scheme_import(http_req *r, gerr *e);
+json_t *api_category_scheme_copy(http_req *r, gerr *e);
+json_t *api_category_judge_assign(http_req *r, gerr *e);
+/* Describes the request body and answer of route p in its OpenAPI
+ * operation op when p is one of these: 1, else 0 (op untouched). */
+int api_comp_bulk_doc(const route *p, json_t *op);
+
 /* competition_stats.c: the competition history, and CSV answers */
 struct gbuf;
 json_t *api_competition_stats(http_req *r, gerr *e);

@@ -102,10 +102,17 @@ static json_t *entity_schema(const dom_entity *pEnt) {
                    "required", req, "additionalProperties", 0);
 }
 
+/* The one error format; rows: an all-or-nothing operation's refused rows (code rows_refused). */
 static json_t *error_schema(void) {
-  return json_pack("{s:s, s:{s:{s:s, s:{s:{s:s}, s:{s:s}, s:{s:s}}, s:[s, s]}}}", "type", "object", "properties",
-                   "error", "type", "object", "properties", "code", "type", "string", "message", "type", "string",
-                   "field", "type", "string", "required", "code", "message");
+  json_t *pRow = json_pack("{s:s, s:{s:{s:s, s:s}, s:{s:s, s:s}, s:{s:s}, s:{s:s}, s:{s:s}}, s:[s, s]}", "type",
+                           "object", "properties", "index", "type", "integer", "description",
+                           "the row's index in the request's list, from 0", "row", "type", "integer", "description",
+                           "the row of a CSV file (the header is row 1)", "field", "type", "string", "code", "type",
+                           "string", "message", "type", "string", "required", "code", "message");
+  return json_pack("{s:s, s:{s:{s:s, s:{s:{s:s}, s:{s:s}, s:{s:s}, s:{s:s, s:o}}, s:[s, s]}}}", "type", "object",
+                   "properties", "error", "type", "object", "properties", "code", "type", "string", "message", "type",
+                   "string", "field", "type", "string", "rows", "type", "array", "items", pRow, "required", "code",
+                   "message");
 }
 
 static json_t *ref(const char *zName) {
@@ -335,6 +342,7 @@ json_t *api_openapi_doc(void) {
     if (p->flags & R_UPLOAD)
       json_object_set_new(op, "requestBody", json_pack("{s:b, s:{s:{s:{s:s}}}}", "required", 1, "content", "text/csv",
                                                        "schema", "type", "string"));
+    api_comp_bulk_doc(p, op);   /* the competition's bulk routes: their bodies and answers */
     json_object_set_new(item, zMethod, op);
   }
   json_t *pSec = json_pack("{s:{s:s, s:s, s:s}, s:{s:s, s:s}}", "session", "type", "apiKey", "in", "cookie", "name",
@@ -342,6 +350,7 @@ json_t *api_openapi_doc(void) {
   return json_pack("{s:s, s:{s:s, s:s, s:s}, s:[{s:s}], s:o, s:{s:o, s:o}}", "openapi", "3.1.0", "info", "title",
                    "guild API", "version", GUILD_VERSION, "description",
                    "guild: vocational education and training management. Errors are always "
-                   "{\"error\":{\"code\",\"message\",\"field\"}}.",
+                   "{\"error\":{\"code\",\"message\",\"field\"}}; an all-or-nothing operation on many rows "
+                   "refused adds \"rows\" (code rows_refused).",
                    "servers", "url", "/", "paths", paths, "components", "schemas", schemas, "securitySchemes", pSec);
 }

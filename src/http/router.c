@@ -218,6 +218,21 @@ json_t *http_error_json(const gerr *e) {
   json_t *pErr = json_pack("{s:s, s:s}", "code", gerr_name(e->code), "message",
                            e->msg[0] ? utf8_or_marks(e->msg, zMsg) : gerr_default(e->code));
   if (e->field[0]) json_object_set_new(pErr, "field", json_string(utf8_or_marks(e->field, zField)));
+  if (e->nRow > 0) {   /* an all-or-nothing operation's refused rows: where, which field, why */
+    json_t *a = json_array();
+    for (int i = 0; i < e->nRow; i++) {
+      const gerr_row *x = &e->aRow[i];
+      char *zM = g_malloc(strlen(x->zMsg) + 1), *zF = g_malloc(strlen(x->zField) + 1);
+      json_t *o = json_pack("{s:s, s:s}", "code", gerr_name(x->code), "message", utf8_or_marks(x->zMsg, zM));
+      if (x->iIndex >= 0) json_object_set_new(o, "index", json_integer(x->iIndex));
+      if (x->iRow > 0) json_object_set_new(o, "row", json_integer(x->iRow));
+      if (x->zField[0]) json_object_set_new(o, "field", json_string(utf8_or_marks(x->zField, zF)));
+      free(zM);
+      free(zF);
+      json_array_append_new(a, o);
+    }
+    json_object_set_new(pErr, "rows", a);
+  }
   return json_pack("{s:o}", "error", pErr);
 }
 

@@ -35,7 +35,7 @@ typedef struct http_worker {
 } http_worker;
 
 void http_dispatch(struct evhttp_request *pReq, http_worker *w);
-/* {"error":{"code","message","field"}} for e; caller owns the result. */
+/* {"error":{"code","message","field","rows"}} for e (rows: e->aRow, when any); caller owns the result. */
 json_t *http_error_json(const gerr *e);
 
 #endif

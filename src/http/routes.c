@@ -88,6 +88,34 @@ static const route aCompetition[] = {
     {HM_GET, "/api/v1/competitions/stats", api_competition_stats, NULL, 0, "competitions",
      "History: per edition participants, categories, institutions, by sex, medals, growth "
      "(?format=csv, &table=editions|medals)", &pol_signed_in},
+    /* in one call what the record routes do one by one: all rows or none, every refused row named (error.rows) */
+    {HM_POST, "/api/v1/competitors/{id}/marks", api_competitor_marks_enter, &dom_competitor,
+     R_BODY | R_CREATED | R_DOMAIN, "competitions",
+     "Enter the competitor's marks in one call, as the signed-in judge: {marks: [{aspect_id, value}]}; all or "
+     "nothing, each refused row named", &comp_rule_marking},
+    {HM_POST, "/api/v1/categories/{id}/marks", api_category_marks_enter, &dom_category, R_BODY | R_CREATED | R_DOMAIN,
+     "competitions", "Enter the signed-in judge's marks for the category in one call: {marks: [{competitor_id, "
+     "aspect_id, value}]}; all or nothing, each refused row named", &comp_rule_marking},
+    {HM_POST, "/api/v1/categories/{id}/competitors", api_category_competitors_enter, &dom_category,
+     R_BODY | R_CREATED | R_DOMAIN, "competitions",
+     "Enter learners in the category in one call (registration): {competitors: [{person_id, institution_id, "
+     "consent}]}; all or nothing, each refused row named", &comp_rule_entry},
+    {HM_GET, "/api/v1/categories/{id}/scheme", api_category_scheme, &dom_category, R_DOMAIN, "competitions",
+     "The category's marking scheme as CSV, one row per aspect (what guild competition scheme export writes)",
+     &pol_signed_in},
+    {HM_POST, "/api/v1/categories/{id}/scheme", api_category_scheme_import, &dom_category,
+     R_UPLOAD | R_CREATED | R_DOMAIN, "competitions",
+     "Import the category's marking scheme from CSV (text/csv, the export's columns) while the edition is in draft; "
+     "all or nothing, each refused row named", &pol_admin},
+    {HM_POST, "/api/v1/categories/{id}/scheme/copy", api_category_scheme_copy, &dom_category,
+     R_BODY | R_CREATED | R_DOMAIN, "competitions",
+     "Copy another category's marking scheme (of any edition) into this one, in draft: {from_category_id}",
+     &pol_admin},
+    {HM_POST, "/api/v1/categories/{id}/judges", api_category_judge_assign, &dom_category,
+     R_BODY | R_CREATED | R_DOMAIN, "competitions",
+     "Assign a judge in one call: the person (person_id, or person: a new one), the account (user_id, or username: "
+     "a new one whose one-time password the answer shows once), the judge grant and the assignment "
+     "(institution_id, chief); one transaction", &pol_admin},
 };
 
 /* training: sessions and attendance */

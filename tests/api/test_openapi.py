@@ -63,7 +63,8 @@ def test_openapi_document(doc):
     schemas = doc["components"]["schemas"]
     assert {"Error", "area", "institution", "program", "cohort", "person", "enrollment"} <= set(schemas)
     err = schemas["Error"]["properties"]["error"]
-    assert set(err["properties"]) == {"code", "message", "field"}
+    assert set(err["properties"]) == {"code", "message", "field", "rows"}
+    assert set(err["properties"]["rows"]["items"]["properties"]) == {"index", "row", "field", "code", "message"}
     assert set(err["required"]) == {"code", "message"}
     for name in ["area", "institution", "program", "cohort", "person", "enrollment"]:
         s = schemas[name]
