@@ -92,6 +92,10 @@ def test_scheme_import_refuses_every_bad_row_and_writes_nothing(w):
     r = upload(w.api, cat, SCHEME.replace("measurement,30,15", "measurement,20,15"))
     assert rows_of(r) == {2: ("criterion_weight", "validation")}
     assert count(w.server, "SELECT count(*) FROM criteria WHERE category_id = ?", cat["id"]) == 0
+    # a criterion refused in its first row refuses its later rows, for that reason alone
+    r = upload(w.api, cat, SCHEME.replace("A,Product,60,A1", "A,Product,6O,A1"))
+    assert rows_of(r, 3) == {2: ("criterion_weight", "validation"), 3: ("criterion_code", "validation")}
+    assert "criterion A was refused in row 2" in r.json["error"]["rows"][1]["message"]
     # a wrong header is the file's fault, not a row's
     assert_error(upload(w.api, cat, "criterion,name\nA,B\n"), 422, "validation")
     assert_error(w.api.request("POST", f"/api/v1/categories/{cat['id']}/scheme", raw=SCHEME,

@@ -213,7 +213,11 @@ static int scheme_row_write(dom_ctx *c, int64_t idCat, const scheme_row *r, crit
   int64_t weight = 0;
   if (text_int64(r->az[S_WEIGHT], &weight)) {
     gerr_set(e, GERR_VALIDATION, "weight", "must be a whole number (got '%.40s')", r->az[S_WEIGHT]);
-    if (p) p->bRefused = 1;
+    if (!p) {   /* its later rows are refused as of a refused criterion */
+      p = &aCrit[(*pnCrit)++];
+      *p = (crit){r->az[S_CRIT_CODE], r->az[S_CRIT_NAME], 0, 0, 0, iRow, 1};
+    }
+    p->bRefused = 1;
     return refuse_row(pRows, iRow, e, NULL, "criterion_weight");
   }
   if (p && p->id == 0) {
