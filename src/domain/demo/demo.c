@@ -10,6 +10,7 @@
 #include "domain/registry/person.h"
 #include "domain/engine/audit.h"
 #include "domain/demo/comp_demo.h"
+#include "domain/training/training.h"
 #include "core/text.h"
 #include "core/timeutil.h"
 #include <stdio.h>
@@ -348,6 +349,7 @@ int demo_generate(dom_ctx *c, int64_t nLearner, uint64_t seed, const comp_demo_s
       st->idExtraEdition = idEd;
     }
   }
+  if (asmt_demo(c, seed, e)) goto fail;   /* assessments and awards: assessment_demo.c */
   {
     char zSummary[200], zDigest[AUDIT_HEX];
     int nSummary = snprintf(zSummary, sizeof zSummary, "demo seed=%llu learners=%lld enrollments=%lld",
