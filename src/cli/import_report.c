@@ -84,3 +84,16 @@ void import_report_print(const import_report_part *a, int n) {
     fprintf(stderr, "%s: ... and %d more errors (--errors FILE writes them all)\n", n == 1 ? a[0].zFile : "guild",
             nAll - nShown);
 }
+
+int import_report_done(const char *zFile, const imp_result *r, int rc, const gerr *e, const char *zErrors,
+                       gerr *peRep) {
+  import_report_part part = {zFile, r->aErr, r->nErr};
+  import_report_print(&part, 1);
+  int bRepFailed = zErrors && import_report_write(zErrors, &part, 1, peRep);
+  if (rc) {
+    const char *zMsg = e->msg[0] ? e->msg : gerr_default(e->code);
+    if (e->code == GERR_VALIDATION) fprintf(stderr, "guild: %s: %s; nothing was imported\n", zFile, zMsg);
+    else fprintf(stderr, "guild: %s; nothing was imported\n", zMsg);
+  }
+  return bRepFailed ? -1 : 0;
+}
