@@ -681,8 +681,9 @@ def test_a_second_marking_decides_nothing_and_cannot_be_appealed(w):
     assert_error(w.c["learner1"].post("/api/v1/assessment_appeals", {"result_id": r2.json["results"][0]["id"],
                                                                       "reason": "other"}),
                  422, "validation", field="assessment_id")
-    # a second marking marks decisions that exist
+    # a second marking marks decisions that exist, on the first marking's evidence
     assert_error(w.record(second, w.l[1], u, ["not_yet_competent"], decl={}), 422, "validation", field="person_id")
+    assert_error(w.upload(second, w.l[0]), 422, "validation")
 
 
 # ---------------------------------------------------------------------------

@@ -6,8 +6,6 @@
 #include "domain/training/training.h"
 #include "domain/engine/audit.h"
 
-extern const char *const asmt_outcomes[];   /* competent, not_yet_competent */
-
 /* The date nMonths months before zDate (YYYY-MM-DD; the day clamped to the
  * month's length) into zOut (at least 11 bytes). */
 void asmt_months_before(const char *zDate, int nMonths, char *zOut);

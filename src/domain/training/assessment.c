@@ -191,11 +191,19 @@ static const dom_filter aResultFilter[] = {
     {"outcome", FILT_TEXT, NULL, "outcome = ?", "results with this outcome", asmt_outcomes},
 };
 
+/* one decision per learner, criterion and event (said in these words when
+ * two recordings meet at the same moment) */
+static const dom_unique aResultUnique[] = {
+    {{"assessment_id", "person_id", "criterion_id"}, "person_id",
+     "this learner's decision on this criterion in this assessment is recorded already"},
+};
+
 dom_entity dom_assessment_result = {
     "assessment_result", "assessment_results",
     "One decision: a learner on a criterion in an event (POST /api/v1/assessments/{id}/results records them).",
     aResultField, sizeof aResultField / sizeof aResultField[0], aResultFilter,
-    sizeof aResultFilter / sizeof aResultFilter[0], NULL, NULL, NULL,
+    sizeof aResultFilter / sizeof aResultFilter[0], NULL, NULL, NULL, aResultUnique,
+    sizeof aResultUnique / sizeof aResultUnique[0],
     .apRule = {&asmt_rule_result_read, &asmt_rule_result_read, NULL, NULL, NULL},
     .azScopeFilter = {[SCOPE_INSTITUTION] = "institution", [SCOPE_TRAINER] = "trainer", [SCOPE_SELF] = "person"},
     .zTag = "assessment",

@@ -34,6 +34,7 @@ typedef struct group {
   int *aiRow;        /* file rows, in order */
   asmt_decision *aDec;
   int n, nAlloc;
+  int bBad;          /* one of its rows does not read: it is not recorded */
 } group;
 
 typedef struct importer {
@@ -162,7 +163,10 @@ static int read_row(importer *m, int iRow, gerr *e) {
              arena_printf(c->pAr, "no criterion with this code in the unit of assessment %lld (or no such "
                                   "assessment)", (long long)idEvent));
   }
-  if (m->r->nErr > nBad) return 0;
+  if (m->r->nErr > nBad) {   /* the learner's other rows are not recorded either */
+    if (idEvent > 0 && idPerson > 0) group_of(m, idEvent, idPerson)->bBad = 1;
+    return 0;
+  }
   group *g = group_of(m, idEvent, idPerson);
   int nAlloc = g->nAlloc;
   g->aiRow = asmt_grow(c->pAr, g->aiRow, g->n, &nAlloc, sizeof *g->aiRow);
@@ -252,9 +256,8 @@ int asmt_import(dom_ctx *c, const char *zPath, imp_result *pRes, gerr *e) {
   if (db_begin(c->pDb, e)) return -1;
   for (int i = 2; i <= t.nRow; i++)
     if (read_row(&m, i, e)) goto fail;
-  if (!pRes->nErr)   /* every row reads: record each learner's, reporting every refusal */
-    for (int g = 0; g < m.nGroup; g++)
-      if (record_group(&m, &m.aGroup[g], e)) goto fail;
+  for (int g = 0; g < m.nGroup; g++)   /* each learner whose rows all read: every refusal is reported */
+    if (!m.aGroup[g].bBad && record_group(&m, &m.aGroup[g], e)) goto fail;
   if (pRes->nErr) {
     sort_report(pRes);
     db_rollback(c->pDb);

@@ -15,12 +15,12 @@
 extern dom_entity dom_person, dom_program, dom_institution, dom_enrollment, dom_cohort;
 
 static const char *const azStatus[] = {"awarded", "revoked", NULL};
-static const char *const azRevoke[] = {"issued_in_error", "duplicate", "evidence_not_authentic", "decision_set_aside",
+const char *const asmt_revoke_reasons[] = {"issued_in_error", "duplicate", "evidence_not_authentic", "decision_set_aside",
                                        "learner_request", NULL};
 
 #define REVOKE_FIELDS                                                                                               \
   {"status", DT_ENUM, F_RO, 0, 0, azStatus, NULL, "awarded, or revoked"},                                          \
-      {"revoked_reason", DT_ENUM, F_RO, 0, 0, azRevoke, NULL,                                                       \
+      {"revoked_reason", DT_ENUM, F_RO, 0, 0, asmt_revoke_reasons, NULL,                                                       \
        "issued_in_error, duplicate, evidence_not_authentic, decision_set_aside or learner_request"},                \
       {"revoked_at", DT_TIME, F_RO, 0, 0, NULL, NULL, "when it was revoked"},                                       \
       {"revoked_by", DT_TEXT, F_RO, 0, 0, NULL, NULL, "who revoked it"}
@@ -99,6 +99,7 @@ static const char zDecisions[] =
 static const char zCriteria[] = "SELECT count(*) FROM performance_criteria WHERE unit_id = $1";
 static const char zHeld[] = "SELECT id FROM skill_awards WHERE person_id = $1 AND unit_id = $2 AND status = 'awarded'";
 static const char zPlace[] = "SELECT id, status FROM enrollments WHERE person_id = $1 AND cohort_id = $2";
+static const char zLockEnrollment[] = "UPDATE enrollments SET version = version WHERE id = $1";
 static const char zEvidence[] =
     "SELECT id FROM evidence_items WHERE person_id = $1 AND assessment_id = $2 AND erased_at IS NULL ORDER BY id";
 static const char zUnitProgram[] =
@@ -265,6 +266,16 @@ int asmt_awards_follow(dom_ctx *c, int64_t idPerson, int64_t idUnit, int *pbAchi
   if (rc == DB_ERROR) return -1;
   /* never for a withdrawn enrollment (nor one that holds no place) */
   if (!idEnr || !strcmp(zStatus, "withdrawn") || !strcmp(zStatus, "applied")) goto done;
+  /* one award: the learner's awards are made one writer at a time (the
+   * enrollment's row is locked until the end of the transaction), then
+   * looked for again */
+  s = db_prepare(c->pDb, zLockEnrollment, e);
+  if (!s) return -1;
+  db_bind_int(s, 1, idEnr);
+  rc = db_step(s, e);
+  db_done(s);
+  if (rc == DB_ERROR || asmt_query_int2(c, zHeld, idPerson, idUnit, &idHeld, e)) return -1;
+  if (idHeld) goto done;
   dom_rec r;
   dom_rec_init(&r, &dom_skill_award);
   s = db_prepare(c->pDb, zUnitProgram, e);
@@ -301,7 +312,7 @@ done:
 int asmt_award_revoke(dom_ctx *c, const dom_entity *pEnt, int64_t id, const char *zReason, dom_rec *pOut, gerr *e) {
   if (pol_check(c, &asmt_rule_award_revoke, pEnt, id, e)) return -1;
   int bKnown = 0;
-  for (int i = 0; zReason && azRevoke[i]; i++) bKnown |= !strcmp(zReason, azRevoke[i]);
+  for (int i = 0; zReason && asmt_revoke_reasons[i]; i++) bKnown |= !strcmp(zReason, asmt_revoke_reasons[i]);
   if (!bKnown)
     return gerr_set(e, GERR_VALIDATION, "reason",
                     "reason: issued_in_error, duplicate, evidence_not_authentic, decision_set_aside or learner_request");

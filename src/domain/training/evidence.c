@@ -127,6 +127,10 @@ int asmt_evidence_add(dom_ctx *c, int64_t idEvent, int64_t idPerson, const char 
                     (long long)c->pActor->person_id);
   dom_rec event;
   if (dom_get(c, &dom_assessment, idEvent, &event, e)) return -1;
+  if (!dom_v(&event, "second_marking_of")->bNull)
+    return gerr_set(e, GERR_VALIDATION, NULL, "assessment %lld is a second marking: it marks the evidence of "
+                    "assessment %lld, which is where evidence goes", (long long)idEvent,
+                    (long long)dom_v(&event, "second_marking_of")->i);
   if (!zDate) zDate = dom_v(&event, "date")->z;
   if (check_upload(c, &event, idPerson, zName, zType, zDate, p, n, e)) return -1;
   char zSha[AUDIT_HEX];

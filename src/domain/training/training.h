@@ -32,6 +32,9 @@ extern const pol_rule asmt_rule_setup, asmt_rule_event, asmt_rule_record, asmt_r
     asmt_rule_evidence_upload, asmt_rule_appeal_lodge, asmt_rule_appeal_read, asmt_rule_appeal_decide,
     asmt_rule_award_read, asmt_rule_award_revoke, asmt_rule_agreement;
 
+extern const char *const asmt_outcomes[];         /* competent, not_yet_competent (NULL-terminated) */
+extern const char *const asmt_revoke_reasons[];   /* why an award may be revoked (NULL-terminated) */
+
 /* The four declarations an assessor makes about a learner's evidence. */
 enum { ASMT_VALID, ASMT_SUFFICIENT, ASMT_AUTHENTIC, ASMT_CURRENT, ASMT__DECL };
 extern const char *const asmt_decl_fields[ASMT__DECL];   /* "evidence_valid", ... */
