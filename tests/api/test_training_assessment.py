@@ -256,6 +256,14 @@ def test_results_are_all_or_nothing_and_every_refusal_is_named(w):
     assert {x["entity_id"] for x in audit if x["action"] == "record"} >= {x["id"] for x in r.json["results"]}
 
 
+def test_a_unit_without_criteria_decides_nothing(w):
+    u = w.unit(n=0)
+    ev = w.event(u)
+    assert_error(w.c["staff_a"].post(f"/api/v1/assessments/{ev['id']}/results", {"person_id": w.l[0]["id"],
+                                                                                 "results": []}),
+                 422, "validation", field="results", contains=["no performance criteria"])
+
+
 def test_competent_needs_the_four_declarations_and_evidence(w):
     u = w.unit(n=1)
     ev = w.event(u)

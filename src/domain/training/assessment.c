@@ -327,6 +327,10 @@ static int load_criteria(dom_ctx *c, int64_t idUnit, crit *a, int *pn, gerr *e) 
  * competent one carries the four declarations; every criterion has one. */
 static void check_decisions(recorder *p, crit *aCrit, int nCrit, int64_t idUnit) {
   dom_ctx *c = p->c;
+  if (!nCrit)
+    refuse(p, -1, "results",
+           arena_printf(c->pAr, "unit %lld has no performance criteria yet: there is nothing to decide",
+                        (long long)idUnit));
   for (int i = 0; i < p->nDec; i++) {
     const asmt_decision *d = &p->aDec[i];
     int k = 0;
