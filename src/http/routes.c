@@ -128,6 +128,37 @@ static const route aImports[] = {
      &imp_rule_import},
 };
 
+/* the training module: assessment and awards (docs/assessment.md) */
+static const http_upload evidenceUpload = {asmt_evidence_types, ASMT_EVIDENCE_MAX};
+static const route aAssessment[] = {
+    {HM_POST, "/api/v1/assessments/{id}/results", api_assessment_results, &dom_assessment, R_BODY | R_CREATED | R_DOMAIN,
+     "assessment",
+     "Record a learner's results in the event: a decision on every criterion of its unit (competent needs the four "
+     "declarations and current, sufficient evidence), all or nothing; answers the results and the awards they made",
+     &asmt_rule_record},
+    {HM_POST, "/api/v1/assessments/{id}/evidence", api_evidence_upload, &evidenceUpload,
+     R_UPLOAD | R_CREATED | R_DOMAIN, "assessment",
+     "Add evidence (the body: a JPEG, PNG, WebP or PDF file of at most 10 MiB): ?person=ID (a learner: their own, the "
+     "default), &name=FILE, &date=YYYY-MM-DD (the day it was made; default: the event's)",
+     &asmt_rule_evidence_upload},
+    {HM_GET, "/api/v1/evidence_items/{id}/content", api_evidence_content, &dom_evidence_item, R_DOMAIN, "assessment",
+     "The evidence file itself (its media type; saved under its name)", &asmt_rule_evidence},
+    {HM_POST, "/api/v1/assessment_appeals/{id}/decision", api_appeal_decision, &dom_assessment_appeal,
+     R_BODY | R_DOMAIN, "assessment",
+     "Decide a lodged appeal: upheld (the decisions are set aside, the learner is reassessed) or dismissed",
+     &asmt_rule_appeal_decide},
+    {HM_POST, "/api/v1/skill_awards/{id}/revoke", api_award_revoke, &dom_skill_award, R_BODY | R_DOMAIN, "awards",
+     "Revoke a skill award, for a reason from the list (it stays on record)", &asmt_rule_award_revoke},
+    {HM_POST, "/api/v1/program_awards/{id}/revoke", api_award_revoke, &dom_program_award, R_BODY | R_DOMAIN, "awards",
+     "Revoke a program award, for a reason from the list (it stays on record)", &asmt_rule_award_revoke},
+    {HM_GET, "/api/v1/units_of_competency/{id}/agreement", api_unit_agreement, &dom_unit_of_competency, R_DOMAIN,
+     "assessment",
+     "Agreement between first and second markers on the unit, per cohort (?cohort=) and in all: pairs of decisions, "
+     "the share agreeing, Cohen's kappa", &asmt_rule_agreement},
+    {HM_GET, "/api/v1/me/awards", api_me_awards, NULL, 0, "awards", "My skill awards and program awards",
+     &pol_signed_in},
+};
+
 /* The routes of a module beside the ones its entities get. */
 static const struct {
   const char *zModule;   /* NULL: not a module's (meta) */
@@ -140,6 +171,7 @@ static const struct {
     {"competition", aCompetition, sizeof aCompetition / sizeof aCompetition[0]},
     {"training", aTrainingAttendance, sizeof aTrainingAttendance / sizeof aTrainingAttendance[0]},
     {"imports", aImports, sizeof aImports / sizeof aImports[0]},
+    {"training", aAssessment, sizeof aAssessment / sizeof aAssessment[0]},
 };
 
 route http_routes[HTTP_MAXROUTE];

@@ -11,6 +11,7 @@
 #include "domain/engine/audit.h"
 #include "domain/demo/comp_demo.h"
 #include "domain/demo/training_demo.h"
+#include "domain/training/training.h"
 #include "core/text.h"
 #include "core/timeutil.h"
 #include <stdio.h>
@@ -350,6 +351,7 @@ int demo_generate(dom_ctx *c, int64_t nLearner, uint64_t seed, const comp_demo_s
     }
   }
   if (training_demo(c, &(training_demo_stats){0, 0}, e)) goto fail;   /* sessions and attendance */
+  if (asmt_demo(c, seed, e)) goto fail;   /* assessments and awards: assessment_demo.c */
   {
     char zSummary[200], zDigest[AUDIT_HEX];
     int nSummary = snprintf(zSummary, sizeof zSummary, "demo seed=%llu learners=%lld enrollments=%lld",
