@@ -53,7 +53,13 @@ before(async () => {
     await apiCall(trainerPage, 'POST', '/training_sessions', { cohort_id: cohort.id, date: today(), start_time: '00:00', end_time: '23:59', place: 'Workshop 2', topic: 'UI test session', skills: [] }),
     'session',
   );
-  Object.assign(world, { cohort, session, learners, applicant, learnerPerson, trainerPerson });
+  // the check-in session starts now (at most 23:50), so that checking in is on time (present, not late)
+  const now = new Date().toISOString().slice(11, 16);
+  const session2 = ok(
+    await apiCall(trainerPage, 'POST', '/training_sessions', { cohort_id: cohort.id, date: today(), start_time: now < '23:50' ? now : '23:50', end_time: '23:59', place: 'Workshop 3', topic: 'UI check-in session', skills: [] }),
+    'session 2',
+  );
+  Object.assign(world, { session2, cohort, session, learners, applicant, learnerPerson, trainerPerson });
 });
 
 after(async () => {
@@ -107,4 +113,44 @@ test("the trainer's day at 390 px: today's session, the code, one-tap attendance
   assert.equal(await page.locator(`li[data-person="${b}"] button.mark`).getAttribute('data-status'), 'excused');
   assert.match(await page.locator(`li[data-person="${b}"]`).textContent(), /Marked by the trainer/);
   world.code = code;
+});
+
+test('the code on the trainer\'s screen checks a learner in; a wrong code is refused beside the field', async () => {
+  const trainer = await openIn(env, pages, { width: 1024, height: 768 });
+  await signIn(trainer, 'trainer');
+  await goTo(env, trainer, `/training/sessions/${world.session2.id}`);
+  await trainer.locator('.code-digits').waitFor();
+  const learner = await openIn(env, pages, { width: 390, height: 844, context: { hasTouch: true, isMobile: true } });
+  await signIn(learner, 'learner');
+  assert.ok((await learner.locator('#main-menu a').allTextContents()).includes('My attendance and awards'));
+  await goTo(env, learner, '/my-training');
+  await learner.getByLabel('Session').selectOption(String(world.session2.id));
+  const shown = await trainer.locator('.code-digits').getAttribute('data-code');
+  const wrong = String((Number(shown) + 1) % 1000000).padStart(6, '0');
+  await learner.getByLabel('Code shown by the trainer').fill(wrong);
+  await learner.getByRole('button', { name: 'Check in' }).click();
+  await learner.locator('.check-in-form .field-error').waitFor();
+  assert.match(await learner.locator('.check-in-form .field-error').textContent(), /code/);
+  await shot(learner, 'training-checkin-refused-390');
+  const code = await trainer.locator('.code-digits').getAttribute('data-code');
+  await learner.getByLabel('Code shown by the trainer').fill(code);
+  await learner.getByRole('button', { name: 'Check in' }).click();
+  await learner.locator('.check-in-form .notice-ok').waitFor();
+  assert.match(await learner.locator('.check-in-form .notice-ok').textContent(), /You are checked in: Present/);
+  assert.equal(await learner.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth), 0);
+  await shot(learner, 'training-checkin-390');
+  // the QR code's address opens the form filled in; checking in twice keeps the mark
+  const payload = ok(await apiCall(trainer, 'GET', `/training_sessions/${world.session2.id}/check_in_code`), 'code').qr_payload;
+  await goTo(env, learner, payload);
+  assert.equal(await learner.locator('#ci-session').inputValue(), String(world.session2.id));
+  assert.match(await learner.locator('#ci-code').inputValue(), /^\d{6}$/);
+  await learner.getByRole('button', { name: 'Check in' }).click();
+  await learner.locator('.check-in-form .notice-ok').waitFor();
+  assert.match(await learner.locator('.check-in-form .notice-ok').textContent(), /already marked: Present/);
+  // the trainer's roster shows the check-in
+  await trainer.reload();
+  const row = trainer.locator(`.roster-list li[data-person="${world.learnerPerson}"]`);
+  await row.waitFor();
+  assert.match(await row.textContent(), /Checked in/);
+  await shot(trainer, 'training-session-tablet');
 });
