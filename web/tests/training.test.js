@@ -154,3 +154,73 @@ test('the code on the trainer\'s screen checks a learner in; a wrong code is ref
   assert.match(await row.textContent(), /Checked in/);
   await shot(trainer, 'training-session-tablet');
 });
+
+// a 1x1 PNG: the server checks that the bytes bear their type out
+const PNG = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==', 'base64');
+
+test('an assessment recorded per criterion with an evidence photo; refusals beside their criterion', async () => {
+  const page = await openIn(env, pages, { width: 820, height: 1180, context: { hasTouch: true } });
+  await signIn(page, 'trainer');
+  const event = ok(await apiCall(page, 'POST', '/assessments', { cohort_id: world.cohort.id, unit_id: 1, date: today(), method: 'practical_task' }), 'event');
+  const criteria = ok(await apiCall(page, 'GET', '/performance_criteria?unit=1'), 'criteria').items;
+  assert.ok(criteria.length >= 2);
+  assert.ok((await page.locator('#main-menu a').allTextContents()).includes('Assessments'));
+  await goTo(env, page, '/assessments');
+  await page.locator(`.session-card[data-assessment="${event.id}"]`).click();
+  await page.locator('.assess-learners li').first().waitFor();
+  // every enrolled learner, not the applicant
+  assert.equal(await page.locator('.assess-learners > li').count(), world.learners.length);
+  const li = page.locator(`.assess-learners li[data-person="${world.learnerPerson}"]`);
+  await li.locator('.learner-toggle').click();
+  const input = li.locator('input[type=file]');
+  assert.equal(await input.getAttribute('capture'), 'environment');
+  assert.equal(await input.getAttribute('accept'), 'image/*,application/pdf');
+  // competent on all but the last, declared, but without evidence: refused beside the competent criteria only
+  const pick = (c, o) => li.locator(`fieldset[data-criterion="${c.id}"] input[value=${o}]`).check();
+  for (const c of criteria.slice(0, -1)) await pick(c, 'competent');
+  await pick(criteria.at(-1), 'not_yet_competent');
+  for (const d of ['evidence_valid', 'evidence_sufficient', 'evidence_authentic', 'evidence_current']) await li.locator(`input[name=${d}]`).check();
+  await li.getByRole('button', { name: "Record this learner's result" }).click();
+  await li.locator('fieldset.criterion.has-error').first().waitFor();
+  assert.equal(await li.locator('fieldset.criterion.has-error').count(), criteria.length - 1);
+  assert.equal(await li.locator(`fieldset[data-criterion="${criteria.at(-1).id}"].has-error`).count(), 0);
+  assert.match(await li.locator(`fieldset[data-criterion="${criteria[0].id}"] .field-error`).textContent(), /needs evidence/);
+  await shot(page, 'training-assessment-refused');
+  // the photo, uploaded with its media type
+  await input.setInputFiles({ name: 'bench work.png', mimeType: 'image/png', buffer: PNG });
+  await li.locator('.evidence-list li').waitFor();
+  const items = ok(await apiCall(page, 'GET', `/evidence_items?assessment=${event.id}&person=${world.learnerPerson}`), 'evidence').items;
+  assert.equal(items.length, 1);
+  assert.equal(items[0].media_type, 'image/png');
+  assert.equal(items[0].size, PNG.length);
+  assert.equal(items[0].file_name, 'bench work.png');
+  await pick(criteria.at(-1), 'competent');
+  await li.getByRole('button', { name: "Record this learner's result" }).click();
+  await page.locator('.assessment > .notice-ok').waitFor();
+  assert.match(await page.locator('.assessment > .notice-ok').textContent(), /skill award was made/);
+  await li.locator('.criteria-done').waitFor();
+  assert.equal(await li.locator('.criteria-done li[data-outcome=competent]').count(), criteria.length);
+  await shot(page, 'training-assessment-recorded');
+  const results = ok(await apiCall(page, 'GET', `/assessment_results?assessment=${event.id}&person=${world.learnerPerson}`), 'results').items;
+  assert.deepEqual(results.map((r) => r.outcome), criteria.map(() => 'competent'));
+  assert.ok(results.every((r) => r.evidence_authentic === true && r.recorded_by));
+});
+
+test("the learner's attendance per cohort and the award just made", async () => {
+  const page = await openIn(env, pages, { width: 390, height: 844 });
+  await signIn(page, 'learner');
+  await goTo(env, page, '/my-training');
+  const card = page.locator(`.attendance-card[data-cohort="${world.cohort.id}"]`);
+  await card.waitFor();
+  // present at the first session, checked in at the second
+  assert.equal(await card.locator('[data-rate]').getAttribute('data-rate'), '100');
+  assert.match(await card.textContent(), /Present: 2/);
+  const mine = ok(await apiCall(page, 'GET', '/me/attendance'), 'me/attendance');
+  assert.equal(await page.locator('.attendance-card').count(), mine.cohorts.length);
+  const award = page.locator('.skill-awards li[data-unit="1"]');
+  await award.waitFor();
+  assert.match(await award.textContent(), /U1 dough and laminating/);
+  assert.equal(await award.getAttribute('data-status'), 'awarded');
+  assert.equal(await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth), 0);
+  await shot(page, 'training-learner-390');
+});
