@@ -224,3 +224,33 @@ test("the learner's attendance per cohort and the award just made", async () => 
   assert.equal(await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth), 0);
   await shot(page, 'training-learner-390');
 });
+
+test("staff's reports: a cohort's support list (said to be support, not a sanction) and every learner's rate", async () => {
+  const page = await openIn(env, pages, { width: 1280, height: 900 });
+  await signIn(page, 'staff');
+  assert.ok((await page.locator('#main-menu a').allTextContents()).includes('Attendance reports'));
+  // a demo cohort of the staff's institution with someone below the threshold
+  const cohorts = ok(await apiCall(page, 'GET', '/cohorts?limit=40'), 'cohorts').items;
+  let found = null;
+  for (const c of cohorts) {
+    const r = await apiCall(page, 'GET', `/cohorts/${c.id}/support_list`);
+    if (r.status === 200 && r.body.learners.length > 0) {
+      found = { cohort: c, support: r.body };
+      break;
+    }
+  }
+  assert.ok(found, 'the demo has a cohort with learners below the threshold');
+  const rates = ok(await apiCall(page, 'GET', `/cohorts/${found.cohort.id}/attendance`), 'rates');
+  await goTo(env, page, '/reports/attendance');
+  await page.getByLabel('Cohort').selectOption(String(found.cohort.id));
+  await page.locator('table.rates').waitFor();
+  assert.match(page.url(), new RegExp(`cohort=${found.cohort.id}`));
+  assert.match(await page.locator('.support-purpose').textContent(), /never a sanction/);
+  const supportRows = await page.locator('table.support-list tbody tr').evaluateAll((rows) => rows.map((r) => Number(r.dataset.person)));
+  assert.deepEqual(supportRows, found.support.learners.map((l) => l.person_id));
+  assert.equal(await page.locator('table.rates tbody tr').count(), rates.learners.length);
+  const first = rates.learners.find((l) => l.rate_percent !== null);
+  assert.match(await page.locator(`table.rates tr[data-person="${first.person_id}"] td[data-rate]`).textContent(), /%/);
+  assert.equal(await page.locator('table.rates tr.below').count(), rates.learners.filter((l) => l.below_threshold).length);
+  await shot(page, 'training-reports');
+});
