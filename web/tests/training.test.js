@@ -8,7 +8,7 @@
 // a cohort running today with the demo learner in it and a session today.
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { apiCall, goTo, openIn, shot, signIn, start, stopChecked } from './harness.js';
+import { apiCall, axeViolations, goTo, openIn, shot, signIn, start, stopChecked } from './harness.js';
 
 let env;
 const pages = [];
@@ -98,6 +98,7 @@ test("the trainer's day at 390 px: today's session, the code, one-tap attendance
   assert.equal(await page.locator(`li[data-person="${c}"] button.mark`).getAttribute('data-status'), 'absent');
   assert.equal(await overflow(), 0, 'no horizontal overflow on the session');
   await shot(page, 'training-session-390');
+  assert.deepEqual(await axeViolations(page), [], 'axe on the session screen');
   await page.locator('button.save-all').tap();
   await page.locator('.roster .notice-ok').waitFor();
   // read back from the server and from the screen after a reload
@@ -139,6 +140,7 @@ test('the code on the trainer\'s screen checks a learner in; a wrong code is ref
   assert.match(await learner.locator('.check-in-form .notice-ok').textContent(), /You are checked in: Present/);
   assert.equal(await learner.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth), 0);
   await shot(learner, 'training-checkin-390');
+  assert.deepEqual(await axeViolations(learner), [], 'axe on the learner\'s page');
   // the QR code's address opens the form filled in; checking in twice keeps the mark
   const payload = ok(await apiCall(trainer, 'GET', `/training_sessions/${world.session2.id}/check_in_code`), 'code').qr_payload;
   await goTo(env, learner, payload);
@@ -186,6 +188,7 @@ test('an assessment recorded per criterion with an evidence photo; refusals besi
   assert.equal(await li.locator(`fieldset[data-criterion="${criteria.at(-1).id}"].has-error`).count(), 0);
   assert.match(await li.locator(`fieldset[data-criterion="${criteria[0].id}"] .field-error`).textContent(), /needs evidence/);
   await shot(page, 'training-assessment-refused');
+  assert.deepEqual(await axeViolations(page), [], 'axe on the assessment screen');
   // the photo, uploaded with its media type
   await input.setInputFiles({ name: 'bench work.png', mimeType: 'image/png', buffer: PNG });
   await li.locator('.evidence-list li').waitFor();
@@ -253,4 +256,5 @@ test("staff's reports: a cohort's support list (said to be support, not a sancti
   assert.match(await page.locator(`table.rates tr[data-person="${first.person_id}"] td[data-rate]`).textContent(), /%/);
   assert.equal(await page.locator('table.rates tr.below').count(), rates.learners.filter((l) => l.below_threshold).length);
   await shot(page, 'training-reports');
+  assert.deepEqual(await axeViolations(page), [], 'axe on the reports');
 });

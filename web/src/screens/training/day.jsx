@@ -191,11 +191,11 @@ function Roster({ sessionId }) {
                   type="button"
                   class={`mark mark-${st}`}
                   data-status={st}
-                  aria-label={t('training.roster.tap', { name, status: statusLabel(byCode[st]) })}
                   onClick={() => next(l.person_id)}
                 >
                   <span class="mark-name" dir="auto">{name}</span>
                   <span class="mark-status">{statusLabel(byCode[st])}</span>
+                  <span class="visually-hidden">{t('training.roster.tap')}</span>
                 </button>
               ) : (
                 <div class="mark mark-none">
