@@ -190,9 +190,7 @@ static json_t *scheme_out(http_req *r, int64_t idCategory, int n) {
 }
 
 json_t *api_category_scheme_import(http_req *r, gerr *e) {
-  if (http_body_size(r) > HTTP_MAX_BODY)
-    return gerr_set(e, GERR_TOO_LARGE, NULL, "a marking scheme is at most %d bytes", HTTP_MAX_BODY), NULL;
-  char zPath[512];
+  char zPath[512];   /* the router has checked it is CSV of at most 1 MiB (the route's http_upload) */
   int fd = tmp_create("scheme", ".csv", zPath, sizeof zPath, e);
   if (fd < 0) return NULL;
   int rc = http_body_to_file(r, fd, e);

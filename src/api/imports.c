@@ -19,16 +19,6 @@ extern dom_entity dom_institution;
 #define IMPORT_JSON_ERRORS 1000   /* report lines in the JSON answer (?format=csv gives all stored) */
 #define IMPORT_LIST_MAX 100
 
-/* Refuses a query parameter not in azAllowed (NULL-terminated). */
-static int only_params(http_req *r, const char *const *azAllowed, gerr *e) {
-  for (int i = 0; i < r->nQuery; i++) {
-    const char *const *pz = azAllowed;
-    while (*pz && strcmp(*pz, r->aQuery[i].zName)) pz++;
-    if (!*pz) return gerr_set(e, GERR_VALIDATION, r->aQuery[i].zName, "%.60s: is not a parameter here", r->aQuery[i].zName);
-  }
-  return 0;
-}
-
 /* A true/false query parameter (true, false, 1 or 0; absent: false). */
 static int query_bool(http_req *r, const char *zName, int *pOut, gerr *e) {
   const char *z = http_query(r, zName);
@@ -98,7 +88,7 @@ json_t *api_import_create(http_req *r, gerr *e) {
   const char *zMap, *zName, *zEncoding;
   impjob j;
   memset(&j, 0, sizeof j);
-  if (only_params(r, azParam, e) || query_bool(r, "skip_invalid", &j.bSkipInvalid, e) ||
+  if (api_only_params(r, azParam, e) || query_bool(r, "skip_invalid", &j.bSkipInvalid, e) ||
       query_text(r, "map", 2000, &zMap, e) || query_text(r, "name", 200, &zName, e) ||
       query_text(r, "encoding", 40, &zEncoding, e) || upload_institution(r, &j.idInstitution, e))
     return NULL;
@@ -149,7 +139,7 @@ json_t *api_imports_list(http_req *r, gerr *e) {
   static const char *const azParam[] = {"limit", "before", NULL};
   int64_t nLimit = 20, before = 0;
   const char *zLimit = http_query(r, "limit"), *zBefore = http_query(r, "before");
-  if (only_params(r, azParam, e)) return NULL;
+  if (api_only_params(r, azParam, e)) return NULL;
   if (zLimit && (text_int64(zLimit, &nLimit) || nLimit < 1 || nLimit > IMPORT_LIST_MAX))
     return gerr_set(e, GERR_VALIDATION, "limit", "limit: a whole number from 1 to %d", IMPORT_LIST_MAX), NULL;
   if (zBefore && (text_int64(zBefore, &before) || before < 1))
@@ -199,7 +189,7 @@ json_t *api_import_get(http_req *r, gerr *e) {
   static const char *const azParam[] = {"format", NULL};
   const char *zFormat = http_query(r, "format");
   tab_format fmt = TAB_CSV;
-  if (only_params(r, azParam, e)) return NULL;
+  if (api_only_params(r, azParam, e)) return NULL;
   if (zFormat && strcmp(zFormat, "json") && tab_format_parse(zFormat, &fmt))
     return gerr_set(e, GERR_VALIDATION, "format", "format: json (the default), csv or xlsx (the error report)"), NULL;
   dom_ctx c = api_ctx(r);

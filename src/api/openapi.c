@@ -10,6 +10,7 @@
 #include "api/api.h"
 #include "http/authz.h"
 #include "domain/competition/comp.h"
+#include "domain/training/training.h"
 #include <string.h>
 
 /* The shortest text field f takes, as dom_check_value counts it (after
@@ -223,6 +224,10 @@ static void add_own_params(json_t *params, const route *p) {
                                                 "UTF-16, WINDOWS-1252, GB18030, ...", 0},
       {api_imports_list, "limit", "integer", "1 to 100 (default 20)", 0},
       {api_imports_list, "before", "integer", "only imports older than this id (next_before of the previous page)", 0},
+      {api_evidence_upload, "person", "integer", "whose evidence it is (a learner: their own, the default)", 0},
+      {api_evidence_upload, "name", "string", "the file's name (no quotes, slashes or backslashes)", 1},
+      {api_evidence_upload, "date", "string", "the day the evidence was made, YYYY-MM-DD (default: the event's)", 0},
+      {api_unit_agreement, "cohort", "integer", "one cohort's agreement only", 0},
   };
   for (size_t i = 0; i < sizeof aParam / sizeof aParam[0]; i++)
     if (p->xHandler == aParam[i].x)
@@ -242,6 +247,12 @@ static json_t *responses(const route *p, const dom_entity *pEnt) {
   if (p->flags & R_NO_CONTENT) {
     json_decref(pOk);
     json_object_set_new(o, "204", json_pack("{s:s}", "description", "done; no content"));
+  } else if (p->xHandler == api_evidence_content) {   /* the file as it was given */
+    json_decref(pOk);
+    json_t *pTypes = json_object();
+    for (const char *const *pz = asmt_evidence_types; *pz; pz++)
+      json_object_set_new(pTypes, *pz, json_pack("{s:{s:s, s:s}}", "schema", "type", "string", "format", "binary"));
+    json_object_set_new(o, "200", json_pack("{s:s, s:o}", "description", "the file", "content", pTypes));
   } else if (p->flags & R_LIST) {   /* a file */
     json_decref(pOk);
     json_object_set_new(o, "200", json_pack("{s:s, s:{s:{s:{s:s}}, s:{s:{s:s, s:s}}}}", "description",
@@ -280,6 +291,19 @@ static json_t *responses(const route *p, const dom_entity *pEnt) {
     json_object_set_new(o, aErr[i].zCode, json_pack("{s:s, s:o}", "description", aErr[i].zWhen, "content",
                                                     json_content(ref("Error"))));
   }
+  return o;
+}
+
+/* The media types an upload route takes (its http_upload; none: text/csv). */
+static json_t *upload_content(const route *p) {
+  static const char *const azCsv[] = {"text/csv", NULL};
+  const http_upload *pUp = p->pArg;
+  const char *const *az = pUp && pUp->azMedia ? pUp->azMedia : azCsv;
+  json_t *o = json_object();
+  for (; *az; az++)
+    json_object_set_new(o, *az, strcmp(*az, "text/csv") ? json_pack("{s:{s:s, s:s}}", "schema", "type", "string",
+                                                                     "format", "binary")
+                                                        : json_pack("{s:{s:s}}", "schema", "type", "string"));
   return o;
 }
 
@@ -329,19 +353,20 @@ json_t *api_openapi_doc(void) {
     json_t *op = json_pack("{s:s, s:[s], s:s, s:o, s:o}", "summary", p->zSummary, "tags", p->zTag, "operationId", zOp,
                            "parameters", params, "responses", responses(p, pEnt));
     if (p->flags & (R_BODY | R_BODY_OPT)) {
+      json_t *pOwn = api_assessment_body_schema(p->xHandler);
       json_t *pSchema = (p->xHandler == api_entity_create || p->xHandler == api_entity_update) && pEnt
                             ? ref(pEnt->zName)
                         : p->xHandler == api_mark_correction
                             ? correction_body()
                         : p->xHandler == api_enrollment_withdraw || p->xHandler == api_competitor_withdraw
                             ? withdraw_body(p, pEnt)
-                            : json_pack("{s:s, s:{s:{s:s}}}", "type", "object", "properties", "reason", "type", "string");
+                        : pOwn ? pOwn
+                               : json_pack("{s:s, s:{s:{s:s}}}", "type", "object", "properties", "reason", "type", "string");
       json_object_set_new(op, "requestBody", json_pack("{s:b, s:o}", "required", (p->flags & R_BODY) != 0,
                                                        "content", json_content(pSchema)));
     }
     if (p->flags & R_UPLOAD)
-      json_object_set_new(op, "requestBody", json_pack("{s:b, s:{s:{s:{s:s}}}}", "required", 1, "content", "text/csv",
-                                                       "schema", "type", "string"));
+      json_object_set_new(op, "requestBody", json_pack("{s:b, s:o}", "required", 1, "content", upload_content(p)));
     api_comp_bulk_doc(p, op);   /* the competition's bulk routes: their bodies and answers */
     json_object_set_new(item, zMethod, op);
   }

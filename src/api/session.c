@@ -126,6 +126,7 @@ static json_t *me_export_json(http_req *r, gerr *e) {
   dom_rec person;
   if (dom_get(&c, &dom_person, u->person_id, &person, e)) goto fail;
   json_object_set_new(o, "person", api_rec_json(&person));
+  if (api_assessment_me_export(r, o, e)) goto fail;   /* results, evidence, appeals, awards (assessment.c) */
   dom_query q;
   memset(&q, 0, sizeof q);
   int k = 0;

@@ -58,14 +58,9 @@ static int import_csv_cmd(const char **azVal, int nPos, const char **azPos) {
     cli_close(&d);
     return CLI_USAGE;
   }
-  import_report_part part = {zFile, r.aErr, r.nErr};
-  import_report_print(&part, 1);
   gerr eRep;
-  int bRepFailed = OPT("errors") && import_report_write(OPT("errors"), &part, 1, &eRep);
+  int bRepFailed = import_report_done(zFile, &r, rc, &e, OPT("errors"), &eRep) != 0;
   if (rc) {
-    const char *zMsg = e.msg[0] ? e.msg : gerr_default(e.code);
-    if (e.code == GERR_VALIDATION) fprintf(stderr, "guild: %s: %s; nothing was imported\n", zFile, zMsg);
-    else fprintf(stderr, "guild: %s; nothing was imported\n", zMsg);
     if (bRepFailed) cli_fail(&eRep);
     cli_close(&d);
     return CLI_FAIL;

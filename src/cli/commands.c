@@ -113,6 +113,11 @@ static const cli_opt aAttendanceOpt[] = {
     HELP_OPT,
     {NULL, NULL, NULL}};
 static const cli_opt aNoOpt[] = {HELP_OPT, {NULL, NULL, NULL}};
+static const cli_opt aAssessmentOpt[] = {
+    DB_OPT,
+    {"errors", "OUT.csv", "import: also write the error report as CSV (file,row,column,value,reason)"},
+    HELP_OPT,
+    {NULL, NULL, NULL}};
 
 const cli_command cli_commands[] = {
     {"init", cmd_init, "[--db PATH] [--admin NAME] [--password-stdin]", "create a new guild database",
@@ -306,6 +311,25 @@ const cli_command cli_commands[] = {
      "default). The threshold is the program's (80 by default): whom to offer\n"
      "support, never a sanction. Memory stays flat however large the region\n"
      "(docs/training.md).", aAttendanceOpt},
+    {"assessment", cmd_assessment, "import FILE [--errors OUT.csv]", "import assessment results from CSV",
+     "  assessment import FILE   ('-' reads standard input)\n"
+     "\n"
+     "One row per decision, with a header row naming the columns (any order, any case):\n"
+     "  assessment           the assessment event's id\n"
+     "  learner              the learner's person id\n"
+     "  criterion            the performance criterion's code in the event's unit\n"
+     "  outcome              competent or not_yet_competent\n"
+     "  evidence_valid, evidence_sufficient, evidence_authentic, evidence_current\n"
+     "                       the assessor's declarations: true or false (yes/no, 1/0;\n"
+     "                       empty is false); competent needs all four\n"
+     "A learner's rows in one event are recorded together, as POST\n"
+     "/api/v1/assessments/{id}/results records them, with the same rules: a decision\n"
+     "on every criterion of the unit, the learner holding a place in the cohort, the\n"
+     "evidence checks (docs/assessment.md). Awards follow as they do in the API.\n"
+     "The import is all or nothing: every refused row is reported (row, column,\n"
+     "value, reason) on stderr and, with --errors, as CSV, and nothing is written.\n"
+     "Each result is audited, and the import once more: action import, entity\n"
+     "assessment_results, the results written as its id, the file's SHA-256.", aAssessmentOpt},
     {"version", cmd_version, "", "print the version", "Prints guild's version and schema version.", aNoOpt},
     {"help", cmd_help, "[COMMAND]", "show help", "Lists the commands, or explains one.", aNoOpt},
 };

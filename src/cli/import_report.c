@@ -118,3 +118,16 @@ void import_report_print_warnings(const import_report_part *a, int n) {
   int nMore = print_entries(a, n, "warning: ");
   if (nMore > 0) fprintf(stderr, "guild: ... and %d more warnings\n", nMore);
 }
+
+int import_report_done(const char *zFile, const imp_result *r, int rc, const gerr *e, const char *zErrors,
+                       gerr *peRep) {
+  import_report_part part = {zFile, r->aErr, r->nErr};
+  import_report_print(&part, 1);
+  int bRepFailed = zErrors && import_report_write(zErrors, &part, 1, peRep);
+  if (rc) {
+    const char *zMsg = e->msg[0] ? e->msg : gerr_default(e->code);
+    if (e->code == GERR_VALIDATION) fprintf(stderr, "guild: %s: %s; nothing was imported\n", zFile, zMsg);
+    else fprintf(stderr, "guild: %s; nothing was imported\n", zMsg);
+  }
+  return bRepFailed ? -1 : 0;
+}

@@ -63,6 +63,9 @@ static const route aAccounts[] = {
      "Recompute the audit log's hash chain; names the first entry that does not match", &pol_admin},
 };
 
+/* a marking scheme uploaded as CSV: a small file */
+static const char *const azSchemeMedia[] = {"text/csv", NULL};
+static const http_upload schemeUpload = {azSchemeMedia, HTTP_MAX_BODY};
 static const route aCompetition[] = {
     {HM_POST, "/api/v1/editions/{id}/transition", api_edition_transition, &dom_edition, R_BODY | R_DOMAIN, "competitions",
      "Move the edition on: draft, registration, marking, locked, published", &pol_admin},
@@ -103,9 +106,10 @@ static const route aCompetition[] = {
     {HM_GET, "/api/v1/categories/{id}/scheme", api_category_scheme, &dom_category, R_DOMAIN, "competitions",
      "The category's marking scheme as CSV, one row per aspect (what guild competition scheme export writes)",
      &pol_signed_in},
-    {HM_POST, "/api/v1/categories/{id}/scheme", api_category_scheme_import, &dom_category,
+    {HM_POST, "/api/v1/categories/{id}/scheme", api_category_scheme_import, &schemeUpload,
      R_UPLOAD | R_CREATED | R_DOMAIN, "competitions",
-     "Import the category's marking scheme from CSV (text/csv, the export's columns) while the edition is in draft; "
+     "Import the category's marking scheme from CSV (text/csv of at most 1 MiB, the export's columns) while the "
+     "edition is in draft; "
      "all or nothing, each refused row named", &pol_admin},
     {HM_POST, "/api/v1/categories/{id}/scheme/copy", api_category_scheme_copy, &dom_category,
      R_BODY | R_CREATED | R_DOMAIN, "competitions",
@@ -156,6 +160,37 @@ static const route aImports[] = {
      &imp_rule_import},
 };
 
+/* the training module: assessment and awards (docs/assessment.md) */
+static const http_upload evidenceUpload = {asmt_evidence_types, ASMT_EVIDENCE_MAX};
+static const route aAssessment[] = {
+    {HM_POST, "/api/v1/assessments/{id}/results", api_assessment_results, &dom_assessment, R_BODY | R_CREATED | R_DOMAIN,
+     "assessment",
+     "Record a learner's results in the event: a decision on every criterion of its unit (competent needs the four "
+     "declarations and current, sufficient evidence), all or nothing; answers the results and the awards they made",
+     &asmt_rule_record},
+    {HM_POST, "/api/v1/assessments/{id}/evidence", api_evidence_upload, &evidenceUpload,
+     R_UPLOAD | R_CREATED | R_DOMAIN, "assessment",
+     "Add evidence (the body: a JPEG, PNG, WebP or PDF file of at most 10 MiB): ?person=ID (a learner: their own, the "
+     "default), &name=FILE, &date=YYYY-MM-DD (the day it was made; default: the event's)",
+     &asmt_rule_evidence_upload},
+    {HM_GET, "/api/v1/evidence_items/{id}/content", api_evidence_content, &dom_evidence_item, R_DOMAIN, "assessment",
+     "The evidence file itself (its media type; saved under its name)", &asmt_rule_evidence},
+    {HM_POST, "/api/v1/assessment_appeals/{id}/decision", api_appeal_decision, &dom_assessment_appeal,
+     R_BODY | R_DOMAIN, "assessment",
+     "Decide a lodged appeal: upheld (the decisions are set aside, the learner is reassessed) or dismissed",
+     &asmt_rule_appeal_decide},
+    {HM_POST, "/api/v1/skill_awards/{id}/revoke", api_award_revoke, &dom_skill_award, R_BODY | R_DOMAIN, "awards",
+     "Revoke a skill award, for a reason from the list (it stays on record)", &asmt_rule_award_revoke},
+    {HM_POST, "/api/v1/program_awards/{id}/revoke", api_award_revoke, &dom_program_award, R_BODY | R_DOMAIN, "awards",
+     "Revoke a program award, for a reason from the list (it stays on record)", &asmt_rule_award_revoke},
+    {HM_GET, "/api/v1/units_of_competency/{id}/agreement", api_unit_agreement, &dom_unit_of_competency, R_DOMAIN,
+     "assessment",
+     "Agreement between first and second markers on the unit, per cohort (?cohort=) and in all: pairs of decisions, "
+     "the share agreeing, Cohen's kappa", &asmt_rule_agreement},
+    {HM_GET, "/api/v1/me/awards", api_me_awards, NULL, 0, "awards", "My skill awards and program awards",
+     &pol_signed_in},
+};
+
 /* The routes of a module beside the ones its entities get. */
 static const struct {
   const char *zModule;   /* NULL: not a module's (meta) */
@@ -168,6 +203,7 @@ static const struct {
     {"competition", aCompetition, sizeof aCompetition / sizeof aCompetition[0]},
     {"training", aTrainingAttendance, sizeof aTrainingAttendance / sizeof aTrainingAttendance[0]},
     {"imports", aImports, sizeof aImports / sizeof aImports[0]},
+    {"training", aAssessment, sizeof aAssessment / sizeof aAssessment[0]},
 };
 
 route http_routes[HTTP_MAXROUTE];

@@ -100,6 +100,8 @@ def test_scheme_import_refuses_every_bad_row_and_writes_nothing(w):
     assert_error(upload(w.api, cat, "criterion,name\nA,B\n"), 422, "validation")
     assert_error(w.api.request("POST", f"/api/v1/categories/{cat['id']}/scheme", raw=SCHEME,
                                content_type="application/json"), 415, "unsupported_media_type")
+    assert_error(upload(w.api, cat, SCHEME + "B,Work,40,B9,padding,measurement,0,,\n" * 30000), 413,
+                 "payload_too_large")   # a marking scheme is at most 1 MiB
 
 
 def test_scheme_import_export_and_copy(w):

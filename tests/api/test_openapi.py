@@ -114,6 +114,11 @@ def test_list_operations_document_their_filters(doc, api):
             continue
         names = [p["name"] for p in op["parameters"] if p["in"] == "query"]
         assert {"limit", "offset", "after"} <= set(names), path
+        if api.get(path).status == 403:
+            # a list region administrators may not read (evidence is the learner's): said so in the
+            # document; its filters are tried by its module's tests (test_training_assessment.py)
+            assert "region administrators" not in op["responses"]["403"]["description"], path
+            continue
         for p in op["parameters"]:
             if p["in"] != "query" or p["name"] in ("offset", "after"):
                 continue

@@ -1,8 +1,11 @@
 /* training_schema.c: the migrations of the training module (see
  * src/store/schema.h for the rules: one DDL text per engine, versions
  * unique across modules, a released migration never edited). Version 9:
- * sessions and attendance; version 10: assessment and awards. */
+ * sessions and attendance; version 10: assessment and awards (its DDL in
+ * assessment_schema.c). */
 #include "store/schema.h"
+
+extern const char asmt_zSchemaSqlite[], asmt_zSchemaPostgres[];
 
 /* Version 9: training sessions and attendance. A session is a cohort's day
  * (date as text, start and end as "HH:MM", UTC like every time in guild);
@@ -85,5 +88,7 @@ static const char zAttendancePostgres[] =
 
 const schema_migration training_migrations[] = {
     {9, "training sessions and attendance", {zAttendanceSqlite, zAttendancePostgres}},
+    {10, "assessment of units of competency, evidence, appeals, skill and program awards",
+     {asmt_zSchemaSqlite, asmt_zSchemaPostgres}},
     {0, NULL, {NULL, NULL}},   /* the end */
 };
