@@ -469,8 +469,9 @@ def test_check_in_refusals(w, att):
     assert_error(zc.post(f"/api/v1/training_sessions/{s['id']}/check_in", {"code": "123456", "x": 1}),
                  422, "validation", field="x")
     assert roster(w.api, s)[att.z["id"]]["mark"] is None, "a refused check-in wrote a mark"
-    # outside the session's time: yesterday's and tomorrow's sessions
-    for d in (day(-1), day(1)):
+    # outside the session's time: sessions two days away (yesterday's or
+    # tomorrow's whole-day session is within the check-in grace near midnight)
+    for d in (day(-2), day(2)):
         p = att.session(date=d, start_time="00:00", end_time="23:59")
         err = assert_error(check_in(zc, p, code_of(secret(w, p), window())), 409, "conflict")
         assert "check-in to session" in err["message"], err
