@@ -134,6 +134,11 @@ static void drop_file(http_req *r) {
   r->bFile = 0;
 }
 
+size_t http_upload_limit(const route *p) {
+  const http_upload *pUp = p->pArg;
+  return pUp && pUp->nMax && pUp->nMax < http_upload_max ? pUp->nMax : http_upload_max;
+}
+
 size_t http_body_size(http_req *r) { return r->pNote && r->pNote->fdBody >= 0 ? (size_t)r->pNote->nBody : 0; }
 
 int http_body_to_file(http_req *r, int fd, gerr *e) {
@@ -243,6 +248,21 @@ json_t *http_error_json(const gerr *e) {
   json_t *pErr = json_pack("{s:s, s:s}", "code", gerr_name(e->code), "message",
                            e->msg[0] ? utf8_or_marks(e->msg, zMsg) : gerr_default(e->code));
   if (e->field[0]) json_object_set_new(pErr, "field", json_string(utf8_or_marks(e->field, zField)));
+  if (e->nRow > 0) {   /* an all-or-nothing operation's refused rows: where, which field, why */
+    json_t *a = json_array();
+    for (int i = 0; i < e->nRow; i++) {
+      const gerr_row *x = &e->aRow[i];
+      char *zM = g_malloc(strlen(x->zMsg) + 1), *zF = g_malloc(strlen(x->zField) + 1);
+      json_t *o = json_pack("{s:s, s:s}", "code", gerr_name(x->code), "message", utf8_or_marks(x->zMsg, zM));
+      if (x->iIndex >= 0) json_object_set_new(o, "index", json_integer(x->iIndex));
+      if (x->iRow > 0) json_object_set_new(o, "row", json_integer(x->iRow));
+      if (x->zField[0]) json_object_set_new(o, "field", json_string(utf8_or_marks(x->zField, zF)));
+      free(zM);
+      free(zF);
+      json_array_append_new(a, o);
+    }
+    json_object_set_new(pErr, "rows", a);
+  }
   return json_pack("{s:o}", "error", pErr);
 }
 
@@ -271,17 +291,27 @@ static int content_type_is(struct evhttp_request *pReq, const char *zType) {
   return z && strncasecmp(z, zType, n) == 0 && (!z[n] || z[n] == ';' || z[n] == ' ');
 }
 
-/* An upload (R_UPLOAD): text/csv (415), at most http_upload_max bytes
- * (413; the guard refused a longer one already), in the guard's file for
- * the handler. */
-static int check_upload(struct evhttp_request *pReq, size_t n, gerr *e) {
-  if (n > http_upload_max)
-    return gerr_set(e, GERR_TOO_LARGE, NULL, "the upload is %zu bytes; the limit is %zu", n, http_upload_max);
-  if (!content_type_is(pReq, "text/csv")) {
+/* An upload (R_UPLOAD): one of the route's media types (its http_upload;
+ * text/csv when it has none), at most its limit (http_upload_limit: 413;
+ * the guard refused a longer one already), in the guard's file for the
+ * handler; r->zUploadType says which type it is. */
+static int check_upload(struct evhttp_request *pReq, http_req *r, size_t n, gerr *e) {
+  static const char *const azCsv[] = {"text/csv", NULL};
+  const http_upload *pUp = r->pRoute->pArg;
+  const char *const *azMedia = pUp && pUp->azMedia ? pUp->azMedia : azCsv;
+  size_t nMax = http_upload_limit(r->pRoute);
+  if (n > nMax) return gerr_set(e, GERR_TOO_LARGE, NULL, "the upload is %zu bytes; the limit is %zu", n, nMax);
+  for (const char *const *pz = azMedia; *pz && !r->zUploadType; pz++)
+    if (content_type_is(pReq, *pz)) r->zUploadType = *pz;
+  if (!r->zUploadType) {
+    char zTypes[200] = "";
+    for (const char *const *pz = azMedia; *pz; pz++)
+      snprintf(zTypes + strlen(zTypes), sizeof zTypes - strlen(zTypes), "%s%s", pz == azMedia ? "" : ", ", *pz);
     const char *zType = evhttp_find_header(evhttp_request_get_input_headers(pReq), "Content-Type");
-    return gerr_set(e, GERR_MEDIA_TYPE, NULL, "Content-Type must be text/csv (got %.60s)", zType ? zType : "none");
+    return gerr_set(e, GERR_MEDIA_TYPE, NULL, "Content-Type must be %s%s (got %.60s)", azMedia[1] ? "one of " : "",
+                    zTypes, zType ? zType : "none");
   }
-  if (n == 0) return gerr_set(e, GERR_BAD_REQUEST, NULL, "the request body is empty: send the CSV file");
+  if (n == 0) return gerr_set(e, GERR_BAD_REQUEST, NULL, "the request body is empty: send the file");
   return 0;
 }
 
@@ -293,7 +323,7 @@ static int read_body(struct evhttp_request *pReq, http_req *r, gerr *e) {
   struct evbuffer *pIn = evhttp_request_get_input_buffer(pReq);
   size_t n = evbuffer_get_length(pIn);
   unsigned flags = r->pRoute->flags;
-  if (flags & R_UPLOAD) return check_upload(pReq, http_body_size(r), e);
+  if (flags & R_UPLOAD) return check_upload(pReq, r, http_body_size(r), e);
   int bNone = !(flags & (R_BODY | R_BODY_OPT));
   if (n > HTTP_MAX_BODY)
     return gerr_set(e, GERR_TOO_LARGE, NULL, "request body is %zu bytes; the limit is %d", n, HTTP_MAX_BODY);
@@ -564,8 +594,8 @@ int http_head_plan(http_worker *w, const http_head *h, http_plan *p, gerr *e) {
   p->bFile = 0;
   if (find_route(&r, zAllow, sizeof zAllow, e) == 0) {
     unsigned f = r.pRoute->flags;
-    int64_t nFull = (f & R_UPLOAD) ? (int64_t)http_upload_max : (f & (R_BODY | R_BODY_OPT)) ? HTTP_MAX_BODY
-                                                                                            : HTTP_MAX_BODY_NONE;
+    int64_t nFull = (f & R_UPLOAD) ? (int64_t)http_upload_limit(r.pRoute) : (f & (R_BODY | R_BODY_OPT)) ? HTTP_MAX_BODY
+                                                                                                       : HTTP_MAX_BODY_NONE;
     p->bFile = (f & R_UPLOAD) != 0;
     p->nMax = nFull < HTTP_MAX_BODY_SMALL ? nFull : HTTP_MAX_BODY_SMALL;
     if (r.pRoute->pRule->bPublic) nFull = p->nMax;   /* what anyone may send (signing in) is small */

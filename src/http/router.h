@@ -72,7 +72,7 @@ int http_head_plan(http_worker *w, const http_head *h, http_plan *p, gerr *e);
 void http_render_error(const gerr *e, int retryAfter, struct evbuffer *pOut);
 
 void http_dispatch(struct evhttp_request *pReq, http_worker *w);
-/* {"error":{"code","message","field"}} for e; caller owns the result. */
+/* {"error":{"code","message","field","rows"}} for e (rows: e->aRow, when any); caller owns the result. */
 json_t *http_error_json(const gerr *e);
 
 #endif

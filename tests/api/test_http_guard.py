@@ -358,3 +358,16 @@ def test_flood_of_unfinished_bodies_keeps_memory(tmp_path):
     finally:
         assert s.stop() == 0
         assert_clean_log(s.read_log())
+
+
+def test_an_upload_route_s_own_limit_and_right_apply_on_the_head(server):
+    """An upload route may take less than --max-upload (its http_upload): a
+    marking scheme is at most 1 MiB, so a longer declared body is refused
+    (413) on the head, before it is read, even for an administrator; and
+    evidence is the learner's, their trainers' and their staff's to add: an
+    administrator's large evidence body is refused (403) unread."""
+    for path, n, status, code in [("/api/v1/categories/1/scheme", 2 << 20, 413, "payload_too_large"),
+                                  ("/api/v1/assessments/1/evidence", 8 << 20, 403, "forbidden")]:
+        r = exchange(server, f"POST {path} HTTP/1.1\r\nHost: x\r\nContent-Type: text/csv\r\nContent-Length: {n}\r\n"
+                             .encode() + cookie_headers(server) + b"\r\n")
+        assert (r[0], error_code(r)) == (status, code), (path, r)
