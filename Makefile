@@ -14,6 +14,8 @@ WARN := -std=c17 -Wall -Wextra -Werror -Wshadow -Wno-unused-parameter -D_GNU_SOU
 CFLAGS_COMMON = $(WARN) -Isrc -Ibuild/gen -I/usr/include/postgresql $(PKG_CFLAGS) -MMD -MP
 LIBS = $(PKG_LIBS) -lpq -lunistring -lcsv -lnettle -lpthread -lm
 SAN := -fsanitize=address,undefined -fno-sanitize-recover=undefined -fno-omit-frame-pointer
+# the test build (build/san) also has the storage faults of src/store/db_fault.h
+SAN_DEFS := -DGUILD_FAULTS
 
 SRC := $(filter-out src/main.c,$(shell find src -name '*.c' | sort))
 GEN := build/gen/isco_data.c build/gen/passwords_data.c
@@ -64,7 +66,7 @@ build/rel/%.o: %.c | $(GEN)
 build/san/%.o: %.c | $(GEN)
 	@mkdir -p $(dir $@)
 	@$(if $(Q),echo "  CC san  $<")
-	$(Q)$(CC) $(CFLAGS_COMMON) -O1 -g $(SAN) -c $< -o $@
+	$(Q)$(CC) $(CFLAGS_COMMON) -O1 -g $(SAN) $(SAN_DEFS) -c $< -o $@
 
 guild: $(REL_OBJ) build/rel/src/main.o
 	@$(if $(Q),echo "  LD      $@")
@@ -77,7 +79,7 @@ build/san/guild: $(SAN_OBJ) build/san/src/main.o
 build/san/tests/%: tests/unit/%.c tests/unit/unit.h $(SAN_OBJ)
 	@mkdir -p $(dir $@)
 	@$(if $(Q),echo "  LD san  $@")
-	$(Q)$(CC) $(CFLAGS_COMMON) -O1 -g $(SAN) -o $@ $< $(SAN_OBJ) $(LIBS) -lcmocka
+	$(Q)$(CC) $(CFLAGS_COMMON) -O1 -g $(SAN) $(SAN_DEFS) -o $@ $< $(SAN_OBJ) $(LIBS) -lcmocka
 
 run: deps
 	@$(MAKE) --no-print-directory guild

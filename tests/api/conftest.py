@@ -132,7 +132,7 @@ def new_database(tmpdir, name="api.db"):
 
 
 class Server:
-    def __init__(self, tmpdir, threads=2, session_cache=0):
+    def __init__(self, tmpdir, threads=2, session_cache=0, args=(), env=None):
         """session_cache: `--session-cache` seconds. 0 by default, because many
         tests change sessions behind guild's back (in the database) and look
         at once; test_session_cache.py runs with the cache on."""
@@ -143,8 +143,8 @@ class Server:
         self.log = open(os.path.join(tmpdir, "serve.log"), "w+")
         self.proc = subprocess.Popen(
             [GUILD, "serve", "--db", self.db, "--port", str(self.port), "--threads", str(threads),
-             "--session-cache", str(session_cache)],
-            stdout=self.log, stderr=subprocess.STDOUT)
+             "--session-cache", str(session_cache), *args],
+            stdout=self.log, stderr=subprocess.STDOUT, env=env)
         deadline = time.time() + 20
         while time.time() < deadline:
             try:
@@ -257,13 +257,19 @@ def pytest_configure(config):
 
 def assert_error(r, status, code, field=None, contains=()):
     """r is the one error format {"error": {"code", "message", "field"?}}
-    with the given status and code (and field, when given)."""
+    with the given status and code (and field, when given); an
+    all-or-nothing operation's refusal (rows_refused) also lists its
+    refused rows, each {"code", "message", "index" or "row", "field"?}."""
     assert r.status == status, r
     ctype = r.header("Content-Type") or ""
     assert ctype.startswith("application/json"), ctype
     assert isinstance(r.json, dict) and set(r.json) == {"error"}, r
     err = r.json["error"]
-    assert {"code", "message"} <= set(err) <= {"code", "message", "field"}, err
+    assert {"code", "message"} <= set(err) <= {"code", "message", "field", "rows"}, err
+    assert ("rows" in err) == (err["code"] == "rows_refused"), err
+    for row in err.get("rows", []):
+        assert {"code", "message"} <= set(row) <= {"code", "message", "field", "index", "row"}, row
+        assert ("index" in row) != ("row" in row) and row["message"], row
     assert err["code"] == code, err
     assert isinstance(err["message"], str) and err["message"].strip(), err
     if "field" in err:

@@ -112,9 +112,8 @@ typedef struct dom_rec {
  *    looked up (it is not looked up again);
  *  - mKey, bit k: field k is part of the record's key, and the writer stores
  *    new records with dom_insert_new, which refuses one whose key is
- *    already stored: unique checks of these fields, and the entity rules'
- *    own lookups for a record with the same key (dom_key_by_writer), are
- *    left to that insert.
+ *    already stored: unique checks of these fields (and of the entity's
+ *    unique keys, dom_unique) are left to that insert.
  * Every other rule and check runs as usual. */
 struct dom_bulk {
   const struct dom_entity *pEnt;
@@ -337,9 +336,6 @@ int dom_find_by_key(dom_ctx *c, const dom_rec *r, uint32_t mKey, int64_t *pId, g
 /* The largest id in pEnt's table (0 when empty) into *pId: 0 or -1. */
 int dom_max_id(dom_ctx *c, const dom_entity *pEnt, int64_t *pId, gerr *e);
 
-/* 1 when r's bulk writer catches records with the same key as r itself
- * (dom_bulk.mKey), so r's rules need not look for one. */
-int dom_key_by_writer(const dom_rec *r);
 
 /* Helpers for entity rules. */
 int dom_exists(dom_ctx *c, const dom_entity *pEnt, int64_t id, gerr *e); /* 1, 0, -1 */

@@ -11,11 +11,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-int dom_key_by_writer(const dom_rec *r) {
-  const dom_bulk *b = dom_bulk_of(r);
-  return b && b->mKey != 0;
-}
-
 static void refuse_lists(const dom_entity *pEnt, const char *zWho) {
   for (int k = 0; k < pEnt->nField; k++)
     if (dom_is_list(&pEnt->aField[k])) g_panic("%s: %s has list fields", zWho, pEnt->zName);
