@@ -34,7 +34,7 @@ int cmd_demo(int argc, char **argv) {
   gerr e;
   db *p = NULL;
   int nApplied;
-  if (db_open(zPath, 1, &p, &e) || schema_migrate(p, &nApplied, &e)) {
+  if (db_open(zPath, 1, &p, &e) || dom_migrate(p, &nApplied, &e)) {
     db_close(p);
     return cli_fail(&e);
   }

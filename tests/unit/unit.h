@@ -17,7 +17,8 @@
 #include "store/schema.h"
 #include "domain/engine/entity.h"
 
-/* Creates a migrated database in a new temporary directory; the path is
+/* Creates a migrated database (dom_migrate: the seeded rows recorded in
+ * the audit log, as guild init does) in a new temporary directory; the path is
  * written to zPath (at least 256 bytes). Fails the test on error. */
 static inline db *unit_db(char *zPath) {
   char zDir[] = "/tmp/guild-unit-XXXXXX";
@@ -27,7 +28,7 @@ static inline db *unit_db(char *zPath) {
   gerr e;
   int n = 0;
   dom_init();   /* the modules' schema (idempotent) */
-  if (db_open(zPath, 1, &p, &e) || schema_migrate(p, &n, &e)) fail_msg("unit_db: %s", e.msg);
+  if (db_open(zPath, 1, &p, &e) || dom_migrate(p, &n, &e)) fail_msg("unit_db: %s", e.msg);
   return p;
 }
 

@@ -8,9 +8,12 @@
  * excused absences, some check-ins by code, and a few marks changed later
  * with a reason. The demo trainer's and the demo learner's cohorts come
  * first, so their screens are filled. Sessions pass the entity's own rules
- * (dom_check); marks are inserted directly, valid by construction. */
+ * (dom_check); marks are inserted directly, valid by construction, and the
+ * audit log is told of every row written or changed with this file's SQL
+ * (audit_note_after) before the demo's entry. */
 #include "domain/demo/training_demo.h"
 #include "domain/training/attendance.h"
+#include "domain/engine/audit.h"
 #include "core/text.h"
 #include "core/timeutil.h"
 #include <stdio.h>
@@ -41,6 +44,11 @@ static const char zMarked[] = "UPDATE training_sessions SET marked_at = $1, mark
 static const char zThreshold[] =
     "INSERT INTO attendance_thresholds (version, created_at, updated_at, program_id, percent) "
     "SELECT 1, $1, $1, min(id), 85 FROM programs HAVING count(*) > 0";
+
+/* The entities whose rows this file writes or changes with its own SQL
+ * (sessions: marked_at after their marks). */
+static const dom_entity *const apWritten[] = {&dom_training_session, &dom_attendance_mark, &dom_attendance_threshold};
+#define NWRITTEN ((int)(sizeof apWritten / sizeof apWritten[0]))
 
 static const char *const azPlace[] = {"Workshop 1", "Workshop 2", "Kitchen 1", "Classroom 3", "Practice hall"};
 static const char *const azActivity[] = {"demonstration", "guided practice", "practice", "theory", "review"};
@@ -211,6 +219,9 @@ int training_demo(dom_ctx *c, training_demo_stats *st, gerr *e) {
   time_today(zToday, sizeof zToday);
   int32_t today = 0;
   text_is_date(zToday, &today);
+  int64_t aIdBefore[NWRITTEN];
+  for (int i = 0; i < NWRITTEN; i++)
+    if (dom_max_id(c, apWritten[i], &aIdBefore[i], e)) return -1;
   arena *pMain = c->pAr, tmp;
   arena_init(&tmp);
   demo_cohort_row aK[DEMO_COHORTS];
@@ -240,6 +251,8 @@ int training_demo(dom_ctx *c, training_demo_stats *st, gerr *e) {
   rc = db_step(s, e);
   db_done(s);
   if (rc == DB_ERROR) goto fail;
+  for (int i = 0; i < NWRITTEN; i++)
+    if (audit_note_after(c, apWritten[i], aIdBefore[i], e)) goto fail;
   arena_free(&tmp);
   return 0;
 fail:

@@ -192,6 +192,10 @@ struct dom_entity {
   unsigned flags;                        /* DOM_EXPORT */
   const char *zTag;                      /* API reference group (NULL: zPlural) */
   const char *azSummary[DOM__ACTIONS];   /* route help, where the generic one does not say enough */
+  /* The migration that writes reference rows into this entity's table (0:
+   * none): dom_migrate records them in the audit log right after it ran
+   * (audit_record_seeded), as SQL cannot. */
+  int seededBy;
 };
 
 /* A list request: filter values by filter index, paging. */
@@ -226,6 +230,11 @@ int dom_is_integer(const dom_field *f);
  * once before threads start (again: no effect). */
 void dom_init(void);
 void dom_shutdown(void);
+/* Applies the migrations p has not recorded (schema_migrate; *pnApplied:
+ * how many), then records in the audit log the rows each one that ran
+ * seeded (dom_entity.seededBy). Every command that migrates calls this,
+ * never schema_migrate itself, but `guild copy`, which copies the log. */
+int dom_migrate(db *p, int *pnApplied, gerr *e);
 
 void dom_rec_init(dom_rec *r, const dom_entity *pEnt);
 

@@ -27,7 +27,7 @@ static const char zRoster[] =
 static const char zLockSession[] = "UPDATE training_sessions SET marked_at = $1, marked_by = $2 WHERE id = $3";
 static const char zInsert[] =
     "INSERT INTO attendance_marks (version, created_at, updated_at, training_session_id, person_id, status, source, "
-    "set_at, set_by) VALUES (1, $1, $1, $2, $3, $4, 'trainer', $1, $5)";
+    "set_at, set_by) VALUES (1, $1, $1, $2, $3, $4, 'trainer', $1, $5) RETURNING id";
 static const char zUpdate[] =
     "UPDATE attendance_marks SET version = version + 1, updated_at = $1, status = $2, source = 'trainer', set_at = $1, "
     "set_by = $3 WHERE id = $4";
@@ -182,7 +182,9 @@ static int run(db_stmt *s, gerr *e) {
   return rc == DB_ERROR ? -1 : 0;
 }
 
-/* Writes one row: a new mark, or the change of one (with its history). */
+/* Writes one row: a new mark, or the change of one (with its history), and
+ * tells the audit log of the mark as stored (audit_note_stored; a
+ * correction after the day is an entry of its own). */
 static int write_row(dom_ctx *c, const att_session *p, int bAfter, const roster_row *w, const char *zReason,
                      gerr *e) {
   const att_row *x = w->pIn;
@@ -194,7 +196,11 @@ static int write_row(dom_ctx *c, const att_session *p, int bAfter, const roster_
     db_bind_int(s, 3, x->person_id);
     db_bind_text(s, 4, x->zStatus);
     db_bind_text(s, 5, c->zActor);
-    return run(s, e);
+    int rc = db_step(s, e);
+    int64_t idMark = rc == DB_ROW ? db_col_int(s, 0) : 0;
+    db_done(s);
+    if (rc != DB_ROW) return rc == DB_DONE ? gerr_set(e, GERR_DB, NULL, "the mark was not stored") : -1;
+    return audit_note_stored(c, &dom_attendance_mark, idMark, e);
   }
   const char *zWhy = x->zReason ? x->zReason : zReason;
   db_stmt *s = db_prepare(c->pDb, zChange, e);
@@ -216,7 +222,7 @@ static int write_row(dom_ctx *c, const att_session *p, int bAfter, const roster_
   db_bind_text(s, 3, c->zActor);
   db_bind_int(s, 4, w->mark_id);
   if (run(s, e)) return -1;
-  if (!bAfter) return 0;
+  if (!bAfter) return audit_note_stored(c, &dom_attendance_mark, w->mark_id, e);
   dom_rec m;   /* a correction after the day: an audit entry of its own */
   return dom_get(c, &dom_attendance_mark, w->mark_id, &m, e) || audit_record(c, "correct", &m, e) ? -1 : 0;
 }
@@ -274,7 +280,9 @@ int att_take(dom_ctx *c, int64_t idSession, const att_row *a, int n, const char 
   char zDigest[AUDIT_HEX];
   audit_digest_bytes(b.z ? b.z : "", b.n, zDigest);
   gbuf_free(&b);
-  if (audit_append(c, "attendance", "training_session", idSession, zDigest, e) || db_commit(c->pDb, e)) goto fail;
+  if (audit_note_stored(c, &dom_training_session, idSession, e) ||   /* marked_at, marked_by */
+      audit_append(c, "attendance", "training_session", idSession, zDigest, e) || db_commit(c->pDb, e))
+    goto fail;
   doc_object(d, NULL);
   doc_int(d, "session_id", idSession);
   doc_int(d, "created", nNew);
