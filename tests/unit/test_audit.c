@@ -59,6 +59,12 @@ static void rec_area(dom_rec *r, const char *zCode, const char *zLevel) {
   dom_set_text(r, "level", zLevel);
 }
 
+/* The tests of the log itself start from no row and no entry (unit_db_made). */
+static int empty_setup(void **state) {
+  *state = unit_fx_made(0);
+  return 0;
+}
+
 /* ---- one entry per write ---------------------------------------------------- */
 
 static void one_entry_per_write(void **state) {
@@ -776,6 +782,30 @@ static void legacy_entries_checked_with_their_digest(void **state) {
   assert_one_finding(f, "persons", id, "differs");
 }
 
+/* A database migrated as guild init does (dom_migrate): the region's
+ * attendance statuses, which migration 9 writes with SQL, are recorded by
+ * one entry; a later migration records nothing more, so a row written
+ * behind guild's back is still reported. */
+static void migration_records_seeded_rows(void **state) {
+  unit_fx *f = *state;
+  gerr e;
+  assert_int_equal(n_audit(f), 1);
+  audit_entry a = last_entry(f);
+  assert_string_equal(a.zAction, "seed");
+  assert_string_equal(a.zEntity, "attendance_status");
+  assert_int_equal(a.entity_id, 4);
+  assert_int_equal(count_rows(f, "SELECT batch_rows FROM audit_log WHERE id = $1", a.id), 4);
+  assert_intact(f);
+  assert_rows_clean(f);
+  exec_sql(f, "INSERT INTO attendance_statuses (version, created_at, updated_at, code, label_key, weight, counts, "
+              "active) VALUES (1, 0, 0, 'remote', 'attendance.remote', 100, 1, 1)");
+  int n = -1;
+  assert_int_equal(dom_migrate(f->pDb, &n, &e), 0);
+  assert_int_equal(n, 0);
+  assert_int_equal(n_audit(f), 1);
+  assert_one_finding(f, "attendance_statuses", 5, "no audit entry");
+}
+
 static void seeded_rows_recorded(void **state) {
   unit_fx *f = *state;
   gerr e;
@@ -905,26 +935,27 @@ static void checkpoints(void **state) {
 
 int main(void) {
   const struct CMUnitTest tests[] = {
-      cmocka_unit_test_setup_teardown(one_entry_per_write, fx_setup, fx_teardown),
-      cmocka_unit_test_setup_teardown(no_entry_for_failed_writes, fx_setup, fx_teardown),
-      cmocka_unit_test_setup_teardown(verify_intact_and_empty, fx_setup, fx_teardown),
-      cmocka_unit_test_setup_teardown(triggers_refuse_changes, fx_setup, fx_teardown),
-      cmocka_unit_test_setup_teardown(tampered_actor_found, fx_setup, fx_teardown),
-      cmocka_unit_test_setup_teardown(tampered_fields_found, fx_setup, fx_teardown),
-      cmocka_unit_test_setup_teardown(removed_entries_found, fx_setup, fx_teardown),
-      cmocka_unit_test_setup_teardown(removed_first_entry_found, fx_setup, fx_teardown),
-      cmocka_unit_test_setup_teardown(inserted_entry_found, fx_setup, fx_teardown),
-      cmocka_unit_test_setup_teardown(list_filters, fx_setup, fx_teardown),
-      cmocka_unit_test_setup_teardown(person_erasure, fx_setup, fx_teardown),
-      cmocka_unit_test_setup_teardown(rows_match_their_entries, fx_setup, fx_teardown),
-      cmocka_unit_test_setup_teardown(rows_changed_behind_back_found, fx_setup, fx_teardown),
-      cmocka_unit_test_setup_teardown(rows_written_or_deleted_behind_back_found, fx_setup, fx_teardown),
-      cmocka_unit_test_setup_teardown(bulk_rows_vouched_for, fx_setup, fx_teardown),
-      cmocka_unit_test_setup_teardown(rolled_back_notes_not_vouched, fx_setup, fx_teardown),
-      cmocka_unit_test_setup_teardown(legacy_entries_checked_with_their_digest, fx_setup, fx_teardown),
-      cmocka_unit_test_setup_teardown(seeded_rows_recorded, fx_setup, fx_teardown),
-      cmocka_unit_test_setup_teardown(keys, fx_setup, fx_teardown),
-      cmocka_unit_test_setup_teardown(checkpoints, fx_setup, fx_teardown),
+      cmocka_unit_test_setup_teardown(one_entry_per_write, empty_setup, fx_teardown),
+      cmocka_unit_test_setup_teardown(no_entry_for_failed_writes, empty_setup, fx_teardown),
+      cmocka_unit_test_setup_teardown(verify_intact_and_empty, empty_setup, fx_teardown),
+      cmocka_unit_test_setup_teardown(triggers_refuse_changes, empty_setup, fx_teardown),
+      cmocka_unit_test_setup_teardown(tampered_actor_found, empty_setup, fx_teardown),
+      cmocka_unit_test_setup_teardown(tampered_fields_found, empty_setup, fx_teardown),
+      cmocka_unit_test_setup_teardown(removed_entries_found, empty_setup, fx_teardown),
+      cmocka_unit_test_setup_teardown(removed_first_entry_found, empty_setup, fx_teardown),
+      cmocka_unit_test_setup_teardown(inserted_entry_found, empty_setup, fx_teardown),
+      cmocka_unit_test_setup_teardown(list_filters, empty_setup, fx_teardown),
+      cmocka_unit_test_setup_teardown(person_erasure, empty_setup, fx_teardown),
+      cmocka_unit_test_setup_teardown(rows_match_their_entries, empty_setup, fx_teardown),
+      cmocka_unit_test_setup_teardown(rows_changed_behind_back_found, empty_setup, fx_teardown),
+      cmocka_unit_test_setup_teardown(rows_written_or_deleted_behind_back_found, empty_setup, fx_teardown),
+      cmocka_unit_test_setup_teardown(bulk_rows_vouched_for, empty_setup, fx_teardown),
+      cmocka_unit_test_setup_teardown(rolled_back_notes_not_vouched, empty_setup, fx_teardown),
+      cmocka_unit_test_setup_teardown(legacy_entries_checked_with_their_digest, empty_setup, fx_teardown),
+      cmocka_unit_test_setup_teardown(seeded_rows_recorded, empty_setup, fx_teardown),
+      cmocka_unit_test_setup_teardown(migration_records_seeded_rows, fx_setup, fx_teardown),
+      cmocka_unit_test_setup_teardown(keys, empty_setup, fx_teardown),
+      cmocka_unit_test_setup_teardown(checkpoints, empty_setup, fx_teardown),
   };
   return cmocka_run_group_tests(tests, setup, teardown);
 }
