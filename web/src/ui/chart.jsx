@@ -21,7 +21,7 @@ function loadUplot() {
   return uplotModule;
 }
 
-const COLORS = ['#1f5f8b', '#c0631d', '#3b8c4a', '#8a3b8c'];
+const COLORS = ['#1f5f8b', '#a85516', '#2f7a3e', '#8a3b8c'];   // each 4.5:1 or more on white: they colour text too (axis titles)
 const INTEGER_STEPS = [1, 2, 5, 10, 20, 25, 50, 100, 200, 250, 500, 1000, 2000, 2500, 5000, 10000, 20000, 50000, 100000, 250000, 500000, 1e6];
 const FONT = '12px system-ui, -apple-system, "Segoe UI", "Noto Sans", "Noto Naskh Arabic", sans-serif';
 const FONT_PX = 12;
