@@ -5,6 +5,8 @@
 // heading and the window title follows it. The server's definitions of its
 // records (schema.js) are fetched at start beside who is signed in; the
 // screens of signed-in users wait for them (sign-in and public pages do not).
+// On a phone the header is one line: the menu and the account open from
+// Menu (style.css); tables too wide for the screen become cards (ui/fit.js).
 import { useEffect, useState } from 'preact/hooks';
 import { onUnauthorized } from './api.js';
 import { LANGUAGES, initialLanguage, language, setLanguage, t } from './i18n/index.js';
@@ -14,6 +16,7 @@ import { loadSchema } from './schema.js';
 import { hasRole, loadMe, signOut } from './session.js';
 import { NotFound } from './screens/misc.jsx';
 import { SignIn } from './screens/signin.jsx';
+import { fitTables } from './ui/fit.js';
 import { Busy, ErrorNotice } from './ui/notice.jsx';
 
 /** The route for path, with its params. */
@@ -56,10 +59,15 @@ export function App() {
     setLanguage(initialLanguage()).then((l) => setLang(l.code));
     loadMe().then(setUser, setBootErr);
     loadSchema().then(setSchema, setSchemaErr);
-    return onUnauthorized(() => {
+    const stopFitting = fitTables(document.body);
+    const stopListening = onUnauthorized(() => {
       setUser(null);
       setEnded(true);
     });
+    return () => {
+      stopFitting();
+      stopListening();
+    };
   }, []);
 
   const found = findRoute(path);
@@ -105,13 +113,13 @@ export function App() {
       <a class="skip" href="#main">
         {t('shell.skip')}
       </a>
-      <header class="top">
+      <header class={`top${menuOpen ? ' open' : ''}`}>
         <div class="brand">
           <Link href="/">guild</Link>
           <span class="tagline">{t('shell.tagline')}</span>
         </div>
         {user && (
-          <button type="button" class="menu-toggle" aria-expanded={menuOpen ? 'true' : 'false'} aria-controls="main-menu" onClick={() => setMenuOpen(!menuOpen)}>
+          <button type="button" class="menu-toggle" aria-expanded={menuOpen ? 'true' : 'false'} aria-controls="main-menu account" onClick={() => setMenuOpen(!menuOpen)}>
             {t('shell.menu')}
           </button>
         )}
@@ -119,15 +127,15 @@ export function App() {
           <LanguagePicker lang={language().code} onChange={changeLanguage} />
           {!user && <Link href="/results">{t('comp.public.title')}</Link>}
           {user && (
-            <>
-              <span class="who" title={user.roles.map((g) => t(`role.${g.role}`)).join(', ')}>
+            <div class="account" id="account">
+              <bdi class="who" title={user.roles.map((g) => t(`role.${g.role}`)).join(', ')}>
                 {user.name}
-              </span>
+              </bdi>
               <Link href="/account/password">{t('menu.password')}</Link>
               <button type="button" class="link" onClick={doSignOut}>
                 {t('shell.sign_out')}
               </button>
-            </>
+            </div>
           )}
         </div>
       </header>

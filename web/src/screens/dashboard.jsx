@@ -84,12 +84,14 @@ export function Dashboard({ user, query }) {
               labels={data.by_program.map((p) => p.title)}
               values={data.by_program.map((p) => p.enrollments)}
               valueLabel={t('dashboard.enrollments')}
+              categoryLabel={t('field.program_id')}
             />
             <BarChart
               title={t('dashboard.by_area', { level: t(`enum.level.${data.by_area.level}`) })}
               labels={data.by_area.items.map((a) => a.name)}
               values={data.by_area.items.map((a) => a.enrollments)}
               valueLabel={t('dashboard.enrollments')}
+              categoryLabel={t(`enum.level.${data.by_area.level}`)}
             />
             <YearChart
               title={t('dashboard.competition_years')}
