@@ -35,7 +35,7 @@ static void make_world(unit_fx *f, world *w) {
 /* Acts as the given actor from here on (the grants must outlive the test). */
 static void act_as(unit_fx *f, dom_actor *pActor, dom_actor_kind kind, int64_t idPerson, const auth_grant *aGrant,
                    int nGrant) {
-  *pActor = (dom_actor){kind, 1, idPerson, aGrant, nGrant};
+  *pActor = (dom_actor){kind, 1, idPerson, aGrant, nGrant, 0};
   f->c.pActor = pActor;
 }
 
