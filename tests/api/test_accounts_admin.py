@@ -150,6 +150,13 @@ def test_an_administrator_lists_and_ends_a_users_sessions(server, api):
     assert_error(api.delete(f"/api/v1/users/{other['id']}/sessions/{second}"), 404, "not_found")
     assert c2.get("/api/v1/me").status == 200
     assert_error(api.get("/api/v1/users/999999/sessions"), 404, "not_found")
+    # a disabled account has no open sessions: they ended with it
+    rec = api.get(f"/api/v1/users/{u['id']}")
+    assert api.patch(f"/api/v1/users/{u['id']}", {"disabled": True}, etag=rec.header("ETag")).status == 200
+    assert api.get(f"/api/v1/users/{u['id']}/sessions").json["items"] == []
+    acct = api.get(f"/api/v1/accounts?username={u['username']}").json["items"][0]
+    assert acct["disabled"] is True and acct["open_sessions"] == 0
+    assert_error(c2.get("/api/v1/me"), 401, "unauthorized")
     # the revocation is in the audit log, filtered by record
     r = api.get(f"/api/v1/audit?entity=session&entity_id={first}")
     assert [e["action"] for e in r.json["items"]] == ["revoke"], r

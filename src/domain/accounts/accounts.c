@@ -15,7 +15,8 @@ static const char zFindGrant[] =
 static const char zGrantsOf[] =
     "SELECT id, role, coalesce(institution_id, 0) FROM grants WHERE user_id = $1 ORDER BY id";
 static const char zOpenSessions[] =
-    "SELECT count(*) FROM sessions WHERE user_id = $1 AND revoked_at IS NULL AND expires_at > $2 AND last_seen_at > $3";
+    "SELECT count(*) FROM sessions WHERE user_id = $1 AND revoked_at IS NULL AND expires_at > $2 AND last_seen_at > $3 "
+    "AND user_id IN (SELECT id FROM users WHERE disabled = 0)";   /* a disabled account's sessions are over */
 static const char zList[] =
     "SELECT id, username, display_name, disabled, coalesce(person_id, 0) FROM users ORDER BY id";
 

@@ -31,7 +31,8 @@ static const char zRevoke[] =
 static const char zRevokeAny[] = "UPDATE sessions SET revoked_at = $1 WHERE id = $2 AND revoked_at IS NULL RETURNING id";
 static const char zSessions[] =
     "SELECT id, created_at, last_seen_at, expires_at FROM sessions "
-    "WHERE user_id = $1 AND revoked_at IS NULL AND expires_at > $2 AND last_seen_at > $3 ORDER BY id";
+    "WHERE user_id = $1 AND revoked_at IS NULL AND expires_at > $2 AND last_seen_at > $3 "
+    "AND user_id IN (SELECT id FROM users WHERE disabled = 0) ORDER BY id";   /* a disabled account's are over */
 static const char zGrants[] = "SELECT role, coalesce(institution_id, 0) FROM grants WHERE user_id = $1 ORDER BY id";
 static const char zFindToken[] =
     "SELECT id, name, role, coalesce(institution_id, 0) FROM api_tokens WHERE token_hash = $1 AND revoked_at IS NULL "
