@@ -89,6 +89,13 @@ json_t *api_token_revoke(http_req *r, gerr *e);
 json_t *api_audit_list(http_req *r, gerr *e);
 json_t *api_audit_verify(http_req *r, gerr *e);
 json_t *api_person_erase(http_req *r, gerr *e);
+json_t *api_accounts_list(http_req *r, gerr *e);
+json_t *api_user_password_reset(http_req *r, gerr *e);
+json_t *api_user_sessions(http_req *r, gerr *e);
+json_t *api_user_session_revoke(http_req *r, gerr *e);
+/* The JSON list of sessions a[0..n-1] (new reference). */
+struct auth_session_info;
+json_t *api_sessions_json(const struct auth_session_info *a, int n);
 
 /* competition.c */
 json_t *api_edition_transition(http_req *r, gerr *e);

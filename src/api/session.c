@@ -79,6 +79,7 @@ json_t *api_me(http_req *r, gerr *e) {
   json_object_set_new(o, "user_id", u->user_id ? json_integer(u->user_id) : json_null());
   json_object_set_new(o, "person_id", u->person_id ? json_integer(u->person_id) : json_null());
   if (u->session_id) json_object_set_new(o, "csrf_token", json_string(u->zCsrf));
+  json_object_set_new(o, "password_must_change", json_boolean(u->bMustChange));
   return o;
 }
 
@@ -177,12 +178,16 @@ json_t *api_me_sessions(http_req *r, gerr *e) {
   int n;
   if (!r->pAuth->user_id) return json_pack("{s:[]}", "items");
   if (auth_sessions(&c, r->pAuth->user_id, r->pAuth->session_id, &a, &n, e)) return NULL;
+  return json_pack("{s:o}", "items", api_sessions_json(a, n));
+}
+
+json_t *api_sessions_json(const auth_session_info *a, int n) {
   json_t *items = json_array();
   for (int i = 0; i < n; i++)
     json_array_append_new(items, json_pack("{s:I, s:o, s:o, s:o, s:b}", "id", (json_int_t)a[i].id, "created_at",
                                            time_json(a[i].created_at), "last_seen_at", time_json(a[i].last_seen_at),
                                            "expires_at", time_json(a[i].expires_at), "current", a[i].bCurrent));
-  return json_pack("{s:o}", "items", items);
+  return items;
 }
 
 json_t *api_me_session_revoke(http_req *r, gerr *e) {
@@ -210,6 +215,9 @@ json_t *api_me_password(http_req *r, gerr *e) {
   if (dom_get(&c, &dom_user, r->pAuth->user_id, &user, e)) return NULL;
   dom_rec_init(&patch, &dom_user);
   dom_set_text(&patch, "password", zNew);
+  dom_set_int(&patch, "password_must_change", 0);   /* chosen by the user: no longer one-time */
+  if (zOld && !strcmp(zOld, zNew))
+    return gerr_set(e, GERR_VALIDATION, "new_password", "new_password: must differ from the current password"), NULL;
   if (dom_update(&own, &dom_user, user.id, user.version, &patch, &out, e)) {
     if (!strcmp(e->field, "password")) snprintf(e->field, sizeof e->field, "new_password");
     return NULL;

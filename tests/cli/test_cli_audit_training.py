@@ -35,7 +35,8 @@ SCHEME = ("criterion_code,criterion_name,criterion_weight,aspect_code,aspect_des
 
 class DemoServer:
     """`guild demo` (1,000 learners: with the competition's editions), then
-    `guild serve` on it; self.c[name]: the demo accounts, signed in."""
+    `guild serve` on it; self.c["admin"]: the demo's administrator, signed
+    in (its one-time password changed)."""
 
     def __init__(self, tmp):
         self.db = new_database(tmp)
@@ -57,7 +58,7 @@ class DemoServer:
             except OSError:
                 assert self.proc.poll() is None and time.time() < deadline, "guild serve did not start"
                 time.sleep(0.05)
-        self.c = {name: self.anon.login(name, pw) for name, pw in self.passwords.items()}
+        self.c = {"admin": self.anon.first_login("admin", self.passwords["admin"])}   # a one-time password
 
     def stop(self):
         self.proc.terminate()
@@ -172,7 +173,7 @@ def competition_in_bulk(s):
             name = uniq("judge").replace("-", ".")
             j = ok(admin.post(f"/api/v1/categories/{c['id']}/judges",
                               {"person": {"given_name": uniq("Judge ")}, "username": name}), 201)
-            judges.setdefault(c["id"], []).append(s.anon.login(name, j["password"]))
+            judges.setdefault(c["id"], []).append(s.anon.first_login(name, j["password"]))
     ok(admin.post(f"/api/v1/editions/{ed['id']}/transition", {"to": "registration"}))
     inst = ok(admin.get("/api/v1/institutions?limit=1"))["items"][0]
     people = [p for p in ok(admin.get("/api/v1/persons?limit=100"))["items"] if p["sourced_id"].startswith("L")][:6]

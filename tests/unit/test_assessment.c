@@ -142,7 +142,7 @@ static void make_world(unit_fx *f, world *w) {
 }
 
 static void act_as(unit_fx *f, dom_actor *pActor, int64_t idPerson, const auth_grant *aGrant) {
-  *pActor = (dom_actor){ACTOR_USER, 1, idPerson, aGrant, 1};
+  *pActor = (dom_actor){ACTOR_USER, 1, idPerson, aGrant, 1, 0};
   f->c.pActor = pActor;
   f->c.idPerson = idPerson;
 }

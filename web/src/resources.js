@@ -160,6 +160,7 @@ export const resources = {
     links: (r) => [
       { href: `/enrollments?person=${r.id}`, label: 'link.enrollments' },
       { href: `/enrollments/new?person_id=${r.id}`, label: 'link.enrol', roles: [admin, staff] },
+      { href: `/admin/erase?person=${r.id}`, label: 'admin.erase.link', roles: [admin] },
     ],
   },
 };

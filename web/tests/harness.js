@@ -52,13 +52,15 @@ async function waitForPort(port, proc) {
 }
 
 /** Starts guild on a demo database and chromium; returns {base, browser, stop()}.
- * serveArgs: more options of `guild serve` (e.g. ['--max-upload', '1']). */
-export async function start({ serveArgs = [] } = {}) {
+ * serveArgs: more options of `guild serve` (e.g. ['--max-upload', '1']);
+ * empty: a new database of `guild init` (its administrator, admin, alone) instead of the demo. */
+export async function start({ serveArgs = [], empty = false } = {}) {
   mkdirSync(ARTIFACTS, { recursive: true });
   const dir = mkdtempSync(path.join(os.tmpdir(), 'guild-ui-'));
   const db = path.join(dir, 'ui.db');
-  guild(['demo', '--db', db]);
-  for (const u of USERS) guild(['user', 'passwd', u, '--password-stdin', '--db', db], password(u) + '\n');
+  if (empty) guild(['init', '--db', db, '--password-stdin'], password('admin') + '\n');
+  else guild(['demo', '--db', db]);
+  for (const u of empty ? [] : USERS) guild(['user', 'passwd', u, '--password-stdin', '--db', db], password(u) + '\n');
   const port = await freePort();
   let log = '';
   const proc = spawn(GUILD, ['serve', '--db', db, '--port', String(port), '--threads', '2', ...serveArgs], { stdio: ['ignore', 'pipe', 'pipe'] });
@@ -129,6 +131,12 @@ export async function axeViolations(page) {
   return res.violations
     .filter((v) => v.impact === 'serious' || v.impact === 'critical')
     .map((v) => `${v.id} (${v.impact}): ${v.help} — ${v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join(' | ')}`);
+}
+
+/** The body of an API answer r ({status, body}, as apiCall gives) after asserting it succeeded. */
+export function ok(r, what) {
+  assert.ok(r.status >= 200 && r.status < 300, `${what}: ${r.status} ${JSON.stringify(r.body)}`);
+  return r.body;
 }
 
 /** Calls the API from inside the page (its session and CSRF token). */

@@ -38,7 +38,7 @@ async function go(page, path) {
 const menuOf = (page) => page.locator('#main-menu a').allTextContents();
 
 const MENUS = {
-  admin: ['Dashboard', 'Areas', 'Institutions', 'Programs', 'Cohorts', 'Persons', 'Enrollments', 'Imports', 'Competitions', 'Competition history', 'Attendance reports'],
+  admin: ['Dashboard', 'Areas', 'Institutions', 'Programs', 'Cohorts', 'Persons', 'Enrollments', 'Imports', 'Competitions', 'Competition history', 'Attendance reports', 'Accounts', 'API tokens', 'Audit log', 'Erase a person'],
   staff: ['Dashboard', 'Areas', 'Institutions', 'Programs', 'Cohorts', 'Persons', 'Enrollments', 'Imports', 'Competitions', 'Competition history', "Today's sessions", 'Assessments', 'Attendance reports'],
   trainer: ['Cohorts', 'Persons', 'Enrollments', "Today's sessions", 'Assessments', 'Attendance reports'],
   judge: ['Marking'],

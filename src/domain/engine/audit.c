@@ -19,7 +19,8 @@ static const char zPage[] =
     "batch_digest FROM audit_log WHERE id > $1 ORDER BY id LIMIT $2";
 static const char zList[] =
     "SELECT id, at, actor, action, entity, entity_id, digest, hash FROM audit_log "
-    "WHERE id > $1 AND at >= $2 AND ($3 = '' OR entity = $3) AND ($4 = '' OR actor = $4) ORDER BY id LIMIT $5";
+    "WHERE id > $1 AND at >= $2 AND ($3 = '' OR entity = $3) AND ($4 = '' OR actor = $4) "
+    "AND ($6 = 0 OR at < $6) AND ($7 = 0 OR entity_id = $7) ORDER BY id LIMIT $5";
 static const char zHead[] = "SELECT seq FROM audit_head WHERE id = 1";
 
 #define PAGE 5000   /* entries read at a time by the walk */
@@ -207,6 +208,11 @@ int audit_verify(dom_ctx *c, audit_report *pOut, gerr *e) {
 }
 
 int audit_list(dom_ctx *c, const audit_filter *f, audit_entry **paOut, int *pn, gerr *e) {
+  return audit_list_more(c, f, 0, 0, paOut, pn, e);
+}
+
+int audit_list_more(dom_ctx *c, const audit_filter *f, int64_t until, int64_t entity_id, audit_entry **paOut, int *pn,
+                    gerr *e) {
   if (pol_check_any(c, &pol_admin, e)) return -1;
   db_stmt *s = db_prepare(c->pDb, zList, e);
   if (!s) return -1;
@@ -215,6 +221,8 @@ int audit_list(dom_ctx *c, const audit_filter *f, audit_entry **paOut, int *pn, 
   db_bind_text(s, 3, f->zEntity ? f->zEntity : "");
   db_bind_text(s, 4, f->zActor ? f->zActor : "");
   db_bind_int(s, 5, f->limit);
+  db_bind_int(s, 6, until);
+  db_bind_int(s, 7, entity_id);
   audit_entry *a = arena_alloc(c->pAr, (size_t)(f->limit > 0 ? f->limit : 1) * sizeof *a);
   int n = 0, rc = DB_DONE;
   while (n < f->limit && (rc = db_step(s, e)) == DB_ROW) {

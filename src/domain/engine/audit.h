@@ -125,6 +125,10 @@ typedef struct audit_filter {
 } audit_filter;
 /* Reads entries in id order into the arena; *pn is how many. */
 int audit_list(dom_ctx *c, const audit_filter *f, audit_entry **paOut, int *pn, gerr *e);
+/* audit_list with two more conditions: entries before `until` (seconds;
+ * 0: to the end) and of record entity_id (0: any). */
+int audit_list_more(dom_ctx *c, const audit_filter *f, int64_t until, int64_t entity_id, audit_entry **paOut, int *pn,
+                    gerr *e);
 
 /* ------------------------------------------------------------------------
  * Signed checkpoints (audit_sign.c). The key is an Ed25519 key pair in a
