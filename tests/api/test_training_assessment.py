@@ -202,6 +202,24 @@ def test_a_trainer_assesses_their_own_cohort(w):
     assert w.c["trainer1"].delete(f"/api/v1/assessments/{ev['id']}").status == 204
 
 
+def test_events_are_listed_newest_first(w):
+    """GET /assessments: by date, newest first, then the latest made;
+    paged by offset (no cursor), and by id after a cursor."""
+    cohort = w.make.cohort(w.P, trainers=[w.t1["id"]])
+    u = w.unit(n=1)
+    made = [w.event(u, cohort=cohort, date=d) for d in ["2026-03-01", "2026-05-01", "2026-04-01", "2026-05-01"]]
+    want = [made[3]["id"], made[1]["id"], made[2]["id"], made[0]["id"]]
+    for client in ["staff_a", "trainer1"]:
+        r = w.c[client].get(f"/api/v1/assessments?cohort={cohort['id']}")
+        assert [x["id"] for x in r.json["items"]] == want, (client, r.json)
+    first = w.c["staff_a"].get(f"/api/v1/assessments?cohort={cohort['id']}&limit=3").json
+    assert [x["id"] for x in first["items"]] == want[:3] and first["next_after"] is None and first["total"] == 4
+    rest = w.c["staff_a"].get(f"/api/v1/assessments?cohort={cohort['id']}&limit=3&offset=3").json
+    assert [x["id"] for x in rest["items"]] == want[3:]
+    after = w.c["staff_a"].get(f"/api/v1/assessments?cohort={cohort['id']}&after={made[0]['id']}").json
+    assert [x["id"] for x in after["items"]] == [x["id"] for x in made[1:]]
+
+
 def test_a_second_marking_is_by_another_assessor(w):
     u = w.unit(n=1)
     first = w.event(u)

@@ -161,7 +161,9 @@ dom_entity dom_assessment = {
     .aParent = aEventParent,
     .nParent = 1,
     .zTag = "assessment",
-    .azSummary = {[DOM_DELETE] = "Delete an event that has no results and no evidence yet (409 otherwise)"},
+    .azSummary = {[DOM_LIST] = "List assessment events, newest first (by date, then the latest made)",
+                  [DOM_DELETE] = "Delete an event that has no results and no evidence yet (409 otherwise)"},
+    .zListOrder = "date DESC, id DESC",
 };
 
 /* ---- results ---------------------------------------------------------- */
