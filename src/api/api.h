@@ -149,9 +149,6 @@ json_t *api_appeal_decision(http_req *r, gerr *e);
 json_t *api_award_revoke(http_req *r, gerr *e);   /* route pArg: dom_skill_award or dom_program_award */
 json_t *api_unit_agreement(http_req *r, gerr *e);
 json_t *api_me_awards(http_req *r, gerr *e);
-/* Adds the caller's own assessment records (results, evidence, appeals,
- * awards) to o, their GET /api/v1/me/export: 0 or -1 with e. */
-int api_assessment_me_export(http_req *r, json_t *o, gerr *e);
 /* The request body's schema of an assessment route's handler x for the
  * OpenAPI document (new reference), or NULL when x is none of them. */
 json_t *api_assessment_body_schema(http_handler x);

@@ -62,16 +62,28 @@ void gerr_rows_add(gerr_rows *p, int iIndex, int iRow, const char *zField, const
   r->zMsg = arena_strdup(p->pAr, eRow->msg[0] ? eRow->msg : gerr_default(eRow->code));
 }
 
+/* By position (index, then CSV row). */
 static int row_order(const void *pA, const void *pB) {
   const gerr_row *a = pA, *b = pB;
   if (a->iIndex != b->iIndex) return a->iIndex < b->iIndex ? -1 : 1;
   return a->iRow < b->iRow ? -1 : a->iRow > b->iRow;
 }
 
+/* By position, then field and reason: one order whatever qsort does with
+ * the reasons of one row. */
+static int row_order_full(const void *pA, const void *pB) {
+  const gerr_row *a = pA, *b = pB;
+  int c = row_order(a, b);
+  if (!c) c = strcmp(a->zField, b->zField);
+  return c ? c : strcmp(a->zMsg, b->zMsg);
+}
+
 int gerr_rows_fail(gerr *e, const gerr_rows *p, int nTotal, const char *zList) {
   if (p->n == 0) return 0;
-  qsort(p->a, (size_t)p->n, sizeof *p->a, row_order);
-  gerr_set(e, GERR_ROWS, zList, "%d of %d row%s refused; nothing was written: ", p->n, nTotal, nTotal == 1 ? "" : "s");
+  qsort(p->a, (size_t)p->n, sizeof *p->a, row_order_full);
+  int nRefused = 0;   /* rows, not reasons: a row may be refused for several */
+  for (int i = 0; i < p->n; i++) nRefused += !i || row_order(&p->a[i - 1], &p->a[i]) != 0;
+  gerr_set(e, GERR_ROWS, zList, "%d of %d row%s refused; nothing was written: ", nRefused, nTotal, nTotal == 1 ? "" : "s");
   size_t n = strlen(e->msg);
   for (int i = 0; i < p->n && n < sizeof e->msg - 1; i++) {
     const gerr_row *r = &p->a[i];

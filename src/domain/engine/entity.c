@@ -169,8 +169,12 @@ static void bind_filters(db_stmt *s, const dom_entity *pEnt, const dom_query *q,
 
 /* Reads one page of q (after, filters, limit, offset) into pOut->aRec and
  * pOut->n, with nextAfter set when more rows follow; no count. */
-static int list_page(dom_ctx *c, const dom_entity *pEnt, const dom_query *q, dom_page *pOut, gerr *e) {
-  db_stmt *s = db_prepare(c->pDb, dom_list_sql(pEnt, q->mask, 0), e);
+/* One page of pEnt's records for q: in the entity's list order when
+ * bOrdered (and it has one, and q has no cursor: no next cursor then),
+ * else by id. */
+static int list_page(dom_ctx *c, const dom_entity *pEnt, const dom_query *q, int bOrdered, dom_page *pOut, gerr *e) {
+  bOrdered = bOrdered && pEnt->zListOrder && !q->after;
+  db_stmt *s = db_prepare(c->pDb, dom_list_sql(pEnt, q->mask, bOrdered ? DOM_SQL_ORDERED : DOM_SQL_LIST), e);
   if (!s) return -1;
   int iParam = 1, rc;
   db_bind_int(s, iParam++, q->after);
@@ -194,7 +198,7 @@ static int list_page(dom_ctx *c, const dom_entity *pEnt, const dom_query *q, dom
   if (rc == DB_ERROR) return -1;
   for (int i = 0; i < pOut->n; i++)
     if (load_lists(c, &pOut->aRec[i], e)) return -1;
-  if (bMore) pOut->nextAfter = pOut->aRec[pOut->n - 1].id;
+  if (bMore && !bOrdered) pOut->nextAfter = pOut->aRec[pOut->n - 1].id;
   return 0;
 }
 
@@ -202,7 +206,7 @@ int dom_list(dom_ctx *c, const dom_entity *pEnt, const dom_query *pAsked, dom_pa
   memset(pOut, 0, sizeof *pOut);
   dom_query qq = *pAsked, *q = &qq;
   if (pol_confine_list(c, rule_of(pEnt, DOM_LIST), pEnt, q, e)) return -1;
-  db_stmt *s = db_prepare(c->pDb, dom_list_sql(pEnt, q->mask, 1), e);
+  db_stmt *s = db_prepare(c->pDb, dom_list_sql(pEnt, q->mask, DOM_SQL_COUNT), e);
   if (!s) return -1;
   int iParam = 1;
   bind_filters(s, pEnt, q, &iParam);
@@ -210,7 +214,7 @@ int dom_list(dom_ctx *c, const dom_entity *pEnt, const dom_query *pAsked, dom_pa
   if (rc == DB_ROW) pOut->total = db_col_int(s, 0);
   db_done(s);
   if (rc == DB_ERROR) return -1;
-  return list_page(c, pEnt, q, pOut, e);
+  return list_page(c, pEnt, q, 1, pOut, e);
 }
 
 int dom_each(dom_ctx *c, const dom_entity *pEnt, const dom_query *q, dom_row_fn xRow, void *pArg, gerr *e) {
@@ -226,7 +230,7 @@ int dom_each(dom_ctx *c, const dom_entity *pEnt, const dom_query *q, dom_row_fn 
   do {
     arena_reset(&ar);
     dom_page p;
-    if (list_page(&cb, pEnt, &page, &p, e)) {
+    if (list_page(&cb, pEnt, &page, 0, &p, e)) {
       rc = -1;
       break;
     }

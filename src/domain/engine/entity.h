@@ -192,6 +192,10 @@ struct dom_entity {
   unsigned flags;                        /* DOM_EXPORT */
   const char *zTag;                      /* API reference group (NULL: zPlural) */
   const char *azSummary[DOM__ACTIONS];   /* route help, where the generic one does not say enough */
+  /* The order of its lists (SQL, e.g. "date DESC, id DESC"; NULL: by id).
+   * A list in this order pages by offset (next_after is never given); one
+   * asked for after a cursor, and dom_each, go by id. */
+  const char *zListOrder;
   /* The migration that writes reference rows into this entity's table (0:
    * none): dom_migrate records them in the audit log right after it ran
    * (audit_record_seeded), as SQL cannot. */

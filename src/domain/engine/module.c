@@ -21,5 +21,5 @@ extern const schema_migration engine_migrations[];
 
 const dom_module mod_engine = {
     "engine", "the entity engine, access rules and the audit log", NULL, 0, apRule, sizeof apRule / sizeof apRule[0],
-    NULL, 0, aTable, sizeof aTable / sizeof aTable[0], engine_migrations, NULL, 0,
+    NULL, 0, aTable, sizeof aTable / sizeof aTable[0], engine_migrations, NULL, 0, NULL, 0,
 };
