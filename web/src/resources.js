@@ -43,6 +43,9 @@ const { admin, staff, trainer } = ROLES;
 /** Today as YYYY-MM-DD (the cohorts running now). */
 const today = () => new Date().toISOString().slice(0, 10);
 
+/** The kinds that may hold more than a screenful: their pickers search (ui/pickers.jsx RefPicker), others are a select. */
+export const SEARCHABLE = new Set(['areas', 'institutions', 'programs', 'cohorts', 'persons']);
+
 /** The list parameters of a person search: a code (L0000001, T000001) by sourced_id, else the name prefix. */
 export function personSearch(text) {
   return /^[A-Za-z]{0,3}[0-9]{3,}$/.test(text) ? { sourced_id: text.toUpperCase() } : { q: text };

@@ -12,8 +12,37 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { apiCall, axeViolations, choose, shot, signIn, withGuild } from './harness.js';
+import { SEARCHABLE, resources } from '../src/resources.js';
+import { column, resource, setDocument } from '../src/schema.js';
 
-const { open, go } = withGuild();
+const g = withGuild();
+const { open, go } = g;
+
+test("every record page's context is what the server has: each list's parameters, each column a field", async () => {
+  const doc = await (await fetch(g.env.base + '/api/v1/openapi.json')).json();
+  setDocument(doc);
+  let n = 0;
+  for (const res of Object.values(resources)) {
+    resource(res);   // narrow and via are checked there
+    if (!res.context) continue;
+    for (const s of res.context({ id: 1, trainers: [2] })) {
+      if (s.ids) continue;
+      const params = doc.paths[`/api/v1/${s.plural}`].get.parameters.map((q) => q.name);
+      for (const k of Object.keys(s.query)) assert.ok(params.includes(k), `${res.plural} ${s.name}: GET ${s.plural} takes no ${k}`);
+      for (const c of s.columns) assert.ok(column(s.plural, c).type, `${res.plural} ${s.name}`);
+      n++;
+    }
+  }
+  assert.ok(n >= 9, `${n} sections`);
+  // a searchable kind searches with parameters its list takes
+  for (const plural of SEARCHABLE) {
+    const params = doc.paths[`/api/v1/${plural}`].get.parameters.map((q) => q.name);
+    for (const text of ['Wel', 'L0000001']) {
+      const q = resources[plural].search ? resources[plural].search(text) : { q: text };
+      for (const k of Object.keys(q)) assert.ok(params.includes(k), `${plural} search ${k}`);
+    }
+  }
+});
 const get = async (page, path) => {
   const r = await apiCall(page, 'GET', path);
   assert.equal(r.status, 200, `${path}: ${JSON.stringify(r.body)}`);

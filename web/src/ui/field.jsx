@@ -4,7 +4,8 @@
 // aria-invalid) so a screen reader reads it with the field. A reference to
 // a kind of resources.js is a searchable picker, to others a select.
 import { t } from '../i18n/index.js';
-import { IscoInput, PersonPicker, RefPicker, RefSelect, SEARCHABLE } from './pickers.jsx';
+import { SEARCHABLE } from '../resources.js';
+import { IscoInput, PersonPicker, RefPicker, RefSelect } from './pickers.jsx';
 
 /** The catalog label of a field definition. */
 export function fieldLabel(def) {

@@ -8,12 +8,9 @@ import { useEffect, useRef, useState } from 'preact/hooks';
 import { api } from '../api.js';
 import { fmtNumber, t } from '../i18n/index.js';
 import { refLabel, refOptions, refRecord, refSearch } from '../refs.js';
-import { personName } from '../resources.js';
+import { SEARCHABLE, personName } from '../resources.js';
 import { RefDetail } from './refname.jsx';
 import './pickers.css';
-/** The kinds that may hold more than a screenful: their pickers search (RefPicker), others are a select. */
-export const SEARCHABLE = new Set(['areas', 'institutions', 'programs', 'cohorts', 'persons']);
-
 /** A <select> of up to 500 records of plural (narrowed by query). */
 export function RefSelect({ id, plural, query, value, onChange, required, disabled, describedBy, invalid, emptyLabel }) {
   const [items, setItems] = useState(null);
