@@ -10,6 +10,7 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import assert from 'node:assert/strict';
+import { after, before } from 'node:test';
 import { chromium } from 'playwright-core';
 
 import { ROOT } from './paths.js';
@@ -117,6 +118,24 @@ export async function signIn(page, user) {
   await page.waitForFunction(() => !document.querySelector('.signin'));
 }
 
+/**
+ * Chooses in the searchable picker (combobox) labelled label (a string,
+ * or the input's locator): types text when given and takes the first match
+ * containing it, else the match of record id, else the index-th match.
+ */
+export async function choose(page, label, { text, id, index = 0 } = {}) {
+  const box = typeof label === 'string' ? page.getByRole('combobox', { name: label, exact: true }) : label;
+  await box.click();
+  if (text !== undefined) await box.fill(text);
+  const list = page.locator(`[id="${await box.getAttribute('aria-controls')}"]`);
+  const options = list.getByRole('option');
+  const opt = id !== undefined ? list.locator(`[role=option][data-id="${id}"]`) : text ? options.filter({ hasText: text }).first() : options.nth(index);
+  const handle = await box.elementHandle();
+  await opt.click();
+  // closed, or gone (a single person picker shows the chosen one instead)
+  await page.waitForFunction((el) => !el.isConnected || el.getAttribute('aria-expanded') === 'false', handle);
+}
+
 /** Saves a screenshot of the whole page as build/ui-artifacts/NAME.png. */
 export async function shot(page, name) {
   await page.waitForTimeout(150);  // let charts draw after their module loads
@@ -153,6 +172,24 @@ export async function apiCall(page, method, apiPath, body) {
     },
     { method, apiPath, body },
   );
+}
+
+/**
+ * The setup most test files share, for the file that calls it: guild and
+ * chromium started before its tests (start(opts)) and stopped, checked,
+ * after them; returns {env (once started), open(pageOpts), go(page, path)}.
+ */
+export function withGuild(opts) {
+  const s = { env: null, pages: [] };
+  before(async () => {
+    s.env = await start(opts);
+  });
+  after(async () => {
+    await stopChecked(s.env, s.pages);
+  });
+  s.open = (pageOpts) => openIn(s.env, s.pages, pageOpts);
+  s.go = (page, where) => goTo(s.env, page, where);
+  return s;
 }
 
 /** Closes pages, stops guild and asserts it stopped cleanly with no sanitizer report and no 5xx answer. */

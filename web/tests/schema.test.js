@@ -17,7 +17,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
-import { ROOT, goTo, openIn, shot, signIn, start, stopChecked } from './harness.js';
+import { ROOT, choose, goTo, openIn, shot, signIn, start, stopChecked } from './harness.js';
 import { resources } from '../src/resources.js';
 import {
   SchemaMismatch,
@@ -232,7 +232,7 @@ test("a value beyond the server's limit is refused beside its field, and the lim
   await signIn(page, 'admin');
   const hours = schemaOf('programs').properties.hours;
   await goTo(env, page, '/programs/new');
-  await page.getByLabel('Institution').selectOption({ index: 1 });
+  await choose(page, 'Institution');
   await page.getByLabel('Title').fill('Beyond the limit');
   await page.getByLabel('Occupation (ISCO-08 code)').fill('7411');
   await page.getByLabel('Hours of training').fill(String(hours.maximum + 1));

@@ -13,7 +13,7 @@ import { ROLES, hasRole } from '../session.js';
 import { BarChart, YearChart } from '../ui/chart.jsx';
 import { Busy, ErrorNotice } from '../ui/notice.jsx';
 import { RefName } from '../ui/refname.jsx';
-import { RefSelect } from '../ui/pickers.jsx';
+import { RefPicker } from '../ui/pickers.jsx';
 import { FirstSteps } from './admin/first_steps.jsx';
 
 export function Figure({ label, value, note }) {
@@ -58,7 +58,7 @@ export function Dashboard({ user, query }) {
       {isAdmin && (
         <div class="field inline-field">
           <label for="dash-institution">{t('dashboard.scope')}</label>
-          <RefSelect
+          <RefPicker
             id="dash-institution"
             plural="institutions"
             value={institution}

@@ -11,12 +11,12 @@ import { useEffect, useState } from 'preact/hooks';
 import { api } from '../api.js';
 import { fmtDate, fmtNumber, t } from '../i18n/index.js';
 import { Link, setQuery } from '../router.js';
-import { resource } from '../schema.js';
+import { narrowQuery, resource } from '../schema.js';
 import { hasRole } from '../session.js';
 import { Control, enumLabel, fieldLabel } from './field.jsx';
 import { ExportLinks } from './export.jsx';
 import { Busy, ErrorNotice, FieldError } from './notice.jsx';
-import { RefName } from './refname.jsx';
+import { RefName, RefVia } from './refname.jsx';
 
 export const PAGE_SIZE = 25;
 
@@ -30,7 +30,7 @@ export function Cell({ def, rec }) {
     case 'ref':
       return (
         <bdi>
-          <RefName plural={def.ref} id={v} />
+          {def.via ? <RefVia plural={def.ref} id={v} via={def.via} viaRef={def.viaRef} /> : <RefName plural={def.ref} id={v} />}
         </bdi>
       );
     case 'enum':
@@ -94,7 +94,7 @@ export function Filters({ id, filters, query, err }) {
           <div class={`field${bad ? ' has-error' : ''}`} key={f.name}>
             <label for={`${id}-${f.name}`}>{fieldLabel(f)}</label>
             <Control
-              def={{ ...f, required: false }}
+              def={{ ...f, required: false, query: f.type === 'ref' ? narrowQuery(f, draft) : f.query }}
               id={`${id}-${f.name}`}
               value={f.type === 'ref' ? (draft[f.name] ? Number(draft[f.name]) : null) : draft[f.name]}
               onChange={(v) => setDraft((d) => ({ ...d, [f.name]: v }))}
@@ -167,7 +167,7 @@ export function ResourceList({ res: shown, user, query }) {
               <thead>
                 <tr>
                   {columns.map((c) => (
-                    <th key={c.name} scope="col">
+                    <th key={c.name + (c.via || '')} scope="col">
                       {fieldLabel(c)}
                     </th>
                   ))}
@@ -177,7 +177,7 @@ export function ResourceList({ res: shown, user, query }) {
                 {page.items.map((rec) => (
                   <tr key={rec.id}>
                     {columns.map((c, i) => (
-                      <td key={c.name} data-label={fieldLabel(c)}>
+                      <td key={c.name + (c.via || '')} data-label={fieldLabel(c)}>
                         {i === 0 ? (
                           <Link href={`/${res.plural}/${rec.id}`}>{rec[c.name] ? <Cell def={c} rec={rec} /> : <bdi>{res.label(rec)}</bdi>}</Link>
                         ) : (
