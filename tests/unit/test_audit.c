@@ -782,6 +782,29 @@ static void legacy_entries_checked_with_their_digest(void **state) {
   assert_one_finding(f, "persons", id, "differs");
 }
 
+/* A column added by a later migration with default 0 (users'
+ * password_must_change, migration 12) leaves the digest of a row as the
+ * audit log recorded it before the column existed; any other value counts. */
+static void added_column_keeps_old_digests(void **state) {
+  (void)state;
+  const dom_entity *pUser = dom_entity_find("user");
+  assert_non_null(pUser);
+  dom_rec r;
+  dom_rec_init(&r, pUser);
+  r.id = 7;
+  r.version = 1;
+  dom_set_text(&r, "username", "aygul");
+  dom_set_int(&r, "disabled", 0);
+  char zBefore[AUDIT_HEX], zZero[AUDIT_HEX], zOne[AUDIT_HEX];
+  audit_digest_rec(&r, zBefore);
+  dom_set_int(&r, "password_must_change", 0);
+  audit_digest_rec(&r, zZero);
+  assert_string_equal(zBefore, zZero);
+  dom_set_int(&r, "password_must_change", 1);
+  audit_digest_rec(&r, zOne);
+  assert_string_not_equal(zBefore, zOne);
+}
+
 /* A database migrated as guild init does (dom_migrate): the region's
  * attendance statuses, which migration 9 writes with SQL, are recorded by
  * one entry; a later migration records nothing more, so a row written
@@ -954,6 +977,7 @@ int main(void) {
       cmocka_unit_test_setup_teardown(legacy_entries_checked_with_their_digest, empty_setup, fx_teardown),
       cmocka_unit_test_setup_teardown(seeded_rows_recorded, empty_setup, fx_teardown),
       cmocka_unit_test_setup_teardown(migration_records_seeded_rows, fx_setup, fx_teardown),
+      cmocka_unit_test(added_column_keeps_old_digests),
       cmocka_unit_test_setup_teardown(keys, empty_setup, fx_teardown),
       cmocka_unit_test_setup_teardown(checkpoints, empty_setup, fx_teardown),
   };

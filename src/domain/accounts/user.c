@@ -70,7 +70,7 @@ static const dom_field aField[] = {
      "new password: at least 12 characters, not one of the 10,000 most common"},
     {"password_hash", DT_TEXT, F_RO | F_HIDDEN, 0, 0, NULL, NULL, "argon2id hash"},
     {"password_changed_at", DT_TIME, F_RO, 0, 0, NULL, NULL, "when the password was last set"},
-    {"password_must_change", DT_BOOL, 0, 0, 0, NULL, NULL,
+    {"password_must_change", DT_BOOL, F_ADDED, 0, 0, NULL, NULL,
      "the password is one-time: until it is changed the account may only read /me and change its password"},
 };
 

@@ -137,6 +137,7 @@ static void rec_digest(const dom_rec *r, unsigned char out[32]) {
     const dom_field *f = &pEnt->aField[k];
     const dom_val *v = &r->a[k];
     if (!v->bSet || v->bNull) continue;
+    if ((f->flags & F_ADDED) && dom_is_integer(f) && v->i == 0) continue;   /* as before the column was added */
     if (dom_is_list(f)) {
       if (v->n <= 0) continue;
       h_str(&h, f->zName);

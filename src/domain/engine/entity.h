@@ -41,6 +41,9 @@ enum {
   F_HIDDEN = 32,  /* stored but never shown (search keys) */
   F_MULTI = 64,   /* text may contain newlines */
   F_RAW = 128,    /* text kept exactly as given (passwords): not trimmed */
+  F_ADDED = 256,  /* a column a later migration added to a table with rows, default 0:
+                     a 0 is digested as absent (audit_rows.c), so rows the audit log
+                     recorded before the column existed still match their entries */
 };
 
 typedef struct dom_entity dom_entity;
