@@ -497,46 +497,52 @@ static int find_route(http_req *r, char *zAllow, size_t nAllow, gerr *e) {
   return gerr_set(e, GERR_NOT_FOUND, NULL, "no such resource: %.200s", r->zPath);
 }
 
+int http_prepare(struct evhttp_request *pReq, http_method m, const struct evhttp_uri *pUri, http_worker *w,
+                 http_req *r, char *zAllow, size_t nAllow, gerr *e) {
+  arena_reset(&w->ar);
+  memset(r, 0, sizeof *r);
+  r->pAr = &w->ar;
+  r->method = m;
+  r->now = time_now();
+  r->status = 200;
+  r->pNative = pReq;
+  r->pWorker = w;
+  zAllow[0] = 0;
+  const char *zRawPath = pUri ? evhttp_uri_get_path(pUri) : NULL;
+  r->zPath = path_normalise(r->pAr, zRawPath && *zRawPath ? zRawPath : "/");
+
+  memset(&w->auth, 0, sizeof w->auth);
+  r->pAuth = &w->auth;
+  r->zActor = "anonymous";
+  r->ctx = (dom_ctx){w->pDb, r->pAr, r->zActor, r->now, 0, &r->actor};   /* anonymous until authenticate */
+  const char *zProto = evhttp_find_header(evhttp_request_get_input_headers(pReq), "X-Forwarded-Proto");
+  r->bTls = zProto && strcmp(zProto, "https") == 0;
+  if (check_headers(pReq, e) || web_answer(pReq, r) || find_route(r, zAllow, nAllow, e) || read_query(pUri, r, e) ||
+      authenticate(pReq, r, e) || check_csrf(pReq, r, e) || read_if_match(pReq, r, e) || read_body(pReq, r, e) ||
+      az_authorize(r, e))
+    return 0;
+  if ((r->pRoute->flags & R_IF_MATCH) && !r->bIfMatch) {
+    gerr_set(e, GERR_NEED_IF_MATCH, "If-Match",
+             "If-Match is required: send the ETag you read the record with, so no one's change is lost");
+    return 0;
+  }
+  return 1;
+}
+
 void http_dispatch(struct evhttp_request *pReq, http_worker *w) {
   int64_t t0 = time_mono_us();
-  arena_reset(&w->ar);
   http_req r;
-  memset(&r, 0, sizeof r);
-  r.pAr = &w->ar;
-  r.ctx.pDb = w->pDb;   /* completed by authenticate */
-  r.method = method_of(evhttp_request_get_command(pReq));
-  r.now = time_now();
-  r.zActor = "api";
-  r.status = 200;
-  r.pNative = pReq;
-  r.pWorker = w;
   gerr e;
   gerr_clear(&e);
   char zAllow[64];
   json_t *pOut = NULL;
   const struct evhttp_uri *pUri = evhttp_request_get_evhttp_uri(pReq);
-  const char *zRawPath = pUri ? evhttp_uri_get_path(pUri) : NULL;
-  r.zPath = path_normalise(r.pAr, zRawPath && *zRawPath ? zRawPath : "/");
-
-  memset(&w->auth, 0, sizeof w->auth);
-  r.pAuth = &w->auth;
-  r.zActor = "anonymous";
-  r.ctx = (dom_ctx){w->pDb, r.pAr, r.zActor, r.now, 0, &r.actor};   /* anonymous until authenticate */
-  const char *zProto = evhttp_find_header(evhttp_request_get_input_headers(pReq), "X-Forwarded-Proto");
-  r.bTls = zProto && strcmp(zProto, "https") == 0;
+  int bHandler = http_prepare(pReq, method_of(evhttp_request_get_command(pReq)), pUri, w, &r, zAllow, sizeof zAllow, &e);
   char *zPeer = NULL;
   ev_uint16_t nPeerPort = 0;
   evhttp_connection_get_peer(evhttp_request_get_connection(pReq), &zPeer, &nPeerPort);
   snprintf(r.zClient, sizeof r.zClient, "%s", zPeer ? zPeer : "");
-  if (check_headers(pReq, &e) == 0 && !web_answer(pReq, &r) && find_route(&r, zAllow, sizeof zAllow, &e) == 0 && read_query(pUri, &r, &e) == 0 &&
-      authenticate(pReq, &r, &e) == 0 && check_csrf(pReq, &r, &e) == 0 && read_if_match(pReq, &r, &e) == 0 &&
-      read_body(pReq, &r, &e) == 0 && az_authorize(&r, &e) == 0) {
-    if ((r.pRoute->flags & R_IF_MATCH) && !r.bIfMatch)
-      gerr_set(&e, GERR_NEED_IF_MATCH, "If-Match",
-               "If-Match is required: send the ETag you read the record with, so no one's change is lost");
-    else
-      pOut = r.pRoute->xHandler(&r, &e);
-  }
+  if (bHandler) pOut = r.pRoute->xHandler(&r, &e);
   if (e.code != GERR_OK) {
     if (pOut) json_decref(pOut);
     if (e.code == GERR_DB || e.code == GERR_INTERNAL) log_error("%s %s: %s", http_method_name(r.method), r.zPath, e.msg);
