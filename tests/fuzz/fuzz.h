@@ -1,6 +1,6 @@
 /* fuzz.h: what every libFuzzer target (tests/fuzz/fuzz_*.c) shares: a
- * private scratch directory (in /dev/shm, removed at exit; also $TMPDIR, so
- * guild's own temporary files land there), files written into it from the
+ * private scratch directory (in /dev/shm, removed at exit; its folder tmp/
+ * is $TMPDIR, so guild's own temporary files land there), files written into it from the
  * fuzzer's bytes, and a migrated SQLite database holding the deterministic
  * demo region (guild demo's generator, with its five accounts).
  *
@@ -44,14 +44,9 @@ static int fuzz_rm_one(const char *zPath, const struct stat *st, int flag, struc
   return remove(zPath);
 }
 
-/* Removes everything in the scratch directory, or the directory too. */
-static inline void fuzz_clean(int bDir) {
-  if (!fuzz_zDir[0]) return;
-  nftw(fuzz_zDir, fuzz_rm_one, 16, FTW_DEPTH | FTW_PHYS);
-  if (!bDir) mkdir(fuzz_zDir, 0700);
+static void fuzz_at_exit(void) {
+  if (fuzz_zDir[0]) nftw(fuzz_zDir, fuzz_rm_one, 16, FTW_DEPTH | FTW_PHYS);
 }
-
-static void fuzz_at_exit(void) { fuzz_clean(1); }
 
 /* The scratch directory: made on first use, removed at exit. */
 static inline const char *fuzz_dir(void) {
@@ -61,9 +56,20 @@ static inline const char *fuzz_dir(void) {
     perror("fuzz: mkdtemp");
     exit(1);
   }
-  setenv("TMPDIR", fuzz_zDir, 1);
   atexit(fuzz_at_exit);
+  char zTmp[300];
+  snprintf(zTmp, sizeof zTmp, "%s/tmp", fuzz_zDir);
+  mkdir(zTmp, 0700);
+  setenv("TMPDIR", zTmp, 1);
   return fuzz_zDir;
+}
+
+/* Removes what guild left in $TMPDIR (uploads, exports). */
+static inline void fuzz_clean_tmp(void) {
+  const char *zTmp = getenv("TMPDIR");
+  if (!fuzz_zDir[0] || !zTmp) return;
+  nftw(zTmp, fuzz_rm_one, 16, FTW_DEPTH | FTW_PHYS);
+  mkdir(zTmp, 0700);
 }
 
 /* Writes the n bytes at p as file zName (a plain name) of the scratch

@@ -1,0 +1,233 @@
+/* fuzz_http.c: what guild itself parses of an HTTP request, and the route
+ * it then runs: the fuzzer's bytes are a request, given to the router's
+ * own entry point (http_prepare in src/http/router.c: path normalisation,
+ * the browser interface's files, route matching with its {id}s, the query,
+ * the session cookie or API token, CSRF, If-Match, the JSON body or the
+ * CSV upload, the access policy), and then to the route's handler, on a
+ * SQLite database holding the demo region (1000 learners) with its five
+ * accounts signed in. libevent's own HTTP parser is not fuzzed: the URI
+ * is parsed by evhttp_uri_parse_with_flags as libevent parses a request
+ * line, the headers and body are put on an evhttp_request as it would.
+ *
+ * Input, as on the wire (lines end in LF or CRLF):
+ *   METHOD URI
+ *   Name: value        (any number of header lines)
+ *                      (an empty line)
+ *   body
+ * In header values $admin, $staff, $trainer, $judge and $learner become
+ * that account's session token (Cookie: guild_session=$admin), $csrf_NAME
+ * its CSRF token, and $token an API token of a region administrator.
+ *
+ * With GUILD_FUZZ_WRITE_DICT=FILE the target first writes a libFuzzer
+ * dictionary of every route's path, every list filter and the headers
+ * guild reads (tests/fuzz/http.dict, then sorted and deduplicated).
+ *
+ * Every request runs in a transaction rolled back after it, so each meets
+ * the same database (its handler's own transaction is then a savepoint).
+ * The handlers of signing in and of changing one's password are not run:
+ * they hash a password (argon2id, tens of milliseconds by design).
+ * Properties: an answer is an error of the client's (4xx), never guild's
+ * (5xx), and an error names a code. */
+#include "fuzz.h"
+#include "api/api.h"
+#include "http/router.h"
+#include "domain/accounts/auth.h"
+#include <event2/buffer.h>
+#include <event2/http.h>
+#include <event2/keyvalq_struct.h>
+
+static db *pDb;
+static http_worker w;
+
+/* The substitutions of header values: "$name" -> value. */
+#define NSUB (2 * DEMO_ACCOUNTS + 1)
+static struct {
+  char zName[32];
+  char zValue[AUTH_TOKEN_LEN];
+} aSub[NSUB];
+static int nSub;
+
+static const struct {
+  const char *zName;
+  http_method m;
+} aMethod[] = {
+    {"GET", HM_GET},   {"POST", HM_POST}, {"PATCH", HM_PATCH},     {"PUT", HM_PUT},
+    {"DELETE", HM_DELETE}, {"HEAD", HM_HEAD}, {"OPTIONS", HM_OPTIONS},
+};
+
+/* Writes the dictionary (see the top of the file) to zPath. */
+static void write_dict(const char *zPath) {
+  static const char *const azHeader[] = {"Cookie: guild_session=", "Authorization: Bearer gt_", "X-CSRF-Token: ",
+                                         "If-Match: ", "Content-Type: application/json", "Content-Type: text/csv",
+                                         "Origin: http://", "Host: ", "Accept: text/html", "Accept-Encoding: gzip",
+                                         "X-Forwarded-Proto: https", "limit=", "offset=", "after=", "format=csv",
+                                         "format=xlsx"};
+  FILE *f = fopen(zPath, "w");
+  FUZZ_ASSERT(f);
+  fprintf(f, "# tests/fuzz/fuzz_http.c: routes, list filters, headers (GUILD_FUZZ_WRITE_DICT)\n");
+  for (size_t i = 0; i < sizeof azHeader / sizeof azHeader[0]; i++) fprintf(f, "\"%s\"\n", azHeader[i]);
+  for (int i = 0; i < http_nroutes; i++) {
+    fprintf(f, "\"%s ", http_method_name(http_routes[i].method));
+    for (const char *z = http_routes[i].zPath; *z; z++) {
+      if (*z != '{') {
+        fputc(*z, f);
+        continue;
+      }
+      fputc('1', f);
+      z = strchr(z, '}');
+    }
+    fprintf(f, "\"\n");
+  }
+  for (int k = 0; k < dom_nentities; k++)
+    for (int j = 0; j < dom_entities[k]->nFilter; j++) fprintf(f, "\"%s=\"\n", dom_entities[k]->aFilter[j].zName);
+  fclose(f);
+}
+
+int LLVMFuzzerInitialize(int *argc, char ***argv) {
+  (void)argc;
+  (void)argv;
+  demo_account aAcc[DEMO_ACCOUNTS];
+  pDb = fuzz_demo_db(1000, aAcc);
+  http_routes_init();
+  http_session_cache_seconds = 0;   /* every request looks its caller up: the same input, the same path */
+  arena a;
+  arena_init(&a);
+  dom_ctx c = dom_ctx_system(pDb, &a, "fuzz", time(NULL));
+  gerr e;
+  for (int i = 0; i < DEMO_ACCOUNTS; i++) {
+    int64_t id;
+    auth_login login;
+    if (!aAcc[i].zPassword[0]) continue;
+    if (auth_user_find(&c, aAcc[i].zUser, &id, &e) || auth_session_create(&c, id, aAcc[i].zUser, &login, &e)) {
+      fprintf(stderr, "fuzz_http: session of %s: %s\n", aAcc[i].zUser, e.msg);
+      exit(1);
+    }
+    snprintf(aSub[nSub].zName, sizeof aSub[nSub].zName, "$csrf_%s", aAcc[i].zUser);
+    snprintf(aSub[nSub++].zValue, AUTH_TOKEN_LEN, "%s", login.zCsrf);
+    snprintf(aSub[nSub].zName, sizeof aSub[nSub].zName, "$%s", aAcc[i].zUser);
+    snprintf(aSub[nSub++].zValue, AUTH_TOKEN_LEN, "%s", login.zToken);
+  }
+  int64_t idToken;
+  snprintf(aSub[nSub].zName, sizeof aSub[nSub].zName, "$token");
+  if (auth_token_create(&c, "fuzz", "region_admin", 0, aSub[nSub++].zValue, &idToken, &e)) {
+    fprintf(stderr, "fuzz_http: token: %s\n", e.msg);
+    exit(1);
+  }
+  arena_free(&a);
+  w.pDb = pDb;
+  arena_init(&w.ar);
+  if (getenv("GUILD_FUZZ_WRITE_DICT")) write_dict(getenv("GUILD_FUZZ_WRITE_DICT"));
+  return 0;
+}
+
+/* z (n bytes) with the substitutions made, in a. */
+static char *substitute(arena *a, const char *z, size_t n) {
+  size_t nOut = n + 1;
+  for (size_t i = 0; i < n; i++)
+    if (z[i] == '$') nOut += AUTH_TOKEN_LEN;   /* a value is shorter than that */
+  char *zOut = arena_alloc(a, nOut), *o = zOut;
+  for (size_t i = 0; i < n;) {
+    int k = -1;
+    for (int j = 0; z[i] == '$' && j < nSub && k < 0; j++) {
+      size_t m = strlen(aSub[j].zName);
+      if (m <= n - i && memcmp(z + i, aSub[j].zName, m) == 0) k = j;
+    }
+    if (k < 0) {
+      *o++ = z[i++];
+      continue;
+    }
+    size_t m = strlen(aSub[k].zValue);
+    memcpy(o, aSub[k].zValue, m);
+    o += m;
+    i += strlen(aSub[k].zName);
+  }
+  *o = 0;
+  return zOut;
+}
+
+/* The next line of [*pp, pEnd) without its line end (NULL at the end),
+ * in a; *pp moves past it. */
+static char *next_line(arena *a, const char **pp, const char *pEnd, size_t *pn) {
+  const char *p = *pp;
+  if (p >= pEnd) return NULL;
+  const char *q = memchr(p, '\n', (size_t)(pEnd - p));
+  const char *zEnd = q ? q : pEnd;
+  *pp = q ? q + 1 : pEnd;
+  if (zEnd > p && zEnd[-1] == '\r') zEnd--;
+  *pn = (size_t)(zEnd - p);
+  return arena_strndup(a, p, *pn);
+}
+
+/* 1 for the handlers not run (see the top of the file). */
+static int slow_by_design(const route *p) { return p->xHandler == api_login || p->xHandler == api_me_password; }
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
+  const char *p = (const char *)data, *pEnd = p + size;
+  arena a;
+  arena_init(&a);
+  size_t n;
+  char *zLine = next_line(&a, &p, pEnd, &n);
+  char *zSp = zLine ? strchr(zLine, ' ') : NULL;
+  if (!zSp || strlen(zLine) != n) {
+    arena_free(&a);
+    return 0;   /* no request line (or a NUL in it, which libevent refuses) */
+  }
+  *zSp = 0;
+  http_method m = HM_OTHER;
+  for (size_t i = 0; i < sizeof aMethod / sizeof aMethod[0]; i++)
+    if (strcmp(zLine, aMethod[i].zName) == 0) m = aMethod[i].m;
+  struct evhttp_uri *pUri = evhttp_uri_parse_with_flags(zSp + 1, EVHTTP_URI_NONCONFORMANT);
+  if (!pUri) {
+    arena_free(&a);
+    return 0;   /* libevent answers 400 itself */
+  }
+  struct evhttp_request *pReq = evhttp_request_new(NULL, NULL);
+  struct evkeyvalq *pHead = evhttp_request_get_input_headers(pReq);
+  while ((zLine = next_line(&a, &p, pEnd, &n)) && n > 0) {
+    char *zColon = memchr(zLine, ':', n);
+    if (!zColon || strlen(zLine) != n) continue;   /* libevent keeps no such line */
+    *zColon = 0;
+    const char *zVal = zColon + 1;
+    while (*zVal == ' ' || *zVal == '\t') zVal++;
+    evhttp_add_header(pHead, zLine, substitute(&a, zVal, strlen(zVal)));
+  }
+  evbuffer_add(evhttp_request_get_input_buffer(pReq), p, (size_t)(pEnd - p));
+
+  gerr e;
+  gerr_clear(&e);
+  FUZZ_ASSERT(db_begin(pDb, &e) == 0);
+  http_req r;
+  char zAllow[64];
+  json_t *pOut = NULL;
+  if (http_prepare(pReq, m, pUri, &w, &r, zAllow, sizeof zAllow, &e)) {
+    FUZZ_ASSERT(r.pRoute && e.code == GERR_OK);
+    if (!slow_by_design(r.pRoute)) pOut = r.pRoute->xHandler(&r, &e);
+  }
+  if (e.code != GERR_OK) {
+    int status = gerr_status(e.code);
+    if (status >= 500 || getenv("GUILD_FUZZ_DEBUG"))
+      fprintf(stderr, "%s %s: %d %s: %s (%s)\n", http_method_name(m), r.zPath, status, gerr_name(e.code), e.msg, e.field);
+    FUZZ_ASSERT(status >= 400 && status < 500);
+    json_t *pErr = http_error_json(&e);
+    FUZZ_ASSERT(pErr && json_is_object(json_object_get(pErr, "error")));
+    json_decref(pErr);
+    FUZZ_ASSERT(e.code != GERR_METHOD || zAllow[0]);
+  } else if (getenv("GUILD_FUZZ_DEBUG")) {
+    fprintf(stderr, "%s %s: %d\n", http_method_name(m), r.zPath, r.status);
+  }
+  if (pOut) {
+    char *z = json_dumps(pOut, JSON_COMPACT);
+    FUZZ_ASSERT(z);
+    free(z);
+    json_decref(pOut);
+  }
+  if (r.bFile) close(r.fdFile);
+  if (r.pBody) json_decref(r.pBody);
+  FUZZ_ASSERT(db_depth(pDb) == 1);   /* the handler ended what it began */
+  db_rollback(pDb);
+  evhttp_request_free(pReq);
+  evhttp_uri_free(pUri);
+  fuzz_clean_tmp();
+  arena_free(&a);
+  return 0;
+}
