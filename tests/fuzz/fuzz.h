@@ -64,12 +64,13 @@ static inline const char *fuzz_dir(void) {
   return fuzz_zDir;
 }
 
-/* Removes what guild left in $TMPDIR (uploads, exports). */
-static inline void fuzz_clean_tmp(void) {
-  const char *zTmp = getenv("TMPDIR");
-  if (!fuzz_zDir[0] || !zTmp) return;
-  nftw(zTmp, fuzz_rm_one, 16, FTW_DEPTH | FTW_PHYS);
-  mkdir(zTmp, 0700);
+/* Empties folder zSub of the scratch directory (NULL: $TMPDIR, where
+ * guild leaves uploads and exports). */
+static inline void fuzz_clean(const char *zSub) {
+  char z[512];
+  snprintf(z, sizeof z, "%s/%s", fuzz_dir(), zSub ? zSub : "tmp");
+  nftw(z, fuzz_rm_one, 16, FTW_DEPTH | FTW_PHYS);
+  mkdir(z, 0700);
 }
 
 /* Writes the n bytes at p as file zName (a plain name) of the scratch
@@ -96,11 +97,9 @@ static inline const char *fuzz_file(const char *zSub, const char *zName, const u
   return z;
 }
 
-/* A migrated database in the scratch directory with the demo region of
- * nLearner learners (1000 or more: with its competition editions) and, when
- * aAcc is not NULL, the demo accounts (their passwords in aAcc). Exits on
+/* A new migrated database, empty, in the scratch directory. Exits on
  * failure. */
-static inline db *fuzz_demo_db(int64_t nLearner, demo_account *aAcc) {
+static inline db *fuzz_db(void) {
   char zPath[512];
   snprintf(zPath, sizeof zPath, "%s/guild.db", fuzz_dir());
   dom_init();
@@ -111,6 +110,15 @@ static inline db *fuzz_demo_db(int64_t nLearner, demo_account *aAcc) {
     fprintf(stderr, "fuzz: database: %s\n", e.msg);
     exit(1);
   }
+  return p;
+}
+
+/* fuzz_db with the demo region of nLearner learners (1000 or more: with its
+ * competition editions) and, when aAcc is not NULL, the demo accounts
+ * (their passwords in aAcc). Exits on failure. */
+static inline db *fuzz_demo_db(int64_t nLearner, demo_account *aAcc) {
+  db *p = fuzz_db();
+  gerr e;
   arena a;
   arena_init(&a);
   dom_ctx c = dom_ctx_system(p, &a, "fuzz", 1750000000);

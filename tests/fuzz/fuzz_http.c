@@ -227,7 +227,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   db_rollback(pDb);
   evhttp_request_free(pReq);
   evhttp_uri_free(pUri);
-  fuzz_clean_tmp();
+  fuzz_clean(NULL);
   arena_free(&a);
   return 0;
 }
