@@ -118,10 +118,11 @@ ui: build/san/guild
 check:
 	@scripts/check.sh
 
-# each fuzz target for FUZZ_SECONDS (new inputs go to build/fuzz/corpus/, crashes to build/fuzz/artifacts/)
+# each fuzz target (or those FUZZ_TARGETS names, e.g. "csv http") for FUZZ_SECONDS
+# (new inputs go to build/fuzz/corpus/, failing ones to build/fuzz/artifacts/)
 fuzz: deps-test
 	@$(MAKE) --no-print-directory $(FUZZ_BIN)
-	@tests/fuzz/run.sh $(FUZZ_SECONDS)
+	@tests/fuzz/run.sh $(FUZZ_SECONDS) $(FUZZ_TARGETS)
 
 # SOAK_SECONDS of mixed reads and writes on a live release build (scripts/soak.sh)
 soak: deps-test
