@@ -35,6 +35,7 @@
 #include <event2/buffer.h>
 #include <event2/http.h>
 #include <event2/keyvalq_struct.h>
+#include <time.h>
 
 static db *pDb;
 static http_worker w;
