@@ -32,6 +32,13 @@
 #   BENCH_IMPORT_ENROLLMENTS enrollments in the import_enrollments CSV (default
 #                     3000000: three for each of a third as many persons)
 #   BENCH_IMPORT_RUNS rounds of each import row (default 3; the median counts)
+#   BENCH_ATT_SESSIONS  sessions (cohorts of BENCH_ATT_LEARNERS, default 25)
+#                     whose attendance the attendance_mark row takes over the
+#                     API, one call a session (default 2000: a region's day);
+#                     also run at a tenth and a hundredth
+#   BENCH_ATT_ENROLLMENTS  enrollments whose rates the attendance_rates row
+#                     computes (default 1000000; also a tenth and a hundredth),
+#                     each with BENCH_ATT_RATE_SESSIONS marks (default 10)
 #   BENCH_USER, BENCH_PASSWORD  the account the persons row signs in as
 #                     (default bench and a fixed password; made in the cached
 #                     database with `guild user add` when missing)
@@ -45,7 +52,8 @@
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
-ALL_ROWS=(persons_get persons_get_pg comp_results comp_results_national import_persons import_enrollments)
+ALL_ROWS=(persons_get persons_get_pg comp_results comp_results_national import_persons import_enrollments
+          attendance_mark attendance_rates)
 
 GUILD=${BENCH_GUILD:-./guild}
 OUT=bench/out
@@ -890,6 +898,149 @@ row_import_enrollments() {
            "(person_sourced_id, cohort_id), and into the same table with an index on (cohort_id, status), guild's own." \
            "guild also looks up each person by sourced_id and each cohort, checks consent and status with the API's rules and" \
            "writes the audit entry; $IMPORT_RUNS rounds as for persons; file $csv, $(wc -c <"$csv") bytes; guild said: $R_OUT"
+}
+
+# ---------------------------------------------------------------- attendance
+
+ATT_SESSIONS=${BENCH_ATT_SESSIONS:-2000}
+ATT_LEARNERS=${BENCH_ATT_LEARNERS:-25}
+ATT_ENROLLMENTS=${BENCH_ATT_ENROLLMENTS:-1000000}
+ATT_RATE_SESSIONS=${BENCH_ATT_RATE_SESSIONS:-10}
+
+# three_sizes N: N/100, N/10 and N (at least 1, without repeats).
+three_sizes() { printf '%s\n' $(( $1 / 100 > 0 ? $1 / 100 : 1 )) $(( $1 / 10 > 0 ? $1 / 10 : 1 )) "$1" | uniq; }
+
+secs_since() { LC_ALL=C awk -v a="$1" -v b="$(date +%s.%N)" 'BEGIN { printf "%.3f", b - a }'; }
+per_sec() { LC_ALL=C awk -v n="$1" -v t="$2" 'BEGIN { printf "%.0f", (t > 0 ? n / t : 0) }'; }
+
+# att_db KIND C L S MARKED: sets ADB to a cached database (bench/out) of C
+# cohorts of L enrolled learners with S sessions each (bench/fill_attendance.sql,
+# into a fresh `guild init` database), every learner marked at every session
+# when MARKED is 1. The marking row's sessions are today's, so its cache is
+# of today; others of that row are removed. Sets ADB_NOTE.
+att_db() {
+  local kind=$1 c=$2 l=$3 s=$4 marked=$5 today db f t0
+  today=$(date -u +%F)
+  db="$OUT/att-$kind-schema$(schema_version)-c$c-l$l-s$s$([ "$marked" = 0 ] && echo "-$today").db"
+  for f in "$OUT"/att-$kind-schema*-c$c-l$l-s$s*.db; do
+    [ -e "$f" ] && [ "$f" != "$db" ] && rm -f "$f" "$f-wal" "$f-shm"
+  done
+  [ "${BENCH_REGEN:-0}" = 1 ] && rm -f "$db" "$db-wal" "$db-shm"
+  if [ -s "$db" ]; then
+    ADB=$db ADB_NOTE="database $(basename "$db") (cached)"
+    return 0
+  fi
+  rm -f "$db.tmp" "$db.tmp-wal" "$db.tmp-shm"
+  printf '%s\n' "$IMPORT_PASSWORD" | $GUILD init --db "$db.tmp" --password-stdin >"$TMP/att-init.out" 2>&1 || return 1
+  t0=$(date +%s.%N)
+  sed -e "s/@C@/$c/g; s/@L@/$l/g; s/@S@/$s/g; s/@TODAY@/$today/g; s/@MARKED@/$marked/g" bench/fill_attendance.sql |
+    sqlite3 "$db.tmp" >/dev/null 2>"$TMP/att-fill.err" || return 1
+  sqlite3 "$db.tmp" 'PRAGMA journal_mode = WAL; PRAGMA wal_checkpoint(TRUNCATE);' >/dev/null || return 1
+  mv "$db.tmp" "$db"
+  ADB=$db ADB_NOTE="database $(basename "$db") (filled now by bench/fill_attendance.sql in $(secs_since "$t0") s)"
+}
+
+row_attendance_mark() {
+  local c
+  for c in $(three_sizes "$ATT_SESSIONS"); do attendance_mark_size "$c" || return 1; done
+}
+
+# attendance_mark_size C: a region's day: C sessions of C cohorts of
+# ATT_LEARNERS learners, each session's attendance taken with one
+# POST /api/v1/training_sessions/{id}/attendance (bench/attendance.py,
+# one keep-alive connection, as a region administrator), against sqlite3
+# inserting the same rows into the same table (same indexes, WAL) with one
+# INSERT ... SELECT in one transaction.
+attendance_mark_size() {
+  local c=$1 l=$ATT_LEARNERS rows row gdb="$TMP/att-mark.db" rdb="$TMP/att-ref.db" line secs t0 ref n g_rps r_rps
+  rows=$((c * l))
+  row="Attendance of a day over the API: $(fmt_int "$c") sessions x $l learners, one bulk call a session"
+  need sqlite3 curl python3
+  att_db mark "$c" "$l" 1 0 || { row_broke "$row" "could not fill the database: $(tail -c 300 "$TMP"/att-*.err "$TMP"/att-init.out 2>/dev/null)"; return 1; }
+  rm -f "$gdb" "$gdb-wal" "$gdb-shm" "$rdb" "$rdb-wal" "$rdb-shm"
+  cp "$ADB" "$gdb" && cp "$ADB" "$rdb" || { row_broke "$row" "could not copy $ADB"; return 1; }
+  bench_account "$gdb" || { row_broke "$row" "could not add the bench account"; return 1; }
+  start_guild "$gdb" || { row_broke "$row" "guild serve did not start: $(tail -c 300 "$TMP/guild.err")"; return 1; }
+  sign_in "$GUILD_PORT" || { row_broke "$row" "$SIGN_IN_ERR"; stop_pid "$GUILD_PID"; return 1; }
+  python3 bench/attendance.py "$GUILD_PORT" "$SESSION_TOKEN" "$SESSION_CSRF" "$c" "$l" >"$TMP/att.out" 2>&1 || {
+    row_broke "$row" "$(tail -c 300 "$TMP/att.out")"; sign_out "$GUILD_PORT"; stop_pid "$GUILD_PID"; return 1; }
+  sign_out "$GUILD_PORT"
+  stop_pid "$GUILD_PID"
+  line=$(grep '^BENCH ' "$TMP/att.out")
+  secs=${line##*seconds=}
+  n=$(sqlite3 "$gdb" "SELECT count(*) FROM attendance_marks")
+  [ "$n" = "$rows" ] || { row_broke "$row" "guild stored $n marks of $rows"; return 1; }
+  t0=$(date +%s.%N)
+  sqlite3 "$rdb" "BEGIN; INSERT INTO attendance_marks (version, created_at, updated_at, training_session_id, person_id,
+    status, source, set_at, set_by) SELECT 1, 0, 0, s.id, e.person_id, 'present', 'trainer', 0, 'bench'
+    FROM training_sessions s JOIN enrollments e ON e.cohort_id = s.cohort_id; COMMIT;" >"$TMP/att-ref.out" 2>&1 ||
+    { row_broke "$row" "sqlite3 failed: $(tail -c 300 "$TMP/att-ref.out")"; return 1; }
+  ref=$(secs_since "$t0")
+  [ "$(sqlite3 "$rdb" "SELECT count(*) FROM attendance_marks")" = "$rows" ] || { row_broke "$row" "sqlite3 stored a wrong count"; return 1; }
+  g_rps=$(per_sec "$rows" "$secs") r_rps=$(per_sec "$rows" "$ref")
+  add_row "$row" "$(fmt_int "$rows") marks in $secs s: $(fmt_int "$g_rps") rows/s ($(fmt_int "$(per_sec "$c" "$secs")") calls/s)" \
+          "sqlite3 INSERT ... SELECT, one transaction: $ref s, $(fmt_int "$r_rps") rows/s" \
+          "$(LC_ALL=C awk -v a="$g_rps" -v b="$r_rps" 'BEGIN { printf "%.3fx", (b > 0 ? a / b : 0) }')" "reported" "reported"
+  add_note "$row: $ADB_NOTE; each call checks every row (enrolled learner, status in force, reason rules), writes" \
+           "the marks in its own transaction with one audit entry, and answers the session's marks; guild's WAL" \
+           "database, SQLite $(sqlite3 --version | cut -d' ' -f1) for the reference into the same table and indexes"
+  rm -f "$gdb" "$gdb-wal" "$gdb-shm" "$rdb" "$rdb-wal" "$rdb-shm"
+}
+
+row_attendance_rates() {
+  local n
+  for n in $(three_sizes "$ATT_ENROLLMENTS"); do attendance_rates_size "$n" || return 1; done
+}
+
+# attendance_rates_size N: every learner's attendance rate over N
+# enrollments (N / ATT_LEARNERS cohorts, ATT_RATE_SESSIONS marks each):
+# `guild attendance export` (CSV, one row per enrollment) against sqlite3
+# computing the same rates (the formula in SQL) into a CSV file.
+attendance_rates_size() {
+  local n=$1 l=$ATT_LEARNERS s=$ATT_RATE_SESSIONS c row t0 secs ref got rss g_rps r_rps
+  c=$(( (n + l - 1) / l ))
+  row="Attendance rates of $(fmt_int $((c * l))) enrollments ($s marks each): guild attendance export"
+  need sqlite3
+  [ -x /usr/bin/time ] || { row_broke "$row" "/usr/bin/time (GNU time, for -v) is missing"; return 1; }
+  att_db rates "$c" "$l" "$s" 1 || { row_broke "$row" "could not fill the database: $(tail -c 300 "$TMP"/att-*.err 2>/dev/null)"; return 1; }
+  cat "$ADB" >/dev/null
+  t0=$(date +%s.%N)
+  /usr/bin/time -v -o "$TMP/att-rates.time" $GUILD attendance export --db "$ADB" --out "$TMP/rates.csv" \
+    >"$TMP/att-rates.out" 2>&1 &
+  local pid=$! anon=0 a k
+  # private memory (RssAnon), sampled: the peak RSS also counts the database file SQLite maps
+  while kill -0 "$pid" 2>/dev/null; do
+    for k in $(cat "/proc/$pid/task/$pid/children" 2>/dev/null); do
+      a=$(awk '/^RssAnon:/ { print $2 }' "/proc/$k/status" 2>/dev/null)
+      [ -n "$a" ] && [ "$a" -gt "$anon" ] && anon=$a
+    done
+    sleep 0.05
+  done
+  wait "$pid" || { row_broke "$row" "guild attendance export failed: $(tail -c 300 "$TMP/att-rates.out")"; return 1; }
+  secs=$(secs_since "$t0")
+  rss=$(rss_kb "$TMP/att-rates.time")
+  got=$(($(wc -l <"$TMP/rates.csv") - 1))
+  [ "$got" = $((c * l)) ] || { row_broke "$row" "guild wrote $got rows of $((c * l))"; return 1; }
+  t0=$(date +%s.%N)
+  sqlite3 -csv "$ADB" "SELECT e.cohort_id, e.person_id, count(*), sum(st.counts), sum(st.weight * st.counts),
+    round(100.0 * sum(st.weight * st.counts) / (100.0 * sum(st.counts)), 1)
+    FROM enrollments e JOIN training_sessions x ON x.cohort_id = e.cohort_id
+    JOIN attendance_marks m ON m.training_session_id = x.id AND m.person_id = e.person_id
+    JOIN attendance_statuses st ON st.code = m.status AND st.institution_id IS NULL
+    WHERE e.status <> 'applied' GROUP BY e.cohort_id, e.person_id ORDER BY e.cohort_id, e.person_id" \
+    >"$TMP/rates-ref.csv" 2>&1 || { row_broke "$row" "sqlite3 failed: $(tail -c 300 "$TMP/rates-ref.csv")"; return 1; }
+  ref=$(secs_since "$t0")
+  [ "$(wc -l <"$TMP/rates-ref.csv")" = $((c * l)) ] || { row_broke "$row" "sqlite3 wrote a wrong number of rows"; return 1; }
+  g_rps=$(per_sec $((c * l)) "$secs") r_rps=$(per_sec $((c * l)) "$ref")
+  add_row "$row" "$secs s: $(fmt_int "$g_rps") rows/s, private memory $(fmt_mb "$anon") (peak RSS $(fmt_mb "$rss"))" \
+          "sqlite3, the same rates in one GROUP BY to CSV: $ref s, $(fmt_int "$r_rps") rows/s" \
+          "$(LC_ALL=C awk -v a="$g_rps" -v b="$r_rps" 'BEGIN { printf "%.2fx", (b > 0 ? a / b : 0) }')" "reported" "reported"
+  add_note "$row: $ADB_NOTE ($(fmt_int $((c * l * s))) marks); guild reads a batch of 200 cohorts at a time (enrollments" \
+           "with names, and their marks counted by learner and status in SQL), applies each institution's weights in C and" \
+           "writes 17 columns; the reference computes the 6 columns of the formula (region statuses) in one statement;" \
+           "private memory is the largest RssAnon seen (sampled every 50 ms), the peak RSS also counts the pages of the" \
+           "database file ($(du -m "$ADB" | cut -f1) MB) that SQLite maps"
+  rm -f "$TMP/rates.csv" "$TMP/rates-ref.csv"
 }
 
 # ---------------------------------------------------------------- main

@@ -16,6 +16,9 @@ int api_rec_from_json(arena *a, const dom_entity *pEnt, json_t *pObj, dom_rec *r
 /* Refuses (422, naming it) any body member other than those in azAllowed
  * (NULL-terminated). No body: nothing to refuse. */
 int api_only_keys(http_req *r, const char *const *azAllowed, gerr *e);
+/* Refuses (422, naming it) any query parameter other than those in
+ * azAllowed (NULL-terminated). */
+int api_only_params(http_req *r, const char *const *azAllowed, gerr *e);
 /* The dom_ctx for a request. */
 dom_ctx api_ctx(http_req *r);
 void api_set_etag(http_req *r, int64_t version);
@@ -98,6 +101,19 @@ json_t *api_category_marks(http_req *r, gerr *e);
 json_t *api_competitor_withdraw(http_req *r, gerr *e);
 json_t *api_mark_correction(http_req *r, gerr *e);
 
+/* competition_bulk.c: in one call what the record routes do one by one
+ * (all rows or none; a refusal lists every refused row in error.rows) */
+json_t *api_competitor_marks_enter(http_req *r, gerr *e);
+json_t *api_category_marks_enter(http_req *r, gerr *e);
+json_t *api_category_competitors_enter(http_req *r, gerr *e);
+json_t *api_category_scheme(http_req *r, gerr *e);
+json_t *api_category_scheme_import(http_req *r, gerr *e);
+json_t *api_category_scheme_copy(http_req *r, gerr *e);
+json_t *api_category_judge_assign(http_req *r, gerr *e);
+/* Describes the request body and answer of route p in its OpenAPI
+ * operation op when p is one of these: 1, else 0 (op untouched). */
+int api_comp_bulk_doc(const route *p, json_t *op);
+
 /* competition_stats.c: the competition history, and CSV answers */
 struct gbuf;
 json_t *api_competition_stats(http_req *r, gerr *e);
@@ -106,8 +122,32 @@ int api_format_csv(http_req *r, gerr *e);
 /* Answers with b's text as text/csv (copied into the request's arena). */
 void api_send_csv(http_req *r, const struct gbuf *b);
 
+/* attendance.c: training sessions' attendance, check-in, rates */
+json_t *api_session_roster(http_req *r, gerr *e);
+json_t *api_session_take(http_req *r, gerr *e);
+json_t *api_session_code(http_req *r, gerr *e);
+json_t *api_session_check_in(http_req *r, gerr *e);
+json_t *api_cohort_attendance(http_req *r, gerr *e);
+json_t *api_cohort_support(http_req *r, gerr *e);
+json_t *api_me_attendance(http_req *r, gerr *e);
+
 /* stats.c: the dashboard's key figures */
 json_t *api_stats_overview(http_req *r, gerr *e);
+
+/* assessment.c: assessment and awards (the training module) */
+json_t *api_assessment_results(http_req *r, gerr *e);
+json_t *api_evidence_upload(http_req *r, gerr *e);
+json_t *api_evidence_content(http_req *r, gerr *e);
+json_t *api_appeal_decision(http_req *r, gerr *e);
+json_t *api_award_revoke(http_req *r, gerr *e);   /* route pArg: dom_skill_award or dom_program_award */
+json_t *api_unit_agreement(http_req *r, gerr *e);
+json_t *api_me_awards(http_req *r, gerr *e);
+/* Adds the caller's own assessment records (results, evidence, appeals,
+ * awards) to o, their GET /api/v1/me/export: 0 or -1 with e. */
+int api_assessment_me_export(http_req *r, json_t *o, gerr *e);
+/* The request body's schema of an assessment route's handler x for the
+ * OpenAPI document (new reference), or NULL when x is none of them. */
+json_t *api_assessment_body_schema(http_handler x);
 
 /* meta.c */
 json_t *api_index(http_req *r, gerr *e);

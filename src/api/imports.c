@@ -1,7 +1,7 @@
 /* imports.c: background imports over the API. POST /api/v1/imports takes a
- * CSV file (text/csv) and a kind, stores the file in a temporary file and
- * queues the import for this server's import runner (src/jobs/
- * import_runner.c; the queue's policy is impjob_may_queue), answering 202
+ * CSV file (text/csv; UTF-8, or in the encoding named: encoding=GB18030)
+ * and a kind, stores the file in a temporary file and queues the import
+ * for this server's import runner (src/jobs/import_runner.c; the queue's policy is impjob_may_queue), answering 202
  * at once; GET /api/v1/imports/{id} shows its status, progress, counts
  * and error report (also as CSV); GET /api/v1/imports lists the caller's
  * imports. */
@@ -18,16 +18,6 @@ extern dom_entity dom_institution;
 
 #define IMPORT_JSON_ERRORS 1000   /* report lines in the JSON answer (?format=csv gives all stored) */
 #define IMPORT_LIST_MAX 100
-
-/* Refuses a query parameter not in azAllowed (NULL-terminated). */
-static int only_params(http_req *r, const char *const *azAllowed, gerr *e) {
-  for (int i = 0; i < r->nQuery; i++) {
-    const char *const *pz = azAllowed;
-    while (*pz && strcmp(*pz, r->aQuery[i].zName)) pz++;
-    if (!*pz) return gerr_set(e, GERR_VALIDATION, r->aQuery[i].zName, "%.60s: is not a parameter here", r->aQuery[i].zName);
-  }
-  return 0;
-}
 
 /* A true/false query parameter (true, false, 1 or 0; absent: false). */
 static int query_bool(http_req *r, const char *zName, int *pOut, gerr *e) {
@@ -69,6 +59,7 @@ static json_t *job_json(const impjob *j) {
                                              "created", (json_int_t)j->nCreated, "updated", (json_int_t)j->nUpdated,
                                              "unchanged", (json_int_t)j->nUnchanged, "invalid",
                                              (json_int_t)j->nInvalid, "errors", (json_int_t)j->nErrors));
+  json_object_set_new(o, "encoding", j->zEncoding ? json_string(j->zEncoding) : json_null());
   json_object_set_new(o, "institution_id", j->idInstitution ? json_integer(j->idInstitution) : json_null());
   json_object_set_new(o, "digest", j->zDigest ? json_string(j->zDigest) : json_null());
   json_object_set_new(o, "error", j->zErrorCode ? json_pack("{s:s, s:s}", "code", j->zErrorCode, "message",
@@ -93,14 +84,15 @@ static int upload_institution(http_req *r, int64_t *pId, gerr *e) {
 }
 
 json_t *api_import_create(http_req *r, gerr *e) {
-  static const char *const azParam[] = {"kind", "skip_invalid", "map", "name", "institution", NULL};
-  const char *zMap, *zName;
+  static const char *const azParam[] = {"kind", "skip_invalid", "map", "name", "institution", "encoding", NULL};
+  const char *zMap, *zName, *zEncoding;
   impjob j;
   memset(&j, 0, sizeof j);
-  if (only_params(r, azParam, e) || query_bool(r, "skip_invalid", &j.bSkipInvalid, e) ||
+  if (api_only_params(r, azParam, e) || query_bool(r, "skip_invalid", &j.bSkipInvalid, e) ||
       query_text(r, "map", 2000, &zMap, e) || query_text(r, "name", 200, &zName, e) ||
-      upload_institution(r, &j.idInstitution, e))
+      query_text(r, "encoding", 40, &zEncoding, e) || upload_institution(r, &j.idInstitution, e))
     return NULL;
+  if (imp_check_encoding(zEncoding, e)) return NULL;
   j.zKind = http_query(r, "kind");
   if (!imp_kind_find(j.zKind)) {
     char zKinds[200] = "";
@@ -128,6 +120,7 @@ json_t *api_import_create(http_req *r, gerr *e) {
   j.zFileName = zName ? zName : "upload.csv";
   j.zPath = zPath;
   j.zMap = zMap;
+  j.zEncoding = zEncoding;
   j.zRunner = impjob_the_runner()->xId();
   if (rc || impjob_create(&c, &j, e)) {
     unlink(zPath);
@@ -146,7 +139,7 @@ json_t *api_imports_list(http_req *r, gerr *e) {
   static const char *const azParam[] = {"limit", "before", NULL};
   int64_t nLimit = 20, before = 0;
   const char *zLimit = http_query(r, "limit"), *zBefore = http_query(r, "before");
-  if (only_params(r, azParam, e)) return NULL;
+  if (api_only_params(r, azParam, e)) return NULL;
   if (zLimit && (text_int64(zLimit, &nLimit) || nLimit < 1 || nLimit > IMPORT_LIST_MAX))
     return gerr_set(e, GERR_VALIDATION, "limit", "limit: a whole number from 1 to %d", IMPORT_LIST_MAX), NULL;
   if (zBefore && (text_int64(zBefore, &before) || before < 1))
@@ -196,7 +189,7 @@ json_t *api_import_get(http_req *r, gerr *e) {
   static const char *const azParam[] = {"format", NULL};
   const char *zFormat = http_query(r, "format");
   tab_format fmt = TAB_CSV;
-  if (only_params(r, azParam, e)) return NULL;
+  if (api_only_params(r, azParam, e)) return NULL;
   if (zFormat && strcmp(zFormat, "json") && tab_format_parse(zFormat, &fmt))
     return gerr_set(e, GERR_VALIDATION, "format", "format: json (the default), csv or xlsx (the error report)"), NULL;
   dom_ctx c = api_ctx(r);

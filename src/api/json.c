@@ -152,3 +152,12 @@ dom_ctx api_ctx(http_req *r) {
 void api_set_etag(http_req *r, int64_t version) {
   snprintf(r->zEtag, sizeof r->zEtag, "\"%lld\"", (long long)version);
 }
+
+int api_only_params(http_req *r, const char *const *azAllowed, gerr *e) {
+  for (int i = 0; i < r->nQuery; i++) {
+    const char *const *pz = azAllowed;
+    while (*pz && strcmp(*pz, r->aQuery[i].zName)) pz++;
+    if (!*pz) return gerr_set(e, GERR_VALIDATION, r->aQuery[i].zName, "%.60s: is not a parameter here", r->aQuery[i].zName);
+  }
+  return 0;
+}

@@ -10,6 +10,7 @@
 #include "api/api.h"
 #include "http/authz.h"
 #include "domain/competition/comp.h"
+#include "domain/training/training.h"
 #include <string.h>
 
 /* The shortest text field f takes, as dom_check_value counts it (after
@@ -102,10 +103,17 @@ static json_t *entity_schema(const dom_entity *pEnt) {
                    "required", req, "additionalProperties", 0);
 }
 
+/* The one error format; rows: an all-or-nothing operation's refused rows (code rows_refused). */
 static json_t *error_schema(void) {
-  return json_pack("{s:s, s:{s:{s:s, s:{s:{s:s}, s:{s:s}, s:{s:s}}, s:[s, s]}}}", "type", "object", "properties",
-                   "error", "type", "object", "properties", "code", "type", "string", "message", "type", "string",
-                   "field", "type", "string", "required", "code", "message");
+  json_t *pRow = json_pack("{s:s, s:{s:{s:s, s:s}, s:{s:s, s:s}, s:{s:s}, s:{s:s}, s:{s:s}}, s:[s, s]}", "type",
+                           "object", "properties", "index", "type", "integer", "description",
+                           "the row's index in the request's list, from 0", "row", "type", "integer", "description",
+                           "the row of a CSV file (the header is row 1)", "field", "type", "string", "code", "type",
+                           "string", "message", "type", "string", "required", "code", "message");
+  return json_pack("{s:s, s:{s:{s:s, s:{s:{s:s}, s:{s:s}, s:{s:s}, s:{s:s, s:o}}, s:[s, s]}}}", "type", "object",
+                   "properties", "error", "type", "object", "properties", "code", "type", "string", "message", "type",
+                   "string", "field", "type", "string", "rows", "type", "array", "items", pRow, "required", "code",
+                   "message");
 }
 
 static json_t *ref(const char *zName) {
@@ -212,8 +220,14 @@ static void add_own_params(json_t *params, const route *p) {
       {api_import_create, "skip_invalid", "boolean", "import the valid rows and report the others", 0},
       {api_import_create, "map", "string", "header renames as guild import --map: 'Student ID=sourced_id,Notes='", 0},
       {api_import_create, "name", "string", "the file's name, for the error report (default upload.csv)", 0},
+      {api_import_create, "encoding", "string", "the file's encoding when not UTF-8, as guild import --encoding: "
+                                                "UTF-16, WINDOWS-1252, GB18030, ...", 0},
       {api_imports_list, "limit", "integer", "1 to 100 (default 20)", 0},
       {api_imports_list, "before", "integer", "only imports older than this id (next_before of the previous page)", 0},
+      {api_evidence_upload, "person", "integer", "whose evidence it is (a learner: their own, the default)", 0},
+      {api_evidence_upload, "name", "string", "the file's name (no quotes, slashes or backslashes)", 1},
+      {api_evidence_upload, "date", "string", "the day the evidence was made, YYYY-MM-DD (default: the event's)", 0},
+      {api_unit_agreement, "cohort", "integer", "one cohort's agreement only", 0},
   };
   for (size_t i = 0; i < sizeof aParam / sizeof aParam[0]; i++)
     if (p->xHandler == aParam[i].x)
@@ -233,6 +247,12 @@ static json_t *responses(const route *p, const dom_entity *pEnt) {
   if (p->flags & R_NO_CONTENT) {
     json_decref(pOk);
     json_object_set_new(o, "204", json_pack("{s:s}", "description", "done; no content"));
+  } else if (p->xHandler == api_evidence_content) {   /* the file as it was given */
+    json_decref(pOk);
+    json_t *pTypes = json_object();
+    for (const char *const *pz = asmt_evidence_types; *pz; pz++)
+      json_object_set_new(pTypes, *pz, json_pack("{s:{s:s, s:s}}", "schema", "type", "string", "format", "binary"));
+    json_object_set_new(o, "200", json_pack("{s:s, s:o}", "description", "the file", "content", pTypes));
   } else if (p->flags & R_LIST) {   /* a file */
     json_decref(pOk);
     json_object_set_new(o, "200", json_pack("{s:s, s:{s:{s:{s:s}}, s:{s:{s:s, s:s}}}}", "description",
@@ -271,6 +291,19 @@ static json_t *responses(const route *p, const dom_entity *pEnt) {
     json_object_set_new(o, aErr[i].zCode, json_pack("{s:s, s:o}", "description", aErr[i].zWhen, "content",
                                                     json_content(ref("Error"))));
   }
+  return o;
+}
+
+/* The media types an upload route takes (its http_upload; none: text/csv). */
+static json_t *upload_content(const route *p) {
+  static const char *const azCsv[] = {"text/csv", NULL};
+  const http_upload *pUp = p->pArg;
+  const char *const *az = pUp && pUp->azMedia ? pUp->azMedia : azCsv;
+  json_t *o = json_object();
+  for (; *az; az++)
+    json_object_set_new(o, *az, strcmp(*az, "text/csv") ? json_pack("{s:{s:s, s:s}}", "schema", "type", "string",
+                                                                     "format", "binary")
+                                                        : json_pack("{s:{s:s}}", "schema", "type", "string"));
   return o;
 }
 
@@ -320,19 +353,21 @@ json_t *api_openapi_doc(void) {
     json_t *op = json_pack("{s:s, s:[s], s:s, s:o, s:o}", "summary", p->zSummary, "tags", p->zTag, "operationId", zOp,
                            "parameters", params, "responses", responses(p, pEnt));
     if (p->flags & (R_BODY | R_BODY_OPT)) {
+      json_t *pOwn = api_assessment_body_schema(p->xHandler);
       json_t *pSchema = (p->xHandler == api_entity_create || p->xHandler == api_entity_update) && pEnt
                             ? ref(pEnt->zName)
                         : p->xHandler == api_mark_correction
                             ? correction_body()
                         : p->xHandler == api_enrollment_withdraw || p->xHandler == api_competitor_withdraw
                             ? withdraw_body(p, pEnt)
-                            : json_pack("{s:s, s:{s:{s:s}}}", "type", "object", "properties", "reason", "type", "string");
+                        : pOwn ? pOwn
+                               : json_pack("{s:s, s:{s:{s:s}}}", "type", "object", "properties", "reason", "type", "string");
       json_object_set_new(op, "requestBody", json_pack("{s:b, s:o}", "required", (p->flags & R_BODY) != 0,
                                                        "content", json_content(pSchema)));
     }
     if (p->flags & R_UPLOAD)
-      json_object_set_new(op, "requestBody", json_pack("{s:b, s:{s:{s:{s:s}}}}", "required", 1, "content", "text/csv",
-                                                       "schema", "type", "string"));
+      json_object_set_new(op, "requestBody", json_pack("{s:b, s:o}", "required", 1, "content", upload_content(p)));
+    api_comp_bulk_doc(p, op);   /* the competition's bulk routes: their bodies and answers */
     json_object_set_new(item, zMethod, op);
   }
   json_t *pSec = json_pack("{s:{s:s, s:s, s:s}, s:{s:s, s:s}}", "session", "type", "apiKey", "in", "cookie", "name",
@@ -340,6 +375,7 @@ json_t *api_openapi_doc(void) {
   return json_pack("{s:s, s:{s:s, s:s, s:s}, s:[{s:s}], s:o, s:{s:o, s:o}}", "openapi", "3.1.0", "info", "title",
                    "guild API", "version", GUILD_VERSION, "description",
                    "guild: vocational education and training management. Errors are always "
-                   "{\"error\":{\"code\",\"message\",\"field\"}}.",
+                   "{\"error\":{\"code\",\"message\",\"field\"}}; an all-or-nothing operation on many rows "
+                   "refused adds \"rows\" (code rows_refused).",
                    "servers", "url", "/", "paths", paths, "components", "schemas", schemas, "securitySchemes", pSec);
 }

@@ -4,6 +4,7 @@
 #include "api/api.h"
 #include "domain/accounts/auth.h"
 #include "domain/accounts/password.h"
+#include "domain/training/training.h"
 #include "core/timeutil.h"
 #include <stdio.h>
 #include <string.h>
@@ -81,6 +82,24 @@ json_t *api_me(http_req *r, gerr *e) {
   return o;
 }
 
+/* Appends to a every record of pEnt whose filter zFilter is id (the
+ * caller's own, read through the own context c). 0 or -1 with e. */
+static int own_records(dom_ctx *c, const dom_entity *pEnt, const char *zFilter, int64_t id, json_t *a, gerr *e) {
+  dom_query q;
+  memset(&q, 0, sizeof q);
+  int k = dom_filter_index(pEnt, zFilter);
+  q.mask = 1u << k;
+  q.aInt[k] = id;
+  q.limit = 500;
+  do {
+    dom_page page;
+    if (dom_list(c, pEnt, &q, &page, e)) return -1;
+    for (int i = 0; i < page.n; i++) json_array_append_new(a, api_rec_json(&page.aRec[i]));
+    q.after = page.nextAfter;
+  } while (q.after);
+  return 0;
+}
+
 /* Everything guild holds about the caller, as JSON (new reference). */
 static json_t *me_export_json(http_req *r, gerr *e) {
   const auth_user *u = r->pAuth;
@@ -88,7 +107,7 @@ static json_t *me_export_json(http_req *r, gerr *e) {
   char zNow[32];
   time_iso(r->now, zNow, sizeof zNow);
   json_t *o = json_pack("{s:s, s:s}", "exported_at", zNow, "about",
-                        "everything guild holds about you: your account, your person record and your enrollments");
+                        "everything guild holds about you: your account, your person record, your enrollments and your attendance");
   if (u->user_id) {
     dom_rec user;
     if (dom_get(&c, &dom_user, u->user_id, &user, e)) goto fail;
@@ -98,6 +117,8 @@ static json_t *me_export_json(http_req *r, gerr *e) {
   }
   json_t *aEnroll = json_array();
   json_object_set_new(o, "enrollments", aEnroll);
+  json_t *aMarks = json_array();   /* their attendance, mark by mark */
+  json_object_set_new(o, "attendance_marks", aMarks);
   if (!u->person_id) {
     json_object_set_new(o, "person", json_null());
     return o;
@@ -105,6 +126,7 @@ static json_t *me_export_json(http_req *r, gerr *e) {
   dom_rec person;
   if (dom_get(&c, &dom_person, u->person_id, &person, e)) goto fail;
   json_object_set_new(o, "person", api_rec_json(&person));
+  if (api_assessment_me_export(r, o, e)) goto fail;   /* results, evidence, appeals, awards (assessment.c) */
   dom_query q;
   memset(&q, 0, sizeof q);
   int k = 0;
@@ -129,6 +151,7 @@ static json_t *me_export_json(http_req *r, gerr *e) {
     }
     q.after = page.nextAfter;
   } while (q.after);
+  if (own_records(&c, &dom_attendance_mark, "person", u->person_id, aMarks, e)) goto fail;
   return o;
 fail:
   json_decref(o);

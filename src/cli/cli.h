@@ -53,6 +53,8 @@ int cmd_copy(int argc, char **argv);
 int cmd_competition(int argc, char **argv);
 int cmd_import(int argc, char **argv);
 int cmd_export(int argc, char **argv);
+int cmd_attendance(int argc, char **argv);
+int cmd_assessment(int argc, char **argv);
 /* `import WHAT` and `export WHAT` rows: azVal holds the command's options,
  * azPos[0] is WHAT. */
 int cmd_import_oneroster(const char **azVal, int nPos, const char **azPos);

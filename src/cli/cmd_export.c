@@ -16,21 +16,22 @@
 /* Options that are not list filters. */
 static const char *const azNotFilter[] = {"db", "format", "out", "table", "help", NULL};
 
-/* The format: --format, else xlsx when --out ends in .xlsx, else csv;
- * -1 after a usage error. */
-static int export_format(const char **azVal, tab_format *pFmt) {
-  const char *z = OPT("format"), *zOut = OPT("out");
+int cli_table_format(const char *zCmd, const char *z, const char *zOut, tab_format *pFmt) {
   size_t n = zOut ? strlen(zOut) : 0;
   *pFmt = n > 5 && !strcmp(zOut + n - 5, ".xlsx") ? TAB_XLSX : TAB_CSV;
   if (z && tab_format_parse(z, pFmt)) {
-    fprintf(stderr, "guild export: --format is csv or xlsx (got '%s')\n", z);
+    fprintf(stderr, "guild %s: --format is csv or xlsx (got '%s')\n", zCmd, z);
     return -1;
   }
   if (*pFmt == TAB_XLSX && !zOut && isatty(STDOUT_FILENO)) {
-    fprintf(stderr, "guild export: an XLSX file is not for a terminal: give --out FILE.xlsx or redirect\n");
+    fprintf(stderr, "guild %s: an XLSX file is not for a terminal: give --out FILE.xlsx or redirect\n", zCmd);
     return -1;
   }
   return 0;
+}
+
+static int export_format(const char **azVal, tab_format *pFmt) {
+  return cli_table_format(CMD, OPT("format"), OPT("out"), pFmt);
 }
 
 /* Copies the file zPath to standard output. */
@@ -47,10 +48,7 @@ static int copy_to_stdout(const char *zPath, gerr *e) {
   return rc;
 }
 
-/* Writes the export to --out, or to standard output: CSV as it is
- * written, XLSX (a zip, written whole) through a temporary file. */
-static int write_out(const char **azVal, tab_format fmt, export_fn xWrite, void *pArg, gerr *e) {
-  const char *zOut = OPT("out");
+int cli_table_write(const char *zOut, tab_format fmt, export_fn xWrite, void *pArg, gerr *e) {
   if (zOut) {
     if (export_file(fmt, zOut, xWrite, pArg, e) == 0) return 0;
     unlink(zOut);
@@ -68,6 +66,10 @@ static int write_out(const char **azVal, tab_format fmt, export_fn xWrite, void 
   int rc = export_file(fmt, zTmp, xWrite, pArg, e) || copy_to_stdout(zTmp, e) ? -1 : 0;
   unlink(zTmp);
   return rc;
+}
+
+static int write_out(const char **azVal, tab_format fmt, export_fn xWrite, void *pArg, gerr *e) {
+  return cli_table_write(OPT("out"), fmt, xWrite, pArg, e);
 }
 
 typedef struct list_arg {

@@ -21,13 +21,15 @@ static int import_csv_cmd(const char **azVal, int nPos, const char **azPos) {
   const imp_kind *pKind = imp_kind_find(azPos[0]);   /* aImport sends only the kinds of import_kinds.c */
   if (nPos != 2) {
     fprintf(stderr, "guild import: usage: guild import %s FILE [--errors OUT.csv] [--skip-invalid] "
-                    "[--map HEADER=FIELD,...] [--quiet]\n", azPos[0]);
+                    "[--map HEADER=FIELD,...] [--encoding ENC] [--quiet]\n", azPos[0]);
     return CLI_USAGE;
   }
-  if (OPT("isco")) {
-    fprintf(stderr, "guild import: --isco is for oneroster imports\n");
-    return CLI_USAGE;
-  }
+  static const char *const azOneRoster[] = {"isco", "area", "area-map", "create-areas", NULL};
+  for (int i = 0; azOneRoster[i]; i++)
+    if (OPT(azOneRoster[i])) {
+      fprintf(stderr, "guild import: --%s is for oneroster imports\n", azOneRoster[i]);
+      return CLI_USAGE;
+    }
   int64_t idScope = 0;
   if (OPT("institution") && (text_int64(OPT("institution"), &idScope) || idScope < 1)) {
     fprintf(stderr, "guild import: --institution: an institution's id (a whole number from 1)\n");
@@ -47,7 +49,7 @@ static int import_csv_cmd(const char **azVal, int nPos, const char **azPos) {
   }
   import_progress prog;
   import_progress_start(&prog, zFile);
-  imp_opts o = {OPT("map"), OPT("skip-invalid") != NULL, NULL, &prog, NULL, idScope, NULL};
+  imp_opts o = {OPT("map"), OPT("skip-invalid") != NULL, NULL, &prog, NULL, idScope, NULL, OPT("encoding")};
   if (!OPT("quiet") && isatty(STDERR_FILENO)) o.xProgress = import_progress_show;
   imp_result r;
   int rc = pKind->xImport(&d.c, zFile, &o, &r, &e);
@@ -56,14 +58,9 @@ static int import_csv_cmd(const char **azVal, int nPos, const char **azPos) {
     cli_close(&d);
     return CLI_USAGE;
   }
-  import_report_part part = {zFile, r.aErr, r.nErr};
-  import_report_print(&part, 1);
   gerr eRep;
-  int bRepFailed = OPT("errors") && import_report_write(OPT("errors"), &part, 1, &eRep);
+  int bRepFailed = import_report_done(zFile, &r, rc, &e, OPT("errors"), &eRep) != 0;
   if (rc) {
-    const char *zMsg = e.msg[0] ? e.msg : gerr_default(e.code);
-    if (e.code == GERR_VALIDATION) fprintf(stderr, "guild: %s: %s; nothing was imported\n", zFile, zMsg);
-    else fprintf(stderr, "guild: %s; nothing was imported\n", zMsg);
     if (bRepFailed) cli_fail(&eRep);
     cli_close(&d);
     return CLI_FAIL;
@@ -87,7 +84,7 @@ static const struct {
 };
 
 int cmd_import(int argc, char **argv) {
-  const char *azVal[10] = {0}, *azPos[3] = {0};
+  const char *azVal[16] = {0}, *azPos[3] = {0};
   int nPos, rc = cli_parse(CMD, argc, argv, azVal, azPos, 3, &nPos);
   if (rc) return rc < 0 ? CLI_OK : rc;
   for (size_t i = 0; nPos > 0 && i < sizeof aImport / sizeof aImport[0]; i++)

@@ -34,20 +34,27 @@ static void print_summary(const or_result *r) {
     if (p->nDeleted) printf(", %d %s", p->nDeleted, f == OR_ENROLLMENTS ? "withdrawn or removed" : "deleted");
     if (p->nKept) printf(", %d kept (still in use)", p->nKept);
     if (p->nSkipped) printf(", %d skipped (not kept by guild)", p->nSkipped);
+    if (r->anWarn[f]) printf(", %d warnings", r->anWarn[f]);
     if (p->nInvalid) printf(", %d invalid (skipped)", p->nInvalid);
     printf("\n");
   }
   if (r->zIgnored) printf("not read (guild keeps nothing of them): %s\n", r->zIgnored);
+  if (r->nAreasCreated) printf("%d areas created under the region for schools without a parent\n", r->nAreasCreated);
 }
 
 int cmd_import_oneroster(const char **azVal, int nPos, const char **azPos) {
   if (nPos != 2) {
     fprintf(stderr, "guild import: usage: guild import oneroster PATH (a directory or a .zip) [--errors OUT.csv] "
-                    "[--skip-invalid] [--isco CODE] [--quiet]\n");
+                    "[--skip-invalid] [--isco CODE] [--area CODE | --area-map FILE | --create-areas] [--encoding ENC] "
+                    "[--quiet]\n");
     return CLI_USAGE;
   }
   if (OPT("import", "map")) {
     fprintf(stderr, "guild import: --map is for persons imports; OneRoster's columns have fixed names\n");
+    return CLI_USAGE;
+  }
+  if (OPT("import", "institution")) {
+    fprintf(stderr, "guild import: --institution is for persons and enrollments imports\n");
     return CLI_USAGE;
   }
   const char *zPath = azPos[1];
@@ -56,7 +63,8 @@ int cmd_import_oneroster(const char **azVal, int nPos, const char **azPos) {
   if (cli_open(cli_db_path(OPT("import", "db")), &d, &e)) return cli_fail(&e);
   import_progress prog;
   import_progress_start(&prog, zPath);
-  or_opts o = {OPT("import", "skip-invalid") != NULL, OPT("import", "isco"), NULL, &prog};
+  or_opts o = {OPT("import", "skip-invalid") != NULL, OPT("import", "isco"), NULL, &prog, OPT("import", "encoding"),
+               OPT("import", "area"), OPT("import", "area-map"), OPT("import", "create-areas") != NULL};
   if (!OPT("import", "quiet") && isatty(STDERR_FILENO)) o.xProgress = show_file_progress;
   or_result r;
   int rc = oneroster_import(&d.c, zPath, &o, &r, &e);
@@ -71,6 +79,9 @@ int cmd_import_oneroster(const char **azVal, int nPos, const char **azPos) {
     aPart[f].aErr = r.aErr[f];
     aPart[f].nErr = r.anErr[f];
   }
+  import_report_part aWarn[OR__NFILE];
+  for (int f = 0; f < OR__NFILE; f++) aWarn[f] = (import_report_part){oneroster_file_names[f], r.aWarn[f], r.anWarn[f]};
+  import_report_print_warnings(aWarn, OR__NFILE);
   import_report_print(aPart, OR__NFILE);
   gerr eRep;
   int bRepFailed = OPT("import", "errors") && import_report_write(OPT("import", "errors"), aPart, OR__NFILE, &eRep);
@@ -80,7 +91,8 @@ int cmd_import_oneroster(const char **azVal, int nPos, const char **azPos) {
     cli_close(&d);
     return CLI_FAIL;
   }
-  printf("%s: OneRoster %s\n", zPath, r.zVersion);
+  printf("%s: OneRoster %s%s\n", zPath, r.zVersion,
+         r.bNoManifest ? " (no manifest.csv: the files there read as bulk)" : "");
   print_summary(&r);
   cli_close(&d);
   if (bRepFailed) return cli_fail(&eRep);

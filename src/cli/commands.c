@@ -79,6 +79,10 @@ static const cli_opt aImportOpt[] = {
     {"isco", "CODE", "oneroster: the ISCO-08 unit group of new programs whose course's subjectCodes have none"},
     {"institution", "ID", "persons, enrollments: confine the import to this institution, as for its staff "
                           "(new persons are registered to it; only its cohorts and persons)"},
+    {"encoding", "ENC", "the file's encoding when not UTF-8 (UTF-16, WINDOWS-1252, GB18030, ...: iconv's names)"},
+    {"area", "CODE", "oneroster: the area (its code) of schools and districts whose parentSourcedId is empty"},
+    {"area-map", "FILE", "oneroster: the same per org: a CSV file orgSourcedId,areaCode"},
+    {"create-areas", NULL, "oneroster: make an area under the region for each school without a parent"},
     HELP_OPT,
     {NULL, NULL, NULL}};
 static const cli_opt aExportOpt[] = {
@@ -100,7 +104,20 @@ static const cli_opt aExportOpt[] = {
     {"isco-code", "CODE", "programs: for this occupation"},
     HELP_OPT,
     {NULL, NULL, NULL}};
+static const cli_opt aAttendanceOpt[] = {
+    DB_OPT,
+    {"cohort", "ID", "export: only this cohort"},
+    {"institution", "ID", "export: only this institution's cohorts"},
+    {"format", "FMT", "csv (default; xlsx when --out ends in .xlsx) or xlsx"},
+    {"out", "FILE", "write to FILE instead of standard output"},
+    HELP_OPT,
+    {NULL, NULL, NULL}};
 static const cli_opt aNoOpt[] = {HELP_OPT, {NULL, NULL, NULL}};
+static const cli_opt aAssessmentOpt[] = {
+    DB_OPT,
+    {"errors", "OUT.csv", "import: also write the error report as CSV (file,row,column,value,reason)"},
+    HELP_OPT,
+    {NULL, NULL, NULL}};
 
 const cli_command cli_commands[] = {
     {"init", cmd_init, "[--db PATH] [--admin NAME] [--password-stdin]", "create a new guild database",
@@ -199,7 +216,7 @@ const cli_command cli_commands[] = {
      "and categories over the previous edition of the same area.", aCompetitionOpt},
     {"import", cmd_import,
      "persons|enrollments FILE | oneroster PATH [--errors OUT.csv] [--skip-invalid] [--map H=F,...] "
-     "[--institution ID] [--quiet]",
+     "[--encoding ENC] [--institution ID] [--quiet]",
      "import persons or enrollments from a CSV file, or a OneRoster set",
      "  import persons FILE       ('-' reads standard input)\n"
      "  import enrollments FILE   (import the persons first)\n"
@@ -214,18 +231,25 @@ const cli_command cli_commands[] = {
      "importing again updates. Bulk and delta files: in a delta, status tobedeleted\n"
      "deletes a record nothing refers to any more (an enrollment is withdrawn). A course\n"
      "needs its ISCO-08 occupation in subjectCodes, or --isco CODE for all that lack one.\n"
+     "A new school without parentSourcedId goes into the area --area-map FILE\n"
+     "(orgSourcedId,areaCode) or --area CODE names, or one --create-areas makes for it\n"
+     "under the region. Org types guild does not keep (ext:...) are skipped. A set\n"
+     "without manifest.csv is read as bulk.\n"
      "Files the manifest marks absent are not read; unknown columns are ignored; a\n"
      "missing required column is an error naming the file and the column. All or\n"
      "nothing, --skip-invalid and the report as below; one audit entry (entity\n"
      "oneroster, the .zip's SHA-256 or the files' digest).\n"
      "\n"
      "Plain CSV: the file is CSV (RFC 4180: quoted fields may hold commas, quotes and line\n"
-     "breaks), UTF-8 with or without a byte-order mark, CRLF or LF line ends. Row 1\n"
-     "is the header; its names (case and surrounding spaces ignored) are fields.\n"
+     "breaks), UTF-8 with or without a byte-order mark (--encoding ENC reads another:\n"
+     "UTF-16, WINDOWS-1252, GB18030, ...), CRLF or LF line ends, at most 256 columns.\n"
+     "Row 1 is the header; its names (case and surrounding spaces ignored) are fields,\n"
+     "in guild's spelling or OneRoster's (sourcedId, givenName, familyName, birthDate).\n"
      "persons:\n"
      "  sourced_id         the person's external id: a required column and value\n"
      "  given_name         required for a new person\n"
-     "  family_name, sex (female|male), birth_date (YYYY-MM-DD), phone, email\n"
+     "  family_name, sex (female|male; also F/M, 女/男, ئايال/ئەر), birth_date\n"
+     "  (YYYY-MM-DD; also YYYY/MM/DD, DD.MM.YYYY, ... when unambiguous), phone, email\n"
      "  home_area_code     the code of an area (e.g. 650102), not its id\n"
      "enrollments (the key is the person and the cohort):\n"
      "  person_sourced_id  the learner's sourced_id (or person_id: guild's id)\n"
@@ -236,7 +260,7 @@ const cli_command cli_commands[] = {
      "  withdrawal_reason  personal, health, family, work, moved,\n"
      "                     program_unsuitable or other\n"
      "Other headers are an error; --map 'Student ID=sourced_id,Notes=' renames\n"
-     "one and ignores another.\n"
+     "one and ignores another ('\"Name, given\"=given_name' for a comma or '=').\n"
      "\n"
      "Every row is checked with the same rules as the API. A record whose key is\n"
      "already stored is updated (the file's columns only; an empty cell clears an\n"
@@ -274,6 +298,38 @@ const cli_command cli_commands[] = {
      "have ended are left out; guild's own fields that OneRoster lacks travel in\n"
      "metadata.guild.* columns, so importing the set again gives the same registry\n"
      "(docs/oneroster.md).", aExportOpt},
+    {"attendance", cmd_attendance, "export [--cohort ID | --institution ID] [--format csv|xlsx] [--out FILE]",
+     "export attendance rates as CSV or XLSX",
+     "  attendance export   one row per learner and cohort (enrollments past applying):\n"
+     "                      institution, program, cohort, learner, enrollment status,\n"
+     "                      marks, counted, weight_sum, rate_percent, threshold,\n"
+     "                      below_threshold, and the marks by status ('present 10; late 2')\n"
+     "Without --cohort or --institution: the whole region. The rate is\n"
+     "  rate = sum of the weights of the counted marks / (100 x counted marks)\n"
+     "where a mark counts unless its status does not count in the denominator\n"
+     "(excused); weights are the institution's (present 100, late 50, absent 0 by\n"
+     "default). The threshold is the program's (80 by default): whom to offer\n"
+     "support, never a sanction. Memory stays flat however large the region\n"
+     "(docs/training.md).", aAttendanceOpt},
+    {"assessment", cmd_assessment, "import FILE [--errors OUT.csv]", "import assessment results from CSV",
+     "  assessment import FILE   ('-' reads standard input)\n"
+     "\n"
+     "One row per decision, with a header row naming the columns (any order, any case):\n"
+     "  assessment           the assessment event's id\n"
+     "  learner              the learner's person id\n"
+     "  criterion            the performance criterion's code in the event's unit\n"
+     "  outcome              competent or not_yet_competent\n"
+     "  evidence_valid, evidence_sufficient, evidence_authentic, evidence_current\n"
+     "                       the assessor's declarations: true or false (yes/no, 1/0;\n"
+     "                       empty is false); competent needs all four\n"
+     "A learner's rows in one event are recorded together, as POST\n"
+     "/api/v1/assessments/{id}/results records them, with the same rules: a decision\n"
+     "on every criterion of the unit, the learner holding a place in the cohort, the\n"
+     "evidence checks (docs/assessment.md). Awards follow as they do in the API.\n"
+     "The import is all or nothing: every refused row is reported (row, column,\n"
+     "value, reason) on stderr and, with --errors, as CSV, and nothing is written.\n"
+     "Each result is audited, and the import once more: action import, entity\n"
+     "assessment_results, the results written as its id, the file's SHA-256.", aAssessmentOpt},
     {"version", cmd_version, "", "print the version", "Prints guild's version and schema version.", aNoOpt},
     {"help", cmd_help, "[COMMAND]", "show help", "Lists the commands, or explains one.", aNoOpt},
 };

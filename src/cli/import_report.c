@@ -2,6 +2,7 @@
  * commands (see import_report.h). */
 #include "cli/import_report.h"
 #include "core/buf.h"
+#include "domain/imports/import_text.h"
 #include "io/csv/csv_out.h"
 #include <stdio.h>
 
@@ -68,7 +69,26 @@ int import_report_write(const char *zOut, const import_report_part *a, int n, ge
   return 0;
 }
 
-void import_report_print(const import_report_part *a, int n) {
+/* Prints z (escaped already) cut after nMax characters. */
+static void print_cut(const char *z, size_t nMax) {
+  size_t i = 0, nChar = 0;
+  while (z[i] && nChar < nMax) {
+    i++;
+    while ((z[i] & 0xC0) == 0x80) i++;
+    nChar++;
+  }
+  fwrite(z, 1, i, stderr);
+  if (!z[i]) return;
+  size_t nRest = 0;
+  for (; z[i]; i++) nRest += (z[i] & 0xC0) != 0x80;
+  fprintf(stderr, "... (%zu more characters)", nRest);
+}
+
+/* Prints the entries of the parts, zPrefix before each reason, at most
+ * REPORT_STDERR_MAX; returns how many were left out. The report's strings
+ * are already escaped and cut (import_text.h): nothing raw reaches the
+ * terminal. */
+static int print_entries(const import_report_part *a, int n, const char *zPrefix) {
   int nShown = 0, nAll = 0;
   for (int k = 0; k < n; k++) {
     nAll += a[k].nErr;
@@ -76,11 +96,38 @@ void import_report_print(const import_report_part *a, int n) {
       const imp_error *p = &a[k].aErr[i];
       fprintf(stderr, "%s: row %d", a[k].zFile, p->iRow);
       if (p->zColumn[0]) fprintf(stderr, ", column %s", p->zColumn);
-      if (p->zValue[0]) fprintf(stderr, ", value '%.80s'", p->zValue);
-      fprintf(stderr, ": %s\n", p->zReason);
+      if (p->zValue[0]) {
+        fputs(", value '", stderr);
+        print_cut(p->zValue, IMP_SHOWN_VALUE);
+        fputc('\'', stderr);
+      }
+      fprintf(stderr, ": %s%s\n", zPrefix, p->zReason);
     }
   }
-  if (nAll > nShown)
+  return nAll - nShown;
+}
+
+void import_report_print(const import_report_part *a, int n) {
+  int nMore = print_entries(a, n, "");
+  if (nMore > 0)
     fprintf(stderr, "%s: ... and %d more errors (--errors FILE writes them all)\n", n == 1 ? a[0].zFile : "guild",
-            nAll - nShown);
+            nMore);
+}
+
+void import_report_print_warnings(const import_report_part *a, int n) {
+  int nMore = print_entries(a, n, "warning: ");
+  if (nMore > 0) fprintf(stderr, "guild: ... and %d more warnings\n", nMore);
+}
+
+int import_report_done(const char *zFile, const imp_result *r, int rc, const gerr *e, const char *zErrors,
+                       gerr *peRep) {
+  import_report_part part = {zFile, r->aErr, r->nErr};
+  import_report_print(&part, 1);
+  int bRepFailed = zErrors && import_report_write(zErrors, &part, 1, peRep);
+  if (rc) {
+    const char *zMsg = e->msg[0] ? e->msg : gerr_default(e->code);
+    if (e->code == GERR_VALIDATION) fprintf(stderr, "guild: %s: %s; nothing was imported\n", zFile, zMsg);
+    else fprintf(stderr, "guild: %s; nothing was imported\n", zMsg);
+  }
+  return bRepFailed ? -1 : 0;
 }

@@ -45,6 +45,7 @@ typedef struct http_req {
   struct auth_user *pAuth;    /* the caller (never NULL; bSignedIn tells) */
   dom_actor actor;            /* the caller as the domain's access rules see it (auth_actor) */
   int64_t now;
+  const char *zUploadType;    /* R_UPLOAD: which of the route's media types the body is (static) */
   /* response */
   int status;                 /* 200 unless the handler sets it */
   char zEtag[32];
@@ -80,17 +81,26 @@ enum {
   R_IF_MATCH = 4,  /* needs If-Match (optimistic concurrency) */
   R_CREATED = 8,   /* answers 201 Created */
   R_NO_CONTENT = 16, /* answers 204 No Content */
-  R_UPLOAD = 32,   /* takes a text/csv body of up to http_upload_max bytes, kept as it is (no JSON) */
+  R_UPLOAD = 32,   /* takes a file as the body, kept as it is (no JSON): what route.pArg (an http_upload)
+                    * says, or with no pArg a text/csv file of up to http_upload_max bytes */
   R_ACCEPTED = 64, /* answers 202 Accepted (work continues in the background) */
   R_LIST = 128,    /* lists pArg's records like its list route (a file): the domain confines it the same way */
   R_DOMAIN = 256,  /* the handler's domain call decides access itself (the rule is the one it applies) */
 };
 
+/* What an R_UPLOAD route takes, as its pArg: one of the media types
+ * azMedia (NULL-terminated), of at most nMax bytes (0, or more than
+ * http_upload_max: http_upload_max). */
+typedef struct http_upload {
+  const char *const *azMedia;
+  size_t nMax;
+} http_upload;
+
 struct route {
   http_method method;
   const char *zPath;          /* "/api/v1/persons/{id}" */
   http_handler xHandler;
-  const void *pArg;           /* e.g. the dom_entity a generic handler serves */
+  const void *pArg;           /* e.g. the dom_entity a generic handler serves; R_UPLOAD: an http_upload */
   unsigned flags;
   const char *zTag;           /* OpenAPI tag */
   const char *zSummary;       /* one line of help, also in OpenAPI */
@@ -116,11 +126,15 @@ const char *http_query(const http_req *r, const char *zName);
 void http_send_file(http_req *r, int fd, const char *zContentType, const char *zFileName);
 
 /* R_UPLOAD routes: the largest body accepted (413 beyond; `guild serve
- * --max-upload`), the body's size, and copying it to the open file fd
- * (without another copy in memory). */
+ * --max-upload`; a route may take less), the body's size, and copying it
+ * to the open file fd (without another copy in memory). */
 extern size_t http_upload_max;
 size_t http_body_size(http_req *r);
 int http_body_to_file(http_req *r, int fd, gerr *e);
+/* The whole body of an R_UPLOAD route in one piece (valid until the
+ * response is sent), its size in *pn: for small uploads (http_upload.nMax)
+ * that the domain takes in memory. */
+const void *http_body_bytes(http_req *r, size_t *pn);
 
 typedef struct http_config {
   const char *zDb;

@@ -132,6 +132,12 @@ size_t http_body_size(http_req *r) {
   return evbuffer_get_length(evhttp_request_get_input_buffer(r->pNative));
 }
 
+const void *http_body_bytes(http_req *r, size_t *pn) {
+  struct evbuffer *pIn = evhttp_request_get_input_buffer(r->pNative);
+  *pn = evbuffer_get_length(pIn);
+  return *pn ? (const void *)evbuffer_pullup(pIn, -1) : (const void *)"";
+}
+
 int http_body_to_file(http_req *r, int fd, gerr *e) {
   struct evbuffer *pIn = evhttp_request_get_input_buffer(r->pNative);
   while (evbuffer_get_length(pIn) > 0) {
@@ -218,6 +224,21 @@ json_t *http_error_json(const gerr *e) {
   json_t *pErr = json_pack("{s:s, s:s}", "code", gerr_name(e->code), "message",
                            e->msg[0] ? utf8_or_marks(e->msg, zMsg) : gerr_default(e->code));
   if (e->field[0]) json_object_set_new(pErr, "field", json_string(utf8_or_marks(e->field, zField)));
+  if (e->nRow > 0) {   /* an all-or-nothing operation's refused rows: where, which field, why */
+    json_t *a = json_array();
+    for (int i = 0; i < e->nRow; i++) {
+      const gerr_row *x = &e->aRow[i];
+      char *zM = g_malloc(strlen(x->zMsg) + 1), *zF = g_malloc(strlen(x->zField) + 1);
+      json_t *o = json_pack("{s:s, s:s}", "code", gerr_name(x->code), "message", utf8_or_marks(x->zMsg, zM));
+      if (x->iIndex >= 0) json_object_set_new(o, "index", json_integer(x->iIndex));
+      if (x->iRow > 0) json_object_set_new(o, "row", json_integer(x->iRow));
+      if (x->zField[0]) json_object_set_new(o, "field", json_string(utf8_or_marks(x->zField, zF)));
+      free(zM);
+      free(zF);
+      json_array_append_new(a, o);
+    }
+    json_object_set_new(pErr, "rows", a);
+  }
   return json_pack("{s:o}", "error", pErr);
 }
 
@@ -246,16 +267,27 @@ static int content_type_is(struct evhttp_request *pReq, const char *zType) {
   return z && strncasecmp(z, zType, n) == 0 && (!z[n] || z[n] == ';' || z[n] == ' ');
 }
 
-/* An upload (R_UPLOAD): text/csv (415), at most http_upload_max bytes
- * (413), left in the input buffer for the handler. */
-static int check_upload(struct evhttp_request *pReq, size_t n, gerr *e) {
-  if (n > http_upload_max)
-    return gerr_set(e, GERR_TOO_LARGE, NULL, "the upload is %zu bytes; the limit is %zu", n, http_upload_max);
-  if (!content_type_is(pReq, "text/csv")) {
+/* An upload (R_UPLOAD): one of the route's media types (its http_upload;
+ * text/csv when it has none), at most its limit and never more than
+ * http_upload_max bytes (413), left in the input buffer for the handler;
+ * r->zUploadType says which type it is. */
+static int check_upload(struct evhttp_request *pReq, http_req *r, size_t n, gerr *e) {
+  static const char *const azCsv[] = {"text/csv", NULL};
+  const http_upload *pUp = r->pRoute->pArg;
+  const char *const *azMedia = pUp && pUp->azMedia ? pUp->azMedia : azCsv;
+  size_t nMax = pUp && pUp->nMax && pUp->nMax < http_upload_max ? pUp->nMax : http_upload_max;
+  if (n > nMax) return gerr_set(e, GERR_TOO_LARGE, NULL, "the upload is %zu bytes; the limit is %zu", n, nMax);
+  for (const char *const *pz = azMedia; *pz && !r->zUploadType; pz++)
+    if (content_type_is(pReq, *pz)) r->zUploadType = *pz;
+  if (!r->zUploadType) {
+    char zTypes[200] = "";
+    for (const char *const *pz = azMedia; *pz; pz++)
+      snprintf(zTypes + strlen(zTypes), sizeof zTypes - strlen(zTypes), "%s%s", pz == azMedia ? "" : ", ", *pz);
     const char *zType = evhttp_find_header(evhttp_request_get_input_headers(pReq), "Content-Type");
-    return gerr_set(e, GERR_MEDIA_TYPE, NULL, "Content-Type must be text/csv (got %.60s)", zType ? zType : "none");
+    return gerr_set(e, GERR_MEDIA_TYPE, NULL, "Content-Type must be %s%s (got %.60s)", azMedia[1] ? "one of " : "",
+                    zTypes, zType ? zType : "none");
   }
-  if (n == 0) return gerr_set(e, GERR_BAD_REQUEST, NULL, "the request body is empty: send the CSV file");
+  if (n == 0) return gerr_set(e, GERR_BAD_REQUEST, NULL, "the request body is empty: send the file");
   return 0;
 }
 
@@ -267,7 +299,7 @@ static int read_body(struct evhttp_request *pReq, http_req *r, gerr *e) {
   struct evbuffer *pIn = evhttp_request_get_input_buffer(pReq);
   size_t n = evbuffer_get_length(pIn);
   unsigned flags = r->pRoute->flags;
-  if (flags & R_UPLOAD) return check_upload(pReq, n, e);
+  if (flags & R_UPLOAD) return check_upload(pReq, r, n, e);
   int bNone = !(flags & (R_BODY | R_BODY_OPT));
   if (n > HTTP_MAX_BODY)
     return gerr_set(e, GERR_TOO_LARGE, NULL, "request body is %zu bytes; the limit is %d", n, HTTP_MAX_BODY);

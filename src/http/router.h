@@ -49,7 +49,7 @@ void http_dispatch(struct evhttp_request *pReq, http_worker *w);
  * r->pBody (json_decref). r->zClient is left empty. */
 int http_prepare(struct evhttp_request *pReq, http_method m, const struct evhttp_uri *pUri, http_worker *w,
                  http_req *r, char *zAllow, size_t nAllow, gerr *e);
-/* {"error":{"code","message","field"}} for e; caller owns the result. */
+/* {"error":{"code","message","field","rows"}} for e (rows: e->aRow, when any); caller owns the result. */
 json_t *http_error_json(const gerr *e);
 
 #endif

@@ -11,6 +11,7 @@
 #include "domain/registry/registry.h"
 #include "domain/competition/comp.h"
 #include "domain/imports/import_job.h"
+#include "domain/training/training.h"
 #include <pthread.h>
 #include <stdio.h>
 #include <string.h>
@@ -62,6 +63,9 @@ static const route aAccounts[] = {
      "Recompute the audit log's hash chain; names the first entry that does not match", &pol_admin},
 };
 
+/* a marking scheme uploaded as CSV: a small file */
+static const char *const azSchemeMedia[] = {"text/csv", NULL};
+static const http_upload schemeUpload = {azSchemeMedia, HTTP_MAX_BODY};
 static const route aCompetition[] = {
     {HM_POST, "/api/v1/editions/{id}/transition", api_edition_transition, &dom_edition, R_BODY | R_DOMAIN, "competitions",
      "Move the edition on: draft, registration, marking, locked, published", &pol_admin},
@@ -87,6 +91,61 @@ static const route aCompetition[] = {
     {HM_GET, "/api/v1/competitions/stats", api_competition_stats, NULL, 0, "competitions",
      "History: per edition participants, categories, institutions, by sex, medals, growth "
      "(?format=csv, &table=editions|medals)", &pol_signed_in},
+    /* in one call what the record routes do one by one: all rows or none, every refused row named (error.rows) */
+    {HM_POST, "/api/v1/competitors/{id}/marks", api_competitor_marks_enter, &dom_competitor,
+     R_BODY | R_CREATED | R_DOMAIN, "competitions",
+     "Enter the competitor's marks in one call, as the signed-in judge: {marks: [{aspect_id, value}]}; all or "
+     "nothing, each refused row named", &comp_rule_marking},
+    {HM_POST, "/api/v1/categories/{id}/marks", api_category_marks_enter, &dom_category, R_BODY | R_CREATED | R_DOMAIN,
+     "competitions", "Enter the signed-in judge's marks for the category in one call: {marks: [{competitor_id, "
+     "aspect_id, value}]}; all or nothing, each refused row named", &comp_rule_marking},
+    {HM_POST, "/api/v1/categories/{id}/competitors", api_category_competitors_enter, &dom_category,
+     R_BODY | R_CREATED | R_DOMAIN, "competitions",
+     "Enter learners in the category in one call (registration): {competitors: [{person_id, institution_id, "
+     "consent}]}; all or nothing, each refused row named", &comp_rule_entry},
+    {HM_GET, "/api/v1/categories/{id}/scheme", api_category_scheme, &dom_category, R_DOMAIN, "competitions",
+     "The category's marking scheme as CSV, one row per aspect (what guild competition scheme export writes)",
+     &pol_signed_in},
+    {HM_POST, "/api/v1/categories/{id}/scheme", api_category_scheme_import, &schemeUpload,
+     R_UPLOAD | R_CREATED | R_DOMAIN, "competitions",
+     "Import the category's marking scheme from CSV (text/csv of at most 1 MiB, the export's columns) while the "
+     "edition is in draft; "
+     "all or nothing, each refused row named", &pol_admin},
+    {HM_POST, "/api/v1/categories/{id}/scheme/copy", api_category_scheme_copy, &dom_category,
+     R_BODY | R_CREATED | R_DOMAIN, "competitions",
+     "Copy another category's marking scheme (of any edition) into this one, in draft: {from_category_id}",
+     &pol_admin},
+    {HM_POST, "/api/v1/categories/{id}/judges", api_category_judge_assign, &dom_category,
+     R_BODY | R_CREATED | R_DOMAIN, "competitions",
+     "Assign a judge in one call: the person (person_id, or person: a new one), the account (user_id, or username: "
+     "a new one whose one-time password the answer shows once), the judge grant and the assignment "
+     "(institution_id, chief); one transaction", &pol_admin},
+};
+
+/* training: sessions and attendance */
+static const route aTrainingAttendance[] = {
+    {HM_GET, "/api/v1/training_sessions/{id}/attendance", api_session_roster, &dom_training_session, R_DOMAIN,
+     "attendance", "The session's learners with their marks and each mark's changes (who, when, why, old value), "
+     "the statuses in force and the reasons for a late change", &trn_rule_attendance},
+    {HM_POST, "/api/v1/training_sessions/{id}/attendance", api_session_take, &dom_training_session, R_BODY | R_DOMAIN,
+     "attendance", "Take the session's attendance in one call: {marks: [{person_id, status, reason}], reason}; all or "
+     "nothing (each refused row named); only enrolled learners; after the session's day a change needs a reason",
+     &trn_rule_attendance},
+    {HM_GET, "/api/v1/training_sessions/{id}/check_in_code", api_session_code, &dom_training_session, R_DOMAIN,
+     "attendance", "The check-in code shown now (6 digits, a new one every 30 seconds), its expiry and the check-in "
+     "link to draw as a QR code (409 outside the check-in time)", &trn_rule_attendance},
+    {HM_POST, "/api/v1/training_sessions/{id}/check_in", api_session_check_in, &dom_training_session,
+     R_BODY | R_DOMAIN, "attendance", "Check in with the code the trainer shows: {code}; learners enrolled in the "
+     "cohort, during the session (15 minutes before to 5 after); checking in again changes nothing",
+     &trn_rule_check_in},
+    {HM_GET, "/api/v1/cohorts/{id}/attendance", api_cohort_attendance, &dom_cohort, R_DOMAIN, "attendance",
+     "Every learner's attendance rate in the cohort, by status and per skill of the program, with the threshold",
+     &trn_rule_attendance},
+    {HM_GET, "/api/v1/cohorts/{id}/support_list", api_cohort_support, &dom_cohort, R_DOMAIN, "attendance",
+     "The cohort's enrolled learners below the program's attendance threshold (default 80%), to offer support: "
+     "never a sanction", &trn_rule_attendance},
+    {HM_GET, "/api/v1/me/attendance", api_me_attendance, NULL, R_DOMAIN, "attendance",
+     "My attendance: per cohort my rate, per skill, and every mark", &trn_rule_own_attendance},
 };
 
 static const route aImports[] = {
@@ -101,6 +160,37 @@ static const route aImports[] = {
      &imp_rule_import},
 };
 
+/* the training module: assessment and awards (docs/assessment.md) */
+static const http_upload evidenceUpload = {asmt_evidence_types, ASMT_EVIDENCE_MAX};
+static const route aAssessment[] = {
+    {HM_POST, "/api/v1/assessments/{id}/results", api_assessment_results, &dom_assessment, R_BODY | R_CREATED | R_DOMAIN,
+     "assessment",
+     "Record a learner's results in the event: a decision on every criterion of its unit (competent needs the four "
+     "declarations and current, sufficient evidence), all or nothing; answers the results and the awards they made",
+     &asmt_rule_record},
+    {HM_POST, "/api/v1/assessments/{id}/evidence", api_evidence_upload, &evidenceUpload,
+     R_UPLOAD | R_CREATED | R_DOMAIN, "assessment",
+     "Add evidence (the body: a JPEG, PNG, WebP or PDF file of at most 10 MiB): ?person=ID (a learner: their own, the "
+     "default), &name=FILE, &date=YYYY-MM-DD (the day it was made; default: the event's)",
+     &asmt_rule_evidence_upload},
+    {HM_GET, "/api/v1/evidence_items/{id}/content", api_evidence_content, &dom_evidence_item, R_DOMAIN, "assessment",
+     "The evidence file itself (its media type; saved under its name)", &asmt_rule_evidence},
+    {HM_POST, "/api/v1/assessment_appeals/{id}/decision", api_appeal_decision, &dom_assessment_appeal,
+     R_BODY | R_DOMAIN, "assessment",
+     "Decide a lodged appeal: upheld (the decisions are set aside, the learner is reassessed) or dismissed",
+     &asmt_rule_appeal_decide},
+    {HM_POST, "/api/v1/skill_awards/{id}/revoke", api_award_revoke, &dom_skill_award, R_BODY | R_DOMAIN, "awards",
+     "Revoke a skill award, for a reason from the list (it stays on record)", &asmt_rule_award_revoke},
+    {HM_POST, "/api/v1/program_awards/{id}/revoke", api_award_revoke, &dom_program_award, R_BODY | R_DOMAIN, "awards",
+     "Revoke a program award, for a reason from the list (it stays on record)", &asmt_rule_award_revoke},
+    {HM_GET, "/api/v1/units_of_competency/{id}/agreement", api_unit_agreement, &dom_unit_of_competency, R_DOMAIN,
+     "assessment",
+     "Agreement between first and second markers on the unit, per cohort (?cohort=) and in all: pairs of decisions, "
+     "the share agreeing, Cohen's kappa", &asmt_rule_agreement},
+    {HM_GET, "/api/v1/me/awards", api_me_awards, NULL, 0, "awards", "My skill awards and program awards",
+     &pol_signed_in},
+};
+
 /* The routes of a module beside the ones its entities get. */
 static const struct {
   const char *zModule;   /* NULL: not a module's (meta) */
@@ -111,7 +201,9 @@ static const struct {
     {"registry", aRegistry, sizeof aRegistry / sizeof aRegistry[0]},
     {"accounts", aAccounts, sizeof aAccounts / sizeof aAccounts[0]},
     {"competition", aCompetition, sizeof aCompetition / sizeof aCompetition[0]},
+    {"training", aTrainingAttendance, sizeof aTrainingAttendance / sizeof aTrainingAttendance[0]},
     {"imports", aImports, sizeof aImports / sizeof aImports[0]},
+    {"training", aAssessment, sizeof aAssessment / sizeof aAssessment[0]},
 };
 
 route http_routes[HTTP_MAXROUTE];

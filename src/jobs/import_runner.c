@@ -106,7 +106,7 @@ static void run_one(dom_ctx *c, const impjob *j) {
 
   const imp_kind *pKind = imp_kind_find(j->zKind);
   run_arg arg = {c, j, 0};
-  imp_opts o = {j->zMap, j->bSkipInvalid, on_progress, &arg, record_done, j->idInstitution, "map"};
+  imp_opts o = {j->zMap, j->bSkipInvalid, on_progress, &arg, record_done, j->idInstitution, "map", j->zEncoding};
   imp_result res;
   memset(&res, 0, sizeof res);
   int rc = pKind ? pKind->xImport(c, j->zPath, &o, &res, &e)

@@ -1,7 +1,8 @@
 /* copy.c: copies a database table by table through the db.h interface, so
  * the same code moves SQLite to PostgreSQL and back. Column names come from
  * the source's own result rows (never from users). Rows are compared by a
- * checksum over their values as text, which both engines produce alike. */
+ * checksum over their values as text, which both engines produce alike;
+ * binary values (BLOB, BYTEA) are moved and summed as their bytes. */
 #include "store/copy.h"
 #include "store/schema.h"
 #include "core/buf.h"
@@ -44,6 +45,16 @@ static int walk_table(db *p, int i, db *pTo, arena *a, copy_table_report *pRep, 
     db_stmt *t = pTo ? db_prepare(pTo, zInsert, e) : NULL;
     if (pTo && !t) break;
     for (int k = 0; k < nCol; k++) {
+      if (db_col_is_blob(s, k)) {   /* bytes, not text: their length, then themselves */
+        size_t n = 0;
+        const void *pBytes = db_col_blob(s, k, &n);
+        unsigned char aLen[9] = {0x02};
+        for (int b = 0; b < 8; b++) aLen[1 + b] = (unsigned char)((uint64_t)n >> (8 * b));
+        crypto_hash_sha256_update(&st, aLen, sizeof aLen);
+        crypto_hash_sha256_update(&st, pBytes, n);
+        if (t) db_bind_blob(t, k + 1, pBytes, n);
+        continue;
+      }
       int bNull = db_col_null(s, k);
       const char *z = bNull ? NULL : db_col_text(s, k);
       crypto_hash_sha256_update(&st, (const unsigned char *)(bNull ? "\x01" : z), bNull ? 1 : strlen(z) + 1);
@@ -101,7 +112,11 @@ int copy_database(db *pFrom, db *pTo, int bReplace, copy_report *pOut, gerr *e) 
     if (n > 0 && drop_all(pTo, e)) goto fail;
   }
   if (schema_migrate(pTo, &nApplied, e)) goto fail;
-  if (db_exec(pTo, "DELETE FROM audit_head", e)) goto fail;   /* the source's head replaces it */
+  /* what the migrations seeded (the audit log's head, the region's default
+   * attendance statuses) is replaced by the source's rows: every table is
+   * emptied, children first (the audit log is empty: nothing to refuse) */
+  for (int i = NTABLE - 1; i >= 0; i--)
+    if (db_exec(pTo, arena_printf(&a, "DELETE FROM %s", TABLE(i)->zTable), e)) goto fail;
   for (int i = 0; i < NTABLE; i++) {
     if (walk_table(pFrom, i, pTo, &a, &pOut->a[i], e)) goto fail;
     if (db_engine_of(pTo) == DB_POSTGRES && TABLE(i)->bIdentity) {

@@ -10,7 +10,7 @@ typedef struct copy_table_report {
   char zChecksum[65];   /* SHA-256 over every row, in key order, engine-independent */
 } copy_table_report;
 
-#define COPY_MAXTABLE 40
+#define COPY_MAXTABLE 64
 
 typedef struct copy_report {
   copy_table_report a[COPY_MAXTABLE];

@@ -171,6 +171,7 @@ void db_bind_int_or_null(db_stmt *s, int i, int64_t v, int bNull) {
   if (bNull) db_bind_null(s, i);
   else db_bind_int(s, i, v);
 }
+void db_bind_blob(db_stmt *s, int i, const void *p, size_t n) { s->pDb->pB->xBindBlob(s->pImpl, i, p, n); }
 int db_step(db_stmt *s, gerr *e) {
   if (atomic_load(&s->pDb->bInterrupted)) {
     gerr_set(e, GERR_UNAVAILABLE, NULL, "interrupted: the server is stopping");
@@ -187,6 +188,8 @@ const char *db_col_text(db_stmt *s, int i) {
   const char *z = s->pDb->pB->xColText(s->pImpl, i);
   return z ? z : "";
 }
+const void *db_col_blob(db_stmt *s, int i, size_t *pn) { return s->pDb->pB->xColBlob(s->pImpl, i, pn); }
+int db_col_is_blob(db_stmt *s, int i) { return s->pDb->pB->xColIsBlob(s->pImpl, i); }
 const char *db_col_name(db_stmt *s, int i) { return s->pDb->pB->xColName(s->pImpl, i); }
 void db_done(db_stmt *s) {
   db *p = s->pDb;

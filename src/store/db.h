@@ -73,11 +73,22 @@ void db_bind_null(db_stmt *s, int i);
 void db_bind_text_ref(db_stmt *s, int i, const char *z);
 /* Binds v, or NULL when bNull. */
 void db_bind_int_or_null(db_stmt *s, int i, int64_t v, int bNull);
+/* Binds the n bytes at p (copied) as a binary value: a BLOB on SQLite, a
+ * BYTEA on PostgreSQL (sent in binary, not as text). The SQL text stays
+ * the same for both engines: the column's type decides. */
+void db_bind_blob(db_stmt *s, int i, const void *p, size_t n);
 int db_step(db_stmt *s, gerr *e);     /* DB_ROW, DB_DONE or DB_ERROR */
 int db_ncol(db_stmt *s);
 int db_col_null(db_stmt *s, int i);
 int64_t db_col_int(db_stmt *s, int i);
 const char *db_col_text(db_stmt *s, int i);  /* "" for NULL */
+/* The binary value of column i (a BLOB or BYTEA column): its bytes, and
+ * their count in *pn; NULL with *pn 0 for SQL NULL. The bytes are valid
+ * until the next db_col_blob on s, db_step or db_done. */
+const void *db_col_blob(db_stmt *s, int i, size_t *pn);
+/* 1 when column i of the current row holds a binary value (so that a
+ * caller copying rows it does not know, `guild copy`, moves it as bytes). */
+int db_col_is_blob(db_stmt *s, int i);
 const char *db_col_name(db_stmt *s, int i);   /* the result column's name */
 /* Resets s and clears its bindings; it goes back to the cache (no longer in
  * use), so s must not be used again without a new db_prepare. A second

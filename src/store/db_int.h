@@ -14,11 +14,14 @@ typedef struct db_backend {
   void (*xBindText)(void *pStmt, int i, const char *z);
   void (*xBindTextRef)(void *pStmt, int i, const char *z);   /* not copied */
   void (*xBindNull)(void *pStmt, int i);
+  void (*xBindBlob)(void *pStmt, int i, const void *p, size_t n);   /* copied */
   int (*xStep)(void *pConn, void *pStmt, gerr *e);
   int (*xNcol)(void *pStmt);
   int (*xColNull)(void *pStmt, int i);
   int64_t (*xColInt)(void *pStmt, int i);
   const char *(*xColText)(void *pStmt, int i);
+  const void *(*xColBlob)(void *pStmt, int i, size_t *pn);   /* see db_col_blob */
+  int (*xColIsBlob)(void *pStmt, int i);
   const char *(*xColName)(void *pStmt, int i);
   void (*xReset)(void *pStmt);
   int (*xExec)(void *pConn, const char *zSql, gerr *e);

@@ -27,6 +27,9 @@ typedef struct pg_stmt {
   const char **azParam;      /* nParam + 1: [i] is $i's text, NULL for SQL NULL */
   unsigned char *aOwned;     /* [i]: azParam[i] is ours to free */
   char (*aNum)[24];          /* [i]: the text of an integer bound to $i */
+  int *aLen, *aFmt;          /* [i]: the length and format (1: binary) of a blob bound to $i */
+  int nBinary;               /* parameters bound in binary: aLen and aFmt go with the execution */
+  unsigned char *pBlob;      /* the last column db_col_blob decoded (PQfreemem) */
   PGresult *pRes;
   int iRow, nRow, bRan;
 } pg_stmt;
@@ -112,6 +115,8 @@ static void free_stmt(pg_stmt *s) {
   free(s->azParam);
   free(s->aOwned);
   free(s->aNum);
+  free(s->aLen);
+  free(s->aFmt);
   free(s->zSql);
   free(s);
 }
@@ -127,6 +132,8 @@ static void *pg_prepare(void *pConn, const char *zSql, gerr *e) {
   s->azParam = g_calloc((size_t)s->nParam + 1, sizeof *s->azParam);
   s->aOwned = g_calloc((size_t)s->nParam + 1, sizeof *s->aOwned);
   s->aNum = g_calloc((size_t)s->nParam + 1, sizeof *s->aNum);
+  s->aLen = g_calloc((size_t)s->nParam + 1, sizeof *s->aLen);
+  s->aFmt = g_calloc((size_t)s->nParam + 1, sizeof *s->aFmt);
   if (pg_prepare_on(s, e)) {
     free_stmt(s);
     return NULL;
@@ -139,13 +146,21 @@ static void clear_params(pg_stmt *s) {
     if (s->aOwned[i]) free((char *)s->azParam[i]);
     s->azParam[i] = NULL;
     s->aOwned[i] = 0;
+    s->aLen[i] = s->aFmt[i] = 0;
   }
+  s->nBinary = 0;
+}
+
+static void free_blob(pg_stmt *s) {
+  if (s->pBlob) PQfreemem(s->pBlob);
+  s->pBlob = NULL;
 }
 
 static void pg_reset(void *p) {
   pg_stmt *s = p;
   PQclear(s->pRes);
   s->pRes = NULL;
+  free_blob(s);
   s->bRan = 0;
   s->iRow = s->nRow = 0;
   clear_params(s);
@@ -177,6 +192,8 @@ static int check_index(pg_stmt *s, int i) {
   if (i < 1 || i > s->nParam) g_panic("no parameter $%d in: %s", i, s->zSql);
   if (s->aOwned[i]) free((char *)s->azParam[i]);
   s->aOwned[i] = 0;
+  if (s->aFmt[i]) s->nBinary--;
+  s->aLen[i] = s->aFmt[i] = 0;
   return i;
 }
 
@@ -200,6 +217,21 @@ static void pg_bind_text_ref(void *p, int i, const char *z) {
   s->azParam[i] = z;
 }
 
+/* A blob travels in binary (format 1), so PostgreSQL takes its bytes as
+ * they are for the BYTEA column the SQL names. */
+static void pg_bind_blob(void *p, int i, const void *pData, size_t n) {
+  pg_stmt *s = p;
+  check_index(s, i);
+  if (n > (size_t)0x7fffffff) g_panic("a blob of %zu bytes", n);
+  char *z = g_malloc(n ? n : 1);
+  if (n) memcpy(z, pData, n);
+  s->azParam[i] = z;
+  s->aOwned[i] = 1;
+  s->aLen[i] = (int)n;
+  s->aFmt[i] = 1;
+  s->nBinary++;
+}
+
 static void pg_bind_null(void *p, int i) {
   pg_stmt *s = p;
   check_index(s, i);
@@ -211,7 +243,8 @@ static int pg_step(void *pConn, void *p, gerr *e) {
   pg_stmt *s = p;
   if (!s->bRan) {
     if (s->gen != s->pC->gen && pg_prepare_on(s, e)) return DB_ERROR;
-    s->pRes = PQexecPrepared(s->pC->pConn, s->zName, s->nParam, s->azParam + 1, NULL, NULL, 0);
+    s->pRes = PQexecPrepared(s->pC->pConn, s->zName, s->nParam, s->azParam + 1, s->nBinary ? s->aLen + 1 : NULL,
+                             s->nBinary ? s->aFmt + 1 : NULL, 0);
     ExecStatusType st = s->pRes ? PQresultStatus(s->pRes) : PGRES_FATAL_ERROR;
     if (st != PGRES_TUPLES_OK && st != PGRES_COMMAND_OK) {
       pg_error(s->pC, s->pRes, e);
@@ -221,6 +254,7 @@ static int pg_step(void *pConn, void *p, gerr *e) {
     s->iRow = -1;
     s->nRow = st == PGRES_TUPLES_OK ? PQntuples(s->pRes) : 0;
   }
+  free_blob(s);
   if (++s->iRow < s->nRow) return DB_ROW;
   return DB_DONE;
 }
@@ -240,6 +274,25 @@ static int64_t pg_col_int(void *p, int i) {
 static const char *pg_col_text(void *p, int i) {
   pg_stmt *s = p;
   return PQgetvalue(s->pRes, s->iRow, i);
+}
+
+/* Results come as text: a BYTEA's is its hex form, decoded here. */
+static const void *pg_col_blob(void *p, int i, size_t *pn) {
+  pg_stmt *s = p;
+  *pn = 0;
+  free_blob(s);
+  if (PQgetisnull(s->pRes, s->iRow, i)) return NULL;
+  size_t n = 0;
+  s->pBlob = PQunescapeBytea((const unsigned char *)PQgetvalue(s->pRes, s->iRow, i), &n);
+  if (!s->pBlob) g_panic("out of memory decoding a BYTEA");
+  *pn = n;
+  return s->pBlob;
+}
+
+#define PG_BYTEA_OID 17   /* pg_type's bytea */
+static int pg_col_is_blob(void *p, int i) {
+  pg_stmt *s = p;
+  return s->pRes && PQftype(s->pRes, i) == PG_BYTEA_OID && !PQgetisnull(s->pRes, s->iRow, i);
 }
 
 static const char *pg_col_name(void *p, int i) {
@@ -294,11 +347,14 @@ const db_backend db_postgres_backend = {
     .xBindText = pg_bind_text,
     .xBindTextRef = pg_bind_text_ref,
     .xBindNull = pg_bind_null,
+    .xBindBlob = pg_bind_blob,
     .xStep = pg_step,
     .xNcol = pg_ncol,
     .xColNull = pg_col_null,
     .xColInt = pg_col_int,
     .xColText = pg_col_text,
+    .xColBlob = pg_col_blob,
+    .xColIsBlob = pg_col_is_blob,
     .xColName = pg_col_name,
     .xReset = pg_reset,
     .xExec = pg_exec,

@@ -161,6 +161,10 @@ static void sq_bind_text_ref(void *p, int i, const char *z) {
   sq_stmt *s = p;
   sqlite3_bind_text(s->pStmt, sq_index(s, i), z, -1, SQLITE_STATIC);
 }
+static void sq_bind_blob(void *p, int i, const void *pData, size_t n) {
+  sq_stmt *s = p;
+  sqlite3_bind_blob64(s->pStmt, sq_index(s, i), n ? pData : "", (sqlite3_uint64)n, SQLITE_TRANSIENT);
+}
 static void sq_bind_null(void *p, int i) {
   sq_stmt *s = p;
   sqlite3_bind_null(s->pStmt, sq_index(s, i));
@@ -181,6 +185,13 @@ static int64_t sq_col_int(void *p, int i) { return sqlite3_column_int64(((sq_stm
 static const char *sq_col_text(void *p, int i) {
   return (const char *)sqlite3_column_text(((sq_stmt *)p)->pStmt, i);
 }
+static const void *sq_col_blob(void *p, int i, size_t *pn) {
+  sqlite3_stmt *pStmt = ((sq_stmt *)p)->pStmt;
+  const void *pData = sqlite3_column_blob(pStmt, i);   /* before _bytes, as SQLite asks */
+  *pn = (size_t)sqlite3_column_bytes(pStmt, i);
+  return pData ? pData : (sqlite3_column_type(pStmt, i) == SQLITE_NULL ? NULL : "");
+}
+static int sq_col_is_blob(void *p, int i) { return sqlite3_column_type(((sq_stmt *)p)->pStmt, i) == SQLITE_BLOB; }
 static const char *sq_col_name(void *p, int i) { return sqlite3_column_name(((sq_stmt *)p)->pStmt, i); }
 static void sq_reset(void *p) {
   sq_stmt *s = p;
@@ -227,11 +238,14 @@ const db_backend db_sqlite_backend = {
     .xBindText = sq_bind_text,
     .xBindTextRef = sq_bind_text_ref,
     .xBindNull = sq_bind_null,
+    .xBindBlob = sq_bind_blob,
     .xStep = sq_step,
     .xNcol = sq_ncol,
     .xColNull = sq_col_null,
     .xColInt = sq_col_int,
     .xColText = sq_col_text,
+    .xColBlob = sq_col_blob,
+    .xColIsBlob = sq_col_is_blob,
     .xColName = sq_col_name,
     .xReset = sq_reset,
     .xExec = sq_exec,

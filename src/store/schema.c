@@ -8,6 +8,8 @@ static const char zCreateVersion[] =
     "CREATE TABLE IF NOT EXISTS schema_version (version INTEGER PRIMARY KEY, name TEXT NOT NULL, "
     "applied_at BIGINT NOT NULL)";
 static const char zMaxVersion[] = "SELECT coalesce(max(version), 0) FROM schema_version";
+static const char zCount[] = "SELECT count(*) FROM schema_version";
+static const char zApplied[] = "SELECT count(*) FROM schema_version WHERE version = $1";
 static const char zRecord[] = "INSERT INTO schema_version (version, name, applied_at) VALUES ($1, $2, $3)";
 
 /* The database's URL without credentials, for messages. */
@@ -52,7 +54,9 @@ int schema_migrate(db *p, int *pnApplied, gerr *e) {
   const schema_def *d = schema_current();
   for (int i = 0; i < d->nMigration; i++) {
     const schema_migration *m = d->apMigration[i];
-    if (m->version <= v) continue;
+    int64_t nDone = 0;   /* every migration not recorded yet, also one numbered below the newest applied */
+    if (m->version <= v && db_query_int(p, zApplied, 1, m->version, &nDone, e) == DB_ERROR) return -1;
+    if (nDone) continue;
     if (db_begin(p, e)) return -1;
     if (db_exec(p, m->azSql[db_engine_of(p)], e)) goto fail;
     db_stmt *s = db_prepare(p, zRecord, e);
@@ -80,8 +84,11 @@ int schema_require_current(db *p, gerr *e) {
   shown(p, zUrl, sizeof zUrl);
   if (v == 0)
     return gerr_set(e, GERR_USAGE, "db", "%s is not a guild database yet: run `guild init --db %s`", zUrl, zUrl);
-  if (v < schema_latest())
-    return gerr_set(e, GERR_USAGE, "db", "the database %s is at schema version %d and this guild needs %d: "
-                    "run `guild migrate --db %s`", zUrl, v, schema_latest(), zUrl);
+  int64_t nApplied = 0;
+  if (db_query_int(p, zCount, 0, 0, &nApplied, e) == DB_ERROR) return -1;
+  if (v < schema_latest() || nApplied < schema_current()->nMigration)
+    return gerr_set(e, GERR_USAGE, "db", "the database %s is at schema version %d and this guild needs %d%s: "
+                    "run `guild migrate --db %s`", zUrl, v, schema_latest(),
+                    v < schema_latest() ? "" : " (with migrations it has not applied yet)", zUrl);
   return 0;
 }

@@ -45,11 +45,13 @@ int schema_latest(void);
 /* Reads the database's schema version into *pVersion (0 when empty).
  * Refuses (GERR_USAGE) a database newer than this binary. */
 int schema_version(db *p, int *pVersion, gerr *e);
-/* Applies every pending migration, each in its own transaction, and sets
+/* Applies every migration the database has not recorded, in version
+ * order, each in its own transaction (also one numbered below the newest
+ * applied: modules developed side by side may land out of order), and sets
  * *pnApplied to how many ran. */
 int schema_migrate(db *p, int *pnApplied, gerr *e);
-/* Succeeds only when the database is exactly at schema_latest(); otherwise
- * says to run `guild migrate` (or to upgrade guild). */
+/* Succeeds only when the database has every migration of schema_latest();
+ * otherwise says to run `guild migrate` (or to upgrade guild). */
 int schema_require_current(db *p, gerr *e);
 
 #endif

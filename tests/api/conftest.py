@@ -257,13 +257,19 @@ def pytest_configure(config):
 
 def assert_error(r, status, code, field=None, contains=()):
     """r is the one error format {"error": {"code", "message", "field"?}}
-    with the given status and code (and field, when given)."""
+    with the given status and code (and field, when given); an
+    all-or-nothing operation's refusal (rows_refused) also lists its
+    refused rows, each {"code", "message", "index" or "row", "field"?}."""
     assert r.status == status, r
     ctype = r.header("Content-Type") or ""
     assert ctype.startswith("application/json"), ctype
     assert isinstance(r.json, dict) and set(r.json) == {"error"}, r
     err = r.json["error"]
-    assert {"code", "message"} <= set(err) <= {"code", "message", "field"}, err
+    assert {"code", "message"} <= set(err) <= {"code", "message", "field", "rows"}, err
+    assert ("rows" in err) == (err["code"] == "rows_refused"), err
+    for row in err.get("rows", []):
+        assert {"code", "message"} <= set(row) <= {"code", "message", "field", "index", "row"}, row
+        assert ("index" in row) != ("row" in row) and row["message"], row
     assert err["code"] == code, err
     assert isinstance(err["message"], str) and err["message"].strip(), err
     if "field" in err:

@@ -253,6 +253,10 @@ rule("PATCH", "/api/v1/marks/{id}", ADMIN_CHIEF, ok=412, target=lambda w, c: f"/
 rule("POST", "/api/v1/marks/{id}/correction", ADMIN_CHIEF, ok=409,   # not locked yet
      target=lambda w, c: f"/api/v1/marks/{w.m1['id']}/correction", body=lambda w, c: {"value": 0, "reason": "entry_error"})
 
+import matrix_attendance  # noqa: E402,F401  (training: sessions and attendance, its rows)
+import matrix_assessment  # noqa: E402,F401  (the training module's assessment rows)
+import matrix_bulkcomp  # noqa: E402,F401  (competitions: the bulk routes, their rows)
+
 
 class MatrixWorld(World):
     def __init__(self, server):

@@ -66,6 +66,8 @@ def lists(api):
         schema = op["responses"].get("200", {}).get("content", {}).get("application/json", {}).get("schema", {})
         if schema.get("properties", {}).get("items", {}).get("type") != "array":
             continue
+        if api.get(path).status == 403:   # not for region administrators (evidence is the learner's)
+            continue
         out.append((path, [p for p in op.get("parameters", []) if p["in"] == "query"]))
     assert len(out) >= 10, out   # areas ... marks: the openapi document lists them
     return out

@@ -138,6 +138,32 @@ def test_map_and_a_bad_header(api):
     assert wrong["status"] == "failed" and wrong["error"]["message"].startswith("map: 'nonsense' is not HEADER=FIELD")
 
 
+def test_encoding_and_a_quoted_map(api):
+    """encoding= reads a file that is not UTF-8 (converted as the runner
+    reads it); without it the report names the encoding and the parameter;
+    map= takes a header with a comma in double quotes."""
+    tag = uniq("ENC")
+    body = f"sourced_id,\"Name, given\",family_name\r\n{tag},小明,王\r\n".encode("gb18030")
+    bad = wait_until(api, queued(upload(api, body))["id"])
+    assert bad["status"] == "failed" and bad["encoding"] is None
+    assert bad["errors"][0]["column"] == "Name, given" and "map '\"Name, given\"=FIELD'" in bad["errors"][0]["reason"]
+    q = "kind=persons&map=" + urllib.parse.quote('"Name, given"=given_name', safe="")
+    bad = wait_until(api, queued(upload(api, body, q))["id"])
+    assert bad["status"] == "failed", bad
+    assert "the file looks like GB18030" in bad["errors"][0]["reason"] and \
+        "import it with encoding=GB18030" in bad["errors"][0]["reason"], bad["errors"]
+    job = wait_until(api, queued(upload(api, body, q + "&encoding=GB18030"))["id"])
+    assert job["status"] == "done" and job["encoding"] == "GB18030" and job["counts"]["created"] == 1, job
+    got = api.get(f"/api/v1/persons?sourced_id={tag}").json["items"][0]
+    assert (got["given_name"], got["family_name"]) == ("小明", "王")
+    # UTF-16 is named, not "a NUL byte"
+    wide = wait_until(api, queued(upload(api, ("sourced_id,given_name\r\n" + f"{tag}b,Ayşe\r\n").encode("utf-16")))["id"])
+    assert wide["status"] == "failed" and "the file is UTF-16" in wide["error"]["message"]
+    assert "encoding=UTF-16" in wide["error"]["message"] and "NUL" not in wide["error"]["message"]
+    with nothing_changes(api):
+        assert_error(upload(api, body, "kind=persons&encoding=KLINGON"), 422, "validation", field="encoding")
+
+
 def test_refusals(api):
     with nothing_changes(api):
         assert_error(upload(api, HEADER, content_type="application/json"), 415, "unsupported_media_type")

@@ -399,7 +399,9 @@ BAD_ERRORS = [
     ["academicSessions.csv", "3", "startDate", "2026-02-30", "is not a date (YYYY-MM-DD)"],
     ["courses.csv", "4", "orgSourcedId", "NOPE", "no org has this sourcedId, neither in orgs.csv nor in guild"],
     ["users.csv", "10", "sourcedId", "U-S1", "the same sourcedId is already on row 2"],
-    ["users.csv", "11", "givenName", "Bad\\xff\\xfename", "not valid UTF-8 (save the file as UTF-8)"],
+    ["users.csv", "11", "givenName", "Bad\\xff\\xfename",
+     "not valid UTF-8: the file looks like WINDOWS-1252; convert it (iconv -f WINDOWS-1252 -t UTF-8 FILE > "
+     "FILE-utf8.csv) or import it with --encoding WINDOWS-1252"],
 ]
 
 
@@ -414,7 +416,12 @@ def test_bad_rows_are_reported_and_nothing_is_written(db, tmp_path):
         assert want in rows, rows
         assert f"{want[0]}: row {want[1]}, column {want[2]}, value '{want[3]}': {want[4]}" in r.stderr, r.stderr
     # what refers to a bad row fails too, and says so
-    assert any(x[0] == "classes.csv" and x[2] == "courseSourcedId" and x[3] == "C-COOK" for x in rows), rows
+    assert ["classes.csv", "5", "courseSourcedId", "C-COOK",
+            "course C-COOK is in courses.csv row 4, which is invalid: orgSourcedId: no org has this sourcedId, "
+            "neither in orgs.csv nor in guild"] in rows, rows
+    assert ["enrollments.csv", "2", "classSourcedId", "CL-PASTRY-S",
+            "class CL-PASTRY-S is in classes.csv row 2, which is invalid: termSourcedIds: academic session T-2026S "
+            "is in academicSessions.csv row 3, which is invalid (see there)"] in rows, rows
     assert "rows are invalid; nothing was imported" in r.stderr
     assert counts(db) == before and audit_count(db) == n
 

@@ -180,12 +180,69 @@ static void errors(void **state) {
   gerr_clear(NULL);  /* harmless */
 }
 
+/* The refused rows of an all-or-nothing operation: kept in order of
+ * position whatever the order they were found in, each with its own code,
+ * field and message; the summary counts them, quotes as many as fit (then
+ * " ..."), and a later gerr_set drops them. */
+static void error_rows(void **state) {
+  (void)state;
+  arena a;
+  arena_init(&a);
+  gerr_rows rows;
+  gerr_rows_init(&rows, &a);
+  gerr e, eRow;
+  gerr_set(&e, GERR_OK, NULL, NULL);
+  assert_int_equal(gerr_rows_fail(&e, &rows, 3, "marks"), 0);   /* nothing refused: nothing to say */
+  assert_int_equal(e.code, GERR_OK);
+  gerr_set(&eRow, GERR_CONFLICT, "aspect_id", "aspect_id: marked already");
+  gerr_rows_add(&rows, 2, 0, NULL, &eRow);
+  gerr_set(&eRow, GERR_VALIDATION, "value", "value: a whole score");
+  gerr_rows_add(&rows, 0, 0, NULL, &eRow);
+  assert_int_equal(gerr_rows_fail(&e, &rows, 3, "marks"), -1);
+  assert_int_equal(e.code, GERR_ROWS);
+  assert_int_equal(gerr_status(e.code), 422);
+  assert_string_equal(gerr_name(e.code), "rows_refused");
+  assert_string_equal(e.field, "marks");
+  assert_string_equal(e.msg, "2 of 3 rows refused; nothing was written: marks[0]: value: a whole score; "
+                             "marks[2]: aspect_id: marked already");
+  assert_int_equal(e.nRow, 2);
+  assert_int_equal(e.aRow[0].iIndex, 0);
+  assert_int_equal(e.aRow[0].code, GERR_VALIDATION);
+  assert_string_equal(e.aRow[0].zField, "value");
+  assert_int_equal(e.aRow[1].iIndex, 2);
+  assert_string_equal(e.aRow[1].zMsg, "aspect_id: marked already");
+  gerr_set(&e, GERR_DB, NULL, "later");
+  assert_null(e.aRow);
+  assert_int_equal(e.nRow, 0);
+
+  /* CSV rows: "row N, column C"; many long reasons are cut, never overflow */
+  gerr_rows_init(&rows, &a);
+  char zLong[300];
+  memset(zLong, 'r', sizeof zLong - 1);
+  zLong[sizeof zLong - 1] = 0;
+  for (int i = 40; i >= 2; i--) {
+    gerr_set(&eRow, GERR_VALIDATION, NULL, "%s", i == 2 ? "bad kind" : zLong);
+    gerr_rows_add(&rows, -1, i, i == 2 ? "kind" : "", &eRow);
+  }
+  assert_int_equal(gerr_rows_fail(&e, &rows, 39, NULL), -1);
+  assert_string_equal(e.field, "");
+  assert_int_equal(strncmp(e.msg, "39 of 39 rows refused; nothing was written: row 2, column kind: bad kind; row 3: ",
+                           strlen("39 of 39 rows refused; nothing was written: row 2, column kind: bad kind; row 3: ")),
+                   0);
+  assert_int_equal(strlen(e.msg), sizeof e.msg - 1);
+  assert_string_equal(e.msg + strlen(e.msg) - 4, " ...");
+  assert_int_equal(e.nRow, 39);
+  assert_int_equal(e.aRow[38].iRow, 40);
+  arena_free(&a);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(gbuf_respects_max),
       cmocka_unit_test(gbuf_grows),
       cmocka_unit_test(arena_basics),
       cmocka_unit_test(errors),
+      cmocka_unit_test(error_rows),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -664,6 +664,35 @@ static void cache_evicts_postgres(void **state) {
   db_close(p);
 }
 
+/* A migration numbered below the newest applied one (modules developed side
+ * by side that land out of order) is applied too, and until it is the
+ * database is not current. */
+static void schema_migration_out_of_order(void **state) {
+  (void)state;
+  static const schema_migration m1 = {1, "one", {"CREATE TABLE o1 (x INTEGER)", "CREATE TABLE o1 (x BIGINT)"}},
+                                m2 = {2, "two", {"CREATE TABLE o2 (x INTEGER)", "CREATE TABLE o2 (x BIGINT)"}},
+                                m3 = {3, "three", {"CREATE TABLE o3 (x INTEGER)", "CREATE TABLE o3 (x BIGINT)"}};
+  const schema_migration *aOld[] = {&m1, &m3}, *aNew[] = {&m1, &m2, &m3};
+  const schema_def *pSaved = schema_current();
+  schema_def dOld = {aOld, 2, pSaved->apTable, pSaved->nTable}, dNew = {aNew, 3, pSaved->apTable, pSaved->nTable};
+  char zPath[256];
+  db *p = empty_db(zPath);
+  gerr e;
+  int n = 0;
+  schema_use(&dOld);
+  assert_int_equal(schema_migrate(p, &n, &e), 0);
+  assert_int_equal(n, 2);
+  schema_use(&dNew);
+  assert_int_equal(schema_require_current(p, &e), -1);   /* 2 is missing, though 3 is the newest */
+  assert_int_equal(schema_migrate(p, &n, &e), 0);
+  assert_int_equal(n, 1);
+  int64_t nT = 0;
+  assert_int_equal(db_query_int(p, "SELECT count(*) FROM o2", 0, 0, &nT, &e), DB_ROW);
+  assert_int_equal(schema_require_current(p, &e), 0);
+  schema_use(pSaved);
+  db_close(p);
+}
+
 int main(void) {
   dom_init();   /* the modules give the store its schema */
   const struct CMUnitTest tests[] = {
@@ -679,6 +708,7 @@ int main(void) {
       cmocka_unit_test(pragmas),
       cmocka_unit_test(engine_facts),
       cmocka_unit_test(schema_migrations),
+      cmocka_unit_test(schema_migration_out_of_order),
       cmocka_unit_test(require_current_on_empty),
       cmocka_unit_test(refuses_newer_database),
   };

@@ -19,6 +19,7 @@ import { ChangePassword } from './screens/signin.jsx';
 import { ResourceForm } from './ui/form.jsx';
 import { ResourceList } from './ui/list.jsx';
 import { compRoutes } from './screens/comp/routes.jsx';
+import { trainingRoutes } from './screens/training/routes.jsx';
 
 const { admin, staff, trainer, learner } = ROLES;
 
@@ -48,4 +49,5 @@ export const routes = [
   { path: '/imports/:id', roles: [admin, staff], screen: (p) => <ImportView key={p.params.id} {...p} /> },
   { path: '/account/password', screen: ChangePassword },
   ...compRoutes,
+  ...trainingRoutes,
 ];

@@ -38,11 +38,11 @@ async function go(page, path) {
 const menuOf = (page) => page.locator('#main-menu a').allTextContents();
 
 const MENUS = {
-  admin: ['Dashboard', 'Areas', 'Institutions', 'Programs', 'Cohorts', 'Persons', 'Enrollments', 'Imports', 'Competitions', 'Competition history'],
-  staff: ['Dashboard', 'Areas', 'Institutions', 'Programs', 'Cohorts', 'Persons', 'Enrollments', 'Imports', 'Competitions', 'Competition history'],
-  trainer: ['Cohorts', 'Persons', 'Enrollments'],
+  admin: ['Dashboard', 'Areas', 'Institutions', 'Programs', 'Cohorts', 'Persons', 'Enrollments', 'Imports', 'Competitions', 'Competition history', 'Attendance reports'],
+  staff: ['Dashboard', 'Areas', 'Institutions', 'Programs', 'Cohorts', 'Persons', 'Enrollments', 'Imports', 'Competitions', 'Competition history', "Today's sessions", 'Assessments', 'Attendance reports'],
+  trainer: ['Cohorts', 'Persons', 'Enrollments', "Today's sessions", 'Assessments', 'Attendance reports'],
   judge: ['Marking'],
-  learner: ['My learning'],
+  learner: ['My learning', 'My attendance and awards'],
 };
 
 test('each role signs in, sees only its own menu, and signs out', async () => {

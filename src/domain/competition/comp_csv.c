@@ -1,5 +1,7 @@
 /* comp_csv.c: marking schemes and marks as CSV files (see comp_csv.h). */
 #include "domain/competition/comp_csv.h"
+#include "domain/competition/comp.h"
+#include "domain/competition/comp_bulk.h"
 #include "core/text.h"
 #include "io/csv/csv_in.h"
 #include "io/csv/csv_out.h"
@@ -34,17 +36,18 @@ static const char *centi_text(arena *a, int64_t v) {
   return arena_printf(a, "%lld.%02lld", (long long)(v / 100), (long long)(v % 100));
 }
 
-/* Rewrites e as "row N, column C: message" (column from the domain field
- * through azMap, pairs of field and column, NULL-terminated). */
-static int at_row(gerr *e, int iRow, const char *const *azMap, const char *zColumn) {
-  char zMsg[sizeof e->msg];
-  snprintf(zMsg, sizeof zMsg, "%s", e->msg);
-  const char *zCol = zColumn;
-  for (int k = 0; !zCol && azMap && azMap[k]; k += 2)
-    if (e->field[0] && !strcmp(azMap[k], e->field)) zCol = azMap[k + 1];
-  gerr_code code = e->code;
-  if (zCol) return gerr_set(e, code, zCol, "row %d, column %s: %s", iRow, zCol, zMsg);
-  return gerr_set(e, code, NULL, "row %d: %s", iRow, zMsg);
+/* The column a refusal concerns: zColumn, else the domain field e names
+ * through azMap (pairs of field and column, NULL-terminated), else none. */
+static const char *column_of(const gerr *e, const char *const *azMap, const char *zColumn) {
+  for (int k = 0; !zColumn && azMap && azMap[k]; k += 2)
+    if (e->field[0] && !strcmp(azMap[k], e->field)) zColumn = azMap[k + 1];
+  return zColumn ? zColumn : "";
+}
+
+/* Adds e as the refusal of CSV row iRow (column from column_of); returns -1. */
+static int refuse_row(gerr_rows *pRows, int iRow, const gerr *e, const char *const *azMap, const char *zColumn) {
+  gerr_rows_add(pRows, -1, iRow, column_of(e, azMap, zColumn), e);
+  return -1;
 }
 
 /* Reads a CSV file with exactly the header azHead (nCol columns); every
@@ -174,82 +177,135 @@ static const char *const azAspectMap[] = {"code", "aspect_code", "description", 
 
 static const char zHasScheme[] = "SELECT count(*) FROM criteria WHERE category_id = $1";
 
-/* Writes rows as category idCat's marking scheme, in the caller's
- * transaction: each criterion once (later rows of it must repeat its name
- * and weight), each aspect through dom_create; then checks the weights add
- * up to 100 and each criterion's aspects to its weight. */
-static int scheme_write(dom_ctx *c, int64_t idCat, const scheme_row *a, int n, gerr *e) {
+/* Checks that the actor may write category idCat's marking scheme (the
+ * region administrator's, while the edition is in draft) and that it has
+ * none yet. */
+static int scheme_writable(dom_ctx *c, int64_t idCat, gerr *e) {
   dom_rec cat;
-  if (dom_get(c, &dom_category, idCat, &cat, e)) return -1;
+  if (pol_check(c, &pol_admin, &dom_category, idCat, e) || dom_get(c, &dom_category, idCat, &cat, e) ||
+      comp_require_state(c, "category", idCat, "draft", "writing the marking scheme", e))
+    return -1;
   int64_t nHave = 0;
   if (db_query_int(c->pDb, zHasScheme, 1, idCat, &nHave, e) == DB_ERROR) return -1;
   if (nHave)
     return gerr_set(e, GERR_CONFLICT, NULL, "category %lld already has a marking scheme (%lld criteria); "
                     "import into a category without one", (long long)idCat, (long long)nHave);
+  return 0;
+}
+
+/* A criterion as the scheme's rows give it: written (id), or refused. */
+typedef struct crit {
+  const char *zCode, *zName;
+  int64_t weight, id, sumMax;
+  int iRow;        /* its first row */
+  int bRefused;    /* it, or one of its aspects, was refused */
+} crit;
+
+/* Writes row r of the scheme in the caller's transaction: its criterion
+ * the first time (later rows of it must repeat its name and weight), its
+ * aspect through dom_create. A refusal goes to pRows (-1). */
+static int scheme_row_write(dom_ctx *c, int64_t idCat, const scheme_row *r, crit *aCrit, int *pnCrit, gerr_rows *pRows,
+                            gerr *e) {
+  int iRow = r->iRow;
+  crit *p = NULL;
+  for (int k = 0; k < *pnCrit && !p; k++)
+    if (!strcmp(aCrit[k].zCode, r->az[S_CRIT_CODE])) p = &aCrit[k];
+  int64_t weight = 0;
+  if (text_int64(r->az[S_WEIGHT], &weight)) {
+    gerr_set(e, GERR_VALIDATION, "weight", "must be a whole number (got '%.40s')", r->az[S_WEIGHT]);
+    if (!p) {   /* its later rows are refused as of a refused criterion */
+      p = &aCrit[(*pnCrit)++];
+      *p = (crit){r->az[S_CRIT_CODE], r->az[S_CRIT_NAME], 0, 0, 0, iRow, 1};
+    }
+    p->bRefused = 1;
+    return refuse_row(pRows, iRow, e, NULL, "criterion_weight");
+  }
+  if (p && p->id == 0) {
+    p->bRefused = 1;
+    gerr_set(e, GERR_VALIDATION, "criterion_code", "criterion %s was refused in row %d", p->zCode, p->iRow);
+    return refuse_row(pRows, iRow, e, NULL, "criterion_code");
+  }
+  if (p) {
+    if (strcmp(p->zName, r->az[S_CRIT_NAME])) {
+      p->bRefused = 1;
+      gerr_set(e, GERR_VALIDATION, NULL, "criterion %s is named '%.80s' in row %d", p->zCode, p->zName, p->iRow);
+      return refuse_row(pRows, iRow, e, NULL, "criterion_name");
+    }
+    if (p->weight != weight) {
+      p->bRefused = 1;
+      gerr_set(e, GERR_VALIDATION, NULL, "criterion %s has weight %lld in row %d", p->zCode, (long long)p->weight,
+               p->iRow);
+      return refuse_row(pRows, iRow, e, NULL, "criterion_weight");
+    }
+  } else {
+    dom_rec in, out;
+    dom_rec_init(&in, &dom_criterion);
+    dom_set_int(&in, "category_id", idCat);
+    dom_set_text(&in, "code", r->az[S_CRIT_CODE]);
+    dom_set_text(&in, "name", r->az[S_CRIT_NAME]);
+    dom_set_int(&in, "weight", weight);
+    p = &aCrit[(*pnCrit)++];
+    *p = (crit){r->az[S_CRIT_CODE], r->az[S_CRIT_NAME], weight, 0, 0, iRow, 1};
+    if (dom_create(c, &dom_criterion, &in, &out, e)) return refuse_row(pRows, iRow, e, azCritMap, NULL);
+    *p = (crit){dom_v(&out, "code")->z, dom_v(&out, "name")->z, weight, out.id, 0, iRow, 0};
+  }
+  int bAspect = 0;
+  for (int k = S_ASP_CODE; k < S__N; k++) bAspect |= r->az[k][0] != 0;
+  if (!bAspect) return 0;   /* a criterion without aspects (yet) */
+  int64_t maxCenti = parse_centi(r->az[S_MAX]);
+  if (maxCenti < 0) {
+    p->bRefused = 1;
+    gerr_set(e, GERR_VALIDATION, "max_mark", "a number with at most two decimals (got '%.40s')", r->az[S_MAX]);
+    return refuse_row(pRows, iRow, e, NULL, "max_mark");
+  }
+  dom_rec in, out;
+  dom_rec_init(&in, &dom_aspect);
+  dom_set_int(&in, "criterion_id", p->id);
+  dom_set_text(&in, "code", r->az[S_ASP_CODE]);
+  dom_set_text(&in, "description", r->az[S_ASP_DESC]);
+  dom_set_text(&in, "kind", r->az[S_KIND]);
+  dom_set_int(&in, "max_mark", maxCenti);
+  if (r->az[S_PARTS][0]) split_list(c->pAr, r->az[S_PARTS], dom_vm(&in, "part_marks"));
+  if (r->az[S_DESCS][0]) split_list(c->pAr, r->az[S_DESCS], dom_vm(&in, "descriptors"));
+  if (dom_create(c, &dom_aspect, &in, &out, e)) {
+    p->bRefused = 1;
+    return refuse_row(pRows, iRow, e, azAspectMap, NULL);
+  }
+  p->sumMax += maxCenti;
+  return 0;
+}
+
+/* Writes rows as category idCat's marking scheme, in the caller's
+ * transaction: every row (scheme_row_write), then each criterion's
+ * aspects must add up to its weight (refused at its first row) and the
+ * weights to 100. Every refused row is listed (GERR_ROWS); a database
+ * error stops at once. */
+static int scheme_write(dom_ctx *c, int64_t idCat, const scheme_row *a, int n, gerr *e) {
+  if (scheme_writable(c, idCat, e)) return -1;
   if (n == 0) return gerr_set(e, GERR_VALIDATION, NULL, "the marking scheme has no rows");
-  typedef struct crit { const char *zCode, *zName; int64_t weight, id, sumMax; int iRow; } crit;
   crit *aCrit = arena_alloc(c->pAr, (size_t)n * sizeof *aCrit);
   int nCrit = 0;
-  int64_t sumWeight = 0;
+  gerr_rows rows;
+  gerr_rows_init(&rows, c->pAr);
   for (int i = 0; i < n; i++) {
-    const scheme_row *r = &a[i];
-    int iRow = r->iRow;
-    crit *p = NULL;
-    for (int k = 0; k < nCrit && !p; k++)
-      if (!strcmp(aCrit[k].zCode, r->az[S_CRIT_CODE])) p = &aCrit[k];
-    int64_t weight = 0;
-    if (text_int64(r->az[S_WEIGHT], &weight)) {
-      gerr_set(e, GERR_VALIDATION, "weight", "must be a whole number (got '%.40s')", r->az[S_WEIGHT]);
-      return at_row(e, iRow, NULL, "criterion_weight");
+    gerr eRow;
+    gerr_clear(&eRow);
+    if (scheme_row_write(c, idCat, &a[i], aCrit, &nCrit, &rows, &eRow) &&
+        (eRow.code == GERR_DB || eRow.code == GERR_INTERNAL || eRow.code == GERR_UNAVAILABLE)) {
+      *e = eRow;
+      return -1;
     }
-    if (p) {
-      if (strcmp(p->zName, r->az[S_CRIT_NAME])) {
-        gerr_set(e, GERR_VALIDATION, NULL, "criterion %s is named '%.80s' in row %d", p->zCode, p->zName, p->iRow);
-        return at_row(e, iRow, NULL, "criterion_name");
-      }
-      if (p->weight != weight) {
-        gerr_set(e, GERR_VALIDATION, NULL, "criterion %s has weight %lld in row %d", p->zCode, (long long)p->weight,
-                 p->iRow);
-        return at_row(e, iRow, NULL, "criterion_weight");
-      }
-    } else {
-      dom_rec in, out;
-      dom_rec_init(&in, &dom_criterion);
-      dom_set_int(&in, "category_id", idCat);
-      dom_set_text(&in, "code", r->az[S_CRIT_CODE]);
-      dom_set_text(&in, "name", r->az[S_CRIT_NAME]);
-      dom_set_int(&in, "weight", weight);
-      if (dom_create(c, &dom_criterion, &in, &out, e)) return at_row(e, iRow, azCritMap, NULL);
-      p = &aCrit[nCrit++];
-      *p = (crit){dom_v(&out, "code")->z, dom_v(&out, "name")->z, weight, out.id, 0, iRow};
-      sumWeight += weight;
-    }
-    int bAspect = 0;
-    for (int k = S_ASP_CODE; k < S__N; k++) bAspect |= r->az[k][0] != 0;
-    if (!bAspect) continue;   /* a criterion without aspects (yet) */
-    int64_t maxCenti = parse_centi(r->az[S_MAX]);
-    if (maxCenti < 0) {
-      gerr_set(e, GERR_VALIDATION, "max_mark", "a number with at most two decimals (got '%.40s')", r->az[S_MAX]);
-      return at_row(e, iRow, NULL, "max_mark");
-    }
-    dom_rec in, out;
-    dom_rec_init(&in, &dom_aspect);
-    dom_set_int(&in, "criterion_id", p->id);
-    dom_set_text(&in, "code", r->az[S_ASP_CODE]);
-    dom_set_text(&in, "description", r->az[S_ASP_DESC]);
-    dom_set_text(&in, "kind", r->az[S_KIND]);
-    dom_set_int(&in, "max_mark", maxCenti);
-    if (r->az[S_PARTS][0]) split_list(c->pAr, r->az[S_PARTS], dom_vm(&in, "part_marks"));
-    if (r->az[S_DESCS][0]) split_list(c->pAr, r->az[S_DESCS], dom_vm(&in, "descriptors"));
-    if (dom_create(c, &dom_aspect, &in, &out, e)) return at_row(e, iRow, azAspectMap, NULL);
-    p->sumMax += maxCenti;
   }
-  for (int k = 0; k < nCrit; k++)
-    if (aCrit[k].sumMax != aCrit[k].weight * 100) {
-      gerr_set(e, GERR_VALIDATION, NULL, "criterion %s: its aspects' maximum marks add up to %s, its weight is %lld",
-               aCrit[k].zCode, centi_text(c->pAr, aCrit[k].sumMax), (long long)aCrit[k].weight);
-      return at_row(e, aCrit[k].iRow, NULL, "criterion_weight");
-    }
+  int64_t sumWeight = 0;
+  for (int k = 0; k < nCrit; k++) {
+    sumWeight += aCrit[k].weight;
+    if (aCrit[k].bRefused || aCrit[k].sumMax == aCrit[k].weight * 100) continue;
+    gerr eRow;
+    gerr_set(&eRow, GERR_VALIDATION, NULL, "criterion %s: its aspects' maximum marks add up to %s, its weight is %lld",
+             aCrit[k].zCode, centi_text(c->pAr, aCrit[k].sumMax), (long long)aCrit[k].weight);
+    refuse_row(&rows, aCrit[k].iRow, &eRow, NULL, "criterion_weight");
+  }
+  if (gerr_rows_fail(e, &rows, n, NULL)) return -1;
   if (sumWeight != 100)
     return gerr_set(e, GERR_VALIDATION, "criterion_weight",
                     "column criterion_weight: the criteria's weights add up to %lld, not 100", (long long)sumWeight);
@@ -258,9 +314,10 @@ static int scheme_write(dom_ctx *c, int64_t idCat, const scheme_row *a, int n, g
 
 /* scheme_write in a transaction of its own: all or nothing. */
 static int scheme_write_all(dom_ctx *c, int64_t idCat, const scheme_row *a, int n, gerr *e) {
+  int nDepth = db_depth(c->pDb);
   if (db_begin(c->pDb, e)) return -1;
   if (scheme_write(c, idCat, a, n, e) || db_commit(c->pDb, e)) {
-    if (db_depth(c->pDb)) db_rollback(c->pDb);
+    if (db_depth(c->pDb) > nDepth) db_rollback(c->pDb);   /* a failed COMMIT has rolled back already */
     return -1;
   }
   return 0;
@@ -269,7 +326,7 @@ static int scheme_write_all(dom_ctx *c, int64_t idCat, const scheme_row *a, int 
 int comp_scheme_csv(dom_ctx *c, int64_t idCategory, gbuf *b, int *pnRow, gerr *e) {
   scheme_row *a;
   int n, rc = 0;
-  if (scheme_load(c, idCategory, &a, &n, e)) return -1;
+  if (pol_check_any(c, &pol_signed_in, e) || scheme_load(c, idCategory, &a, &n, e)) return -1;
   for (int k = 0; k < S__N; k++) rc |= csv_out_text(b, comp_scheme_columns[k], k == S__N - 1);
   for (int i = 0; i < n; i++)
     for (int k = 0; k < S__N; k++) rc |= csv_out_text(b, a[i].az[k], k == S__N - 1);
@@ -305,30 +362,29 @@ static const char *const azMarkCol[] = {"competitor_id", "aspect_id", "judge_per
 static const char *const azMarkMap[] = {"competitor_id", "competitor_id", "aspect_id", "aspect_id", "judge_id",
                                         "judge_person_id", "value", "value", NULL};
 
-/* Checks and enters the marks of t (rows after the header), in the caller's transaction. */
-static int marks_write(dom_ctx *c, const csv_table *t, gerr *e) {
-  for (int i = 1; i < t->nRow; i++) {
-    const char **az = t->aazField[i];
-    int64_t aId[3];
-    for (int k = 0; k < 3; k++)
-      if (text_int64(az[k], &aId[k]) || aId[k] <= 0) {
-        gerr_set(e, GERR_VALIDATION, NULL, "must be a positive whole number (got '%.40s')", az[k]);
-        return at_row(e, i + 1, NULL, azMarkCol[k]);
-      }
-    int64_t v = parse_centi(az[3]);
-    if (v < 0 || v > 10000) {
-      gerr_set(e, GERR_VALIDATION, NULL, "a mark from 0 to 100 with at most two decimals (got '%.40s')", az[3]);
-      return at_row(e, i + 1, NULL, "value");
-    }
-    dom_rec in, out;
-    dom_rec_init(&in, &dom_mark);
-    dom_set_int(&in, "competitor_id", aId[0]);
-    dom_set_int(&in, "aspect_id", aId[1]);
-    dom_set_int(&in, "value", v);
-    dom_ctx asJudge = *c;   /* the mark is entered as the judge the row names */
-    asJudge.idPerson = aId[2];
-    if (dom_create(&asJudge, &dom_mark, &in, &out, e)) return at_row(e, i + 1, azMarkMap, NULL);
+/* Row i of t (the CSV row i + 2) as a mark, entered as the judge it names. */
+static int mark_csv_row(dom_ctx *c, void *pArg, int i, int64_t *pId, gerr *e) {
+  const csv_table *t = pArg;
+  const char **az = t->aazField[i + 1];
+  int64_t aId[3];
+  for (int k = 0; k < 3; k++)
+    if (text_int64(az[k], &aId[k]) || aId[k] <= 0)
+      return gerr_set(e, GERR_VALIDATION, azMarkCol[k], "must be a positive whole number (got '%.40s')", az[k]);
+  int64_t v = parse_centi(az[3]);
+  if (v < 0 || v > 10000)
+    return gerr_set(e, GERR_VALIDATION, "value", "a mark from 0 to 100 with at most two decimals (got '%.40s')", az[3]);
+  dom_rec in, out;
+  dom_rec_init(&in, &dom_mark);
+  dom_set_int(&in, "competitor_id", aId[0]);
+  dom_set_int(&in, "aspect_id", aId[1]);
+  dom_set_int(&in, "value", v);
+  dom_ctx asJudge = *c;   /* the mark is entered as the judge the row names */
+  asJudge.idPerson = aId[2];
+  if (dom_create(&asJudge, &dom_mark, &in, &out, e)) {
+    snprintf(e->field, sizeof e->field, "%s", column_of(e, azMarkMap, NULL));
+    return -1;
   }
+  *pId = out.id;
   return 0;
 }
 
@@ -336,11 +392,9 @@ int comp_marks_import(dom_ctx *c, const char *zPath, int *pnRow, gerr *e) {
   csv_table t;
   if (read_csv(c->pAr, zPath, azMarkCol, 4, &t, e)) return -1;
   if (t.nRow < 2) return gerr_set(e, GERR_VALIDATION, NULL, "%s has no marks", zPath);
-  if (db_begin(c->pDb, e)) return -1;
-  if (marks_write(c, &t, e) || db_commit(c->pDb, e)) {
-    if (db_depth(c->pDb)) db_rollback(c->pDb);
-    return -1;
-  }
+  gerr_rows rows;
+  gerr_rows_init(&rows, c->pAr);
+  if (comp_rows_write(c, t.nRow - 1, 2, mark_csv_row, &t, &rows, NULL, NULL, e)) return -1;
   *pnRow = t.nRow - 1;
   return 0;
 }

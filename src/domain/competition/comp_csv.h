@@ -1,8 +1,10 @@
 /* comp_csv.h: a competition's CSV files: a category's marking scheme (out,
  * in, and copied from another category) and judges' marks (in). Imports
  * are all or nothing, in one transaction, through the same entity rules as
- * the API (dom_create), and name the row (the header is row 1) and the
- * column of the first problem.
+ * the API (dom_create); a refusal (GERR_ROWS, see gerr_rows_fail) lists
+ * every refused row (the header is row 1) with its column and reason.
+ * Writing a scheme is the region administrator's (pol_admin), into a
+ * category without one while its edition is in draft (409 otherwise).
  *
  * A marking scheme has one row per aspect, with the columns of
  * comp_scheme_columns: its criterion's code, name and weight (repeated on
@@ -20,8 +22,8 @@
 extern const char *const comp_scheme_columns[COMP_SCHEME_NCOL];
 
 /* Appends category idCategory's marking scheme to b as CSV (the header
- * first); *pnRow: the rows after the header. 0, or -1 with e (413 when b's
- * maximum is reached). */
+ * first), for any signed-in user; *pnRow: the rows after the header. 0, or
+ * -1 with e (413 when b's maximum is reached). */
 int comp_scheme_csv(dom_ctx *c, int64_t idCategory, gbuf *b, int *pnRow, gerr *e);
 /* Imports the CSV file zPath as the marking scheme of category idCategory,
  * which must have none yet; *pnRow: the rows imported. */

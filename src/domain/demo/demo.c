@@ -10,6 +10,8 @@
 #include "domain/registry/person.h"
 #include "domain/engine/audit.h"
 #include "domain/demo/comp_demo.h"
+#include "domain/demo/training_demo.h"
+#include "domain/training/training.h"
 #include "core/text.h"
 #include "core/timeutil.h"
 #include <stdio.h>
@@ -271,6 +273,7 @@ int demo_generate(dom_ctx *c, int64_t nLearner, uint64_t seed, const comp_demo_s
   }
   st->nTrainer = nTrainer;
   static const int aTermMonth[] = {3, 9};
+  int bTrainerNow = 0;
   for (int64_t i = 0; i < nCohort; i++) {
     demo_cohort *k = &aCohort[i];
     int iTerm = (int)(i % 9);                 /* 2023 spring .. 2027 spring */
@@ -294,8 +297,14 @@ int demo_generate(dom_ctx *c, int64_t nLearner, uint64_t seed, const comp_demo_s
     dom_val *v = dom_vm(&r, "trainers");
     v->bSet = 1;
     v->n = 1;
-    v->ai = arena_alloc(&tmp, sizeof *v->ai);
+    v->ai = arena_alloc(&tmp, 2 * sizeof *v->ai);
     v->ai[0] = aTrainer[i % nTrainer];
+    /* the demo trainer (T000001) also trains the first 2026 autumn cohort,
+     * which runs over the demo's "now", so their day has sessions */
+    if (iTerm == 7 && !bTrainerNow && v->ai[0] != aTrainer[0]) {
+      v->ai[v->n++] = aTrainer[0];
+      bTrainerNow = 1;
+    }
     r.pEnt = dom_entity_find("cohort");
     if (dom_insert_raw(c, &r, e)) goto fail;
     k->id = r.id;
@@ -348,6 +357,8 @@ int demo_generate(dom_ctx *c, int64_t nLearner, uint64_t seed, const comp_demo_s
       st->idExtraEdition = idEd;
     }
   }
+  if (training_demo(c, &(training_demo_stats){0, 0}, e)) goto fail;   /* sessions and attendance */
+  if (asmt_demo(c, seed, e)) goto fail;   /* assessments and awards: assessment_demo.c */
   {
     char zSummary[200], zDigest[AUDIT_HEX];
     int nSummary = snprintf(zSummary, sizeof zSummary, "demo seed=%llu learners=%lld enrollments=%lld",

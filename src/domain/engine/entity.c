@@ -430,7 +430,8 @@ static int update_row(dom_ctx *c, const dom_rec *r, int64_t ifVersion, gerr *e) 
   if (rc == DB_DONE)
     return gerr_set(e, GERR_STALE, NULL, "%s %lld was changed by someone else (you had version %lld); reload it and try again",
                     pEnt->zName, (long long)r->id, (long long)ifVersion);
-  return store_lists(c, r, e);
+  if (store_lists(c, r, e)) return -1;
+  return dom_run_hooks(c, r, e);   /* what other modules make of the change (dom_hook) */
 }
 
 /* GERR_STALE unless the stored record is at the version the client had. */

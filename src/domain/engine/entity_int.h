@@ -38,6 +38,9 @@ struct dom_sql {
 
 /* Fills dom_entities and hands the schema to the store (module_gather.c). */
 void dom_modules_gather(void);
+/* Runs every module's hook on r's entity (dom_hook) after r was stored:
+ * 0, or -1 with e from the first that fails (module_gather.c). */
+int dom_run_hooks(dom_ctx *c, const dom_rec *r, gerr *e);
 /* The list (bCount 0: $1 after, the filters, limit, offset) or count (the
  * filters) SQL of pEnt for the filters in mask, built on first use. Safe
  * from any thread; the text lives until dom_shutdown. */

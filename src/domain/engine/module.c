@@ -19,5 +19,5 @@ static const schema_migration aNone[] = {{0, NULL, {NULL, NULL}}};
 
 const dom_module mod_engine = {
     "engine", "the entity engine, access rules and the audit log", NULL, 0, apRule, sizeof apRule / sizeof apRule[0],
-    NULL, 0, aTable, sizeof aTable / sizeof aTable[0], aNone,
+    NULL, 0, aTable, sizeof aTable / sizeof aTable[0], aNone, NULL, 0,
 };

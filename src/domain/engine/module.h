@@ -11,6 +11,19 @@
 #include "domain/engine/policy.h"
 #include "store/schema.h"
 
+/* A module's reaction to another module's records: after every stored
+ * change of a record of pEnt (dom_update, dom_store and dom_store_lists:
+ * the API, the importers, domain actions such as erasure), inside the same
+ * transaction, xUpdated sees the record as written and may write what
+ * follows from it (the training module makes a program award when an
+ * enrollment is completed, and erases evidence with its person). Returns
+ * 0, or -1 with e filled: the change fails with it. Hooks run on every
+ * change, so they return at once when the change is none of theirs. */
+typedef struct dom_hook {
+  const dom_entity *pEnt;
+  int (*xUpdated)(dom_ctx *c, const dom_rec *r, gerr *e);
+} dom_hook;
+
 typedef struct dom_module {
   const char *zName;                    /* "registry": the folder's name */
   const char *zHelp;
@@ -23,6 +36,8 @@ typedef struct dom_module {
   const schema_table *aTable;           /* every table it owns, parents before children (guild copy) */
   int nTable;
   const schema_migration *aMigration;   /* its migrations, ending with {0}; versions unique across modules */
+  const dom_hook *aHook;                /* its reactions to other modules' records (NULL: none) */
+  int nHook;
 } dom_module;
 
 /* Every module, in dependency order (modules.c). */

@@ -1,7 +1,8 @@
 /* module_gather.c: what dom_init derives from the list of modules
  * (dom_modules): every entity in module order, the schema handed to the
- * store (migrations in version order, tables in copy order), and the look-up
- * of scope queries by name. A module that breaks the rules (a version used
+ * store (migrations in version order, tables in copy order), the look-up
+ * of scope queries by name, and the modules' hooks on other modules'
+ * records. A module that breaks the rules (a version used
  * twice, too many entities) is a bug, reported at start-up. */
 #include "domain/engine/module.h"
 #include "domain/engine/entity_int.h"
@@ -49,6 +50,15 @@ void dom_modules_gather(void) {
   def.apTable = apTab;
   def.nTable = nTab;
   schema_use(&def);
+}
+
+int dom_run_hooks(dom_ctx *c, const dom_rec *r, gerr *e) {
+  for (int i = 0; i < dom_nmodules; i++)
+    for (int k = 0; k < dom_modules[i]->nHook; k++) {
+      const dom_hook *h = &dom_modules[i]->aHook[k];
+      if (h->pEnt == r->pEnt && h->xUpdated(c, r, e)) return -1;
+    }
+  return 0;
 }
 
 const pol_scope *dom_scope_find(const char *zName) {

@@ -6,9 +6,10 @@
  * import_enrollments.c, and one engine (import_run.c) runs them all.
  *
  * The header (row 1) names the columns. Names are matched ignoring ASCII
- * case and surrounding spaces; a map ("Student ID=sourced_id,Notes=")
- * renames headers first, and an empty target ignores that column. Any
- * other header is an error.
+ * case and surrounding spaces, in guild's spelling or OneRoster's
+ * (sourcedId, givenName, ...); a map ("Student ID=sourced_id,Notes=", a
+ * header with a comma or '=' in double quotes) renames headers first, and
+ * an empty target ignores that column. Any other header is an error.
  *
  * A row whose key (persons: sourced_id; enrollments: person and cohort) is
  * already stored updates that record (only the columns the file has; an
@@ -54,6 +55,10 @@ typedef struct imp_opts {
   /* How the caller names zMap in messages (NULL: "--map", the command's
    * option; the API says "map", its parameter). */
   const char *zMapName;
+  /* The file's encoding as iconv names it ("WINDOWS-1252", "GB18030",
+   * "UTF-16", ...): converted to UTF-8 as it is read. NULL: UTF-8 (a
+   * UTF-16 file is then refused, naming its encoding). */
+  const char *zEncoding;
 } imp_opts;
 
 struct imp_result {
@@ -79,6 +84,10 @@ struct imp_result {
  * report in c's arena; each row's working data goes to a private arena
  * reset after the row, so memory does not grow with the file (but for 4
  * bytes per record written, kept to find a key given twice in the file). */
+/* 0 when zEncoding (NULL: UTF-8) is one an import can read, else -1 with e
+ * (GERR_VALIDATION, field "encoding"). */
+int imp_check_encoding(const char *zEncoding, gerr *e);
+
 int import_persons(dom_ctx *c, const char *zPath, const imp_opts *o, imp_result *pRes, gerr *e);
 int import_enrollments(dom_ctx *c, const char *zPath, const imp_opts *o, imp_result *pRes, gerr *e);
 

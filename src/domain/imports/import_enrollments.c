@@ -9,17 +9,17 @@ extern dom_entity dom_enrollment;
 
 static const imp_field aField[] = {
     {"person_sourced_id", "person_id", IMP_LOOKUP, IMPF_KEY, "SELECT id FROM persons WHERE sourced_id = $1",
-     "no person has this sourced_id", "the learner's sourced_id (as imported with the persons)"},
+     "no person has this sourced_id", "the learner's sourced_id (as imported with the persons)", "userSourcedId"},
     {"person_id", "person_id", IMP_ID, IMPF_KEY, "SELECT id FROM persons WHERE id = $1", "no person has this id",
-     "the learner's id in guild (instead of person_sourced_id)"},
+     "the learner's id in guild (instead of person_sourced_id)", NULL},
     {"cohort_id", "cohort_id", IMP_ID, IMPF_KEY, "SELECT id FROM cohorts WHERE id = $1", "no cohort has this id",
-     "the cohort's id in guild"},
+     "the cohort's id in guild", NULL},
     {"status", "status", IMP_TEXT, 0, NULL, NULL,
-     "applied or enrolled for a new enrollment (default applied); later completed, withdrawn or not_completed"},
+     "applied or enrolled for a new enrollment (default applied); later completed, withdrawn or not_completed", NULL},
     {"consent", "consent", IMP_BOOL, IMPF_CREATE_ONLY, NULL, NULL,
-     "true: the learner's own consent, required for a new enrollment"},
+     "true: the learner's own consent, required for a new enrollment", NULL},
     {"withdrawal_reason", "withdrawal_reason", IMP_TEXT, 0, NULL, NULL,
-     "for a withdrawn enrollment: personal, health, family, work, moved, program_unsuitable or other"},
+     "for a withdrawn enrollment: personal, health, family, work, moved, program_unsuitable or other", NULL},
 };
 
 /* built after the rows of a large import (import_defer.c) */

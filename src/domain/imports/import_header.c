@@ -1,6 +1,8 @@
-/* import_header.c: the import engine's header row and error report: --map,
- * mapping each header to a column of the kind's table, and the report's
- * entries (file row, column, value with bad bytes shown, reason). */
+/* import_header.c: the import engine's header row and error report: --map
+ * (entries HEADER=FIELD separated by commas; a HEADER holding a comma or
+ * '=' in double quotes, CSV-style), mapping each header to a column of the
+ * kind's table (by guild's name or OneRoster's), and the report's entries
+ * (file row, column, value shown escaped and cut, reason). */
 #include "domain/imports/import_int.h"
 #include "domain/imports/import_text.h"
 #include "core/buf.h"
@@ -17,11 +19,7 @@ void imp_error_add(importer *m, int iRow, const char *zColumn, const char *zValu
     r->aErr = a;
     m->nErrAlloc = nNew;
   }
-  imp_error *p = &r->aErr[r->nErr++];
-  p->iRow = iRow;
-  p->zColumn = arena_strdup(m->pAr, zColumn ? zColumn : "");
-  p->zValue = imp_shown(m->pAr, zValue ? zValue : "");
-  p->zReason = arena_strdup(m->pAr, zReason);
+  imp_error_fill(m->pAr, &r->aErr[r->nErr++], iRow, zColumn, zValue, zReason);
   if (iRow != m->iLastBadRow && iRow > 1) r->nInvalid++;
   m->iLastBadRow = iRow;
 }
@@ -57,34 +55,95 @@ const char *imp_trim(arena *a, const char *z) {
 
 static int field_named(const imp_spec *p, const char *z) {
   for (int k = 0; k < p->nField; k++)
-    if (strcasecmp(p->aField[k].zName, z) == 0) return k;
+    if (strcasecmp(p->aField[k].zName, z) == 0 || (p->aField[k].zAlias && strcasecmp(p->aField[k].zAlias, z) == 0))
+      return k;
   return -1;
 }
 
-/* "a, b, c": the names of p's columns, for messages. */
+/* "a, b (B), c": the names of p's columns (OneRoster's in brackets), for
+ * messages. */
 static const char *field_list(const imp_spec *p, arena *a) {
   gbuf b;
   gbuf_init(&b, 4096);
-  for (int k = 0; k < p->nField; k++) gbuf_printf(&b, "%s%s", k ? ", " : "", p->aField[k].zName);
+  for (int k = 0; k < p->nField; k++) {
+    gbuf_printf(&b, "%s%s", k ? ", " : "", p->aField[k].zName);
+    if (p->aField[k].zAlias) gbuf_printf(&b, " (%s)", p->aField[k].zAlias);
+  }
   const char *z = arena_strdup(a, b.z ? b.z : "");
   gbuf_free(&b);
   return z;
 }
 
+/* Reads the next entry of a map at z: "HEADER=FIELD", HEADER maybe in
+ * double quotes ("" for a quote inside). *pzFrom and *pzTo get the header
+ * and the field, trimmed (in a); *pnRaw the entry's length. Returns the
+ * text after the entry's comma; *pbBad when the entry has no '=' or an
+ * unclosed quote. */
+static const char *map_entry(arena *a, const char *z, const char **pzFrom, const char **pzTo, size_t *pnRaw,
+                             int *pbBad) {
+  const char *zStart = z;
+  *pbBad = 0;
+  while (*z == ' ' || *z == '\t') z++;
+  gbuf b;
+  gbuf_init(&b, 1 << 20);
+  int bQuoted = *z == '"';
+  if (bQuoted) {
+    for (z++;; z++) {
+      if (!*z) {
+        *pbBad = 1;
+        break;
+      }
+      if (*z == '"' && z[1] == '"') {
+        gbuf_append(&b, "\"", 1);
+        z++;
+      } else if (*z == '"') {
+        z++;
+        break;
+      } else {
+        gbuf_append(&b, z, 1);
+      }
+    }
+    while (*z == ' ' || *z == '\t') z++;
+  } else {
+    size_t n = strcspn(z, "=,");
+    gbuf_append(&b, z, n);
+    z += n;
+  }
+  *pzFrom = imp_trim(a, arena_strdup(a, b.z ? b.z : ""));
+  gbuf_free(&b);
+  if (*z != '=') *pbBad = 1;
+  else z++;
+  size_t nTo = *pbBad ? 0 : strcspn(z, ",");
+  *pzTo = imp_trim(a, arena_strndup(a, z, nTo));
+  z += *pbBad ? strcspn(z, ",") : nTo;
+  *pnRaw = (size_t)(z - zStart);
+  return *z == ',' ? z + 1 : z;
+}
+
+/* Header z as a map entry names it: in double quotes (a quote doubled)
+ * when it holds a comma, '=' or a quote, else z itself. */
+static const char *map_quoted(arena *a, const char *z) {
+  if (!strpbrk(z, ",=\"")) return z;
+  char *zOut = arena_alloc(a, 2 * strlen(z) + 3), *q = zOut;
+  *q++ = '"';
+  for (; *z; z++) {
+    if (*z == '"') *q++ = '"';
+    *q++ = *z;
+  }
+  *q++ = '"';
+  *q = 0;
+  return zOut;
+}
+
 /* What --map says header zHead becomes: the target (maybe ""), or NULL. */
 static const char *mapped(arena *a, const char *zMap, const char *zHead) {
   if (!zMap) return NULL;
-  const char *p = zMap;
+  const char *p = zMap, *zFrom, *zTo;
+  size_t nRaw;
+  int bBad;
   while (*p) {
-    const char *zEnd = strchr(p, ',');
-    size_t n = zEnd ? (size_t)(zEnd - p) : strlen(p);
-    const char *zEq = memchr(p, '=', n);
-    if (zEq) {
-      const char *zFrom = imp_trim(a, arena_strndup(a, p, (size_t)(zEq - p)));
-      if (strcasecmp(zFrom, zHead) == 0) return imp_trim(a, arena_strndup(a, zEq + 1, n - (size_t)(zEq - p) - 1));
-    }
-    p += n;
-    if (*p == ',') p++;
+    p = map_entry(a, p, &zFrom, &zTo, &nRaw, &bBad);
+    if (!bBad && strcasecmp(zFrom, zHead) == 0) return zTo;
   }
   return NULL;
 }
@@ -94,18 +153,18 @@ const char *imp_map_name(const imp_opts *o) { return o->zMapName ? o->zMapName :
 int imp_check_map(const imp_spec *ps, const imp_opts *o, arena *a, gerr *e) {
   const char *zMap = o->zMap;
   if (!zMap) return 0;
-  const char *p = zMap;
+  const char *p = zMap, *zFrom, *zTo;
   while (*p) {
-    const char *zEnd = strchr(p, ',');
-    size_t n = zEnd ? (size_t)(zEnd - p) : strlen(p);
-    const char *zEq = memchr(p, '=', n);
-    const char *zTo = zEq ? imp_trim(a, arena_strndup(a, zEq + 1, n - (size_t)(zEq - p) - 1)) : NULL;
-    if (!zEq || zEq == p || (zTo[0] && field_named(ps, zTo) < 0))
+    const char *zEntry = p;
+    size_t n;
+    int bBad;
+    p = map_entry(a, p, &zFrom, &zTo, &n, &bBad);
+    if (bBad || !zFrom[0] || (zTo[0] && field_named(ps, zTo) < 0))
       return gerr_set(e, GERR_USAGE, "map",
-                      "%s: '%.*s' is not HEADER=FIELD (%s fields: %s; an empty FIELD ignores the column)",
-                      imp_map_name(o), (int)(n > 80 ? 80 : n), p, ps->zKind, field_list(ps, a));
-    p += n;
-    if (*p == ',') p++;
+                      "%s: '%s' is not HEADER=FIELD (%s fields: %s; an empty FIELD ignores the column; a HEADER "
+                      "with a comma or '=' goes in double quotes: '\"Name, given\"=given_name')",
+                      imp_map_name(o), imp_shown_n(a, arena_strndup(a, zEntry, n), IMP_SHOWN_COLUMN), ps->zKind,
+                      field_list(ps, a));
   }
   return 0;
 }
@@ -142,10 +201,11 @@ int imp_read_header(importer *m, int nField, const char **azField) {
     if (zTo && !zTo[0]) continue;   /* ignored on purpose */
     int k = field_named(ps, zTo ? zTo : zHead);
     if (k < 0) {
+      const char *zShown = imp_shown_n(a, zHead, IMP_SHOWN_COLUMN), *zQ = map_quoted(a, zShown);
       imp_error_add(m, 1, az[j], az[j],
                     arena_printf(a, "unknown column '%s' (known: %s; rename it with %s '%s=FIELD' or ignore "
-                                    "it with %s '%s=')", zHead, field_list(ps, a), imp_map_name(m->o), zHead,
-                                 imp_map_name(m->o), zHead));
+                                    "it with %s '%s=')", zShown, field_list(ps, a), imp_map_name(m->o), zQ,
+                                 imp_map_name(m->o), zQ));
       continue;
     }
     /* a second column for the same entity field (e.g. person_id and person_sourced_id) */
@@ -169,7 +229,7 @@ int imp_read_header(importer *m, int nField, const char **azField) {
     if (!(ps->aField[k].flags & IMPF_KEY)) continue;
     int iEnt = dom_field_index(ps->pEnt, ps->aField[k].zField);
     if (m->aEntCol[iEnt] >= 0 || m->r->nErr != nBefore) continue;
-    imp_error_add(m, 1, "", "",
+    imp_error_add(m, 1, ps->aField[k].zName, "",
                   arena_printf(a, "no %s column: %s (use %s 'YOUR HEADER=%s')",
                                columns_for(ps, ps->aField[k].zField, a), ps->zKeyWhy, imp_map_name(m->o),
                                ps->aField[k].zName));

@@ -1,6 +1,6 @@
 /* import_int.h: the import engine's tables and state, shared by the engine
  * (import_run.c, import_header.c, import_maps.c) and the kinds it runs
- * (import_persons.c, import_enrollments.c). Private to src/io.
+ * (import_persons.c, import_enrollments.c). Private to src/domain/imports.
  *
  * A kind is one imp_spec: the entity it writes, the columns a file may have
  * (each setting one field of the entity, converted or looked up on the way),
@@ -20,6 +20,8 @@ typedef enum {
   IMP_BOOL,     /* true/false, yes/no or 1/0, any case */
   IMP_ID,       /* a whole number: the id of a record, which zLookup must find */
   IMP_LOOKUP,   /* a code or external id, which zLookup turns into an id */
+  IMP_SEX,      /* female or male, as people write them (imp_sex) */
+  IMP_DATE,     /* a day, YYYY-MM-DD or another unambiguous common form (imp_date) */
 } imp_conv;
 
 enum {
@@ -35,6 +37,7 @@ typedef struct imp_field {
   const char *zLookup;    /* IMP_ID, IMP_LOOKUP: SELECT id FROM ... WHERE ... = $1 */
   const char *zNotFound;  /* the reason when zLookup finds nothing */
   const char *zHelp;      /* one line for the help text and errors */
+  const char *zAlias;     /* OneRoster's name for the column (givenName), also recognised; or NULL */
 } imp_field;
 
 /* Indexes of a kind's table whose entries a large import builds after its
@@ -111,6 +114,7 @@ typedef struct importer {
   int64_t idMax;                /* SQLite: the largest id in the table (see dom_insert_many) */
   int nErrAlloc;
   int iLastBadRow;
+  int iFirstNotUtf8;            /* the first row with a cell not UTF-8 (-1: being reported), 0: none yet */
   const char *azDeferred[IMP_DEFER_MAX];   /* CREATE INDEX texts of the indexes dropped (in pAr) */
   int nDeferred;
 } importer;
@@ -157,6 +161,17 @@ int imp_scope_row(importer *m, int iRow, const char **az, dom_rec *pIn, gerr *e)
 int imp_scope_stored(importer *m, int iRow, const char **az, int64_t id, gerr *e);
 /* Takes imp_scope_row's registration out of pIn, for an update. */
 void imp_scope_unfill(const importer *m, dom_rec *pIn);
+
+/* import_conv.c: values as people write them */
+/* "female" or "male" for z (F, M, female, male, woman, man, 女, 男, 女性, 男性,
+ * ئايال, ئەر, any ASCII case), or NULL. */
+const char *imp_sex(const char *z);
+/* z as YYYY-MM-DD: the same when it is so written (checked later), or
+ * read from YYYY/MM/DD, YYYY.MM.DD, YYYYMMDD, YYYY年M月D日, or D.M.YYYY,
+ * D/M/YYYY, D-M-YYYY when only one of day-first and month-first is a
+ * real day (or both give the same). Returns 0 with *pzOut (in a, or z),
+ * or 1 when z could be two days (*pzWhy says which, in a). */
+int imp_date(arena *a, const char *z, const char **pzOut, const char **pzWhy);
 
 /* import_defer.c */
 /* Once the header is read: when the file (by its size) brings at least

@@ -5,7 +5,7 @@
 #define JOB_COLS                                                                                               \
   "id, created_at, started_at, finished_at, bytes, kind, status, actor, file_name, file_path, map, runner, "   \
   "skip_invalid, n_rows, n_created, n_updated, n_unchanged, n_invalid, n_errors, digest, error_code, "         \
-  "error_message, institution_id"
+  "error_message, institution_id, encoding"
 
 static const char zGet[] = "SELECT " JOB_COLS " FROM imports WHERE id = $1";
 static const char zList[] =
@@ -17,8 +17,8 @@ static const char zNext[] =
 static const char zCountQueued[] = "SELECT count(*) FROM imports WHERE status = 'queued' AND runner = $1";
 static const char zInsert[] =
     "INSERT INTO imports (created_at, updated_at, kind, status, actor, file_name, file_path, bytes, skip_invalid, "
-    "map, runner, institution_id, n_rows, n_created, n_updated, n_unchanged, n_invalid, n_errors) "
-    "VALUES ($1, $1, $2, 'queued', $3, $4, $5, $6, $7, $8, $9, $10, 0, 0, 0, 0, 0, 0) RETURNING id";
+    "map, runner, institution_id, n_rows, n_created, n_updated, n_unchanged, n_invalid, n_errors, encoding) "
+    "VALUES ($1, $1, $2, 'queued', $3, $4, $5, $6, $7, $8, $9, $10, 0, 0, 0, 0, 0, 0, $11) RETURNING id";
 static const char zStart[] = "UPDATE imports SET status = 'running', started_at = $2, updated_at = $2 WHERE id = $1";
 static const char zFinish[] =
     "UPDATE imports SET status = $2, finished_at = $3, updated_at = $3, n_rows = $4, n_created = $5, "
@@ -57,6 +57,7 @@ static void load(dom_ctx *c, db_stmt *s, impjob *p) {
   p->zErrorCode = text_or_null(c, s, 20);
   p->zError = text_or_null(c, s, 21);
   p->idInstitution = db_col_int(s, 22);   /* NULL reads as 0 */
+  p->zEncoding = text_or_null(c, s, 23);
 }
 
 /* Runs s (parameters bound) and loads up to nMax rows into *pa. */
@@ -91,6 +92,7 @@ int impjob_create(dom_ctx *c, impjob *p, gerr *e) {
   db_bind_text(s, 8, p->zMap);
   db_bind_text(s, 9, p->zRunner);
   db_bind_int_or_null(s, 10, p->idInstitution, p->idInstitution == 0);
+  db_bind_text(s, 11, p->zEncoding);
   int rc = db_step(s, e);
   if (rc == DB_ROW) p->id = db_col_int(s, 0);
   db_done(s);

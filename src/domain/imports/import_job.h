@@ -22,6 +22,7 @@ extern const pol_rule imp_rule_import;
 typedef struct impjob {
   int64_t id, created_at, started_at, finished_at, bytes;   /* 0: not yet */
   const char *zKind, *zStatus, *zActor, *zFileName, *zPath, *zMap, *zRunner;
+  const char *zEncoding;   /* the upload's encoding (imp_opts.zEncoding); NULL: UTF-8 */
   int bSkipInvalid;
   int64_t idInstitution;   /* the institution the import is confined to (imp_opts.idScope); 0: none */
   int64_t nRows, nCreated, nUpdated, nUnchanged, nInvalid, nErrors;

@@ -7,15 +7,16 @@ extern dom_entity dom_person;
 
 static const imp_field aField[] = {
     {"sourced_id", "sourced_id", IMP_TEXT, IMPF_KEY, NULL, NULL,
-     "the person's external id: a required column and value (the key)"},
-    {"given_name", "given_name", IMP_TEXT, 0, NULL, NULL, "required for a new person"},
-    {"family_name", "family_name", IMP_TEXT, 0, NULL, NULL, "may be empty"},
-    {"sex", "sex", IMP_TEXT, 0, NULL, NULL, "female or male; optional"},
-    {"birth_date", "birth_date", IMP_TEXT, 0, NULL, NULL, "YYYY-MM-DD; optional"},
+     "the person's external id: a required column and value (the key)", "sourcedId"},
+    {"given_name", "given_name", IMP_TEXT, 0, NULL, NULL, "required for a new person", "givenName"},
+    {"family_name", "family_name", IMP_TEXT, 0, NULL, NULL, "may be empty", "familyName"},
+    {"sex", "sex", IMP_SEX, 0, NULL, NULL, "female or male (also F/M, 女/男, ئايال/ئەر); optional", NULL},
+    {"birth_date", "birth_date", IMP_DATE, 0, NULL, NULL,
+     "YYYY-MM-DD (also YYYY/MM/DD, DD.MM.YYYY, ... when unambiguous); optional", "birthDate"},
     {"home_area_code", "home_area_id", IMP_LOOKUP, 0, "SELECT id FROM areas WHERE code = $1", "no area has this code",
-     "the code of an area (e.g. 650102), not its id"},
-    {"phone", "phone", IMP_TEXT, 0, NULL, NULL, "contact telephone"},
-    {"email", "email", IMP_TEXT, 0, NULL, NULL, "contact e-mail"},
+     "the code of an area (e.g. 650102), not its id", NULL},
+    {"phone", "phone", IMP_TEXT, 0, NULL, NULL, "contact telephone", NULL},
+    {"email", "email", IMP_TEXT, 0, NULL, NULL, "contact e-mail", NULL},
 };
 
 /* built after the rows of a large import (import_defer.c) */

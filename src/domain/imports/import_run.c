@@ -24,6 +24,7 @@
  * the row; only the first row of each record (4 bytes an id) and the error
  * report grow with the file. */
 #include "domain/imports/import_int.h"
+#include "domain/imports/import_text.h"
 #include "core/text.h"
 #include <stdio.h>
 #include <stdlib.h>
@@ -75,6 +76,19 @@ static void row_error(importer *m, int iRow, const char **az, const gerr *e) {
   imp_error_add(m, iRow, j >= 0 ? m->azHead[j] : "", j >= 0 ? az[j] : "", zMsg);
 }
 
+/* The reason for a cell that is not UTF-8: the encoding the file seems to
+ * be in and how to read it, the first time; then a pointer to that row. */
+static const char *imp_not_utf8(importer *m, const char *z) {
+  arena *a = m->c->pAr;
+  if (m->iFirstNotUtf8 > 0) return arena_printf(a, "not valid UTF-8 (see row %d)", m->iFirstNotUtf8);
+  if (m->iFirstNotUtf8 < 0) return "not valid UTF-8";   /* another cell of the same row */
+  m->iFirstNotUtf8 = -1;   /* on_row sets it to this row once the row is done */
+  const char *zEnc = csv_guess_encoding(z);
+  const char *zOpt = m->o->zMapName ? "encoding=" : "--encoding ";
+  if (!zEnc) return "not valid UTF-8 (save the file as UTF-8)";
+  return arena_printf(a, "not valid UTF-8: the file looks like %s; %s", zEnc, imp_encoding_advice(a, zEnc, zOpt));
+}
+
 /* Converts the cells of a row into pIn; reports every bad cell. Returns 1
  * when the record is complete, 0 when a cell was reported, -1 on a
  * database error. */
@@ -88,7 +102,7 @@ static int read_cells(importer *m, int iRow, const char **az, dom_rec *pIn, gerr
     const imp_field *f = &ps->aField[k];
     int iEnt = m->aEnt[k];
     if (!is_utf8(az[j])) {
-      imp_error_add(m, iRow, m->azHead[j], az[j], "not valid UTF-8 (save the file as UTF-8)");
+      imp_error_add(m, iRow, m->azHead[j], az[j], imp_not_utf8(m, az[j]));
       bOk = 0;
       continue;
     }
@@ -108,6 +122,21 @@ static int read_cells(importer *m, int iRow, const char **az, dom_rec *pIn, gerr
       case IMP_TEXT:
         set_text(pIn, iEnt, z);
         break;
+      case IMP_SEX: {
+        const char *zSex = imp_sex(z);
+        set_text(pIn, iEnt, zSex ? zSex : z);   /* another word: the entity's rule names the values */
+        break;
+      }
+      case IMP_DATE: {
+        const char *zDate, *zWhy;
+        if (imp_date(c->pAr, z, &zDate, &zWhy)) {
+          imp_error_add(m, iRow, m->azHead[j], az[j], zWhy);
+          bOk = 0;
+        } else {
+          set_text(pIn, iEnt, zDate);
+        }
+        break;
+      }
       case IMP_BOOL:
         rc = parse_bool(z);
         if (rc < 0) {
@@ -270,6 +299,10 @@ static int import_row(importer *m, int iRow, int nField, const char **az, gerr *
     imp_error_add(m, iRow, "", "", arena_printf(c->pAr, "%d fields, the header has %d", nField, m->nCol));
     return 0;
   }
+  if (imp_is_header_again(nField, az, m->nCol, m->azHead)) {
+    imp_error_add(m, iRow, "", "", "repeats the header (row 1): is this two files joined? Remove the row");
+    return 0;
+  }
   dom_rec in, out;
   dom_rec_init(&in, ps->pEnt);
   in.pBulk = &m->bulk;
@@ -316,10 +349,12 @@ static int on_row(void *pArg, int iRow, int nField, const char **azField) {
     }
     return 0;
   }
+  int nErrBefore = m->r->nErr;
   if (import_row(m, iRow, nField, azField, m->e)) {
     m->iStop = 2;
     return 1;
   }
+  if (m->iFirstNotUtf8 < 0 && m->r->nErr > nErrBefore) m->iFirstNotUtf8 = iRow;
   arena_reset(m->c->pAr);
   const imp_opts *o = m->o;
   if (o->xProgress && (iRow - 1) % IMP_PROGRESS_EVERY == 0)
@@ -353,11 +388,20 @@ static int finish(importer *m, const csv_table *t, int rc, gerr *e) {
   if (rc || t->nRow == 0) {
     db_rollback(c->pDb);
     if (rc && t->bStopped) {   /* a bad header, or a database error (e is filled) */
-      rc = m->iStop == 1 ? gerr_set(e, GERR_VALIDATION, NULL, "the header (row 1) is not usable") : -1;
+      rc = m->iStop == 1 ? gerr_set(e, GERR_VALIDATION, NULL, "the header (row 1) is not usable: %s%s",
+                                    pRes->nErr ? imp_shown_n(c->pAr, pRes->aErr[0].zReason, 160) : "",
+                                    pRes->nErr > 1 ? " (and more: see the report)" : "")
+                         : -1;
     } else if (rc) {           /* the file itself is refused: only that is reported, as nothing was read */
       pRes->nCreated = pRes->nUpdated = pRes->nUnchanged = pRes->nInvalid = pRes->nErr = 0;
       m->iLastBadRow = 0;
       if (e->code == GERR_VALIDATION) {
+        if (t->zLooksLike) {   /* UTF-16 and the like: say how to read it */
+          gerr eWide = *e;
+          const char *zWhat = strstr(eWide.msg, "the file is");
+          gerr_set(e, GERR_VALIDATION, NULL, "%s: %s", zWhat ? zWhat : eWide.msg,
+                   imp_encoding_advice(c->pAr, t->zLooksLike, o->zMapName ? "encoding=" : "--encoding "));
+        }
         gerr eCopy = *e;
         const char *zMsg = eCopy.msg, *zColon = strstr(zMsg, ": ");
         imp_error_add(m, t->iBadRow, "", "", zColon && strncmp(zMsg, "row ", 4) == 0 ? zColon + 2 : zMsg);
@@ -379,6 +423,12 @@ static int finish(importer *m, const csv_table *t, int rc, gerr *e) {
   return 0;
 }
 
+int imp_check_encoding(const char *zEncoding, gerr *e) {
+  if (!csv_check_encoding(zEncoding, e)) return 0;
+  e->code = GERR_VALIDATION;
+  return -1;
+}
+
 int imp_run(dom_ctx *c, const imp_spec *ps, const char *zPath, const imp_opts *o, imp_result *pRes, gerr *e) {
   static const imp_opts oNone;
   if (!o) o = &oNone;
@@ -389,6 +439,7 @@ int imp_run(dom_ctx *c, const imp_spec *ps, const char *zPath, const imp_opts *o
   *m = (importer){.c = c, .p = ps, .pAr = c->pAr, .o = o, .r = pRes, .t = &t, .e = e};
   set_bulk(m);
   int rc = imp_check_map(ps, o, c->pAr, e);
+  if (!rc) rc = csv_check_encoding(o->zEncoding, e);
   if (!rc) rc = db_bulk_mode(c->pDb, 1, e);
   if (!rc && db_begin(c->pDb, e)) {
     db_bulk_mode(c->pDb, 0, NULL);
@@ -409,7 +460,8 @@ int imp_run(dom_ctx *c, const imp_spec *ps, const char *zPath, const imp_opts *o
   c->pAr = &rowAr;   /* each row's working data; reset after each row */
   m->pBatch = g_calloc(1, sizeof *m->pBatch);
   arena_init(&m->pBatch->ar);
-  rc = csv_read_each(zPath, IMP_MAXCOL, on_row, m, &t, e);
+  csv_opts co = {o->zEncoding};
+  rc = csv_read_each(zPath, &co, IMP_MAXCOL, on_row, m, &t, e);
   if (!rc && flush_batch(m, e)) rc = -1;
   c->pAr = m->pAr;
   arena_free(&rowAr);

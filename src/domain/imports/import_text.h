@@ -1,10 +1,37 @@
-/* import_text.h: text helpers the importers share for their error reports. */
+/* import_text.h: text helpers the importers share for their error reports:
+ * what a report may quote of a file (escaped, cut to a readable length),
+ * and recognising a header repeated among the data rows. */
 #ifndef GUILD_IMPORT_TEXT_H
 #define GUILD_IMPORT_TEXT_H
 #include "core/mem.h"
+#include "domain/imports/import.h"
 
-/* A copy of z in a for an error report: valid UTF-8 as it is, any invalid
- * byte written as \xHH. */
+/* What a report shows of a file's text: at most this many characters. */
+#define IMP_SHOWN_COLUMN 80
+#define IMP_SHOWN_VALUE 200
+#define IMP_SHOWN_REASON 1000
+
+/* A copy of z in a for an error report or a terminal: valid UTF-8 as it
+ * is, but each invalid byte written \xHH and each control character
+ * escaped (\n, \r, \t, \xHH, \u0085), so nothing raw reaches a terminal;
+ * cut after nMax characters (0: no limit) with "... (N more characters)". */
+const char *imp_shown_n(arena *a, const char *z, size_t nMax);
+/* imp_shown_n without a limit. */
 const char *imp_shown(arena *a, const char *z);
+
+/* Fills report entry p (strings copied into a, shown: the column and the
+ * reason cut to their limits, the value whole but in the header row, where
+ * it is the column's name; a terminal shows IMP_SHOWN_VALUE characters). */
+void imp_error_fill(arena *a, imp_error *p, int iRow, const char *zColumn, const char *zValue, const char *zReason);
+
+/* How to read a file in encoding zEnc (in a): "convert it (iconv -f ENC -t
+ * UTF-8 FILE > FILE-utf8.csv) or import it with --encoding ENC" (zOpt is
+ * how the caller names the option: "--encoding " or "encoding="). */
+const char *imp_encoding_advice(arena *a, const char *zEnc, const char *zOpt);
+
+/* 1 when the row's cells azField[0..nField-1] are the header's (trimmed,
+ * ignoring ASCII case): a header repeated in the middle of a file, e.g.
+ * two files joined. */
+int imp_is_header_again(int nField, const char *const *azField, int nHead, const char *const *azHead);
 
 #endif

@@ -38,8 +38,13 @@ static const char zImportsPostgres[] =
 static const char zImportScopeSqlite[] = "ALTER TABLE imports ADD COLUMN institution_id INTEGER REFERENCES institutions(id);";
 static const char zImportScopePostgres[] = "ALTER TABLE imports ADD COLUMN institution_id BIGINT REFERENCES institutions(id);";
 
+/* Version 8: the encoding an upload names (POST /api/v1/imports?encoding=),
+ * converted to UTF-8 as the runner reads it. */
+static const char zImportEncoding[] = "ALTER TABLE imports ADD COLUMN encoding TEXT;";
+
 const schema_migration imports_migrations[] = {
     {5, "background imports and their error reports", {zImportsSqlite, zImportsPostgres}},
     {7, "imports confined to one institution", {zImportScopeSqlite, zImportScopePostgres}},
+    {8, "imports: the encoding of the uploaded file", {zImportEncoding, zImportEncoding}},
     {0, NULL, {NULL, NULL}},   /* the end */
 };

@@ -38,6 +38,16 @@ typedef struct or_opts {
    * (may be NULL). */
   void (*xProgress)(void *pArg, const char *zFile, int nDone, int nTotal, double fDone);
   void *pArg;
+  const char *zEncoding;    /* the files' encoding, as for imp_opts.zEncoding (NULL: UTF-8) */
+  /* Where a new school, or an area org, whose parentSourcedId is empty
+   * goes: the area with code zArea; per org, a CSV file zAreaMap
+   * (orgSourcedId,areaCode), which comes first; or, with bCreateAreas, an
+   * area of its own under the region (a school; an area org goes under the
+   * region itself). Without any, such a school is an error naming these
+   * options, and such an area org is a region. */
+  const char *zArea;
+  const char *zAreaMap;
+  int bCreateAreas;
 } or_opts;
 
 typedef struct or_result {
@@ -47,6 +57,10 @@ typedef struct or_result {
   imp_error *aErr[OR__NFILE];        /* each file's errors, in file order */
   int anErr[OR__NFILE];
   const char *zIgnored;              /* files the manifest lists that guild does not read, or NULL */
+  int bNoManifest;                   /* the set has no manifest.csv: every file there was read as bulk */
+  imp_error *aWarn[OR__NFILE];       /* each file's warnings (rows skipped, nothing wrong), in file order */
+  int anWarn[OR__NFILE];
+  int nAreasCreated;                 /* areas made for schools without a parent (bCreateAreas) */
   char zDigest[AUDIT_HEX];           /* SHA-256 of the .zip, or of the files' digests (a directory) */
   int bCommitted;
 } or_result;

@@ -177,6 +177,8 @@ static const or_col aCourseCol[] = {
 };
 const or_spec or_spec_courses = {aCourseCol, CO__N};
 
+#define NO_ORG "no org has this sourcedId, neither in orgs.csv nor in guild"
+
 static const char zProgramBySid[] = "SELECT id, institution_id FROM programs WHERE sourced_id = $1";
 
 /* Sets integer field zField from column k when it has a value, else (a new
@@ -200,7 +202,10 @@ int or_course_row(or_importer *m, const or_row *r) {
   or_org_kind kind;
   int64_t idInst = 0, idOld = 0, idOldInst = 0;
   if (or_find_org(m, az[CO_ORG], &kind, &idInst)) return -1;
-  if (kind == OR_ORG_NONE) return or_err(m, r, CO_ORG, "no org has this sourcedId, neither in orgs.csv nor in guild");
+  if (kind == OR_ORG_NONE) return or_missing(m, r, CO_ORG, OR_ORGS, az[CO_ORG], "org", NO_ORG);
+  if (kind == OR_ORG_OTHER)
+    return or_err(m, r, CO_ORG, "names an org of a type guild does not keep: a program belongs to one institution, "
+                                "so a course's org must be a school");
   if (kind == OR_ORG_AREA)
     return or_err(m, r, CO_ORG, "names an area (a district or the like): a program belongs to one institution, so a "
                                 "course's org must be a school");
@@ -293,8 +298,9 @@ static int class_terms(or_importer *m, const or_row *r, int64_t *aId, const char
     db_done(s);
     if (rc == DB_ERROR) return -1;
     if (rc == DB_DONE)
-      return or_err(m, r, CL_TERMS, "no academic session '%s', neither in academicSessions.csv nor in guild",
-                    azTerm[i]);
+      return or_missing(m, r, CL_TERMS, OR_SESSIONS, azTerm[i], "academic session",
+                        arena_printf(m->c->pAr, "no academic session '%s', neither in academicSessions.csv nor in guild",
+                                     azTerm[i]));
   }
   return n;
 }
@@ -339,10 +345,12 @@ int or_class_row(or_importer *m, const or_row *r) {
   int64_t idProgram = 0, idInst = 0, idSchool = 0, idOld = 0;
   int rc = or_find(m, zProgramBySid, az[CL_COURSE], &idProgram, &idInst);
   if (rc <= 0)
-    return rc < 0 ? -1 : or_err(m, r, CL_COURSE, "no course has this sourcedId, neither in courses.csv nor in guild");
+    return rc < 0 ? -1
+                  : or_missing(m, r, CL_COURSE, OR_COURSES, az[CL_COURSE], "course",
+                               "no course has this sourcedId, neither in courses.csv nor in guild");
   or_org_kind kind;
   if (or_find_org(m, az[CL_SCHOOL], &kind, &idSchool)) return -1;
-  if (kind == OR_ORG_NONE) return or_err(m, r, CL_SCHOOL, "no org has this sourcedId, neither in orgs.csv nor in guild");
+  if (kind == OR_ORG_NONE) return or_missing(m, r, CL_SCHOOL, OR_ORGS, az[CL_SCHOOL], "org", NO_ORG);
   if (kind != OR_ORG_INST || idSchool != idInst)
     return or_err(m, r, CL_SCHOOL, "is not the org of the class's course (a cohort runs at its program's institution)");
   int64_t aTerm[MAXTERMS];

@@ -5,6 +5,7 @@
  * last (dependents first), and commits with one audit entry when no row is
  * invalid (or --skip-invalid). */
 #include "domain/imports/oneroster_int.h"
+#include "domain/imports/import_text.h"
 #include "domain/engine/audit.h"
 #include <sodium.h>
 #include <stdio.h>
@@ -29,16 +30,28 @@ static const or_spec *const apSpec[OR__NFILE] = {
 static int read_manifest(or_importer *m) {
   or_result *r = m->r;
   const char *zPath = or_source_file(&m->src, m->pAr, "manifest.csv");
-  if (!zPath) {
-    or_error(m, OR_MANIFEST, 1, "", "", "there is no manifest.csv");
+  if (!zPath) {   /* 1.1 did not require one: every file there is bulk; roles.csv came with 1.2 */
+    int nFiles = 0;
+    for (int f = 1; f < OR__NFILE; f++)
+      if (or_source_file(&m->src, m->pAr, oneroster_file_names[f])) r->aMode[f] = OR_BULK, nFiles++;
+    if (!nFiles) {
+      or_error(m, OR_MANIFEST, 1, "", "", "there is no manifest.csv, nor any of orgs.csv, academicSessions.csv, "
+                                          "courses.csv, classes.csv, users.csv, roles.csv, enrollments.csv");
+      return 0;
+    }
+    snprintf(r->zVersion, sizeof r->zVersion, "%s", r->aMode[OR_ROLES] ? "1.2" : "1.1");
+    m->bV11 = !r->aMode[OR_ROLES];
+    m->bNoManifest = r->bNoManifest = 1;
     return 0;
   }
   csv_table t;
-  int rc = csv_read_file(m->pAr, zPath, OR_MAXFIELD, &t, m->e);
+  csv_opts co = {m->o->zEncoding};
+  int rc = csv_read_file_opts(m->pAr, zPath, &co, OR_MAXFIELD, &t, m->e);
   memcpy(m->azSha256[OR_MANIFEST], t.zSha256, sizeof t.zSha256);
   if (rc) {
     if (m->e->code != GERR_VALIDATION) return -1;
-    or_error(m, OR_MANIFEST, t.iBadRow, "", "", "%s", m->e->msg);
+    or_error(m, OR_MANIFEST, t.iBadRow, "", "", "%s%s%s", m->e->msg, t.zLooksLike ? ": " : "",
+             t.zLooksLike ? imp_encoding_advice(m->pAr, t.zLooksLike, "--encoding ") : "");
     return 0;
   }
   if (t.nRow == 0) {
@@ -187,6 +200,7 @@ int oneroster_import(dom_ctx *c, const char *zPath, const or_opts *o, or_result 
   static const or_opts oNone;
   if (!o) o = &oNone;
   memset(pRes, 0, sizeof *pRes);
+  if (csv_check_encoding(o->zEncoding, e)) return -1;
   if (o->zIsco && !isco_is_unit_group(o->zIsco))
     return gerr_set(e, GERR_USAGE, "isco", "--isco: '%.20s' is not an ISCO-08 unit group (4 digits, e.g. 7512)",
                     o->zIsco);
@@ -201,7 +215,7 @@ int oneroster_import(dom_ctx *c, const char *zPath, const or_opts *o, or_result 
   m.roles.pAr = m.seats.pAr = m.pAr;
   arena_init(&m.rowAr);
   int rc = -1;
-  if (or_source_open(zPath, &m.src, e)) goto out;
+  if (or_read_area_map(&m) || or_source_open(zPath, &m.src, e)) goto out;
   if (read_manifest(&m)) goto out;
   for (int f = 1; f < OR__NFILE && !pRes->anErr[OR_MANIFEST]; f++)
     if (or_check_header(&m, f, apSpec[f]) < 0) goto out;
@@ -211,6 +225,7 @@ int oneroster_import(dom_ctx *c, const char *zPath, const or_opts *o, or_result 
   }
   if (db_begin(c->pDb, e)) goto out;
   if (import_files(&m)) goto fail;
+  or_warn_unused_orgs(&m);
   int nErr = or_nerr(&m);
   if (m.bFatal || (nErr && !o->bSkipInvalid)) {
     int nInvalid = 0, nRow = 0;
@@ -233,6 +248,9 @@ fail:
 out:
   or_map_free(&m.roles);
   or_map_free(&m.seats);
+  or_map_free(&m.others);
+  or_map_free(&m.areaMap);
+  for (int f = 0; f < OR__NFILE; f++) or_map_free(&m.bad[f]);
   arena_free(&m.rowAr);
   or_source_close(&m.src);
   return rc;

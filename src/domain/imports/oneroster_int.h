@@ -95,6 +95,16 @@ typedef struct or_importer {
   gerr *e;
   or_source src;
   int bV11;                     /* oneroster.version 1.1 */
+  int bNoManifest;              /* no manifest.csv: the files there are bulk, tobedeleted rows allowed */
+  or_map bad[OR__NFILE];        /* sourcedIds of invalid rows -> or_bad, per file */
+  or_map others;                /* orgs of types guild does not keep -> their org (oneroster_org.c) */
+  or_map areaMap;               /* --area-map: org sourcedId -> area code */
+  void **apOther;               /* the orgs in others, in file order */
+  int nOther, nOtherAlloc;
+  const char **azHead;          /* the header of the file being read, as it is */
+  int bDupRow;                  /* the row being checked repeats a sourcedId (not an invalid record) */
+  int anWarnAlloc[OR__NFILE];
+  int aiFirstNotUtf8[OR__NFILE];  /* the first row of each file with a cell not UTF-8 (0: none) */
   /* the file being read */
   or_file f;
   const or_spec *pSpec;
@@ -150,10 +160,41 @@ void or_defer_delete(or_importer *m, const or_row *r);
  * when non-NULL). */
 int or_find(or_importer *m, const char *zSql, const char *z, int64_t *pId, int64_t *pCol1);
 
-/* What an org sourcedId names in guild. */
-typedef enum { OR_ORG_NONE, OR_ORG_AREA, OR_ORG_INST } or_org_kind;
-/* Looks up org zSid (institutions first): *pId is its id. -1 on error. */
+/* What an org sourcedId names in guild: an area, an institution, or an
+ * org of the set of a type guild does not keep (its area in *pId, 0 when
+ * none). */
+typedef enum { OR_ORG_NONE, OR_ORG_AREA, OR_ORG_INST, OR_ORG_OTHER } or_org_kind;
+/* Looks up org zSid (institutions first, then areas, then the set's orgs
+ * guild does not keep): *pId is its id. -1 on error. */
 int or_find_org(or_importer *m, const char *zSid, or_org_kind *pKind, int64_t *pId);
+
+/* An invalid row of a file, for the rows that refer to it. */
+typedef struct or_bad {
+  int iRow;
+  const char *zReason;          /* its first error */
+} or_bad;
+
+/* Reports that column k of row r names zSid of file fRef, which guild
+ * cannot find: "course c1 is in courses.csv row 2, which is invalid: ..."
+ * when it is an invalid row of that file, else zNone. Returns 0. */
+int or_missing(or_importer *m, const or_row *r, int k, or_file fRef, const char *zSid, const char *zWhat,
+               const char *zNone);
+/* Remembers row r of the current file as invalid when it was reported
+ * (its first error: the first of the file's after nBefore), for the rows
+ * that refer to it; not a row that only repeated a sourcedId. */
+void or_note_bad(or_importer *m, const or_row *r, int nBefore);
+/* Adds a warning for file f, row iRow (printf-style). */
+void or_warn(or_importer *m, or_file f, int iRow, const char *zColumn, const char *zValue, const char *zFmt, ...)
+    __attribute__((format(printf, 6, 7)));
+
+/* oneroster_org.c: the set's orgs of types guild does not keep. The area
+ * one of them stands in (its parent's, 0: none); it is marked as referred
+ * to. 1 when zSid is such an org, else 0. */
+int or_other_org(or_importer *m, const char *zSid, int64_t *pidArea, const char **pzType);
+/* Warns of each such org nothing referred to (after every file). */
+void or_warn_unused_orgs(or_importer *m);
+/* Reads o->zAreaMap into m->areaMap: 0, or -1 with m->e (GERR_USAGE). */
+int or_read_area_map(or_importer *m);
 
 /* Maps a domain field to the file's column that gave it. */
 typedef struct or_fieldcol {

@@ -33,11 +33,7 @@ void or_grow(arena *a, void *ppArray, int n, int *pnAlloc, size_t nSize) {
 static void add_error(or_importer *m, or_file f, int iRow, const char *zColumn, const char *zValue, const char *zReason) {
   or_result *r = m->r;
   or_grow(m->pAr, &r->aErr[f], r->anErr[f], &m->anErrAlloc[f], sizeof(imp_error));
-  imp_error *p = &r->aErr[f][r->anErr[f]++];
-  p->iRow = iRow;
-  p->zColumn = arena_strdup(m->pAr, zColumn ? zColumn : "");
-  p->zValue = imp_shown(m->pAr, zValue ? zValue : "");
-  p->zReason = arena_strdup(m->pAr, zReason);
+  imp_error_fill(m->pAr, &r->aErr[f][r->anErr[f]++], iRow, zColumn, zValue, zReason);
   if (iRow > 1 && iRow != m->aiLastBad[f]) r->aCount[f].nInvalid++;
   m->aiLastBad[f] = iRow;
 }
@@ -60,6 +56,40 @@ int or_err(or_importer *m, const or_row *r, int k, const char *zFmt, ...) {
   if (k < 0) add_error(m, m->f, r->iRow, "", "", z);
   else add_error(m, m->f, r->iRow, m->pSpec->aCol[k].zName, r->azRaw[k], z);
   return 0;
+}
+
+void or_warn(or_importer *m, or_file f, int iRow, const char *zColumn, const char *zValue, const char *zFmt, ...) {
+  char z[600];
+  va_list ap;
+  va_start(ap, zFmt);
+  vsnprintf(z, sizeof z, zFmt, ap);
+  va_end(ap);
+  or_result *r = m->r;
+  or_grow(m->pAr, &r->aWarn[f], r->anWarn[f], &m->anWarnAlloc[f], sizeof(imp_error));
+  imp_error_fill(m->pAr, &r->aWarn[f][r->anWarn[f]++], iRow, zColumn, zValue, z);
+}
+
+void or_note_bad(or_importer *m, const or_row *r, int nBefore) {
+  const char *zSid = r->az[ORC_SOURCED_ID];
+  if (!zSid[0] || m->bDupRow || m->r->anErr[m->f] <= nBefore) return;
+  or_bad *p = arena_alloc(m->pAr, sizeof *p);
+  p->iRow = r->iRow;
+  p->zReason = m->r->aErr[m->f][nBefore].zReason;
+  const char *zCol = m->r->aErr[m->f][nBefore].zColumn;
+  if (zCol[0]) p->zReason = arena_printf(m->pAr, "%s: %s", zCol, p->zReason);
+  m->bad[m->f].pAr = m->pAr;
+  or_map_put(&m->bad[m->f], zSid, p);
+}
+
+int or_missing(or_importer *m, const or_row *r, int k, or_file fRef, const char *zSid, const char *zWhat,
+               const char *zNone) {
+  const or_bad *p = or_map_get(&m->bad[fRef], zSid);
+  if (!p) return or_err(m, r, k, "%s", zNone);
+  /* a row invalid for naming another invalid row: that one, not the whole chain */
+  const char *zChain = strstr(p->zReason, ", which is invalid: ");
+  int nReason = zChain ? (int)(zChain - p->zReason) : (int)strlen(p->zReason);
+  return or_err(m, r, k, "%s %s is in %s row %d, which is invalid: %.*s%s", zWhat, zSid, oneroster_file_names[fRef],
+                p->iRow, nReason, p->zReason, zChain ? ", which is invalid (see there)" : "");
 }
 
 int or_nerr(const or_importer *m) {
@@ -169,6 +199,8 @@ static int map_header(or_importer *m, int nField, const char **azField, int bRep
   int nBefore = m->r->anErr[m->f];
   const char *zFile = oneroster_file_names[m->f];
   m->nHead = nField;
+  m->azHead = arena_alloc(m->pAr, (size_t)(nField ? nField : 1) * sizeof *m->azHead);
+  for (int j = 0; j < nField; j++) m->azHead[j] = arena_strdup(m->pAr, azField[j]);
   for (int k = 0; k < s->nCol; k++) m->aIdx[k] = -1;
   for (int j = 0; j < nField; j++) {
     const char *zHead = trim(&m->rowAr, azField[j]);
@@ -191,24 +223,34 @@ static int map_header(or_importer *m, int nField, const char **azField, int bRep
 }
 
 /* The checks every data row goes through before its handler. 1: passed. */
-static int check_row(or_importer *m, int nField, const or_row *r) {
+static int check_row(or_importer *m, int nField, const char **azField, const or_row *r) {
   const or_spec *s = m->pSpec;
   or_mode mode = m->r->aMode[m->f];
+  m->bDupRow = 0;
   if (nField != m->nHead) {
     or_err(m, r, -1, "%d fields, the header has %d", nField, m->nHead);
     return 0;
   }
+  if (imp_is_header_again(nField, azField, m->nHead, m->azHead)) {
+    m->bDupRow = 1;   /* not a record at all */
+    return or_err(m, r, -1, "repeats the header (row 1): is this two files joined? Remove the row");
+  }
   int bOk = 1;
   for (int k = 0; k < s->nCol; k++)
     if (m->aIdx[k] >= 0 && u8_check((const uint8_t *)r->azRaw[k], strlen(r->azRaw[k]))) {
-      or_err(m, r, k, "not valid UTF-8 (save the file as UTF-8)");
+      const char *zEnc = csv_guess_encoding(r->azRaw[k]);
+      if (m->aiFirstNotUtf8[m->f]) or_err(m, r, k, "not valid UTF-8 (see row %d)", m->aiFirstNotUtf8[m->f]);
+      else if (!zEnc) or_err(m, r, k, "not valid UTF-8 (save the file as UTF-8)");
+      else or_err(m, r, k, "not valid UTF-8: the file looks like %s; %s", zEnc,
+                  imp_encoding_advice(&m->rowAr, zEnc, "--encoding "));
       bOk = 0;
     }
+  if (!bOk && !m->aiFirstNotUtf8[m->f]) m->aiFirstNotUtf8[m->f] = r->iRow;
   if (!bOk) return 0;
   const char *zStatus = r->az[ORC_STATUS];
   if (zStatus[0] && strcasecmp(zStatus, "active") != 0 && strcasecmp(zStatus, "tobedeleted") != 0)
     return or_err(m, r, ORC_STATUS, "must be active or tobedeleted");
-  if (r->bDelete && mode != OR_DELTA)
+  if (r->bDelete && mode != OR_DELTA && !m->bNoManifest)
     return or_err(m, r, ORC_STATUS, "tobedeleted belongs in a delta file; the manifest says this file is bulk");
   if (mode == OR_DELTA && !zStatus[0]) return or_err(m, r, ORC_STATUS, "is required in a delta file");
   if (mode == OR_DELTA && !is_datetime(r->az[ORC_DATE]))
@@ -219,7 +261,10 @@ static int check_row(or_importer *m, int nField, const or_row *r) {
   if (zSid[0] && text_nchars(zSid) > 255) return or_err(m, r, ORC_SOURCED_ID, "is longer than 255 characters");
   if (zSid[0]) {
     void *pFirst = or_map_put(&m->seen, zSid, (void *)(intptr_t)r->iRow);
-    if (pFirst) return or_err(m, r, ORC_SOURCED_ID, "the same sourcedId is already on row %d", (int)(intptr_t)pFirst);
+    if (pFirst) {
+      m->bDupRow = 1;   /* the first row is the record */
+      return or_err(m, r, ORC_SOURCED_ID, "the same sourcedId is already on row %d", (int)(intptr_t)pFirst);
+    }
   }
   for (int k = 0; k < s->nCol && !r->bDelete; k++)
     if ((s->aCol[k].flags & ORC_VALUE) && m->aIdx[k] >= 0 && !r->az[k][0]) {
@@ -273,7 +318,12 @@ static int on_row(void *pArg, int iRow, int nField, const char **azField) {
   if (m->bPrepass) rc = m->xRow(m, &r);
   else {
     m->r->aCount[m->f].nRow++;
-    if (check_row(m, nField, &r)) rc = run_row(m, &r);
+    int nBefore = m->r->anErr[m->f];
+    if (check_row(m, nField, azField, &r)) {
+      m->bDupRow = 0;
+      rc = run_row(m, &r);
+    }
+    or_note_bad(m, &r, nBefore);
   }
   arena_reset(&m->rowAr);
   if (rc) {
@@ -305,7 +355,8 @@ static int read_file(or_importer *m, or_file f, const or_spec *pSpec, int (*xRow
   m->seen.pAr = m->pAr;
   arena *pSaved = m->c->pAr;
   m->c->pAr = &m->rowAr;
-  int rc = csv_read_each(zPath, OR_MAXFIELD, on_row, m, &t, m->e);
+  csv_opts co = {m->o->zEncoding};
+  int rc = csv_read_each(zPath, &co, OR_MAXFIELD, on_row, m, &t, m->e);
   m->c->pAr = pSaved;
   or_map_free(&m->seen);
   if (bPrepass) return rc && t.bStopped ? -1 : 0;
@@ -321,7 +372,8 @@ static int read_file(or_importer *m, or_file f, const or_spec *pSpec, int (*xRow
   if (rc) {
     if (m->e->code != GERR_VALIDATION) return -1;
     const char *zMsg = m->e->msg, *zColon = strstr(zMsg, ": ");
-    or_error(m, f, t.iBadRow, "", "", "%s", zColon && strncmp(zMsg, "row ", 4) == 0 ? zColon + 2 : zMsg);
+    or_error(m, f, t.iBadRow, "", "", "%s%s%s", zColon && strncmp(zMsg, "row ", 4) == 0 ? zColon + 2 : zMsg,
+             t.zLooksLike ? ": " : "", t.zLooksLike ? imp_encoding_advice(m->pAr, t.zLooksLike, "--encoding ") : "");
     m->bFatal = 1;
     return 0;
   }
@@ -377,6 +429,7 @@ int or_find_org(or_importer *m, const char *zSid, or_org_kind *pKind, int64_t *p
     rc = or_find(m, zFindArea, zSid, pId, NULL);
     if (rc == 1) *pKind = OR_ORG_AREA;
   }
+  if (rc == 0 && or_other_org(m, zSid, pId, NULL)) *pKind = OR_ORG_OTHER;
   return rc < 0 ? -1 : 0;
 }
 

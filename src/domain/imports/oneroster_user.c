@@ -23,6 +23,8 @@ static const or_col aRoleCol[] = {
 };
 const or_spec or_spec_roles = {aRoleCol, RO__N};
 
+#define NO_ORG "no org has this sourcedId, neither in orgs.csv nor in guild"
+
 static const char *const azKeptRole[] = {"student", "teacher", "aide", NULL};
 
 static int is_kept_role(const char *z) {
@@ -65,7 +67,7 @@ int or_role_row(or_importer *m, const or_row *r) {
   or_org_kind kind;
   int64_t idOrg = 0;
   if (or_find_org(m, az[RO_ORG], &kind, &idOrg)) return -1;
-  if (kind == OR_ORG_NONE) return or_err(m, r, RO_ORG, "no org has this sourcedId, neither in orgs.csv nor in guild");
+  if (kind == OR_ORG_NONE) return or_missing(m, r, RO_ORG, OR_ORGS, az[RO_ORG], "org", NO_ORG);
   note_role(user_roles(m, az[RO_USER]), az[RO_ROLE], bPrimary, kind, idOrg, r->iRow);
   if (!is_kept_role(az[RO_ROLE])) m->r->aCount[m->f].nSkipped++;
   return 0;
@@ -98,7 +100,8 @@ static int own_roles(or_importer *m, const or_row *r, or_user_roles *p) {
     int64_t idOrg = 0;
     if (or_find_org(m, azOrg[i], &kind, &idOrg)) return -1;
     if (kind == OR_ORG_NONE)
-      return or_err(m, r, US_ORGS, "no org '%s', neither in orgs.csv nor in guild", azOrg[i]) + 1;
+      return or_missing(m, r, US_ORGS, OR_ORGS, azOrg[i], "org",
+                        arena_printf(m->c->pAr, "no org '%s', neither in orgs.csv nor in guild", azOrg[i])) + 1;
     note_role(p, r->az[US_ROLE], i == 0, kind, idOrg, r->iRow);
   }
   if (!nOrg && r->az[US_ROLE][0]) note_role(p, r->az[US_ROLE], 0, OR_ORG_NONE, 0, r->iRow);
@@ -132,7 +135,7 @@ int or_user_row(or_importer *m, const or_row *r) {
     or_org_kind kind;
     if (or_find_org(m, az[US_PRIMARY_ORG], &kind, &idInst)) return -1;
     if (kind == OR_ORG_NONE)
-      return or_err(m, r, US_PRIMARY_ORG, "no org has this sourcedId, neither in orgs.csv nor in guild");
+      return or_missing(m, r, US_PRIMARY_ORG, OR_ORGS, az[US_PRIMARY_ORG], "org", NO_ORG);
     bInst = 1;
     if (kind != OR_ORG_INST) idInst = 0;
   } else if (roles.bPrimary) {
@@ -222,12 +225,15 @@ int or_seats_row(or_importer *m, const or_row *r) {
 static int cohort_and_person(or_importer *m, const or_row *r, int bReport, int64_t *pidCohort, int64_t *pidPerson) {
   int rc = or_find(m, zCohortBySid, r->az[EN_CLASS], pidCohort, NULL);
   if (rc <= 0)
-    return rc < 0 ? -1 : bReport ? or_err(m, r, EN_CLASS, "no class has this sourcedId, neither in classes.csv nor in guild") : 0;
+    return rc < 0     ? -1
+           : bReport ? or_missing(m, r, EN_CLASS, OR_CLASSES, r->az[EN_CLASS], "class",
+                                  "no class has this sourcedId, neither in classes.csv nor in guild")
+                     : 0;
   rc = or_find(m, zPersonBySid, r->az[EN_USER], pidPerson, NULL);
   if (rc <= 0)
     return rc < 0 ? -1
-           : bReport ? or_err(m, r, EN_USER, "no student, teacher or aide has this sourcedId, neither in users.csv "
-                                             "nor in guild")
+           : bReport ? or_missing(m, r, EN_USER, OR_USERS, r->az[EN_USER], "user",
+                                  "no student, teacher or aide has this sourcedId, neither in users.csv nor in guild")
                      : 0;
   return 1;
 }

@@ -122,4 +122,5 @@ const dom_module mod_registry = {
     aTable,
     sizeof aTable / sizeof aTable[0],
     registry_migrations,
+    NULL, 0,   /* hooks */
 };

@@ -30,6 +30,7 @@ typedef struct pipeline {
   int bDone;                           /* the parser has ended and handed over its last rows */
   chunk *pCur;                         /* the chunk being filled (the parser's) */
   const char *zPath;
+  const csv_opts *o;
   int nFieldMax;
   csv_table t;                         /* the parser's result */
   gerr e;
@@ -73,7 +74,7 @@ static int on_parsed(void *pArg, int iRow, int nField, const char **azField) {
 
 static void *parse_thread(void *pArg) {
   pipeline *pl = pArg;
-  pl->rc = csv_read_rows(pl->zPath, pl->nFieldMax, on_parsed, pl, &pl->t, &pl->e);
+  pl->rc = csv_read_rows(pl->zPath, pl->o, pl->nFieldMax, on_parsed, pl, &pl->t, &pl->e);
   if (pl->pCur) hand_over(pl);
   pthread_mutex_lock(&pl->mu);
   pl->bDone = 1;
@@ -82,18 +83,20 @@ static void *parse_thread(void *pArg) {
   return NULL;
 }
 
-int csv_read_each(const char *zPath, int nFieldMax, csv_row_fn xRow, void *pArg, csv_table *p, gerr *e) {
+int csv_read_each(const char *zPath, const csv_opts *o, int nFieldMax, csv_row_fn xRow, void *pArg, csv_table *p,
+                  gerr *e) {
   pipeline *pl = g_calloc(1, sizeof *pl);
   pthread_mutex_init(&pl->mu, NULL);
   pthread_cond_init(&pl->cvFull, NULL);
   pthread_cond_init(&pl->cvFree, NULL);
   for (int i = 0; i < CSV_CHUNKS; i++) arena_init(&pl->aChunk[i].ar);
   pl->zPath = zPath;
+  pl->o = o;
   pl->nFieldMax = nFieldMax;
   pthread_t th;
   int rc;
   if (pthread_create(&th, NULL, parse_thread, pl) != 0) {
-    rc = csv_read_rows(zPath, nFieldMax, xRow, pArg, p, e);   /* no thread: all here */
+    rc = csv_read_rows(zPath, o, nFieldMax, xRow, pArg, p, e);   /* no thread: all here */
   } else {
     memset(p, 0, sizeof *p);
     p->nSize = -1;
@@ -128,6 +131,7 @@ int csv_read_each(const char *zPath, int nFieldMax, csv_row_fn xRow, void *pArg,
     } else {
       p->nRead = pl->t.nRead;
       p->iBadRow = pl->t.iBadRow;
+      p->zLooksLike = pl->t.zLooksLike;
       rc = pl->rc;
       if (rc) *e = pl->e;
     }

@@ -82,21 +82,28 @@ static int open_zip(const char *zPath, or_source *p, gerr *e) {
   int iErr = 0;
   zip_t *z = zip_open(zPath, ZIP_RDONLY, &iErr);
   if (!z) return zip_fail(e, GERR_VALIDATION, "cannot open", zPath, iErr);
-  /* the folder of the shortest manifest.csv is the set's */
+  /* the folder of the shortest manifest.csv is the set's; without one (1.1
+   * did not require it), the folder of the shortest file guild knows */
   zip_int64_t nEntry = zip_get_num_entries(z, 0);
   const char *zManifest = NULL;
-  for (zip_int64_t i = 0; i < nEntry; i++) {
-    const char *zName = zip_get_name(z, (zip_uint64_t)i, 0);
-    if (!zName || strncmp(zName, "__MACOSX/", 9) == 0) continue;
-    const char *zBase = strrchr(zName, '/');
-    zBase = zBase ? zBase + 1 : zName;
-    if (strcmp(zBase, "manifest.csv") == 0 && (!zManifest || strlen(zName) < strlen(zManifest))) zManifest = zName;
-  }
+  size_t nBase = 0;
+  for (int bAny = 0; bAny < 2 && !zManifest; bAny++)
+    for (zip_int64_t i = 0; i < nEntry; i++) {
+      const char *zName = zip_get_name(z, (zip_uint64_t)i, 0);
+      if (!zName || strncmp(zName, "__MACOSX/", 9) == 0) continue;
+      const char *zBase = strrchr(zName, '/');
+      zBase = zBase ? zBase + 1 : zName;
+      for (int f = bAny ? 1 : 0; f < (bAny ? OR__NFILE : 1); f++)
+        if (strcmp(zBase, oneroster_file_names[f]) == 0 && (!zManifest || strlen(zName) < strlen(zManifest))) {
+          zManifest = zName;
+          nBase = strlen(zBase);
+        }
+    }
   if (!zManifest) {
     zip_discard(z);
     return gerr_set(e, GERR_VALIDATION, NULL, "%.200s holds no manifest.csv: it is not a OneRoster set", zPath);
   }
-  size_t nPrefix = strlen(zManifest) - strlen("manifest.csv");
+  size_t nPrefix = strlen(zManifest) - nBase;
   char *zPrefix = g_malloc(nPrefix + 1);
   memcpy(zPrefix, zManifest, nPrefix);
   zPrefix[nPrefix] = 0;

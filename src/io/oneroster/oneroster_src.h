@@ -31,7 +31,8 @@ typedef struct or_source {
 } or_source;
 
 /* Opens zPath: a directory holding manifest.csv, or a .zip with manifest.csv
- * at its top or in one folder; the .zip's CSV files beside the manifest are
+ * at its top or in one folder (without one: where the set's other files
+ * are, as a 1.1 set may have none); the .zip's CSV files beside it are
  * unpacked into a private temporary directory (each at most
  * OR_ZIP_ENTRY_MAX bytes). Returns 0, or -1 with e (GERR_NOT_FOUND,
  * GERR_VALIDATION for a bad or oversized .zip). */
