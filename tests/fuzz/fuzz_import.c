@@ -6,7 +6,8 @@
  * Input: byte 0 chooses the import: bit 0 the kind (imp_kinds: persons,
  * enrollments), bit 1 --skip-invalid, bits 2-3 the institution it is
  * confined to (0: none; else institution 1..3), bit 4 a map: then the
- * bytes up to the first newline are the map ("Student ID=sourced_id,...").
+ * bytes up to the first newline are the map ("Student ID=sourced_id,..."),
+ * bits 5-6 the file's encoding (UTF-8, UTF-16, WINDOWS-1252, GB18030).
  * The rest is the CSV file.
  *
  * Each import runs inside an outer transaction that is rolled back after
@@ -59,6 +60,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   memset(&o, 0, sizeof o);
   o.bSkipInvalid = (flags >> 1) & 1;
   o.idScope = (flags >> 2) & 3;
+  static const char *const azEnc[4] = {NULL, "UTF-16", "WINDOWS-1252", "GB18030"};
+  o.zEncoding = azEnc[(flags >> 5) & 3];
   if (flags & 16) {
     const uint8_t *pEnd = memchr(data, '\n', size);
     size_t n = pEnd ? (size_t)(pEnd - data) : size;
