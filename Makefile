@@ -16,6 +16,8 @@ WARN := -std=c17 -Wall -Wextra -Werror -Wshadow -Wno-unused-parameter -D_GNU_SOU
 CFLAGS_COMMON = $(WARN) -Isrc -Ibuild/gen -I/usr/include/postgresql $(PKG_CFLAGS) -MMD -MP
 LIBS = $(PKG_LIBS) -lpq -lunistring -lcsv -lnettle -lpthread -lm
 SAN := -fsanitize=address,undefined -fno-sanitize-recover=undefined -fno-omit-frame-pointer
+# the test build (build/san) also has the storage faults of src/store/db_fault.h
+SAN_DEFS := -DGUILD_FAULTS
 
 SRC := $(filter-out src/main.c,$(shell find src -name '*.c' | sort))
 GEN := build/gen/isco_data.c build/gen/passwords_data.c
@@ -74,7 +76,7 @@ build/rel/%.o: %.c | $(GEN)
 build/san/%.o: %.c | $(GEN)
 	@mkdir -p $(dir $@)
 	@$(if $(Q),echo "  CC san  $<")
-	$(Q)$(CC) $(CFLAGS_COMMON) -O1 -g $(SAN) -c $< -o $@
+	$(Q)$(CC) $(CFLAGS_COMMON) -O1 -g $(SAN) $(SAN_DEFS) -c $< -o $@
 
 guild: $(REL_OBJ) build/rel/src/main.o
 	@$(if $(Q),echo "  LD      $@")
@@ -89,6 +91,8 @@ build/fuzz/%.o: %.c | $(GEN)
 	@$(if $(Q),echo "  CC fuzz $<")
 	$(Q)$(FUZZ_CC) $(CFLAGS_COMMON) -O1 -g $(FUZZ_SAN) -c $< -o $@
 
+# the objects are kept (make would delete them as intermediates of the pattern rule)
+.SECONDARY: $(FUZZ_OBJ)
 build/fuzz/tests/%: tests/fuzz/%.c tests/fuzz/fuzz.h $(FUZZ_OBJ)
 	@mkdir -p $(dir $@)
 	@$(if $(Q),echo "  LD fuzz $@")
@@ -97,7 +101,7 @@ build/fuzz/tests/%: tests/fuzz/%.c tests/fuzz/fuzz.h $(FUZZ_OBJ)
 build/san/tests/%: tests/unit/%.c tests/unit/unit.h $(SAN_OBJ)
 	@mkdir -p $(dir $@)
 	@$(if $(Q),echo "  LD san  $@")
-	$(Q)$(CC) $(CFLAGS_COMMON) -O1 -g $(SAN) -o $@ $< $(SAN_OBJ) $(LIBS) -lcmocka
+	$(Q)$(CC) $(CFLAGS_COMMON) -O1 -g $(SAN) $(SAN_DEFS) -o $@ $< $(SAN_OBJ) $(LIBS) -lcmocka
 
 run: deps
 	@$(MAKE) --no-print-directory guild

@@ -4,6 +4,7 @@
 #include "api/api.h"
 #include "core/text.h"
 #include "domain/engine/health.h"
+#include "store/db_health.h"
 #include <string.h>
 #include <strings.h>
 
@@ -18,6 +19,12 @@ json_t *api_health(http_req *r, gerr *e) {
   dom_ctx c = api_ctx(r);
   int v = 0;
   if (dom_schema_version(&c, &v, e)) return NULL;
+  char zWhy[160];
+  int64_t tSince = 0;
+  if (db_health_degraded(zWhy, sizeof zWhy, &tSince))   /* reads work; writes fail until the storage recovers */
+    return json_pack("{s:s, s:s, s:i, s:{s:s, s:s, s:I}}", "status", "degraded", "version", GUILD_VERSION,
+                     "schema_version", v, "storage", "status", "not_writable", "reason", zWhy, "since",
+                     (json_int_t)tSince);
   return json_pack("{s:s, s:s, s:i}", "status", "ok", "version", GUILD_VERSION, "schema_version", v);
 }
 

@@ -7,7 +7,7 @@
 #include <unistd.h>
 
 int cmd_serve(int argc, char **argv) {
-  const char *azVal[10] = {0};
+  const char *azVal[16] = {0};
   int nPos, rc = cli_parse("serve", argc, argv, azVal, NULL, 0, &nPos);
   if (rc) return rc < 0 ? CLI_OK : rc;
   int64_t port = 8080, nThread = sysconf(_SC_NPROCESSORS_ONLN);
@@ -21,8 +21,14 @@ int cmd_serve(int argc, char **argv) {
   int64_t nUpload = 16;
   const char *zUpload = cli_get("serve", azVal, "max-upload");
   if (zUpload && (rc = cli_int("serve", "max-upload", zUpload, 1, 1024, &nUpload))) return rc;
+  int64_t nConn = 1024, nPerClient = 64, nTimeout = 10;
+  const char *zConn = cli_get("serve", azVal, "max-connections"), *zPer = cli_get("serve", azVal, "max-per-client"),
+             *zTimeout = cli_get("serve", azVal, "request-timeout");
+  if (zConn && (rc = cli_int("serve", "max-connections", zConn, 1, 100000, &nConn))) return rc;
+  if (zPer && (rc = cli_int("serve", "max-per-client", zPer, 0, 100000, &nPerClient))) return rc;
+  if (zTimeout && (rc = cli_int("serve", "request-timeout", zTimeout, 1, 3600, &nTimeout))) return rc;
   http_config cfg = {cli_db_path(azVal[0]), azVal[2] ? azVal[2] : "127.0.0.1", (int)port, (int)nThread, (int)nCache,
-                     (size_t)nUpload << 20};
+                     (size_t)nUpload << 20, (int)nConn, nPerClient ? (int)nPerClient : -1, (int)nTimeout};
   gerr e;
   dom_init();
   rc = http_serve(&cfg, &e) ? cli_fail(&e) : CLI_OK;

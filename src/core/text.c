@@ -40,6 +40,15 @@ int text_is_clean_utf8(const char *z, int allow_newline) {
   return 1;
 }
 
+int text_has_bidi_control(const char *z) {
+  /* U+202A..U+202E are E2 80 AA..AE; U+2066..U+2069 are E2 81 A6..A9 */
+  for (const unsigned char *p = (const unsigned char *)z; (p = (const unsigned char *)strchr((const char *)p, 0xE2)); p++) {
+    if (p[1] == 0x80 && p[2] >= 0xAA && p[2] <= 0xAE) return 1;
+    if (p[1] == 0x81 && p[2] >= 0xA6 && p[2] <= 0xA9) return 1;
+  }
+  return 0;
+}
+
 size_t text_nchars(const char *z) {
   size_t n = 0;   /* valid UTF-8: every byte but the continuation bytes 10xxxxxx starts a character */
   for (const unsigned char *p = (const unsigned char *)z; *p; p++) n += (*p & 0xC0) != 0x80;

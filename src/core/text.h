@@ -12,6 +12,11 @@ int text_int64(const char *z, int64_t *pOut);
 /* Returns 1 when z is valid UTF-8 with no control characters (C0, DEL, C1)
  * other than those allowed by allow_newline ('\n', '\t'), else 0. */
 int text_is_clean_utf8(const char *z, int allow_newline);
+/* Returns 1 when valid UTF-8 z holds a bidirectional embedding, override
+ * or isolate control (U+202A..U+202E, U+2066..U+2069), which make the text
+ * around them display in another order than it is stored (a name or code
+ * shown reversed), else 0. */
+int text_has_bidi_control(const char *z);
 /* Number of Unicode code points in valid UTF-8 z. */
 size_t text_nchars(const char *z);
 

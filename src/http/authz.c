@@ -24,3 +24,11 @@ int az_authorize(http_req *r, gerr *e) {
   if (r->pRoute->pArg && strstr(r->pRoute->zPath, "{id}")) return pol_check(&c, pRule, r->pRoute->pArg, r->aId[0], e);
   return pol_check_any(&c, pRule, e);
 }
+
+int az_authorize_upload(http_req *r, gerr *e) {
+  if (az_authorize(r, e)) return -1;
+  const pol_rule *pRule = r->pRoute->pRule;
+  if (pRule->bPublic || !(r->pRoute->flags & R_DOMAIN)) return 0;
+  dom_ctx c = api_ctx(r);
+  return pol_check_any(&c, pRule, e);   /* the domain decides on the record; the caller must have the right at all */
+}

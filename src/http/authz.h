@@ -14,5 +14,9 @@
 /* 0, or -1 with e: GERR_UNAUTHORIZED (not signed in), GERR_FORBIDDEN,
  * GERR_NOT_FOUND (from the policy, naming the rule or the record). */
 int az_authorize(http_req *r, gerr *e);
+/* az_authorize, and for a route whose domain call decides (R_DOMAIN),
+ * whether the caller has its rule at all: asked before an upload route's
+ * body is read with the upload limit (http_head_plan). */
+int az_authorize_upload(http_req *r, gerr *e);
 
 #endif

@@ -12,10 +12,10 @@
 #include "store/db.h"
 #include "domain/engine/entity.h"
 
-#define HTTP_MAX_BODY (1024 * 1024)        /* API request bodies */
-#define HTTP_MAX_BODY_HARD (8 * 1024 * 1024) /* beyond this libevent refuses the request itself */
-#define HTTP_MAX_HEADERS (64 * 1024)       /* request headers, checked by the router (431) */
-#define HTTP_MAX_HEADERS_HARD (1024 * 1024) /* beyond this libevent refuses the request itself */
+#define HTTP_MAX_BODY (1024 * 1024)        /* JSON request bodies of a signed-in caller the route lets in */
+#define HTTP_MAX_BODY_SMALL (16 * 1024)    /* any body of anyone else: read before the caller is known */
+#define HTTP_MAX_BODY_NONE 1024            /* the body of a route that takes none ("{}") */
+#define HTTP_MAX_HEADERS (64 * 1024)       /* a request's head (431), checked by the guard */
 #define HTTP_MAX_QUERY 32                  /* query parameters */
 #define HTTP_SESSION_COOKIE "guild_session"
 
@@ -68,6 +68,7 @@ typedef struct http_req {
   int bTls;                   /* the client reached us over TLS (X-Forwarded-Proto: https) */
   char zClient[64];           /* the peer's address, for sign-in throttling only */
   void *pNative;              /* struct evhttp_request* (router only) */
+  struct http_note *pNote;    /* the connection guard's note on it (router only; guard.h) */
   struct http_worker *pWorker; /* the thread serving it (router only) */
 } http_req;
 
@@ -81,8 +82,9 @@ enum {
   R_IF_MATCH = 4,  /* needs If-Match (optimistic concurrency) */
   R_CREATED = 8,   /* answers 201 Created */
   R_NO_CONTENT = 16, /* answers 204 No Content */
-  R_UPLOAD = 32,   /* takes a file as the body, kept as it is (no JSON): what route.pArg (an http_upload)
-                    * says, or with no pArg a text/csv file of up to http_upload_max bytes */
+  R_UPLOAD = 32,   /* takes a file as the body, kept as it is (no JSON), in a temporary file: what
+                    * route.pArg (an http_upload) says, or with no pArg a text/csv file of up to
+                    * http_upload_max bytes */
   R_ACCEPTED = 64, /* answers 202 Accepted (work continues in the background) */
   R_LIST = 128,    /* lists pArg's records like its list route (a file): the domain confines it the same way */
   R_DOMAIN = 256,  /* the handler's domain call decides access itself (the rule is the one it applies) */
@@ -126,14 +128,17 @@ const char *http_query(const http_req *r, const char *zName);
 void http_send_file(http_req *r, int fd, const char *zContentType, const char *zFileName);
 
 /* R_UPLOAD routes: the largest body accepted (413 beyond; `guild serve
- * --max-upload`; a route may take less), the body's size, and copying it
- * to the open file fd (without another copy in memory). */
+ * --max-upload`; a route may take less: http_upload_limit), the body's
+ * size, and copying it to the open file fd (file to file: the body was
+ * never in memory). */
 extern size_t http_upload_max;
+size_t http_upload_limit(const route *p);
 size_t http_body_size(http_req *r);
 int http_body_to_file(http_req *r, int fd, gerr *e);
-/* The whole body of an R_UPLOAD route in one piece (valid until the
- * response is sent), its size in *pn: for small uploads (http_upload.nMax)
- * that the domain takes in memory. */
+/* The whole body of an R_UPLOAD route in one piece (in the request's
+ * arena, valid until the response is sent: for small uploads, at most
+ * http_upload.nMax, that the domain takes in memory), its size in *pn (0
+ * when it cannot be read, which is logged). */
 const void *http_body_bytes(http_req *r, size_t *pn);
 
 typedef struct http_config {
@@ -143,6 +148,9 @@ typedef struct http_config {
   int nThread;
   int nSessionCache;   /* seconds a thread may reuse a session lookup (0: never) */
   size_t nUploadMax;   /* largest upload (R_UPLOAD routes) in bytes; 0: the default */
+  int nMaxConn;        /* connections at once in all; 0: the default */
+  int nMaxPerClient;   /* ... from one address; 0: the default, -1: no limit */
+  int nHeadSeconds;    /* a request's head must arrive within; 0: the default */
 } http_config;
 
 /* Serves until SIGINT or SIGTERM, then finishes in-flight requests, closes

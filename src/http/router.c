@@ -2,9 +2,13 @@
  * handler, once, for every route: match the route (404 / 405), check the body
  * (size 413, media type 415, JSON 400), read If-Match (400 / 428), call the
  * handler with this thread's connection and arena, send the JSON response or
- * the one error format, and write the access-log line. */
+ * the one error format (with Retry-After on 429 and 503), and write the
+ * access-log line. Before a body is read, the connection guard (guard.c)
+ * asks it what the head may be followed by (http_head_plan): the same
+ * checks, up to the body. */
 #include "http/router.h"
 #include "http/authz.h"
+#include "http/guard.h"
 #include "http/web.h"
 #include "core/log.h"
 #include "core/text.h"
@@ -14,6 +18,8 @@
 #include <sodium.h>
 #include <event2/keyvalq_struct.h>
 #include <errno.h>
+#include <event2/bufferevent.h>
+#include <sys/sendfile.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -128,24 +134,42 @@ static void drop_file(http_req *r) {
   r->bFile = 0;
 }
 
-size_t http_body_size(http_req *r) {
-  return evbuffer_get_length(evhttp_request_get_input_buffer(r->pNative));
+size_t http_upload_limit(const route *p) {
+  const http_upload *pUp = p->pArg;
+  return pUp && pUp->nMax && pUp->nMax < http_upload_max ? pUp->nMax : http_upload_max;
+}
+
+size_t http_body_size(http_req *r) { return r->pNote && r->pNote->fdBody >= 0 ? (size_t)r->pNote->nBody : 0; }
+
+int http_body_to_file(http_req *r, int fd, gerr *e) {
+  off_t off = 0;
+  int64_t n = (int64_t)http_body_size(r);
+  while (off < n) {
+    ssize_t k = sendfile(fd, r->pNote->fdBody, &off, (size_t)(n - off));   /* file to file, in the kernel */
+    if (k < 0 && errno == EINTR) continue;
+    if (k <= 0)
+      return gerr_set(e, GERR_UNAVAILABLE, NULL, "cannot store the upload (%s); nothing was saved, try again later",
+                      k < 0 ? strerror(errno) : "the file ended early");
+  }
+  return 0;
 }
 
 const void *http_body_bytes(http_req *r, size_t *pn) {
-  struct evbuffer *pIn = evhttp_request_get_input_buffer(r->pNative);
-  *pn = evbuffer_get_length(pIn);
-  return *pn ? (const void *)evbuffer_pullup(pIn, -1) : (const void *)"";
-}
-
-int http_body_to_file(http_req *r, int fd, gerr *e) {
-  struct evbuffer *pIn = evhttp_request_get_input_buffer(r->pNative);
-  while (evbuffer_get_length(pIn) > 0) {
-    int n = evbuffer_write(pIn, fd);   /* drains what it wrote */
-    if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) return gerr_set(e, GERR_INTERNAL, NULL, "cannot store the upload: %s", strerror(errno));
+  size_t n = http_body_size(r), nRead = 0;
+  char *z = arena_alloc(r->pAr, n + 1);
+  while (nRead < n) {
+    ssize_t k = pread(r->pNote->fdBody, z + nRead, n - nRead, (off_t)nRead);
+    if (k < 0 && errno == EINTR) continue;
+    if (k <= 0) {
+      log_error("cannot read an upload back: %s", k < 0 ? strerror(errno) : "the file ended early");
+      *pn = 0;
+      return "";
+    }
+    nRead += (size_t)k;
   }
-  return 0;
+  z[n] = 0;
+  *pn = n;
+  return z;
 }
 
 /* Sends a JSON body (or the handler's r->zText or file, when set) with
@@ -268,14 +292,14 @@ static int content_type_is(struct evhttp_request *pReq, const char *zType) {
 }
 
 /* An upload (R_UPLOAD): one of the route's media types (its http_upload;
- * text/csv when it has none), at most its limit and never more than
- * http_upload_max bytes (413), left in the input buffer for the handler;
- * r->zUploadType says which type it is. */
+ * text/csv when it has none), at most its limit (http_upload_limit: 413;
+ * the guard refused a longer one already), in the guard's file for the
+ * handler; r->zUploadType says which type it is. */
 static int check_upload(struct evhttp_request *pReq, http_req *r, size_t n, gerr *e) {
   static const char *const azCsv[] = {"text/csv", NULL};
   const http_upload *pUp = r->pRoute->pArg;
   const char *const *azMedia = pUp && pUp->azMedia ? pUp->azMedia : azCsv;
-  size_t nMax = pUp && pUp->nMax && pUp->nMax < http_upload_max ? pUp->nMax : http_upload_max;
+  size_t nMax = http_upload_limit(r->pRoute);
   if (n > nMax) return gerr_set(e, GERR_TOO_LARGE, NULL, "the upload is %zu bytes; the limit is %zu", n, nMax);
   for (const char *const *pz = azMedia; *pz && !r->zUploadType; pz++)
     if (content_type_is(pReq, *pz)) r->zUploadType = *pz;
@@ -299,7 +323,7 @@ static int read_body(struct evhttp_request *pReq, http_req *r, gerr *e) {
   struct evbuffer *pIn = evhttp_request_get_input_buffer(pReq);
   size_t n = evbuffer_get_length(pIn);
   unsigned flags = r->pRoute->flags;
-  if (flags & R_UPLOAD) return check_upload(pReq, r, n, e);
+  if (flags & R_UPLOAD) return check_upload(pReq, r, http_body_size(r), e);
   int bNone = !(flags & (R_BODY | R_BODY_OPT));
   if (n > HTTP_MAX_BODY)
     return gerr_set(e, GERR_TOO_LARGE, NULL, "request body is %zu bytes; the limit is %d", n, HTTP_MAX_BODY);
@@ -529,26 +553,133 @@ static int find_route(http_req *r, char *zAllow, size_t nAllow, gerr *e) {
   return gerr_set(e, GERR_NOT_FOUND, NULL, "no such resource: %.200s", r->zPath);
 }
 
-int http_prepare(struct evhttp_request *pReq, http_method m, const struct evhttp_uri *pUri, http_worker *w,
-                 http_req *r, char *zAllow, size_t nAllow, gerr *e) {
-  arena_reset(&w->ar);
+/* The start of a request's state for pReq as http_dispatch and
+ * http_head_plan see it: the path, the caller anonymous until
+ * authenticate, in arena pAr with the auth_user pAuth. */
+static void req_start(http_req *r, http_worker *w, arena *pAr, struct auth_user *pAuth, struct evhttp_request *pReq,
+                      const struct evhttp_uri *pUri) {
   memset(r, 0, sizeof *r);
-  r->pAr = &w->ar;
-  r->method = m;
+  r->pAr = pAr;
+  r->method = method_of(evhttp_request_get_command(pReq));
   r->now = time_now();
   r->status = 200;
   r->pNative = pReq;
   r->pWorker = w;
-  zAllow[0] = 0;
   const char *zRawPath = pUri ? evhttp_uri_get_path(pUri) : NULL;
   r->zPath = path_normalise(r->pAr, zRawPath && *zRawPath ? zRawPath : "/");
-
-  memset(&w->auth, 0, sizeof w->auth);
-  r->pAuth = &w->auth;
+  memset(pAuth, 0, sizeof *pAuth);
+  r->pAuth = pAuth;
   r->zActor = "anonymous";
   r->ctx = (dom_ctx){w->pDb, r->pAr, r->zActor, r->now, 0, &r->actor};   /* anonymous until authenticate */
   const char *zProto = evhttp_find_header(evhttp_request_get_input_headers(pReq), "X-Forwarded-Proto");
   r->bTls = zProto && strcmp(zProto, "https") == 0;
+}
+
+static http_method method_named(const char *z) {
+  for (size_t i = 0; i < sizeof aMethod / sizeof aMethod[0]; i++)
+    if (strcmp(aMethod[i].zName, z) == 0) return aMethod[i].m;
+  return HM_OTHER;
+}
+
+int http_head_plan(http_worker *w, const http_head *h, http_plan *p, gerr *e) {
+  arena_reset(&w->arHead);
+  struct evhttp_uri *pUri = evhttp_uri_parse_with_flags(h->zTarget, EVHTTP_URI_NONCONFORMANT);
+  http_req r;
+  req_start(&r, w, &w->arHead, &w->authHead, h->pHeaders, pUri);
+  r.method = method_named(h->zMethod);
+  snprintf(r.zClient, sizeof r.zClient, "%s", h->zClient);
+  char zAllow[64];
+  int rc = 0;
+  p->nMax = HTTP_MAX_BODY_NONE;
+  p->bFile = 0;
+  if (find_route(&r, zAllow, sizeof zAllow, e) == 0) {
+    unsigned f = r.pRoute->flags;
+    int64_t nFull = (f & R_UPLOAD) ? (int64_t)http_upload_limit(r.pRoute) : (f & (R_BODY | R_BODY_OPT)) ? HTTP_MAX_BODY
+                                                                                                       : HTTP_MAX_BODY_NONE;
+    p->bFile = (f & R_UPLOAD) != 0;
+    p->nMax = nFull < HTTP_MAX_BODY_SMALL ? nFull : HTTP_MAX_BODY_SMALL;
+    if (r.pRoute->pRule->bPublic) nFull = p->nMax;   /* what anyone may send (signing in) is small */
+    if ((h->nDeclared < 0 || h->nDeclared > p->nMax) && nFull > p->nMax) {
+      /* a large body: only for a caller the route lets in (the checks made before its body is read) */
+      if (read_query(pUri, &r, e) || authenticate(h->pHeaders, &r, e) || check_csrf(h->pHeaders, &r, e) ||
+          ((f & R_UPLOAD) ? az_authorize_upload(&r, e) : az_authorize(&r, e)))
+        rc = -1;
+      else
+        p->nMax = nFull;
+    }
+  } else if (h->nDeclared >= 0 && h->nDeclared <= p->nMax) {
+    gerr_clear(e);   /* http_dispatch answers 404 or 405 */
+  } else {
+    rc = -1;
+  }
+  if (rc == 0 && h->nDeclared > p->nMax)
+    rc = gerr_set(e, GERR_TOO_LARGE, NULL, "the request body is %lld bytes; the limit is %lld", (long long)h->nDeclared,
+                  (long long)p->nMax);
+  if (pUri) evhttp_uri_free(pUri);
+  return rc;
+}
+
+/* Seconds a client should wait before trying again after e (429, 503): the
+ * N of a message saying "try again in N seconds", else a default. */
+static int retry_after(const gerr *e) {
+  const char *z = strstr(e->msg, "try again in ");
+  long long n = 0;
+  if (z && sscanf(z, "try again in %lld second", &n) == 1 && n > 0 && n < 86400) return (int)n;
+  return e->code == GERR_TOO_MANY ? 30 : 5;
+}
+
+static const struct {
+  int status;
+  const char *zReason;
+} aReason[] = {{400, "Bad Request"}, {408, "Request Timeout"}, {413, "Payload Too Large"},
+               {429, "Too Many Requests"}, {431, "Request Header Fields Too Large"}, {503, "Service Unavailable"}};
+
+void http_render_error(const gerr *e, int retryAfter, struct evbuffer *pOut) {
+  int status = gerr_status(e->code);
+  const char *zReason = "Error";
+  for (size_t i = 0; i < sizeof aReason / sizeof aReason[0]; i++)
+    if (aReason[i].status == status) zReason = aReason[i].zReason;
+  json_t *pJson = http_error_json(e);
+  char *zBody = json_dumps(pJson, JSON_COMPACT);
+  json_decref(pJson);
+  size_t nBody = zBody ? strlen(zBody) : 0;
+  evbuffer_add_printf(pOut,
+                      "HTTP/1.1 %d %s\r\nContent-Type: application/json; charset=utf-8\r\nContent-Length: %zu\r\n"
+                      "Connection: close\r\nCache-Control: no-store\r\n",
+                      status, zReason, nBody);
+  for (size_t i = 0; i < sizeof aSecurityHeader / sizeof aSecurityHeader[0]; i++)
+    evbuffer_add_printf(pOut, "%s: %s\r\n", aSecurityHeader[i][0], aSecurityHeader[i][1]);
+  if (retryAfter > 0) evbuffer_add_printf(pOut, "Retry-After: %d\r\n", retryAfter);
+  evbuffer_add(pOut, "\r\n", 2);
+  evbuffer_add(pOut, zBody ? zBody : "", nBody);
+  free(zBody);
+  log_access("-", "(connection)", status, 0);
+}
+
+/* The methods of the routes on r's path, in zAllow ("" when none): for
+ * the Allow header of a 405 the guard decided. */
+static void allowed_methods(http_req *r, char *zAllow, size_t nAllow) {
+  http_method m = r->method;
+  gerr e;
+  r->method = HM_OTHER;   /* no route's: find_route lists every method of the path */
+  find_route(r, zAllow, nAllow, &e);
+  r->method = m;
+  r->pRoute = NULL;
+}
+
+int http_prepare(struct evhttp_request *pReq, http_method m, const struct evhttp_uri *pUri, http_worker *w,
+                 const char *zClient, struct http_note *pNote, http_req *r, char *zAllow, size_t nAllow, gerr *e) {
+  arena_reset(&w->ar);
+  req_start(r, w, &w->ar, &w->auth, pReq, pUri);
+  r->method = m;
+  snprintf(r->zClient, sizeof r->zClient, "%s", zClient ? zClient : "");
+  r->pNote = pNote;
+  zAllow[0] = 0;
+  if (r->pNote && r->pNote->err.code != GERR_OK) {   /* refused before its body was read */
+    *e = r->pNote->err;
+    if (e->code == GERR_METHOD) allowed_methods(r, zAllow, nAllow);
+    return 0;
+  }
   if (check_headers(pReq, e) || web_answer(pReq, r) || find_route(r, zAllow, nAllow, e) || read_query(pUri, r, e) ||
       authenticate(pReq, r, e) || check_csrf(pReq, r, e) || read_if_match(pReq, r, e) || read_body(pReq, r, e) ||
       az_authorize(r, e))
@@ -563,18 +694,18 @@ int http_prepare(struct evhttp_request *pReq, http_method m, const struct evhttp
 
 void http_dispatch(struct evhttp_request *pReq, http_worker *w) {
   int64_t t0 = time_mono_us();
+  const struct evhttp_uri *pUri = evhttp_request_get_evhttp_uri(pReq);
+  char *zPeer = NULL;
+  ev_uint16_t nPeerPort = 0;
+  evhttp_connection_get_peer(evhttp_request_get_connection(pReq), &zPeer, &nPeerPort);
   http_req r;
   gerr e;
   gerr_clear(&e);
   char zAllow[64];
   json_t *pOut = NULL;
-  const struct evhttp_uri *pUri = evhttp_request_get_evhttp_uri(pReq);
-  int bHandler = http_prepare(pReq, method_of(evhttp_request_get_command(pReq)), pUri, w, &r, zAllow, sizeof zAllow, &e);
-  char *zPeer = NULL;
-  ev_uint16_t nPeerPort = 0;
-  evhttp_connection_get_peer(evhttp_request_get_connection(pReq), &zPeer, &nPeerPort);
-  snprintf(r.zClient, sizeof r.zClient, "%s", zPeer ? zPeer : "");
-  if (bHandler) pOut = r.pRoute->xHandler(&r, &e);
+  if (http_prepare(pReq, method_of(evhttp_request_get_command(pReq)), pUri, w, zPeer, guard_take(w, pReq), &r, zAllow,
+                   sizeof zAllow, &e))
+    pOut = r.pRoute->xHandler(&r, &e);
   if (e.code != GERR_OK) {
     if (pOut) json_decref(pOut);
     if (e.code == GERR_DB || e.code == GERR_INTERNAL) log_error("%s %s: %s", http_method_name(r.method), r.zPath, e.msg);
@@ -585,9 +716,16 @@ void http_dispatch(struct evhttp_request *pReq, http_worker *w) {
     r.zFileName = NULL;
     drop_file(&r);
     pOut = http_error_json(&e);
-    if (e.code == GERR_METHOD)
-      evhttp_add_header(evhttp_request_get_output_headers(pReq), "Allow", zAllow);
+    struct evkeyvalq *pH = evhttp_request_get_output_headers(pReq);
+    if (e.code == GERR_METHOD) evhttp_add_header(pH, "Allow", zAllow);   /* empty: none (RFC 9110, 10.2.1) */
+    if (e.code == GERR_TOO_MANY || e.code == GERR_UNAVAILABLE) {
+      char zRetry[16];
+      snprintf(zRetry, sizeof zRetry, "%d", r.pNote && r.pNote->retryAfter ? r.pNote->retryAfter : retry_after(&e));
+      evhttp_add_header(pH, "Retry-After", zRetry);
+    }
   }
+  if (r.pNote && r.pNote->bClose)   /* the guard read no further: what follows cannot be told from a request */
+    evhttp_add_header(evhttp_request_get_output_headers(pReq), "Connection", "close");
   if (e.code == GERR_OK && r.method != HM_GET && r.method != HM_HEAD) authEpoch++;
   if (r.pBody) json_decref(r.pBody);
   if (r.method == HM_HEAD && pOut) {
@@ -597,4 +735,6 @@ void http_dispatch(struct evhttp_request *pReq, http_worker *w) {
   if (r.method == HM_HEAD) r.zText = NULL;   /* a file is closed unsent by send_json */
   send_json(pReq, &r, r.status, pOut);
   log_access(http_method_name(r.method), r.zPath, r.status, time_mono_us() - t0);
+  guard_replied(w, pReq);
+  guard_note_free(r.pNote);
 }

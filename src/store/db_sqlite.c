@@ -1,7 +1,13 @@
-/* db_sqlite.c: the embedded SQLite backend. WAL mode, foreign keys on,
- * a busy timeout; "$N" parameters are mapped to SQLite's own indexes so one
+/* db_sqlite.c: the embedded SQLite backend. WAL mode, synchronous=FULL (a
+ * write acknowledged to a client survives a power loss: docs/operations.md
+ * measures what it costs), foreign keys on, a busy timeout; a storage fault
+ * (full disk, read-only file, I/O error) is 503 "nothing was saved" and
+ * marks the process degraded (db_health.h); "$N" parameters are mapped to SQLite's own indexes so one
  * SQL text (where $N may repeat or appear out of order) serves both engines. */
 #include "store/db_int.h"
+#include "store/db_fault.h"
+#include "store/db_health.h"
+#include "core/log.h"
 #include "core/mem.h"
 #include <pthread.h>
 #include "core/text.h"
@@ -40,6 +46,20 @@ static int sq_unique(const char *zMsg, gerr *e) {
   return db_constraint_error(e, DBC_UNIQUE, zTable, zCols, nCols, zMsg);
 }
 
+/* The engine's results that say the storage cannot take a write: the
+ * client is told nothing was saved (503, try again), the operator finds
+ * the reason in the log and /api/v1/health, and the next write that
+ * commits (say once space is freed) ends the degraded state. */
+static const struct {
+  int rc;
+  const char *zWhy;
+} aStorageFault[] = {
+    {SQLITE_FULL, "the disk holding the database is full"},
+    {SQLITE_READONLY, "the database cannot be written (read-only file or file system)"},
+    {SQLITE_IOERR, "the database file could not be written (I/O error)"},
+    {SQLITE_CANTOPEN, "a file of the database could not be opened"},
+};
+
 static int sq_error(sqlite3 *pDb, int rc, gerr *e) {
   int ext = sqlite3_extended_errcode(pDb);
   const char *zMsg = sqlite3_errmsg(pDb);
@@ -52,13 +72,32 @@ static int sq_error(sqlite3 *pDb, int rc, gerr *e) {
   }
   if ((rc & 0xff) == SQLITE_BUSY || (rc & 0xff) == SQLITE_LOCKED)
     return gerr_set(e, GERR_UNAVAILABLE, NULL, "the database is busy, try again");
+  for (size_t i = 0; i < sizeof aStorageFault / sizeof aStorageFault[0]; i++)
+    if ((rc & 0xff) == aStorageFault[i].rc) {
+      char zWhy[160];
+      snprintf(zWhy, sizeof zWhy, "%s (SQLite: %.80s)", aStorageFault[i].zWhy, zMsg);
+      log_error("database: %s", zWhy);
+      db_health_fault(zWhy);
+      return gerr_set(e, GERR_UNAVAILABLE, NULL, "%s: nothing was saved; try again later", aStorageFault[i].zWhy);
+    }
   return gerr_set(e, GERR_DB, NULL, "database error: %s", zMsg);
+}
+
+/* A write that committed (the connection is back in autocommit and the
+ * statement changed the database): the storage is writable. */
+static void sq_wrote(sqlite3 *pDb) {
+  if (sqlite3_get_autocommit(pDb)) db_health_ok();
 }
 
 /* Process-wide settings, before SQLite's first use: no memory statistics
  * (guild reads none, and keeping them takes a global mutex on every
  * allocation SQLite makes). */
-static void sq_configure(void) { sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0); }
+static void sq_configure(void) {
+  sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+#ifdef GUILD_FAULTS
+  db_fault_install();   /* the test build's storage faults (db_fault.h) */
+#endif
+}
 /* lower(X) for SQLite: every letter mapped as PostgreSQL's lower() maps it
  * under a UTF-8 locale (text_lower), where SQLite's own lowers only ASCII;
  * so the case-insensitive list search (DOM_CONTAINS) finds the same rows on
@@ -94,7 +133,7 @@ static int sq_open(const char *zUrl, int bCreate, void **ppConn, gerr *e) {
   sqlite3_extended_result_codes(pDb, 1);
   char *zErr = NULL;
   rc = sqlite3_exec(pDb,
-                    "PRAGMA journal_mode=WAL; PRAGMA foreign_keys=ON; PRAGMA synchronous=NORMAL;"
+                    "PRAGMA journal_mode=WAL; PRAGMA foreign_keys=ON; PRAGMA synchronous=FULL;"
                     "PRAGMA cache_size=-16000; PRAGMA temp_store=MEMORY; PRAGMA mmap_size=" SQLITE_MMAP ";",
                     NULL, NULL, &zErr);
   if (rc != SQLITE_OK) {
@@ -174,7 +213,10 @@ static int sq_step(void *pConn, void *p, gerr *e) {
   sq_stmt *s = p;
   int rc = sqlite3_step(s->pStmt);
   if (rc == SQLITE_ROW) return DB_ROW;
-  if (rc == SQLITE_DONE) return DB_DONE;
+  if (rc == SQLITE_DONE) {
+    if (!sqlite3_stmt_readonly(s->pStmt)) sq_wrote(pConn);
+    return DB_DONE;
+  }
   sq_error(pConn, rc, e);
   return DB_ERROR;
 }
@@ -224,6 +266,7 @@ static int sq_exec(void *pConn, const char *zSql, gerr *e) {
   int rc = sqlite3_exec(pConn, zSql, NULL, NULL, &zErr);
   sqlite3_free(zErr);
   if (rc != SQLITE_OK) return sq_error(pConn, rc, e);
+  if (strncmp(zSql, "COMMIT", 6) == 0) sq_wrote(pConn);
   return 0;
 }
 

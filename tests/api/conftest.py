@@ -132,7 +132,7 @@ def new_database(tmpdir, name="api.db"):
 
 
 class Server:
-    def __init__(self, tmpdir, threads=2, session_cache=0):
+    def __init__(self, tmpdir, threads=2, session_cache=0, args=(), env=None):
         """session_cache: `--session-cache` seconds. 0 by default, because many
         tests change sessions behind guild's back (in the database) and look
         at once; test_session_cache.py runs with the cache on."""
@@ -143,8 +143,8 @@ class Server:
         self.log = open(os.path.join(tmpdir, "serve.log"), "w+")
         self.proc = subprocess.Popen(
             [GUILD, "serve", "--db", self.db, "--port", str(self.port), "--threads", str(threads),
-             "--session-cache", str(session_cache)],
-            stdout=self.log, stderr=subprocess.STDOUT)
+             "--session-cache", str(session_cache), *args],
+            stdout=self.log, stderr=subprocess.STDOUT, env=env)
         deadline = time.time() + 20
         while time.time() < deadline:
             try:

@@ -364,17 +364,21 @@ def test_security_headers_on_oversized_headers(server):
     assert_security_headers(big_header, "oversized headers")
 
 
-def test_requests_libevent_refuses_itself(server):
-    """Known limit (docs/security.md): a body over the upload limit plus
-    1 MiB (17 MiB by default), headers over 1 MiB and a request line that is
-    not HTTP are refused by libevent 2.1 before guild sees them (libevent
-    2.1 has no hook for its error replies). They are refused, with no body
-    read and nothing changed."""
+def test_requests_refused_before_their_body(server):
+    """A body longer than its route takes, a request line that is not HTTP:
+    refused by guild's connection guard before a byte of the body is read,
+    in guild's own error format with the security headers (they used to be
+    libevent's own replies). An anonymous caller's large body is refused
+    with the check it fails (401), a signed-in one's with 413."""
     before = server.client.get("/api/v1/areas").json["total"]
-    big_body = raw_exchange(server.port, b"POST /api/v1/areas HTTP/1.1\r\nHost: x\r\nContent-Type: application/json"
-                                         b"\r\nContent-Length: 18000000\r\n\r\n")
+    big = b"POST /api/v1/areas HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 18000000\r\n"
+    anonymous = raw_exchange(server.port, big + b"\r\n")
+    signed_in = raw_exchange(server.port, big + f"Cookie: guild_session={server.client.cookie}\r\n"
+                                                f"X-CSRF-Token: {server.client.csrf}\r\n\r\n".encode())
     garbage = raw_exchange(server.port, b"NONSENSE\r\n\r\n")
-    assert big_body.status == 413 and garbage.status == 400
+    assert (anonymous.status, signed_in.status, garbage.status) == (401, 413, 400)
+    for r in (anonymous, signed_in, garbage):
+        assert_security_headers(r, "refused before the body")
     assert server.client.get("/api/v1/areas").json["total"] == before
 
 
@@ -435,6 +439,8 @@ def test_five_failures_then_429_for_that_user_no_lockout(tserver):
     # forwarded-for header does not make it another client
     client_waits = attempt(tserver.port, "127.0.0.2", y, user_password(y), headers={"X-Forwarded-For": "10.1.2.3"})
     assert_error(sixth, 429, "too_many_requests")
+    wait = sixth.header("Retry-After")   # the wait the message names, for a client to honour
+    assert wait and int(wait) >= 1 and f"try again in {wait} second" in sixth.json["error"]["message"], sixth
     assert_error(right_elsewhere, 429, "too_many_requests")
     assert_error(client_waits, 429, "too_many_requests")
     assert failures(tserver, f"user:{x}") == 5          # refused attempts are not checked, nor counted

@@ -154,6 +154,22 @@ static void lowering(void **state) {
   assert_null(text_lower("\xc3\x28", 2));
 }
 
+/* The embeddings, overrides and isolates, and nothing next to them. */
+static void bidi_controls(void **state) {
+  (void)state;
+  static const char *const azBidi[] = {"\u202a", "\u202b", "\u202c", "\u202d", "\u202e",
+                                       "\u2066", "\u2067", "\u2068", "\u2069"};
+  for (size_t i = 0; i < sizeof azBidi / sizeof azBidi[0]; i++) {
+    char z[32];
+    snprintf(z, sizeof z, "abc%sdef", azBidi[i]);
+    assert_int_equal(text_has_bidi_control(z), 1);
+    assert_int_equal(text_has_bidi_control(azBidi[i]), 1);
+  }
+  static const char *const azPlain[] = {"", "plain", "\u2029", "\u202f", "\u2065", "\u206a", "\u200f", "\u061c",
+                                        "\u0626\u0627\u0628\u062f\u06c7\u0644\u0644\u0627", "\xe2", "\xe2\x80"};
+  for (size_t i = 0; i < sizeof azPlain / sizeof azPlain[0]; i++) assert_int_equal(text_has_bidi_control(azPlain[i]), 0);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(int_parsing),
@@ -161,6 +177,7 @@ int main(void) {
       cmocka_unit_test(utf8_and_keys),
       cmocka_unit_test(search_key_fast_path),
       cmocka_unit_test(lowering),
+      cmocka_unit_test(bidi_controls),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

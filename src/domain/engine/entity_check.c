@@ -19,6 +19,10 @@ static int check_text(dom_ctx *c, const dom_field *f, const char **pz, gerr *e) 
   if (!text_is_clean_utf8(*pz, (f->flags & F_MULTI) != 0))
     return gerr_set(e, GERR_VALIDATION, f->zName,
                     "%s: must be valid UTF-8 text without control characters", f->zName);
+  if (!(f->flags & F_MULTI) && text_has_bidi_control(*pz))   /* names and codes: shown as they are stored */
+    return gerr_set(e, GERR_VALIDATION, f->zName,
+                    "%s: must not contain bidirectional control characters (U+202A..U+202E, U+2066..U+2069)",
+                    f->zName);
   if (!(f->flags & F_RAW)) *pz = trim(c->pAr, *pz);
   size_t n = text_nchars(*pz);
   int64_t nMin = f->min > 0 ? f->min : ((f->flags & F_REQ) ? 1 : 0);
