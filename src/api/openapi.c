@@ -116,27 +116,21 @@ static json_t *error_schema(void) {
                    "message");
 }
 
-static json_t *ref(const char *zName) {
-  char z[128];
-  snprintf(z, sizeof z, "#/components/schemas/%s", zName);
+/* {"$ref": "#/components/<zKind>/<zName>"}; the caller owns it. */
+static json_t *comp_ref(const char *zKind, const char *zName) {
+  char z[160];
+  snprintf(z, sizeof z, "#/components/%s/%s", zKind, zName);
   return json_pack("{s:s}", "$ref", z);
 }
+
+static json_t *ref(const char *zName) { return comp_ref("schemas", zName); }
 
 static json_t *json_content(json_t *pSchema) {
   return json_pack("{s:{s:o}}", "application/json", "schema", pSchema);
 }
 
-static json_t *response_ref(const char *zName) {
-  char z[128];
-  snprintf(z, sizeof z, "#/components/responses/%s", zName);
-  return json_pack("{s:s}", "$ref", z);
-}
-
-static json_t *header_ref(const char *zName) {
-  char z[128];
-  snprintf(z, sizeof z, "#/components/headers/%s", zName);
-  return json_pack("{s:s}", "$ref", z);
-}
+static json_t *response_ref(const char *zName) { return comp_ref("responses", zName); }
+static json_t *header_ref(const char *zName) { return comp_ref("headers", zName); }
 
 /* The answers any route can give before or beside its own (the connection
  * guard's, and a storage fault's), for components/responses; and the

@@ -35,6 +35,7 @@
  * Properties: an answer is an error of the client's (4xx), never guild's
  * (5xx), and an error names a code. */
 #include "fuzz.h"
+#include "fuzz_http.h"
 #include "api/api.h"
 #include "http/router.h"
 #include "http/guard.h"
@@ -48,14 +49,6 @@
 
 static db *pDb;
 static http_worker w;
-
-/* The substitutions of header values: "$name" -> value. */
-#define NSUB (2 * DEMO_ACCOUNTS + 1)
-static struct {
-  char zName[32];
-  char zValue[AUTH_TOKEN_LEN];
-} aSub[NSUB];
-static int nSub;
 
 static const struct {
   const char *zName;
@@ -103,60 +96,12 @@ int LLVMFuzzerInitialize(int *argc, char ***argv) {
   pDb = fuzz_demo_db(1000, aAcc);
   http_routes_init();
   http_session_cache_seconds = 0;   /* every request looks its caller up: the same input, the same path */
-  arena a;
-  arena_init(&a);
-  dom_ctx c = dom_ctx_system(pDb, &a, "fuzz", time(NULL));
-  gerr e;
-  for (int i = 0; i < DEMO_ACCOUNTS; i++) {
-    int64_t id;
-    auth_login login;
-    if (!aAcc[i].zPassword[0]) continue;
-    if (auth_user_find(&c, aAcc[i].zUser, &id, &e) || auth_session_create(&c, id, aAcc[i].zUser, &login, &e)) {
-      fprintf(stderr, "fuzz_http: session of %s: %s\n", aAcc[i].zUser, e.msg);
-      exit(1);
-    }
-    snprintf(aSub[nSub].zName, sizeof aSub[nSub].zName, "$csrf_%s", aAcc[i].zUser);
-    snprintf(aSub[nSub++].zValue, AUTH_TOKEN_LEN, "%s", login.zCsrf);
-    snprintf(aSub[nSub].zName, sizeof aSub[nSub].zName, "$%s", aAcc[i].zUser);
-    snprintf(aSub[nSub++].zValue, AUTH_TOKEN_LEN, "%s", login.zToken);
-  }
-  int64_t idToken;
-  snprintf(aSub[nSub].zName, sizeof aSub[nSub].zName, "$token");
-  if (auth_token_create(&c, "fuzz", "region_admin", 0, aSub[nSub++].zValue, &idToken, &e)) {
-    fprintf(stderr, "fuzz_http: token: %s\n", e.msg);
-    exit(1);
-  }
-  arena_free(&a);
+  fuzz_sign_in(pDb, aAcc);
   w.pDb = pDb;
   arena_init(&w.ar);
   arena_init(&w.arHead);
   if (getenv("GUILD_FUZZ_WRITE_DICT")) write_dict(getenv("GUILD_FUZZ_WRITE_DICT"));
   return 0;
-}
-
-/* z (n bytes) with the substitutions made, in a. */
-static char *substitute(arena *a, const char *z, size_t n) {
-  size_t nOut = n + 1;
-  for (size_t i = 0; i < n; i++)
-    if (z[i] == '$') nOut += AUTH_TOKEN_LEN;   /* a value is shorter than that */
-  char *zOut = arena_alloc(a, nOut), *o = zOut;
-  for (size_t i = 0; i < n;) {
-    int k = -1;
-    for (int j = 0; z[i] == '$' && j < nSub && k < 0; j++) {
-      size_t m = strlen(aSub[j].zName);
-      if (m <= n - i && memcmp(z + i, aSub[j].zName, m) == 0) k = j;
-    }
-    if (k < 0) {
-      *o++ = z[i++];
-      continue;
-    }
-    size_t m = strlen(aSub[k].zValue);
-    memcpy(o, aSub[k].zValue, m);
-    o += m;
-    i += strlen(aSub[k].zName);
-  }
-  *o = 0;
-  return zOut;
 }
 
 /* The next line of [*pp, pEnd) without its line end (NULL at the end),
@@ -245,7 +190,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
       continue;   /* the guard's to frame */
     const char *zVal = zColon + 1;
     while (*zVal == ' ' || *zVal == '\t') zVal++;
-    evhttp_add_header(pHead, zLine, substitute(&a, zVal, strlen(zVal)));
+    evhttp_add_header(pHead, zLine, fuzz_substitute(&a, zVal, strlen(zVal), NULL));
   }
   size_t nBody = (size_t)(pEnd - p);
 
