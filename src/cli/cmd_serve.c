@@ -21,7 +21,7 @@ int cmd_serve(int argc, char **argv) {
   int64_t nUpload = 16;
   const char *zUpload = cli_get("serve", azVal, "max-upload");
   if (zUpload && (rc = cli_int("serve", "max-upload", zUpload, 1, 1024, &nUpload))) return rc;
-  int64_t nConn = 1024, nPerClient = 64, nTimeout = 10;
+  int64_t nConn = 1024, nPerClient = 256, nTimeout = 10;
   const char *zConn = cli_get("serve", azVal, "max-connections"), *zPer = cli_get("serve", azVal, "max-per-client"),
              *zTimeout = cli_get("serve", azVal, "request-timeout");
   if (zConn && (rc = cli_int("serve", "max-connections", zConn, 1, 100000, &nConn))) return rc;

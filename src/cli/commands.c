@@ -60,7 +60,7 @@ static const cli_opt aServeOpt[] = {
     {"session-cache", "SECONDS", "reuse a session lookup for up to SECONDS (default 2, 0 never; docs/security.md)"},
     {"max-upload", "MIB", "largest CSV upload to POST /api/v1/imports, in MiB (default 16; also the most any body may be)"},
     {"max-connections", "N", "connections at once in all (default 1024; one more is answered 503)"},
-    {"max-per-client", "N", "connections at once from one address (default 64, 0 no limit; one more is answered 429)"},
+    {"max-per-client", "N", "connections at once from one address (default 256, 0 no limit; one more is answered 429)"},
     {"request-timeout", "SECONDS", "a request's head must arrive within SECONDS, its body within SECONDS plus a second "
                                    "per 64 KiB (default 10; docs/operations.md)"},
     HELP_OPT,
