@@ -243,11 +243,34 @@ static const char *utf8_or_marks(const char *z, char *zOut) {
   return zOut;
 }
 
+/* The "params" object of a reason's parameters (numbers as numbers);
+ * NULL when there are none. Caller owns the reference. */
+static json_t *params_json(const gerr_param *a, int n) {
+  if (n <= 0) return NULL;
+  json_t *o = json_object();
+  for (int i = 0; i < n; i++) {
+    char z[sizeof a[i].z];
+    json_t *v = a[i].cType == 'i'   ? json_integer(a[i].i)
+                : a[i].cType == 'c' ? json_real((double)a[i].i / 100)
+                                    : json_string(utf8_or_marks(a[i].z, z));
+    json_object_set_new(o, a[i].zKey, v);
+  }
+  return o;
+}
+
+/* Adds "reason" (when named) and "params" (when any) to the error object o. */
+static void add_reason(json_t *o, greason reason, const gerr_param *a, int n) {
+  if (reason != GR_NONE) json_object_set_new(o, "reason", json_string(gerr_reason_name(reason)));
+  json_t *p = params_json(a, n);
+  if (p) json_object_set_new(o, "params", p);
+}
+
 json_t *http_error_json(const gerr *e) {
   char zMsg[sizeof e->msg], zField[sizeof e->field];
   json_t *pErr = json_pack("{s:s, s:s}", "code", gerr_name(e->code), "message",
                            e->msg[0] ? utf8_or_marks(e->msg, zMsg) : gerr_default(e->code));
   if (e->field[0]) json_object_set_new(pErr, "field", json_string(utf8_or_marks(e->field, zField)));
+  add_reason(pErr, e->reason, e->aParam, e->nParam);
   if (e->nRow > 0) {   /* an all-or-nothing operation's refused rows: where, which field, why */
     json_t *a = json_array();
     for (int i = 0; i < e->nRow; i++) {
@@ -257,6 +280,7 @@ json_t *http_error_json(const gerr *e) {
       if (x->iIndex >= 0) json_object_set_new(o, "index", json_integer(x->iIndex));
       if (x->iRow > 0) json_object_set_new(o, "row", json_integer(x->iRow));
       if (x->zField[0]) json_object_set_new(o, "field", json_string(utf8_or_marks(x->zField, zF)));
+      add_reason(o, x->reason, x->aParam, x->nParam);
       free(zM);
       free(zF);
       json_array_append_new(a, o);
