@@ -24,7 +24,8 @@ static const struct {
 #undef XX
 };
 
-/* The reason a code means by itself (the classes that are one rule). */
+/* The reason a code means by itself: the classes that are one rule, and
+ * the general reason of the others (invalid, refused, ...). */
 static const struct {
   gerr_code code;
   greason reason;
@@ -33,7 +34,9 @@ static const struct {
     {GERR_TIMEOUT, GR_TIMEOUT},       {GERR_STALE, GR_STALE},               {GERR_TOO_LARGE, GR_TOO_LARGE},
     {GERR_HEADERS, GR_HEADERS},       {GERR_MEDIA_TYPE, GR_MEDIA_TYPE},     {GERR_ROWS, GR_ROWS_REFUSED},
     {GERR_NEED_IF_MATCH, GR_NEED_IF_MATCH}, {GERR_TOO_MANY, GR_TOO_MANY},   {GERR_DB, GR_DB},
-    {GERR_INTERNAL, GR_INTERNAL},     {GERR_UNAVAILABLE, GR_UNAVAILABLE},
+    {GERR_INTERNAL, GR_INTERNAL},     {GERR_UNAVAILABLE, GR_UNAVAILABLE},   {GERR_VALIDATION, GR_INVALID},
+    {GERR_CONFLICT, GR_REFUSED},      {GERR_FORBIDDEN, GR_FORBIDDEN},       {GERR_NOT_FOUND, GR_NO_SUCH},
+    {GERR_BAD_REQUEST, GR_BAD_REQUEST}, {GERR_USAGE, GR_USAGE},
 };
 
 greason gerr_reason_of_code(gerr_code code) {
@@ -122,6 +125,15 @@ int gerr_setr_(gerr *e, gerr_code code, greason reason, const char *field, ...) 
   return -1;
 }
 
+int gerr_msg(gerr *e, const char *fmt, ...) {
+  if (!e) return -1;
+  va_list ap;
+  va_start(ap, fmt);
+  vsnprintf(e->msg, sizeof e->msg, fmt, ap);
+  va_end(ap);
+  return -1;
+}
+
 void gerr_param_s(gerr *e, const char *zKey, const char *zVal) {
   if (!e) return;
   gerr_param *p = param_slot(e, zKey);
@@ -129,7 +141,6 @@ void gerr_param_s(gerr *e, const char *zKey, const char *zVal) {
   p->cType = 's';
   p->i = 0;
   snprintf(p->z, sizeof p->z, "%s", zVal ? zVal : "");
-  if (e->reason != GR_NONE) render(e);
 }
 
 int gerr_set(gerr *e, gerr_code code, const char *field, const char *fmt, ...) {

@@ -49,7 +49,7 @@ typedef struct gerr_row {
 
 typedef struct gerr {
   gerr_code code;
-  greason reason;         /* GR_NONE: set by gerr_set, no rule named */
+  greason reason;         /* gerr_set: the code's own (gerr_reason_of_code) */
   int nParam;
   gerr_param aParam[GERR_MAXPARAM];
   char field[64];
@@ -74,7 +74,11 @@ int gerr_set(gerr *e, gerr_code code, const char *field, const char *fmt, ...)
 #define GP_C(k, v) 'c', (const char *)(k), (long long)(v)
 #define GP_S(k, v) 's', (const char *)(k), (const char *)(v)
 int gerr_setr_(gerr *e, gerr_code code, greason reason, const char *field, ...);
-/* Adds one more parameter to e (after gerr_setr) and fills the message again. */
+/* Writes e's message printf-style instead of the reason's template (for
+ * the server's richer English words; the reason and parameters stay).
+ * Returns -1. */
+int gerr_msg(gerr *e, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* Adds (or replaces) the text parameter zKey of e; the message stays. */
 void gerr_param_s(gerr *e, const char *zKey, const char *zVal);
 /* The parameter zKey of e, NULL when it has none. */
 const gerr_param *gerr_param_get(const gerr *e, const char *zKey);
@@ -84,8 +88,9 @@ const char *gerr_name(gerr_code code);  /* machine code, e.g. "not_found" */
 const char *gerr_default(gerr_code code);
 const char *gerr_reason_name(greason r);      /* e.g. "length"; "" for GR_NONE */
 const char *gerr_reason_template(greason r);  /* its English template */
-/* The reason a code means when no rule is named (GR_NONE for the classes
- * that always name one, e.g. validation). */
+/* The reason a code means when no rule is named: its own for the classes
+ * that are one rule (bad_json, stale, ...), else the class's general one
+ * (invalid, refused, forbidden, no_such, bad_request, usage). */
 greason gerr_reason_of_code(gerr_code code);
 
 /* Collects the refused rows of an all-or-nothing operation, in the arena

@@ -52,7 +52,7 @@ static int competitor_can_delete(dom_ctx *c, const dom_rec *pOld, gerr *e) {
 
 static const dom_parent aCompetitorParent[] = {{"institution_id", 0, 1}};
 static const dom_unique aUnique[] = {
-    {{"category_id", "person_id"}, "person_id", "this person is already entered in this category"},
+    {{"category_id", "person_id"}, "person_id", "this person is already entered in this category", GR_ALREADY_ENTERED},
 };
 
 dom_entity dom_competitor = {

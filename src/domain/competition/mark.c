@@ -111,7 +111,7 @@ static const dom_filter aFilter[] = {
 static const dom_parent aMarkParent[] = {{"competitor_id", 0, 0}};
 static const dom_unique aUnique[] = {
     {{"competitor_id", "aspect_id", "judge_id"}, "aspect_id",
-     "this judge has already marked this aspect of this competitor: change that mark instead"},
+     "this judge has already marked this aspect of this competitor: change that mark instead", GR_ALREADY_MARKED},
 };
 dom_entity dom_mark = {
     "mark", "marks", "A judge's mark for one aspect of one competitor.",
