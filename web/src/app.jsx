@@ -12,7 +12,7 @@ import { Link, match, navigate, useLocation } from './router.js';
 import { routes } from './routes.jsx';
 import { loadSchema } from './schema.js';
 import { hasRole, loadMe, signOut } from './session.js';
-import { NotFound } from './screens/misc.jsx';
+import { NotAllowed, NotFound } from './screens/misc.jsx';
 import { SignIn } from './screens/signin.jsx';
 import { Busy, ErrorNotice } from './ui/notice.jsx';
 
@@ -96,7 +96,8 @@ export function App() {
         }}
       />
     );
-  else if (!found || !hasRole(user, found.route.roles)) content = <NotFound />;
+  else if (!found) content = <NotFound />;
+  else if (!hasRole(user, found.route.roles)) content = <NotAllowed />;
   else if (!schema) content = schemaErr ? <ErrorNotice err={schemaErr} /> : <Busy />;
   else content = <found.route.screen user={user} params={found.params} query={query} menu={menu} />;
 

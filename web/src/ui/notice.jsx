@@ -1,14 +1,31 @@
-// notice.jsx: messages to the user: an API error (its code in the user's
-// language, the server's own words beneath, marked as English), a success
-// note, and a busy marker. Errors are announced (role=alert).
-import { t, hasKey } from '../i18n/index.js';
+// notice.jsx: messages to the user: an API error (its reason in the user's
+// language, from the catalog, with the refused rows beneath; the server's
+// English words only to an English reader and only where the reason names
+// no rule of its own), a success note, and a busy marker. Errors are
+// announced (role=alert).
+import { t } from '../i18n/index.js';
+import { englishDetail, errorText, rowPlace } from './errtext.js';
 
-/** The heading for an API error code (falls back to the generic one). */
+/** The heading for an API error: its reason's sentence (the code class's when unknown). */
 export function errorTitle(err) {
   if (!err) return '';
-  if (err.status === 412) return t('error.stale');
-  const key = `error.${err.code}`;
-  return hasKey(key) ? t(key) : t('error.generic');
+  if (err.local) return err.local;
+  return errorText(err);
+}
+
+/** The refused rows of an all-or-nothing operation, each where it is and why. */
+function RefusedRows({ rows }) {
+  if (!rows || !rows.length) return null;
+  return (
+    <ul class="refused-rows">
+      {rows.map((row, i) => (
+        <li key={i}>
+          {rowPlace(row) && <span class="row-place">{rowPlace(row)}: </span>}
+          {errorText(row)}
+        </li>
+      ))}
+    </ul>
+  );
 }
 
 /** An error box for err (an ApiError or anything with a message); nothing when err is null.
@@ -18,9 +35,11 @@ export function ErrorNotice({ err, title, children }) {
   return (
     <div class="notice notice-error" role="alert" tabindex="-1">
       <strong>{title || errorTitle(err)}</strong>
-      {err.message && err.code !== 'network' && (
+      {title && err.reason && <p class="detail">{errorText(err)}</p>}
+      <RefusedRows rows={err.rows} />
+      {englishDetail(err) && (
         <p class="detail" lang="en" dir="ltr">
-          {err.message}
+          {englishDetail(err)}
         </p>
       )}
       {children}
@@ -45,16 +64,12 @@ export function Busy() {
   );
 }
 
-/** The error err gives for field (its own words when set locally, else the server's). */
+/** The error err gives for field (its own words when set locally, else the reason's sentence). */
 export function FieldError({ err, field, id }) {
   if (!err || err.field !== field) return null;
   return (
     <p class="field-error" id={id}>
-      {err.local || (
-        <span lang="en" dir="ltr">
-          {err.message}
-        </span>
-      )}
+      {err.local || errorText(err)}
     </p>
   );
 }
