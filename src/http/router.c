@@ -417,14 +417,14 @@ static int read_query(const struct evhttp_uri *pUri, http_req *r, gerr *e) {
     size_t n = strcspn(p, "&");
     const char *zEq = memchr(p, '=', n);
     if (n == 0 || !zEq || zEq == p)
-      return gerr_set(e, GERR_BAD_REQUEST, NULL, "the query string must be name=value pairs joined by &");
+      return gerr_setr(e, GERR_BAD_REQUEST, GR_QUERY_FORM, NULL);
     if (r->nQuery == HTTP_MAX_QUERY)
-      return gerr_set(e, GERR_BAD_REQUEST, NULL, "too many query parameters (at most %d)", HTTP_MAX_QUERY);
+      return gerr_setr(e, GERR_BAD_REQUEST, GR_QUERY_TOO_MANY, NULL, GP_I("max", HTTP_MAX_QUERY));
     const char *zKey = query_decode(r, p, (size_t)(zEq - p), NULL, e);
     if (!zKey) return -1;
     const char *zVal = query_decode(r, zEq + 1, n - (size_t)(zEq - p) - 1, zKey, e);
     if (!zVal) return -1;
-    if (http_query(r, zKey)) return gerr_set(e, GERR_BAD_REQUEST, zKey, "query parameter %.60s is given twice", zKey);
+    if (http_query(r, zKey)) return gerr_setr(e, GERR_BAD_REQUEST, GR_QUERY_TWICE, zKey);
     r->aQuery[r->nQuery].zName = zKey;
     r->aQuery[r->nQuery].zValue = zVal;
     r->nQuery++;

@@ -244,6 +244,22 @@ def _reasons():
 
 
 REASONS = _reasons()
+# the class's general reasons (gerr_set without a rule): allowed, but listed
+# at the end of the run (build/general-reasons.txt); GUILD_TEST_STRICT_REASONS=1
+# refuses them
+GENERAL_REASONS = {"invalid", "refused", "forbidden", "no_such", "usage", "bad_request"}
+GENERAL_SEEN = set()
+STRICT_REASONS = os.environ.get("GUILD_TEST_STRICT_REASONS") == "1"
+
+
+def pytest_sessionfinish(session, exitstatus):
+    """Writes the errors that named only their class's general reason."""
+    if not GENERAL_SEEN:
+        return
+    out = os.path.join(os.path.dirname(__file__), "..", "..", "build", "general-reasons.txt")
+    with contextlib.suppress(OSError), open(out, "w", encoding="utf-8") as f:
+        for row in sorted(GENERAL_SEEN):
+            f.write("\t".join(row) + "\n")
 
 
 def check_reason(method, path, r):
@@ -256,6 +272,10 @@ def check_reason(method, path, r):
     err = r.json["error"]
     for e in [err] + list(err.get("rows", [])):
         assert e.get("reason") in REASONS, f"{method} {path}: an error without a known reason: {r.body[:400]}"
+        if e["reason"] in GENERAL_REASONS:
+            with _exercised_lock:
+                GENERAL_SEEN.add((method, route_pattern(path), e["code"], e["reason"], e["message"][:120]))
+            assert not STRICT_REASONS, f"{method} {path}: names no rule of its own ({e['reason']}): {e}"
         params = e.get("params", {})
         assert isinstance(params, dict) and "params" not in e or params, f"{method} {path}: params must be a non-empty object when given: {e}"
         assert all(isinstance(v, (int, float, str)) and not isinstance(v, bool) for v in params.values()), e
