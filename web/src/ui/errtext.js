@@ -3,7 +3,9 @@
 // and its field (through the field.* labels). The server's English message
 // is never shown in place of it: an unknown reason, or one whose sentence
 // needs a parameter the error did not bring, falls back to the general
-// sentence of the error's code class (error.<code>).
+// sentence of the error's code class (error.<code>). Only an English reader
+// of an error that names no rule of its own (a general reason: invalid,
+// refused, ...) is given the server's own English words, which say more.
 import { fmtNumber, hasKey, language, t } from '../i18n/index.js';
 
 const FSI = '\u2068';   // first-strong isolate: a value read in its own direction inside the sentence
@@ -35,10 +37,11 @@ export function classText(e) {
 /** The sentence for e ({code, reason, params, field}: an ApiError or one of its rows), in the reader's language. */
 export function errorText(e) {
   if (!e) return '';
+  if (englishDetail(e)) return e.message;
   const key = `reason.${e.reason}`;
   if (e.reason && hasKey(key)) {
     const s = t(key, vars(e));
-    if (!/\{\w+\}/.test(s)) return s;
+    if (!/\{\w+\}/.test(s)) return s.charAt(0).toUpperCase() + s.slice(1);
   }
   return classText(e);
 }
@@ -48,7 +51,7 @@ export function isGeneral(e) {
   return !e || !e.reason || ['invalid', 'refused', 'forbidden', 'no_such', 'usage', 'bad_request'].includes(e.reason);
 }
 
-/** The server's English message, only where it adds to the sentence and the reader reads English; else null. */
+/** The server's English message, only where it says more than the catalog can (a general reason) and the reader reads English; else null. */
 export function englishDetail(e) {
   return e && e.message && language().code === 'en' && isGeneral(e) && e.code !== 'network' ? e.message : null;
 }

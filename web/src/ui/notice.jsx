@@ -1,14 +1,15 @@
 // notice.jsx: messages to the user: an API error (its reason in the user's
-// language, from the catalog, with the refused rows beneath; the server's
-// English words only to an English reader and only where the reason names
-// no rule of its own), a success note, and a busy marker. Errors are
-// announced (role=alert).
+// language, from the catalog (ui/errtext.js), with the refused rows
+// beneath), a success note, and a busy marker. Errors are announced
+// (role=alert).
 import { t } from '../i18n/index.js';
-import { englishDetail, errorText, rowPlace } from './errtext.js';
+import { classText, errorText, rowPlace } from './errtext.js';
 
-/** The heading for an API error: its reason's sentence (the code class's when unknown). */
+/** The heading for an API error: its reason's sentence (the code class's when unknown); the
+ * class's alone when the sentence is shown beside its field (the screen passes message ''). */
 export function errorTitle(err) {
   if (!err) return '';
+  if (err.field && err.message === '') return classText(err);
   if (err.local) return err.local;
   return errorText(err);
 }
@@ -37,11 +38,6 @@ export function ErrorNotice({ err, title, children }) {
       <strong>{title || errorTitle(err)}</strong>
       {title && err.reason && <p class="detail">{errorText(err)}</p>}
       <RefusedRows rows={err.rows} />
-      {englishDetail(err) && (
-        <p class="detail" lang="en" dir="ltr">
-          {englishDetail(err)}
-        </p>
-      )}
       {children}
     </div>
   );

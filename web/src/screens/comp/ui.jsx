@@ -7,7 +7,7 @@ import { api } from '../../api.js';
 import { t } from '../../i18n/index.js';
 import { Link } from '../../router.js';
 import { ErrorNotice } from '../../ui/notice.jsx';
-import { englishDetail, errorText } from '../../ui/errtext.js';
+import { errorText } from '../../ui/errtext.js';
 
 /**
  * A refusal (409 or 422) under its own heading (title), with the API's
@@ -20,11 +20,6 @@ export function Refusal({ err, title, children }) {
     <div class="notice notice-error" role="alert" tabindex="-1">
       <strong>{title}</strong>
       <p class="detail">{errorText(err)}</p>
-      {englishDetail(err) && (
-        <p class="detail" lang="en" dir="ltr">
-          {englishDetail(err)}
-        </p>
-      )}
       {children}
     </div>
   );
