@@ -12,10 +12,12 @@ const FSI = '\u2068';   // first-strong isolate: a value read in its own directi
 const PDI = '\u2069';
 const FIELD_PARAMS = ['other'];   // parameters that name another field
 
-/** The label of an API field name in the reader's language ("this field" when unknown). */
+/** The label of an API field name in the reader's language (field.* or comp.field.*); when it has
+ * none, the API's name to an English reader, else "this field". */
 export function fieldLabel(name) {
   if (!name) return t('error.this_field');
-  return hasKey(`field.${name}`) ? t(`field.${name}`) : t('error.this_field');
+  for (const key of [`field.${name}`, `comp.field.${name}`]) if (hasKey(key)) return t(key);
+  return language().code === 'en' ? name : t('error.this_field');
 }
 
 /** The variables of a reason's sentence: numbers formatted, texts isolated, fields labelled. */
