@@ -5,6 +5,8 @@
 #   make bench    the performance table (not part of make test)
 #   make check    banned-function scan
 #   make ui       the browser tests alone (headless chromium)
+#   make fuzz     the libFuzzer targets (tests/fuzz), FUZZ_SECONDS each (default 60); clang
+#   make soak     mixed load from several roles on a live server, SOAK_SECONDS (default 600)
 SHELL := /bin/bash
 CC ?= gcc
 PKGS := sqlite3 libevent libevent_pthreads jansson libsodium libzip xlsxwriter
@@ -25,8 +27,16 @@ REL_OBJ := $(patsubst %.c,build/rel/%.o,$(SRC) $(GEN) $(WEB_GEN))
 SAN_OBJ := $(patsubst %.c,build/san/%.o,$(SRC) $(GEN) $(WEB_GEN))
 UNIT_SRC := $(wildcard tests/unit/test_*.c)
 UNIT_BIN := $(patsubst tests/unit/%.c,build/san/tests/%,$(UNIT_SRC))
+# libFuzzer targets: the same sources built by clang with coverage, ASan and UBSan (build/fuzz/)
+FUZZ_CC := clang
+FUZZ_SAN := -fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=undefined -fno-omit-frame-pointer
+FUZZ_OBJ := $(patsubst %.c,build/fuzz/%.o,$(SRC) $(GEN) $(WEB_GEN))
+FUZZ_SRC := $(wildcard tests/fuzz/fuzz_*.c)
+FUZZ_BIN := $(patsubst tests/fuzz/%.c,build/fuzz/tests/%,$(FUZZ_SRC))
+FUZZ_SECONDS ?= 60
+SOAK_SECONDS ?= 600
 
-.PHONY: all run test bench check clean deps deps-test deps-bench unit api ui
+.PHONY: all run test bench check clean deps deps-test deps-bench unit api ui fuzz soak
 all: guild
 
 deps:
@@ -76,6 +86,18 @@ build/san/guild: $(SAN_OBJ) build/san/src/main.o
 	@$(if $(Q),echo "  LD san  $@")
 	$(Q)$(CC) $(SAN) -o $@ $^ $(LIBS)
 
+build/fuzz/%.o: %.c | $(GEN)
+	@mkdir -p $(dir $@)
+	@$(if $(Q),echo "  CC fuzz $<")
+	$(Q)$(FUZZ_CC) $(CFLAGS_COMMON) -O1 -g $(FUZZ_SAN) -c $< -o $@
+
+# the objects are kept (make would delete them as intermediates of the pattern rule)
+.SECONDARY: $(FUZZ_OBJ)
+build/fuzz/tests/%: tests/fuzz/%.c tests/fuzz/fuzz.h $(FUZZ_OBJ)
+	@mkdir -p $(dir $@)
+	@$(if $(Q),echo "  LD fuzz $@")
+	$(Q)$(FUZZ_CC) $(CFLAGS_COMMON) -O1 -g $(subst fuzzer-no-link,fuzzer,$(FUZZ_SAN)) -o $@ $< $(FUZZ_OBJ) $(LIBS)
+
 build/san/tests/%: tests/unit/%.c tests/unit/unit.h $(SAN_OBJ)
 	@mkdir -p $(dir $@)
 	@$(if $(Q),echo "  LD san  $@")
@@ -88,7 +110,7 @@ run: deps
 	./guild serve --db guild.db --port 8080
 
 test: deps-test
-	@$(MAKE) --no-print-directory build/san/guild $(UNIT_BIN)
+	@$(MAKE) --no-print-directory build/san/guild $(UNIT_BIN) $(FUZZ_BIN)
 	@scripts/test.sh
 
 unit: build/san/guild $(UNIT_BIN)
@@ -99,6 +121,17 @@ ui: build/san/guild
 
 check:
 	@scripts/check.sh
+
+# each fuzz target (or those FUZZ_TARGETS names, e.g. "csv http") for FUZZ_SECONDS
+# (new inputs go to build/fuzz/corpus/, failing ones to build/fuzz/artifacts/)
+fuzz: deps-test
+	@$(MAKE) --no-print-directory $(FUZZ_BIN)
+	@tests/fuzz/run.sh $(FUZZ_SECONDS) $(FUZZ_TARGETS)
+
+# SOAK_SECONDS of mixed reads and writes on a live release build (scripts/soak.sh)
+soak: deps-test
+	@$(MAKE) --no-print-directory guild
+	@scripts/soak.sh $(SOAK_SECONDS)
 
 bench: deps-bench
 	@$(MAKE) --no-print-directory guild

@@ -7,7 +7,8 @@ set -euo pipefail
 build=(gcc make pkg-config libsqlite3-dev libevent-dev libjansson-dev
        libsodium-dev libunistring-dev libcsv-dev libpq-dev libzip-dev libxlsxwriter-dev nettle-dev)
 test=(libcmocka-dev python3 python3-pytest python3-psycopg2 python3-openpyxl sqlite3 postgresql nginx-light
-      chromium fonts-wqy-microhei)   # the browser tests drive Debian's chromium (CJK font for the screenshots)
+      chromium fonts-wqy-microhei   # the browser tests drive Debian's chromium (CJK font for the screenshots)
+      clang libclang-rt-dev)        # the fuzz targets: clang with libFuzzer and its sanitizer runtimes (tests/fuzz)
 bench=(wrk nginx-light sqlite3)
 
 want=()

@@ -89,6 +89,13 @@ json_t *api_token_revoke(http_req *r, gerr *e);
 json_t *api_audit_list(http_req *r, gerr *e);
 json_t *api_audit_verify(http_req *r, gerr *e);
 json_t *api_person_erase(http_req *r, gerr *e);
+json_t *api_accounts_list(http_req *r, gerr *e);
+json_t *api_user_password_reset(http_req *r, gerr *e);
+json_t *api_user_sessions(http_req *r, gerr *e);
+json_t *api_user_session_revoke(http_req *r, gerr *e);
+/* The JSON list of sessions a[0..n-1] (new reference). */
+struct auth_session_info;
+json_t *api_sessions_json(const struct auth_session_info *a, int n);
 
 /* competition.c */
 json_t *api_edition_transition(http_req *r, gerr *e);
@@ -142,9 +149,6 @@ json_t *api_appeal_decision(http_req *r, gerr *e);
 json_t *api_award_revoke(http_req *r, gerr *e);   /* route pArg: dom_skill_award or dom_program_award */
 json_t *api_unit_agreement(http_req *r, gerr *e);
 json_t *api_me_awards(http_req *r, gerr *e);
-/* Adds the caller's own assessment records (results, evidence, appeals,
- * awards) to o, their GET /api/v1/me/export: 0 or -1 with e. */
-int api_assessment_me_export(http_req *r, json_t *o, gerr *e);
 /* The request body's schema of an assessment route's handler x for the
  * OpenAPI document (new reference), or NULL when x is none of them. */
 json_t *api_assessment_body_schema(http_handler x);

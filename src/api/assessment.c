@@ -233,14 +233,6 @@ json_t *api_me_awards(http_req *r, gerr *e) {
   return o;
 }
 
-int api_assessment_me_export(http_req *r, json_t *o, gerr *e) {
-  static const dom_entity *const apEnt[] = {&dom_assessment_result, &dom_evidence_item, &dom_assessment_appeal,
-                                            &dom_skill_award, &dom_program_award};
-  static const char *const azKey[] = {"assessment_results", "evidence", "assessment_appeals", "skill_awards",
-                                      "program_awards"};
-  return own_sections(r, o, apEnt, azKey, 5, e);
-}
-
 /* ---- the OpenAPI document's bodies ------------------------------------------------------ */
 
 /* A JSON array of the strings az (NULL-terminated). */

@@ -139,14 +139,46 @@ static json_t *error_schema(void) {
                    "properties", pProps, "required", "code", "reason", "message");
 }
 
-static json_t *ref(const char *zName) {
-  char z[128];
-  snprintf(z, sizeof z, "#/components/schemas/%s", zName);
+/* {"$ref": "#/components/<zKind>/<zName>"}; the caller owns it. */
+static json_t *comp_ref(const char *zKind, const char *zName) {
+  char z[160];
+  snprintf(z, sizeof z, "#/components/%s/%s", zKind, zName);
   return json_pack("{s:s}", "$ref", z);
 }
 
+static json_t *ref(const char *zName) { return comp_ref("schemas", zName); }
+
 static json_t *json_content(json_t *pSchema) {
   return json_pack("{s:{s:o}}", "application/json", "schema", pSchema);
+}
+
+static json_t *response_ref(const char *zName) { return comp_ref("responses", zName); }
+static json_t *header_ref(const char *zName) { return comp_ref("headers", zName); }
+
+/* The answers any route can give before or beside its own (the connection
+ * guard's, and a storage fault's), for components/responses; and the
+ * Retry-After header they carry, for components/headers (*ppHeaders). */
+static json_t *common_responses(json_t **ppHeaders) {
+  *ppHeaders = json_pack("{s:{s:s, s:{s:s, s:i}}}", "RetryAfter", "description",
+                         "seconds to wait before trying again", "schema", "type", "integer", "minimum", 1);
+  static const struct {
+    const char *zName, *zWhen;
+    int bRetry;
+  } aCommon[] = {
+      {"RequestTimeout", "the request's head or body did not arrive within its time; the connection is closed", 0},
+      {"TooManyConnections", "this address has as many connections open as it may: close some, or wait", 1},
+      {"Unavailable",
+       "the server has as many connections as it takes, or the database cannot write now (a full disk, a read-only "
+       "database): nothing was saved; try again after Retry-After seconds",
+       1},
+  };
+  json_t *o = json_object();
+  for (size_t i = 0; i < sizeof aCommon / sizeof aCommon[0]; i++) {
+    json_t *r = json_pack("{s:s, s:o}", "description", aCommon[i].zWhen, "content", json_content(ref("Error")));
+    if (aCommon[i].bRetry) json_object_set_new(r, "headers", json_pack("{s:o}", "Retry-After", header_ref("RetryAfter")));
+    json_object_set_new(o, aCommon[i].zName, r);
+  }
+  return o;
 }
 
 /* A query parameter "format" with the values in azEnum (NULL-terminated). */
@@ -293,11 +325,19 @@ static json_t *responses(const route *p, const dom_entity *pEnt) {
       json_object_set_new(o, "403", json_pack("{s:s, s:o}", "description", p->pRule->zHelp, "content",
                                               json_content(ref("Error"))));
   }
+  /* the connection guard's answers (src/http/guard.c), on every route */
+  json_object_set_new(o, "408", response_ref("RequestTimeout"));
   if (p->xHandler == api_login || p->xHandler == api_import_create)
-    json_object_set_new(o, "429", json_pack("{s:s, s:o}", "description",
-                                            p->xHandler == api_login ? "too many failed sign-ins: wait"
-                                                                     : "too many imports waiting on this server: wait",
-                                            "content", json_content(ref("Error"))));
+    json_object_set_new(o, "429", json_pack("{s:s, s:{s:o}, s:o}", "description",
+                                            p->xHandler == api_login
+                                                ? "too many failed sign-ins, or connections from this address: wait"
+                                                : "too many imports waiting on this server, or connections from "
+                                                  "this address: wait",
+                                            "headers", "Retry-After", header_ref("RetryAfter"), "content",
+                                            json_content(ref("Error"))));
+  else
+    json_object_set_new(o, "429", response_ref("TooManyConnections"));
+  json_object_set_new(o, "503", response_ref("Unavailable"));
   static const struct { const char *zCode, *zWhen; unsigned need; } aErr[] = {
       {"400", "malformed request or JSON", 0},
       {"404", "no such record", 0},
@@ -395,10 +435,12 @@ json_t *api_openapi_doc(void) {
   }
   json_t *pSec = json_pack("{s:{s:s, s:s, s:s}, s:{s:s, s:s}}", "session", "type", "apiKey", "in", "cookie", "name",
                            HTTP_SESSION_COOKIE, "apiToken", "type", "http", "scheme", "bearer");
-  return json_pack("{s:s, s:{s:s, s:s, s:s}, s:[{s:s}], s:o, s:{s:o, s:o}}", "openapi", "3.1.0", "info", "title",
+  json_t *pHeaders, *pCommon = common_responses(&pHeaders);
+  return json_pack("{s:s, s:{s:s, s:s, s:s}, s:[{s:s}], s:o, s:{s:o, s:o, s:o, s:o}}", "openapi", "3.1.0", "info", "title",
                    "guild API", "version", GUILD_VERSION, "description",
                    "guild: vocational education and training management. Errors are always "
                    "{\"error\":{\"code\",\"message\",\"field\"}}; an all-or-nothing operation on many rows "
                    "refused adds \"rows\" (code rows_refused).",
-                   "servers", "url", "/", "paths", paths, "components", "schemas", schemas, "securitySchemes", pSec);
+                   "servers", "url", "/", "paths", paths, "components", "schemas", schemas, "securitySchemes", pSec, "responses", pCommon,
+                   "headers", pHeaders);
 }

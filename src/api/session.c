@@ -4,12 +4,12 @@
 #include "api/api.h"
 #include "domain/accounts/auth.h"
 #include "domain/accounts/password.h"
-#include "domain/training/training.h"
+#include "domain/engine/module.h"
 #include "core/timeutil.h"
 #include <stdio.h>
 #include <string.h>
 
-extern dom_entity dom_person, dom_enrollment, dom_user, dom_cohort, dom_program;
+extern dom_entity dom_person, dom_user;
 
 /* Reads the string member zKey of the body; 422 naming it when missing. */
 static const char *body_text(http_req *r, const char *zKey, int bRequired, gerr *e) {
@@ -79,35 +79,52 @@ json_t *api_me(http_req *r, gerr *e) {
   json_object_set_new(o, "user_id", u->user_id ? json_integer(u->user_id) : json_null());
   json_object_set_new(o, "person_id", u->person_id ? json_integer(u->person_id) : json_null());
   if (u->session_id) json_object_set_new(o, "csrf_token", json_string(u->zCsrf));
+  json_object_set_new(o, "password_must_change", json_boolean(u->bMustChange));
   return o;
 }
 
-/* Appends to a every record of pEnt whose filter zFilter is id (the
- * caller's own, read through the own context c). 0 or -1 with e. */
-static int own_records(dom_ctx *c, const dom_entity *pEnt, const char *zFilter, int64_t id, json_t *a, gerr *e) {
+/* Appends to a every record of section x whose filter names the person
+ * idPerson (read through the own context c), each with the members x adds.
+ * 0 or -1 with e. */
+static int own_section(http_req *r, dom_ctx *c, const dom_own_section *x, int64_t idPerson, json_t *a, gerr *e) {
   dom_query q;
   memset(&q, 0, sizeof q);
-  int k = dom_filter_index(pEnt, zFilter);
-  q.mask = 1u << k;
-  q.aInt[k] = id;
   q.limit = 500;
+  if (dom_query_set(&q, x->pEnt, x->zFilter ? x->zFilter : "person", arena_printf(r->pAr, "%lld", (long long)idPerson),
+                    r->pAr, e))
+    return -1;
   do {
     dom_page page;
-    if (dom_list(c, pEnt, &q, &page, e)) return -1;
-    for (int i = 0; i < page.n; i++) json_array_append_new(a, api_rec_json(&page.aRec[i]));
+    if (dom_list(c, x->pEnt, &q, &page, e)) return -1;
+    for (int i = 0; i < page.n; i++) {
+      json_t *j = api_rec_json(&page.aRec[i]);
+      json_array_append_new(a, j);
+      if (!x->xMore) continue;
+      doc_out *d = doc_new();
+      doc_object(d, NULL);
+      int rc = x->xMore(c, &page.aRec[i], d, e);
+      doc_end(d);
+      json_t *pMore = doc_json(d);
+      if (!rc) json_object_update(j, pMore);
+      json_decref(pMore);
+      if (rc) return -1;
+    }
     q.after = page.nextAfter;
   } while (q.after);
   return 0;
 }
 
-/* Everything guild holds about the caller, as JSON (new reference). */
+/* Everything guild holds about the caller, as JSON (new reference): their
+ * account, their person record, and every module's sections of their own
+ * records (dom_module.aOwn; empty for a user without a person). */
 static json_t *me_export_json(http_req *r, gerr *e) {
   const auth_user *u = r->pAuth;
   dom_ctx rc = api_ctx(r), c = dom_ctx_own(&rc);   /* every read below names u's own user or person */
   char zNow[32];
   time_iso(r->now, zNow, sizeof zNow);
   json_t *o = json_pack("{s:s, s:s}", "exported_at", zNow, "about",
-                        "everything guild holds about you: your account, your person record, your enrollments and your attendance");
+                        "everything guild holds about you: your account, your person record and your own records "
+                        "(enrollments, attendance, assessment results, evidence, appeals, awards)");
   if (u->user_id) {
     dom_rec user;
     if (dom_get(&c, &dom_user, u->user_id, &user, e)) goto fail;
@@ -115,43 +132,16 @@ static json_t *me_export_json(http_req *r, gerr *e) {
     json_object_set_new(j, "roles", roles_json(u));
     json_object_set_new(o, "account", j);
   }
-  json_t *aEnroll = json_array();
-  json_object_set_new(o, "enrollments", aEnroll);
-  json_t *aMarks = json_array();   /* their attendance, mark by mark */
-  json_object_set_new(o, "attendance_marks", aMarks);
-  if (!u->person_id) {
-    json_object_set_new(o, "person", json_null());
-    return o;
-  }
   dom_rec person;
-  if (dom_get(&c, &dom_person, u->person_id, &person, e)) goto fail;
-  json_object_set_new(o, "person", api_rec_json(&person));
-  if (api_assessment_me_export(r, o, e)) goto fail;   /* results, evidence, appeals, awards (assessment.c) */
-  dom_query q;
-  memset(&q, 0, sizeof q);
-  int k = 0;
-  while (strcmp(dom_enrollment.aFilter[k].zName, "person") != 0) k++;
-  q.mask = 1u << k;
-  q.aInt[k] = u->person_id;
-  q.limit = 500;
-  do {
-    dom_page page;
-    if (dom_list(&c, &dom_enrollment, &q, &page, e)) goto fail;
-    for (int i = 0; i < page.n; i++) {
-      json_t *j = api_rec_json(&page.aRec[i]);
-      dom_rec cohort, program;  /* with what the learner knows them by */
-      if (dom_get(&c, &dom_cohort, dom_v(&page.aRec[i], "cohort_id")->i, &cohort, e) ||
-          dom_get(&c, &dom_program, dom_v(&cohort, "program_id")->i, &program, e))
-        goto fail;
-      json_object_set_new(j, "cohort", json_pack("{s:s, s:s, s:s}", "name", dom_v(&cohort, "name")->z, "start_date",
-                                                 dom_v(&cohort, "start_date")->z, "end_date", dom_v(&cohort, "end_date")->z));
-      json_object_set_new(j, "program", json_pack("{s:s, s:s}", "title", dom_v(&program, "title")->z, "isco_code",
-                                                  dom_v(&program, "isco_code")->z));
-      json_array_append_new(aEnroll, j);
+  if (u->person_id && dom_get(&c, &dom_person, u->person_id, &person, e)) goto fail;
+  json_object_set_new(o, "person", u->person_id ? api_rec_json(&person) : json_null());
+  for (int m = 0; m < dom_nmodules; m++)
+    for (int k = 0; k < dom_modules[m]->nOwn; k++) {
+      const dom_own_section *x = &dom_modules[m]->aOwn[k];
+      json_t *a = json_array();
+      json_object_set_new(o, x->zKey, a);
+      if (u->person_id && own_section(r, &c, x, u->person_id, a, e)) goto fail;
     }
-    q.after = page.nextAfter;
-  } while (q.after);
-  if (own_records(&c, &dom_attendance_mark, "person", u->person_id, aMarks, e)) goto fail;
   return o;
 fail:
   json_decref(o);
@@ -177,12 +167,16 @@ json_t *api_me_sessions(http_req *r, gerr *e) {
   int n;
   if (!r->pAuth->user_id) return json_pack("{s:[]}", "items");
   if (auth_sessions(&c, r->pAuth->user_id, r->pAuth->session_id, &a, &n, e)) return NULL;
+  return json_pack("{s:o}", "items", api_sessions_json(a, n));
+}
+
+json_t *api_sessions_json(const auth_session_info *a, int n) {
   json_t *items = json_array();
   for (int i = 0; i < n; i++)
     json_array_append_new(items, json_pack("{s:I, s:o, s:o, s:o, s:b}", "id", (json_int_t)a[i].id, "created_at",
                                            time_json(a[i].created_at), "last_seen_at", time_json(a[i].last_seen_at),
                                            "expires_at", time_json(a[i].expires_at), "current", a[i].bCurrent));
-  return json_pack("{s:o}", "items", items);
+  return items;
 }
 
 json_t *api_me_session_revoke(http_req *r, gerr *e) {
@@ -210,6 +204,9 @@ json_t *api_me_password(http_req *r, gerr *e) {
   if (dom_get(&c, &dom_user, r->pAuth->user_id, &user, e)) return NULL;
   dom_rec_init(&patch, &dom_user);
   dom_set_text(&patch, "password", zNew);
+  dom_set_int(&patch, "password_must_change", 0);   /* chosen by the user: no longer one-time */
+  if (zOld && !strcmp(zOld, zNew))
+    return gerr_set(e, GERR_VALIDATION, "new_password", "new_password: must differ from the current password"), NULL;
   if (dom_update(&own, &dom_user, user.id, user.version, &patch, &out, e)) {
     if (!strcmp(e->field, "password")) snprintf(e->field, sizeof e->field, "new_password");
     return NULL;

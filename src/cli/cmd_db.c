@@ -11,7 +11,7 @@ static int open_and_migrate(const char *zPath, int bCreate, const char *zVerb) {
   gerr e;
   db *p = NULL;
   int nApplied = 0;
-  if (db_open(zPath, bCreate, &p, &e) || schema_migrate(p, &nApplied, &e)) {
+  if (db_open(zPath, bCreate, &p, &e) || dom_migrate(p, &nApplied, &e)) {
     db_close(p);
     return cli_fail(&e);
   }

@@ -17,7 +17,7 @@ static void progress(int64_t nDone, int64_t nTotal) {
 static int print_demo_accounts(dom_ctx *c, gerr *e) {
   demo_account a[DEMO_ACCOUNTS];
   if (demo_accounts(c, a, e)) return -1;
-  printf("demo accounts (passwords shown once; change them with guild user passwd NAME):\n");
+  printf("demo accounts (one-time passwords, shown once: each is changed at the first sign-in):\n");
   for (int i = 0; i < DEMO_ACCOUNTS; i++)
     if (a[i].zPassword[0]) printf("  %-8s %-18s %s\n", a[i].zUser, a[i].zRole, a[i].zPassword);
   return 0;
@@ -34,7 +34,7 @@ int cmd_demo(int argc, char **argv) {
   gerr e;
   db *p = NULL;
   int nApplied;
-  if (db_open(zPath, 1, &p, &e) || schema_migrate(p, &nApplied, &e)) {
+  if (db_open(zPath, 1, &p, &e) || dom_migrate(p, &nApplied, &e)) {
     db_close(p);
     return cli_fail(&e);
   }

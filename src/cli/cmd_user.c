@@ -26,10 +26,10 @@ int cli_make_admin(cli_db *p, const char *zName, int bStdin) {
   char zPw[PASSWORD_MAX + 2];
   int64_t id;
   if (new_password(bStdin, zPw, sizeof zPw, &e) ||
-      auth_user_add(&p->c, zName, "Region administrator", zPw, 0, "region_admin", 0, &id, &e))
+      auth_user_add(&p->c, zName, "Region administrator", zPw, !bStdin, 0, "region_admin", 0, &id, &e))
     return cli_fail(&e);
   printf("administrator: %s\n", zName);
-  if (!bStdin) printf("one-time password: %s\n(shown once: sign in and change it)\n", zPw);
+  if (!bStdin) printf("one-time password: %s\n(shown once: to be changed at the first sign-in)\n", zPw);
   return CLI_OK;
 }
 
@@ -43,10 +43,10 @@ static int user_add(cli_db *p, const char **azPos, const char **azVal) {
   const char *zRole = cli_get("user", azVal, "role");
   int bStdin = cli_get("user", azVal, "password-stdin") != NULL;
   if (new_password(bStdin, zPw, sizeof zPw, &e) ||
-      auth_user_add(&p->c, zName, cli_get("user", azVal, "display"), zPw, idPerson, zRole, idInst, &id, &e))
+      auth_user_add(&p->c, zName, cli_get("user", azVal, "display"), zPw, !bStdin, idPerson, zRole, idInst, &id, &e))
     return cli_fail(&e);
   printf("user %s added (id %lld)%s%s\n", zName, (long long)id, zRole ? " as " : "", zRole ? zRole : "");
-  if (!bStdin) printf("one-time password: %s\n", zPw);
+  if (!bStdin) printf("one-time password: %s\n(shown once: to be changed at the first sign-in)\n", zPw);
   return CLI_OK;
 }
 
@@ -62,9 +62,10 @@ static int user_passwd(cli_db *p, const char **azPos, const char **azVal) {
     return cli_fail(&e);
   dom_rec_init(&patch, &dom_user);
   dom_set_text(&patch, "password", zPw);
+  dom_set_int(&patch, "password_must_change", !bStdin);   /* a generated password is one-time */
   if (dom_update(&p->c, &dom_user, id, u.version, &patch, &out, &e)) return cli_fail(&e);
   printf("password of %s changed\n", zName);
-  if (!bStdin) printf("one-time password: %s\n", zPw);
+  if (!bStdin) printf("one-time password: %s\n(shown once: to be changed at the next sign-in)\n", zPw);
   return CLI_OK;
 }
 

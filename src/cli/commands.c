@@ -27,12 +27,26 @@ static const cli_opt aAuditOpt[] = {
     {"actor", "WHO", "log: only entries by this actor (user:NAME, token:NAME, cli:LOGIN)"},
     {"since", "DATE", "log: only entries from this date (YYYY-MM-DD) or time (seconds since 1970)"},
     {"limit", "N", "log: at most N entries (default 100)"},
+    {"checkpoint", "FILE", "verify: also check this exported checkpoint (nothing before it was cut or rewritten)"},
+    {"out", "FILE", "checkpoint: write the signed checkpoint as JSON to FILE ('-': standard output)"},
+    {"key", "FILE", "checkpoint, keygen, verify: the signing key (default $GUILD_AUDIT_KEY)"},
     HELP_OPT,
     {NULL, NULL, NULL}};
 static const cli_opt aCopyOpt[] = {
     {"from", "DB", "the source: a SQLite file or postgres://..."},
     {"to", "DB", "the target: a SQLite file (created if missing) or postgres://..."},
     {"replace", NULL, "overwrite a target that already holds data"},
+    HELP_OPT,
+    {NULL, NULL, NULL}};
+static const cli_opt aBackupOpt[] = {
+    DB_OPT,
+    {"to", "FILE", "the backup file to write (never overwritten)"},
+    {"key", "FILE", "the audit signing key, to check the copy's checkpoints (default $GUILD_AUDIT_KEY)"},
+    HELP_OPT,
+    {NULL, NULL, NULL}};
+static const cli_opt aRestoreOpt[] = {
+    {"db", "DB", "the SQLite file to replace (default: $GUILD_DB or guild.db; created if missing)"},
+    {"key", "FILE", "the audit signing key, to check the backup's checkpoints (default $GUILD_AUDIT_KEY)"},
     HELP_OPT,
     {NULL, NULL, NULL}};
 static const cli_opt aPersonOpt[] = {DB_OPT, HELP_OPT, {NULL, NULL, NULL}};
@@ -151,10 +165,24 @@ const cli_command cli_commands[] = {
      "--institution), trainer (their cohorts), judge (their competition categories),\n"
      "learner (their own record). Trainers, judges and learners need --person.\n"
      "Passwords: at least 12 characters, not one of the 10,000 most common.", aUserOpt},
-    {"audit", cmd_audit, "verify|log [--entity E] [--actor A] [--since DATE] [--limit N]", "check or read the audit log",
-     "  audit verify   recompute the hash chain of every entry; exit 1 naming the first\n"
-     "                 entry that does not match (an edited, removed or inserted entry)\n"
-     "  audit log      print entries: id, time, actor, action, entity, id, hash", aAuditOpt},
+    {"audit", cmd_audit,
+     "verify [--checkpoint FILE] | log [--entity E] [--actor A] [--since DATE] [--limit N] | checkpoint [--out FILE] "
+     "| keygen [--key FILE]",
+     "check, read or checkpoint the audit log",
+     "  audit verify       recompute the hash chain of every entry and check every stored\n"
+     "                     signed checkpoint (exit 1 naming the first entry that does not\n"
+     "                     match: an edited, removed or inserted entry); then compare every\n"
+     "                     row of every table with its latest entry (exit 1 naming each row\n"
+     "                     changed, written or deleted behind guild's back, with its table\n"
+     "                     and id); with --checkpoint FILE, also prove that nothing up to\n"
+     "                     that checkpoint's entry was cut or rewritten\n"
+     "  audit log          print entries: id, time, actor, action, entity, id, hash\n"
+     "  audit checkpoint   sign the chain's head with the key (made there if missing) and\n"
+     "                     store it; --out FILE also writes it as JSON, to keep elsewhere\n"
+     "  audit keygen       make a new Ed25519 signing key in --key FILE (mode 0600)\n"
+     "The key stays outside the database. With GUILD_AUDIT_KEY set, guild (the server\n"
+     "too) signs a checkpoint every GUILD_AUDIT_CHECKPOINT_EVERY entries (default 1000;\n"
+     "0: only on demand), and verify checks that stored checkpoints are signed by it.", aAuditOpt},
     {"person", cmd_person, "erase ID", "erase a person's personal data",
      "  person erase ID   remove the person's names, birth date, contact and external id\n"
      "                    and delete their accounts; sex, home area and enrollments stay\n"
@@ -163,6 +191,17 @@ const cli_command cli_commands[] = {
      "Copies every table from one database to another (SQLite to PostgreSQL or back)\n"
      "in one transaction on the target, then verifies row counts and a checksum per\n"
      "table on both sides. A target that holds data is refused unless --replace.", aCopyOpt},
+    {"backup", cmd_backup, "--to FILE [--db PATH]", "copy a SQLite database while it is in use, then verify the copy",
+     "Copies the whole database into FILE with SQLite's online backup API: one\n"
+     "consistent snapshot, taken while a server goes on reading and writing. Then\n"
+     "verifies the copy as `guild audit verify` does (exit 1 when it does not hold).\n"
+     "FILE must not exist. PostgreSQL is refused: back it up with pg_dump, the\n"
+     "operator's tool (pg_dump -Fc -f FILE DBNAME).", aBackupOpt},
+    {"restore", cmd_restore, "FILE [--db PATH]", "put a verified backup in place of a database",
+     "Verifies the backup FILE as `guild audit verify` does and, only when it holds,\n"
+     "replaces the database with it. Refused while anything has the database open\n"
+     "(a running `guild serve`: stop it first); nothing is changed then. PostgreSQL\n"
+     "is refused: restore it with pg_restore.", aRestoreOpt},
     {"competition", cmd_competition,
      "create|scheme export|scheme import|scheme copy|enter|judges|marks import|lock|transition|publish|results|stats",
      "run a skills competition",

@@ -30,7 +30,7 @@ static const struct {
   gerr_code code;
   greason reason;
 } aCodeReason[] = {
-    {GERR_BAD_JSON, GR_BAD_JSON},     {GERR_UNAUTHORIZED, GR_SIGN_IN},      {GERR_METHOD, GR_METHOD},
+    {GERR_BAD_JSON, GR_BAD_JSON},     {GERR_UNAUTHORIZED, GR_SIGN_IN},      {GERR_PASSWORD_CHANGE, GR_PASSWORD_CHANGE},      {GERR_METHOD, GR_METHOD},
     {GERR_TIMEOUT, GR_TIMEOUT},       {GERR_STALE, GR_STALE},               {GERR_TOO_LARGE, GR_TOO_LARGE},
     {GERR_HEADERS, GR_HEADERS},       {GERR_MEDIA_TYPE, GR_MEDIA_TYPE},     {GERR_ROWS, GR_ROWS_REFUSED},
     {GERR_NEED_IF_MATCH, GR_NEED_IF_MATCH}, {GERR_TOO_MANY, GR_TOO_MANY},   {GERR_DB, GR_DB},
@@ -202,17 +202,29 @@ void gerr_rows_add(gerr_rows *p, int iIndex, int iRow, const char *zField, const
   r->zMsg = arena_strdup(p->pAr, eRow->msg[0] ? eRow->msg : gerr_default(eRow->code));
 }
 
+/* By position (index, then CSV row). */
 static int row_order(const void *pA, const void *pB) {
   const gerr_row *a = pA, *b = pB;
   if (a->iIndex != b->iIndex) return a->iIndex < b->iIndex ? -1 : 1;
   return a->iRow < b->iRow ? -1 : a->iRow > b->iRow;
 }
 
+/* By position, then field and reason: one order whatever qsort does with
+ * the reasons of one row. */
+static int row_order_full(const void *pA, const void *pB) {
+  const gerr_row *a = pA, *b = pB;
+  int c = row_order(a, b);
+  if (!c) c = strcmp(a->zField, b->zField);
+  return c ? c : strcmp(a->zMsg, b->zMsg);
+}
+
 int gerr_rows_fail(gerr *e, const gerr_rows *p, int nTotal, const char *zList) {
   if (p->n == 0) return 0;
-  qsort(p->a, (size_t)p->n, sizeof *p->a, row_order);
-  gerr_setr(e, GERR_ROWS, GR_ROWS_REFUSED, zList, GP_I("refused", p->n), GP_I("total", nTotal));
-  if (nTotal == 1) snprintf(e->msg, sizeof e->msg, "%d of %d row refused; nothing was written: ", p->n, nTotal);
+  qsort(p->a, (size_t)p->n, sizeof *p->a, row_order_full);
+  int nRefused = 0;   /* rows, not reasons: a row may be refused for several */
+  for (int i = 0; i < p->n; i++) nRefused += !i || row_order(&p->a[i - 1], &p->a[i]) != 0;
+  gerr_setr(e, GERR_ROWS, GR_ROWS_REFUSED, zList, GP_I("refused", nRefused), GP_I("total", nTotal));
+  snprintf(e->msg, sizeof e->msg, "%d of %d row%s refused; nothing was written: ", nRefused, nTotal, nTotal == 1 ? "" : "s");
   size_t n = strlen(e->msg);
   for (int i = 0; i < p->n && n < sizeof e->msg - 1; i++) {
     const gerr_row *r = &p->a[i];

@@ -106,10 +106,12 @@ void gerr_rows_init(gerr_rows *p, arena *pAr);
  * field) as its field. */
 void gerr_rows_add(gerr_rows *p, int iIndex, int iRow, const char *zField, const gerr *eRow);
 /* Refuses the whole operation when rows were refused: fills e with
- * GERR_ROWS, reason rows_refused (parameters refused and total), field zList (the request's list, e.g. "marks"; NULL for a
- * file), the message "N of M rows refused; nothing was written: " and as
- * many rows' reasons as fit ("marks[3]: ...", "row 3, column kind: ..."),
- * and the rows, sorted by position. Returns -1; 0 (e untouched) when no
+ * GERR_ROWS, reason rows_refused (parameters refused and total), field
+ * zList (the request's list, e.g. "marks"; NULL for a file), the message
+ * "N of M rows refused; nothing was written: " (N counts rows: a row
+ * refused for several reasons is one) and as many rows' reasons as fit
+ * ("marks[3]: ...", "row 3, column kind: ..."), and the rows, sorted by
+ * position (then field and reason). Returns -1; 0 (e untouched) when no
  * row was refused. */
 int gerr_rows_fail(gerr *e, const gerr_rows *p, int nTotal, const char *zList);
 

@@ -88,6 +88,8 @@ enum {
   R_ACCEPTED = 64, /* answers 202 Accepted (work continues in the background) */
   R_LIST = 128,    /* lists pArg's records like its list route (a file): the domain confines it the same way */
   R_DOMAIN = 256,  /* the handler's domain call decides access itself (the rule is the one it applies) */
+  R_FIRST_SIGN_IN = 512, /* open to an account whose one-time password must still be changed (/me, the change,
+                          * signing out); every other route answers 403 password_change_required */
 };
 
 /* What an R_UPLOAD route takes, as its pArg: one of the media types

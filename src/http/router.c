@@ -696,31 +696,56 @@ void http_render_error(const gerr *e, int retryAfter, struct evbuffer *pOut) {
   log_access("-", "(connection)", status, 0);
 }
 
+/* The methods of the routes on r's path, in zAllow ("" when none): for
+ * the Allow header of a 405 the guard decided. */
+static void allowed_methods(http_req *r, char *zAllow, size_t nAllow) {
+  http_method m = r->method;
+  gerr e;
+  r->method = HM_OTHER;   /* no route's: find_route lists every method of the path */
+  find_route(r, zAllow, nAllow, &e);
+  r->method = m;
+  r->pRoute = NULL;
+}
+
+int http_prepare(struct evhttp_request *pReq, http_method m, const struct evhttp_uri *pUri, http_worker *w,
+                 const char *zClient, struct http_note *pNote, http_req *r, char *zAllow, size_t nAllow, gerr *e) {
+  arena_reset(&w->ar);
+  req_start(r, w, &w->ar, &w->auth, pReq, pUri);
+  r->method = m;
+  snprintf(r->zClient, sizeof r->zClient, "%s", zClient ? zClient : "");
+  r->pNote = pNote;
+  zAllow[0] = 0;
+  if (r->pNote && r->pNote->err.code != GERR_OK) {   /* refused before its body was read */
+    *e = r->pNote->err;
+    if (e->code == GERR_METHOD) allowed_methods(r, zAllow, nAllow);
+    return 0;
+  }
+  if (check_headers(pReq, e) || web_answer(pReq, r) || find_route(r, zAllow, nAllow, e) || read_query(pUri, r, e) ||
+      authenticate(pReq, r, e) || check_csrf(pReq, r, e) || read_if_match(pReq, r, e) || read_body(pReq, r, e) ||
+      az_authorize(r, e))
+    return 0;
+  if ((r->pRoute->flags & R_IF_MATCH) && !r->bIfMatch) {
+    gerr_set(e, GERR_NEED_IF_MATCH, "If-Match",
+             "If-Match is required: send the ETag you read the record with, so no one's change is lost");
+    return 0;
+  }
+  return 1;
+}
+
 void http_dispatch(struct evhttp_request *pReq, http_worker *w) {
   int64_t t0 = time_mono_us();
-  arena_reset(&w->ar);
   const struct evhttp_uri *pUri = evhttp_request_get_evhttp_uri(pReq);
-  http_req r;
-  req_start(&r, w, &w->ar, &w->auth, pReq, pUri);
-  r.pNote = guard_take(w, pReq);
-  gerr e;
-  gerr_clear(&e);
-  if (r.pNote && r.pNote->err.code != GERR_OK) e = r.pNote->err;   /* refused before its body was read */
-  char zAllow[64] = "";
-  json_t *pOut = NULL;
   char *zPeer = NULL;
   ev_uint16_t nPeerPort = 0;
   evhttp_connection_get_peer(evhttp_request_get_connection(pReq), &zPeer, &nPeerPort);
-  snprintf(r.zClient, sizeof r.zClient, "%s", zPeer ? zPeer : "");
-  if (e.code == GERR_OK && check_headers(pReq, &e) == 0 && !web_answer(pReq, &r) && find_route(&r, zAllow, sizeof zAllow, &e) == 0 && read_query(pUri, &r, &e) == 0 &&
-      authenticate(pReq, &r, &e) == 0 && check_csrf(pReq, &r, &e) == 0 && read_if_match(pReq, &r, &e) == 0 &&
-      read_body(pReq, &r, &e) == 0 && az_authorize(&r, &e) == 0) {
-    if ((r.pRoute->flags & R_IF_MATCH) && !r.bIfMatch)
-      gerr_set(&e, GERR_NEED_IF_MATCH, "If-Match",
-               "If-Match is required: send the ETag you read the record with, so no one's change is lost");
-    else
-      pOut = r.pRoute->xHandler(&r, &e);
-  }
+  http_req r;
+  gerr e;
+  gerr_clear(&e);
+  char zAllow[64];
+  json_t *pOut = NULL;
+  if (http_prepare(pReq, method_of(evhttp_request_get_command(pReq)), pUri, w, zPeer, guard_take(w, pReq), &r, zAllow,
+                   sizeof zAllow, &e))
+    pOut = r.pRoute->xHandler(&r, &e);
   if (e.code != GERR_OK) {
     if (pOut) json_decref(pOut);
     if (e.code == GERR_DB || e.code == GERR_INTERNAL) log_error("%s %s: %s", http_method_name(r.method), r.zPath, e.msg);
@@ -732,7 +757,7 @@ void http_dispatch(struct evhttp_request *pReq, http_worker *w) {
     drop_file(&r);
     pOut = http_error_json(&e);
     struct evkeyvalq *pH = evhttp_request_get_output_headers(pReq);
-    if (e.code == GERR_METHOD && zAllow[0]) evhttp_add_header(pH, "Allow", zAllow);
+    if (e.code == GERR_METHOD) evhttp_add_header(pH, "Allow", zAllow);   /* empty: none (RFC 9110, 10.2.1) */
     if (e.code == GERR_TOO_MANY || e.code == GERR_UNAVAILABLE) {
       char zRetry[16];
       snprintf(zRetry, sizeof zRetry, "%d", r.pNote && r.pNote->retryAfter ? r.pNote->retryAfter : retry_after(&e));

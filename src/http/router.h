@@ -7,8 +7,10 @@
 #include "domain/accounts/auth.h"
 
 struct evhttp_request;
+struct evhttp_uri;
 struct evbuffer;
 struct guard_conn;
+struct http_note;
 
 #define SESSION_CACHE_SLOTS 16
 #define GUARD_SLOTS 1024   /* the table of a worker's connections (guard.c) */
@@ -72,6 +74,20 @@ int http_head_plan(http_worker *w, const http_head *h, http_plan *p, gerr *e);
 void http_render_error(const gerr *e, int retryAfter, struct evbuffer *pOut);
 
 void http_dispatch(struct evhttp_request *pReq, http_worker *w);
+/* What http_dispatch does to a request before its handler, on its own so
+ * that the fuzz tests (tests/fuzz/fuzz_http.c) run the same code on
+ * requests they make: starts r for worker w (method m; pUri the URI as
+ * libevent parsed it; pReq's input headers and body; zClient the peer's
+ * address, NULL: none; pNote the connection guard's note on pReq, NULL:
+ * none: its refusal, if any, is e, its file an upload's body), normalises
+ * the path, then checks the headers' size, answers a file of the browser interface, or matches the route
+ * (404, or 405 with the allowed methods in zAllow), reads the query, the
+ * caller (token or session cookie), CSRF, If-Match and the JSON body, and
+ * asks the policy. Returns 1 when r->pRoute's handler is to run; 0 when r
+ * holds the answer (a web file) or e the error. r's strings are in w's
+ * arena (reset here); the caller owns r->pBody (json_decref) and pNote. */
+int http_prepare(struct evhttp_request *pReq, http_method m, const struct evhttp_uri *pUri, http_worker *w,
+                 const char *zClient, struct http_note *pNote, http_req *r, char *zAllow, size_t nAllow, gerr *e);
 /* {"error":{"code","message","field","rows"}} for e (rows: e->aRow, when any); caller owns the result. */
 json_t *http_error_json(const gerr *e);
 

@@ -27,16 +27,18 @@ static const route aMeta[] = {
      "ISCO-08 occupation groups (level, q filters)", &pol_public},
     {HM_POST, "/api/v1/session", api_login, NULL, R_BODY, "session",
      "Sign in with username and password: sets the session cookie, returns the CSRF token", &pol_public},
-    {HM_DELETE, "/api/v1/session", api_logout, NULL, R_NO_CONTENT, "session", "Sign out (ends this session)",
-     &pol_signed_in},
-    {HM_GET, "/api/v1/me", api_me, NULL, 0, "session", "Who I am: account, roles, person", &pol_signed_in},
+    {HM_DELETE, "/api/v1/session", api_logout, NULL, R_NO_CONTENT | R_FIRST_SIGN_IN, "session",
+     "Sign out (ends this session)", &pol_signed_in},
+    {HM_GET, "/api/v1/me", api_me, NULL, R_FIRST_SIGN_IN, "session",
+     "Who I am: account, roles, person, and whether my one-time password must be changed first", &pol_signed_in},
     {HM_GET, "/api/v1/me/export", api_me_export, NULL, 0, "session", "Everything guild holds about me, as JSON",
      &pol_signed_in},
     {HM_GET, "/api/v1/me/sessions", api_me_sessions, NULL, 0, "session", "My open sessions", &pol_signed_in},
     {HM_DELETE, "/api/v1/me/sessions/{id}", api_me_session_revoke, NULL, R_NO_CONTENT, "session",
      "End one of my sessions", &pol_signed_in},
-    {HM_POST, "/api/v1/me/password", api_me_password, NULL, R_BODY, "session",
-     "Change my password (ends my other sessions)", &pol_signed_in},
+    {HM_POST, "/api/v1/me/password", api_me_password, NULL, R_BODY | R_FIRST_SIGN_IN, "session",
+     "Change my password (ends my other sessions); a one-time password must be changed before anything else",
+     &pol_signed_in},
 };
 
 static const route aRegistry[] = {
@@ -50,15 +52,27 @@ static const route aRegistry[] = {
      &reg_rule_statistics},
 };
 
+extern dom_entity dom_user;
 static const route aAccounts[] = {
+    {HM_GET, "/api/v1/accounts", api_accounts_list, &dom_user, R_DOMAIN, "accounts",
+     "Accounts with their role grants and open sessions: the users list's filters (q, role, username, person) "
+     "and paging", &pol_admin},
+    {HM_POST, "/api/v1/users/{id}/password_reset", api_user_password_reset, &dom_user, R_DOMAIN, "accounts",
+     "Reset the user's password: a new one-time password, shown once in the answer, to be changed at the next "
+     "sign-in; ends the user's sessions", &pol_admin},
+    {HM_GET, "/api/v1/users/{id}/sessions", api_user_sessions, &dom_user, R_DOMAIN, "accounts",
+     "The user's open sessions", &pol_admin},
+    {HM_DELETE, "/api/v1/users/{id}/sessions/{id}", api_user_session_revoke, &dom_user, R_NO_CONTENT | R_DOMAIN,
+     "accounts", "End one of the user's sessions", &pol_admin},
     {HM_GET, "/api/v1/tokens", api_tokens_list, NULL, R_DOMAIN, "accounts", "List API tokens (never their secrets)",
      &pol_admin},
     {HM_POST, "/api/v1/tokens", api_token_create, NULL, R_BODY | R_CREATED | R_DOMAIN, "accounts",
-     "Create an API token for an integration (shown once)", &pol_admin},
+     "Create an API token for an integration (shown once): name, role, institution_id, expires_in_days "
+     "(1 to 730; none: it does not expire)", &pol_admin},
     {HM_DELETE, "/api/v1/tokens/{id}", api_token_revoke, NULL, R_NO_CONTENT | R_DOMAIN, "accounts", "Revoke an API token",
      &pol_admin},
-    {HM_GET, "/api/v1/audit", api_audit_list, NULL, R_DOMAIN, "audit", "Read the audit log (entity, actor, since, after)",
-     &pol_admin},
+    {HM_GET, "/api/v1/audit", api_audit_list, NULL, R_DOMAIN, "audit",
+     "Read the audit log (entity, entity_id, actor, since, until, after, limit)", &pol_admin},
     {HM_GET, "/api/v1/audit/verify", api_audit_verify, NULL, R_DOMAIN, "audit",
      "Recompute the audit log's hash chain; names the first entry that does not match", &pol_admin},
 };

@@ -70,6 +70,8 @@ void db_close(db *p) {
   free(p);
 }
 
+void *db_conn(db *p) { return p->pConn; }
+
 db_engine db_engine_of(const db *p) { return p->pB == &db_sqlite_backend ? DB_SQLITE : DB_POSTGRES; }
 const char *db_url(const db *p) { return p->zUrl; }
 

@@ -144,6 +144,21 @@ int db_index_rebuild_sql(db *p, const char *zIndex, arena *a, const char **pzCre
  * PostgreSQL, whose cache is the server's). */
 int db_cache_size(db *p, int nMiB, gerr *e);
 
+/* Backups (db_backup.c). db_backup copies the whole database p is
+ * connected to into the new file zPath (refused, GERR_CONFLICT, when it
+ * exists) with SQLite's online backup API: one consistent snapshot, taken
+ * while other connections go on reading and writing (WAL mode), written to
+ * a temporary file beside zPath and renamed into place when complete.
+ * PostgreSQL: refused (GERR_USAGE), naming pg_dump, the operator's tool. */
+int db_backup(db *p, const char *zPath, gerr *e);
+/* Replaces the SQLite database zTarget (created when missing) with the
+ * contents of the SQLite file zFrom, in one transaction, only when no other
+ * connection has zTarget open: GERR_CONFLICT (nothing changed) while one
+ * has, e.g. a server running on it. zFrom should be verified first (the
+ * caller's part: the store knows no audit log). PostgreSQL URLs: refused,
+ * naming pg_restore. */
+int db_restore(const char *zFrom, const char *zTarget, gerr *e);
+
 /* Nested transactions: the outermost begin starts a write transaction, inner
  * ones are savepoints. Every begin is matched by commit or rollback. */
 int db_begin(db *p, gerr *e);

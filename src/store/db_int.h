@@ -47,6 +47,10 @@ typedef enum { DBC_UNIQUE, DBC_FOREIGN_KEY, DBC_OTHER } db_constraint;
 int db_constraint_error(gerr *e, db_constraint kind, const char *zTable, const char *zCols, size_t nCols,
                         const char *zEngine);
 
+/* The backend's own connection of p (its sqlite3 or pg_conn), for store
+ * code beside the backends (db_backup.c). */
+void *db_conn(db *p);
+
 extern const db_backend db_sqlite_backend;
 extern const db_backend db_postgres_backend;
 

@@ -4,6 +4,8 @@
  * A lost connection is reset at once and the request that saw it answers
  * 503: the transaction it was in is gone, so nothing is half-written. */
 #include "store/db_int.h"
+#include "store/db_health.h"
+#include "core/log.h"
 #include "core/mem.h"
 #include <libpq-fe.h>
 #include <stdio.h>
@@ -16,6 +18,7 @@ typedef struct pg_conn {
   PGconn *pConn;
   unsigned gen;      /* bumped by every reconnect: statements must be prepared again */
   unsigned nStmt;    /* names statements g1, g2, ... (evicted names are not reused) */
+  int bWrote;        /* the open transaction has written (pg_wrote) */
 } pg_conn;
 
 typedef struct pg_stmt {
@@ -34,9 +37,36 @@ typedef struct pg_stmt {
   int iRow, nRow, bRan;
 } pg_stmt;
 
+/* Errors of the storage, by SQLSTATE or its class (a prefix): the server
+ * cannot write now, so the request is 503 "nothing was saved" and health
+ * degraded, as SQLite's full disk and read-only file (db_sqlite.c). */
+static const struct {
+  const char *zState, *zWhy;
+} aStorageFault[] = {
+    {"53100", "the disk holding the database is full"},
+    {"25006", "the database is read-only (default_transaction_read_only, or a standby)"},
+    {"58030", "the database server could not write a file (I/O error)"},
+    {"53", "the database server lacks resources (memory, connections, or another limit)"},
+};
+
+/* A statement that ran on c with result r: a write outside a transaction,
+ * or the COMMIT of a transaction that wrote, shows the storage writable
+ * (a read-only database still commits transactions that only read; a
+ * failed transaction's COMMIT is tagged ROLLBACK). */
+static void pg_wrote(pg_conn *c, PGresult *r) {
+  static const char *const azWrite[] = {"INSERT", "UPDATE", "DELETE"};
+  const char *zTag = PQcmdStatus(r);
+  int bIdle = PQtransactionStatus(c->pConn) == PQTRANS_IDLE;
+  for (size_t i = 0; i < sizeof azWrite / sizeof azWrite[0]; i++)
+    if (strncmp(zTag, azWrite[i], strlen(azWrite[i])) == 0) c->bWrote = 1;
+  if (bIdle && c->bWrote && strncmp(zTag, "ROLLBACK", 8) != 0) db_health_ok();
+  if (bIdle) c->bWrote = 0;
+}
+
 /* Maps a failed result to a gerr: constraint violations are conflicts, a
  * lost connection is 503 (and the connection is reset for the next
- * request), anything else a database error. */
+ * request), a fault of the storage 503 (aStorageFault), anything else a
+ * database error. */
 static int pg_error(pg_conn *c, PGresult *pRes, gerr *e) {
   const char *zState = pRes ? PQresultErrorField(pRes, PG_DIAG_SQLSTATE) : NULL;
   const char *zMsg = pRes ? PQresultErrorField(pRes, PG_DIAG_MESSAGE_PRIMARY) : NULL;
@@ -44,6 +74,7 @@ static int pg_error(pg_conn *c, PGresult *pRes, gerr *e) {
   if (PQstatus(c->pConn) == CONNECTION_BAD) {
     PQreset(c->pConn);
     c->gen++;
+    c->bWrote = 0;
     return gerr_set(e, GERR_UNAVAILABLE, NULL, "the database connection was lost; nothing was saved, try again");
   }
   if (zState && strcmp(zState, "23505") == 0) {   /* unique: the columns from "Key (a, b)=(...) already exists." */
@@ -60,6 +91,14 @@ static int pg_error(pg_conn *c, PGresult *pRes, gerr *e) {
     return gerr_set(e, GERR_UNAVAILABLE, NULL, "the database is busy, try again");
   if (zState && strncmp(zState, "08", 2) == 0)
     return gerr_set(e, GERR_UNAVAILABLE, NULL, "the database connection failed; try again");
+  for (size_t i = 0; zState && i < sizeof aStorageFault / sizeof aStorageFault[0]; i++)
+    if (strncmp(zState, aStorageFault[i].zState, strlen(aStorageFault[i].zState)) == 0) {
+      char zWhy[200];
+      snprintf(zWhy, sizeof zWhy, "%s (PostgreSQL %s: %.80s)", aStorageFault[i].zWhy, zState, zMsg);
+      log_error("database: %s", zWhy);
+      db_health_fault(zWhy);
+      return gerr_set(e, GERR_UNAVAILABLE, NULL, "%s: nothing was saved; try again later", aStorageFault[i].zWhy);
+    }
   return gerr_set(e, GERR_DB, NULL, "database error: %s", zMsg);
 }
 
@@ -250,6 +289,7 @@ static int pg_step(void *pConn, void *p, gerr *e) {
       pg_error(s->pC, s->pRes, e);
       return DB_ERROR;
     }
+    pg_wrote(s->pC, s->pRes);
     s->bRan = 1;
     s->iRow = -1;
     s->nRow = st == PGRES_TUPLES_OK ? PQntuples(s->pRes) : 0;
@@ -324,7 +364,10 @@ static int pg_exec(void *pConn, const char *zSql, gerr *e) {
   PGresult *r = PQexec(c->pConn, zSql);
   ExecStatusType st = r ? PQresultStatus(r) : PGRES_FATAL_ERROR;
   int rc = 0;
-  if (st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK) rc = pg_error(c, r, e);
+  if (st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK)
+    rc = pg_error(c, r, e);
+  else
+    pg_wrote(c, r);
   PQclear(r);
   return rc;
 }

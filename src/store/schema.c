@@ -77,6 +77,17 @@ int schema_migrate(db *p, int *pnApplied, gerr *e) {
   return 0;
 }
 
+int schema_applied(db *p, int version, int *pbApplied, gerr *e) {
+  int v = 0;
+  int64_t n = 0;
+  *pbApplied = 0;
+  if (schema_version(p, &v, e)) return -1;
+  if (v == 0) return 0;   /* no schema_version table yet */
+  if (db_query_int(p, zApplied, 1, version, &n, e) == DB_ERROR) return -1;
+  *pbApplied = n > 0;
+  return 0;
+}
+
 int schema_require_current(db *p, gerr *e) {
   int v = 0;
   char zUrl[256];

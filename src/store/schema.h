@@ -50,6 +50,9 @@ int schema_version(db *p, int *pVersion, gerr *e);
  * applied: modules developed side by side may land out of order), and sets
  * *pnApplied to how many ran. */
 int schema_migrate(db *p, int *pnApplied, gerr *e);
+/* *pbApplied: 1 when the database has recorded migration version (0 also
+ * for a database guild has not initialised). */
+int schema_applied(db *p, int version, int *pbApplied, gerr *e);
 /* Succeeds only when the database has every migration of schema_latest();
  * otherwise says to run `guild migrate` (or to upgrade guild). */
 int schema_require_current(db *p, gerr *e);

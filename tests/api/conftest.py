@@ -65,6 +65,16 @@ class Client:
         cookie = r.header("Set-Cookie").split(";")[0].split("=", 1)[1]
         return Client(self.port, cookie=cookie, csrf=r.json["csrf_token"], source=self.source)
 
+    def first_login(self, username, one_time_password):
+        """A new client signed in with a one-time password, which it changes
+        first (until then only /me and the change are open); its new
+        password is user_password(username)."""
+        c = self.login(username, one_time_password)
+        r = c.post("/api/v1/me/password", {"current_password": one_time_password,
+                                           "new_password": user_password(username)})
+        assert r.status == 200, r
+        return self.login(username, user_password(username))
+
     def request(self, method, path, body=None, headers=None, raw=None, content_type="application/json"):
         conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=30,
                                           source_address=(self.source, 0) if self.source else None)

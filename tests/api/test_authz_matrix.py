@@ -157,6 +157,14 @@ rule("POST", "/api/v1/tokens", ADMIN, ok=201, body=lambda w, c: {"name": uniq("m
 rule("DELETE", "/api/v1/tokens/{id}", ADMIN, ok=204, target=lambda w, c: f"/api/v1/tokens/{w.token_id}")
 rule("GET", "/api/v1/audit", ADMIN)
 rule("GET", "/api/v1/audit/verify", ADMIN)
+# the administrators' account screens (docs/web.md): accounts with grants, a
+# password reset (one-time, shown once), a user's sessions
+rule("GET", "/api/v1/accounts", ADMIN)
+rule("POST", "/api/v1/users/{id}/password_reset", ADMIN,
+     target=lambda w, c: f"/api/v1/users/{w.spare_user['id']}/password_reset")
+rule("GET", "/api/v1/users/{id}/sessions", ADMIN, target=lambda w, c: f"/api/v1/users/{w.spare_user['id']}/sessions")
+rule("DELETE", "/api/v1/users/{id}/sessions/{id}", ADMIN, ok=404,
+     target=lambda w, c: f"/api/v1/users/{w.spare_user['id']}/sessions/999999")
 
 # --- exports: the whole list as a file, with the list's access rule and scope
 # (what each caller's export holds: tests/api/test_exports.py)

@@ -151,9 +151,12 @@ def test_judge_in_one_call_new_person_and_account(w):
     assert x["grant"]["role"] == "judge" and x["grant"]["user_id"] == x["user"]["id"]
     assert x["user"]["display_name"].endswith(" Ismail") and "password" not in x["user"]
     assert r.header("Location") == f"/api/v1/judges/{x['judge']['id']}"
-    # the one-time password signs in, and is shown only this once
+    # the one-time password signs in, must be changed first, and is shown only this once
     assert len(x["password"]) == 20
-    jc = w.server.anon.login(name, x["password"])
+    once = w.server.anon.login(name, x["password"])
+    assert once.get("/api/v1/me").json["password_must_change"] is True
+    assert_error(once.get("/api/v1/editions"), 403, "password_change_required")
+    jc = w.server.anon.first_login(name, x["password"])
     assert jc.get("/api/v1/me").json["roles"][0]["role"] == "judge"
     again = w.api.get(f"/api/v1/users/{x['user']['id']}")
     assert "password" not in again.json and x["password"] not in again.body
@@ -242,7 +245,7 @@ def test_competitors_all_or_nothing(w):
             r = w.api.post(f"/api/v1/categories/{c['id']}/judges",
                            {"person": {"given_name": uniq("Judge ")}, "username": name})
             assert r.status == 201, r
-            w.judges.append((r.json, w.server.anon.login(name, r.json["password"])))
+            w.judges.append((r.json, w.server.anon.first_login(name, r.json["password"])))
     w.to("registration")
     la, lb = w.learners[w.A["id"]], w.learners[w.B["id"]]
     path = f"/api/v1/categories/{cat['id']}/competitors"
@@ -342,7 +345,7 @@ def test_a_judge_never_marks_their_own_institution(w):
     r = w.api.post(f"/api/v1/categories/{cat['id']}/judges",
                    {"person": {"given_name": uniq("Judge ")}, "username": name, "institution_id": w.A["id"]})
     assert r.status == 201, r
-    ja = w.server.anon.login(name, r.json["password"])
+    ja = w.server.anon.first_login(name, r.json["password"])
     r = ja.post(f"/api/v1/competitors/{a_comp['id']}/marks",
                 {"marks": [{"aspect_id": asp["A1"]["id"], "value": 15}, {"aspect_id": asp["B1"]["id"], "value": 0}]})
     assert rows_of(r) == {0: ("competitor_id", "forbidden"), 1: ("competitor_id", "forbidden")}

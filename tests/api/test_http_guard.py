@@ -180,6 +180,19 @@ def test_route_without_a_body_takes_a_small_one(server):
     assert r[0] == 413
 
 
+def test_405_decided_on_the_head_says_allow(server):
+    """A method a path does not take, refused on the head (its body is past
+    the small limit), and a method guild serves nowhere: 405 with Allow (the
+    path's methods; RFC 9110 wants the header on every 405)."""
+    r = exchange(server, b"PUT /api/v1/persons HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+                         b"Content-Length: 20000\r\n" + cookie_headers(server) + b"\r\n")
+    assert (r[0], error_code(r)) == (405, "method_not_allowed"), r
+    assert r[1].get("allow") == "GET, POST", r[1]
+    r = exchange(server, b"BREW /api/v1/persons HTTP/1.1\r\nHost: x\r\n\r\n")
+    assert (r[0], error_code(r)) == (405, "method_not_allowed"), r
+    assert r[1].get("allow") == "GET, POST", r[1]
+
+
 def test_upload_route_needs_the_right_before_its_body(server, api, make):
     """A signed-in caller without the right to import (a trainer) is refused
     (403) on the head; an administrator's upload is read (202)."""

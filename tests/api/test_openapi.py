@@ -104,10 +104,36 @@ def test_every_operation_is_described(doc):
                 assert params["If-Match"]["in"] == "header" and params["If-Match"]["required"] is True
                 assert {"412", "428", "413", "415"} <= codes
                 assert op["requestBody"]["required"] is True
-            if method == "post" and not path.endswith(("/erase", "/lock")):
+            if method == "post" and not path.endswith(("/erase", "/lock", "/password_reset")):
                 assert "requestBody" in op
             if method == "delete":
                 assert "204" in codes
+
+
+def test_guard_answers_are_documented(doc):
+    """The connection guard's 408, 429 and 503 (and a storage fault's 503)
+    on every operation, 429 and 503 with Retry-After."""
+    comp = doc["components"]
+    assert comp["headers"]["RetryAfter"]["schema"]["type"] == "integer"
+    for name, retry in [("RequestTimeout", False), ("TooManyConnections", True), ("Unavailable", True)]:
+        r = comp["responses"][name]
+        assert r["content"]["application/json"]["schema"] == {"$ref": "#/components/schemas/Error"}
+        assert ("Retry-After" in r.get("headers", {})) == retry, name
+    assert "nothing was saved" in comp["responses"]["Unavailable"]["description"]
+    n = 0
+    for path, item in doc["paths"].items():
+        for method, op in item.items():
+            res = op["responses"]
+            assert res["408"] == {"$ref": "#/components/responses/RequestTimeout"}, (path, method)
+            assert res["503"] == {"$ref": "#/components/responses/Unavailable"}, (path, method)
+            t = res["429"]
+            if "$ref" in t:
+                assert t == {"$ref": "#/components/responses/TooManyConnections"}
+            else:   # sign-in and imports: their own throttle as well
+                assert t["headers"]["Retry-After"] == {"$ref": "#/components/headers/RetryAfter"}, (path, method)
+                n += 1
+    assert n == 2
+    assert "sign-ins" in doc["paths"]["/api/v1/session"]["post"]["responses"]["429"]["description"]
 
 
 def test_list_operations_document_their_filters(doc, api):

@@ -54,10 +54,24 @@ def test_export_holds_everything_about_me_and_nothing_about_others(w):
     assert w.c["learner"].cookie not in text
 
 
+# every module's sections of a person's own records (dom_module.aOwn), in module order
+SECTIONS = ["enrollments", "attendance_marks", "assessment_results", "evidence", "assessment_appeals", "skill_awards",
+            "program_awards"]
+
+
 def test_export_of_a_user_without_a_person(w):
     x = w.c["staff_a"].get("/api/v1/me/export").json
     assert x["person"] is None and x["enrollments"] == []
     assert x["account"]["username"] == w.users["staff_a"]["username"]
+    assert list(x) == ["exported_at", "about", "account", "person"] + SECTIONS, list(x)
+    assert all(x[k] == [] for k in SECTIONS), x
+
+
+def test_export_gathers_every_modules_sections(w):
+    x = w.c["learner"].get("/api/v1/me/export").json
+    assert list(x) == ["exported_at", "about", "account", "person"] + SECTIONS, list(x)
+    for k in SECTIONS:
+        assert all(r["person_id"] == w.l1["id"] for r in x[k]), k
 
 
 def test_my_sessions_and_revoking_one(w):

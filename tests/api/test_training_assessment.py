@@ -202,6 +202,24 @@ def test_a_trainer_assesses_their_own_cohort(w):
     assert w.c["trainer1"].delete(f"/api/v1/assessments/{ev['id']}").status == 204
 
 
+def test_events_are_listed_newest_first(w):
+    """GET /assessments: by date, newest first, then the latest made;
+    paged by offset (no cursor), and by id after a cursor."""
+    cohort = w.make.cohort(w.P, trainers=[w.t1["id"]])
+    u = w.unit(n=1)
+    made = [w.event(u, cohort=cohort, date=d) for d in ["2026-03-01", "2026-05-01", "2026-04-01", "2026-05-01"]]
+    want = [made[3]["id"], made[1]["id"], made[2]["id"], made[0]["id"]]
+    for client in ["staff_a", "trainer1"]:
+        r = w.c[client].get(f"/api/v1/assessments?cohort={cohort['id']}")
+        assert [x["id"] for x in r.json["items"]] == want, (client, r.json)
+    first = w.c["staff_a"].get(f"/api/v1/assessments?cohort={cohort['id']}&limit=3").json
+    assert [x["id"] for x in first["items"]] == want[:3] and first["next_after"] is None and first["total"] == 4
+    rest = w.c["staff_a"].get(f"/api/v1/assessments?cohort={cohort['id']}&limit=3&offset=3").json
+    assert [x["id"] for x in rest["items"]] == want[3:]
+    after = w.c["staff_a"].get(f"/api/v1/assessments?cohort={cohort['id']}&after={made[0]['id']}").json
+    assert [x["id"] for x in after["items"]] == [x["id"] for x in made[1:]]
+
+
 def test_a_second_marking_is_by_another_assessor(w):
     u = w.unit(n=1)
     first = w.event(u)
@@ -233,11 +251,22 @@ def test_results_are_all_or_nothing_and_every_refusal_is_named(w):
         {"criterion_id": pc[0]["id"], "outcome": "not_yet_competent"},
         {"criterion_id": 99999999, "outcome": "maybe"},
     ]}
-    err = assert_error(w.c["staff_a"].post(f"/api/v1/assessments/{ev['id']}/results", body), 422, "validation",
-                       field="results[0].evidence_authentic")
-    for part in ["results[0].evidence_authentic", "results[1].criterion_id", "results[2].criterion_id",
-                 "results[2].outcome", "results: every criterion", "PC2, PC3"]:
-        assert part in err["message"], (part, err["message"])
+    err = assert_error(w.c["staff_a"].post(f"/api/v1/assessments/{ev['id']}/results", body), 422, "rows_refused",
+                       field="results")
+    assert [(x["index"], x["field"], x["code"]) for x in err["rows"]] == [
+        (0, "evidence_authentic", "validation"), (1, "criterion_id", "validation"), (2, "criterion_id", "validation"),
+        (2, "outcome", "validation")], err["rows"]
+    assert "decided twice (also results[0])" in err["rows"][1]["message"], err["rows"]
+    assert err["message"].startswith("3 of 3 rows refused; nothing was written: results[0]: "), err
+    # many refusals: every one is a row, however long the message would be
+    many = {"person_id": learner["id"], "results": [{"criterion_id": 99999000 + i, "outcome": "maybe"}
+                                                    for i in range(40)]}
+    err = assert_error(w.c["staff_a"].post(f"/api/v1/assessments/{ev['id']}/results", many), 422, "rows_refused")
+    assert len(err["rows"]) == 80 and {x["index"] for x in err["rows"]} == set(range(40)), len(err["rows"])
+    # nothing refused but a criterion left out: the list as a whole
+    assert_error(w.c["staff_a"].post(f"/api/v1/assessments/{ev['id']}/results", {
+        "person_id": learner["id"], "results": [{"criterion_id": pc[0]["id"], "outcome": "not_yet_competent"}]}),
+        422, "validation", field="results", contains=["every criterion", "PC2, PC3"])
     assert w.api.get(f"/api/v1/assessment_results?assessment={ev['id']}").json["total"] == 0
     # the body itself: names what is wrong
     assert_error(w.c["staff_a"].post(f"/api/v1/assessments/{ev['id']}/results",
@@ -268,12 +297,13 @@ def test_competent_needs_the_four_declarations_and_evidence(w):
     u = w.unit(n=1)
     ev = w.event(u)
     learner = w.l[1]
-    assert_error(w.record(ev, learner, u, ["competent"]), 422, "validation", field="results[0].outcome",
-                 contains=["needs evidence"])
+    err = assert_error(w.record(ev, learner, u, ["competent"]), 422, "rows_refused", field="results")
+    assert [(x["index"], x["field"]) for x in err["rows"]] == [(0, "outcome")] and "needs evidence" in err["message"]
     assert w.upload(ev, learner).status == 201
     for k in DECL:
-        assert_error(w.record(ev, learner, u, ["competent"], decl=dict(DECL, **{k: False})), 422, "validation",
-                     field=f"results[0].{k}")
+        err = assert_error(w.record(ev, learner, u, ["competent"], decl=dict(DECL, **{k: False})), 422,
+                           "rows_refused", field="results")
+        assert [(x["index"], x["field"]) for x in err["rows"]] == [(0, k)], err
     # not yet competent needs neither
     r = w.record(ev, learner, u, ["not_yet_competent"], decl={})
     assert r.status == 201, r
@@ -288,8 +318,11 @@ def test_evidence_must_be_current(w):
     u = w.unit(program=prog, n=1)
     ev = w.event(u, cohort=cohort, date="2026-06-30")
     assert w.upload(ev, learner, date="2025-12-29").status == 201      # 6 months and a day before
-    err = assert_error(w.record(ev, learner, u, ["competent"]), 422, "validation", field="results[0].evidence_current")
-    assert "2025-12-29" in err["message"] and "6 months" in err["message"]
+    err = assert_error(w.record(ev, learner, u, ["competent"]), 422, "rows_refused", field="results")
+    # too old, and so no current evidence from the one occasion the unit asks for
+    assert [(x["index"], x["field"]) for x in err["rows"]] == [(0, "evidence_current"), (0, "evidence_sufficient")], err
+    assert "2025-12-29" in err["rows"][0]["message"] and "6 months" in err["rows"][0]["message"]
+    assert err["message"].startswith("1 of 1 row refused; nothing was written: results[0]: "), err
     # evidence made after the assessment is refused at once
     assert_error(w.upload(ev, learner, date="2026-07-01"), 422, "validation", field="date")
     # 2025-12-30 is within six months of 2026-06-30: a new event with that evidence decides
@@ -307,9 +340,9 @@ def test_sufficiency_counts_occasions(w):
     ev1 = w.event(u, date="2026-05-01")
     assert w.upload(ev1, learner).status == 201
     assert w.upload(ev1, learner, data=PDF, ctype="application/pdf", name="sheet.pdf").status == 201
-    err = assert_error(w.record(ev1, learner, u, ["competent"]), 422, "validation",
-                       field="results[0].evidence_sufficient")
-    assert "2 occasions" in err["message"] and "from 1" in err["message"]
+    err = assert_error(w.record(ev1, learner, u, ["competent"]), 422, "rows_refused", field="results")
+    assert [(x["index"], x["field"]) for x in err["rows"]] == [(0, "evidence_sufficient")], err
+    assert "2 occasions" in err["rows"][0]["message"] and "from 1" in err["rows"][0]["message"]
     assert w.record(ev1, learner, u, ["not_yet_competent"], decl={}).status == 201
     ev2 = w.event(u, date="2026-06-01")
     assert w.upload(ev2, learner).status == 201
@@ -756,7 +789,7 @@ def test_import_records_results_all_or_nothing(w, tmp_path):
     flat = report.replace('"', "")
     assert "row 3, column evidence_authentic" in r.stderr and ",3,evidence_authentic,false," in flat
     assert ",5,criterion,PC9," in flat and ",6,outcome,maybe," in flat
-    assert "2 of 5 rows" not in r.stderr and "3 of 5 rows are invalid" in r.stderr
+    assert "3 of 5 rows refused; nothing was written: row 3, column evidence_authentic: " in r.stderr, r.stderr
     assert w.api.get(f"/api/v1/assessment_results?assessment={ev['id']}").json["total"] == 0
     good = tmp_path / "good.csv"
     good.write_text("assessment,learner,criterion,outcome,evidence_valid,evidence_sufficient,evidence_authentic,"

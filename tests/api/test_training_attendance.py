@@ -153,14 +153,18 @@ def test_taking_attendance_is_all_or_nothing_and_names_every_refused_row(w, att)
     stranger = w.make.person(given_name=uniq("Stranger"), institution_id=w.A["id"])
     r = take(t, s, [(att.x, "present"), (att.ap, "present"), (att.y, "sick"), (stranger, "present"),
                     (att.x, "absent")])
-    err = assert_error(r, 422, "validation", field="marks")
-    msg = err["message"]
-    assert msg.startswith("4 of 5 rows refused, nothing was written"), msg
-    assert f"marks[1] person {att.ap['id']} ({att.ap['given_name']}): not enrolled in the cohort (their enrollment " \
-           "is applied)" in msg, msg
-    assert f"marks[2] person {att.y['id']}" in msg and "status must be one of present, late, absent, excused" in msg
-    assert f"marks[3] person {stranger['id']}: not a learner of this session's cohort" in msg, msg
-    assert f"marks[4] person {att.x['id']}" in msg and "listed twice" in msg, msg
+    err = assert_error(r, 422, "rows_refused", field="marks")
+    assert err["message"].startswith("4 of 5 rows refused; nothing was written"), err
+    rows = {x["index"]: x for x in err["rows"]}
+    assert sorted(rows) == [1, 2, 3, 4], err["rows"]
+    assert {i: (x["field"], x["code"]) for i, x in rows.items()} == {
+        1: ("person_id", "validation"), 2: ("status", "validation"), 3: ("person_id", "validation"),
+        4: ("person_id", "validation")}, err["rows"]
+    assert rows[1]["message"] == "not enrolled in the cohort (their enrollment is applied)", rows[1]
+    assert rows[2]["message"] == "status must be one of present, late, absent, excused", rows[2]
+    assert rows[3]["message"] == "not a learner of this session's cohort", rows[3]
+    assert rows[4]["message"] == "listed twice", rows[4]
+    assert "marks[3]: not a learner of this session's cohort" in err["message"], err
     assert all(x["mark"] is None for x in roster(t, s).values()), "a refused call wrote marks"
     assert w.api.get(f"/api/v1/training_sessions/{s['id']}").json["marked_at"] is None
 
@@ -210,8 +214,9 @@ def test_a_change_keeps_the_old_value_and_after_the_day_needs_a_reason(w, att):
     # after the day: refused without a reason, naming the row
     p = att.session(date=day(-5))
     assert take(t, p, [(att.x, "absent"), (att.y, "present")]).status == 200
-    err = assert_error(take(t, p, [(att.x, "excused"), (att.y, "present")]), 422, "validation", field="marks")
-    assert f"marks[0] person {att.x['id']}" in err["message"] and "needs a reason" in err["message"], err
+    err = assert_error(take(t, p, [(att.x, "excused"), (att.y, "present")]), 422, "rows_refused", field="marks")
+    assert [(x["index"], x["field"]) for x in err["rows"]] == [(0, "reason")], err
+    assert "needs a reason" in err["rows"][0]["message"], err
     assert_error(take(t, p, [(att.x, "excused")], reason="because"), 422, "validation", field="reason")
     assert roster(t, p)[att.x["id"]]["mark"]["status"] == "absent"
     r = take(t, p, [(att.x, "excused"), (att.y, "present")], reason="absence_excused")
@@ -372,8 +377,8 @@ def test_the_support_list_offers_support_and_never_blocks_withdrawal(w, att, rat
     assert {x["person_id"] for x in r.json["learners"]} == {rated["x"]["id"]}
     # their marks stay, and they can no longer be marked
     assert roster(t, rated["sessions"][0])[rated["z"]["id"]]["mark"]["status"] == "absent"
-    err = assert_error(take(t, rated["sessions"][3], [(rated["z"], "present")]), 422, "validation", field="marks")
-    assert "their enrollment is withdrawn" in err["message"]
+    err = assert_error(take(t, rated["sessions"][3], [(rated["z"], "present")]), 422, "rows_refused", field="marks")
+    assert "their enrollment is withdrawn" in err["rows"][0]["message"] and err["rows"][0]["index"] == 0, err
     for caller in ["staff_b", "other_trainer", "learner"]:
         assert_error(w.c[caller].get(f"/api/v1/cohorts/{rated['K']['id']}/support_list"), 403, "forbidden")
 
@@ -545,8 +550,9 @@ def test_record_routes(w, att, rated):
     assert api.get(f"/api/v1/attendance_statuses/{st['id']}").json["code"] == "online"
     r = w.c["staff_a"].patch(f"/api/v1/attendance_statuses/{st['id']}", {"active": False}, etag='"1"')
     assert r.status == 200 and r.json["active"] is False, r
-    err = assert_error(take(w.c["trainer"], att.session(), [(att.x, "online")]), 422, "validation", field="marks")
-    assert "status must be one of" in err["message"], "a retired status is not offered"
+    err = assert_error(take(w.c["trainer"], att.session(), [(att.x, "online")]), 422, "rows_refused", field="marks")
+    assert err["rows"][0]["field"] == "status" and "status must be one of" in err["rows"][0]["message"], \
+        "a retired status is not offered"
     assert w.c["staff_a"].delete(f"/api/v1/attendance_statuses/{st['id']}").status == 204
     th = created(api.post("/api/v1/attendance_thresholds", {"program_id": att.P["id"], "percent": 90}))
     assert api.get("/api/v1/attendance_thresholds").json["total"] >= 1

@@ -1,6 +1,7 @@
 """The command line: help from the command table, exit codes (0 done, 1 user
 error, 2 usage), init/migrate, refusal of a newer database, and the demo
 generator (deterministic for a seed, refuses a non-empty database)."""
+import datetime
 import os
 import re
 import sqlite3
@@ -128,6 +129,39 @@ def test_demo_is_deterministic_and_realistic(tmp):
     scripts = con.execute("SELECT sum(given_name GLOB '*[ا-ي]*'), sum(given_name GLOB '*[一-龥]*') "
                           "FROM persons").fetchone()
     assert scripts[0] > 0 and scripts[1] > 0, "Uyghur and Chinese names"
+    same = con.execute("SELECT name FROM institutions GROUP BY name HAVING count(*) > 1").fetchall()
+    assert same == [], "no two institutions share a name"
+    # the demo trainer and learner have today's work: a cohort running today, the learner enrolled in it, a session today
+    today = datetime.datetime.now(datetime.timezone.utc).date().isoformat()
+    now = con.execute("SELECT c.id FROM cohorts c JOIN cohorts_trainers t ON t.owner_id = c.id JOIN persons p "
+                      "ON p.id = t.value WHERE p.sourced_id = 'T000001' AND c.start_date <= ? AND c.end_date >= ?",
+                      (today, today)).fetchall()
+    assert len(now) >= 1
+    mine = con.execute("SELECT e.cohort_id FROM enrollments e JOIN persons p ON p.id = e.person_id "
+                       "WHERE p.sourced_id = 'L0000001' AND e.status = 'enrolled'").fetchall()
+    assert now[0] in mine
+    assert con.execute("SELECT count(*) FROM training_sessions WHERE cohort_id = ? AND date = ?",
+                       (now[0][0], today)).fetchone()[0] == 1
+    con.close()
+
+
+def test_demo_competition_has_real_names_in_three_languages(tmp):
+    db = os.path.join(tmp, "comp.db")
+    r = run("demo", "--db", db, "--learners", "1000")
+    assert r.returncode == 0, r.stderr
+    con = sqlite3.connect(db)
+    year = datetime.datetime.now(datetime.timezone.utc).year
+    # the editions run up to this year, the last one in marking
+    editions = con.execute("SELECT year, name, state FROM editions ORDER BY year").fetchall()
+    assert [e[0] for e in editions] == list(range(year - 4, year + 1)) and editions[-1][2] == "marking"
+    three = lambda t: (re.search("[A-Za-z]", t) and re.search("[\u4e00-\u9fff]", t)
+                       and re.search("[\u0600-\u06ff]", t))
+    for table in ("editions", "categories", "criteria"):
+        names = [n for (n,) in con.execute(f"SELECT name FROM {table}")]
+        assert names and all(three(n) for n in names), (table, [n for n in names if not three(n)][:3])
+    assert con.execute("SELECT count(*) FROM categories WHERE name LIKE 'Welding · 焊接 · كەپشەرلەش%'").fetchone()[0] > 0
+    aspects = [d for (d,) in con.execute("SELECT DISTINCT description FROM aspects")]
+    assert len(aspects) >= 20 and not any(re.fullmatch(r".* \d+", d) for d in aspects), aspects[:5]
     con.close()
 
 

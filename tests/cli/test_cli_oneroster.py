@@ -58,7 +58,7 @@ def db2(tmp_path):
 
 
 def guild(d, *args):
-    return subprocess.run([GUILD, *args, "--db", d.db], capture_output=True, text=True, timeout=120)
+    return subprocess.run([GUILD, *args, "--db", d.db], capture_output=True, text=True, timeout=600)
 
 
 def ok(r):

@@ -142,7 +142,7 @@ static void make_world(unit_fx *f, world *w) {
 }
 
 static void act_as(unit_fx *f, dom_actor *pActor, int64_t idPerson, const auth_grant *aGrant) {
-  *pActor = (dom_actor){ACTOR_USER, 1, idPerson, aGrant, 1};
+  *pActor = (dom_actor){ACTOR_USER, 1, idPerson, aGrant, 1, 0};
   f->c.pActor = pActor;
   f->c.idPerson = idPerson;
 }
@@ -187,15 +187,20 @@ static void refusals_are_named_and_nothing_is_kept(void **state) {
   gerr e;
   asmt_outcome o;
   asmt_decision a[2] = {{w.idCrit, "competent", {1, 0, 1, 1}}, {w.idCrit, "not_yet_competent", {0}}};
-  assert_err(asmt_record(&f->c, w.idEvent, w.idL1, a, 2, &o, &e), e, GERR_VALIDATION, "results[0].evidence_sufficient");
-  assert_int_equal(o.nRefusal, 2);
-  assert_string_equal(o.aRefusal[1].zField, "results[1].criterion_id");
+  assert_err(asmt_record(&f->c, w.idEvent, w.idL1, a, 2, &o, &e), e, GERR_ROWS, "results");
+  assert_int_equal(e.nRow, 2);
+  assert_int_equal(e.aRow[0].iIndex, 0);
+  assert_string_equal(e.aRow[0].zField, "evidence_sufficient");
+  assert_int_equal(e.aRow[1].iIndex, 1);
+  assert_string_equal(e.aRow[1].zField, "criterion_id");
+  assert_int_equal(e.aRow[1].code, GERR_VALIDATION);
   int64_t n = -1;
   assert_int_equal(db_query_int(f->pDb, "SELECT count(*) FROM assessment_results", 0, 0, &n, &e), DB_ROW);
   assert_int_equal(n, 0);
   /* l2 has no evidence: competent is refused; not yet competent is not */
   asmt_decision all = {w.idCrit, "competent", {1, 1, 1, 1}};
-  assert_err(asmt_record(&f->c, w.idEvent, w.idL2, &all, 1, &o, &e), e, GERR_VALIDATION, "results[0].outcome");
+  assert_err(asmt_record(&f->c, w.idEvent, w.idL2, &all, 1, &o, &e), e, GERR_ROWS, "results");
+  assert_true(e.nRow == 1 && e.aRow[0].iIndex == 0 && strcmp(e.aRow[0].zField, "outcome") == 0);
   assert_int_equal(asmt_record(&f->c, w.idEvent, w.idL2, &a[1], 1, &o, &e), 0);
   assert_int_equal(o.nResult, 1);
   assert_false(o.bAchieved);

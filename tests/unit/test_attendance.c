@@ -121,7 +121,7 @@ static void make_world(unit_fx *f, world *w) {
 static int check_in_at(unit_fx *f, const world *w, int64_t idPerson, int64_t now, int64_t wnd, dom_rec *pMark,
                        gerr *e) {
   static auth_grant g = {ROLE_LEARNER, 0};
-  dom_actor a = {ACTOR_USER, 1, idPerson, &g, 1};
+  dom_actor a = {ACTOR_USER, 1, idPerson, &g, 1, 0};
   dom_ctx c = f->c;
   c.pActor = &a;
   c.idPerson = idPerson;
@@ -181,7 +181,7 @@ static void trainers_are_confined(void **state) {
   idProg = dom_v(&s, "program_id")->i;
   unit_cohort_trained(f, idProg, "other", &idOther);
   static auth_grant g = {ROLE_TRAINER, 0};
-  dom_actor a = {ACTOR_USER, 1, idOther, &g, 1};
+  dom_actor a = {ACTOR_USER, 1, idOther, &g, 1, 0};
   dom_ctx c = f->c;
   c.pActor = &a;
   c.idPerson = idOther;

@@ -322,6 +322,19 @@ static void error_rows(void **state) {
   assert_string_equal(e.msg + strlen(e.msg) - 4, " ...");
   assert_int_equal(e.nRow, 39);
   assert_int_equal(e.aRow[38].iRow, 40);
+
+  /* a row refused for two reasons is one refused row, and both reasons are rows of the error */
+  gerr_rows_init(&rows, &a);
+  gerr_set(&eRow, GERR_VALIDATION, "outcome", "competent or not_yet_competent");
+  gerr_rows_add(&rows, 1, 0, NULL, &eRow);
+  gerr_set(&eRow, GERR_VALIDATION, "criterion_id", "not a criterion of the unit");
+  gerr_rows_add(&rows, 1, 0, NULL, &eRow);
+  gerr_rows_add(&rows, 0, 0, NULL, &eRow);
+  assert_int_equal(gerr_rows_fail(&e, &rows, 4, "results"), -1);
+  assert_int_equal(strncmp(e.msg, "2 of 4 rows refused; nothing was written: results[0]: ",
+                           strlen("2 of 4 rows refused; nothing was written: results[0]: ")),
+                   0);
+  assert_int_equal(e.nRow, 3);
   arena_free(&a);
 }
 

@@ -35,7 +35,7 @@ static void make_world(unit_fx *f, world *w) {
 /* Acts as the given actor from here on (the grants must outlive the test). */
 static void act_as(unit_fx *f, dom_actor *pActor, dom_actor_kind kind, int64_t idPerson, const auth_grant *aGrant,
                    int nGrant) {
-  *pActor = (dom_actor){kind, 1, idPerson, aGrant, nGrant};
+  *pActor = (dom_actor){kind, 1, idPerson, aGrant, nGrant, 0};
   f->c.pActor = pActor;
 }
 
@@ -134,11 +134,33 @@ static void no_actor_is_a_bug(void **state) {
   assert_false(WIFEXITED(status) && WEXITSTATUS(status) == 0);
 }
 
+/* An actor whose one-time password must still be changed is refused by
+ * every rule but public ones, even as a region administrator and even off
+ * the HTTP path (the router refuses the same first). */
+static void a_one_time_password_holds_everything(void **state) {
+  unit_fx *f = *state;
+  world w;
+  make_world(f, &w);
+  static const auth_grant g = {ROLE_REGION_ADMIN, 0};
+  dom_actor a;
+  act_as(f, &a, ACTOR_USER, 0, &g, 1);
+  a.bMustChange = 1;
+  gerr e;
+  dom_rec r;
+  assert_err(dom_read(&f->c, &dom_person, w.idLearner, &r, &e), e, GERR_PASSWORD_CHANGE, "");
+  assert_err(pol_check_any(&f->c, &pol_signed_in, &e), e, GERR_PASSWORD_CHANGE, "");
+  assert_err(pol_check_any(&f->c, &pol_admin, &e), e, GERR_PASSWORD_CHANGE, "");
+  assert_int_equal(pol_check_any(&f->c, &pol_public, &e), 0);
+  a.bMustChange = 0;
+  assert_int_equal(dom_read(&f->c, &dom_person, w.idLearner, &r, &e), 0);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test_setup_teardown(staff_are_confined, fx_setup, fx_teardown),
       cmocka_unit_test_setup_teardown(learners_and_trainers, fx_setup, fx_teardown),
       cmocka_unit_test_setup_teardown(no_actor_is_a_bug, fx_setup, fx_teardown),
+      cmocka_unit_test_setup_teardown(a_one_time_password_holds_everything, fx_setup, fx_teardown),
   };
   return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -18,8 +18,11 @@
 #include "domain/engine/entity.h"
 
 /* Creates a migrated database in a new temporary directory; the path is
- * written to zPath (at least 256 bytes). Fails the test on error. */
-static inline db *unit_db(char *zPath) {
+ * written to zPath (at least 256 bytes). bSeeds: through dom_migrate, as
+ * guild init does (the rows migrations seed are recorded in the audit
+ * log); else schema_migrate alone, and the seeded rows deleted: no row and
+ * an empty log, for the tests of the log itself. Fails the test on error. */
+static inline db *unit_db_made(char *zPath, int bSeeds) {
   char zDir[] = "/tmp/guild-unit-XXXXXX";
   assert_non_null(mkdtemp(zDir));
   snprintf(zPath, 256, "%s/t.db", zDir);
@@ -27,9 +30,18 @@ static inline db *unit_db(char *zPath) {
   gerr e;
   int n = 0;
   dom_init();   /* the modules' schema (idempotent) */
-  if (db_open(zPath, 1, &p, &e) || schema_migrate(p, &n, &e)) fail_msg("unit_db: %s", e.msg);
+  if (db_open(zPath, 1, &p, &e) || (bSeeds ? dom_migrate(p, &n, &e) : schema_migrate(p, &n, &e)))
+    fail_msg("unit_db: %s", e.msg);
+  for (int i = 0; !bSeeds && i < dom_nentities; i++) {
+    char z[200];
+    snprintf(z, sizeof z, "DELETE FROM %s", dom_entities[i]->zPlural);
+    if (dom_entities[i]->seededBy && db_exec(p, z, &e)) fail_msg("unit_db: %s", e.msg);
+  }
   return p;
 }
+
+/* A migrated database, as guild init leaves it (unit_db_made). */
+static inline db *unit_db(char *zPath) { return unit_db_made(zPath, 1); }
 
 /* Closes the database and removes its files and directory. */
 static inline void unit_db_drop(db *p, const char *zPath) {
@@ -55,10 +67,11 @@ typedef struct unit_fx {
   dom_ctx c;
 } unit_fx;
 
-static inline unit_fx *unit_fx_new(void) {
+/* bSeeds: see unit_db_made. */
+static inline unit_fx *unit_fx_made(int bSeeds) {
   unit_fx *f = calloc(1, sizeof *f);
   assert_non_null(f);
-  f->pDb = unit_db(f->zPath);
+  f->pDb = unit_db_made(f->zPath, bSeeds);
   arena_init(&f->ar);
   f->c.pDb = f->pDb;
   f->c.pAr = &f->ar;
@@ -67,6 +80,8 @@ static inline unit_fx *unit_fx_new(void) {
   f->c.now = 1750000000;
   return f;
 }
+
+static inline unit_fx *unit_fx_new(void) { return unit_fx_made(1); }
 
 static inline void unit_fx_free(unit_fx *f) {
   assert_int_equal(db_depth(f->pDb), 0);  /* no transaction left open */

@@ -5,15 +5,21 @@
 // heading and the window title follows it. The server's definitions of its
 // records (schema.js) are fetched at start beside who is signed in; the
 // screens of signed-in users wait for them (sign-in and public pages do not).
+// On a phone the header is one line: the menu and the account open from
+// Menu (style.css); tables too wide for the screen become cards (ui/fit.js).
+// A user signed in with a one-time password sees only the change of password
+// until it is done (the server refuses everything else). A new browser is
+// not told that a session ended; one whose session ended is.
 import { useEffect, useState } from 'preact/hooks';
 import { onUnauthorized } from './api.js';
 import { LANGUAGES, initialLanguage, language, setLanguage, t } from './i18n/index.js';
 import { Link, match, navigate, useLocation } from './router.js';
 import { routes } from './routes.jsx';
 import { loadSchema } from './schema.js';
-import { hasRole, loadMe, signOut } from './session.js';
+import { hasRole, loadMe, sessionEnded, signOut } from './session.js';
 import { NotAllowed, NotFound } from './screens/misc.jsx';
-import { SignIn } from './screens/signin.jsx';
+import { ChangePassword, SignIn } from './screens/signin.jsx';
+import { fitTables } from './ui/fit.js';
 import { Busy, ErrorNotice } from './ui/notice.jsx';
 
 /** The route for path, with its params. */
@@ -54,16 +60,26 @@ export function App() {
 
   useEffect(() => {
     setLanguage(initialLanguage()).then((l) => setLang(l.code));
-    loadMe().then(setUser, setBootErr);
+    let off = () => {};
+    loadMe().then((u) => {
+      if (!u) setEnded(sessionEnded());   // a 401 at start: only a browser that had a session is told it ended
+      setUser(u);
+      off = onUnauthorized(() => {
+        setUser(null);
+        setEnded(true);
+      });
+    }, setBootErr);
     loadSchema().then(setSchema, setSchemaErr);
-    return onUnauthorized(() => {
-      setUser(null);
-      setEnded(true);
-    });
+    const stopFitting = fitTables(document.body);
+    return () => {
+      stopFitting();
+      off();
+    };
   }, []);
 
   const found = findRoute(path);
-  const menu = user ? routes.filter((r) => r.menu && hasRole(user, r.roles)) : [];
+  const mustChange = !!(user && user.password_must_change);
+  const menu = user && !mustChange ? routes.filter((r) => r.menu && hasRole(user, r.menuRoles || r.roles)) : [];
 
   useEffect(() => {
     setMenuOpen(false);
@@ -96,6 +112,7 @@ export function App() {
         }}
       />
     );
+  else if (mustChange) content = <ChangePassword first onChanged={() => loadMe().then(setUser, setBootErr)} />;
   else if (!found) content = <NotFound />;
   else if (!hasRole(user, found.route.roles)) content = <NotAllowed />;
   else if (!schema) content = schemaErr ? <ErrorNotice err={schemaErr} /> : <Busy />;
@@ -106,13 +123,13 @@ export function App() {
       <a class="skip" href="#main">
         {t('shell.skip')}
       </a>
-      <header class="top">
+      <header class={`top${menuOpen ? ' open' : ''}`}>
         <div class="brand">
           <Link href="/">guild</Link>
           <span class="tagline">{t('shell.tagline')}</span>
         </div>
-        {user && (
-          <button type="button" class="menu-toggle" aria-expanded={menuOpen ? 'true' : 'false'} aria-controls="main-menu" onClick={() => setMenuOpen(!menuOpen)}>
+        {user && !mustChange && (
+          <button type="button" class="menu-toggle" aria-expanded={menuOpen ? 'true' : 'false'} aria-controls="main-menu account" onClick={() => setMenuOpen(!menuOpen)}>
             {t('shell.menu')}
           </button>
         )}
@@ -120,19 +137,19 @@ export function App() {
           <LanguagePicker lang={language().code} onChange={changeLanguage} />
           {!user && <Link href="/results">{t('comp.public.title')}</Link>}
           {user && (
-            <>
-              <span class="who" title={user.roles.map((g) => t(`role.${g.role}`)).join(', ')}>
+            <div class="account" id="account">
+              <bdi class="who" title={user.roles.map((g) => t(`role.${g.role}`)).join(', ')}>
                 {user.name}
-              </span>
-              <Link href="/account/password">{t('menu.password')}</Link>
+              </bdi>
+              {!mustChange && <Link href="/account/password">{t('menu.password')}</Link>}
               <button type="button" class="link" onClick={doSignOut}>
                 {t('shell.sign_out')}
               </button>
-            </>
+            </div>
           )}
         </div>
       </header>
-      {user && (
+      {user && !mustChange && (
         <nav id="main-menu" class={`menu${menuOpen ? ' open' : ''}`} aria-label={t('shell.menu')}>
           <ul>
             {menu.map((r) => (

@@ -19,7 +19,7 @@ export function refRecord(plural, id) {
 export function refLabel(plural, rec) {
   if (!rec) return '';
   const r = resources[plural];
-  return r && r.label ? r.label(rec) : rec.name || rec.title || `#${rec.id}`;
+  return r && r.label ? r.label(rec) : rec.name || rec.title || rec.display_name || rec.code || `#${rec.id}`;
 }
 
 /** Up to 500 records of plural matching query, for a picker. */
@@ -31,6 +31,20 @@ export function refOptions(plural, query = {}) {
     optionLists.set(key, p);
   }
   return optionLists.get(key);
+}
+
+/**
+ * The first matches of text among plural's records, narrowed by query: the
+ * list's own search (resources.js `search(text)`, else `q`), 10 at a time;
+ * a Promise of the list's answer ({items, total}).
+ */
+export function refSearch(plural, text, query = {}) {
+  const r = resources[plural];
+  const find = text ? (r && r.search ? r.search(text) : { q: text }) : {};
+  return api.get(`/${plural}`, { limit: 10, ...query, ...find }).then((d) => {
+    for (const rec of d.items) records.set(`${plural}/${rec.id}`, Promise.resolve(rec));
+    return d;
+  });
 }
 
 /** Forgets what was kept of plural (after a create, change or delete). */

@@ -1,8 +1,10 @@
 // routes.jsx: every screen of the application, in one table: its path
 // (":name" parts become params), the component, the catalog key of its menu
 // entry (none: not in the menu), the roles it is for (none: anyone signed
-// in), and public: true for screens shown without signing in. The menu is
-// the entries with a menu key the user's roles allow, in this order.
+// in; menuRoles: whose menu shows it, for a screen that opens for anyone and
+// says itself whom it is for), and public: true for screens shown without
+// signing in. The menu is the entries with a menu key the user's roles
+// allow, in this order.
 //
 // A screen receives {user, params, query, menu}. To add screens (e.g. the
 // competitions), add rows here; record kinds that fit ResourceList and
@@ -20,6 +22,7 @@ import { ResourceForm } from './ui/form.jsx';
 import { ResourceList } from './ui/list.jsx';
 import { compRoutes } from './screens/comp/routes.jsx';
 import { trainingRoutes } from './screens/training/routes.jsx';
+import { adminRoutes } from './screens/admin/routes.jsx';
 
 const { admin, staff, trainer, learner } = ROLES;
 
@@ -50,4 +53,5 @@ export const routes = [
   { path: '/account/password', screen: ChangePassword },
   ...compRoutes,
   ...trainingRoutes,
+  ...adminRoutes,
 ];

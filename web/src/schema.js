@@ -17,8 +17,8 @@ import { api } from './api.js';
 
 const API = '/api/v1';
 // what a presentation may say of a field, of a filter, of a request body's field
-const FIELD_KEYS = new Set(['name', 'label', 'hint', 'input', 'enum', 'query']);
-const FILTER_KEYS = new Set(['name', 'label', 'ref', 'roles', 'enum']);
+const FIELD_KEYS = new Set(['name', 'label', 'hint', 'input', 'enum', 'query', 'narrow', 'via']);
+const FILTER_KEYS = new Set(['name', 'label', 'ref', 'roles', 'enum', 'narrow']);
 const INPUTS = new Set(['email', 'tel']);   // kinds of text input (the keyboard they bring up)
 
 /** An error saying that the browser's definitions and the server's disagree. */
@@ -138,7 +138,38 @@ export function resolveColumn(ix, plural, pres) {
   onlyPresentation(pres, FIELD_KEYS, where);
   const { schema } = entityOf(ix, plural);
   const p = schema.properties[pres.name] || mismatch(`${where}: the server's ${plural} have no such field`);
-  return defFromSchema(ix, p, pres, false, where);
+  const def = defFromSchema(ix, p, pres, false, where);
+  if (pres.via) {
+    if (def.type !== 'ref') mismatch(`${where}: via "${pres.via}" on a field that refers to nothing`);
+    const q = entityOf(ix, def.ref).schema.properties[pres.via];
+    if (!q || !q['x-references']) mismatch(`${where}: the server's ${def.ref} have no reference "${pres.via}"`);
+    def.viaRef = refPlural(ix, q['x-references'], where);
+  }
+  return def;
+}
+
+/**
+ * Checks the narrow of definition def (of plural's form or list, whose
+ * other definitions are others): a picker's, whose list takes each
+ * parameter, narrowed by a field or filter the same screen has.
+ */
+function checkNarrow(ix, plural, def, others) {
+  if (!def.narrow) return;
+  const where = `${plural}.${def.name} narrow`;
+  if (def.type !== 'ref') mismatch(`${where}: only a picker is narrowed`);
+  const params = (operation(ix, 'get', `/${def.ref}`)?.parameters || []).map((q) => q.name);
+  for (const [param, other] of Object.entries(def.narrow)) {
+    if (!params.includes(param)) mismatch(`${where}: GET ${API}/${def.ref} takes no parameter "${param}"`);
+    if (!others.some((d) => d.name === other)) mismatch(`${where}: there is no "${other}" beside it`);
+  }
+}
+
+/** The query that narrows def's picker by the values chosen beside it (values: name -> value). */
+export function narrowQuery(def, values) {
+  const q = { ...(def.query || {}) };
+  for (const [param, other] of Object.entries(def.narrow || {}))
+    if (values[other] !== undefined && values[other] !== null && values[other] !== '') q[param] = values[other];
+  return q;
 }
 
 /**
@@ -205,6 +236,8 @@ export function resolveResource(ix, res) {
   const fields = res.fields.map((f) => resolveField(ix, plural, f));
   const columns = res.columns.map((name) => fields.find((d) => d.name === name) || resolveColumn(ix, plural, name));
   const filters = (res.filters || []).map((f) => resolveFilter(ix, plural, f));
+  for (const d of fields) checkNarrow(ix, plural, d, fields);
+  for (const d of filters) checkNarrow(ix, plural, d, filters);
   return { ...res, fields, columns, filters };
 }
 
@@ -252,6 +285,9 @@ export function resource(res) {
 
 /** The form definition of field pres of plural. */
 export const field = (plural, pres) => resolveField(loaded(), plural, pres);
+
+/** The definition of a column pres (shown, not edited) of plural's records. */
+export const column = (plural, pres) => resolveColumn(loaded(), plural, pres);
 
 /** The definition of filter pres of plural's list. */
 export const filter = (plural, pres) => resolveFilter(loaded(), plural, pres);

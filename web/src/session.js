@@ -1,7 +1,32 @@
 // session.js: signing in and out, and who the user is (GET /api/v1/me:
-// name, roles, person). Roles decide the menu (routes.jsx); the server
-// decides what is allowed.
+// name, roles, person, whether a one-time password must be changed first).
+// Roles decide the menu (routes.jsx); the server decides what is allowed.
+// The browser remembers (localStorage) that it had a session, so that only
+// a browser whose session ended is told so, never a new one.
 import { api, request, setCsrf } from './api.js';
+
+const HAD_SESSION = 'guild.had_session';
+
+function remember(had) {
+  try {
+    if (had) localStorage.setItem(HAD_SESSION, '1');
+    else localStorage.removeItem(HAD_SESSION);
+  } catch {
+    /* storage refused: nothing remembered */
+  }
+}
+
+/** True (once) when this browser had a session that has since ended; forgets it. */
+export function sessionEnded() {
+  let had = false;
+  try {
+    had = localStorage.getItem(HAD_SESSION) === '1';
+  } catch {
+    had = false;
+  }
+  remember(false);
+  return had;
+}
 
 export const ROLES = {
   admin: 'region_admin',
@@ -34,6 +59,7 @@ export async function loadMe() {
   try {
     const me = await api.get('/me');
     setCsrf(me.csrf_token);
+    remember(true);
     return me;
   } catch (e) {
     if (e.status === 401) {
@@ -59,4 +85,5 @@ export async function signOut() {
     if (e.status !== 401) throw e;
   }
   setCsrf(null);
+  remember(false);
 }

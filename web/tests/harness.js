@@ -10,6 +10,7 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import assert from 'node:assert/strict';
+import { after, before } from 'node:test';
 import { chromium } from 'playwright-core';
 
 import { ROOT } from './paths.js';
@@ -52,13 +53,15 @@ async function waitForPort(port, proc) {
 }
 
 /** Starts guild on a demo database and chromium; returns {base, browser, stop()}.
- * serveArgs: more options of `guild serve` (e.g. ['--max-upload', '1']). */
-export async function start({ serveArgs = [] } = {}) {
+ * serveArgs: more options of `guild serve` (e.g. ['--max-upload', '1']);
+ * empty: a new database of `guild init` (its administrator, admin, alone) instead of the demo. */
+export async function start({ serveArgs = [], empty = false } = {}) {
   mkdirSync(ARTIFACTS, { recursive: true });
   const dir = mkdtempSync(path.join(os.tmpdir(), 'guild-ui-'));
   const db = path.join(dir, 'ui.db');
-  guild(['demo', '--db', db]);
-  for (const u of USERS) guild(['user', 'passwd', u, '--password-stdin', '--db', db], password(u) + '\n');
+  if (empty) guild(['init', '--db', db, '--password-stdin'], password('admin') + '\n');
+  else guild(['demo', '--db', db]);
+  for (const u of empty ? [] : USERS) guild(['user', 'passwd', u, '--password-stdin', '--db', db], password(u) + '\n');
   const port = await freePort();
   let log = '';
   const proc = spawn(GUILD, ['serve', '--db', db, '--port', String(port), '--threads', '2', ...serveArgs], { stdio: ['ignore', 'pipe', 'pipe'] });
@@ -115,6 +118,24 @@ export async function signIn(page, user) {
   await page.waitForFunction(() => !document.querySelector('.signin'));
 }
 
+/**
+ * Chooses in the searchable picker (combobox) labelled label (a string,
+ * or the input's locator): types text when given and takes the first match
+ * containing it, else the match of record id, else the index-th match.
+ */
+export async function choose(page, label, { text, id, index = 0 } = {}) {
+  const box = typeof label === 'string' ? page.getByRole('combobox', { name: label, exact: true }) : label;
+  await box.click();
+  if (text !== undefined) await box.fill(text);
+  const list = page.locator(`[id="${await box.getAttribute('aria-controls')}"]`);
+  const options = list.getByRole('option');
+  const opt = id !== undefined ? list.locator(`[role=option][data-id="${id}"]`) : text ? options.filter({ hasText: text }).first() : options.nth(index);
+  const handle = await box.elementHandle();
+  await opt.click();
+  // closed, or gone (a single person picker shows the chosen one instead)
+  await page.waitForFunction((el) => !el.isConnected || el.getAttribute('aria-expanded') === 'false', handle);
+}
+
 /** Saves a screenshot of the whole page as build/ui-artifacts/NAME.png. */
 export async function shot(page, name) {
   await page.waitForTimeout(150);  // let charts draw after their module loads
@@ -131,6 +152,12 @@ export async function axeViolations(page) {
     .map((v) => `${v.id} (${v.impact}): ${v.help} — ${v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join(' | ')}`);
 }
 
+/** The body of an API answer r ({status, body}, as apiCall gives) after asserting it succeeded. */
+export function ok(r, what) {
+  assert.ok(r.status >= 200 && r.status < 300, `${what}: ${r.status} ${JSON.stringify(r.body)}`);
+  return r.body;
+}
+
 /** Calls the API from inside the page (its session and CSRF token). */
 export async function apiCall(page, method, apiPath, body) {
   return page.evaluate(
@@ -145,6 +172,24 @@ export async function apiCall(page, method, apiPath, body) {
     },
     { method, apiPath, body },
   );
+}
+
+/**
+ * The setup most test files share, for the file that calls it: guild and
+ * chromium started before its tests (start(opts)) and stopped, checked,
+ * after them; returns {env (once started), open(pageOpts), go(page, path)}.
+ */
+export function withGuild(opts) {
+  const s = { env: null, pages: [] };
+  before(async () => {
+    s.env = await start(opts);
+  });
+  after(async () => {
+    await stopChecked(s.env, s.pages);
+  });
+  s.open = (pageOpts) => openIn(s.env, s.pages, pageOpts);
+  s.go = (page, where) => goTo(s.env, page, where);
+  return s;
 }
 
 /** Closes pages, stops guild and asserts it stopped cleanly with no sanitizer report and no 5xx answer. */

@@ -17,7 +17,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
-import { ROOT, goTo, openIn, shot, signIn, start, stopChecked } from './harness.js';
+import { ROOT, choose, goTo, openIn, shot, signIn, start, stopChecked } from './harness.js';
 import { resources } from '../src/resources.js';
 import {
   SchemaMismatch,
@@ -31,6 +31,7 @@ import {
 } from '../src/schema.js';
 import { NEW_STATUSES, OPEN, enrollmentFields } from '../src/screens/enrollment_fields.js';
 import { SCHEME_FIELDS, STATES, correctionReason, schemeFields } from '../src/screens/comp/data.js';
+import { METHODS } from '../src/screens/training/values.js';
 import { ROLES } from '../src/session.js';
 
 const en = JSON.parse(readFileSync(path.join(ROOT, 'web/src/i18n/en.json'), 'utf8'));
@@ -133,6 +134,7 @@ test("the screens of their own take their fields from the server, and their list
   assert.deepEqual(filters.map((f) => [f.name, f.type, f.ref]), [['cohort', 'ref', 'cohorts'], ['status', 'enum', undefined]]);
   for (const s of [...OPEN, ...NEW_STATUSES]) assert.ok(status.values.includes(s), s);
   assert.deepEqual(STATES, withoutNull(schemaOf('editions').properties.state.enum), 'the edition states, in their order');
+  assert.deepEqual(METHODS, withoutNull(schemaOf('assessments').properties.method.enum), 'the assessment methods a new event offers');
   const correction = doc.paths['/api/v1/marks/{id}/correction'].post.requestBody.content['application/json'].schema;
   assert.deepEqual(correctionReason().values, correction.properties.reason.enum);
   const scheme = schemeFields();
@@ -183,6 +185,7 @@ test("every value of the server's enums that the browser shows has a label", () 
   for (const r of correctionReason().values) keys.push(`comp.correct.reason.${r}`);
   for (const k of schemeFields().aspects.kind.values) keys.push(`comp.kind.${k}`);
   for (const s of STATES) keys.push(`comp.state.${s}`);
+  for (const m of METHODS) keys.push(`assess.method.${m}`);
   assert.ok(keys.length >= 25, keys.join());
   assert.deepEqual(keys.filter((k) => !(k in en)), []);
 });
@@ -229,7 +232,7 @@ test("a value beyond the server's limit is refused beside its field, and the lim
   await signIn(page, 'admin');
   const hours = schemaOf('programs').properties.hours;
   await goTo(env, page, '/programs/new');
-  await page.getByLabel('Institution').selectOption({ index: 1 });
+  await choose(page, 'Institution');
   await page.getByLabel('Title').fill('Beyond the limit');
   await page.getByLabel('Occupation (ISCO-08 code)').fill('7411');
   await page.getByLabel('Hours of training').fill(String(hours.maximum + 1));

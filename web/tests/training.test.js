@@ -3,7 +3,10 @@
 // overflow), one-tap attendance saved and read back, the check-in code on
 // screen and a learner checking in with it, the learner's attendance and
 // awards, an assessment recorded with an evidence file uploaded through the
-// camera's file input, and the staff reports. The demo's sessions are of
+// camera's file input, refused rows shown beside their learner or
+// criterion and listed with the learner's name, a new assessment event
+// made from the assessment screen (the list newest first), and the staff
+// reports. The demo's sessions are of
 // past terms, so the test gives the demo trainer (person of user trainer)
 // a cohort running today with the demo learner in it and a session today.
 import assert from 'node:assert/strict';
@@ -59,7 +62,19 @@ before(async () => {
     await apiCall(trainerPage, 'POST', '/training_sessions', { cohort_id: cohort.id, date: today(), start_time: now < '23:50' ? now : '23:50', end_time: '23:59', place: 'Workshop 3', topic: 'UI check-in session', skills: [] }),
     'session 2',
   );
-  Object.assign(world, { session2, cohort, session, learners, applicant, learnerPerson, trainerPerson });
+  // yesterday's session, marked already (not the demo learner): changing a mark now needs a reason
+  const yesterday = iso(new Date(d.getTime() - 86400e3));
+  const past = ok(
+    await apiCall(trainerPage, 'POST', '/training_sessions', { cohort_id: cohort.id, date: yesterday, start_time: '09:00', end_time: '12:00', place: 'Workshop 2', topic: 'UI past session', skills: [] }),
+    'past session',
+  );
+  ok(await apiCall(trainerPage, 'POST', `/training_sessions/${past.id}/attendance`, { marks: learners.slice(1, 4).map((pid) => ({ person_id: pid, status: 'present' })) }), 'past marks');
+  const names = {};
+  for (const pid of learners) {
+    const p = ok(await apiCall(admin, 'GET', `/persons/${pid}`), 'person');
+    names[pid] = p.family_name ? (/^[\u3400-\u9fff]/.test(p.family_name) ? p.family_name + p.given_name : `${p.given_name} ${p.family_name}`) : p.given_name;
+  }
+  Object.assign(world, { session2, cohort, session, past, learners, applicant, learnerPerson, trainerPerson, names });
 });
 
 after(async () => {
@@ -114,6 +129,32 @@ test("the trainer's day at 390 px: today's session, the code, one-tap attendance
   assert.equal(await page.locator(`li[data-person="${b}"] button.mark`).getAttribute('data-status'), 'excused');
   assert.match(await page.locator(`li[data-person="${b}"]`).textContent(), /Marked by the trainer/);
   world.code = code;
+});
+
+test('a refused row is shown beside its learner and listed with their name; nothing is written', async () => {
+  const page = await openIn(env, pages, { width: 390, height: 844, context: { hasTouch: true, isMobile: true } });
+  await signIn(page, 'trainer');
+  await goTo(env, page, `/training/sessions/${world.past.id}`);
+  const a = world.learners[1];
+  const row = page.locator(`.roster-list li[data-person="${a}"]`);
+  await row.locator('button.mark').waitFor();
+  await row.locator('button.mark').tap();   // present -> late, after the day, and no reason given
+  await page.locator('button.save-all').tap();
+  await row.locator('.field-error').waitFor();
+  assert.match(await row.getAttribute('class'), /refused/);
+  assert.match(await row.locator('.field-error').textContent(), /needs a reason/);
+  assert.equal(await page.locator('.roster-list li.refused').count(), 1, 'only the changed mark is refused');
+  const listed = page.locator(`.roster .notice-error .refused-rows li[data-person="${a}"]`);
+  assert.match(await listed.textContent(), new RegExp(`^${world.names[a].replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}: .*needs a reason`));
+  assert.equal(await page.locator('.roster .notice-error .refused-rows li').count(), 1);
+  assert.doesNotMatch(await page.locator('.roster .notice-error').textContent(), /#\d+/, 'a learner is named, not numbered');
+  assert.equal(await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth), 0);
+  await shot(page, 'training-roster-refused-390');
+  assert.deepEqual(await axeViolations(page), [], 'axe on the refused roster');
+  const roster = ok(await apiCall(page, 'GET', `/training_sessions/${world.past.id}/attendance`), 'roster');
+  const by = Object.fromEntries(roster.learners.map((l) => [l.person_id, l.mark && l.mark.status]));
+  assert.equal(by[a], 'present', 'nothing was written');
+  assert.equal(by[world.learnerPerson], null, 'nothing was written');
 });
 
 test('the code on the trainer\'s screen checks a learner in; a wrong code is refused beside the field', async () => {
@@ -187,6 +228,10 @@ test('an assessment recorded per criterion with an evidence photo; refusals besi
   assert.equal(await li.locator('fieldset.criterion.has-error').count(), criteria.length - 1);
   assert.equal(await li.locator(`fieldset[data-criterion="${criteria.at(-1).id}"].has-error`).count(), 0);
   assert.match(await li.locator(`fieldset[data-criterion="${criteria[0].id}"] .field-error`).textContent(), /needs evidence/);
+  // and listed in the notice, each with the learner's name and the criterion
+  const listed = li.locator('.notice-error .refused-rows li');
+  assert.equal(await listed.count(), criteria.length - 1);
+  assert.match(await listed.first().textContent(), new RegExp(`${world.names[world.learnerPerson].split(' ')[0]}.* · ${criteria[0].code}: .*needs evidence`));
   await shot(page, 'training-assessment-refused');
   assert.deepEqual(await axeViolations(page), [], 'axe on the assessment screen');
   // the photo, uploaded with its media type
@@ -207,6 +252,41 @@ test('an assessment recorded per criterion with an evidence photo; refusals besi
   const results = ok(await apiCall(page, 'GET', `/assessment_results?assessment=${event.id}&person=${world.learnerPerson}`), 'results').items;
   assert.deepEqual(results.map((r) => r.outcome), criteria.map(() => 'competent'));
   assert.ok(results.every((r) => r.evidence_authentic === true && r.recorded_by));
+});
+
+test('a trainer creates an assessment event from the assessment screen; the list is newest first', async () => {
+  const page = await openIn(env, pages, { width: 820, height: 1180, context: { hasTouch: true } });
+  await signIn(page, 'trainer');
+  await goTo(env, page, '/assessments');
+  await page.getByRole('button', { name: 'New assessment event' }).click();
+  await page.locator('#ne-cohort').selectOption(String(world.cohort.id));
+  await page.locator('#ne-unit option[value="1"]').waitFor({ state: 'attached' });
+  await page.locator('#ne-unit').selectOption('1');
+  assert.equal(await page.locator('#ne-date').inputValue(), today());
+  await page.locator('#ne-method').selectOption('oral_questions');
+  assert.equal(await page.locator('#ne-assessor').inputValue(), String(world.trainerPerson), 'the trainer assesses by default');
+  assert.equal(await page.locator('#ne-assessor option:checked').textContent(), 'Me');
+  // the learners it assesses, by name: those holding a place, not the applicant
+  const shown = await page.locator('.new-event-learners li').evaluateAll((li) => li.map((x) => [Number(x.dataset.person), x.textContent]));
+  assert.deepEqual(shown.map(([pid]) => pid).sort(), world.learners.slice().sort());
+  for (const [pid, text] of shown) assert.equal(text, world.names[pid]);
+  await shot(page, 'training-assessment-new');
+  assert.deepEqual(await axeViolations(page), [], 'axe on the new event form');
+  await page.getByRole('button', { name: 'Create the event' }).click();
+  await page.waitForURL(/\/assessments\/\d+$/);
+  const id = Number(page.url().match(/(\d+)$/)[1]);
+  const ev = ok(await apiCall(page, 'GET', `/assessments/${id}`), 'event');
+  assert.deepEqual([ev.cohort_id, ev.unit_id, ev.date, ev.method, ev.assessor_id], [world.cohort.id, 1, today(), 'oral_questions', world.trainerPerson]);
+  await page.locator('.assess-learners li').first().waitFor();
+  // newest first: the event just made leads the list, as the server orders it
+  await goTo(env, page, `/assessments?cohort=${world.cohort.id}`);
+  await page.locator('.session-card').first().waitFor();
+  const listed = await page.locator('.session-card').evaluateAll((a) => a.map((x) => Number(x.dataset.assessment)));
+  const api = ok(await apiCall(page, 'GET', `/assessments?cohort=${world.cohort.id}&limit=100`), 'events').items;
+  assert.equal(listed[0], id);
+  assert.deepEqual(listed, api.map((x) => x.id));
+  const dates = api.map((x) => x.date);
+  assert.deepEqual(dates, dates.slice().sort().reverse());
 });
 
 test("the learner's attendance per cohort and the award just made", async () => {

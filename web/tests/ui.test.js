@@ -7,7 +7,7 @@
 // main screens; a screenshot of each under build/ui-artifacts/.
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { apiCall, axeViolations, newPage, shot, signIn, start } from './harness.js';
+import { apiCall, axeViolations, choose, newPage, shot, signIn, start } from './harness.js';
 
 let env;
 const pages = [];
@@ -38,7 +38,7 @@ async function go(page, path) {
 const menuOf = (page) => page.locator('#main-menu a').allTextContents();
 
 const MENUS = {
-  admin: ['Dashboard', 'Areas', 'Institutions', 'Programs', 'Cohorts', 'Persons', 'Enrollments', 'Imports', 'Competitions', 'Competition history', 'Attendance reports'],
+  admin: ['Dashboard', 'Areas', 'Institutions', 'Programs', 'Cohorts', 'Persons', 'Enrollments', 'Imports', 'Competitions', 'Competition history', 'Attendance reports', 'Accounts', 'API tokens', 'Audit log', 'Erase a person'],
   staff: ['Dashboard', 'Areas', 'Institutions', 'Programs', 'Cohorts', 'Persons', 'Enrollments', 'Imports', 'Competitions', 'Competition history', "Today's sessions", 'Assessments', 'Attendance reports'],
   trainer: ['Cohorts', 'Persons', 'Enrollments', "Today's sessions", 'Assessments', 'Attendance reports'],
   judge: ['Marking'],
@@ -82,7 +82,7 @@ test('the dashboard shows key figures and charts for the region and one institut
   assert.equal(figures[0], '2,000', 'learners of the demo region');
   assert.equal(await page.locator('.chart-box figcaption').count(), 3);
   await shot(page, 'dashboard');
-  await page.getByLabel('Show figures for').selectOption({ index: 1 });
+  await choose(page, 'Show figures for');
   await page.waitForURL(/institution=\d+/);
   await page.locator('.figures').waitFor();
   assert.notEqual((await page.locator('.figure-value').allTextContents())[0], '2,000');
@@ -102,7 +102,7 @@ test('an administrator creates a program and a cohort of it through the forms', 
   await go(page, '/programs');
   await shot(page, 'programs');
   await page.getByRole('link', { name: 'New program' }).click();
-  await page.getByLabel('Institution').selectOption({ index: 1 });
+  await choose(page, 'Institution');
   await page.getByLabel('Title').fill('Solar panel installation');
   await page.getByLabel('Occupation (ISCO-08 code)').fill('7411');
   await page.getByLabel('Skills it confers (one per line)').fill('mounting\nwiring\n\nsafety');
@@ -176,7 +176,7 @@ test('staff register a person, enrol them with their consent, and withdraw them'
   assert.equal(await page.getByRole('button', { name: 'Save' }).count(), 0);
   assert.equal(await page.locator('#f-programs-title').isDisabled(), true);
   await go(page, '/programs/new');
-  await page.waitForFunction((id) => document.querySelector('#f-programs-institution_id').value === String(id), mine);
+  await page.waitForFunction((id) => document.querySelector('#f-programs-institution_id')?.closest('.ref-picker').dataset.value === String(id), mine);
   await go(page, '/persons/new');
   await page.getByLabel('Given name').fill('Aygül');
   await page.getByLabel('Family name').fill('Testbayeva');
@@ -186,9 +186,7 @@ test('staff register a person, enrol them with their consent, and withdraw them'
   const personId = Number(page.url().match(/persons\/(\d+)/)[1]);
   await page.getByRole('link', { name: 'Enrol a learner' }).click();
   await page.locator('.chips').getByText('Aygül Testbayeva').waitFor();
-  const cohortSelect = page.getByLabel('Cohort');
-  await cohortSelect.locator('option:nth-child(2)').waitFor({ state: 'attached' });
-  await cohortSelect.selectOption({ index: 1 });
+  await choose(page, 'Cohort');
   await page.getByRole('button', { name: 'Enrol' }).click();
   // no consent, no enrollment
   await page.locator('#enrol-consent-err').waitFor();

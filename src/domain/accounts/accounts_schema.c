@@ -80,7 +80,19 @@ static const char zAccountsPostgres[] =
     "CREATE TRIGGER audit_log_no_change BEFORE UPDATE OR DELETE ON audit_log "
     "  FOR EACH ROW EXECUTE FUNCTION audit_log_append_only();";
 
+/* Version 12: a password guild generated (a one-time password: guild init,
+ * guild demo, guild user add or passwd without --password-stdin, a reset
+ * by an administrator) must be changed at the first sign-in; API tokens
+ * may end at a time given when they are made. */
+static const char zMustChangeSqlite[] =
+    "ALTER TABLE users ADD COLUMN password_must_change INTEGER NOT NULL DEFAULT 0;"
+    "ALTER TABLE api_tokens ADD COLUMN expires_at INTEGER;";
+static const char zMustChangePostgres[] =
+    "ALTER TABLE users ADD COLUMN password_must_change BIGINT NOT NULL DEFAULT 0;"
+    "ALTER TABLE api_tokens ADD COLUMN expires_at BIGINT;";
+
 const schema_migration accounts_migrations[] = {
     {2, "accounts, roles, sessions, API tokens, audit log", {zAccountsSqlite, zAccountsPostgres}},
+    {12, "accounts: one-time passwords changed at the first sign-in; API tokens that expire", {zMustChangeSqlite, zMustChangePostgres}},
     {0, NULL, {NULL, NULL}},   /* the end */
 };

@@ -18,6 +18,7 @@ typedef struct auth_user {
   char zCsrf[AUTH_TOKEN_LEN];
   auth_grant aGrant[AUTH_MAXGRANT];
   int nGrant;
+  int bMustChange;             /* a one-time password not changed yet: only /me and the change */
 } auth_user;
 
 /* The domain's view of u (policy.h): a user, a token or anonymous, with
@@ -60,17 +61,26 @@ typedef struct auth_session_info {
 int auth_sessions(dom_ctx *c, int64_t user_id, int64_t current, auth_session_info **pa, int *pn, gerr *e);
 /* Revokes one of user_id's sessions (GERR_NOT_FOUND if not theirs). */
 int auth_session_revoke(dom_ctx *c, int64_t user_id, int64_t session_id, gerr *e);
+/* The same for an administrator, about any user (pol_admin on the user):
+ * the user's open sessions (none is the caller's "current"), and revoking
+ * one of them. */
+int auth_user_sessions(dom_ctx *c, int64_t user_id, auth_session_info **pa, int *pn, gerr *e);
+int auth_user_session_revoke(dom_ctx *c, int64_t user_id, int64_t session_id, gerr *e);
 
 /* API tokens for integrations: a name, one role (and institution). The
  * token text is written to zToken once and never stored. */
 int auth_token_create(dom_ctx *c, const char *zName, const char *zRole, int64_t institution_id,
                       char zToken[AUTH_TOKEN_LEN], int64_t *pId, gerr *e);
+/* The same, ending at expires_at (seconds; 0: never; else in the future). */
+int auth_token_create_until(dom_ctx *c, const char *zName, const char *zRole, int64_t institution_id,
+                            int64_t expires_at, char zToken[AUTH_TOKEN_LEN], int64_t *pId, gerr *e);
 int auth_token_revoke(dom_ctx *c, int64_t id, gerr *e);
 /* An API token as the list shows it (never its text). */
 typedef struct auth_token_info {
   int64_t id, institution_id;                      /* institution_id 0: none */
   const char *zName, *zRole, *zCreatedBy;
   int64_t created_at, last_used_at, revoked_at;    /* 0: not (yet) */
+  int64_t expires_at;                              /* 0: never */
 } auth_token_info;
 /* Every API token, oldest first, into *pa (c's arena) (tokens.c). */
 int auth_tokens_list(dom_ctx *c, auth_token_info **pa, int *pn, gerr *e);
@@ -85,10 +95,21 @@ int auth_user_create(dom_ctx *c, const char *zUser, const char *zDisplay, const 
 int auth_user_find(dom_ctx *c, const char *zUser, int64_t *pId, gerr *e);
 /* Grants role (with institution for institution_staff) to user_id. */
 int auth_grant_role(dom_ctx *c, int64_t user_id, const char *zRole, int64_t institution_id, gerr *e);
-/* auth_user_create and, when zRole is given, auth_grant_role, in one
- * transaction: both or neither. */
-int auth_user_add(dom_ctx *c, const char *zUser, const char *zDisplay, const char *zPassword, int64_t person_id,
-                  const char *zRole, int64_t institution_id, int64_t *pId, gerr *e);
+/* Characters of a one-time password guild generates. */
+#define AUTH_ONE_TIME_LEN 20
+/* Creates a user with a generated one-time password (written to zPassword,
+ * to show once), which must be changed at the first sign-in. */
+int auth_user_create_one_time(dom_ctx *c, const char *zUser, const char *zDisplay, int64_t person_id,
+                              char zPassword[AUTH_ONE_TIME_LEN + 1], int64_t *pId, gerr *e);
+/* Gives user_id a new generated one-time password (written to zPassword, to
+ * show once; the user must change it at the next sign-in) and ends their
+ * sessions: the rule of changing users (administrators). */
+int auth_password_reset(dom_ctx *c, int64_t user_id, char zPassword[AUTH_ONE_TIME_LEN + 1], gerr *e);
+/* Creates the user (bOneTime: zPassword must be changed at the first
+ * sign-in) and, when zRole is given, grants it, in one transaction: both or
+ * neither. */
+int auth_user_add(dom_ctx *c, const char *zUser, const char *zDisplay, const char *zPassword, int bOneTime,
+                  int64_t person_id, const char *zRole, int64_t institution_id, int64_t *pId, gerr *e);
 /* How many users there are (any: `guild init` makes the first administrator only when none). */
 int auth_user_count(dom_ctx *c, int64_t *pn, gerr *e);
 /* Revokes user zUser's grant of zRole (at institution_id; 0: none):
@@ -102,5 +123,18 @@ typedef struct auth_user_row {
 } auth_user_row;
 /* Every user, by id, into *pa (c's arena). */
 int auth_users_list(dom_ctx *c, auth_user_row **pa, int *pn, gerr *e);
+
+/* What the administrators' list of accounts shows beside each user record:
+ * its grants and how many sessions it has open. */
+typedef struct auth_account_grant {
+  int64_t id, institution_id;   /* institution_id 0: none */
+  const char *zRole;
+} auth_account_grant;
+typedef struct auth_account_detail {
+  auth_account_grant *aGrant;   /* c's arena */
+  int nGrant, nSessions;
+} auth_account_detail;
+/* Fills aOut[i] for user aUser[i] (i < n); for administrators (pol_admin). */
+int auth_account_details(dom_ctx *c, const int64_t *aUser, int n, auth_account_detail *aOut, gerr *e);
 
 #endif

@@ -61,6 +61,7 @@ static const dom_field aField[] = {
 static const dom_filter aFilter[] = {
     {"user", FILT_INT, &dom_user, "user_id = ?", "grants of this user", NULL},
     {"role", FILT_TEXT, NULL, "role = ?", "grants of this role", auth_role_names},
+    {"institution", FILT_INT, &dom_institution, "institution_id = ?", "grants for this institution (its staff)", NULL},
 };
 
 dom_entity dom_grant = {
@@ -69,5 +70,5 @@ dom_entity dom_grant = {
     grant_check, NULL, NULL,
     .apRule = {&pol_admin, &pol_admin, &pol_admin, NULL, &pol_admin},
     .zTag = "accounts",
-    .azSummary = {"List role grants (user, role filters)", "Read one grant", "Grant a role to a user", NULL, "Revoke a grant"},
+    .azSummary = {"List role grants (user, role, institution filters)", "Read one grant", "Grant a role to a user", NULL, "Revoke a grant"},
 };

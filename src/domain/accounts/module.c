@@ -16,5 +16,5 @@ static const schema_table aTable[] = {
 
 const dom_module mod_accounts = {
     "accounts", "users, role grants, sessions and API tokens", apEntity, sizeof apEntity / sizeof apEntity[0], NULL, 0,
-    NULL, 0, aTable, sizeof aTable / sizeof aTable[0], accounts_migrations, NULL, 0,
+    NULL, 0, aTable, sizeof aTable / sizeof aTable[0], accounts_migrations, NULL, 0, NULL, 0,
 };

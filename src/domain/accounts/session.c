@@ -8,6 +8,8 @@
 #include <stdio.h>
 #include <string.h>
 
+extern dom_entity dom_user;
+
 static const char zFindUser[] = "SELECT id, password_hash, disabled FROM users WHERE username = $1";
 static const char zThrottleGet[] = "SELECT failures, last_failure_at FROM login_throttle WHERE key = $1";
 static const char zThrottleFail[] =
@@ -19,7 +21,8 @@ static const char zNewSession[] =
     "INSERT INTO sessions (token_hash, user_id, csrf_token, created_at, last_seen_at, expires_at) "
     "VALUES ($1, $2, $3, $4, $4, $5) RETURNING id";
 static const char zSession[] =
-    "SELECT s.id, s.user_id, s.csrf_token, s.last_seen_at, s.expires_at, u.username, coalesce(u.person_id, 0) "
+    "SELECT s.id, s.user_id, s.csrf_token, s.last_seen_at, s.expires_at, u.username, coalesce(u.person_id, 0), "
+    "u.password_must_change "
     "FROM sessions s JOIN users u ON u.id = s.user_id "
     "WHERE s.token_hash = $1 AND s.revoked_at IS NULL AND u.disabled = 0";
 static const char zTouch[] = "UPDATE sessions SET last_seen_at = $1 WHERE id = $2";
@@ -28,14 +31,16 @@ static const char zRevoke[] =
 static const char zRevokeAny[] = "UPDATE sessions SET revoked_at = $1 WHERE id = $2 AND revoked_at IS NULL RETURNING id";
 static const char zSessions[] =
     "SELECT id, created_at, last_seen_at, expires_at FROM sessions "
-    "WHERE user_id = $1 AND revoked_at IS NULL AND expires_at > $2 AND last_seen_at > $3 ORDER BY id";
+    "WHERE user_id = $1 AND revoked_at IS NULL AND expires_at > $2 AND last_seen_at > $3 "
+    "AND user_id IN (SELECT id FROM users WHERE disabled = 0) ORDER BY id";   /* a disabled account's are over */
 static const char zGrants[] = "SELECT role, coalesce(institution_id, 0) FROM grants WHERE user_id = $1 ORDER BY id";
 static const char zFindToken[] =
-    "SELECT id, name, role, coalesce(institution_id, 0) FROM api_tokens WHERE token_hash = $1 AND revoked_at IS NULL";
+    "SELECT id, name, role, coalesce(institution_id, 0) FROM api_tokens WHERE token_hash = $1 AND revoked_at IS NULL "
+    "AND (expires_at IS NULL OR expires_at > $2)";
 static const char zTokenUsed[] = "UPDATE api_tokens SET last_used_at = $1 WHERE id = $2";
 static const char zNewToken[] =
-    "INSERT INTO api_tokens (token_hash, name, role, institution_id, created_at, created_by) "
-    "VALUES ($1, $2, $3, $4, $5, $6) RETURNING id";
+    "INSERT INTO api_tokens (token_hash, name, role, institution_id, created_at, created_by, expires_at) "
+    "VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id";
 static const char zRevokeToken[] =
     "UPDATE api_tokens SET revoked_at = $1 WHERE id = $2 AND revoked_at IS NULL RETURNING id";
 
@@ -198,6 +203,7 @@ int auth_resolve_session(dom_ctx *c, const char *zToken, auth_user *pOut, gerr *
     tExpires = db_col_int(s, 4);
     snprintf(pOut->zName, sizeof pOut->zName, "%s", db_col_text(s, 5));
     pOut->person_id = db_col_int(s, 6);
+    pOut->bMustChange = (int)db_col_int(s, 7);
   }
   db_done(s);
   if (rc == DB_ERROR) return -1;
@@ -228,6 +234,7 @@ int auth_resolve_api_token(dom_ctx *c, const char *zToken, auth_user *pOut, gerr
   db_stmt *s = db_prepare(c->pDb, zFindToken, e);
   if (!s) return -1;
   db_bind_text(s, 1, zHash);
+  db_bind_int(s, 2, c->now);
   int rc = db_step(s, e);
   int role = -1;
   if (rc == DB_ROW) {
@@ -288,6 +295,24 @@ int auth_token_revoke(dom_ctx *c, int64_t id, gerr *e) {
   return revoke(c, zRevokeToken, id, 0, "api_token", e);
 }
 
+/* The administrators' rule on user_id, which must exist (404). */
+static int user_admin_check(dom_ctx *c, int64_t user_id, gerr *e) {
+  if (pol_check(c, &pol_admin, &dom_user, user_id, e)) return -1;
+  int rc = dom_exists(c, &dom_user, user_id, e);
+  if (rc < 0) return -1;
+  return rc ? 0 : gerr_set(e, GERR_NOT_FOUND, NULL, "user %lld not found", (long long)user_id);
+}
+
+int auth_user_sessions(dom_ctx *c, int64_t user_id, auth_session_info **pa, int *pn, gerr *e) {
+  if (user_admin_check(c, user_id, e)) return -1;
+  return auth_sessions(c, user_id, 0, pa, pn, e);
+}
+
+int auth_user_session_revoke(dom_ctx *c, int64_t user_id, int64_t session_id, gerr *e) {
+  if (user_admin_check(c, user_id, e)) return -1;
+  return auth_session_revoke(c, user_id, session_id, e);
+}
+
 int auth_sessions(dom_ctx *c, int64_t user_id, int64_t current, auth_session_info **pa, int *pn, gerr *e) {
   db_stmt *s = db_prepare(c->pDb, zSessions, e);
   if (!s) return -1;
@@ -319,7 +344,14 @@ int auth_sessions(dom_ctx *c, int64_t user_id, int64_t current, auth_session_inf
 
 int auth_token_create(dom_ctx *c, const char *zName, const char *zRole, int64_t institution_id,
                       char zTok[AUTH_TOKEN_LEN], int64_t *pId, gerr *e) {
+  return auth_token_create_until(c, zName, zRole, institution_id, 0, zTok, pId, e);
+}
+
+int auth_token_create_until(dom_ctx *c, const char *zName, const char *zRole, int64_t institution_id,
+                            int64_t expires_at, char zTok[AUTH_TOKEN_LEN], int64_t *pId, gerr *e) {
   if (pol_check_any(c, &pol_admin, e)) return -1;
+  if (expires_at && expires_at <= c->now)
+    return gerr_set(e, GERR_VALIDATION, "expires_in_days", "expires_in_days: the token must end in the future");
   if (!zName || !*zName || strlen(zName) > 64)
     return gerr_set(e, GERR_VALIDATION, "name", "name: 1 to 64 characters naming the integration");
   int role = zRole ? auth_role_of(zRole) : -1;
@@ -348,6 +380,7 @@ int auth_token_create(dom_ctx *c, const char *zName, const char *zRole, int64_t 
   db_bind_int_or_null(s, 4, institution_id, institution_id <= 0);
   db_bind_int(s, 5, c->now);
   db_bind_text(s, 6, c->zActor ? c->zActor : "unknown");
+  db_bind_int_or_null(s, 7, expires_at, expires_at <= 0);
   int rc = db_step(s, e);
   if (rc == DB_ROW) *pId = db_col_int(s, 0);
   db_done(s);
@@ -360,12 +393,13 @@ fail:
 }
 
 dom_actor auth_actor(const auth_user *u) {
-  dom_actor a = {ACTOR_ANONYMOUS, 0, 0, NULL, 0};
+  dom_actor a = {ACTOR_ANONYMOUS, 0, 0, NULL, 0, 0};
   if (!u || !u->bSignedIn) return a;
   a.kind = u->token_id ? ACTOR_TOKEN : ACTOR_USER;
   a.user_id = u->user_id;
   a.person_id = u->person_id;
   a.aGrant = u->aGrant;
   a.nGrant = u->nGrant;
+  a.bMustChange = u->bMustChange;
   return a;
 }

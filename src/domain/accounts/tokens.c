@@ -4,7 +4,8 @@
 #include <string.h>
 
 static const char zTokens[] =
-    "SELECT id, name, role, institution_id, created_at, created_by, last_used_at, revoked_at FROM api_tokens ORDER BY id";
+    "SELECT id, name, role, institution_id, created_at, created_by, last_used_at, revoked_at, expires_at FROM api_tokens "
+    "ORDER BY id";
 
 int auth_tokens_list(dom_ctx *c, auth_token_info **pa, int *pn, gerr *e) {
   if (pol_check_any(c, &pol_admin, e)) return -1;
@@ -28,6 +29,7 @@ int auth_tokens_list(dom_ctx *c, auth_token_info **pa, int *pn, gerr *e) {
     t->zCreatedBy = arena_strdup(c->pAr, db_col_text(s, 5));
     t->last_used_at = db_col_int(s, 6);
     t->revoked_at = db_col_int(s, 7);
+    t->expires_at = db_col_int(s, 8);
   }
   db_done(s);
   if (rc == DB_ERROR) return -1;

@@ -1,6 +1,9 @@
 /* user.c: accounts. A user signs in with a username and a password (hashed
  * with argon2id, never shown), may be linked to a person (trainers, judges,
- * learners), and may be disabled; what a user may do comes from grants. */
+ * learners), and may be disabled; what a user may do comes from grants. A
+ * password guild generated (one-time) must be changed at the first sign-in
+ * (password_must_change: until then the account may only read /me and
+ * change its password, policy.c). */
 #include "domain/engine/entity_int.h"
 #include "domain/engine/policy.h"
 #include "domain/accounts/password.h"
@@ -33,7 +36,9 @@ static int end_sessions(dom_ctx *c, int64_t idUser, gerr *e) {
 }
 
 /* Checks the username and the new password, hashes it (ending the user's
- * sessions when it replaces an old one), and defaults `disabled` to false. */
+ * sessions when it replaces an old one), and defaults `disabled` and
+ * `password_must_change` to false (a password given without that flag was
+ * chosen by whoever set it: only a generated one is one-time). */
 static int user_check(dom_ctx *c, dom_rec *r, const dom_rec *pOld, gerr *e) {
   const char *zUser = dom_v(r, "username")->z;
   if (!pOld && !username_ok(zUser))
@@ -41,7 +46,8 @@ static int user_check(dom_ctx *c, dom_rec *r, const dom_rec *pOld, gerr *e) {
                     "username: 3 to 64 of a-z, 0-9 and . _ - @ (lower case), starting with a letter or digit");
   const dom_val *pDis = dom_v(r, "disabled");
   if (!pDis->bSet || pDis->bNull) dom_set_int(r, "disabled", 0);
-  const dom_val *pPw = dom_v(r, "password");
+  const dom_val *pPw = dom_v(r, "password"), *pMust = dom_v(r, "password_must_change");
+  if ((!pOld || (pPw->bSet && !pPw->bNull)) && (!pMust->bSet || pMust->bNull)) dom_set_int(r, "password_must_change", 0);
   if (pPw->bSet && !pPw->bNull) {
     if (password_check(pPw->z, zUser, e)) return -1;
     char *zHash = arena_alloc(c->pAr, PASSWORD_HASH_LEN);
@@ -64,11 +70,17 @@ static const dom_field aField[] = {
      "new password: at least 12 characters, not one of the 10,000 most common"},
     {"password_hash", DT_TEXT, F_RO | F_HIDDEN, 0, 0, NULL, NULL, "argon2id hash"},
     {"password_changed_at", DT_TIME, F_RO, 0, 0, NULL, NULL, "when the password was last set"},
+    {"password_must_change", DT_BOOL, F_ADDED, 0, 0, NULL, NULL,
+     "the password is one-time: until it is changed the account may only read /me and change its password"},
 };
 
 static const dom_filter aFilter[] = {
     {"username", FILT_TEXT, NULL, "username = ?", "the user with this name", NULL},
     {"person", FILT_INT, &dom_person, "person_id = ?", "accounts of this person", NULL},
+    {"q", FILT_CONTAINS, NULL, DOM_CONTAINS("username") " OR " DOM_CONTAINS("display_name"),
+     "text in the username or the display name, ignoring case", NULL},
+    {"role", FILT_TEXT, NULL, "id IN (SELECT user_id FROM grants WHERE role = ?)", "accounts holding this role",
+     auth_role_names},
 };
 
 dom_entity dom_user = {

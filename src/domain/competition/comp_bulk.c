@@ -267,6 +267,7 @@ static int judge_user(dom_ctx *c, const comp_judge_in *in, comp_judge_out *out, 
     dom_set_text(&u, "display_name", zName);
     dom_set_int(&u, "person_id", idPerson);
     dom_set_text(&u, "password", out->zPassword);
+    dom_set_int(&u, "password_must_change", 1);   /* one-time: changed at the first sign-in */
     if (dom_create(c, &dom_user, &u, &out->user, e)) {
       out->zPassword[0] = 0;
       return -1;

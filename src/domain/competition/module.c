@@ -65,5 +65,5 @@ static const schema_table aTable[] = {
 const dom_module mod_competition = {
     "competition", "skills competitions: editions, categories, marking schemes, competitors, judges, marks, results",
     apEntity, sizeof apEntity / sizeof apEntity[0], apRule, sizeof apRule / sizeof apRule[0], aScope,
-    sizeof aScope / sizeof aScope[0], aTable, sizeof aTable / sizeof aTable[0], comp_migrations, NULL, 0,
+    sizeof aScope / sizeof aScope[0], aTable, sizeof aTable / sizeof aTable[0], comp_migrations, NULL, 0, NULL, 0,
 };

@@ -1,5 +1,6 @@
 /* comp_demo.c: builds a whole competition edition directly in the tables:
- * categories with five weighted criteria, measurement and judgement aspects,
+ * categories (real trades, named in English, Chinese and Uyghur) with five
+ * weighted criteria (named in the three languages), measurement and judgement aspects,
  * judges (the first is chief), competitors with consent, and marks that
  * follow each competitor's skill, so results look like a real competition. */
 #include "domain/demo/comp_demo.h"
@@ -8,17 +9,50 @@
 #include <stdio.h>
 #include <string.h>
 
+/* The categories: real trade names, in English, Chinese and Uyghur (one
+ * name, as the demo's institutions carry theirs in two scripts). */
 static const struct {
   const char *zName, *zIsco;
 } aSkill[] = {
-    {"Pastry", "7512"}, {"Cooking", "5120"}, {"Electrical installation", "7411"}, {"Car mechanics", "7231"},
-    {"Fashion technology", "7533"}, {"Hairdressing", "5141"}, {"Welding", "7212"}, {"E-commerce", "5244"},
-    {"Health and social care", "5322"}, {"Agricultural machinery", "7233"}, {"Bricklaying", "7112"},
-    {"IT support", "3512"}, {"Carpet weaving", "7318"}, {"Fruit processing", "7514"},
+    {"Pastry · 糕点制作 · تورت-پېچىنە ياساش", "7512"},
+    {"Cooking · 烹饪 · ئاشپەزلىك", "5120"},
+    {"Electrical installation · 电气安装 · ئېلېكتر ئورنىتىش", "7411"},
+    {"Car mechanics · 汽车维修 · ئاپتوموبىل رېمونتى", "7231"},
+    {"Fashion technology · 时装技术 · كىيىم-كېچەك تېخنىكىسى", "7533"},
+    {"Hairdressing · 美发 · چاچ ياساش", "5141"},
+    {"Welding · 焊接 · كەپشەرلەش", "7212"},
+    {"E-commerce · 电子商务 · ئېلېكترونلۇق سودا", "5244"},
+    {"Health and social care · 健康和社会照护 · ساغلاملىق ۋە ئىجتىمائىي كۈتۈنۈش", "5322"},
+    {"Agricultural machinery · 农业机械 · يېزا ئىگىلىك ماشىنىلىرى", "7233"},
+    {"Bricklaying · 砌筑 · خىش تىزىش", "7112"},
+    {"IT support · 信息技术支持 · ئۇچۇر تېخنىكىسى مۇلازىمىتى", "3512"},
+    {"Carpet weaving · 地毯编织 · گىلەم توقۇش", "7318"},
+    {"Fruit processing · 果品加工 · مېۋە پىششىقلاپ ئىشلەش", "7514"},
 };
 #define NSKILL ((int)(sizeof aSkill / sizeof aSkill[0]))
 static const int aWeight[5] = {30, 25, 20, 15, 10};
-static const char *const azCritName[5] = {"Work organisation", "Technique", "Product quality", "Safety", "Presentation"};
+/* The five criteria, in the three languages, and what their aspects mark
+ * (in English: judges read the descriptors of their own scheme). */
+static const char *const azCritName[5] = {
+    "Work organisation · 工作组织与管理 · خىزمەت تەشكىللەش ۋە باشقۇرۇش",
+    "Technique · 操作技术 · مەشغۇلات تېخنىكىسى",
+    "Product quality · 作品质量 · مەھسۇلات سۈپىتى",
+    "Safety and hygiene · 安全与卫生 · بىخەتەرلىك ۋە تازىلىق",
+    "Presentation · 展示与沟通 · كۆرسىتىش ۋە ئالاقە",
+};
+#define NASPECT_TEXT 4
+static const char *const azAspectText[5][NASPECT_TEXT] = {
+    {"Workstation set up and kept in order", "Tools and materials prepared before starting", "Time plan followed",
+     "Waste sorted and kept to a minimum"},
+    {"Methods suited to the task", "Measurements within the tolerance", "Tools handled correctly",
+     "Steps done in the right order"},
+    {"Finish and appearance", "Dimensions to the specification", "Function tested and working",
+     "Consistency across the pieces"},
+    {"Protective equipment worn throughout", "Hazards identified and controlled", "Work area left clean and safe",
+     "Materials stored and labelled"},
+    {"Work presented to the client", "Choices explained clearly", "Records and checklist completed",
+     "Questions answered with care"},
+};
 
 static const char zEdition[] =
     "INSERT INTO editions (version, created_at, updated_at, year, name, area_id, start_date, end_date, state, "
@@ -72,11 +106,20 @@ static int64_t run(dom_ctx *c, const char *zSql, const char *zFmt, gerr *e, ...)
   return rc == DB_ERROR ? -1 : id;
 }
 
+/* The entities whose rows comp_demo_edition writes with its own SQL: the
+ * audit log is told of them (audit_note_after) before its entry. */
+static const char *const azWritten[] = {"edition", "category", "criterion", "aspect", "judge", "competitor", "mark"};
+#define NWRITTEN ((int)(sizeof azWritten / sizeof azWritten[0]))
+
 int comp_demo_edition(dom_ctx *c, uint64_t *pSeed, const comp_demo_spec *sp, const comp_demo_people *who,
                       int64_t *pIdEdition, gerr *e) {
+  int64_t aIdBefore[NWRITTEN];
+  for (int i = 0; i < NWRITTEN; i++)
+    if (dom_max_id(c, dom_entity_find(azWritten[i]), &aIdBefore[i], e)) return -1;
   int bDone = strcmp(sp->zState, "published") == 0;
-  char zName[120], zStart[16], zEnd[16];
-  snprintf(zName, sizeof zName, "%d regional vocational skills competition", sp->year);
+  char zName[240], zStart[16], zEnd[16];
+  snprintf(zName, sizeof zName, "%d regional vocational skills competition · %d年区域职业技能大赛 · %d-يىللىق رايونلۇق كەسپىي ماھارەت مۇسابىقىسى",
+           sp->year, sp->year, sp->year);
   snprintf(zStart, sizeof zStart, "%04d-10-12", sp->year);
   snprintf(zEnd, sizeof zEnd, "%04d-10-15", sp->year);
   int64_t idEd = run(c, zEdition, "iisisss", e, c->now, (int64_t)sp->year, zName, who->idArea, zStart, zEnd, sp->zState);
@@ -85,7 +128,7 @@ int comp_demo_edition(dom_ctx *c, uint64_t *pSeed, const comp_demo_spec *sp, con
   int nPerCrit = sp->nAspect / 5 > 0 ? sp->nAspect / 5 : 1;
   int64_t nextCompetitor = (int64_t)below(pSeed, (int)(who->nLearner > 0 ? who->nLearner : 1));
   for (int k = 0; k < sp->nCategory; k++) {
-    char zCat[80];
+    char zCat[240];
     if (k < NSKILL) snprintf(zCat, sizeof zCat, "%s", aSkill[k].zName);
     else snprintf(zCat, sizeof zCat, "%s %d", aSkill[k % NSKILL].zName, k / NSKILL + 1);
     int64_t idCat = bDone ? run(c, zCategory, "iissis", e, c->now, idEd, zCat, aSkill[k % NSKILL].zIsco,
@@ -103,9 +146,10 @@ int comp_demo_edition(dom_ctx *c, uint64_t *pSeed, const comp_demo_spec *sp, con
       for (int a = 0; a < nPerCrit && nAsp < 512; a++) {
         int max = total / nPerCrit + (a < total % nPerCrit);
         int bJudge = a % 2 == 1;
-        char zAsp[16], zDesc[64];
+        char zAsp[16], zDesc[96];
         snprintf(zAsp, sizeof zAsp, "%c%d", 'A' + r, a + 1);
-        snprintf(zDesc, sizeof zDesc, "%s %d", azCritName[r], a + 1);
+        if (a < NASPECT_TEXT) snprintf(zDesc, sizeof zDesc, "%s", azAspectText[r][a]);
+        else snprintf(zDesc, sizeof zDesc, "%s (%d)", azAspectText[r][a % NASPECT_TEXT], a / NASPECT_TEXT + 1);
         int64_t idAsp = run(c, zAspect, "iisssi", e, c->now, idCrit, zAsp, zDesc, bJudge ? "judgement" : "measurement",
                             (int64_t)max);
         if (idAsp < 0) return -1;
@@ -148,5 +192,7 @@ int comp_demo_edition(dom_ctx *c, uint64_t *pSeed, const comp_demo_spec *sp, con
   int n = snprintf(zSum, sizeof zSum, "demo edition %d: %d categories, %d competitors", sp->year, sp->nCategory,
                    sp->nCompetitor);
   audit_digest_bytes(zSum, (size_t)n, zDigest);
+  for (int i = 0; i < NWRITTEN; i++)
+    if (audit_note_after(c, dom_entity_find(azWritten[i]), aIdBefore[i], e)) return -1;
   return audit_append(c, "demo", "edition", idEd, zDigest, e);
 }

@@ -1,9 +1,11 @@
-/* demo.c: a deterministic, realistic demo region: a region with prefectures,
+/* demo.c: a deterministic (for a seed and a year), realistic demo region: a region with prefectures,
  * counties and townships; a vocational college per prefecture and a training
  * centre per county; programs such as modern pastry-making; cohorts of about
  * 40 with trainers; learners with Chinese and Uyghur names, one to three
  * enrollments each (multi-skill learning), statuses that follow the cohort
- * dates. The structure goes through the validated domain operations; the
+ * dates (terms from three years ago to next spring, so that cohorts run
+ * today whenever it is made; the demo trainer and learner are in one of
+ * those). The structure goes through the validated domain operations; the
  * bulk (learners and enrollments) is inserted directly, with values built
  * valid by construction, so that a million learners take seconds. */
 #include "domain/demo/demo.h"
@@ -30,7 +32,9 @@ static int rng_below(rng *r, int n) { return (int)(rng_next(r) % (uint64_t)n); }
 #define PICK(r, a) (a[rng_below(r, (int)(sizeof a / sizeof a[0]))])
 
 static const char *const azPrefecture[] = {"北原州", "南湖州", "西岭州", "东川州"};
-static const char *const azCountyStem[] = {"清河", "石泉", "红柳", "白杨", "金沙", "绿洲", "天池", "玉河", "柳园"};
+/* one stem a county (four prefectures of three): no two counties, and no two training centres, share a name */
+static const char *const azCountyStem[] = {"清河", "石泉", "红柳", "白杨", "金沙", "绿洲",
+                                           "天池", "玉河", "柳园", "温泉", "沙湾", "榆树"};
 static const char *const azTownStem[] = {"新华", "光明", "团结", "幸福", "和平", "丰收", "友谊", "阳光", "春风"};
 
 static const struct {
@@ -146,8 +150,10 @@ static const char *pick_status(rng *g, const demo_cohort *k, int32_t today) {
 
 static const char *const azReason[] = {"personal", "health", "family", "work", "moved", "program_unsuitable", NULL};
 
-static int make_enrollment(dom_ctx *c, rng *g, int64_t idPerson, demo_cohort *k, int32_t today, gerr *e) {
+/* bEnrolled: enrolled whatever the dice say (the demo learner's current cohort). */
+static int make_enrollment(dom_ctx *c, rng *g, int64_t idPerson, demo_cohort *k, int32_t today, int bEnrolled, gerr *e) {
   const char *zStatus = pick_status(g, k, today);
+  if (bEnrolled) zStatus = "enrolled";
   int bSeat = strcmp(zStatus, "withdrawn") != 0 && strcmp(zStatus, "applied") != 0;
   if (bSeat) k->nTaken++;
   int64_t tConsent = (int64_t)(k->startDay - 30 - rng_below(g, 60)) * 86400 + 36000;
@@ -183,6 +189,7 @@ int demo_generate(dom_ctx *c, int64_t nLearner, uint64_t seed, const comp_demo_s
   time_today(zToday, sizeof zToday);
   int32_t today = 0;
   text_is_date(zToday, &today);
+  int yearNow = (zToday[0] - '0') * 1000 + (zToday[1] - '0') * 100 + (zToday[2] - '0') * 10 + (zToday[3] - '0');
   int nPref = (int)(sizeof azPrefecture / sizeof azPrefecture[0]);
   int64_t aTown[64];
   int nTown = 0;
@@ -192,6 +199,9 @@ int demo_generate(dom_ctx *c, int64_t nLearner, uint64_t seed, const comp_demo_s
   demo_cohort *aCohort = NULL;
   int64_t *aTrainer = NULL;
   if (db_begin(c->pDb, e)) return -1;
+  const dom_entity *pEnrollment = dom_entity_find("enrollment");   /* written with its own SQL: noted at the end */
+  int64_t idEnrollmentBefore = 0;
+  if (dom_max_id(c, pEnrollment, &idEnrollmentBefore, e)) goto fail;
   int64_t idRegion = make_area(c, "65", "天山示范区 Tianshan Demo Region", "region", 0, e);
   if (idRegion < 0) goto fail;
   st->nArea++;
@@ -210,7 +220,7 @@ int demo_generate(dom_ctx *c, int64_t nLearner, uint64_t seed, const comp_demo_s
     dom_set_text(&r, "phone", arena_printf(pMain, "0998-%07d", 1000000 + p));
     if ((aInst[nInst++] = make(c, "institution", &r, e)) < 0) goto fail;
     for (int k = 0; k < 3; k++) {
-      const char *zCounty = azCountyStem[(p * 3 + k) % 9];
+      const char *zCounty = azCountyStem[(p * 3 + k) % (int)(sizeof azCountyStem / sizeof azCountyStem[0])];
       snprintf(zCode, sizeof zCode, "65%02d%02d", p + 1, k + 1);
       int64_t idCounty = make_area(c, arena_strdup(pMain, zCode), arena_printf(pMain, "%s县", zCounty), "county", idPref, e);
       if (idCounty < 0) goto fail;
@@ -273,12 +283,12 @@ int demo_generate(dom_ctx *c, int64_t nLearner, uint64_t seed, const comp_demo_s
   }
   st->nTrainer = nTrainer;
   static const int aTermMonth[] = {3, 9};
-  int bTrainerNow = 0;
+  int64_t iNow = 0;   /* 1 + the index of the cohort the demo trainer and learner are in today */
   for (int64_t i = 0; i < nCohort; i++) {
     demo_cohort *k = &aCohort[i];
-    int iTerm = (int)(i % 9);                 /* 2023 spring .. 2027 spring */
+    int iTerm = (int)(i % 9);                 /* spring three years ago .. next spring */
     int iProg = (int)((i / 9) % nProg);
-    int year = 2023 + iTerm / 2, month = aTermMonth[iTerm % 2];
+    int year = yearNow - 3 + iTerm / 2, month = aTermMonth[iTerm % 2];
     char zStart[16], zEnd[40];
     snprintf(zStart, sizeof zStart, "%04d-%02d-01", year, month);
     text_is_date(zStart, &k->startDay);
@@ -299,11 +309,11 @@ int demo_generate(dom_ctx *c, int64_t nLearner, uint64_t seed, const comp_demo_s
     v->n = 1;
     v->ai = arena_alloc(&tmp, 2 * sizeof *v->ai);
     v->ai[0] = aTrainer[i % nTrainer];
-    /* the demo trainer (T000001) also trains the first 2026 autumn cohort,
-     * which runs over the demo's "now", so their day has sessions */
-    if (iTerm == 7 && !bTrainerNow && v->ai[0] != aTrainer[0]) {
-      v->ai[v->n++] = aTrainer[0];
-      bTrainerNow = 1;
+    /* the demo trainer (T000001) also trains the first cohort that runs
+     * today, so their day has sessions (and the demo learner learns in it) */
+    if (!iNow && k->startDay <= today && today <= k->endDay) {
+      if (v->ai[0] != aTrainer[0]) v->ai[v->n++] = aTrainer[0];
+      iNow = i + 1;
     }
     r.pEnt = dom_entity_find("cohort");
     if (dom_insert_raw(c, &r, e)) goto fail;
@@ -322,14 +332,16 @@ int demo_generate(dom_ctx *c, int64_t nLearner, uint64_t seed, const comp_demo_s
     int64_t aUsed[3];
     for (int j = 0; j < nEnroll; j++) {
       int64_t x = (int64_t)(rng_next(&g) % (uint64_t)nCohort);
-      for (int64_t probe = 0; probe < nCohort; probe++, x = (x + 1) % nCohort) {
+      int bNow = i == 1 && j == 0 && iNow > 0;   /* the demo learner (L0000001): enrolled in today's cohort */
+      if (bNow) x = iNow - 1;
+      for (int64_t probe = 0; !bNow && probe < nCohort; probe++, x = (x + 1) % nCohort) {
         int bDup = 0;
         for (int u = 0; u < j; u++) bDup |= aUsed[u] == x;
         if (!bDup && aCohort[x].nTaken < aCohort[x].nCap) break;
       }
       aUsed[j] = x;
       if (aCohort[x].nTaken >= aCohort[x].nCap) break;  /* every cohort is full */
-      if (make_enrollment(c, &g, idPerson, &aCohort[x], today, e)) goto fail;
+      if (make_enrollment(c, &g, idPerson, &aCohort[x], today, bNow, e)) goto fail;
       st->nEnrollment++;
     }
     st->nLearner++;
@@ -340,15 +352,17 @@ int demo_generate(dom_ctx *c, int64_t nLearner, uint64_t seed, const comp_demo_s
   /* the region's skills competition over the years: growing, the latest in marking */
   if (nLearner >= 1000 || pExtra) {
     static const comp_demo_spec aEdition[] = {
-        {2022, 7, 120, 20, 3, "published", 100}, {2023, 9, 180, 20, 3, "published", 100},
-        {2024, 11, 250, 20, 3, "published", 100}, {2025, 12, 300, 20, 3, "published", 100},
-        {2026, 12, 320, 20, 3, "marking", 60},
-    };
+        {-4, 7, 120, 20, 3, "published", 100}, {-3, 9, 180, 20, 3, "published", 100},
+        {-2, 11, 250, 20, 3, "published", 100}, {-1, 12, 300, 20, 3, "published", 100},
+        {0, 12, 320, 20, 3, "marking", 60},
+    };   /* years before this one */
     comp_demo_people who = {idRegion, aInst, nInst, idFirstLearner, nLearner, idFirstTrainer, nTrainer};
     uint64_t s = seed ^ 0xC0FFEE;
     int64_t idEd;
     for (size_t k = 0; nLearner >= 1000 && k < sizeof aEdition / sizeof aEdition[0]; k++) {
-      if (comp_demo_edition(c, &s, &aEdition[k], &who, &idEd, e)) goto fail;
+      comp_demo_spec ed = aEdition[k];
+      ed.year += yearNow;
+      if (comp_demo_edition(c, &s, &ed, &who, &idEd, e)) goto fail;
       st->nEdition++;
     }
     if (pExtra) {
@@ -364,6 +378,7 @@ int demo_generate(dom_ctx *c, int64_t nLearner, uint64_t seed, const comp_demo_s
     int nSummary = snprintf(zSummary, sizeof zSummary, "demo seed=%llu learners=%lld enrollments=%lld",
                      (unsigned long long)seed, (long long)st->nLearner, (long long)st->nEnrollment);
     audit_digest_bytes(zSummary, (size_t)nSummary, zDigest);
+    if (audit_note_after(c, pEnrollment, idEnrollmentBefore, e)) goto fail;
     if (audit_append(c, "demo", "database", 0, zDigest, e)) goto fail;
   }
   if (db_commit(c->pDb, e)) goto out;

@@ -39,8 +39,8 @@ int demo_accounts(dom_ctx *c, demo_account a[DEMO_ACCOUNTS], gerr *e) {
       if (rc == DB_ERROR) goto fail;
       if (!idPerson) continue;   /* a tiny demo without that person */
     }
-    password_random(a[i].zPassword, 20);
-    if (auth_user_create(c, aDemoAccount[i].zUser, aDemoAccount[i].zDisplay, a[i].zPassword, idPerson, &idUser, e) ||
+    if (auth_user_create_one_time(c, aDemoAccount[i].zUser, aDemoAccount[i].zDisplay, idPerson, a[i].zPassword,
+                                  &idUser, e) ||
         auth_grant_role(c, idUser, aDemoAccount[i].zRole, aDemoAccount[i].bInstitution ? idInst : 0, e))
       goto fail;
   }

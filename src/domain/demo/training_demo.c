@@ -7,10 +7,14 @@
  * less, a few well below the threshold (the support list); late arrivals,
  * excused absences, some check-ins by code, and a few marks changed later
  * with a reason. The demo trainer's and the demo learner's cohorts come
- * first, so their screens are filled. Sessions pass the entity's own rules
- * (dom_check); marks are inserted directly, valid by construction. */
+ * first, so their screens are filled, and have a session today (their
+ * day is never empty). Sessions pass the entity's own rules (dom_check);
+ * marks are inserted directly, valid by construction, and the audit log is
+ * told of every row written or changed with this file's SQL
+ * (audit_note_after) before the demo's entry. */
 #include "domain/demo/training_demo.h"
 #include "domain/training/attendance.h"
+#include "domain/engine/audit.h"
 #include "core/text.h"
 #include "core/timeutil.h"
 #include <stdio.h>
@@ -22,11 +26,11 @@
 
 static const char zCohorts[] =
     "SELECT c.id, c.start_date, c.end_date, c.program_id, (SELECT t.value FROM cohorts_trainers t "
-    "WHERE t.owner_id = c.id ORDER BY t.pos LIMIT 1) FROM cohorts c WHERE c.start_date <= $1 "
-    "AND EXISTS (SELECT 1 FROM cohorts_trainers t WHERE t.owner_id = c.id) ORDER BY CASE WHEN EXISTS "
+    "WHERE t.owner_id = c.id ORDER BY t.pos LIMIT 1), CASE WHEN EXISTS "
     "(SELECT 1 FROM cohorts_trainers t JOIN persons p ON p.id = t.value WHERE t.owner_id = c.id AND "
     "p.sourced_id = 'T000001') OR EXISTS (SELECT 1 FROM enrollments e JOIN persons p ON p.id = e.person_id "
-    "WHERE e.cohort_id = c.id AND p.sourced_id = 'L0000001') THEN 0 ELSE 1 END, c.id LIMIT " STR(DEMO_COHORTS);
+    "WHERE e.cohort_id = c.id AND p.sourced_id = 'L0000001') THEN 0 ELSE 1 END FROM cohorts c WHERE c.start_date <= $1 "
+    "AND EXISTS (SELECT 1 FROM cohorts_trainers t WHERE t.owner_id = c.id) ORDER BY 6, c.id LIMIT " STR(DEMO_COHORTS);
 static const char zSkills[] = "SELECT value FROM programs_skills WHERE owner_id = $1 ORDER BY pos";
 static const char zLearners[] =
     "SELECT person_id, status, coalesce(withdrawn_at, 0) FROM enrollments WHERE cohort_id = $1 "
@@ -41,6 +45,11 @@ static const char zMarked[] = "UPDATE training_sessions SET marked_at = $1, mark
 static const char zThreshold[] =
     "INSERT INTO attendance_thresholds (version, created_at, updated_at, program_id, percent) "
     "SELECT 1, $1, $1, min(id), 85 FROM programs HAVING count(*) > 0";
+
+/* The entities whose rows this file writes or changes with its own SQL
+ * (sessions: marked_at after their marks). */
+static const dom_entity *const apWritten[] = {&dom_training_session, &dom_attendance_mark, &dom_attendance_threshold};
+#define NWRITTEN ((int)(sizeof apWritten / sizeof apWritten[0]))
 
 static const char *const azPlace[] = {"Workshop 1", "Workshop 2", "Kitchen 1", "Classroom 3", "Practice hall"};
 static const char *const azActivity[] = {"demonstration", "guided practice", "practice", "theory", "review"};
@@ -143,6 +152,7 @@ static int64_t mark_session(dom_ctx *c, int64_t idSession, int64_t tDay, const d
 typedef struct demo_cohort_row {
   int64_t id, idProgram, idTrainer;
   int32_t start, end;
+  int bDemo;   /* the demo trainer's or the demo learner's: a session today, whatever the weekday */
 } demo_cohort_row;
 
 /* Creates a session of cohort k on day d through the entity's rules. */
@@ -178,7 +188,8 @@ static int make_session(dom_ctx *c, const demo_cohort_row *k, int32_t d, int iSe
   return 0;
 }
 
-/* Every cohort's sessions, two a week (Tuesday and Thursday) up to today. */
+/* Every cohort's sessions, two a week (Tuesday and Thursday) up to today;
+ * the demo trainer's and learner's cohorts also today, any day of the week. */
 static int cohort_sessions(dom_ctx *c, const demo_cohort_row *k, int32_t today, training_demo_stats *st, gerr *e) {
   const char *azSkill[16];
   int nSkill = 0, rc, nLearner;
@@ -193,7 +204,7 @@ static int cohort_sessions(dom_ctx *c, const demo_cohort_row *k, int32_t today, 
   int iSession = 0;
   for (int32_t d = k->start; d <= k->end && d <= today; d++) {
     int wd = (int)((d + 4) % 7);   /* 1970-01-01 was a Thursday: 0 Sunday .. 6 Saturday */
-    if (wd != 2 && wd != 4) continue;
+    if (wd != 2 && wd != 4 && !(k->bDemo && d == today)) continue;
     int64_t id;
     if (make_session(c, k, d, iSession++, azSkill, nSkill, &id, e)) return -1;
     st->nSession++;
@@ -211,6 +222,9 @@ int training_demo(dom_ctx *c, training_demo_stats *st, gerr *e) {
   time_today(zToday, sizeof zToday);
   int32_t today = 0;
   text_is_date(zToday, &today);
+  int64_t aIdBefore[NWRITTEN];
+  for (int i = 0; i < NWRITTEN; i++)
+    if (dom_max_id(c, apWritten[i], &aIdBefore[i], e)) return -1;
   arena *pMain = c->pAr, tmp;
   arena_init(&tmp);
   demo_cohort_row aK[DEMO_COHORTS];
@@ -225,6 +239,7 @@ int training_demo(dom_ctx *c, training_demo_stats *st, gerr *e) {
     text_is_date(db_col_text(s, 2), &k->end);
     k->idProgram = db_col_int(s, 3);
     k->idTrainer = db_col_int(s, 4);
+    k->bDemo = db_col_int(s, 5) == 0;
   }
   db_done(s);
   if (rc == DB_ERROR) goto fail;
@@ -240,6 +255,8 @@ int training_demo(dom_ctx *c, training_demo_stats *st, gerr *e) {
   rc = db_step(s, e);
   db_done(s);
   if (rc == DB_ERROR) goto fail;
+  for (int i = 0; i < NWRITTEN; i++)
+    if (audit_note_after(c, apWritten[i], aIdBefore[i], e)) goto fail;
   arena_free(&tmp);
   return 0;
 fail:

@@ -169,8 +169,12 @@ static void bind_filters(db_stmt *s, const dom_entity *pEnt, const dom_query *q,
 
 /* Reads one page of q (after, filters, limit, offset) into pOut->aRec and
  * pOut->n, with nextAfter set when more rows follow; no count. */
-static int list_page(dom_ctx *c, const dom_entity *pEnt, const dom_query *q, dom_page *pOut, gerr *e) {
-  db_stmt *s = db_prepare(c->pDb, dom_list_sql(pEnt, q->mask, 0), e);
+/* One page of pEnt's records for q: in the entity's list order when
+ * bOrdered (and it has one, and q has no cursor: no next cursor then),
+ * else by id. */
+static int list_page(dom_ctx *c, const dom_entity *pEnt, const dom_query *q, int bOrdered, dom_page *pOut, gerr *e) {
+  bOrdered = bOrdered && pEnt->zListOrder && !q->after;
+  db_stmt *s = db_prepare(c->pDb, dom_list_sql(pEnt, q->mask, bOrdered ? DOM_SQL_ORDERED : DOM_SQL_LIST), e);
   if (!s) return -1;
   int iParam = 1, rc;
   db_bind_int(s, iParam++, q->after);
@@ -194,7 +198,7 @@ static int list_page(dom_ctx *c, const dom_entity *pEnt, const dom_query *q, dom
   if (rc == DB_ERROR) return -1;
   for (int i = 0; i < pOut->n; i++)
     if (load_lists(c, &pOut->aRec[i], e)) return -1;
-  if (bMore) pOut->nextAfter = pOut->aRec[pOut->n - 1].id;
+  if (bMore && !bOrdered) pOut->nextAfter = pOut->aRec[pOut->n - 1].id;
   return 0;
 }
 
@@ -202,7 +206,7 @@ int dom_list(dom_ctx *c, const dom_entity *pEnt, const dom_query *pAsked, dom_pa
   memset(pOut, 0, sizeof *pOut);
   dom_query qq = *pAsked, *q = &qq;
   if (pol_confine_list(c, rule_of(pEnt, DOM_LIST), pEnt, q, e)) return -1;
-  db_stmt *s = db_prepare(c->pDb, dom_list_sql(pEnt, q->mask, 1), e);
+  db_stmt *s = db_prepare(c->pDb, dom_list_sql(pEnt, q->mask, DOM_SQL_COUNT), e);
   if (!s) return -1;
   int iParam = 1;
   bind_filters(s, pEnt, q, &iParam);
@@ -210,7 +214,7 @@ int dom_list(dom_ctx *c, const dom_entity *pEnt, const dom_query *pAsked, dom_pa
   if (rc == DB_ROW) pOut->total = db_col_int(s, 0);
   db_done(s);
   if (rc == DB_ERROR) return -1;
-  return list_page(c, pEnt, q, pOut, e);
+  return list_page(c, pEnt, q, 1, pOut, e);
 }
 
 int dom_each(dom_ctx *c, const dom_entity *pEnt, const dom_query *q, dom_row_fn xRow, void *pArg, gerr *e) {
@@ -226,7 +230,7 @@ int dom_each(dom_ctx *c, const dom_entity *pEnt, const dom_query *q, dom_row_fn 
   do {
     arena_reset(&ar);
     dom_page p;
-    if (list_page(&cb, pEnt, &page, &p, e)) {
+    if (list_page(&cb, pEnt, &page, 0, &p, e)) {
       rc = -1;
       break;
     }
@@ -394,7 +398,9 @@ static int check_fields(dom_ctx *c, dom_rec *r, const dom_rec *pOld, gerr *e) {
   return 0;
 }
 
-int dom_insert_raw(dom_ctx *c, dom_rec *r, gerr *e) {
+/* Inserts r's columns and list fields (dom_insert_raw without its note in
+ * the audit log: dom_create's entry records the record). */
+static int insert_row(dom_ctx *c, dom_rec *r, gerr *e) {
   db_stmt *s = db_prepare(c->pDb, r->pEnt->pSql->zInsert, e);
   if (!s) return -1;
   int iParam = 1;
@@ -409,6 +415,13 @@ int dom_insert_raw(dom_ctx *c, dom_rec *r, gerr *e) {
     return -1;
   }
   return store_lists(c, r, e);
+}
+
+int dom_insert_raw(dom_ctx *c, dom_rec *r, gerr *e) {
+  if (insert_row(c, r, e)) return -1;
+  r->version = 1;
+  r->created_at = r->updated_at = c->now;
+  return audit_note_row(c, r, e);
 }
 
 /* Writes r over the stored row if it still has version ifVersion. */
@@ -496,7 +509,7 @@ int dom_create(dom_ctx *c, const dom_entity *pEnt, const dom_rec *pIn, dom_rec *
   if (db_begin(c->pDb, e)) return -1;
   if (pol_check_create(c, rule_of(pEnt, DOM_CREATE), pEnt, &in, e)) goto fail;
   if (dom_check(c, pEnt, &in, NULL, &r, e)) goto fail;
-  if (dom_insert_raw(c, &r, e)) goto fail;
+  if (insert_row(c, &r, e)) goto fail;
   if (dom_get(c, pEnt, r.id, pOut, e)) goto fail;
   if (audit_record(c, "create", pOut, e)) goto fail;
   if (db_commit(c->pDb, e)) return -1;
@@ -524,13 +537,35 @@ fail:
   return -1;
 }
 
+/* Notes r, just written over the stored row at ifVersion, in the audit
+ * log: from memory when r holds all of it, else as read back (list fields
+ * it left as they were). */
+static int note_stored(dom_ctx *c, const dom_rec *r, int64_t ifVersion, gerr *e) {
+  int bWhole = r->created_at != 0;
+  for (int k = 0; k < r->pEnt->nField && bWhole; k++)
+    bWhole = !dom_is_list(&r->pEnt->aField[k]) || r->a[k].bSet;
+  dom_rec now;
+  if (!bWhole) {
+    if (dom_get(c, r->pEnt, r->id, &now, e)) return -1;
+  } else {
+    now = *r;
+    now.version = ifVersion + 1;
+    now.updated_at = c->now;
+  }
+  return audit_note_row(c, &now, e);
+}
+
 int dom_store(dom_ctx *c, dom_rec *r, int64_t ifVersion, gerr *e) {
   for (int k = 0; k < r->pEnt->nField; k++)
     if (dom_is_list(&r->pEnt->aField[k])) r->a[k].bSet = 0;
-  return update_row(c, r, ifVersion, e);
+  if (update_row(c, r, ifVersion, e)) return -1;
+  return note_stored(c, r, ifVersion, e);
 }
 
-int dom_store_lists(dom_ctx *c, dom_rec *r, int64_t ifVersion, gerr *e) { return update_row(c, r, ifVersion, e); }
+int dom_store_lists(dom_ctx *c, dom_rec *r, int64_t ifVersion, gerr *e) {
+  if (update_row(c, r, ifVersion, e)) return -1;
+  return note_stored(c, r, ifVersion, e);
+}
 
 /* Names what still refers to record id, or returns 0 when nothing does. */
 static int check_refs(dom_ctx *c, const dom_entity *pEnt, int64_t id, gerr *e) {
@@ -554,7 +589,9 @@ static int check_refs(dom_ctx *c, const dom_entity *pEnt, int64_t id, gerr *e) {
   return 0;
 }
 
-int dom_delete_raw(dom_ctx *c, const dom_rec *pOld, gerr *e) {
+/* Deletes pOld when its rules and references allow (dom_delete_raw without
+ * its note: dom_delete's entry records the deletion). */
+static int delete_row(dom_ctx *c, const dom_rec *pOld, gerr *e) {
   const dom_entity *pEnt = pOld->pEnt;
   if (pEnt->xCanDelete && pEnt->xCanDelete(c, pOld, e)) return -1;
   if (check_refs(c, pEnt, pOld->id, e)) return -1;
@@ -566,14 +603,19 @@ int dom_delete_raw(dom_ctx *c, const dom_rec *pOld, gerr *e) {
   return rc == DB_ERROR ? -1 : 0;
 }
 
+int dom_delete_raw(dom_ctx *c, const dom_rec *pOld, gerr *e) {
+  if (delete_row(c, pOld, e)) return -1;
+  return audit_note_gone(c, pOld->pEnt, pOld->id, e);
+}
+
 int dom_delete(dom_ctx *c, const dom_entity *pEnt, int64_t id, int64_t ifVersion, gerr *e) {
   dom_rec old;
   if (db_begin(c->pDb, e)) return -1;
   if (dom_get(c, pEnt, id, &old, e)) goto fail;
   if (pol_check(c, rule_of(pEnt, DOM_DELETE), pEnt, id, e)) goto fail;
   if (ifVersion >= 0 && check_version(&old, ifVersion, e)) goto fail;
-  if (dom_delete_raw(c, &old, e)) goto fail;
-  if (audit_append(c, "delete", pEnt->zName, id, "", e)) goto fail;
+  if (delete_row(c, &old, e)) goto fail;
+  if (audit_deleted(c, "delete", pEnt, id, e)) goto fail;
   if (db_commit(c->pDb, e)) return -1;
   return 0;
 fail:

@@ -41,6 +41,9 @@ enum {
   F_HIDDEN = 32,  /* stored but never shown (search keys) */
   F_MULTI = 64,   /* text may contain newlines */
   F_RAW = 128,    /* text kept exactly as given (passwords): not trimmed */
+  F_ADDED = 256,  /* a column a later migration added to a table with rows, default 0:
+                     a 0 is digested as absent (audit_rows.c), so rows the audit log
+                     recorded before the column existed still match their entries */
 };
 
 typedef struct dom_entity dom_entity;
@@ -193,6 +196,14 @@ struct dom_entity {
   unsigned flags;                        /* DOM_EXPORT */
   const char *zTag;                      /* API reference group (NULL: zPlural) */
   const char *azSummary[DOM__ACTIONS];   /* route help, where the generic one does not say enough */
+  /* The order of its lists (SQL, e.g. "date DESC, id DESC"; NULL: by id).
+   * A list in this order pages by offset (next_after is never given); one
+   * asked for after a cursor, and dom_each, go by id. */
+  const char *zListOrder;
+  /* The migration that writes reference rows into this entity's table (0:
+   * none): dom_migrate records them in the audit log right after it ran
+   * (audit_record_seeded), as SQL cannot. */
+  int seededBy;
 };
 
 /* A list request: filter values by filter index, paging. */
@@ -227,6 +238,11 @@ int dom_is_integer(const dom_field *f);
  * once before threads start (again: no effect). */
 void dom_init(void);
 void dom_shutdown(void);
+/* Applies the migrations p has not recorded (schema_migrate; *pnApplied:
+ * how many), then records in the audit log the rows each one that ran
+ * seeded (dom_entity.seededBy). Every command that migrates calls this,
+ * never schema_migrate itself, but `guild copy`, which copies the log. */
+int dom_migrate(db *p, int *pnApplied, gerr *e);
 
 void dom_rec_init(dom_rec *r, const dom_entity *pEnt);
 
@@ -272,7 +288,9 @@ int dom_update(dom_ctx *c, const dom_entity *pEnt, int64_t id, int64_t ifVersion
 int dom_delete(dom_ctx *c, const dom_entity *pEnt, int64_t id, int64_t ifVersion, gerr *e);
 /* Writes a full record over the stored one (if still at ifVersion) after a
  * domain action changed it, such as withdrawal. The caller owns the
- * transaction and its audit entry. */
+ * transaction and its audit entry; the row's new state is noted for that
+ * entry (audit_note_row), as by every writer below: the entry that ends
+ * the transaction vouches for the rows they wrote (audit.h). */
 int dom_store(dom_ctx *c, dom_rec *r, int64_t ifVersion, gerr *e);
 
 /* dom_store that also rewrites the list fields set in r (e.g. a cohort's
@@ -293,18 +311,21 @@ int dom_check(dom_ctx *c, const dom_entity *pEnt, const dom_rec *pIn, const dom_
 int dom_same(const dom_rec *a, const dom_rec *b);
 
 /* Inserts r's columns and list fields as they are, with no validation, no
- * rules and no read-back; sets r->id. For generators and importers that
- * have already checked every value (and own the transaction). */
+ * rules and no read-back; sets r->id, version and times, and notes the row
+ * for the audit log. For generators and importers that have already
+ * checked every value (and own the transaction). */
 int dom_insert_raw(dom_ctx *c, dom_rec *r, gerr *e);
 
 /* Deletes stored record pOld when the entity's rules and references allow
  * (GERR_CONFLICT naming what still refers to it, as dom_delete), with no
- * transaction and no audit entry: for importers that own both. */
+ * transaction and no audit entry (the deletion is noted for the entry that
+ * ends the transaction): for importers that own both. */
 int dom_delete_raw(dom_ctx *c, const dom_rec *pOld, gerr *e);
 /* Inserts r (checked by dom_check) unless a stored record has the same
  * value in one of its unique columns (ON CONFLICT DO NOTHING): no read-back
- * and, on SQLite, no RETURNING (it costs a statement journal per row).
- * Returns 1 with r->id set, 0 when nothing was written (a conflict), -1
+ * and, on SQLite, no RETURNING (it costs a statement journal per row); a
+ * row written is noted for the audit log. Returns 1 with r->id (version,
+ * times) set, 0 when nothing was written (a conflict), -1
  * with e filled. For importers, which own the transaction; entities with
  * list fields are not supported (panics). */
 int dom_insert_new(dom_ctx *c, dom_rec *r, gerr *e);
@@ -321,7 +342,9 @@ int dom_insert_new(dom_ctx *c, dom_rec *r, gerr *e);
  * the largest id in the table, which the caller keeps from the start of
  * its transaction (SELECT max(id)) and this advances. Sets abNew[i] to 1
  * and a[i].id for each record written, abNew[i] to 0 for each that met a
- * stored key. Returns how many were written, or -1 with e filled. */
+ * stored key; notes the rows written for the audit log (runs of
+ * consecutive ids: one note per statement). Returns how many were written,
+ * or -1 with e filled. */
 int dom_insert_many(dom_ctx *c, dom_rec *a, int n, uint32_t mKey, unsigned char *abNew, int64_t *pIdMax, gerr *e);
 
 /* The id of the stored record with r's key (the fields of mKey, as in

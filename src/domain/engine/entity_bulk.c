@@ -4,6 +4,7 @@
  * multi-row INSERT for engines where each statement is a round trip to a
  * server (PostgreSQL) and to save SQLite its work per statement. */
 #include "domain/engine/entity_int.h"
+#include "domain/engine/audit.h"
 #include "core/buf.h"
 #include <pthread.h>
 #include <stdio.h>
@@ -33,7 +34,11 @@ int dom_insert_new(dom_ctx *c, dom_rec *r, gerr *e) {
     bNew = 1;
   }
   db_done(s);
-  return rc == DB_ERROR ? -1 : bNew;
+  if (rc == DB_ERROR) return -1;
+  if (!bNew) return 0;
+  r->version = 1;
+  r->created_at = r->updated_at = c->now;
+  return audit_note_row(c, r, e) ? -1 : 1;
 }
 
 /* The statements of a batch of DOM_BATCH records of pEnt with key fields
@@ -158,6 +163,9 @@ static int insert_many_rowid(dom_ctx *c, dom_rec *a, int n, const batch_sql *q, 
   return (int)nNew;
 }
 
+static int insert_many_returning(dom_ctx *c, dom_rec *a, int n, const batch_sql *q, uint32_t mKey,
+                                 unsigned char *abNew, gerr *e);
+
 int dom_max_id(dom_ctx *c, const dom_entity *pEnt, int64_t *pId, gerr *e) {
   return db_query_int(c->pDb, pEnt->pSql->zMaxId, 0, 0, pId, e) == DB_ERROR ? -1 : 0;
 }
@@ -178,7 +186,21 @@ int dom_insert_many(dom_ctx *c, dom_rec *a, int n, uint32_t mKey, unsigned char 
   const dom_entity *pEnt = a[0].pEnt;
   refuse_lists(pEnt, "dom_insert_many");
   const batch_sql *q = batch_sql_of(pEnt, mKey);
-  if (db_last_insert_id(c->pDb) >= 0) return insert_many_rowid(c, a, n, q, mKey, abNew, pIdMax, e);
+  int nNew = db_last_insert_id(c->pDb) >= 0 ? insert_many_rowid(c, a, n, q, mKey, abNew, pIdMax, e)
+                                            : insert_many_returning(c, a, n, q, mKey, abNew, e);
+  if (nNew <= 0) return nNew;
+  for (int i = 0; i < n; i++)   /* as stored: the audit log notes them */
+    if (abNew[i]) {
+      a[i].version = 1;
+      a[i].created_at = a[i].updated_at = c->now;
+    }
+  return audit_note_rows(c, a, abNew, n, e) ? -1 : nNew;
+}
+
+/* PostgreSQL's way for dom_insert_many: one INSERT returning the id and key
+ * of each record written, matched back to the records by key. */
+static int insert_many_returning(dom_ctx *c, dom_rec *a, int n, const batch_sql *q, uint32_t mKey,
+                                 unsigned char *abNew, gerr *e) {
   db_stmt *s = db_prepare(c->pDb, q->zReturning, e);
   if (!s) return -1;
   int iParam = 1;

@@ -32,6 +32,7 @@ struct dom_sql {
   /* by filter mask: NULL until dom_list_sql builds it (read through it) */
   _Atomic(char *) *azList;
   _Atomic(char *) *azCount;
+  _Atomic(char *) *azOrdered;   /* the lists in the entity's zListOrder */
   dom_refby aRefBy[32];
   int nRefBy;
 };
@@ -41,10 +42,12 @@ void dom_modules_gather(void);
 /* Runs every module's hook on r's entity (dom_hook) after r was stored:
  * 0, or -1 with e from the first that fails (module_gather.c). */
 int dom_run_hooks(dom_ctx *c, const dom_rec *r, gerr *e);
-/* The list (bCount 0: $1 after, the filters, limit, offset) or count (the
- * filters) SQL of pEnt for the filters in mask, built on first use. Safe
- * from any thread; the text lives until dom_shutdown. */
-const char *dom_list_sql(const dom_entity *pEnt, unsigned mask, int bCount);
+/* The list (DOM_SQL_LIST: $1 after, the filters, limit, offset; by id),
+ * the same in the entity's zListOrder (DOM_SQL_ORDERED) or the count
+ * (DOM_SQL_COUNT: the filters) SQL of pEnt for the filters in mask, built
+ * on first use. Safe from any thread; the text lives until dom_shutdown. */
+enum { DOM_SQL_LIST, DOM_SQL_COUNT, DOM_SQL_ORDERED };
+const char *dom_list_sql(const dom_entity *pEnt, unsigned mask, int kind);
 
 int dom_is_column(const dom_field *f);
 int dom_is_list(const dom_field *f);

@@ -142,21 +142,23 @@ static void build_entity(const dom_entity *pEnt) {
   unsigned nMask = 1u << pEnt->nFilter;
   s->azList = arena_alloc(&sqlArena, nMask * sizeof *s->azList);
   s->azCount = arena_alloc(&sqlArena, nMask * sizeof *s->azCount);
+  s->azOrdered = arena_alloc(&sqlArena, nMask * sizeof *s->azOrdered);
   for (unsigned m = 0; m < nMask; m++) {
     atomic_init(&s->azList[m], NULL);
     atomic_init(&s->azCount[m], NULL);
+    atomic_init(&s->azOrdered[m], NULL);
   }
   gbuf_free(&b);
   ((dom_entity *)pEnt)->pSql = s;
 }
 
-/* Builds the list (bCount 0) or count text of pEnt for the filters in mask
- * into sqlArena. The caller holds sqlMutex. */
-static char *build_list_sql(const dom_entity *pEnt, unsigned mask, int bCount) {
+/* Builds the list, ordered list or count text (kind) of pEnt for the
+ * filters in mask into sqlArena. The caller holds sqlMutex. */
+static char *build_list_sql(const dom_entity *pEnt, unsigned mask, int kind) {
   gbuf b;
   gbuf_init(&b, 1 << 20);
   int iParam;
-  if (bCount) {
+  if (kind == DOM_SQL_COUNT) {
     iParam = 1;
     gbuf_printf(&b, "SELECT count(*) FROM %s WHERE 1 = 1", pEnt->zPlural);
     add_conds(&b, pEnt, mask, &iParam);
@@ -165,22 +167,25 @@ static char *build_list_sql(const dom_entity *pEnt, unsigned mask, int bCount) {
     iParam = 2;
     gbuf_printf(&b, "SELECT %s FROM %s WHERE id > $1", pEnt->pSql->zCols, pEnt->zPlural);
     add_conds(&b, pEnt, mask, &iParam);
-    gbuf_printf(&b, " ORDER BY id LIMIT $%d OFFSET $%d", iParam, iParam + 1);
+    gbuf_printf(&b, " ORDER BY %s LIMIT $%d OFFSET $%d",
+                kind == DOM_SQL_ORDERED && pEnt->zListOrder ? pEnt->zListOrder : "id", iParam, iParam + 1);
   }
   char *z = keep(&b);
   gbuf_free(&b);
   return z;
 }
 
-const char *dom_list_sql(const dom_entity *pEnt, unsigned mask, int bCount) {
+const char *dom_list_sql(const dom_entity *pEnt, unsigned mask, int kind) {
   if (mask >> pEnt->nFilter) g_panic("filter mask %#x out of range for %s", mask, pEnt->zName);
-  _Atomic(char *) *pz = bCount ? &pEnt->pSql->azCount[mask] : &pEnt->pSql->azList[mask];
+  _Atomic(char *) *aSlot[] = {[DOM_SQL_LIST] = pEnt->pSql->azList, [DOM_SQL_COUNT] = pEnt->pSql->azCount,
+                              [DOM_SQL_ORDERED] = pEnt->pSql->azOrdered};
+  _Atomic(char *) *pz = &aSlot[kind][mask];
   char *z = atomic_load_explicit(pz, memory_order_acquire);
   if (z) return z;
   pthread_mutex_lock(&sqlMutex);
   z = atomic_load_explicit(pz, memory_order_relaxed);   /* another thread may have built it meanwhile */
   if (!z) {
-    z = build_list_sql(pEnt, mask, bCount);
+    z = build_list_sql(pEnt, mask, kind);
     atomic_store_explicit(pz, z, memory_order_release);
   }
   pthread_mutex_unlock(&sqlMutex);

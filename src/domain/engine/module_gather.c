@@ -3,7 +3,8 @@
  * store (migrations in version order, tables in copy order), the look-up
  * of scope queries by name, and the modules' hooks on other modules'
  * records. A module that breaks the rules (a version used
- * twice, too many entities) is a bug, reported at start-up. */
+ * twice, too many entities, a section of a person's export named twice
+ * or on a filter its entity lacks) is a bug, reported at start-up. */
 #include "domain/engine/module.h"
 #include "domain/engine/entity_int.h"
 #include <stdlib.h>
@@ -24,6 +25,29 @@ static int by_version(const void *a, const void *b) {
   return (x->version > y->version) - (x->version < y->version);
 }
 
+/* Every section of a person's export (dom_own_section) lists by a filter
+ * of its entity, under a key no other section, nor the export's own
+ * members, uses. Panics otherwise. */
+static void check_own_sections(void) {
+  static const char *const azTaken[] = {"exported_at", "about", "account", "person"};
+  for (int i = 0; i < dom_nmodules; i++)
+    for (int k = 0; k < dom_modules[i]->nOwn; k++) {
+      const dom_own_section *x = &dom_modules[i]->aOwn[k];
+      const char *zFilter = x->zFilter ? x->zFilter : "person";
+      if (dom_filter_index(x->pEnt, zFilter) < 0)
+        g_panic("module %s: export section %s: %s has no filter %s", dom_modules[i]->zName, x->zKey, x->pEnt->zName,
+                zFilter);
+      for (size_t t = 0; t < sizeof azTaken / sizeof azTaken[0]; t++)
+        if (!strcmp(azTaken[t], x->zKey))
+          g_panic("module %s: export section %s: a member of every export", dom_modules[i]->zName, x->zKey);
+      for (int j = 0; j <= i; j++)
+        for (int l = 0; l < (j == i ? k : dom_modules[j]->nOwn); l++)
+          if (!strcmp(dom_modules[j]->aOwn[l].zKey, x->zKey))
+            g_panic("export section %s declared twice (modules %s and %s)", x->zKey, dom_modules[j]->zName,
+                    dom_modules[i]->zName);
+    }
+}
+
 void dom_modules_gather(void) {
   int nMig = 0, nTab = 0;
   dom_nentities = 0;
@@ -42,6 +66,7 @@ void dom_modules_gather(void) {
       apMig[nMig++] = p;
     }
   }
+  check_own_sections();
   qsort(apMig, (size_t)nMig, sizeof apMig[0], by_version);
   for (int i = 1; i < nMig; i++)
     if (apMig[i]->version == apMig[i - 1]->version) g_panic("migration version %d declared twice", apMig[i]->version);

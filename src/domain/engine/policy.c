@@ -6,7 +6,7 @@
 #include <stdio.h>
 #include <string.h>
 
-const dom_actor dom_actor_system = {ACTOR_SYSTEM, 0, 0, NULL, 0};
+const dom_actor dom_actor_system = {ACTOR_SYSTEM, 0, 0, NULL, 0, 0};
 
 const char *const dom_action_names[DOM__ACTIONS] = {"list", "read", "create", "update", "delete"};
 
@@ -39,6 +39,7 @@ static int candidates(const dom_ctx *c, const pol_rule *p, cand *a, int *pn, ger
   *pn = 0;
   if (u->kind == ACTOR_SYSTEM || p->bPublic) return 1;
   if (u->kind == ACTOR_ANONYMOUS) return gerr_setr(e, GERR_UNAUTHORIZED, GR_SIGN_IN, NULL);
+  if (u->bMustChange) return gerr_setr(e, GERR_PASSWORD_CHANGE, GR_PASSWORD_CHANGE, NULL);
   if (p->bAnyUser) return 1;
   for (int i = 0; i < u->nGrant; i++) {
     auth_role role = u->aGrant[i].role;

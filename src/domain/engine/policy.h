@@ -45,6 +45,7 @@ typedef struct dom_actor {
   int64_t user_id, person_id;
   const auth_grant *aGrant;
   int nGrant;
+  int bMustChange;   /* a user whose one-time password is not changed yet: every rule but public ones refuses */
 } dom_actor;
 
 /* guild itself, for the operator at the shell (CLI), migrations and the

@@ -19,5 +19,5 @@ static const schema_table aTable[] = {{"imports", "id", 1}, {"import_errors", "i
 
 const dom_module mod_imports = {
     "imports", "imports and exports of files: CSV, OneRoster, XLSX", NULL, 0, apRule, sizeof apRule / sizeof apRule[0],
-    NULL, 0, aTable, sizeof aTable / sizeof aTable[0], imports_migrations, NULL, 0,
+    NULL, 0, aTable, sizeof aTable / sizeof aTable[0], imports_migrations, NULL, 0, NULL, 0,
 };

@@ -1,7 +1,8 @@
 /* module.c: the registry module's descriptor: its entities in dependency
  * order, who may do what with them (action x role x scope), the queries
- * that say whose records are whose, its tables in copy order and its
- * migrations (registry_schema.c). */
+ * that say whose records are whose, its tables in copy order, its
+ * migrations (registry_schema.c) and what a person's own export holds of
+ * it (their enrollments). */
 #include "domain/registry/registry.h"
 
 #define ALL POL_ALL
@@ -110,6 +111,29 @@ static const schema_table aTable[] = {
 
 extern const schema_migration registry_migrations[];
 
+/* An enrollment in its person's export, with what they know it by: the
+ * cohort's name and dates, the program's title and ISCO code. */
+static int enrollment_known_by(dom_ctx *c, const dom_rec *r, doc_out *d, gerr *e) {
+  dom_rec cohort, program;
+  if (dom_get(c, &dom_cohort, dom_v(r, "cohort_id")->i, &cohort, e) ||
+      dom_get(c, &dom_program, dom_v(&cohort, "program_id")->i, &program, e))
+    return -1;
+  doc_object(d, "cohort");
+  doc_text(d, "name", dom_v(&cohort, "name")->z);
+  doc_text(d, "start_date", dom_v(&cohort, "start_date")->z);
+  doc_text(d, "end_date", dom_v(&cohort, "end_date")->z);
+  doc_end(d);
+  doc_object(d, "program");
+  doc_text(d, "title", dom_v(&program, "title")->z);
+  doc_text(d, "isco_code", dom_v(&program, "isco_code")->z);
+  doc_end(d);
+  return 0;
+}
+
+static const dom_own_section aOwn[] = {
+    {"enrollments", &dom_enrollment, "person", enrollment_known_by},
+};
+
 const dom_module mod_registry = {
     "registry",
     "areas, institutions, programs, cohorts, persons and their enrollments",
@@ -123,4 +147,6 @@ const dom_module mod_registry = {
     sizeof aTable / sizeof aTable[0],
     registry_migrations,
     NULL, 0,   /* hooks */
+    aOwn,
+    sizeof aOwn / sizeof aOwn[0],
 };

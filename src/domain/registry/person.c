@@ -126,6 +126,10 @@ dom_entity dom_person = {
 };
 
 static const char zDropAccounts[] = "DELETE FROM users WHERE person_id = $1";
+/* What the DELETE takes with it, for the audit log (the erase entry
+ * vouches for their deletion): the accounts, and their grants. */
+static const char zAccountsOf[] = "SELECT id FROM users WHERE person_id = $1";
+static const char zGrantsOf[] = "SELECT g.id FROM grants g JOIN users u ON u.id = g.user_id WHERE u.person_id = $1";
 
 int person_erase(dom_ctx *c, int64_t id, dom_rec *pOut, gerr *e) {
   if (pol_check(c, &pol_admin, &dom_person, id, e)) return -1;
@@ -143,6 +147,9 @@ int person_erase(dom_ctx *c, int64_t id, dom_rec *pOut, gerr *e) {
   dom_set_text(&r, "given_key", "");
   dom_set_int(&r, "erased_at", c->now);
   if (dom_store(c, &r, r.version, e)) goto fail;
+  if (audit_note_gone_ids(c, dom_entity_find("grant"), zGrantsOf, id, e) ||
+      audit_note_gone_ids(c, dom_entity_find("user"), zAccountsOf, id, e))
+    goto fail;
   db_stmt *s = db_prepare(c->pDb, zDropAccounts, e);
   if (!s) goto fail;
   db_bind_int(s, 1, id);

@@ -161,7 +161,9 @@ dom_entity dom_assessment = {
     .aParent = aEventParent,
     .nParent = 1,
     .zTag = "assessment",
-    .azSummary = {[DOM_DELETE] = "Delete an event that has no results and no evidence yet (409 otherwise)"},
+    .azSummary = {[DOM_LIST] = "List assessment events, newest first (by date, then the latest made)",
+                  [DOM_DELETE] = "Delete an event that has no results and no evidence yet (409 otherwise)"},
+    .zListOrder = "date DESC, id DESC",
 };
 
 /* ---- results ---------------------------------------------------------- */
@@ -211,42 +213,28 @@ dom_entity dom_assessment_result = {
 
 /* ---- recording a learner's results ------------------------------------- */
 
-#define MAX_REFUSALS 200
-
+/* What recording one learner's results checks with: the decisions, the
+ * refused ones (rows of a GERR_ROWS refusal, by their index in results)
+ * and what concerns the list as a whole (the first such reason). */
 typedef struct recorder {
   dom_ctx *c;
-  asmt_outcome *pOut;
-  int nAlloc;
   const asmt_decision *aDec;
   int nDec;
+  gerr_rows rows;
+  gerr eWhole;   /* GERR_OK, or the first reason the call is refused as a whole */
 } recorder;
 
-/* Adds a refusal of decision i (-1: the whole) naming zField (for a
- * decision: results[i].zField). */
+/* Refuses decision i for zWhy, naming its zField (criterion_id, outcome,
+ * evidence_current, ...). */
 static void refuse(recorder *p, int i, const char *zField, const char *zWhy) {
-  asmt_outcome *o = p->pOut;
-  if (o->nRefusal >= MAX_REFUSALS) return;
-  o->aRefusal = asmt_grow(p->c->pAr, o->aRefusal, o->nRefusal, &p->nAlloc, sizeof *o->aRefusal);
-  asmt_refusal *r = &o->aRefusal[o->nRefusal++];
-  r->iDecision = i;
-  if (i >= 0) snprintf(r->zField, sizeof r->zField, "results[%d].%s", i, zField);
-  else snprintf(r->zField, sizeof r->zField, "%s", zField);
-  r->zWhy = arena_strdup(p->c->pAr, zWhy);
+  gerr eRow;
+  gerr_set(&eRow, GERR_VALIDATION, zField, "%s", zWhy);
+  gerr_rows_add(&p->rows, i, 0, NULL, &eRow);
 }
 
-/* Fills e with every refusal: the first's field, all of them in the
- * message. Returns -1. */
-static int refusals_error(const asmt_outcome *o, gerr *e) {
-  char z[sizeof e->msg];
-  size_t n = 0;
-  int k = 0;
-  for (; k < o->nRefusal; k++) {
-    int m = snprintf(z + n, sizeof z - n, "%s%s: %s", k ? "; " : "", o->aRefusal[k].zField, o->aRefusal[k].zWhy);
-    if (m < 0 || (size_t)m >= sizeof z - n - 24) break;
-    n += (size_t)m;
-  }
-  if (k < o->nRefusal) snprintf(z + n, sizeof z - n, "; and %d more", o->nRefusal - k);
-  return gerr_set(e, GERR_VALIDATION, o->aRefusal[0].zField, "%s", z);
+/* Refuses the call as a whole (the first reason counts), naming zField. */
+static void refuse_whole(recorder *p, const char *zField, const char *zWhy) {
+  if (p->eWhole.code == GERR_OK) gerr_set(&p->eWhole, GERR_VALIDATION, zField, "%s: %s", zField, zWhy);
 }
 
 static const char zStatus[] = "SELECT status FROM enrollments WHERE person_id = $1 AND cohort_id = $2";
@@ -278,14 +266,14 @@ static int check_learner(recorder *p, const dom_rec *pEvent, int64_t idPerson, g
   db_done(s);
   if (rc == DB_ERROR) return -1;
   if (!zSt[0])
-    refuse(p, -1, "person_id",
+    refuse_whole(p, "person_id",
            arena_printf(c->pAr, "person %lld has no place in cohort %lld", (long long)idPerson, (long long)idCohort));
   else if (!strcmp(zSt, "withdrawn"))
-    refuse(p, -1, "person_id",
+    refuse_whole(p, "person_id",
            arena_printf(c->pAr, "person %lld withdrew from cohort %lld: withdrawn learners are not assessed",
                         (long long)idPerson, (long long)idCohort));
   else if (!strcmp(zSt, "applied"))
-    refuse(p, -1, "person_id",
+    refuse_whole(p, "person_id",
            arena_printf(c->pAr, "person %lld has applied to cohort %lld but holds no place yet", (long long)idPerson,
                         (long long)idCohort));
   const dom_val *pFirst = dom_v(pEvent, "second_marking_of");
@@ -293,7 +281,7 @@ static int check_learner(recorder *p, const dom_rec *pEvent, int64_t idPerson, g
     int64_t n = 0;
     if (asmt_query_int2(c, zRecorded, pFirst->i, idPerson, &n, e)) return -1;
     if (!n)
-      refuse(p, -1, "person_id",
+      refuse_whole(p, "person_id",
              arena_printf(c->pAr, "person %lld has no results in assessment %lld to mark a second time",
                           (long long)idPerson, (long long)pFirst->i));
   }
@@ -328,7 +316,7 @@ static int load_criteria(dom_ctx *c, int64_t idUnit, crit *a, int *pn, gerr *e) 
 static void check_decisions(recorder *p, crit *aCrit, int nCrit, int64_t idUnit) {
   dom_ctx *c = p->c;
   if (!nCrit)
-    refuse(p, -1, "results",
+    refuse_whole(p, "results",
            arena_printf(c->pAr, "unit %lld has no performance criteria yet: there is nothing to decide",
                         (long long)idUnit));
   for (int i = 0; i < p->nDec; i++) {
@@ -362,7 +350,7 @@ static void check_decisions(recorder *p, crit *aCrit, int nCrit, int64_t idUnit)
       snprintf(zMissing + n, sizeof zMissing - n, "%s%s", nMissing++ ? ", " : "", aCrit[k].zCode);
     }
   if (nMissing)
-    refuse(p, -1, "results",
+    refuse_whole(p, "results",
            arena_printf(c->pAr, "every criterion of unit %lld needs a decision; none for %s", (long long)idUnit,
                         zMissing));
 }
@@ -452,10 +440,13 @@ static int store_result(dom_ctx *c, int64_t idEvent, int64_t idPerson, const asm
 int asmt_record(dom_ctx *c, int64_t idEvent, int64_t idPerson, const asmt_decision *aDec, int nDec, asmt_outcome *pOut,
                 gerr *e) {
   memset(pOut, 0, sizeof *pOut);
+  gerr_clear(e);
   if (pol_check(c, &asmt_rule_record, &dom_assessment, idEvent, e)) return -1;
   if (nDec > ASMT_MAXCRIT)
     return gerr_set(e, GERR_VALIDATION, "results", "results: at most %d decisions (a unit's criteria)", ASMT_MAXCRIT);
-  recorder p = {c, pOut, 0, aDec, nDec};
+  recorder p = {c, aDec, nDec, {0}, {0}};
+  gerr_rows_init(&p.rows, c->pAr);
+  gerr_clear(&p.eWhole);
   dom_rec event;
   crit aCrit[ASMT_MAXCRIT];
   int nCrit = 0;
@@ -477,13 +468,17 @@ int asmt_record(dom_ctx *c, int64_t idEvent, int64_t idPerson, const asmt_decisi
              (long long)idPerson, (long long)idEvent);
     goto fail;
   }
-  if (check_learner(&p, &event, idPerson, e) || load_criteria(c, idUnit, aCrit, &nCrit, e)) goto fail;
-  check_decisions(&p, aCrit, nCrit, idUnit);
-  if (check_evidence(&p, &event, idPerson, e)) goto fail;
-  if (pOut->nRefusal) {
-    refusals_error(pOut, e);
+  if (check_learner(&p, &event, idPerson, e)) goto fail;
+  if (p.eWhole.code == GERR_OK) {   /* a learner who is not assessed: their decisions are not looked at */
+    if (load_criteria(c, idUnit, aCrit, &nCrit, e)) goto fail;
+    check_decisions(&p, aCrit, nCrit, idUnit);
+    if (check_evidence(&p, &event, idPerson, e)) goto fail;
+  }
+  if (p.eWhole.code != GERR_OK && (p.rows.n == 0 || nCrit == 0)) {   /* else the refused decisions say more */
+    *e = p.eWhole;
     goto fail;
   }
+  if (gerr_rows_fail(e, &p.rows, nDec, "results")) goto fail;
   pOut->aResult = arena_alloc(c->pAr, (size_t)(nDec ? nDec : 1) * sizeof *pOut->aResult);
   for (int i = 0; i < nDec; i++) {
     if (store_result(c, idEvent, idPerson, &aDec[i], &pOut->aResult[i], e)) goto fail;

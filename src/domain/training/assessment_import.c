@@ -187,8 +187,9 @@ static const char *column_of(const char *zField) {
   return z;
 }
 
-/* Records group g; its refusals go to the report, on their rows. 0, or -1
- * on a database error. */
+/* Records group g; its refusals go to the report, on their rows (a
+ * refused decision on its own row, a refusal of the learner as a whole on
+ * their first). 0, or -1 on a database error. */
 static int record_group(importer *m, const group *g, gerr *e) {
   asmt_outcome o;
   gerr eRec;
@@ -201,22 +202,36 @@ static int record_group(importer *m, const group *g, gerr *e) {
     *e = eRec;
     return -1;
   }
-  if (!o.nRefusal) {   /* one reason for the learner's rows as a whole */
+  if (eRec.code != GERR_ROWS) {   /* one reason for the learner's rows as a whole */
     const char *zMsg = eRec.msg;
     size_t n = strlen(eRec.field);
     if (n && !strncmp(zMsg, eRec.field, n) && zMsg[n] == ':') zMsg += n + 2;
     report(m, g->aiRow[0], eRec.field[0] ? column_of(eRec.field) : "", "", zMsg);
     return 0;
   }
-  for (int k = 0; k < o.nRefusal; k++) {
-    const asmt_refusal *p = &o.aRefusal[k];
-    int iRow = p->iDecision >= 0 ? g->aiRow[p->iDecision] : g->aiRow[0];
+  for (int k = 0; k < eRec.nRow; k++) {
+    const gerr_row *p = &eRec.aRow[k];
+    int iRow = p->iIndex >= 0 && p->iIndex < g->n ? g->aiRow[p->iIndex] : g->aiRow[0];
     const char *zColumn = column_of(p->zField);
     int kCol = 0;
     while (kCol < C__MAX && strcmp(aCol[kCol].zName, zColumn)) kCol++;
-    report(m, iRow, zColumn, kCol < C__MAX ? cell(m, iRow, kCol) : "", p->zWhy);
+    report(m, iRow, zColumn, kCol < C__MAX ? cell(m, iRow, kCol) : "", p->zMsg);
   }
   return 0;
+}
+
+/* Refuses the import with every entry of the report as a row of e
+ * (GERR_ROWS: its CSV row, its column, why), as a bulk route does. -1. */
+static int report_fail(importer *m, gerr *e) {
+  imp_result *r = m->r;
+  gerr_rows rows;
+  gerr_rows_init(&rows, m->c->pAr);
+  for (int i = 0; i < r->nErr; i++) {
+    gerr eRow;
+    gerr_set(&eRow, GERR_VALIDATION, r->aErr[i].zColumn, "%s", r->aErr[i].zReason);
+    gerr_rows_add(&rows, -1, r->aErr[i].iRow, NULL, &eRow);
+  }
+  return gerr_rows_fail(e, &rows, r->nRow, NULL);
 }
 
 /* Sorts the report by row (stable: insertion, reports are short) and
@@ -262,7 +277,7 @@ int asmt_import(dom_ctx *c, const char *zPath, imp_result *pRes, gerr *e) {
     sort_report(pRes);
     db_rollback(c->pDb);
     pRes->nCreated = 0;
-    return gerr_set(e, GERR_VALIDATION, NULL, "%d of %d rows are invalid", pRes->nInvalid, pRes->nRow);
+    return report_fail(&m, e);
   }
   if (audit_append(c, "import", "assessment_results", pRes->nCreated, pRes->zDigest, e)) goto fail;
   if (db_commit(c->pDb, e)) return -1;   /* rolled back */

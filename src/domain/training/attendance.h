@@ -125,8 +125,9 @@ typedef struct att_row {
 extern const char *const att_change_reasons[];
 
 /* Marks session idSession's learners: each row a learner enrolled in the
- * session's cohort (status enrolled) and a status; all or nothing (every
- * refused row named with its person and why, in one 422 naming marks).
+ * session's cohort (status enrolled) and a status; all or nothing (a
+ * refusal is GERR_ROWS naming marks: every refused row with its index,
+ * field (person_id, status or reason) and why, gerr_rows_fail).
  * Not before the session's day. A mark that changes keeps its old value in
  * the change history; after the session's day a change needs a reason of
  * att_change_reasons (the row's or zReason) and is audited as a correction.

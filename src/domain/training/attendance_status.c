@@ -115,6 +115,7 @@ dom_entity dom_attendance_status = {
     .aParent = aParent,
     .nParent = sizeof aParent / sizeof aParent[0],
     .zTag = "attendance",
+    .seededBy = 9,   /* the region's default statuses (training_schema.c, ATT_SEED) */
 };
 
 int att_statuses_load(dom_ctx *c, int64_t idInstitution, att_status_set *p, gerr *e) {

@@ -1,7 +1,7 @@
 /* attendance_take.c: a trainer takes a session's attendance for the whole
  * cohort in one action: a list of learner -> status, checked row by row
- * and written all or nothing (every refused row is named with its person
- * and why). Only learners enrolled in the cohort are marked. Every mark
+ * and written all or nothing (a refusal is GERR_ROWS: every refused row
+ * with its index in marks, its field and why, gerr_rows_fail). Only learners enrolled in the cohort are marked. Every mark
  * keeps who set it and when; a mark that changes keeps its old value in
  * attendance_changes (like a competition mark's corrections), and after
  * the session's day a change needs a reason from att_change_reasons and is
@@ -27,7 +27,7 @@ static const char zRoster[] =
 static const char zLockSession[] = "UPDATE training_sessions SET marked_at = $1, marked_by = $2 WHERE id = $3";
 static const char zInsert[] =
     "INSERT INTO attendance_marks (version, created_at, updated_at, training_session_id, person_id, status, source, "
-    "set_at, set_by) VALUES (1, $1, $1, $2, $3, $4, 'trainer', $1, $5)";
+    "set_at, set_by) VALUES (1, $1, $1, $2, $3, $4, 'trainer', $1, $5) RETURNING id";
 static const char zUpdate[] =
     "UPDATE attendance_marks SET version = version + 1, updated_at = $1, status = $2, source = 'trainer', set_at = $1, "
     "set_by = $3 WHERE id = $4";
@@ -125,20 +125,11 @@ static int known_reason(const char *z) {
   return 0;
 }
 
-/* Collects refusals: the first few in full, then a count. */
-typedef struct refusals {
-  char z[1800];
-  int n;
-} refusals;
-
-/* Refuses row i (x, of learner w when known) for zWhy. */
-static void refuse(refusals *r, int i, const att_row *x, const roster_row *w, const char *zWhy) {
-  size_t k = strlen(r->z);
-  if (r->n++ >= 12 || k >= sizeof r->z - 300) return;
-  char zWho[240] = "";
-  if (w) snprintf(zWho, sizeof zWho, " (%.100s%s%.100s)", w->zGiven, w->zFamily[0] ? " " : "", w->zFamily);
-  snprintf(r->z + k, sizeof r->z - k, "%smarks[%d] person %lld%s: %s", k ? "; " : "", i, (long long)x->person_id,
-           zWho, zWhy);
+/* Refuses row i (of field zField) for zWhy: a row of the refusal's error.rows. */
+static void refuse(gerr_rows *r, int i, const char *zField, const char *zWhy) {
+  gerr eRow;
+  gerr_set(&eRow, GERR_VALIDATION, zField, "%s", zWhy);
+  gerr_rows_add(r, i, 0, NULL, &eRow);
 }
 
 /* The reasons as one line, "entry_error, arrived_late, ...". */
@@ -150,7 +141,7 @@ static void reason_names(char *z, size_t n) {
 
 /* Checks every row against the roster, the statuses and the reasons. */
 static void check_rows(int bAfter, const att_status_set *st, roster_row *aR, int nR, const att_row *a, int n,
-                       const char *zReason, refusals *r) {
+                       const char *zReason, gerr_rows *r) {
   char zNames[400], zReasons[200], zWhy[700];
   att_status_names(st, 1, zNames, sizeof zNames);
   reason_names(zReasons, sizeof zReasons);
@@ -159,20 +150,27 @@ static void check_rows(int bAfter, const att_status_set *st, roster_row *aR, int
     roster_row *w = roster_find(aR, nR, x->person_id);
     const att_status *s = att_status_find(st, x->zStatus);
     const char *zGiven = x->zReason ? x->zReason : zReason;
+    const char *zField = "person_id";
     zWhy[0] = 0;
     if (!w) snprintf(zWhy, sizeof zWhy, "not a learner of this session's cohort");
     else if (strcmp(w->zEnrollment, "enrolled"))
       snprintf(zWhy, sizeof zWhy, "not enrolled in the cohort (their enrollment is %s)", w->zEnrollment);
     else if (w->pIn) snprintf(zWhy, sizeof zWhy, "listed twice");
-    else if (!s || !s->bActive) snprintf(zWhy, sizeof zWhy, "status must be one of %s", zNames);
-    else if (zGiven && !known_reason(zGiven)) snprintf(zWhy, sizeof zWhy, "reason must be one of %s", zReasons);
-    else {
+    else if (!s || !s->bActive) {
+      zField = "status";
+      snprintf(zWhy, sizeof zWhy, "status must be one of %s", zNames);
+    } else if (zGiven && !known_reason(zGiven)) {
+      zField = "reason";
+      snprintf(zWhy, sizeof zWhy, "reason must be one of %s", zReasons);
+    } else {
       w->pIn = x;
       w->bChanged = w->zStatus && strcmp(w->zStatus, x->zStatus) != 0;
-      if (w->bChanged && bAfter && !zGiven)
+      if (w->bChanged && bAfter && !zGiven) {
+        zField = "reason";
         snprintf(zWhy, sizeof zWhy, "changing a mark after the session's day needs a reason, one of %s", zReasons);
+      }
     }
-    if (zWhy[0]) refuse(r, i, x, w, zWhy);
+    if (zWhy[0]) refuse(r, i, zField, zWhy);
   }
 }
 
@@ -182,7 +180,9 @@ static int run(db_stmt *s, gerr *e) {
   return rc == DB_ERROR ? -1 : 0;
 }
 
-/* Writes one row: a new mark, or the change of one (with its history). */
+/* Writes one row: a new mark, or the change of one (with its history), and
+ * tells the audit log of the mark as stored (audit_note_stored; a
+ * correction after the day is an entry of its own). */
 static int write_row(dom_ctx *c, const att_session *p, int bAfter, const roster_row *w, const char *zReason,
                      gerr *e) {
   const att_row *x = w->pIn;
@@ -194,7 +194,11 @@ static int write_row(dom_ctx *c, const att_session *p, int bAfter, const roster_
     db_bind_int(s, 3, x->person_id);
     db_bind_text(s, 4, x->zStatus);
     db_bind_text(s, 5, c->zActor);
-    return run(s, e);
+    int rc = db_step(s, e);
+    int64_t idMark = rc == DB_ROW ? db_col_int(s, 0) : 0;
+    db_done(s);
+    if (rc != DB_ROW) return rc == DB_DONE ? gerr_set(e, GERR_DB, NULL, "the mark was not stored") : -1;
+    return audit_note_stored(c, &dom_attendance_mark, idMark, e);
   }
   const char *zWhy = x->zReason ? x->zReason : zReason;
   db_stmt *s = db_prepare(c->pDb, zChange, e);
@@ -216,7 +220,7 @@ static int write_row(dom_ctx *c, const att_session *p, int bAfter, const roster_
   db_bind_text(s, 3, c->zActor);
   db_bind_int(s, 4, w->mark_id);
   if (run(s, e)) return -1;
-  if (!bAfter) return 0;
+  if (!bAfter) return audit_note_stored(c, &dom_attendance_mark, w->mark_id, e);
   dom_rec m;   /* a correction after the day: an audit entry of its own */
   return dom_get(c, &dom_attendance_mark, w->mark_id, &m, e) || audit_record(c, "correct", &m, e) ? -1 : 0;
 }
@@ -234,7 +238,8 @@ int att_take(dom_ctx *c, int64_t idSession, const att_row *a, int n, const char 
   att_status_set st;
   roster_row *aR;
   int nR;
-  refusals r = {"", 0};
+  gerr_rows r;
+  gerr_rows_init(&r, c->pAr);
   if (db_begin(c->pDb, e)) return -1;
   db_stmt *lock = db_prepare(c->pDb, zLockSession, e);   /* one taker of a session's attendance at a time */
   if (!lock) goto fail;
@@ -249,11 +254,7 @@ int att_take(dom_ctx *c, int64_t idSession, const att_row *a, int n, const char 
   int bAfter = att_after_day(c, &s);
   if (att_statuses_load(c, s.idInstitution, &st, e) || roster_load(c, &s, &aR, &nR, e)) goto fail;
   check_rows(bAfter, &st, aR, nR, a, n, zReason, &r);
-  if (r.n) {
-    gerr_set(e, GERR_VALIDATION, "marks", "%d of %d rows refused, nothing was written: %s%s", r.n, n, r.z,
-             r.n > 12 ? "; ..." : "");
-    goto fail;
-  }
+  if (gerr_rows_fail(e, &r, n, "marks")) goto fail;
   int nNew = 0, nChanged = 0, nSame = 0;
   gbuf b;
   gbuf_init(&b, (size_t)n * 64 + 64);
@@ -274,7 +275,9 @@ int att_take(dom_ctx *c, int64_t idSession, const att_row *a, int n, const char 
   char zDigest[AUDIT_HEX];
   audit_digest_bytes(b.z ? b.z : "", b.n, zDigest);
   gbuf_free(&b);
-  if (audit_append(c, "attendance", "training_session", idSession, zDigest, e) || db_commit(c->pDb, e)) goto fail;
+  if (audit_note_stored(c, &dom_training_session, idSession, e) ||   /* marked_at, marked_by */
+      audit_append(c, "attendance", "training_session", idSession, zDigest, e) || db_commit(c->pDb, e))
+    goto fail;
   doc_object(d, NULL);
   doc_int(d, "session_id", idSession);
   doc_int(d, "created", nNew);

@@ -141,6 +141,12 @@ int asmt_on_enrollment(dom_ctx *c, const dom_rec *r, gerr *e);
 int asmt_on_person(dom_ctx *c, const dom_rec *r, gerr *e);
 #define ASMT_HOOKS {&dom_enrollment, asmt_on_enrollment}, {&dom_person, asmt_on_person}
 
+/* a learner's own export: their results, evidence items, appeals and awards */
+#define ASMT_OWN_SECTIONS                                                                                   \
+  {"assessment_results", &dom_assessment_result, "person", NULL},                                          \
+      {"evidence", &dom_evidence_item, "person", NULL}, {"assessment_appeals", &dom_assessment_appeal, "person", NULL}, \
+      {"skill_awards", &dom_skill_award, "person", NULL}, {"program_awards", &dom_program_award, "person", NULL}
+
 /* --- sessions and attendance ------------------------------------------------ */
 /*                                          name                public any  admin staff trainer judge learner */
 const pol_rule trn_rule_session_read = {"session_read", 0, 0, {ALL, SCO, SCO, NO, SCO}, NULL, NULL, 0,
@@ -210,6 +216,14 @@ static const dom_hook aHook[] = {
     ASMT_HOOKS,
 };
 
+/* A learner's own export: their attendance, mark by mark, and their
+ * results, evidence (the items, never the content, never anyone else's),
+ * appeals and awards. */
+static const dom_own_section aOwn[] = {
+    {"attendance_marks", &dom_attendance_mark, "person", NULL},
+    ASMT_OWN_SECTIONS,
+};
+
 const dom_module mod_training = {
     "training",
     "trainer work: training sessions, attendance, assessment of units of competency, skill awards",
@@ -220,4 +234,6 @@ const dom_module mod_training = {
     training_migrations,
     aHook,
     sizeof aHook / sizeof aHook[0],
+    aOwn,
+    sizeof aOwn / sizeof aOwn[0],
 };

@@ -50,23 +50,12 @@ typedef struct asmt_decision {
   int abDecl[ASMT__DECL];    /* 1: declared true */
 } asmt_decision;
 
-/* One reason a learner's results were refused: the decision it concerns
- * (-1: the call as a whole), the field it names ("results[2].evidence_current",
- * "person_id") and why (in the caller's arena). */
-typedef struct asmt_refusal {
-  int iDecision;
-  char zField[64];
-  const char *zWhy;
-} asmt_refusal;
-
 typedef struct asmt_outcome {
   dom_rec *aResult;          /* the results stored, in the order given (c's arena) */
   int nResult;
   int bAchieved;             /* the unit is achieved after this call */
   int64_t idSkillAward;      /* the skill award this call made, 0: none */
   int64_t idProgramAward;    /* the program award this call made, 0: none */
-  asmt_refusal *aRefusal;    /* when refused: every reason (c's arena) */
-  int nRefusal;
 } asmt_outcome;
 
 /* Records a whole learner's results in assessment event idAssessment: one
@@ -78,9 +67,13 @@ typedef struct asmt_outcome {
  * occasions as the unit asks for (docs/assessment.md). Withdrawn learners
  * and learners who never took a place are not assessed. Each result is
  * audited; a first marking then makes the awards that follow. Returns 0,
- * or -1 with e: GERR_VALIDATION naming the first refusal (its message lists
- * them all, pOut->aRefusal holds each), GERR_CONFLICT when results are
- * already recorded, GERR_FORBIDDEN / GERR_NOT_FOUND. */
+ * or -1 with e: GERR_ROWS naming results, with every refused decision as
+ * a row (its index in aDec, the field: criterion_id, outcome, evidence_*;
+ * e->aRow in c's arena); GERR_VALIDATION when the call is refused as a
+ * whole (person_id: the learner is not assessed in the event's cohort;
+ * results: the unit has no criteria, or, no decision being refused, one
+ * of its criteria has none); GERR_CONFLICT when results are already
+ * recorded; GERR_FORBIDDEN / GERR_NOT_FOUND. */
 int asmt_record(dom_ctx *c, int64_t idAssessment, int64_t idPerson, const asmt_decision *aDec, int nDec,
                 asmt_outcome *pOut, gerr *e);
 
@@ -144,7 +137,8 @@ int asmt_unit_agreement(dom_ctx *c, int64_t idUnit, int64_t idCohort, asmt_agree
  * transaction, with one more audit entry for the import; any refused row
  * rolls everything back. The report (every refusal by row and column) and
  * the counts are in pRes, in the import engine's form (import.h). 0, or -1
- * with e. */
+ * with e: a refusal is GERR_ROWS with every entry of the report as a row
+ * (CSV row, column, why), as the bulk routes refuse. */
 int asmt_import(dom_ctx *c, const char *zPath, imp_result *pRes, gerr *e);
 
 /* The demo's assessments (src/domain/demo/assessment_demo.c). */

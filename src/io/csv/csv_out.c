@@ -11,10 +11,13 @@ static int end(gbuf *b, int bEnd) {
   return gbuf_append(b, bEnd ? "\n" : ",", 1);
 }
 
+/* 1 for the characters libcsv's reader trims around an unquoted field. */
+static int is_space(char c) { return c == ' ' || c == '\t'; }
+
 int csv_out_text(gbuf *b, const char *z, int bEnd) {
   if (!z) z = "";
   size_t n = strlen(z);
-  if (strcspn(z, ",\"\r\n") == n) {
+  if (strcspn(z, ",\"\r\n") == n && !(n && (is_space(z[0]) || is_space(z[n - 1])))) {
     if (gbuf_append(b, z, n)) return -1;
     return end(b, bEnd);
   }

@@ -1,9 +1,15 @@
 // i18n/index.js: the chosen language, its catalog (one JSON file per
 // language, the same keys in each: tests/i18n.test.js checks), the
-// document's lang and dir, and numbers and dates formatted by Intl for the
-// language. English is built in; the others load when chosen. The choice is
-// remembered in localStorage.
+// document's lang and dir, and numbers and dates formatted for the
+// language (format.js: Intl for English and Chinese, guild's own for
+// Uyghur). In a right-to-left language every value put into a message is
+// isolated (U+2068 … U+2069), so a Latin name, a code or a number keeps its
+// own order inside the Uyghur sentence. English is built in; the others
+// load when chosen. The choice is remembered in localStorage.
 import en from './en.json';
+import { dateParts, formatRange, formatterFor, isolate } from './format.js';
+
+export { isolate };
 
 export const LANGUAGES = [
   { code: 'en', name: 'English', dir: 'ltr', locale: 'en' },
@@ -15,7 +21,7 @@ const STORE_KEY = 'guild.lang';
 
 let current = LANGUAGES[0];
 let catalog = en;
-let numberFmt = new Intl.NumberFormat('en');
+let fmt = formatterFor('en');
 
 /** The catalog's text for key, with {name} placeholders filled from vars. */
 export function t(key, vars) {
@@ -24,7 +30,9 @@ export function t(key, vars) {
     if (import.meta.env.DEV) console.warn('i18n: no key', key);
     s = key;
   }
-  return vars ? s.replace(/\{(\w+)\}/g, (m, k) => (vars[k] === undefined ? m : String(vars[k]))) : s;
+  if (!vars) return s;
+  const rtl = current.dir === 'rtl';
+  return s.replace(/\{(\w+)\}/g, (m, k) => (vars[k] === undefined ? m : rtl ? isolate(String(vars[k])) : String(vars[k])));
 }
 
 /** 1 when the catalog has key (for optional, data-driven labels). */
@@ -57,7 +65,7 @@ export async function setLanguage(code) {
   const lang = LANGUAGES.find((l) => l.code === code) || LANGUAGES[0];
   catalog = lang.code === 'en' ? en : (await loaders[lang.code]()).default;
   current = lang;
-  numberFmt = new Intl.NumberFormat(lang.locale);
+  fmt = formatterFor(lang.locale);
   document.documentElement.lang = lang.code === 'ug' ? 'ug-Arab' : lang.locale;
   document.documentElement.dir = lang.dir;
   try {
@@ -70,19 +78,39 @@ export async function setLanguage(code) {
 
 /** A number in the language's digits and grouping ("" for null). */
 export function fmtNumber(n) {
-  return n === null || n === undefined ? '' : numberFmt.format(n);
+  return n === null || n === undefined ? '' : fmt.number(n);
 }
 
 /** A percentage of a fraction 0..1. */
 export function fmtPercent(x) {
-  return x === null || x === undefined ? '' : new Intl.NumberFormat(current.locale, { style: 'percent' }).format(x);
+  return x === null || x === undefined ? '' : fmt.percent(x);
 }
 
-/** A date (YYYY-MM-DD) or a time (ISO 8601) in the language's words. */
-export function fmtDate(s, withTime = false) {
-  if (!s) return '';
-  const d = /^\d{4}-\d{2}-\d{2}$/.test(s) ? new Date(s + 'T00:00:00Z') : new Date(s);
-  if (Number.isNaN(d.getTime())) return s;
-  const opts = withTime ? { dateStyle: 'medium', timeStyle: 'short' } : { dateStyle: 'medium', timeZone: 'UTC' };
-  return new Intl.DateTimeFormat(current.locale, opts).format(d);
+/** A date (YYYY-MM-DD) or a time (ISO 8601) in the language's words; withTime: date and time of
+ * day; opts.weekday: the long form with the weekday. Text that is no date is returned as it is. */
+export function fmtDate(s, withTime = false, opts = {}) {
+  const p = dateParts(s);
+  if (!p) return s || '';
+  return withTime && !p.dateOnly ? fmt.dateTime(p) : fmt.date(p, opts);
+}
+
+/** The time of day of an ISO 8601 time ("" when s is none). */
+export function fmtTime(s) {
+  const p = dateParts(s);
+  return p && !p.dateOnly ? fmt.time(p) : '';
+}
+
+/** A range of two dates (YYYY-MM-DD), in reading order, never reordered by right-to-left text. */
+export function fmtDateRange(from, to) {
+  return formatRange(fmt, from, to);
+}
+
+/** The name of month m (1..12). */
+export function monthName(m) {
+  return fmt.month(m);
+}
+
+/** The name of weekday wd (0 Sunday .. 6). */
+export function weekdayName(wd) {
+  return fmt.weekday(wd);
 }

@@ -2,7 +2,9 @@
 // institution (GET /api/v1/stats/overview): learners, enrolled now, active
 // cohorts, completions and competition participation; enrollments by
 // program and by the learners' home area; competition participants and
-// categories over the years. Staff see their own institution.
+// categories over the years. Staff see their own institution. A region
+// administrator whose region has no learners yet (a new database) sees the
+// first steps instead (screens/admin/first_steps.jsx).
 import { useEffect, useState } from 'preact/hooks';
 import { api } from '../api.js';
 import { fmtNumber, t } from '../i18n/index.js';
@@ -11,7 +13,8 @@ import { ROLES, hasRole } from '../session.js';
 import { BarChart, YearChart } from '../ui/chart.jsx';
 import { Busy, ErrorNotice } from '../ui/notice.jsx';
 import { RefName } from '../ui/refname.jsx';
-import { RefSelect } from '../ui/pickers.jsx';
+import { RefPicker } from '../ui/pickers.jsx';
+import { FirstSteps } from './admin/first_steps.jsx';
 
 export function Figure({ label, value, note }) {
   return (
@@ -44,6 +47,7 @@ export function Dashboard({ user, query }) {
   }, [institution]);
 
   const latest = data && [...data.competitions].reverse().find((c) => c.participants > 0);
+  const empty = isAdmin && !institution && data && data.learners === 0 && data.by_program.length === 0 && !latest;
   return (
     <section class="dashboard">
       <h1 tabindex="-1">
@@ -54,7 +58,7 @@ export function Dashboard({ user, query }) {
       {isAdmin && (
         <div class="field inline-field">
           <label for="dash-institution">{t('dashboard.scope')}</label>
-          <RefSelect
+          <RefPicker
             id="dash-institution"
             plural="institutions"
             value={institution}
@@ -65,7 +69,8 @@ export function Dashboard({ user, query }) {
       )}
       <ErrorNotice err={err} />
       {!data && !err && <Busy />}
-      {data && (
+      {empty && <FirstSteps />}
+      {data && !empty && (
         <>
           <dl class="figures">
             <Figure label={t('dashboard.learners')} value={data.learners} />
@@ -84,12 +89,14 @@ export function Dashboard({ user, query }) {
               labels={data.by_program.map((p) => p.title)}
               values={data.by_program.map((p) => p.enrollments)}
               valueLabel={t('dashboard.enrollments')}
+              categoryLabel={t('field.program_id')}
             />
             <BarChart
               title={t('dashboard.by_area', { level: t(`enum.level.${data.by_area.level}`) })}
               labels={data.by_area.items.map((a) => a.name)}
               values={data.by_area.items.map((a) => a.enrollments)}
               valueLabel={t('dashboard.enrollments')}
+              categoryLabel={t(`enum.level.${data.by_area.level}`)}
             />
             <YearChart
               title={t('dashboard.competition_years')}

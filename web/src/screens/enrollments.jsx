@@ -2,7 +2,8 @@
 // withdrawal on every open enrollment (always possible, with an optional
 // reason from a fixed list), trainers recording the end of training, and
 // enrolling a learner in a cohort with the learner's own consent recorded.
-// The list offers its whole filtered content as CSV and XLSX.
+// The list offers its whole filtered content as CSV and XLSX. Enrolling
+// narrows the cohorts by the institution and program chosen first.
 import { useEffect, useState } from 'preact/hooks';
 import { api, request } from '../api.js';
 import { fmtDate, t } from '../i18n/index.js';
@@ -13,8 +14,8 @@ import { Control, enumLabel } from '../ui/field.jsx';
 import { Filters, PAGE_SIZE, Pager } from '../ui/list.jsx';
 import { ExportLinks } from '../ui/export.jsx';
 import { Busy, ErrorNotice, FieldError, Status } from '../ui/notice.jsx';
-import { PersonPicker, RefSelect } from '../ui/pickers.jsx';
-import { RefName } from '../ui/refname.jsx';
+import { PersonPicker, RefPicker } from '../ui/pickers.jsx';
+import { RefName, RefVia } from '../ui/refname.jsx';
 import { NEW_STATUSES, OPEN, REASON, STATUS, enrollmentFields } from './enrollment_fields.js';
 
 /** Withdraw button, then a confirmation with the optional reason. onDone(enrollment) after. */
@@ -132,6 +133,7 @@ export function EnrollmentList({ user, query }) {
                 <tr>
                   <th scope="col">{t('field.person_id')}</th>
                   <th scope="col">{t('field.cohort_id')}</th>
+                  <th scope="col">{t('field.program_id')}</th>
                   <th scope="col">{t('field.status')}</th>
                   <th scope="col">{t('field.consent_at')}</th>
                   <th scope="col">{t('common.actions')}</th>
@@ -145,6 +147,9 @@ export function EnrollmentList({ user, query }) {
                     </td>
                     <td>
                       <RefName plural="cohorts" id={e.cohort_id} />
+                    </td>
+                    <td>
+                      <RefVia plural="cohorts" id={e.cohort_id} via="program_id" viaRef="programs" />
                     </td>
                     <td>
                       <span class={`status status-${e.status}`}>{enumLabel(STATUS, e.status)}</span>
@@ -170,6 +175,7 @@ export function EnrollmentList({ user, query }) {
 /** Enrolling a learner: who, which cohort, applied or enrolled, and their consent. */
 export function EnrolForm({ query }) {
   const [person, setPerson] = useState(query.person_id ? Number(query.person_id) : null);
+  const [institution, setInstitution] = useState(null);
   const [program, setProgram] = useState(null);
   const [cohort, setCohort] = useState(query.cohort_id ? Number(query.cohort_id) : null);
   const [status, setStatus] = useState(NEW_STATUSES[0]);
@@ -211,12 +217,16 @@ export function EnrolForm({ query }) {
           {fieldErr('person_id')}
         </div>
         <div class="field">
+          <label for="enrol-institution">{t('field.institution_id')}</label>
+          <RefPicker id="enrol-institution" plural="institutions" value={institution} emptyLabel={t('enrol.any_institution')} onChange={(v) => (setInstitution(v), setProgram(null), setCohort(null))} />
+        </div>
+        <div class="field">
           <label for="enrol-program">{t('field.program_id')}</label>
-          <RefSelect id="enrol-program" plural="programs" value={program} emptyLabel={t('enrol.any_program')} onChange={(v) => (setProgram(v), setCohort(null))} />
+          <RefPicker id="enrol-program" plural="programs" query={institution ? { institution } : {}} value={program} emptyLabel={t('enrol.any_program')} onChange={(v) => (setProgram(v), setCohort(null))} />
         </div>
         <div class="field">
           <label for="enrol-cohort_id">{t('field.cohort_id')}</label>
-          <RefSelect id="enrol-cohort_id" plural="cohorts" query={program ? { program } : {}} value={cohort} onChange={setCohort} required invalid={err?.field === 'cohort_id'} describedBy={err?.field === 'cohort_id' ? 'enrol-cohort_id-err' : undefined} />
+          <RefPicker id="enrol-cohort_id" plural="cohorts" query={program ? { program } : institution ? { institution } : {}} value={cohort} onChange={setCohort} required invalid={err?.field === 'cohort_id'} describedBy={err?.field === 'cohort_id' ? 'enrol-cohort_id-err' : undefined} />
           {fieldErr('cohort_id')}
         </div>
         <div class="field">

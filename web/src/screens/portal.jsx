@@ -4,7 +4,7 @@
 // enrollment's cohort and program.
 import { useEffect, useState } from 'preact/hooks';
 import { api } from '../api.js';
-import { fmtDate, t } from '../i18n/index.js';
+import { fmtDateRange, t } from '../i18n/index.js';
 import { enumLabel } from '../ui/field.jsx';
 import { Busy, ErrorNotice, Status } from '../ui/notice.jsx';
 import { Withdraw } from './enrollments.jsx';
@@ -78,7 +78,7 @@ export function Portal() {
                   <td>{e.program.title}</td>
                   <td>{e.cohort.name}</td>
                   <td>
-                    {fmtDate(e.cohort.start_date)} – {fmtDate(e.cohort.end_date)}
+                    {fmtDateRange(e.cohort.start_date, e.cohort.end_date)}
                   </td>
                   <td>
                     {enumLabel(STATUS, e.status)}

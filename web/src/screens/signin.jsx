@@ -1,5 +1,7 @@
 // signin.jsx: the sign-in screen (username and password), and changing
-// one's own password (which ends one's other sessions).
+// one's own password (which ends one's other sessions); `first`: the change
+// a one-time password needs before anything else (the shell shows nothing
+// but this screen until it is done, then calls onChanged).
 import { useState } from 'preact/hooks';
 import { request, setCsrf } from '../api.js';
 import { t } from '../i18n/index.js';
@@ -48,7 +50,7 @@ export function SignIn({ onSignedIn, ended }) {
   );
 }
 
-export function ChangePassword() {
+export function ChangePassword({ first, onChanged }) {
   const [current, setCurrent] = useState('');
   const [next, setNext] = useState('');
   const [again, setAgain] = useState('');
@@ -69,6 +71,7 @@ export function ChangePassword() {
       setCurrent('');
       setNext('');
       setAgain('');
+      if (onChanged) onChanged();
     } catch (ex) {
       setErr(ex);
     }
@@ -77,12 +80,13 @@ export function ChangePassword() {
   const described = (name) => (err && err.field === name ? `pw-${name}-err` : 'pw-hint');
   return (
     <section>
-      <h1 tabindex="-1">{t('password.title')}</h1>
+      <h1 tabindex="-1">{first ? t('password.first_title') : t('password.title')}</h1>
+      {first && <p class="notice">{t('password.first_intro')}</p>}
       {done && <Status text={t('password.changed')} />}
       <ErrorNotice err={err && !err.field ? err : err ? { ...err, message: '' } : null} />
       <form onSubmit={submit} class="record-form" novalidate>
         <div class="field">
-          <label for="pw-current_password">{t('password.current')}</label>
+          <label for="pw-current_password">{first ? t('password.one_time') : t('password.current')}</label>
           <input id="pw-current_password" type="password" autocomplete="current-password" required value={current} aria-invalid={err?.field === 'current_password' ? 'true' : undefined} aria-describedby={err?.field === 'current_password' ? 'pw-current_password-err' : undefined} onInput={(e) => setCurrent(e.currentTarget.value)} />
           {fieldErr('current_password')}
         </div>

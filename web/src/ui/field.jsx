@@ -1,9 +1,11 @@
 // field.jsx: one labelled input of a form, drawn from a field definition
 // (schema.js: the server's field with the presentation of resources.js): the label, the control for its type, an optional hint, and
 // the error the API gave for it, tied to the control (aria-describedby,
-// aria-invalid) so a screen reader reads it with the field.
+// aria-invalid) so a screen reader reads it with the field. A reference to
+// a kind of resources.js is a searchable picker, to others a select.
 import { t } from '../i18n/index.js';
-import { IscoInput, PersonPicker, RefSelect } from './pickers.jsx';
+import { SEARCHABLE } from '../resources.js';
+import { IscoInput, PersonPicker, RefPicker, RefSelect } from './pickers.jsx';
 
 /** The catalog label of a field definition. */
 export function fieldLabel(def) {
@@ -53,6 +55,8 @@ export function Control({ def, id, value, onChange, disabled, describedBy, inval
     case 'ref':
       if (def.ref === 'persons')
         return <PersonPicker {...{ id, value, onChange, disabled, describedBy, invalid }} query={def.query} />;
+      if (SEARCHABLE.has(def.ref))
+        return <RefPicker {...{ id, value, onChange, disabled, describedBy, invalid }} plural={def.ref} query={def.query} required={def.required} />;
       return (
         <RefSelect
           {...{ id, value, onChange, disabled, describedBy, invalid }}

@@ -3,18 +3,21 @@
 // Reads the record with its ETag; saves only what changed, with If-Match;
 // shows each API validation error beside the field it names; when someone
 // else saved first (412) it says so and offers to reload; deletes (with a
-// confirmation) where the role may.
+// confirmation) where the role may. Around the record, its context
+// (ui/context.jsx: a person's enrollments, a cohort's roster...); a picker
+// is narrowed by what the form has chosen beside it (a field's narrow).
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { request } from '../api.js';
-import { t } from '../i18n/index.js';
+import { fmtDate, t } from '../i18n/index.js';
 import { refForget } from '../refs.js';
 import { Link, navigate } from '../router.js';
-import { resource } from '../schema.js';
+import { narrowQuery, resource } from '../schema.js';
 import { ROLES, hasRole, staffInstitutions } from '../session.js';
 import { Field } from './field.jsx';
 import { Busy, ErrorNotice, Status } from './notice.jsx';
 import { ConfirmDelete } from './confirm.jsx';
 import { errorText } from './errtext.js';
+import { RecordContext } from './context.jsx';
 
 /** The value of def as the API takes it (lists without blank lines, text trimmed). */
 export function apiValue(def, v) {
@@ -182,7 +185,7 @@ export function ResourceForm({ res: shown, id, user, query = {} }) {
         {res.fields.map((def) => (
           <Field
             key={def.name}
-            def={def}
+            def={def.narrow ? { ...def, query: narrowQuery(def, values) } : def}
             formId={formId}
             value={values[def.name]}
             onChange={set(def.name)}
@@ -190,9 +193,9 @@ export function ResourceForm({ res: shown, id, user, query = {} }) {
             disabled={!canWrite || (!isNew && def.immutable)}
           />
         ))}
-        {!isNew && (
+        {!isNew && rec.updated_at && (
           <p class="meta muted small">
-            {t('form.version', { version: rec.version })}
+            {t('form.changed_at', { when: fmtDate(rec.updated_at, true) })}
           </p>
         )}
         {canWrite && (
@@ -209,6 +212,7 @@ export function ResourceForm({ res: shown, id, user, query = {} }) {
         )}
         {confirmDelete && <ConfirmDelete busy={busy} onYes={remove} onNo={() => setConfirmDelete(false)} />}
       </form>
+      {!isNew && <RecordContext res={res} rec={rec} user={user} />}
       {links.length > 0 && (
         <nav class="related" aria-label={t('form.related')}>
           <ul>

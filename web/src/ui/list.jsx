@@ -3,28 +3,36 @@
 // its filters and page live in the address (so Back and a shared link keep
 // them), the table's first column opens the record, and "New" shows for the
 // roles that may create one; kinds the API exports (res.export) offer the
-// whole filtered list as CSV and XLSX. Also the shared pieces: a cell's display
-// value and the pager.
+// whole filtered list as CSV and XLSX. Where the table does not fit (a
+// phone), its rows become cards (ui/fit.js; each cell carries its column's
+// name in data-label). Also the shared pieces: a cell's display value and
+// the pager.
 import { useEffect, useState } from 'preact/hooks';
 import { api } from '../api.js';
 import { fmtDate, fmtNumber, t } from '../i18n/index.js';
 import { Link, setQuery } from '../router.js';
-import { resource } from '../schema.js';
+import { narrowQuery, resource } from '../schema.js';
 import { hasRole } from '../session.js';
 import { Control, enumLabel, fieldLabel } from './field.jsx';
 import { ExportLinks } from './export.jsx';
 import { Busy, ErrorNotice, FieldError } from './notice.jsx';
-import { RefName } from './refname.jsx';
+import { RefName, RefVia } from './refname.jsx';
 
 export const PAGE_SIZE = 25;
 
-/** A record's value of field def as text (or a link to what it refers to). */
+/** A record's value of field def as text (or a link to what it refers to). Values that are
+ * data (names, codes, references) are isolated (<bdi>): a Latin name or a code keeps its order in
+ * right-to-left text and does not turn the text around it. */
 export function Cell({ def, rec }) {
   const v = rec[def.name];
   if (v === null || v === undefined || v === '') return <span class="muted">—</span>;
   switch (def.type) {
     case 'ref':
-      return <RefName plural={def.ref} id={v} />;
+      return (
+        <bdi>
+          {def.via ? <RefVia plural={def.ref} id={v} via={def.via} viaRef={def.viaRef} /> : <RefName plural={def.ref} id={v} />}
+        </bdi>
+      );
     case 'enum':
       return enumLabel(def, v);
     case 'date':
@@ -34,9 +42,14 @@ export function Cell({ def, rec }) {
     case 'int':
       return fmtNumber(v);
     case 'strlist':
-      return v.join(', ');
+      return v.map((x, i) => (
+        <span key={i}>
+          {i > 0 && ', '}
+          <bdi>{x}</bdi>
+        </span>
+      ));
     default:
-      return String(v);
+      return <bdi>{String(v)}</bdi>;
   }
 }
 
@@ -81,7 +94,7 @@ export function Filters({ id, filters, query, err }) {
           <div class={`field${bad ? ' has-error' : ''}`} key={f.name}>
             <label for={`${id}-${f.name}`}>{fieldLabel(f)}</label>
             <Control
-              def={{ ...f, required: false }}
+              def={{ ...f, required: false, query: f.type === 'ref' ? narrowQuery(f, draft) : f.query }}
               id={`${id}-${f.name}`}
               value={f.type === 'ref' ? (draft[f.name] ? Number(draft[f.name]) : null) : draft[f.name]}
               onChange={(v) => setDraft((d) => ({ ...d, [f.name]: v }))}
@@ -154,7 +167,7 @@ export function ResourceList({ res: shown, user, query }) {
               <thead>
                 <tr>
                   {columns.map((c) => (
-                    <th key={c.name} scope="col">
+                    <th key={c.name + (c.via || '')} scope="col">
                       {fieldLabel(c)}
                     </th>
                   ))}
@@ -164,9 +177,9 @@ export function ResourceList({ res: shown, user, query }) {
                 {page.items.map((rec) => (
                   <tr key={rec.id}>
                     {columns.map((c, i) => (
-                      <td key={c.name}>
+                      <td key={c.name + (c.via || '')} data-label={fieldLabel(c)}>
                         {i === 0 ? (
-                          <Link href={`/${res.plural}/${rec.id}`}>{rec[c.name] ? <Cell def={c} rec={rec} /> : res.label(rec)}</Link>
+                          <Link href={`/${res.plural}/${rec.id}`}>{rec[c.name] ? <Cell def={c} rec={rec} /> : <bdi>{res.label(rec)}</bdi>}</Link>
                         ) : (
                           <Cell def={c} rec={rec} />
                         )}

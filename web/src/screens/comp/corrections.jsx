@@ -15,6 +15,7 @@ import { personName } from '../../resources.js';
 import { Busy, ErrorNotice, FieldError, Status } from '../../ui/notice.jsx';
 import { allowedValues, correctionReason, competitorNo, listAll, ltr } from './data.js';
 import { CategoryHeading, Head, Refusal, useCategory } from './ui.jsx';
+import { Actor } from '../../ui/refname.jsx';
 
 const natural = (a, b) => a.code.localeCompare(b.code, 'en', { numeric: true });
 
@@ -196,7 +197,7 @@ function History({ marks }) {
                   <td class="correct-new">{fmtNumber(c.new_value)}</td>
                   <td>{reasonText(c.reason)}</td>
                   <td>
-                    <span dir="ltr">{c.actor}</span>
+                    <Actor actor={c.actor} />
                     <br />
                     <span class="muted small">{fmtDate(c.at, true)}</span>
                   </td>

@@ -9,7 +9,7 @@ import { fmtDate, fmtNumber, t } from '../../i18n/index.js';
 import { refForget } from '../../refs.js';
 import { ROLES, hasRole, staffInstitutions } from '../../session.js';
 import { Busy, ErrorNotice, FieldError, Status } from '../../ui/notice.jsx';
-import { PersonPicker, RefSelect } from '../../ui/pickers.jsx';
+import { PersonPicker, RefPicker } from '../../ui/pickers.jsx';
 import { RefName } from '../../ui/refname.jsx';
 import { etagOf, listAll } from './data.js';
 import { CategoryHeading, Head, Refusal, useCategory } from './ui.jsx';
@@ -98,7 +98,7 @@ function EnterForm({ category, user, onDone }) {
         field="institution_id"
         label={t('comp.field.entered_by')}
         err={err}
-        control={(p) => <RefSelect {...p} plural="institutions" value={institution} onChange={setInstitution} required />}
+        control={(p) => <RefPicker {...p} plural="institutions" value={institution} onChange={setInstitution} required />}
       />
       <div class={`field field-bool${err?.field === 'consent' ? ' has-error' : ''}`}>
         <input
@@ -254,7 +254,7 @@ function JudgeForm({ category, onDone }) {
         label={t('comp.field.judge_institution')}
         err={err}
         hint={t('comp.hint.judge_institution')}
-        control={(p) => <RefSelect {...p} plural="institutions" value={institution} onChange={setInstitution} emptyLabel={t('comp.judge.no_institution')} />}
+        control={(p) => <RefPicker {...p} plural="institutions" value={institution} onChange={setInstitution} emptyLabel={t('comp.judge.no_institution')} />}
       />
       <div class="field field-bool">
         <input id="judge-chief" type="checkbox" checked={chief} onChange={(e) => setChief(e.currentTarget.checked)} aria-describedby="judge-chief-hint" />

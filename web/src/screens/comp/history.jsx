@@ -53,7 +53,7 @@ export function History() {
             { label: t('comp.categories'), values: eds.map((e) => e.categories) },
           ]}
         />
-        <BarChart title={t('comp.history.medal_points')} labels={top.map((m) => m.name)} values={top.map((m) => m.points)} valueLabel={t('comp.results.points')} />
+        <BarChart title={t('comp.history.medal_points')} labels={top.map((m) => m.name)} values={top.map((m) => m.points)} valueLabel={t('comp.results.points')} categoryLabel={t('field.institution_id')} />
       </div>
       <h2>{t('comp.history.by_edition')}</h2>
       <div class="table-wrap">

@@ -4,8 +4,10 @@
 // aspect as large buttons of the values it allows, each mark saved the
 // moment it is chosen (markqueue.js), and beside each aspect whether it is
 // saved, on its way, waiting to be sent, or refused (with the API's
-// reason). A line at the top counts them and says when the network is
-// gone (marks wait and are sent again when it is back). Judges see
+// reason). The banner at the top says two things apart: whether the
+// judge's marks are saved (it counts them, and says when the network is
+// gone: marks wait and are sent again when it is back), and whether the
+// competitor on screen is complete (every aspect marked and saved). Judges see
 // competitors by their entry number, never a competitor of their own
 // institution.
 import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
@@ -51,9 +53,11 @@ export function MarkingHome({ user }) {
             const open = edition.state === 'marking' && !category.locked_at;
             return (
               <li class="card" key={judge.id} data-category={category.id}>
-                <h2>{category.name}</h2>
+                <h2>
+                  <bdi>{category.name}</bdi>
+                </h2>
                 <p>
-                  {edition.name} <StateBadge state={edition.state} />
+                  <bdi>{edition.name}</bdi> <StateBadge state={edition.state} />
                 </p>
                 {judge.chief && <p class="chief">{t('comp.judge.chief')}</p>}
                 {category.locked_at && <p class="muted">{t('comp.review.locked_at', { when: fmtDate(category.locked_at, true) })}</p>}
@@ -126,7 +130,7 @@ function AspectMarks({ aspect, competitor, entry, status, offline, disabled, onC
   return (
     <fieldset class={`mark-aspect mark-${status || 'empty'}`} data-aspect={aspect.code} aria-describedby={statusId}>
       <legend>
-        <span class="mark-code">{aspect.code}</span> <span class="mark-desc">{aspect.description}</span>{' '}
+        <bdi class="mark-code">{aspect.code}</bdi> <bdi class="mark-desc">{aspect.description}</bdi>{' '}
         <span class="muted small">
           {t(`comp.kind.${aspect.kind}`)} · {t('comp.mark.max', { max: fmtNumber(aspect.max_mark) })}
         </span>
@@ -162,6 +166,23 @@ function AspectMarks({ aspect, competitor, entry, status, offline, disabled, onC
         {!status && <span class="muted">{t('comp.mark.empty')}</span>}
       </p>
     </fieldset>
+  );
+}
+
+/** The banner's second line: whether the competitor on screen has every aspect marked and saved
+ * ("complete"), apart from whether the judge's marks are saved (SaveSummary). */
+function CompetitorState({ competitor, done, total }) {
+  const complete = total > 0 && done === total;
+  const no = competitorNo(competitor.id);
+  return (
+    <div class={`mark-progress mark-progress-${complete ? 'complete' : 'open'}`} data-state={complete ? 'complete' : 'incomplete'}>
+      <span class="mark-progress-icon" aria-hidden="true">
+        {complete ? '★' : '○'}
+      </span>{' '}
+      {complete
+        ? t('layout.complete', { no, total: fmtNumber(total) })
+        : t('layout.incomplete', { no, done: fmtNumber(done), total: fmtNumber(total), left: fmtNumber(total - done) })}
+    </div>
   );
 }
 
@@ -271,7 +292,10 @@ export function MarkingScreen({ params, query, user }) {
       ) : (
         <>
           <div class="mark-bar">
-            <SaveSummary queue={queue} />
+            <div class="mark-banner">
+              <SaveSummary queue={queue} />
+              <CompetitorState competitor={current} done={done(current)} total={data.aspects.length} />
+            </div>
             <nav class="mark-nav" aria-label={t('comp.marking.competitors_nav')}>
               <Step dir="prev" index={index} count={list.length} go={go} />
               <div class="mark-pick">
@@ -294,7 +318,7 @@ export function MarkingScreen({ params, query, user }) {
           {byCriterion.map(({ criterion, aspects }) => (
             <section class="mark-criterion" key={criterion.id} aria-label={t('comp.scheme.criterion_named', { code: criterion.code, name: criterion.name })}>
               <h3>
-                {criterion.code} · {criterion.name} <span class="muted small">({t('comp.mark.weight', { weight: fmtNumber(criterion.weight) })})</span>
+                <bdi>{criterion.code}</bdi> · <bdi>{criterion.name}</bdi> <span class="muted small">({t('comp.mark.weight', { weight: fmtNumber(criterion.weight) })})</span>
               </h3>
               {aspects.map((a) => {
                 const entry = queue.get(current.id, a.id);

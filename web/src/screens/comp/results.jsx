@@ -4,10 +4,12 @@
 // same view serves signed-in users (GET /editions/{id}/results, also
 // while provisional) and everyone (the public pages: the published
 // editions, GET /public/editions, and their results, GET
-// /public/editions/{id}/results).
+// /public/editions/{id}/results). Long tables show their first rows and
+// "Show all"; with several categories, a jump to each (a choice on a phone,
+// links on wider screens) and, after each, the way back to it.
 import { useEffect, useState } from 'preact/hooks';
 import { api } from '../../api.js';
-import { fmtDate, fmtNumber, t } from '../../i18n/index.js';
+import { fmtDateRange, fmtNumber, isolate, t } from '../../i18n/index.js';
 import { personName } from '../../resources.js';
 import { Link } from '../../router.js';
 import { Busy, ErrorNotice } from '../../ui/notice.jsx';
@@ -30,8 +32,27 @@ function MedalCount({ data }) {
   );
 }
 
-function InstitutionTable({ rows }) {
+const SHOWN = 10;   // rows of a long table shown before "Show all"
+
+/** The first SHOWN of rows (all of them once asked), and the button that shows the rest. */
+function useShortened(rows) {
+  const [all, setAll] = useState(false);
+  const shown = all || rows.length <= SHOWN + 2 ? rows : rows.slice(0, SHOWN);
+  const more =
+    shown.length < rows.length ? (
+      <p class="show-all">
+        <button type="button" onClick={() => setAll(true)}>
+          {t('layout.show_all', { n: fmtNumber(rows.length) })}
+        </button>
+      </p>
+    ) : null;
+  return [shown, more];
+}
+
+function InstitutionTable({ rows: all }) {
+  const [rows, more] = useShortened(all);
   return (
+    <>
     <div class="table-wrap">
       <table class="inst-table">
         <caption class="visually-hidden">{t('comp.results.institutions')}</caption>
@@ -53,7 +74,9 @@ function InstitutionTable({ rows }) {
           {rows.map((r, i) => (
             <tr key={r.institution_id}>
               <td>{fmtNumber(i + 1)}</td>
-              <th scope="row">{r.name}</th>
+              <th scope="row">
+                <bdi>{r.name}</bdi>
+              </th>
               {MEDALS.map((m) => (
                 <td key={m}>{fmtNumber(r[m])}</td>
               ))}
@@ -67,13 +90,18 @@ function InstitutionTable({ rows }) {
         </tbody>
       </table>
     </div>
+    {more}
+    </>
   );
 }
 
-function CategoryResults({ cat }) {
+function CategoryResults({ cat, jump }) {
+  const [results, more] = useShortened(cat.results);
   return (
     <section class="cat-results" id={`cat-${cat.category_id}`} aria-labelledby={`cat-${cat.category_id}-h`} data-category={cat.name}>
-      <h3 id={`cat-${cat.category_id}-h`}>{cat.name}</h3>
+      <h3 id={`cat-${cat.category_id}-h`} tabindex="-1">
+        <bdi>{cat.name}</bdi>
+      </h3>
       {cat.results.length === 0 ? (
         <p class="empty">{t('comp.results.no_competitors')}</p>
       ) : (
@@ -81,11 +109,15 @@ function CategoryResults({ cat }) {
           <table class="result-table">
             <Head cols={[t('comp.results.rank'), t('comp.field.competitor'), t('field.institution_id'), t('comp.results.raw'), t('comp.results.standard'), t('comp.results.medal')]} />
             <tbody>
-              {cat.results.map((r) => (
+              {results.map((r) => (
                 <tr key={r.competitor_id} class={r.medal ? `row-${r.medal}` : ''} data-competitor={r.competitor_id}>
                   <td>{fmtNumber(r.rank)}</td>
-                  <th scope="row">{personName(r)}</th>
-                  <td>{r.institution}</td>
+                  <th scope="row">
+                    <bdi>{personName(r)}</bdi>
+                  </th>
+                  <td>
+                    <bdi>{r.institution}</bdi>
+                  </td>
                   <td>{fmtNumber(r.raw)}</td>
                   <td>{fmtNumber(r.standard)}</td>
                   <td>
@@ -97,7 +129,47 @@ function CategoryResults({ cat }) {
           </table>
         </div>
       )}
+      {more}
+      {jump && (
+        <p class="to-jump">
+          <a href="#cat-jump">{t('layout.to_categories')}</a>
+        </p>
+      )}
     </section>
+  );
+}
+
+/** The jump to a category: a choice (on a phone) and the list of links (wider screens). */
+function CategoryJump({ categories }) {
+  const go = (id) => {
+    const h = document.getElementById(`cat-${id}-h`);
+    if (!h) return;
+    h.scrollIntoView({ block: 'start' });
+    h.focus({ preventScroll: true });
+  };
+  return (
+    <nav class="cat-jump" id="cat-jump" aria-label={t('comp.results.by_category')}>
+      <div class="field cat-jump-pick">
+        <label for="cat-jump-select">{t('layout.jump')}</label>
+        <select id="cat-jump-select" value="" onChange={(e) => e.currentTarget.value && go(e.currentTarget.value)}>
+          <option value="">{t('layout.jump_choose', { n: fmtNumber(categories.length) })}</option>
+          {categories.map((c) => (
+            <option key={c.category_id} value={String(c.category_id)}>
+              {isolate(c.name)}
+            </option>
+          ))}
+        </select>
+      </div>
+      <ul>
+        {categories.map((c) => (
+          <li key={c.category_id}>
+            <a href={`#cat-${c.category_id}`}>
+              <bdi>{c.name}</bdi>
+            </a>
+          </li>
+        ))}
+      </ul>
+    </nav>
   );
 }
 
@@ -110,19 +182,9 @@ export function ResultsView({ data, csv }) {
       <p class="hint">{t('comp.results.institutions_explain')}</p>
       <InstitutionTable rows={data.institutions} />
       <h2>{t('comp.results.by_category')}</h2>
-      {data.categories.length > 1 && (
-        <nav class="cat-jump" aria-label={t('comp.results.by_category')}>
-          <ul>
-            {data.categories.map((c) => (
-              <li key={c.category_id}>
-                <a href={`#cat-${c.category_id}`}>{c.name}</a>
-              </li>
-            ))}
-          </ul>
-        </nav>
-      )}
+      {data.categories.length > 1 && <CategoryJump categories={data.categories} />}
       {data.categories.map((c) => (
-        <CategoryResults key={c.category_id} cat={c} />
+        <CategoryResults key={c.category_id} cat={c} jump={data.categories.length > 1} />
       ))}
       <details class="formula">
         <summary>{t('comp.results.how')}</summary>
@@ -202,11 +264,15 @@ export function PublicEditions() {
           {data.items.map((ed) => (
             <li class="card" key={ed.id} data-edition={ed.id}>
               <h2>
-                <Link href={`/results/${ed.id}`}>{ed.name}</Link>
+                <Link href={`/results/${ed.id}`}>
+                  <bdi>{ed.name}</bdi>
+                </Link>
               </h2>
-              <p>{ed.area}</p>
+              <p>
+                <bdi>{ed.area}</bdi>
+              </p>
               <p class="muted">
-                {fmtDate(ed.start_date)} – {fmtDate(ed.end_date)}
+                {fmtDateRange(ed.start_date, ed.end_date)}
               </p>
               <p>{t('comp.public.counts', { categories: fmtNumber(ed.categories), competitors: fmtNumber(ed.competitors) })}</p>
             </li>

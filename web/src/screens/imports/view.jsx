@@ -9,7 +9,7 @@ import { api, apiUrl } from '../../api.js';
 import { fmtDate, fmtNumber, fmtPercent, t } from '../../i18n/index.js';
 import { Link } from '../../router.js';
 import { Busy, ErrorNotice, Status } from '../../ui/notice.jsx';
-import { RefName } from '../../ui/refname.jsx';
+import { Actor, RefName } from '../../ui/refname.jsx';
 import { Figure } from '../dashboard.jsx';
 import { ImportStatus } from './imports.jsx';
 import { FAILURES, IMPORT_COUNTS, IMPORT_KINDS, importLive } from './kinds.js';
@@ -200,7 +200,7 @@ export function ImportView({ params }) {
             )}
             <dt>{t('imports.uploaded_by')}</dt>
             <dd>
-              <bdi>{imp.actor}</bdi>
+              <Actor actor={imp.actor} />
             </dd>
             <dt>{t('imports.uploaded_at')}</dt>
             <dd>{fmtDate(imp.created_at, true)}</dd>

@@ -4,17 +4,22 @@
 // (photographed or chosen, uploaded to POST /assessments/{id}/evidence with
 // its media type), competent / not yet competent on every criterion of the
 // unit, the four declarations on the evidence, and one call recording the
-// learner's whole result (POST /assessments/{id}/results). The refusals the
-// server names (results[i].field) are shown beside their criterion.
+// learner's whole result (POST /assessments/{id}/results). The decisions the
+// server refuses (error.rows, by their index in results) are shown beside
+// their criterion and listed, with the learner's name, in the notice. The
+// list (newest first, as the server gives it) offers a new event: cohort,
+// unit of its program, date, method, assessor (one of its trainers), and
+// shows the learners it assesses (those holding a place).
 import { useEffect, useState } from 'preact/hooks';
 import { api } from '../../api.js';
 import { fmtDate, fmtNumber, t } from '../../i18n/index.js';
-import { Link } from '../../router.js';
+import { Link, navigate } from '../../router.js';
 import { personName } from '../../resources.js';
 import { refLabel, refRecord } from '../../refs.js';
 import { RefSelect } from '../../ui/pickers.jsx';
-import { Busy, ErrorNotice, Status } from '../../ui/notice.jsx';
-import { refusedResults } from './common.js';
+import { Busy, ErrorNotice, FieldError, Status } from '../../ui/notice.jsx';
+import { refusedResults, todayUtc } from './common.js';
+import { METHODS } from './values.js';
 
 export const DECLARATIONS = ['evidence_valid', 'evidence_sufficient', 'evidence_authentic', 'evidence_current'];
 export const OUTCOMES = ['competent', 'not_yet_competent'];
@@ -31,13 +36,126 @@ function Name({ plural, id, show }) {
 }
 const unitName = (u) => `${u.code} ${u.title}`;
 
-export function AssessmentList({ query }) {
+/** A new assessment event: the cohort (its learners who hold a place are
+ * listed, by name), a unit of its program, the day, the method and the
+ * assessor (one of the cohort's trainers; a trainer's default is
+ * themself). onMade(event) after the server made it. */
+function NewEvent({ user, cohortId, onMade }) {
+  const [cohort, setCohort] = useState(cohortId);
+  const [rec, setRec] = useState(null);
+  const [learners, setLearners] = useState(null);
+  const [unit, setUnit] = useState(null);
+  const [date, setDate] = useState(todayUtc());
+  const [method, setMethod] = useState(METHODS[0]);
+  const [assessor, setAssessor] = useState(null);
+  const [trainers, setTrainers] = useState([]);   // [{id, name}]
+  const [err, setErr] = useState(null);
+  const [busy, setBusy] = useState(false);
+  useEffect(() => {
+    setRec(null);
+    setLearners(null);
+    setUnit(null);
+    if (!cohort) return;
+    Promise.all([api.get(`/cohorts/${cohort}`), api.get(`/cohorts/${cohort}/attendance`)])
+      .then(async ([c, att]) => {
+        const ids = c.trainers || [];
+        const people = await Promise.all(ids.map((id) => refRecord('persons', id)));
+        setTrainers(ids.map((id, i) => ({ id, name: id === user.person_id ? t('assess.new.me') : people[i] ? personName(people[i]) : `#${id}` })));
+        setRec(c);
+        setLearners(att.learners.filter((l) => ASSESSABLE.includes(l.enrollment_status)));
+        setAssessor(user.person_id && ids.includes(user.person_id) ? user.person_id : ids[0] || null);
+      })
+      .catch(setErr);
+  }, [cohort]);
+  const submit = async (e) => {
+    e.preventDefault();
+    setErr(null);
+    setBusy(true);
+    try {
+      const body = { cohort_id: cohort, unit_id: unit, date, method };
+      if (assessor) body.assessor_id = assessor;
+      const ev = await api.post('/assessments', body);
+      onMade(ev);
+    } catch (x) {
+      setErr(x);
+    } finally {
+      setBusy(false);
+    }
+  };
+  const fe = (f) => (err && err.field === f ? err : null);
+  return (
+    <form class="record-form new-event" onSubmit={submit}>
+      <h2>{t('assess.new.title')}</h2>
+      <div class={`field${fe('cohort_id') ? ' has-error' : ''}`}>
+        <label for="ne-cohort">{t('field.cohort_id')}</label>
+        <RefSelect id="ne-cohort" plural="cohorts" value={cohort} onChange={setCohort} required />
+        <FieldError err={err} field="cohort_id" />
+      </div>
+      {rec && (
+        <>
+          <div class={`field${fe('unit_id') ? ' has-error' : ''}`}>
+            <label for="ne-unit">{t('assess.new.unit')}</label>
+            <RefSelect id="ne-unit" plural="units_of_competency" query={{ program: rec.program_id }} value={unit} onChange={setUnit} required />
+            <FieldError err={err} field="unit_id" />
+          </div>
+          <div class={`field${fe('date') ? ' has-error' : ''}`}>
+            <label for="ne-date">{t('assess.new.date')}</label>
+            <input id="ne-date" type="date" required value={date} onInput={(e) => setDate(e.currentTarget.value)} />
+            <FieldError err={err} field="date" />
+          </div>
+          <div class="field">
+            <label for="ne-method">{t('assess.new.method')}</label>
+            <select id="ne-method" required value={method} onChange={(e) => setMethod(e.currentTarget.value)}>
+              {METHODS.map((m) => (
+                <option key={m} value={m}>
+                  {t(`assess.method.${m}`)}
+                </option>
+              ))}
+            </select>
+          </div>
+          <div class={`field${fe('assessor_id') ? ' has-error' : ''}`}>
+            <label for="ne-assessor">{t('assess.new.assessor')}</label>
+            <select id="ne-assessor" required value={assessor == null ? '' : String(assessor)} onChange={(e) => setAssessor(Number(e.currentTarget.value) || null)}>
+              <option value="">{t('common.choose')}</option>
+              {trainers.map((p) => (
+                <option key={p.id} value={String(p.id)}>
+                  {p.name}
+                </option>
+              ))}
+            </select>
+            <FieldError err={err} field="assessor_id" />
+          </div>
+          <h3>{t('assess.new.learners', { n: learners ? learners.length : 0 })}</h3>
+          {learners && learners.length === 0 && <p class="empty">{t('assess.no_learners')}</p>}
+          {learners && learners.length > 0 && (
+            <ul class="new-event-learners small">
+              {learners.map((l) => (
+                <li key={l.person_id} data-person={l.person_id}>
+                  <span dir="auto">{personName(l)}</span>
+                </li>
+              ))}
+            </ul>
+          )}
+        </>
+      )}
+      {err && !['cohort_id', 'unit_id', 'date', 'assessor_id'].includes(err.field) && <ErrorNotice err={err} />}
+      <div class="actions">
+        <button type="submit" class="primary" disabled={busy || !rec}>
+          {t('assess.new.submit')}
+        </button>
+      </div>
+    </form>
+  );
+}
+
+export function AssessmentList({ user, query }) {
   const [cohort, setCohort] = useState(query.cohort ? Number(query.cohort) : null);
   const [items, setItems] = useState(null);
   const [err, setErr] = useState(null);
+  const [adding, setAdding] = useState(false);
   useEffect(() => {
     setItems(null);
-    api.get('/assessments', { cohort, limit: 100 }).then((d) => setItems(d.items.slice().sort((a, b) => b.date.localeCompare(a.date) || b.id - a.id)), setErr);
+    api.get('/assessments', { cohort, limit: 100 }).then((d) => setItems(d.items), setErr);   // newest first
   }, [cohort]);
   return (
     <section class="assessments">
@@ -48,6 +166,15 @@ export function AssessmentList({ query }) {
           <RefSelect id="as-cohort" plural="cohorts" value={cohort} onChange={setCohort} />
         </div>
       </div>
+      {adding ? (
+        <NewEvent user={user} cohortId={cohort} onMade={(ev) => navigate(`/assessments/${ev.id}`)} />
+      ) : (
+        <div class="actions">
+          <button type="button" class="primary new-event-open" onClick={() => setAdding(true)}>
+            {t('assess.new.open')}
+          </button>
+        </div>
+      )}
       <ErrorNotice err={err} />
       {!items && !err && <Busy />}
       {items && items.length === 0 && <p class="empty">{t('assess.none')}</p>}
@@ -164,7 +291,7 @@ function LearnerResult({ event, learner, criteria, recorded, onRecorded }) {
     );
   }
 
-  const { rows, general } = refusedResults(err);
+  const rows = refusedResults(err);
   const save = async (e) => {
     e.preventDefault();
     setErr(null);
@@ -222,12 +349,19 @@ function LearnerResult({ event, learner, criteria, recorded, onRecorded }) {
         ))}
       </fieldset>
       {err && (
-        <ErrorNotice err={err}>
-          {general.length > 0 && Object.keys(rows).length > 0 && (
-            <ul class="small" lang="en" dir="ltr">
-              {general.map((g) => (
-                <li key={g}>{g}</li>
-              ))}
+        <ErrorNotice err={Object.keys(rows).length > 0 ? { status: err.status, code: err.code, message: '' } : err}>
+          {Object.keys(rows).length > 0 && (
+            <ul class="refused-rows small">
+              {criteria.map((c, i) =>
+                rows[i] ? (
+                  <li key={c.id} data-criterion={c.id}>
+                    <strong dir="auto">{personName(learner)}</strong> · <strong>{c.code}</strong>:{' '}
+                    <span lang="en" dir="ltr">
+                      {rows[i]}
+                    </span>
+                  </li>
+                ) : null,
+              )}
             </ul>
           )}
         </ErrorNotice>

@@ -1,8 +1,8 @@
 // common.js: what the training screens share: today's date (UTC, as the
 // server counts days), the label of an attendance status, a rate as a
-// percentage, and the refusals a bulk call names ("marks[3] person 812
-// (Name): reason; ..." or "results[0].evidence_authentic: reason; ...")
-// picked out of the server's message so that each is shown beside its row.
+// percentage, and the rows a refused bulk call names (error.rows: each
+// refused row's index in the list sent, its field and why), keyed so that
+// each is shown beside its learner or criterion.
 import { fmtNumber, hasKey, t } from '../../i18n/index.js';
 
 /** Today as YYYY-MM-DD in UTC (guild's sessions are dated in UTC). */
@@ -22,23 +22,25 @@ export function percent(p) {
   return p === null || p === undefined ? '—' : `${fmtNumber(Math.round(p * 10) / 10)} %`;
 }
 
-/** {person_id: reason} from a refused bulk attendance call's message. */
-export function refusedMarks(err) {
+/** The refused rows of err (a rows_refused answer) by their index in the list sent: {index: [{field, message}]}. */
+export function refusedRows(err) {
   const out = {};
-  if (!err || err.field !== 'marks' || !err.message) return out;
-  for (const m of err.message.matchAll(/marks\[\d+\] person (\d+)(?: \([^)]*\))?: ([^;]+)/g)) out[m[1]] = m[2].trim();
+  if (!err || err.code !== 'rows_refused') return out;
+  for (const r of err.rows || []) if (typeof r.index === 'number') (out[r.index] = out[r.index] || []).push({ field: r.field || null, message: r.message });
   return out;
 }
 
-/** {index: reason} (index into the results sent) and the refusals naming no row, from a refused results call. */
-export function refusedResults(err) {
-  const rows = {};
-  const general = [];
-  if (!err || !err.message) return { rows, general };
-  for (const part of err.message.split(/;\s*/)) {
-    const m = part.match(/results\[(\d+)\](?:\.(\w+))?: (.+)/);
-    if (m) rows[m[1]] = (rows[m[1]] ? rows[m[1]] + '; ' : '') + m[3];
-    else if (part.trim()) general.push(part.trim());
+/** {person_id: reason} of a refused attendance call: sent is the marks sent ([{person_id, status}]). */
+export function refusedMarks(err, sent) {
+  const out = {};
+  for (const [i, rows] of Object.entries(refusedRows(err))) {
+    const m = sent && sent[Number(i)];
+    if (m) out[m.person_id] = rows.map((r) => r.message).join('; ');
   }
-  return { rows, general };
+  return out;
+}
+
+/** {index: reason} (index into the results sent) of a refused results call. */
+export function refusedResults(err) {
+  return Object.fromEntries(Object.entries(refusedRows(err)).map(([i, rows]) => [i, rows.map((r) => r.message).join('; ')]));
 }

@@ -4,7 +4,8 @@
 // again before it expires) and the roster, where every learner who may be
 // marked starts present, a tap cycles present → late → excused → absent,
 // and one "save" sends the whole list (POST .../attendance); the rows the
-// server refuses are shown beside their learner.
+// server refuses (error.rows) are shown beside their learner, and listed
+// with the learner's name in the error notice.
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { api } from '../../api.js';
 import { fmtDate, t } from '../../i18n/index.js';
@@ -130,6 +131,7 @@ function Roster({ sessionId }) {
   const [marks, setMarks] = useState({});
   const [reason, setReason] = useState('');
   const [err, setErr] = useState(null);
+  const [sent, setSent] = useState([]);
   const [saved, setSaved] = useState(null);
   const [busy, setBusy] = useState(false);
   const errRef = useRef(null);
@@ -149,7 +151,8 @@ function Roster({ sessionId }) {
   const active = roster.statuses.filter((s) => s.active).map((s) => s.code);
   const cycle = [...CYCLE.filter((c) => active.includes(c)), ...active.filter((c) => !CYCLE.includes(c))];
   const byCode = Object.fromEntries(roster.statuses.map((s) => [s.code, s]));
-  const refused = refusedMarks(err);
+  const refused = refusedMarks(err, sent);
+  const byPerson = Object.fromEntries(roster.learners.map((l) => [l.person_id, l]));
   const next = (pid) => setMarks({ ...marks, [pid]: cycle[(cycle.indexOf(marks[pid]) + 1) % cycle.length] });
   const counts = {};
   for (const v of Object.values(marks)) counts[v] = (counts[v] || 0) + 1;
@@ -161,6 +164,7 @@ function Roster({ sessionId }) {
     setSaved(null);
     const body = { marks: Object.entries(marks).map(([pid, status]) => ({ person_id: Number(pid), status })) };
     if (roster.after_day && reason) body.reason = reason;
+    setSent(body.marks);
     try {
       const r = await api.post(`/training_sessions/${sessionId}/attendance`, body);
       setSaved(t('training.roster.saved', { created: r.created, changed: r.changed, unchanged: r.unchanged }));
@@ -235,7 +239,21 @@ function Roster({ sessionId }) {
         </div>
       )}
       <div ref={errRef}>
-        <ErrorNotice err={err} />
+        {/* the rows, named, instead of the server's one-line summary */}
+        <ErrorNotice err={Object.keys(refused).length > 0 ? { status: err.status, code: err.code, message: '' } : err}>
+          {Object.keys(refused).length > 0 && (
+            <ul class="refused-rows small">
+              {Object.entries(refused).map(([pid, why]) => (
+                <li key={pid} data-person={pid}>
+                  <strong dir="auto">{byPerson[pid] ? personName(byPerson[pid]) : `#${pid}`}</strong>:{' '}
+                  <span lang="en" dir="ltr">
+                    {why}
+                  </span>
+                </li>
+              ))}
+            </ul>
+          )}
+        </ErrorNotice>
       </div>
       {saved && <Status text={saved} />}
       <div class="actions">
