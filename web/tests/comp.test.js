@@ -141,7 +141,7 @@ test('the marking scheme is written in its editor, with the API refusals beside 
   await form.getByLabel('Score 1').fill('safe, untidy');
   await form.getByLabel('Score 2').fill('safe and tidy');
   await form.getByRole('button', { name: 'Create' }).click();
-  await form.locator('.field-error').getByText(/descriptors/i).waitFor();
+  await form.locator('.field-error').getByText(/What each score looks like/).waitFor();
   assert.equal(await form.getByLabel('Score 0').getAttribute('aria-invalid'), 'true');
   await form.getByLabel('Score 3').fill('as a master electrician would');
   await form.getByRole('button', { name: 'Create' }).click();
