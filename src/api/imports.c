@@ -24,7 +24,7 @@ static int query_bool(http_req *r, const char *zName, int *pOut, gerr *e) {
   const char *z = http_query(r, zName);
   *pOut = z && (!strcmp(z, "true") || !strcmp(z, "1"));
   if (z && !*pOut && strcmp(z, "false") && strcmp(z, "0"))
-    return gerr_set(e, GERR_VALIDATION, zName, "%s: true or false", zName);
+    return gerr_setr(e, GERR_VALIDATION, GR_NOT_BOOLEAN, zName);
   return 0;
 }
 
@@ -32,7 +32,7 @@ static int query_bool(http_req *r, const char *zName, int *pOut, gerr *e) {
 static int query_text(http_req *r, const char *zName, size_t nMax, const char **pz, gerr *e) {
   *pz = http_query(r, zName);
   if (*pz && (!**pz || text_nchars(*pz) > nMax || !text_is_clean_utf8(*pz, 0)))
-    return gerr_set(e, GERR_VALIDATION, zName, "%s: text of 1 to %zu characters", zName, nMax);
+    return gerr_setr(e, GERR_VALIDATION, GR_LENGTH, zName, GP_I("min", 1), GP_I("max", nMax), GP_I("got", text_nchars(*pz)));
   return 0;
 }
 
@@ -74,13 +74,13 @@ static int upload_institution(http_req *r, int64_t *pId, gerr *e) {
   const char *z = http_query(r, "institution");
   *pId = 0;
   if (z && (text_int64(z, pId) || *pId < 1))
-    return gerr_set(e, GERR_VALIDATION, "institution", "institution: an institution's id (a whole number from 1)");
+    return gerr_setr(e, GERR_VALIDATION, GR_NOT_ID, "institution");
   if (api_forced_id(r, "institution", z != NULL, pId, e) < 0) return -1;
   if (!*pId) return 0;
   dom_ctx c = api_ctx(r);
   int rc = dom_exists(&c, &dom_institution, *pId, e);
   if (rc < 0) return -1;
-  return rc ? 0 : gerr_set(e, GERR_VALIDATION, "institution", "institution %lld: no such institution", (long long)*pId);
+  return rc ? 0 : gerr_setr(e, GERR_VALIDATION, GR_NO_SUCH_RECORD, "institution", GP_S("entity", "institution"), GP_I("id", *pId));
 }
 
 json_t *api_import_create(http_req *r, gerr *e) {
@@ -98,7 +98,7 @@ json_t *api_import_create(http_req *r, gerr *e) {
     char zKinds[200] = "";
     for (int i = 0; i < imp_nkinds; i++)
       snprintf(zKinds + strlen(zKinds), sizeof zKinds - strlen(zKinds), "%s%s", i ? ", " : "", imp_kinds[i].zName);
-    return gerr_set(e, GERR_VALIDATION, "kind", "kind: what the file holds, one of: %s", zKinds), NULL;
+    return gerr_setr(e, GERR_VALIDATION, GR_NOT_ONE_OF, "kind", GP_S("allowed", zKinds), GP_S("got", j.zKind ? j.zKind : "")), NULL;
   }
   dom_ctx c = api_ctx(r);
   int64_t idRunning = impjob_the_runner()->xCurrent();
@@ -106,7 +106,7 @@ json_t *api_import_create(http_req *r, gerr *e) {
     if (e->code == GERR_CONFLICT) {   /* where to see it end */
       char zMsg[sizeof e->msg];
       snprintf(zMsg, sizeof zMsg, "%s", e->msg);
-      gerr_set(e, GERR_CONFLICT, NULL, "%s (GET /api/v1/imports/%lld)", zMsg, (long long)idRunning);
+      gerr_msg(e, "%s (GET /api/v1/imports/%lld)", zMsg, (long long)idRunning);
     }
     return NULL;
   }
@@ -196,8 +196,7 @@ json_t *api_import_get(http_req *r, gerr *e) {
   impjob j;
   if (impjob_get(&c, r->aId[0], &j, e)) return NULL;
   if (!api_forced_allows(r, "institution", j.idInstitution))   /* staff: their institution's imports */
-    return gerr_set(e, GERR_FORBIDDEN, NULL, "import %lld is not one of your institution's imports", (long long)j.id),
-           NULL;
+    return gerr_setr(e, GERR_FORBIDDEN, GR_NOT_YOURS, NULL, GP_S("entity", "import"), GP_I("id", j.id)), NULL;
   if (zFormat && strcmp(zFormat, "json")) {
     report_arg a = {&c, &j, NULL, NULL};
     api_send_table(r, fmt, arena_printf(r->pAr, "import-%lld-errors", (long long)j.id), write_report, &a, e);

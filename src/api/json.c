@@ -56,12 +56,12 @@ json_t *api_rec_json(const dom_rec *r) {
 /* A JSON string as C text; refuses embedded NUL characters. */
 static const char *json_text(arena *a, const dom_field *f, json_t *j, gerr *e) {
   if (!json_is_string(j)) {
-    gerr_set(e, GERR_VALIDATION, f->zName, "%s: must be a string", f->zName);
+    gerr_setr(e, GERR_VALIDATION, GR_NOT_STRING, f->zName);
     return NULL;
   }
   const char *z = json_string_value(j);
   if (strlen(z) != json_string_length(j)) {
-    gerr_set(e, GERR_VALIDATION, f->zName, "%s: must not contain NUL characters", f->zName);
+    gerr_setr(e, GERR_VALIDATION, GR_NUL_CHAR, f->zName);
     return NULL;
   }
   return arena_strdup(a, z);
@@ -75,38 +75,37 @@ static int json_val(arena *a, const dom_field *f, json_t *j, dom_val *v, gerr *e
   }
   switch (f->type) {
     case DT_INT: case DT_REF:
-      if (!json_is_integer(j)) return gerr_set(e, GERR_VALIDATION, f->zName, "%s: must be an integer", f->zName);
+      if (!json_is_integer(j)) return gerr_setr(e, GERR_VALIDATION, GR_NOT_INTEGER, f->zName);
       v->i = json_integer_value(j);
       return 0;
     case DT_CENTI: {
-      if (!json_is_number(j)) return gerr_set(e, GERR_VALIDATION, f->zName, "%s: must be a number", f->zName);
+      if (!json_is_number(j)) return gerr_setr(e, GERR_VALIDATION, GR_NOT_NUMBER, f->zName);
       double x = json_number_value(j) * 100.0;
       double r = floor(x + 0.5);
       if (fabs(x - r) > 1e-6 || fabs(r) > 1e12)
-        return gerr_set(e, GERR_VALIDATION, f->zName, "%s: at most two decimals", f->zName);
+        return gerr_setr(e, GERR_VALIDATION, GR_DECIMALS, f->zName);
       v->i = (int64_t)r;
       return 0;
     }
     case DT_BOOL:
-      if (!json_is_boolean(j)) return gerr_set(e, GERR_VALIDATION, f->zName, "%s: must be true or false", f->zName);
+      if (!json_is_boolean(j)) return gerr_setr(e, GERR_VALIDATION, GR_NOT_BOOLEAN, f->zName);
       v->i = json_is_true(j);
       return 0;
     case DT_STRLIST: case DT_REFLIST: {
-      if (!json_is_array(j)) return gerr_set(e, GERR_VALIDATION, f->zName, "%s: must be a list", f->zName);
+      if (!json_is_array(j)) return gerr_setr(e, GERR_VALIDATION, GR_NOT_LIST, f->zName);
       size_t n = json_array_size(j);
       if (n > DOM_MAXLIST)
-        return gerr_set(e, GERR_VALIDATION, f->zName, "%s: at most %d entries", f->zName, DOM_MAXLIST);
+        return gerr_setr(e, GERR_VALIDATION, GR_TOO_MANY_ENTRIES, f->zName, GP_I("max", DOM_MAXLIST));
       v->n = (int)n;
       if (f->type == DT_STRLIST) v->az = arena_alloc(a, (n ? n : 1) * sizeof *v->az);
       else v->ai = arena_alloc(a, (n ? n : 1) * sizeof *v->ai);
       for (size_t k = 0; k < n; k++) {
         json_t *x = json_array_get(j, k);
         if (f->type == DT_STRLIST) {
-          if (!(v->az[k] = json_text(a, f, x, e))) return gerr_set(e, GERR_VALIDATION, f->zName,
-                                                                    "%s: every entry must be a string", f->zName);
+          if (!(v->az[k] = json_text(a, f, x, e))) return gerr_setr(e, GERR_VALIDATION, GR_ENTRY_NOT_STRING, f->zName);
         } else {
           if (!json_is_integer(x))
-            return gerr_set(e, GERR_VALIDATION, f->zName, "%s: every entry must be an integer id", f->zName);
+            return gerr_setr(e, GERR_VALIDATION, GR_ENTRY_NOT_ID, f->zName);
           v->ai[k] = json_integer_value(x);
         }
       }
@@ -125,9 +124,9 @@ int api_rec_from_json(arena *a, const dom_entity *pEnt, json_t *pObj, dom_rec *r
   json_object_foreach(pObj, zKey, j) {
     int k = dom_field_index(pEnt, zKey);
     if (k < 0 || (pEnt->aField[k].flags & F_HIDDEN))
-      return gerr_set(e, GERR_VALIDATION, zKey, "%.60s: %s has no such field", zKey, pEnt->zName);
+      return gerr_setr(e, GERR_VALIDATION, GR_NO_SUCH_FIELD, zKey, GP_S("entity", pEnt->zName));
     if (pEnt->aField[k].flags & F_RO)
-      return gerr_set(e, GERR_VALIDATION, zKey, "%s: is set by guild and cannot be written", zKey);
+      return gerr_setr(e, GERR_VALIDATION, GR_READ_ONLY, zKey);
     if (json_val(a, &pEnt->aField[k], j, &r->a[k], e)) return -1;
   }
   return 0;
@@ -140,7 +139,7 @@ int api_only_keys(http_req *r, const char *const *azAllowed, gerr *e) {
   json_object_foreach(r->pBody, zKey, j) {
     const char *const *pz = azAllowed;
     while (*pz && strcmp(*pz, zKey) != 0) pz++;
-    if (!*pz) return gerr_set(e, GERR_VALIDATION, zKey, "%.60s: is not accepted here", zKey);
+    if (!*pz) return gerr_setr(e, GERR_VALIDATION, GR_NOT_ACCEPTED, zKey);
   }
   return 0;
 }
@@ -157,7 +156,7 @@ int api_only_params(http_req *r, const char *const *azAllowed, gerr *e) {
   for (int i = 0; i < r->nQuery; i++) {
     const char *const *pz = azAllowed;
     while (*pz && strcmp(*pz, r->aQuery[i].zName)) pz++;
-    if (!*pz) return gerr_set(e, GERR_VALIDATION, r->aQuery[i].zName, "%.60s: is not a parameter here", r->aQuery[i].zName);
+    if (!*pz) return gerr_setr(e, GERR_VALIDATION, GR_NO_SUCH_PARAM, r->aQuery[i].zName);
   }
   return 0;
 }

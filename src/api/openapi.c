@@ -103,17 +103,40 @@ static json_t *entity_schema(const dom_entity *pEnt) {
                    "required", req, "additionalProperties", 0);
 }
 
+/* The "reason" and "params" properties an error and each refused row have:
+ * the reasons of reasons.def (a client's catalog key) and the rule's named
+ * parameters. Adds them to props. */
+static void reason_props(json_t *props) {
+  json_t *aReason = json_array();
+  for (int r = 1; r < GR__MAX; r++) json_array_append_new(aReason, json_string(gerr_reason_name((greason)r)));
+  json_object_set_new(props, "reason", json_pack("{s:s, s:o, s:s}", "type", "string", "enum", aReason, "description",
+                                                 "the rule that refused (stable); a client writes its message from it"));
+  json_object_set_new(props, "params",
+                      json_pack("{s:s, s:{s:[{s:s}, {s:s}]}, s:s}", "type", "object", "additionalProperties", "oneOf",
+                                "type", "number", "type", "string", "description",
+                                "the rule's parameters by name (e.g. min, max, got, allowed, id), as the reason's "
+                                "{placeholders} name them"));
+}
+
 /* The one error format; rows: an all-or-nothing operation's refused rows (code rows_refused). */
 static json_t *error_schema(void) {
-  json_t *pRow = json_pack("{s:s, s:{s:{s:s, s:s}, s:{s:s, s:s}, s:{s:s}, s:{s:s}, s:{s:s}}, s:[s, s]}", "type",
-                           "object", "properties", "index", "type", "integer", "description",
-                           "the row's index in the request's list, from 0", "row", "type", "integer", "description",
-                           "the row of a CSV file (the header is row 1)", "field", "type", "string", "code", "type",
-                           "string", "message", "type", "string", "required", "code", "message");
-  return json_pack("{s:s, s:{s:{s:s, s:{s:{s:s}, s:{s:s}, s:{s:s}, s:{s:s, s:o}}, s:[s, s]}}}", "type", "object",
-                   "properties", "error", "type", "object", "properties", "code", "type", "string", "message", "type",
-                   "string", "field", "type", "string", "rows", "type", "array", "items", pRow, "required", "code",
-                   "message");
+  json_t *aCode = json_array();
+  for (int c = 1; c < GERR__MAX; c++) json_array_append_new(aCode, json_string(gerr_name((gerr_code)c)));
+  json_t *pRowProps = json_pack("{s:{s:s, s:s}, s:{s:s, s:s}, s:{s:s}, s:{s:s}, s:{s:s}}", "index", "type", "integer",
+                                "description", "the row's index in the request's list, from 0", "row", "type",
+                                "integer", "description", "the row of a CSV file (the header is row 1)", "field", "type",
+                                "string", "code", "type", "string", "message", "type", "string");
+  reason_props(pRowProps);
+  json_t *pRow = json_pack("{s:s, s:o, s:[s, s, s]}", "type", "object", "properties", pRowProps, "required", "code",
+                           "reason", "message");
+  json_t *pProps = json_pack("{s:{s:s, s:o, s:s}, s:{s:s, s:s}, s:{s:s}, s:{s:s, s:o}}", "code", "type", "string",
+                             "enum", aCode, "description", "the class of the error (its HTTP status)", "message",
+                             "type", "string", "description",
+                             "the server's English words (for logs and scripts; a user interface writes its own)",
+                             "field", "type", "string", "rows", "type", "array", "items", pRow);
+  reason_props(pProps);
+  return json_pack("{s:s, s:{s:{s:s, s:o, s:[s, s, s]}}}", "type", "object", "properties", "error", "type", "object",
+                   "properties", pProps, "required", "code", "reason", "message");
 }
 
 /* {"$ref": "#/components/<zKind>/<zName>"}; the caller owns it. */

@@ -15,11 +15,11 @@ extern dom_entity dom_person, dom_user;
 static const char *body_text(http_req *r, const char *zKey, int bRequired, gerr *e) {
   json_t *j = json_object_get(r->pBody, zKey);
   if (!j || json_is_null(j)) {
-    if (bRequired) gerr_set(e, GERR_VALIDATION, zKey, "%s: is required", zKey);
+    if (bRequired) gerr_setr(e, GERR_VALIDATION, GR_REQUIRED, zKey);
     return NULL;
   }
   if (!json_is_string(j)) {
-    gerr_set(e, GERR_VALIDATION, zKey, "%s: must be a string", zKey);
+    gerr_setr(e, GERR_VALIDATION, GR_NOT_STRING, zKey);
     return NULL;
   }
   return json_string_value(j);
@@ -196,7 +196,7 @@ json_t *api_me_password(http_req *r, gerr *e) {
   dom_ctx c = api_ctx(r);
   int64_t idUser = 0;
   if (auth_verify_password(&c, r->pAuth->zName, zOld, r->zClient, &idUser, e)) {
-    if (e->code == GERR_UNAUTHORIZED) gerr_set(e, GERR_VALIDATION, "current_password", "current_password: is not right");
+    if (e->code == GERR_UNAUTHORIZED) gerr_setr(e, GERR_VALIDATION, GR_WRONG_PASSWORD, "current_password");
     return NULL;
   }
   dom_rec user, patch, out;

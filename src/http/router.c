@@ -243,11 +243,36 @@ static const char *utf8_or_marks(const char *z, char *zOut) {
   return zOut;
 }
 
+/* The "params" object of a reason's parameters (numbers as numbers);
+ * NULL when there are none. Caller owns the reference. */
+static json_t *params_json(const gerr_param *a, int n) {
+  if (n <= 0) return NULL;
+  json_t *o = json_object();
+  for (int i = 0; i < n; i++) {
+    char z[sizeof a[i].z];
+    json_t *v = a[i].cType == 'i'   ? json_integer(a[i].i)
+                : a[i].cType == 'c' ? json_real((double)a[i].i / 100)
+                                    : json_string(utf8_or_marks(a[i].z, z));
+    json_object_set_new(o, a[i].zKey, v);
+  }
+  return o;
+}
+
+/* Adds "reason" (the code's own when none was named) and "params" (when
+ * any) to the error object o. */
+static void add_reason(json_t *o, gerr_code code, greason reason, const gerr_param *a, int n) {
+  if (reason == GR_NONE) reason = gerr_reason_of_code(code);
+  if (reason != GR_NONE) json_object_set_new(o, "reason", json_string(gerr_reason_name(reason)));
+  json_t *p = params_json(a, n);
+  if (p) json_object_set_new(o, "params", p);
+}
+
 json_t *http_error_json(const gerr *e) {
   char zMsg[sizeof e->msg], zField[sizeof e->field];
   json_t *pErr = json_pack("{s:s, s:s}", "code", gerr_name(e->code), "message",
                            e->msg[0] ? utf8_or_marks(e->msg, zMsg) : gerr_default(e->code));
   if (e->field[0]) json_object_set_new(pErr, "field", json_string(utf8_or_marks(e->field, zField)));
+  add_reason(pErr, e->code, e->reason, e->aParam, e->nParam);
   if (e->nRow > 0) {   /* an all-or-nothing operation's refused rows: where, which field, why */
     json_t *a = json_array();
     for (int i = 0; i < e->nRow; i++) {
@@ -257,6 +282,7 @@ json_t *http_error_json(const gerr *e) {
       if (x->iIndex >= 0) json_object_set_new(o, "index", json_integer(x->iIndex));
       if (x->iRow > 0) json_object_set_new(o, "row", json_integer(x->iRow));
       if (x->zField[0]) json_object_set_new(o, "field", json_string(utf8_or_marks(x->zField, zF)));
+      add_reason(o, x->code, x->reason, x->aParam, x->nParam);
       free(zM);
       free(zF);
       json_array_append_new(a, o);
@@ -275,11 +301,11 @@ static int read_if_match(struct evhttp_request *pReq, http_req *r, gerr *e) {
   size_t n = strlen(z);
   char zNum[24];
   if (n < 3 || n - 2 >= sizeof zNum || z[0] != '"' || z[n - 1] != '"')
-    return gerr_set(e, GERR_BAD_REQUEST, "If-Match", "If-Match must be the ETag the record was read with, e.g. \"3\"");
+    return gerr_setr(e, GERR_BAD_REQUEST, GR_BAD_IF_MATCH, "If-Match");
   memcpy(zNum, z + 1, n - 2);
   zNum[n - 2] = 0;
   if (text_int64(zNum, &r->ifVersion) || r->ifVersion < 1)
-    return gerr_set(e, GERR_BAD_REQUEST, "If-Match", "If-Match must be the ETag the record was read with, e.g. \"3\"");
+    return gerr_setr(e, GERR_BAD_REQUEST, GR_BAD_IF_MATCH, "If-Match");
   r->bIfMatch = 1;
   return 0;
 }
@@ -300,7 +326,10 @@ static int check_upload(struct evhttp_request *pReq, http_req *r, size_t n, gerr
   const http_upload *pUp = r->pRoute->pArg;
   const char *const *azMedia = pUp && pUp->azMedia ? pUp->azMedia : azCsv;
   size_t nMax = http_upload_limit(r->pRoute);
-  if (n > nMax) return gerr_set(e, GERR_TOO_LARGE, NULL, "the upload is %zu bytes; the limit is %zu", n, nMax);
+  if (n > nMax) {
+    gerr_setr(e, GERR_TOO_LARGE, GR_TOO_LARGE, NULL, GP_I("max", nMax), GP_I("got", n));
+    return gerr_msg(e, "the upload is %zu bytes; the limit is %zu", n, nMax);
+  }
   for (const char *const *pz = azMedia; *pz && !r->zUploadType; pz++)
     if (content_type_is(pReq, *pz)) r->zUploadType = *pz;
   if (!r->zUploadType) {
@@ -311,7 +340,7 @@ static int check_upload(struct evhttp_request *pReq, http_req *r, size_t n, gerr
     return gerr_set(e, GERR_MEDIA_TYPE, NULL, "Content-Type must be %s%s (got %.60s)", azMedia[1] ? "one of " : "",
                     zTypes, zType ? zType : "none");
   }
-  if (n == 0) return gerr_set(e, GERR_BAD_REQUEST, NULL, "the request body is empty: send the file");
+  if (n == 0) return gerr_setr(e, GERR_BAD_REQUEST, GR_NO_FILE, NULL);
   return 0;
 }
 
@@ -326,14 +355,17 @@ static int read_body(struct evhttp_request *pReq, http_req *r, gerr *e) {
   if (flags & R_UPLOAD) return check_upload(pReq, r, http_body_size(r), e);
   int bNone = !(flags & (R_BODY | R_BODY_OPT));
   if (n > HTTP_MAX_BODY)
-    return gerr_set(e, GERR_TOO_LARGE, NULL, "request body is %zu bytes; the limit is %d", n, HTTP_MAX_BODY);
+  {
+    gerr_setr(e, GERR_TOO_LARGE, GR_TOO_LARGE, NULL, GP_I("max", HTTP_MAX_BODY), GP_I("got", n));
+    return gerr_msg(e, "request body is %zu bytes; the limit is %d", n, HTTP_MAX_BODY);
+  }
   if (n == 0 && (bNone || (flags & R_BODY_OPT))) return 0;
   if (!content_type_is(pReq, "application/json")) {
     const char *zType = evhttp_find_header(evhttp_request_get_input_headers(pReq), "Content-Type");
     return gerr_set(e, GERR_MEDIA_TYPE, NULL, "Content-Type must be application/json (got %.60s)",
                     zType ? zType : "none");
   }
-  if (n == 0) return gerr_set(e, GERR_BAD_JSON, NULL, "a JSON object is required as the request body");
+  if (n == 0) return gerr_setr(e, GERR_BAD_JSON, GR_NOT_OBJECT, NULL);
   const char *zBody = (const char *)evbuffer_pullup(pIn, -1);
   json_error_t je;
   r->pBody = json_loadb(zBody, n, JSON_REJECT_DUPLICATES, &je);
@@ -341,12 +373,15 @@ static int read_body(struct evhttp_request *pReq, http_req *r, gerr *e) {
     return gerr_set(e, GERR_BAD_JSON, NULL, "request body is not valid JSON: %s (line %d, column %d)", je.text,
                     je.line, je.column);
   if (!json_is_object(r->pBody))
-    return gerr_set(e, GERR_BAD_JSON, NULL, "request body must be a JSON object");
+    return gerr_setr(e, GERR_BAD_JSON, GR_NOT_OBJECT, NULL);
   if (bNone) {
     const char *zKey = json_object_iter_key(json_object_iter(r->pBody));
     if (zKey)
-      return gerr_set(e, GERR_VALIDATION, zKey, "%.60s: %s %s takes no fields (send no body, or {})", zKey,
-                      http_method_name(r->method), r->pRoute->zPath);
+    {
+      gerr_setr(e, GERR_VALIDATION, GR_NOT_ACCEPTED, zKey);
+      return gerr_msg(e, "%.60s: %s %s takes no fields (send no body, or {})", zKey, http_method_name(r->method),
+                      r->pRoute->zPath);
+    }
     json_decref(r->pBody);
     r->pBody = NULL;
   }
@@ -365,7 +400,7 @@ static const char *query_decode(http_req *r, const char *z, size_t n, const char
   }
   const char *zOut = NULL;
   if (strlen(zDec) != nOut)
-    gerr_set(e, GERR_VALIDATION, zKey ? zKey : NULL, "%s: must not contain NUL characters", zKey ? zKey : "query");
+    gerr_setr(e, GERR_VALIDATION, GR_NUL_CHAR, zKey ? zKey : "query");
   else
     zOut = arena_strdup(r->pAr, zDec);
   free(zDec);
@@ -382,14 +417,14 @@ static int read_query(const struct evhttp_uri *pUri, http_req *r, gerr *e) {
     size_t n = strcspn(p, "&");
     const char *zEq = memchr(p, '=', n);
     if (n == 0 || !zEq || zEq == p)
-      return gerr_set(e, GERR_BAD_REQUEST, NULL, "the query string must be name=value pairs joined by &");
+      return gerr_setr(e, GERR_BAD_REQUEST, GR_QUERY_FORM, NULL);
     if (r->nQuery == HTTP_MAX_QUERY)
-      return gerr_set(e, GERR_BAD_REQUEST, NULL, "too many query parameters (at most %d)", HTTP_MAX_QUERY);
+      return gerr_setr(e, GERR_BAD_REQUEST, GR_QUERY_TOO_MANY, NULL, GP_I("max", HTTP_MAX_QUERY));
     const char *zKey = query_decode(r, p, (size_t)(zEq - p), NULL, e);
     if (!zKey) return -1;
     const char *zVal = query_decode(r, zEq + 1, n - (size_t)(zEq - p) - 1, zKey, e);
     if (!zVal) return -1;
-    if (http_query(r, zKey)) return gerr_set(e, GERR_BAD_REQUEST, zKey, "query parameter %.60s is given twice", zKey);
+    if (http_query(r, zKey)) return gerr_setr(e, GERR_BAD_REQUEST, GR_QUERY_TWICE, zKey);
     r->aQuery[r->nQuery].zName = zKey;
     r->aQuery[r->nQuery].zValue = zVal;
     r->nQuery++;
@@ -456,14 +491,17 @@ static int authenticate(struct evhttp_request *pReq, http_req *r, gerr *e) {
   int rc = 0;
   if (zAuth) {
     if (strncmp(zAuth, "Bearer gt_", 10) != 0)
-      return gerr_set(e, GERR_UNAUTHORIZED, NULL, "Authorization must be Bearer followed by an API token");
+    {
+      gerr_setr(e, GERR_UNAUTHORIZED, GR_TOKEN_UNKNOWN, NULL);
+      return gerr_msg(e, "Authorization must be Bearer followed by an API token");
+    }
     rc = auth_resolve_api_token(&c, zAuth + 7, r->pAuth, e);
     if (rc == 0 && !r->pAuth->bSignedIn)
-      return gerr_set(e, GERR_UNAUTHORIZED, NULL, "the API token is unknown or revoked");
+      return gerr_setr(e, GERR_UNAUTHORIZED, GR_TOKEN_UNKNOWN, NULL);
   } else if (zCookie && *zCookie) {
     rc = cached_session(r, &c, zCookie, e);
     if (rc == 0 && !r->pAuth->bSignedIn && !r->pRoute->pRule->bPublic)
-      return gerr_set(e, GERR_UNAUTHORIZED, NULL, "your session has ended: sign in again");
+      return gerr_setr(e, GERR_UNAUTHORIZED, GR_SESSION_ENDED, NULL);
   }
   if (rc) return -1;
   r->zActor = r->pAuth->bSignedIn ? r->pAuth->zActor : "anonymous";
@@ -488,8 +526,7 @@ static int check_csrf(struct evhttp_request *pReq, http_req *r, gerr *e) {
                         : strncmp(zOrigin, "http://", 7) == 0 ? zOrigin + 7 : NULL;
     if (zRest && strcmp(zRest, zHost) == 0) return 0;
   }
-  return gerr_set(e, GERR_FORBIDDEN, "X-CSRF-Token",
-                  "this change needs the X-CSRF-Token header (from sign-in) or a same-origin request");
+  return gerr_setr(e, GERR_FORBIDDEN, GR_CSRF, "X-CSRF-Token");
 }
 
 /* Refuses request headers larger than HTTP_MAX_HEADERS in all (431), with
@@ -548,9 +585,12 @@ static int find_route(http_req *r, char *zAllow, size_t nAllow, gerr *e) {
     }
   }
   if (bPath)
-    return gerr_set(e, GERR_METHOD, NULL, "%s is not allowed on %.200s (allowed: %s)", http_method_name(r->method),
-                    r->zPath, zAllow);
-  return gerr_set(e, GERR_NOT_FOUND, NULL, "no such resource: %.200s", r->zPath);
+  {
+    gerr_setr(e, GERR_METHOD, GR_METHOD, NULL, GP_S("method", http_method_name(r->method)), GP_S("allowed", zAllow));
+    return gerr_msg(e, "%s is not allowed on %.200s (allowed: %s)", http_method_name(r->method), r->zPath, zAllow);
+  }
+  gerr_setr(e, GERR_NOT_FOUND, GR_NO_SUCH_ROUTE, NULL);
+  return gerr_msg(e, "no such resource: %.200s", r->zPath);
 }
 
 /* The start of a request's state for pReq as http_dispatch and

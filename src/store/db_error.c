@@ -25,19 +25,23 @@ static int is_column_list(const char *z, size_t n) {
 int db_constraint_error(gerr *e, db_constraint kind, const char *zTable, const char *zCols, size_t nCols,
                         const char *zEngine) {
   if (kind == DBC_FOREIGN_KEY)   /* the engine's text says no more than this */
-    return gerr_set(e, GERR_CONFLICT, NULL, "a referenced record does not exist or is still referred to");
+    return gerr_setr(e, GERR_CONFLICT, GR_REF_BROKEN, NULL);
   if (kind != DBC_UNIQUE) {   /* the domain checks these first: a bug of guild's */
     log_error("database: %s", zEngine ? zEngine : "a constraint was violated");
-    return gerr_set(e, GERR_CONFLICT, NULL, "the record breaks a rule of the database (a value is missing or not "
-                    "allowed); nothing was saved");
+    return gerr_setr(e, GERR_CONFLICT, GR_DB_RULE, NULL);
   }
   log_info("database: %s", zEngine ? zEngine : "a unique key was violated");   /* two writers at once */
-  if (!zTable || !zTable[0] || !zCols || !is_column_list(zCols, nCols))
-    return gerr_set(e, GERR_CONFLICT, NULL, "the record has the same key as one already stored; reload and try again");
+  if (!zTable || !zTable[0] || !zCols || !is_column_list(zCols, nCols)) {
+    gerr_setr(e, GERR_CONFLICT, GR_DUPLICATE_RACE, NULL);
+    snprintf(e->msg, sizeof e->msg, "the record has the same key as one already stored; reload and try again");
+    return -1;
+  }
   const char *zLast = zCols;   /* the field named: the key's last column */
   for (size_t i = 0; i + 1 < nCols; i++)
     if (zCols[i] == ',' && zCols[i + 1] == ' ') zLast = zCols + i + 2;
   char zField[64];
   snprintf(zField, sizeof zField, "%.*s", (int)(zCols + nCols - zLast), zLast);
-  return gerr_set(e, GERR_CONFLICT, zField, "%s: another %.60s record has the same %.*s; reload and try again", zField, zTable, (int)nCols, zCols);
+  gerr_setr(e, GERR_CONFLICT, GR_DUPLICATE_RACE, zField, GP_S("entity", zTable));
+  snprintf(e->msg, sizeof e->msg, "%s: another %.60s record has the same %.*s; reload and try again", zField, zTable, (int)nCols, zCols);
+  return -1;
 }

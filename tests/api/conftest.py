@@ -98,6 +98,7 @@ class Client:
         out = Response(r.status, r.getheaders(), r.read().decode())
         conn.close()
         record_route(method, path, out.status)
+        check_reason(method, path, out)
         return out
 
     def get(self, path, **kw):
@@ -245,6 +246,51 @@ def record_route(method, path, status):
             EXERCISED.add((method, route_pattern(path)))
 
 
+def _reasons():
+    """The reasons of src/core/reasons.def (their machine names)."""
+    here = os.path.dirname(__file__)
+    with open(os.path.join(here, "..", "..", "src", "core", "reasons.def"), encoding="utf-8") as f:
+        return {m.group(1) for m in re.finditer(r'^XX\(\w+,\s*"(\w+)"', f.read(), re.M)}
+
+
+REASONS = _reasons()
+# the class's general reasons (gerr_set without a rule): allowed, but listed
+# at the end of the run (build/general-reasons.txt); GUILD_TEST_STRICT_REASONS=1
+# refuses them
+GENERAL_REASONS = {"invalid", "refused", "forbidden", "no_such", "usage", "bad_request"}
+GENERAL_SEEN = set()
+STRICT_REASONS = os.environ.get("GUILD_TEST_STRICT_REASONS") == "1"
+
+
+def pytest_sessionfinish(session, exitstatus):
+    """Writes the errors that named only their class's general reason."""
+    if not GENERAL_SEEN:
+        return
+    out = os.path.join(os.path.dirname(__file__), "..", "..", "build", "general-reasons.txt")
+    with contextlib.suppress(OSError), open(out, "w", encoding="utf-8") as f:
+        for row in sorted(GENERAL_SEEN):
+            f.write("\t".join(row) + "\n")
+
+
+def check_reason(method, path, r):
+    """Every error answer of the API names the rule that refused: a
+    "reason" of reasons.def, and its "params" (an object of numbers and
+    texts) when it has any; each refused row of rows_refused too. So every
+    test that meets a 4xx checks this."""
+    if r.status < 400 or not path.startswith("/api/") or not isinstance(r.json, dict) or "error" not in r.json:
+        return
+    err = r.json["error"]
+    for e in [err] + list(err.get("rows", [])):
+        assert e.get("reason") in REASONS, f"{method} {path}: an error without a known reason: {r.body[:400]}"
+        if e["reason"] in GENERAL_REASONS:
+            with _exercised_lock:
+                GENERAL_SEEN.add((method, route_pattern(path), e["code"], e["reason"], e["message"][:120]))
+            assert not STRICT_REASONS, f"{method} {path}: names no rule of its own ({e['reason']}): {e}"
+        params = e.get("params", {})
+        assert isinstance(params, dict) and "params" not in e or params, f"{method} {path}: params must be a non-empty object when given: {e}"
+        assert all(isinstance(v, (int, float, str)) and not isinstance(v, bool) for v in params.values()), e
+
+
 COLLECTED_MODULES = set()
 
 
@@ -266,19 +312,20 @@ def pytest_configure(config):
 # Assertions shared by the tests.
 
 def assert_error(r, status, code, field=None, contains=()):
-    """r is the one error format {"error": {"code", "message", "field"?}}
-    with the given status and code (and field, when given); an
-    all-or-nothing operation's refusal (rows_refused) also lists its
-    refused rows, each {"code", "message", "index" or "row", "field"?}."""
+    """r is the one error format {"error": {"code", "reason", "message",
+    "field"?, "params"?}} with the given status and code (and field, when
+    given); an all-or-nothing operation's refusal (rows_refused) also lists
+    its refused rows, each {"code", "reason", "message", "index" or "row",
+    "field"?, "params"?}."""
     assert r.status == status, r
     ctype = r.header("Content-Type") or ""
     assert ctype.startswith("application/json"), ctype
     assert isinstance(r.json, dict) and set(r.json) == {"error"}, r
     err = r.json["error"]
-    assert {"code", "message"} <= set(err) <= {"code", "message", "field", "rows"}, err
+    assert {"code", "message", "reason"} <= set(err) <= {"code", "message", "field", "rows", "reason", "params"}, err
     assert ("rows" in err) == (err["code"] == "rows_refused"), err
     for row in err.get("rows", []):
-        assert {"code", "message"} <= set(row) <= {"code", "message", "field", "index", "row"}, row
+        assert {"code", "message", "reason"} <= set(row) <= {"code", "message", "field", "index", "row", "reason", "params"}, row
         assert ("index" in row) != ("row" in row) and row["message"], row
     assert err["code"] == code, err
     assert isinstance(err["message"], str) and err["message"].strip(), err

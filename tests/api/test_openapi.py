@@ -63,9 +63,14 @@ def test_openapi_document(doc):
     schemas = doc["components"]["schemas"]
     assert {"Error", "area", "institution", "program", "cohort", "person", "enrollment"} <= set(schemas)
     err = schemas["Error"]["properties"]["error"]
-    assert set(err["properties"]) == {"code", "message", "field", "rows"}
-    assert set(err["properties"]["rows"]["items"]["properties"]) == {"index", "row", "field", "code", "message"}
-    assert set(err["required"]) == {"code", "message"}
+    assert set(err["properties"]) == {"code", "reason", "params", "message", "field", "rows"}
+    assert set(err["properties"]["rows"]["items"]["properties"]) == {"index", "row", "field", "code", "reason", "params", "message"}
+    assert set(err["required"]) == {"code", "reason", "message"}
+    # the document lists every reason of reasons.def, and only those; each row's reasons too
+    from conftest import REASONS
+    assert set(err["properties"]["reason"]["enum"]) == REASONS
+    assert set(err["properties"]["rows"]["items"]["properties"]["reason"]["enum"]) == REASONS
+    assert {"validation", "conflict", "rows_refused", "precondition_failed"} <= set(err["properties"]["code"]["enum"])
     for name in ["area", "institution", "program", "cohort", "person", "enrollment"]:
         s = schemas[name]
         assert s["additionalProperties"] is False

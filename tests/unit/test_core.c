@@ -180,6 +180,95 @@ static void errors(void **state) {
   gerr_clear(NULL);  /* harmless */
 }
 
+/* A reason names the rule: its template filled with the field and the
+ * named parameters (integers, hundredths, texts) is the message; an
+ * unknown {name} stays as written; too many parameters or too long values
+ * are dropped or cut, never overflow; gerr_msg rewrites the message only;
+ * gerr_set gives the code's own or general reason; rows keep theirs. */
+static void error_reasons(void **state) {
+  (void)state;
+  gerr e;
+  assert_int_equal(gerr_setr(&e, GERR_VALIDATION, GR_LENGTH, "name", GP_I("min", 1), GP_I("max", 200), GP_I("got", 201)), -1);
+  assert_int_equal(e.code, GERR_VALIDATION);
+  assert_int_equal(e.reason, GR_LENGTH);
+  assert_string_equal(gerr_reason_name(e.reason), "length");
+  assert_string_equal(e.field, "name");
+  assert_string_equal(e.msg, "name: must be 1 to 200 characters (got 201)");
+  assert_int_equal(e.nParam, 3);
+  assert_string_equal(gerr_param_get(&e, "max")->z, "200");
+  assert_int_equal(gerr_param_get(&e, "max")->i, 200);
+  assert_int_equal(gerr_param_get(&e, "max")->cType, 'i');
+  assert_null(gerr_param_get(&e, "other"));
+
+  gerr_setr(&e, GERR_VALIDATION, GR_RANGE, "weight", GP_C("min", 1), GP_C("max", 10000), GP_C("got", -250));
+  assert_string_equal(e.msg, "weight: must be between 0.01 and 100.00 (got -2.50)");
+  assert_int_equal(gerr_param_get(&e, "got")->cType, 'c');
+
+  gerr_setr(&e, GERR_CONFLICT, GR_STALE, NULL, GP_S("entity", "cohort"), GP_I("id", 4));   /* {had} not given */
+  assert_string_equal(e.msg, "cohort 4 was changed by someone else (you had version {had}); reload it and try again");
+  gerr_msg(&e, "own words %d", 5);
+  assert_string_equal(e.msg, "own words 5");
+  assert_int_equal(e.reason, GR_STALE);
+  assert_int_equal(e.nParam, 2);
+
+  char zLong[400];
+  memset(zLong, 'v', sizeof zLong - 1);
+  zLong[sizeof zLong - 1] = 0;
+  gerr_setr(&e, GERR_VALIDATION, GR_NOT_ONE_OF, "kind", GP_S("allowed", zLong), GP_S("got", zLong), GP_S("a", "1"),
+            GP_S("b", "2"), GP_S("c", "3"), GP_S("d", "4"), GP_S("e", "5"), GP_S("f", NULL));
+  assert_int_equal(e.nParam, GERR_MAXPARAM);
+  assert_int_equal(strlen(gerr_param_get(&e, "allowed")->z), sizeof e.aParam[0].z - 1);
+  assert_int_equal(strlen(e.msg), strlen("kind: must be one of  (got '')") + 2 * (sizeof e.aParam[0].z - 1));
+  assert_null(gerr_param_get(&e, "f"));
+
+  gerr_setr(&e, GERR_VALIDATION, GR_REQUIRED, "name", GP_S("x", "1"), GP_S("x", "2"));   /* one of each name */
+  assert_int_equal(e.nParam, 1);
+  assert_string_equal(gerr_param_get(&e, "x")->z, "2");
+  gerr_param_s(&e, "y", "3");
+  assert_int_equal(e.nParam, 2);
+  assert_string_equal(e.msg, "name: is required");
+
+  gerr_set(&e, GERR_VALIDATION, "x", "x: free words");
+  assert_int_equal(e.reason, GR_INVALID);
+  assert_int_equal(e.nParam, 0);
+  gerr_set(&e, GERR_STALE, NULL, NULL);
+  assert_int_equal(e.reason, GR_STALE);
+  assert_int_equal(gerr_reason_of_code(GERR_BAD_JSON), GR_BAD_JSON);
+  assert_int_equal(gerr_reason_of_code(GERR_OK), GR_NONE);
+  gerr_clear(&e);
+  assert_int_equal(e.reason, GR_NONE);
+  assert_string_equal(gerr_reason_name(GR_NONE), "");
+  assert_string_equal(gerr_reason_name((greason)(GR__MAX + 3)), "");
+  assert_int_equal(gerr_setr(NULL, GERR_VALIDATION, GR_REQUIRED, "x", GP_I("n", 1)), -1);   /* harmless */
+
+  /* every reason has a machine name of its own and a template */
+  for (int i = 1; i < GR__MAX; i++) {
+    assert_true(gerr_reason_name((greason)i)[0] != 0);
+    assert_true(gerr_reason_template((greason)i)[0] != 0);
+    for (int j = 1; j < i; j++) assert_string_not_equal(gerr_reason_name((greason)i), gerr_reason_name((greason)j));
+  }
+
+  /* a refused row keeps its reason and parameters; the whole refusal is rows_refused */
+  arena a;
+  arena_init(&a);
+  gerr_rows rows;
+  gerr_rows_init(&rows, &a);
+  gerr eRow;
+  gerr_setr(&eRow, GERR_CONFLICT, GR_ALREADY_ENROLLED, "cohort_id", GP_S("entity", "enrollment"), GP_I("id", 9));
+  gerr_rows_add(&rows, 1, 0, NULL, &eRow);
+  gerr_setr(&eRow, GERR_VALIDATION, GR_REQUIRED, "name");   /* eRow is reused: the row holds its own copy */
+  assert_int_equal(gerr_rows_fail(&e, &rows, 2, "rows"), -1);
+  assert_int_equal(e.reason, GR_ROWS_REFUSED);
+  assert_int_equal(gerr_param_get(&e, "refused")->i, 1);
+  assert_int_equal(gerr_param_get(&e, "total")->i, 2);
+  assert_int_equal(e.aRow[0].reason, GR_ALREADY_ENROLLED);
+  assert_int_equal(e.aRow[0].nParam, 2);
+  assert_string_equal(e.aRow[0].aParam[1].zKey, "id");
+  assert_string_equal(e.aRow[0].aParam[1].z, "9");
+  assert_string_equal(e.aRow[0].zMsg, "cohort_id: this person is already enrolled in this cohort (enrollment 9)");
+  arena_free(&a);
+}
+
 /* The refused rows of an all-or-nothing operation: kept in order of
  * position whatever the order they were found in, each with its own code,
  * field and message; the summary counts them, quotes as many as fit (then
@@ -255,6 +344,7 @@ int main(void) {
       cmocka_unit_test(gbuf_grows),
       cmocka_unit_test(arena_basics),
       cmocka_unit_test(errors),
+      cmocka_unit_test(error_reasons),
       cmocka_unit_test(error_rows),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);

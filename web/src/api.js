@@ -1,7 +1,9 @@
 // api.js: the one client of guild's JSON API (/api/v1). Sends the session's
 // CSRF token with every change and If-Match when given an ETag; turns every
-// error answer ({"error":{"code","message","field","rows"}}) into an ApiError
-// that names its status, code, field and refused rows. A 401 on any call but signing in tells
+// error answer ({"error":{"code","reason","params","message","field","rows"}})
+// into an ApiError that names its status, code, reason (the rule), the rule's
+// parameters, field and refused rows (ui/errtext.js writes it in the reader's
+// language). A 401 on any call but signing in tells
 // the listeners (the shell then shows the sign-in screen). Bodies are JSON,
 // or raw bytes (a file to import) sent as they are with their own type.
 
@@ -19,15 +21,15 @@ export function onUnauthorized(fn) {
   return () => unauthorizedListeners.delete(fn);
 }
 
-/** An API error: status (0 when the network failed), code, message, field,
- * and rows: an all-or-nothing call's refused rows (code rows_refused), each
- * {index or row, field, code, message}; [] otherwise. */
+/** An API error: status (0 when the network failed), code, reason, params, message (the server's English), field, rows. */
 export class ApiError extends Error {
   constructor(status, body) {
     const err = (body && body.error) || {};
     super(err.message || (status ? `HTTP ${status}` : 'network error'));
     this.status = status;
     this.code = err.code || (status ? 'http' : 'network');
+    this.reason = err.reason || null;
+    this.params = err.params || {};
     this.field = err.field || null;
     this.rows = Array.isArray(err.rows) ? err.rows : [];
   }

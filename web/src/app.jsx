@@ -17,7 +17,7 @@ import { Link, match, navigate, useLocation } from './router.js';
 import { routes } from './routes.jsx';
 import { loadSchema } from './schema.js';
 import { hasRole, loadMe, sessionEnded, signOut } from './session.js';
-import { NotFound } from './screens/misc.jsx';
+import { NotAllowed, NotFound } from './screens/misc.jsx';
 import { ChangePassword, SignIn } from './screens/signin.jsx';
 import { fitTables } from './ui/fit.js';
 import { Busy, ErrorNotice } from './ui/notice.jsx';
@@ -113,7 +113,8 @@ export function App() {
       />
     );
   else if (mustChange) content = <ChangePassword first onChanged={() => loadMe().then(setUser, setBootErr)} />;
-  else if (!found || !hasRole(user, found.route.roles)) content = <NotFound />;
+  else if (!found) content = <NotFound />;
+  else if (!hasRole(user, found.route.roles)) content = <NotAllowed />;
   else if (!schema) content = schemaErr ? <ErrorNotice err={schemaErr} /> : <Busy />;
   else content = <found.route.screen user={user} params={found.params} query={query} menu={menu} />;
 

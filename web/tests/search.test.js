@@ -138,7 +138,7 @@ test('a bad search in the address is shown beside the search box', async () => {
   await page.locator('.field-error').waitFor();
   assert.equal(await box.getAttribute('aria-invalid'), 'true');
   const errId = await box.getAttribute('aria-describedby');
-  assert.match(await page.locator(`#${errId}`).textContent(), /q: must be 1 to 100 characters \(got 101\)/);
+  assert.match(await page.locator(`#${errId}`).textContent(), /must be 1 to 100 characters long \(it has 101\)/);
   await page.getByRole('alert').getByText('Please correct the marked field.').waitFor();
   // the box itself takes no more than 100 characters
   assert.equal(await box.getAttribute('maxlength'), '100');

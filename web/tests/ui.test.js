@@ -129,7 +129,7 @@ test('an administrator creates a program and a cohort of it through the forms', 
   await page.locator('.field-error').waitFor();
   assert.equal(await endDate.getAttribute('aria-invalid'), 'true');
   const errId = (await endDate.getAttribute('aria-describedby')).split(' ').pop();
-  assert.match(await page.locator(`#${errId}`).textContent(), /end_date: must be on or after start_date/);
+  assert.match(await page.locator(`#${errId}`).textContent(), /Last day must not be before First day/);
   assert.equal(await page.evaluate(() => document.activeElement.id), 'f-cohorts-end_date');
   await shot(page, 'cohort-validation');
   await page.getByLabel('Last day').fill('2027-06-30');

@@ -47,7 +47,7 @@ static int grant_check(dom_ctx *c, dom_rec *r, const dom_rec *pOld, gerr *e) {
   int rc = db_step(s, e);
   db_done(s);
   if (rc == DB_ERROR) return -1;
-  if (rc == DB_ROW) return gerr_set(e, GERR_CONFLICT, "role", "role: the user already has this grant");
+  if (rc == DB_ROW) return gerr_setr(e, GERR_CONFLICT, GR_ALREADY_GRANTED, "role");
   return 0;
 }
 

@@ -25,18 +25,16 @@ static int is_common(const char *z) {
 
 int password_check(const char *zPassword, const char *zUsername, gerr *e) {
   if (!zPassword || !text_is_clean_utf8(zPassword, 0))
-    return gerr_set(e, GERR_VALIDATION, "password", "password: must be text without control characters");
+    return gerr_setr(e, GERR_VALIDATION, GR_NOT_TEXT, "password");
   size_t n = text_nchars(zPassword);
   if (n < PASSWORD_MIN)
-    return gerr_set(e, GERR_VALIDATION, "password", "password: must be at least %d characters (got %zu)",
-                    PASSWORD_MIN, n);
+    return gerr_setr(e, GERR_VALIDATION, GR_PASSWORD_SHORT, "password", GP_I("min", PASSWORD_MIN), GP_I("got", n));
   if (strlen(zPassword) > PASSWORD_MAX)
-    return gerr_set(e, GERR_VALIDATION, "password", "password: must be at most %d bytes", PASSWORD_MAX);
+    return gerr_setr(e, GERR_VALIDATION, GR_PASSWORD_LONG, "password", GP_I("max", PASSWORD_MAX));
   if (is_common(zPassword))
-    return gerr_set(e, GERR_VALIDATION, "password",
-                    "password: is one of the 10,000 most common passwords; choose another");
+    return gerr_setr(e, GERR_VALIDATION, GR_PASSWORD_COMMON, "password");
   if (zUsername && strcasecmp(zPassword, zUsername) == 0)
-    return gerr_set(e, GERR_VALIDATION, "password", "password: must not be the username");
+    return gerr_setr(e, GERR_VALIDATION, GR_PASSWORD_USERNAME, "password");
   return 0;
 }
 

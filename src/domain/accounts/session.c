@@ -97,8 +97,7 @@ int auth_verify_password(dom_ctx *c, const char *zUser, const char *zPassword, c
   int64_t w1 = throttle_wait(c, zUserKey, e), w2 = w1 < 0 ? -1 : throttle_wait(c, zClientKey, e);
   if (w1 < 0 || w2 < 0) return -1;
   if (w1 || w2)
-    return gerr_set(e, GERR_TOO_MANY, NULL, "too many failed sign-ins: try again in %lld seconds",
-                    (long long)(w1 > w2 ? w1 : w2));
+    return gerr_setr(e, GERR_TOO_MANY, GR_TOO_MANY, NULL, GP_I("seconds", w1 > w2 ? w1 : w2));
   db_stmt *s = db_prepare(c->pDb, zFindUser, e);
   if (!s) return -1;
   db_bind_text(s, 1, zUser);
@@ -119,7 +118,7 @@ int auth_verify_password(dom_ctx *c, const char *zUser, const char *zPassword, c
   if (!bOk) {
     if (throttle_exec(c, zThrottleFail, zUserKey, e) || throttle_exec(c, zThrottleFail, zClientKey, e)) goto fail;
     if (db_commit(c->pDb, e)) return -1;
-    return gerr_set(e, GERR_UNAUTHORIZED, NULL, "wrong username or password");
+    return gerr_setr(e, GERR_UNAUTHORIZED, GR_SIGNIN_FAILED, NULL);
   }
   /* only the username's count is cleared: a client with an account of its
    * own must not be able to reset its address's count between guesses */

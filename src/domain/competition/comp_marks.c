@@ -78,7 +78,7 @@ int comp_correct_mark(dom_ctx *c, int64_t idMark, int64_t v, const char *zReason
     char zList[160] = "";
     for (pz = comp_correction_reasons; *pz; pz++)
       snprintf(zList + strlen(zList), sizeof zList - strlen(zList), "%s%s", pz == comp_correction_reasons ? "" : ", ", *pz);
-    return gerr_set(e, GERR_VALIDATION, "reason", "reason: a correction says why, one of: %s", zList);
+    return gerr_setr(e, GERR_VALIDATION, GR_CORRECTION_WHY, "reason", GP_S("allowed", zList));
   }
   dom_rec r;
   if (db_begin(c->pDb, e)) return -1;
@@ -100,11 +100,12 @@ int comp_correct_mark(dom_ctx *c, int64_t idMark, int64_t v, const char *zReason
   db_done(s);
   if (rc != DB_ROW) goto fail;
   if (!bLocked) {
-    gerr_set(e, GERR_CONFLICT, NULL, "the category is not locked: the judge changes the mark");
+    gerr_setr(e, GERR_CONFLICT, GR_NOT_LOCKED_YET, NULL);
     goto fail;
   }
   if (strcmp(zState, "marking")) {
-    gerr_set(e, GERR_CONFLICT, "state", "corrections happen while the edition is in marking; it is in %s", zState);
+    gerr_setr(e, GERR_CONFLICT, GR_EDITION_STATE, "state", GP_S("doing", "correcting marks"), GP_S("want", "marking"), GP_S("state", zState));
+    gerr_msg(e, "corrections happen while the edition is in marking; it is in %s", zState);
     goto fail;
   }
   if (comp_check_value(c, idAspect, zCode, zKind, maxCenti, v, e)) goto fail;

@@ -33,7 +33,11 @@ int comp_state_of(dom_ctx *c, const char *zEntity, int64_t id, char *z, gerr *e)
     if (rc == DB_ROW) snprintf(z, 16, "%s", db_col_text(s, 0));
     db_done(s);
     if (rc == DB_ERROR) return -1;
-    if (rc == DB_DONE) return gerr_set(e, GERR_VALIDATION, NULL, "%s %lld does not exist", zEntity, (long long)id);
+    if (rc == DB_DONE) {
+      gerr_setr(e, GERR_VALIDATION, GR_NO_SUCH_RECORD, NULL, GP_S("entity", zEntity), GP_I("id", id));
+      snprintf(e->msg, sizeof e->msg, "%s %lld does not exist", zEntity, (long long)id);
+      return -1;
+    }
     return 0;
   }
   g_panic("no edition state for %s", zEntity);
@@ -43,7 +47,7 @@ int comp_require_state(dom_ctx *c, const char *zEntity, int64_t id, const char *
   char z[16];
   if (comp_state_of(c, zEntity, id, z, e)) return -1;
   if (strcmp(z, zWant) != 0)
-    return gerr_set(e, GERR_CONFLICT, "state", "%s happens while the edition is in %s; it is in %s", zDoing, zWant, z);
+    return gerr_setr(e, GERR_CONFLICT, GR_EDITION_STATE, "state", GP_S("doing", zDoing), GP_S("want", zWant), GP_S("state", z));
   return 0;
 }
 
@@ -92,12 +96,12 @@ static int check_schemes(dom_ctx *c, int64_t idEdition, gerr *e) {
   int64_t n = 0;
   char z[300];
   if (db_query_int(c->pDb, zNoCategory, 1, idEdition, &n, e) == DB_ERROR) return -1;
-  if (n == 0) return gerr_set(e, GERR_CONFLICT, "state", "the edition has no categories yet");
+  if (n == 0) return gerr_setr(e, GERR_CONFLICT, GR_NO_CATEGORIES, "state");
   if (first_text(c, zBadWeights, idEdition, z, sizeof z, e)) return -1;
-  if (z[0]) return gerr_set(e, GERR_CONFLICT, "state", "category %s: criterion weights must add up to 100", z);
+  if (z[0]) return gerr_setr(e, GERR_CONFLICT, GR_WEIGHTS_SUM, "state", GP_S("name", z));
   if (first_text(c, zBadCriterion, idEdition, z, sizeof z, e)) return -1;
   if (z[0])
-    return gerr_set(e, GERR_CONFLICT, "state", "criterion %s: its aspects' maximum marks must add up to its weight", z);
+    return gerr_setr(e, GERR_CONFLICT, GR_ASPECTS_SUM, "state", GP_S("name", z));
   return 0;
 }
 
@@ -106,14 +110,14 @@ static int check_schemes(dom_ctx *c, int64_t idEdition, gerr *e) {
 static int check_judges(dom_ctx *c, int64_t idEdition, gerr *e) {
   char z[300];
   if (first_text(c, zFewJudges, idEdition, z, sizeof z, e)) return -1;
-  if (z[0]) return gerr_set(e, GERR_CONFLICT, "state", "category %s needs at least three judges", z);
+  if (z[0]) return gerr_setr(e, GERR_CONFLICT, GR_FEW_JUDGES, "state", GP_S("name", z));
   return comp_check_edition_markable(c, idEdition, e);
 }
 
 static int check_locked(dom_ctx *c, int64_t idEdition, gerr *e) {
   char z[300];
   if (first_text(c, zUnlocked, idEdition, z, sizeof z, e)) return -1;
-  if (z[0]) return gerr_set(e, GERR_CONFLICT, "state", "category %s is not locked by its chief judge yet", z);
+  if (z[0]) return gerr_setr(e, GERR_CONFLICT, GR_NOT_LOCKED, "state", GP_S("name", z));
   return 0;
 }
 
@@ -126,8 +130,7 @@ int comp_transition(dom_ctx *c, int64_t idEdition, const char *zTo, dom_rec *pOu
   size_t i = 0;
   while (i < sizeof aStep / sizeof aStep[0] && (strcmp(aStep[i].zFrom, zFrom) || strcmp(aStep[i].zTo, zTo))) i++;
   if (i == sizeof aStep / sizeof aStep[0]) {
-    gerr_set(e, GERR_CONFLICT, "to", "an edition in %s cannot move to %.20s (draft -> registration -> marking -> "
-             "locked -> published)", zFrom, zTo);
+    gerr_setr(e, GERR_CONFLICT, GR_EDITION_MOVE, "to", GP_S("from", zFrom), GP_S("to", zTo));
     goto fail;
   }
   if (aStep[i].xCheck && aStep[i].xCheck(c, idEdition, e)) goto fail;

@@ -11,11 +11,13 @@ extern dom_entity dom_category, dom_person, dom_institution, dom_competitor;
 static const char *const azStatus[] = {"entered", "withdrawn", NULL};
 
 static int competitor_check(dom_ctx *c, dom_rec *r, const dom_rec *pOld, gerr *e) {
-  if (pOld) return gerr_set(e, GERR_CONFLICT, NULL, "an entry is not changed: withdraw it and enter again");
+  if (pOld) return gerr_setr(e, GERR_CONFLICT, GR_ENTRY_FIXED, NULL);
   const dom_val *pConsent = dom_v(r, "consent");
   if (!pConsent->bSet || pConsent->bNull || !pConsent->i)
-    return gerr_set(e, GERR_VALIDATION, "consent",
-                    "consent: taking part is voluntary and needs the competitor's own consent (consent: true)");
+  {
+    gerr_setr(e, GERR_VALIDATION, GR_CONSENT_NEEDED, "consent");
+    return gerr_msg(e, "consent: taking part is voluntary and needs the competitor's own consent (consent: true)");
+  }
   if (comp_require_state(c, "category", dom_v(r, "category_id")->i, "registration", "entering competitors", e))
     return -1;
   dom_set_text(r, "status", "entered");
@@ -46,13 +48,13 @@ static int competitor_can_delete(dom_ctx *c, const dom_rec *pOld, gerr *e) {
   char z[16];
   if (comp_state_of(c, "competitor", pOld->id, z, e)) return -1;
   if (strcmp(z, "draft") && strcmp(z, "registration"))
-    return gerr_set(e, GERR_CONFLICT, "state", "entries are removed before marking starts; withdraw instead");
+    return gerr_setr(e, GERR_CONFLICT, GR_ENTRY_STAYS, "state");
   return 0;
 }
 
 static const dom_parent aCompetitorParent[] = {{"institution_id", 0, 1}};
 static const dom_unique aUnique[] = {
-    {{"category_id", "person_id"}, "person_id", "this person is already entered in this category"},
+    {{"category_id", "person_id"}, "person_id", "this person is already entered in this category", GR_ALREADY_ENTERED},
 };
 
 dom_entity dom_competitor = {
@@ -77,7 +79,7 @@ int comp_withdraw_competitor(dom_ctx *c, int64_t id, dom_rec *pOut, gerr *e) {
     return db_commit(c->pDb, e);
   }
   if (strcmp(zState, "draft") && strcmp(zState, "registration")) {
-    gerr_set(e, GERR_CONFLICT, "state", "competitors may withdraw until marking starts; the edition is in %s", zState);
+    gerr_setr(e, GERR_CONFLICT, GR_WITHDRAW_CLOSED, "state", GP_S("state", zState));
     goto fail;
   }
   dom_set_text(&r, "status", "withdrawn");

@@ -149,9 +149,9 @@ static int judge_check(dom_ctx *c, dom_rec *r, const dom_rec *pOld, gerr *e) {
   if (!pOld && (!dom_v(r, "chief")->bSet || dom_v(r, "chief")->bNull)) dom_set_int(r, "chief", 0);
   if (setup_state(k.zState)) return 0;
   if (strcmp(k.zState, "marking"))
-    return gerr_set(e, GERR_CONFLICT, "state", "judges are assigned until the edition is locked; it is in %s", k.zState);
+    return gerr_setr(e, GERR_CONFLICT, GR_JUDGES_SET, "state", GP_S("state", k.zState));
   if (k.bLocked)
-    return gerr_set(e, GERR_CONFLICT, "state", "category %s is locked: its judges no longer change", k.zName);
+    return gerr_setr(e, GERR_CONFLICT, GR_CATEGORY_LOCKED, "state", GP_S("name", k.zName));
   const dom_val *pInst = dom_v(r, "institution_id");
   int64_t idInst = pInst->bSet && !pInst->bNull ? pInst->i : 0;
   if (!pOld) return 0;   /* one more judge leaves every competitor as many as before, or more */
@@ -179,13 +179,12 @@ static int judge_can_delete(dom_ctx *c, const dom_rec *pOld, gerr *e) {
   if (category_info(c, idCategory, &k, e)) return -1;
   if (setup_state(k.zState)) return 0;
   if (strcmp(k.zState, "marking"))
-    return gerr_set(e, GERR_CONFLICT, "state", "judges stay on record once the edition is locked; it is in %s", k.zState);
-  if (k.bLocked) return gerr_set(e, GERR_CONFLICT, "state", "category %s is locked: its judges stay on record", k.zName);
+    return gerr_setr(e, GERR_CONFLICT, GR_JUDGES_STAY, "state", GP_S("state", k.zState));
+  if (k.bLocked) return gerr_setr(e, GERR_CONFLICT, GR_CATEGORY_LOCKED, "state", GP_S("name", k.zName));
   if (query_int2(c, zMarksByJudge, idCategory, dom_v(pOld, "person_id")->i, &nMarks, e) == DB_ERROR) return -1;
   if (nMarks)
-    return gerr_set(e, GERR_CONFLICT, NULL,
-                    "judge %lld has entered %lld mark(s) in category %s, which count: a judge who has marked stays "
-                    "(assign another judge beside them instead)", (long long)pOld->id, (long long)nMarks, k.zName);
+    return gerr_setr(e, GERR_CONFLICT, GR_JUDGE_HAS_MARKED, NULL, GP_I("id", pOld->id), GP_I("marks", nMarks),
+                     GP_S("name", k.zName));
   char zWhy[64];
   snprintf(zWhy, sizeof zWhy, "judge %lld cannot be removed", (long long)pOld->id);
   return short_of_judges(c, zShortInCategory, idCategory, pOld->id, 0, 0, NULL, zWhy, e);
@@ -226,13 +225,11 @@ int comp_judge_refusal(dom_ctx *c, const char *zScope, int64_t id, int64_t idPer
   if (rc != DB_ROW) return rc == DB_ERROR ? -1 : 0;
   if (query_int2(c, zJudgeOf, idCategory, idPerson, &nJudge, e) == DB_ERROR) return -1;
   if (!nJudge)
-    return gerr_set(e, GERR_FORBIDDEN, NULL, "you are not a judge of category %s (%lld)", zName, (long long)idCategory);
+    return gerr_setr(e, GERR_FORBIDDEN, GR_NOT_YOUR_CATEGORY, NULL, GP_S("name", zName), GP_I("id", idCategory));
   if (aJudgeScope[i].bChief && nJudge == 1)
-    return gerr_set(e, GERR_FORBIDDEN, NULL, "only the chief judge of category %s (%lld) does this", zName,
-                    (long long)idCategory);
+    return gerr_setr(e, GERR_FORBIDDEN, GR_ONLY_CHIEF, NULL, GP_S("name", zName), GP_I("id", idCategory));
   if (aJudgeScope[i].bOwn)
-    return gerr_set(e, GERR_FORBIDDEN, NULL, "mark %lld is another judge's: a judge sees and changes only their own marks",
-                    (long long)id);
+    return gerr_setr(e, GERR_FORBIDDEN, GR_NOT_YOUR_MARK, NULL, GP_I("id", id));
   return 0;
 }
 
@@ -248,7 +245,7 @@ static const dom_filter aFilter[] = {
     {"person", FILT_INT, &dom_person, "person_id = ?", "assignments of this person", NULL},
 };
 static const dom_unique aUnique[] = {
-    {{"category_id", "person_id"}, "person_id", "this person is already a judge of this category"},
+    {{"category_id", "person_id"}, "person_id", "this person is already a judge of this category", GR_ALREADY_JUDGE},
 };
 dom_entity dom_judge = {
     "judge", "judges", "A judge assigned to a category.",

@@ -25,7 +25,7 @@ int comp_check_value(dom_ctx *c, int64_t idAspect, const char *zCode, const char
                      int64_t v, gerr *e) {
   if (strcmp(zKind, "judgement") == 0) {
     if (v != 0 && v != 100 && v != 200 && v != 300)
-      return gerr_set(e, GERR_VALIDATION, "value", "value: aspect %s is a judgement: a whole score 0, 1, 2 or 3", zCode);
+      return gerr_setr(e, GERR_VALIDATION, GR_JUDGEMENT_SCORE, "value", GP_S("aspect", zCode));
     return 0;
   }
   if (v == 0 || v == maxCenti) return 0;
@@ -45,16 +45,15 @@ int comp_check_value(dom_ctx *c, int64_t idAspect, const char *zCode, const char
   if (rc == DB_ERROR) return -1;
   if (bFound) return 0;
   if (!nParts)
-    return gerr_set(e, GERR_VALIDATION, "value", "value: aspect %s is all or nothing: 0 or %.2f", zCode,
-                    (double)maxCenti / 100);
-  return gerr_set(e, GERR_VALIDATION, "value", "value: aspect %s allows %s or %.2f", zCode, zAllowed,
-                  (double)maxCenti / 100);
+    return gerr_setr(e, GERR_VALIDATION, GR_ALL_OR_NOTHING, "value", GP_S("aspect", zCode), GP_C("max", maxCenti));
+  return gerr_setr(e, GERR_VALIDATION, GR_PART_MARKS, "value", GP_S("aspect", zCode), GP_S("allowed", zAllowed),
+                   GP_C("max", maxCenti));
 }
 
 static int mark_check(dom_ctx *c, dom_rec *r, const dom_rec *pOld, gerr *e) {
   if (!pOld) {
     if (c->idPerson <= 0)
-      return gerr_set(e, GERR_FORBIDDEN, NULL, "marks are entered by judges, from their own account");
+      return gerr_setr(e, GERR_FORBIDDEN, GR_JUDGES_ONLY, NULL);
     dom_set_int(r, "judge_id", c->idPerson);
   }
   db_stmt *s = db_prepare(c->pDb, zContext, e);
@@ -79,19 +78,23 @@ static int mark_check(dom_ctx *c, dom_rec *r, const dom_rec *pOld, gerr *e) {
   db_done(s);
   if (rc == DB_ERROR) return -1;
   if (rc == DB_DONE)
-    return gerr_set(e, GERR_VALIDATION, "aspect_id", "aspect_id: aspect %lld is not in competitor %lld's category",
-                    (long long)dom_v(r, "aspect_id")->i, (long long)dom_v(r, "competitor_id")->i);
-  if (!idJudge) return gerr_set(e, GERR_FORBIDDEN, NULL, "you are not a judge of this competitor's category");
+    return gerr_setr(e, GERR_VALIDATION, GR_ASPECT_ELSEWHERE, "aspect_id", GP_I("id", dom_v(r, "aspect_id")->i),
+                     GP_I("competitor", dom_v(r, "competitor_id")->i));
+  if (!idJudge) {
+    gerr_setr(e, GERR_FORBIDDEN, GR_NOT_YOUR_CATEGORY, NULL);
+    return gerr_msg(e, "you are not a judge of this competitor's category");
+  }
   if (idJudgeInst && idJudgeInst == idInst)
-    return gerr_set(e, GERR_FORBIDDEN, "competitor_id",
-                    "a judge never marks a competitor from their own institution (institution %lld)", (long long)idInst);
+    return gerr_setr(e, GERR_FORBIDDEN, GR_OWN_INSTITUTION, "competitor_id", GP_I("institution", idInst));
   if (strcmp(zState, "marking"))
-    return gerr_set(e, GERR_CONFLICT, "state", "marks are entered while the edition is in marking; it is in %s", zState);
+  {
+    gerr_setr(e, GERR_CONFLICT, GR_EDITION_STATE, "state", GP_S("doing", "marking"), GP_S("want", "marking"), GP_S("state", zState));
+    return gerr_msg(e, "marks are entered while the edition is in marking; it is in %s", zState);
+  }
   if (bLocked)
-    return gerr_set(e, GERR_CONFLICT, "state", "the category is locked: the chief judge corrects marks, with a reason");
+    return gerr_setr(e, GERR_CONFLICT, GR_MARKS_LOCKED, "state");
   if (strcmp(zStatus, "entered"))
-    return gerr_set(e, GERR_CONFLICT, "competitor_id", "competitor %lld has withdrawn",
-                    (long long)dom_v(r, "competitor_id")->i);
+    return gerr_setr(e, GERR_CONFLICT, GR_WITHDRAWN, "competitor_id", GP_I("id", dom_v(r, "competitor_id")->i));
   return comp_check_value(c, dom_v(r, "aspect_id")->i, zCode, zKind, maxCenti, dom_v(r, "value")->i, e);
 }
 
@@ -111,7 +114,7 @@ static const dom_filter aFilter[] = {
 static const dom_parent aMarkParent[] = {{"competitor_id", 0, 0}};
 static const dom_unique aUnique[] = {
     {{"competitor_id", "aspect_id", "judge_id"}, "aspect_id",
-     "this judge has already marked this aspect of this competitor: change that mark instead"},
+     "this judge has already marked this aspect of this competitor: change that mark instead", GR_ALREADY_MARKED},
 };
 dom_entity dom_mark = {
     "mark", "marks", "A judge's mark for one aspect of one competitor.",

@@ -141,7 +141,7 @@ int dom_get(dom_ctx *c, const dom_entity *pEnt, int64_t id, dom_rec *pOut, gerr 
   if (rc == DB_ROW) load_row(c, s, pOut);
   db_done(s);
   if (rc == DB_ERROR) return -1;
-  if (rc == DB_DONE) return gerr_set(e, GERR_NOT_FOUND, NULL, "%s %lld not found", pEnt->zName, (long long)id);
+  if (rc == DB_DONE) return gerr_setr(e, GERR_NOT_FOUND, GR_NOT_FOUND, NULL, GP_S("entity", pEnt->zName), GP_I("id", id));
   return load_lists(c, pOut, e);
 }
 
@@ -328,8 +328,8 @@ static int check_key(dom_ctx *c, const dom_rec *r, const dom_rec *pOld, int u, g
   int64_t idOther = other_id(s, r, e);
   if (idOther <= 0) return (int)idOther;
   const dom_unique *pKey = &pEnt->aUnique[u];
-  return gerr_set(e, GERR_CONFLICT, pKey->zField, "%s: %s (%s %lld)", pKey->zField, pKey->zWhat, pEnt->zName,
-                  (long long)idOther);
+  return gerr_setr(e, GERR_CONFLICT, pKey->reason ? pKey->reason : GR_DUPLICATE_KEY, pKey->zField,
+                   GP_S("what", pKey->zWhat), GP_S("entity", pEnt->zName), GP_I("id", idOther));
 }
 
 /* Refuses values of unique fields, and unique keys of several fields,
@@ -348,8 +348,8 @@ static int check_unique(dom_ctx *c, const dom_rec *r, const dom_rec *pOld, gerr 
     int64_t idOther = other_id(s, r, e);
     if (idOther < 0) return -1;
     if (idOther)
-      return gerr_set(e, GERR_CONFLICT, pEnt->aField[k].zName, "%s: '%s' is already used by %s %lld",
-                      pEnt->aField[k].zName, v->z ? v->z : "", pEnt->zName, (long long)idOther);
+      return gerr_setr(e, GERR_CONFLICT, GR_DUPLICATE_VALUE, pEnt->aField[k].zName, GP_S("value", v->z ? v->z : ""),
+                       GP_S("entity", pEnt->zName), GP_I("id", idOther));
   }
   for (int u = 0; u < pEnt->nUnique; u++)
     if (check_key(c, r, pOld, u, e)) return -1;
@@ -366,14 +366,14 @@ static void reword_conflict(const dom_rec *r, gerr *e) {
     for (int i = 0; i < DOM_MAXKEY && pEnt->aUnique[u].azField[i]; i++)
       if (strcmp(pEnt->aUnique[u].azField[i], e->field) == 0) {
         const dom_unique *pKey = &pEnt->aUnique[u];
-        gerr_set(e, GERR_CONFLICT, pKey->zField, "%s: %s (written by someone else at the same moment)",
-                 pKey->zField, pKey->zWhat);
+        gerr_setr(e, GERR_CONFLICT, pKey->reason ? pKey->reason : GR_DUPLICATE_KEY, pKey->zField,
+                  GP_S("what", pKey->zWhat), GP_S("entity", pEnt->zName));
+        snprintf(e->msg, sizeof e->msg, "%s: %s (written by someone else at the same moment)", pKey->zField, pKey->zWhat);
         return;
       }
   int k = dom_field_index(pEnt, e->field);
   if (k >= 0 && (pEnt->aField[k].flags & F_UNIQUE))
-    gerr_set(e, GERR_CONFLICT, pEnt->aField[k].zName, "%s: this value is already used by another %s (written by "
-             "someone else at the same moment)", pEnt->aField[k].zName, pEnt->zName);
+    gerr_setr(e, GERR_CONFLICT, GR_DUPLICATE_RACE, pEnt->aField[k].zName, GP_S("entity", pEnt->zName));
 }
 
 /* Validates every field given in r (and the required ones on create). */
@@ -384,12 +384,12 @@ static int check_fields(dom_ctx *c, dom_rec *r, const dom_rec *pOld, gerr *e) {
     const dom_field *f = &pEnt->aField[k];
     dom_val *v = &r->a[k];
     if (f->flags & F_RO) {
-      if (v->bSet) return gerr_set(e, GERR_VALIDATION, f->zName, "%s: is set by guild and cannot be written", f->zName);
+      if (v->bSet) return gerr_setr(e, GERR_VALIDATION, GR_READ_ONLY, f->zName);
       continue;
     }
     if (!v->bSet) {
       if (!pOld && (f->flags & F_REQ))
-        return gerr_set(e, GERR_VALIDATION, f->zName, "%s: is required", f->zName);
+        return gerr_setr(e, GERR_VALIDATION, GR_REQUIRED, f->zName);
       continue;
     }
     if (b && (b->mRefFound & (1u << k)) && !v->bNull) continue;   /* the writer has just found it */
@@ -441,8 +441,7 @@ static int update_row(dom_ctx *c, const dom_rec *r, int64_t ifVersion, gerr *e) 
     return -1;
   }
   if (rc == DB_DONE)
-    return gerr_set(e, GERR_STALE, NULL, "%s %lld was changed by someone else (you had version %lld); reload it and try again",
-                    pEnt->zName, (long long)r->id, (long long)ifVersion);
+    return gerr_setr(e, GERR_STALE, GR_STALE, NULL, GP_S("entity", pEnt->zName), GP_I("id", r->id), GP_I("had", ifVersion));
   if (store_lists(c, r, e)) return -1;
   return dom_run_hooks(c, r, e);   /* what other modules make of the change (dom_hook) */
 }
@@ -450,8 +449,8 @@ static int update_row(dom_ctx *c, const dom_rec *r, int64_t ifVersion, gerr *e) 
 /* GERR_STALE unless the stored record is at the version the client had. */
 static int check_version(const dom_rec *pOld, int64_t ifVersion, gerr *e) {
   if (pOld->version == ifVersion) return 0;
-  return gerr_set(e, GERR_STALE, NULL, "%s %lld is at version %lld, you had version %lld; reload it and try again",
-                  pOld->pEnt->zName, (long long)pOld->id, (long long)pOld->version, (long long)ifVersion);
+  return gerr_setr(e, GERR_STALE, GR_STALE, NULL, GP_S("entity", pOld->pEnt->zName), GP_I("id", pOld->id),
+                   GP_I("had", ifVersion), GP_I("current", pOld->version));
 }
 
 static int same_value(const dom_field *f, const dom_val *a, const dom_val *b) {
@@ -473,8 +472,7 @@ int dom_check(dom_ctx *c, const dom_entity *pEnt, const dom_rec *pIn, const dom_
     for (int k = 0; k < pEnt->nField; k++) {
       const dom_field *f = &pEnt->aField[k];
       if (patch.a[k].bSet && (f->flags & F_IMMUT) && !same_value(f, &patch.a[k], &pOld->a[k]))
-        return gerr_set(e, GERR_VALIDATION, f->zName, "%s: cannot be changed once the %s exists", f->zName,
-                        pEnt->zName);
+        return gerr_setr(e, GERR_VALIDATION, GR_FIXED, f->zName, GP_S("entity", pEnt->zName));
     }
   if (check_fields(c, &patch, pOld, e)) return -1;
   if (pOld) {
@@ -573,19 +571,21 @@ int dom_store_lists(dom_ctx *c, dom_rec *r, int64_t ifVersion, gerr *e) {
 static int check_refs(dom_ctx *c, const dom_entity *pEnt, int64_t id, gerr *e) {
   char zWho[400] = "";
   size_t nWho = 0;
+  int64_t nAll = 0;
   const dom_sql *q = pEnt->pSql;
   for (int i = 0; i < q->nRefBy; i++) {
     int64_t n = 0;
     if (db_query_int(c->pDb, q->aRefBy[i].zCount, 1, id, &n, e) == DB_ERROR) return -1;
     if (n == 0) continue;
+    nAll += n;
     int k = snprintf(zWho + nWho, sizeof zWho - nWho, "%s%lld %s (%s)", nWho ? ", " : "", (long long)n,
                      n == 1 ? q->aRefBy[i].pEnt->zName : q->aRefBy[i].pEnt->zPlural,
                      q->aRefBy[i].pField->zName);
     if (k > 0 && (size_t)k < sizeof zWho - nWho) nWho += (size_t)k;
   }
   if (nWho)
-    return gerr_set(e, GERR_CONFLICT, NULL, "%s %lld cannot be deleted: it is still referred to by %s", pEnt->zName,
-                    (long long)id, zWho);
+    return gerr_setr(e, GERR_CONFLICT, GR_STILL_IN_USE, NULL, GP_S("entity", pEnt->zName), GP_I("id", id),
+                     GP_S("by", zWho), GP_I("count", nAll));
   return 0;
 }
 

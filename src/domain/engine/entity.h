@@ -67,6 +67,7 @@ typedef struct dom_unique {
   const char *azField[DOM_MAXKEY];   /* the fields, in the constraint's order; NULL after the last */
   const char *zField;                /* the field a refusal names */
   const char *zWhat;                 /* what is refused, said of the record being written */
+  greason reason;                    /* the reason a refusal names (GR_NONE: duplicate_key) */
 } dom_unique;
 
 typedef enum { FILT_INT, FILT_TEXT, FILT_DATE, FILT_PREFIX, FILT_CONTAINS } dom_filt_kind;

@@ -18,7 +18,7 @@ static const char *prefix_range(const char *zName, const char *zVal, arena *a, g
   char *zKey = text_search_key(zVal);
   if (!zKey || !text_is_clean_utf8(zVal, 0)) {
     free(zKey);
-    gerr_set(e, GERR_VALIDATION, zName, "%s: must be valid UTF-8 text", zName);
+    gerr_setr(e, GERR_VALIDATION, GR_NOT_TEXT, zName);
     return NULL;
   }
   char *p = zKey, *o = zKey;
@@ -30,7 +30,7 @@ static const char *prefix_range(const char *zName, const char *zVal, arena *a, g
   memcpy(zBoth, zKey, n + 1);
   free(zKey);
   if (n == 0 || text_prefix_upper(zBoth, zBoth + n + 1, n + 2)) {
-    gerr_set(e, GERR_VALIDATION, zName, "%s: must contain at least one letter", zName);
+    gerr_setr(e, GERR_VALIDATION, GR_NO_LETTER, zName);
     return NULL;
   }
   return zBoth;
@@ -42,7 +42,7 @@ static const char *prefix_range(const char *zName, const char *zVal, arena *a, g
  * empty or longer than DOM_CONTAINS_MAX characters. */
 static const char *contains_pattern(const char *zName, const char *zVal, arena *a, gerr *e) {
   if (!text_is_clean_utf8(zVal, 0)) {
-    gerr_set(e, GERR_VALIDATION, zName, "%s: must be valid UTF-8 text without control characters", zName);
+    gerr_setr(e, GERR_VALIDATION, GR_NOT_TEXT, zName);
     return NULL;
   }
   while (*zVal == ' ') zVal++;
@@ -53,7 +53,7 @@ static const char *contains_pattern(const char *zName, const char *zVal, arena *
   size_t nChar = text_nchars(zLow);
   if (nChar == 0 || nChar > DOM_CONTAINS_MAX) {
     free(zLow);
-    gerr_set(e, GERR_VALIDATION, zName, "%s: must be 1 to %d characters (got %zu)", zName, DOM_CONTAINS_MAX, nChar);
+    gerr_setr(e, GERR_VALIDATION, GR_LENGTH, zName, GP_I("min", 1), GP_I("max", DOM_CONTAINS_MAX), GP_I("got", nChar));
     return NULL;
   }
   size_t nLow = strlen(zLow);
@@ -69,30 +69,36 @@ static const char *contains_pattern(const char *zName, const char *zVal, arena *
   return zPat;
 }
 
+/* "a, b, c" of a NULL-terminated list, in a. */
+static const char *enum_list(const char *const *az, arena *a) {
+  const char *z = "";
+  for (; *az; az++) z = *z ? arena_printf(a, "%s, %s", z, *az) : *az;
+  return z;
+}
+
 int dom_query_set(dom_query *q, const dom_entity *pEnt, const char *zName, const char *zVal, arena *a, gerr *e) {
   int k = dom_filter_index(pEnt, zName);
   if (k < 0)
-    return gerr_set(e, GERR_VALIDATION, zName, "%.60s: %s cannot be filtered by this (see the API reference)", zName,
-                    pEnt->zPlural);
+    return gerr_setr(e, GERR_VALIDATION, GR_NOT_FILTERABLE, zName, GP_S("entity", pEnt->zPlural));
   const dom_filter *f = &pEnt->aFilter[k];
   q->mask |= 1u << k;
   switch (f->kind) {
     case FILT_INT:
       if (text_int64(zVal, &q->aInt[k]) || q->aInt[k] < 1)
-        return gerr_set(e, GERR_VALIDATION, zName, "%s: must be an id (a whole number from 1)", zName);
+        return gerr_setr(e, GERR_VALIDATION, GR_NOT_ID, zName);
       return 0;
     case FILT_DATE:
       if (!text_is_date(zVal, NULL))
-        return gerr_set(e, GERR_VALIDATION, zName, "%s: must be a date written YYYY-MM-DD", zName);
+        return gerr_setr(e, GERR_VALIDATION, GR_NOT_DATE, zName, GP_S("got", zVal));
       q->azText[k] = zVal;
       return 0;
     case FILT_TEXT:
       if (!*zVal || !text_is_clean_utf8(zVal, 0))
-        return gerr_set(e, GERR_VALIDATION, zName, "%s: must be non-empty text", zName);
+        return gerr_setr(e, GERR_VALIDATION, GR_EMPTY, zName);
       if (f->azEnum) {
         const char *const *pz = f->azEnum;
         while (*pz && strcmp(*pz, zVal) != 0) pz++;
-        if (!*pz) return gerr_set(e, GERR_VALIDATION, zName, "%s: '%.40s' is not one of the allowed values", zName, zVal);
+        if (!*pz) return gerr_setr(e, GERR_VALIDATION, GR_NOT_ONE_OF, zName, GP_S("allowed", enum_list(f->azEnum, a)), GP_S("got", zVal));
       }
       q->azText[k] = zVal;
       return 0;

@@ -28,7 +28,7 @@ static const dom_actor *actor_of(const dom_ctx *c) {
 }
 
 static int deny(const pol_rule *p, gerr *e) {
-  return gerr_set(e, GERR_FORBIDDEN, NULL, "this is for %s", p->zHelp);
+  return gerr_setr(e, GERR_FORBIDDEN, GR_NOT_FOR_ROLE, NULL, GP_S("roles", p->zHelp));
 }
 
 /* The actor's roles under rule p: 1 when one allows everything (or the
@@ -38,10 +38,8 @@ static int candidates(const dom_ctx *c, const pol_rule *p, cand *a, int *pn, ger
   const dom_actor *u = actor_of(c);
   *pn = 0;
   if (u->kind == ACTOR_SYSTEM || p->bPublic) return 1;
-  if (u->kind == ACTOR_ANONYMOUS) return gerr_set(e, GERR_UNAUTHORIZED, NULL, "sign in first (POST /api/v1/session)");
-  if (u->bMustChange)
-    return gerr_set(e, GERR_PASSWORD_CHANGE, NULL,
-                    "change your one-time password first (POST /api/v1/me/password)");
+  if (u->kind == ACTOR_ANONYMOUS) return gerr_setr(e, GERR_UNAUTHORIZED, GR_SIGN_IN, NULL);
+  if (u->bMustChange) return gerr_setr(e, GERR_PASSWORD_CHANGE, GR_PASSWORD_CHANGE, NULL);
   if (p->bAnyUser) return 1;
   for (int i = 0; i < u->nGrant; i++) {
     auth_role role = u->aGrant[i].role;
@@ -141,7 +139,7 @@ static int deny_or_missing(dom_ctx *c, const pol_rule *p, const dom_entity *pEnt
                            gerr *e) {
   int rc = dom_exists(c, pEnt, id, e);
   if (rc < 0) return -1;
-  if (!rc) return gerr_set(e, GERR_NOT_FOUND, NULL, "%s %lld not found", pEnt->zName, (long long)id);
+  if (!rc) return gerr_setr(e, GERR_NOT_FOUND, GR_NOT_FOUND, NULL, GP_S("entity", pEnt->zName), GP_I("id", id));
   if (why(c, p->zScope ? p->zScope : pEnt->zName, id, a, n, e)) return -1;
   return deny(p, e);
 }
@@ -179,8 +177,7 @@ int pol_confine_param(dom_ctx *c, const pol_rule *pRule, scope_kind kind, const 
   }
   for (int i = 0; i < nVal; i++)
     if (aVal[i] == *pValue) return 0;
-  return gerr_set(e, GERR_FORBIDDEN, zParam, "%s: you may only use your own (%s=%lld)", zParam, zParam,
-                  (long long)aVal[0]);
+  return gerr_setr(e, GERR_FORBIDDEN, GR_ONLY_OWN, zParam, GP_I("id", aVal[0]));
 }
 
 /* A filter of a scoped caller's list that names a record (dom_filter.pRef)
@@ -200,8 +197,7 @@ static int check_ref_filters(dom_ctx *c, const dom_entity *pEnt, const dom_query
       *e = eRead;
       return -1;
     }
-    return gerr_set(e, GERR_FORBIDDEN, f->zName, "%s: %s %lld is not within what you may see", f->zName,
-                    f->pRef->zName, (long long)q->aInt[k]);
+    return gerr_setr(e, GERR_FORBIDDEN, GR_NOT_VISIBLE, f->zName, GP_S("entity", f->pRef->zName), GP_I("id", q->aInt[k]));
   }
   return 0;
 }
@@ -288,11 +284,9 @@ static int deny_field(const pol_rule *p, const char *zLimit, const char *zParent
     return -1;
   }
   if (zLimit)
-    return gerr_set(e, GERR_FORBIDDEN, zLimit, "%s: with your role you may not set this (or not to this value)",
-                    zLimit);
+    return gerr_setr(e, GERR_FORBIDDEN, GR_NOT_SETTABLE, zLimit);
   if (zParent)
-    return gerr_set(e, GERR_FORBIDDEN, zParent, "%s: names a record outside what you may change; this is for %s",
-                    zParent, p->zHelp);
+    return gerr_setr(e, GERR_FORBIDDEN, GR_OUTSIDE_SCOPE, zParent, GP_S("roles", p->zHelp));
   return deny(p, e);
 }
 

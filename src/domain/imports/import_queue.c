@@ -12,13 +12,11 @@ int impjob_may_queue(dom_ctx *c, const char *zRunner, int64_t idRunning, gerr *e
     int rcGet = impjob_get(c, idRunning, &cur, e);
     if (rcGet && e->code != GERR_NOT_FOUND) return -1;
     if (rcGet || !cur.finished_at)
-      return gerr_set(e, GERR_CONFLICT, NULL, "import %lld is being written and SQLite writes one thing at a time: "
-                      "upload again when it has ended", (long long)idRunning);
+      return gerr_setr(e, GERR_CONFLICT, GR_IMPORT_BUSY, NULL, GP_I("id", idRunning));
   }
   int64_t nWaiting = 0;
   if (impjob_count_queued(c, zRunner, &nWaiting, e)) return -1;
   if (nWaiting >= IMPJOB_QUEUE_MAX)
-    return gerr_set(e, GERR_TOO_MANY, NULL, "%lld imports are waiting on this server; try again when one has ended",
-                    (long long)nWaiting);
+    return gerr_setr(e, GERR_TOO_MANY, GR_IMPORTS_WAITING, NULL, GP_I("count", nWaiting));
   return 0;
 }

@@ -24,23 +24,22 @@ static int area_check(dom_ctx *c, dom_rec *r, const dom_rec *pOld, gerr *e) {
   const dom_val *pParent = dom_v(r, "parent_id");
   if (iLevel == 0) {
     if (pParent->bSet && !pParent->bNull)
-      return gerr_set(e, GERR_VALIDATION, "parent_id", "parent_id: a region has no parent area");
+      return gerr_setr(e, GERR_VALIDATION, GR_REGION_NO_PARENT, "parent_id");
   } else {
     if (!pParent->bSet || pParent->bNull)
-      return gerr_set(e, GERR_VALIDATION, "parent_id", "parent_id: a %s needs its parent %s", azLevel[iLevel],
-                      azLevel[iLevel - 1]);
+      return gerr_setr(e, GERR_VALIDATION, GR_PARENT_NEEDED, "parent_id", GP_S("level", azLevel[iLevel]),
+                       GP_S("parent_level", azLevel[iLevel - 1]));
     dom_rec parent;
     if (dom_get(c, r->pEnt, pParent->i, &parent, e)) return -1;
     if (level_index(dom_v(&parent, "level")->z) != iLevel - 1)
-      return gerr_set(e, GERR_VALIDATION, "parent_id", "parent_id: the parent of a %s must be a %s, area %lld is a %s",
-                      azLevel[iLevel], azLevel[iLevel - 1], (long long)pParent->i, dom_v(&parent, "level")->z);
+      return gerr_setr(e, GERR_VALIDATION, GR_PARENT_LEVEL, "parent_id", GP_S("level", azLevel[iLevel]),
+                       GP_S("parent_level", azLevel[iLevel - 1]), GP_I("id", pParent->i), GP_S("got", dom_v(&parent, "level")->z));
   }
   if (pOld && strcmp(dom_v(pOld, "level")->z, dom_v(r, "level")->z) != 0) {
     int64_t n = 0;
     if (db_query_int(c->pDb, zChildLevels, 1, r->id, &n, e) == DB_ERROR) return -1;
     if (n > 0)
-      return gerr_set(e, GERR_VALIDATION, "level", "level: cannot change while %lld areas lie within it",
-                      (long long)n);
+      return gerr_setr(e, GERR_VALIDATION, GR_LEVEL_IN_USE, "level", GP_I("count", n));
   }
   return 0;
 }

@@ -14,14 +14,13 @@ const char cohort_zSeatsTaken[] =
  * seats already taken. */
 static int cohort_check(dom_ctx *c, dom_rec *r, const dom_rec *pOld, gerr *e) {
   if (strcmp(dom_v(r, "end_date")->z, dom_v(r, "start_date")->z) < 0)
-    return gerr_set(e, GERR_VALIDATION, "end_date", "end_date: must be on or after start_date (%s)",
-                    dom_v(r, "start_date")->z);
+    return gerr_setr(e, GERR_VALIDATION, GR_DATE_ORDER, "end_date", GP_S("other", "start_date"),
+                     GP_S("value", dom_v(r, "start_date")->z));
   if (pOld && dom_v(r, "capacity")->i < dom_v(pOld, "capacity")->i) {
     int64_t nTaken = 0;
     if (db_query_int(c->pDb, cohort_zSeatsTaken, 1, r->id, &nTaken, e) == DB_ERROR) return -1;
     if (dom_v(r, "capacity")->i < nTaken)
-      return gerr_set(e, GERR_VALIDATION, "capacity", "capacity: %lld learners already hold a place in this cohort",
-                      (long long)nTaken);
+      return gerr_setr(e, GERR_VALIDATION, GR_CAPACITY_TAKEN, "capacity", GP_I("taken", nTaken));
   }
   return 0;
 }

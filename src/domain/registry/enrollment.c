@@ -50,8 +50,8 @@ static int check_capacity(dom_ctx *c, int64_t idCohort, gerr *e) {
   if (db_query_int(c->pDb, zCapacity, 1, idCohort, &nCap, e) == DB_ERROR) return -1;
   if (db_query_int(c->pDb, cohort_zSeatsTaken, 1, idCohort, &nTaken, e) == DB_ERROR) return -1;
   if (nTaken >= nCap)
-    return gerr_set(e, GERR_CONFLICT, "status", "status: cohort %lld is full (%lld of %lld places taken)",
-                    (long long)idCohort, (long long)nTaken, (long long)nCap);
+    return gerr_setr(e, GERR_CONFLICT, GR_COHORT_FULL, "status", GP_I("id", idCohort), GP_I("taken", nTaken),
+                     GP_I("capacity", nCap));
   return 0;
 }
 
@@ -61,14 +61,12 @@ static int enrollment_check(dom_ctx *c, dom_rec *r, const dom_rec *pOld, gerr *e
   int64_t idCohort = dom_v(r, "cohort_id")->i;
   if (!pOld) {
     if (!pConsent->bSet || pConsent->bNull || !pConsent->i)
-      return gerr_set(e, GERR_VALIDATION, "consent",
-                      "consent: enrollment is voluntary and needs the learner's own consent (consent: true)");
+      return gerr_setr(e, GERR_VALIDATION, GR_CONSENT_NEEDED, "consent");
     if (!pStatus->bSet || pStatus->bNull) dom_set_text(r, "status", "applied");
     if (strcmp(pStatus->z, "applied") != 0 && strcmp(pStatus->z, "enrolled") != 0)
-      return gerr_set(e, GERR_VALIDATION, "status", "status: a new enrollment is applied or enrolled, not %s",
-                      pStatus->z);
+      return gerr_setr(e, GERR_VALIDATION, GR_NEW_STATUS, "status", GP_S("got", pStatus->z));
     if (!dom_v(r, "withdrawal_reason")->bNull && dom_v(r, "withdrawal_reason")->bSet)
-      return gerr_set(e, GERR_VALIDATION, "withdrawal_reason", "withdrawal_reason: only for a withdrawn enrollment");
+      return gerr_setr(e, GERR_VALIDATION, GR_ONLY_WITHDRAWN, "withdrawal_reason");
     dom_set_int(r, "consent_at", c->now);
     dom_set_text(r, "consent_by", c->zActor);
     dom_set_int(r, "status_at", c->now);
@@ -76,19 +74,19 @@ static int enrollment_check(dom_ctx *c, dom_rec *r, const dom_rec *pOld, gerr *e
     return 0;
   }
   if (pConsent->bSet)
-    return gerr_set(e, GERR_VALIDATION, "consent", "consent: is recorded when the enrollment is created");
+    return gerr_setr(e, GERR_VALIDATION, GR_CONSENT_FIXED, "consent");
   const char *zOld = dom_v(pOld, "status")->z;
-  if (pStatus->bNull) return gerr_set(e, GERR_VALIDATION, "status", "status: is required");
+  if (pStatus->bNull) return gerr_setr(e, GERR_VALIDATION, GR_REQUIRED, "status");
   if (strcmp(zOld, pStatus->z) != 0) {
     if (!may_move(zOld, pStatus->z))
-      return gerr_set(e, GERR_VALIDATION, "status", "status: cannot change from %s to %s", zOld, pStatus->z);
+      return gerr_setr(e, GERR_VALIDATION, GR_STATUS_MOVE, "status", GP_S("from", zOld), GP_S("to", pStatus->z));
     dom_set_int(r, "status_at", c->now);
     if (strcmp(pStatus->z, "withdrawn") == 0) dom_set_int(r, "withdrawn_at", c->now);
     if (strcmp(pStatus->z, "enrolled") == 0 && check_capacity(c, idCohort, e)) return -1;
   }
   const dom_val *pReason = dom_v(r, "withdrawal_reason");
   if (!pReason->bNull && strcmp(pStatus->z, "withdrawn") != 0)
-    return gerr_set(e, GERR_VALIDATION, "withdrawal_reason", "withdrawal_reason: only for a withdrawn enrollment");
+    return gerr_setr(e, GERR_VALIDATION, GR_ONLY_WITHDRAWN, "withdrawal_reason");
   return 0;
 }
 
@@ -129,7 +127,7 @@ static const dom_parent aEnrollmentParent[] = {{"cohort_id", 1u << SCOPE_INSTITU
 /* One enrollment per person and cohort (a bulk writer's insert refuses a
  * second itself: dom_bulk.mKey). */
 static const dom_unique aUnique[] = {
-    {{"person_id", "cohort_id"}, "cohort_id", "this person is already enrolled in this cohort"},
+    {{"person_id", "cohort_id"}, "cohort_id", "this person is already enrolled in this cohort", GR_ALREADY_ENROLLED},
 };
 
 dom_entity dom_enrollment = {
@@ -167,8 +165,7 @@ int enroll_withdraw(dom_ctx *c, int64_t id, const char *zReason, dom_rec *pOut, 
     return db_commit(c->pDb, e);
   }
   if (!may_move(zStatus, "withdrawn")) {
-    gerr_set(e, GERR_CONFLICT, "status", "enrollment %lld has already ended (%s); there is nothing to withdraw from",
-             (long long)id, zStatus);
+    gerr_setr(e, GERR_CONFLICT, GR_ALREADY_ENDED, "status", GP_I("id", id), GP_S("status", zStatus));
     goto fail;
   }
   dom_set_text(&r, "status", "withdrawn");

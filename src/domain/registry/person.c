@@ -63,13 +63,13 @@ static int person_check(dom_ctx *c, dom_rec *r, const dom_rec *pOld, gerr *e) {
     char zToday[16];
     time_today(zToday, sizeof zToday);
     if (strcmp(pBirth->z, zToday) > 0)
-      return gerr_set(e, GERR_VALIDATION, "birth_date", "birth_date: must not be in the future");
+      return gerr_setr(e, GERR_VALIDATION, GR_IN_FUTURE, "birth_date");
   }
   const dom_val *pMail = &r->a[P_EMAIL];
   if (pMail->bSet && !pMail->bNull && pMail->z[0]) {
     const char *zAt = strchr(pMail->z, '@');
     if (!zAt || zAt == pMail->z || !strchr(zAt, '.') || strchr(pMail->z, ' '))
-      return gerr_set(e, GERR_VALIDATION, "email", "email: '%.60s' is not an e-mail address", pMail->z);
+      return gerr_setr(e, GERR_VALIDATION, GR_NOT_EMAIL, "email", GP_S("got", pMail->z));
   }
   person_set_keys(c, r);
   return 0;

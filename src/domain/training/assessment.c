@@ -197,7 +197,7 @@ static const dom_filter aResultFilter[] = {
  * two recordings meet at the same moment) */
 static const dom_unique aResultUnique[] = {
     {{"assessment_id", "person_id", "criterion_id"}, "person_id",
-     "this learner's decision on this criterion in this assessment is recorded already"},
+     "this learner's decision on this criterion in this assessment is recorded already", GR_DECISION_RECORDED},
 };
 
 dom_entity dom_assessment_result = {

@@ -103,7 +103,7 @@ static const dom_filter aFilter[] = {
 
 static const dom_parent aParent[] = {{"institution_id", 0, 1}};
 static const dom_unique aUnique[] = {
-    {{"institution_id", "code"}, "code", "this institution already has a status with this code"},
+    {{"institution_id", "code"}, "code", "this institution already has a status with this code", GR_CODE_TAKEN},
 };
 
 dom_entity dom_attendance_status = {

@@ -57,13 +57,13 @@ static int check_open(const dom_ctx *c, const att_session *p, gerr *e) {
   char z[40];
   if (c->now < p->t.tStart - ATT_OPEN_BEFORE) {
     clock_text(p->t.tStart - ATT_OPEN_BEFORE, z, sizeof z);
-    return gerr_set(e, GERR_CONFLICT, NULL, "check-in to session %lld opens at %s (%d minutes before it starts)",
-                    (long long)p->r.id, z, ATT_OPEN_BEFORE / 60);
+    return gerr_setr(e, GERR_CONFLICT, GR_CHECKIN_NOT_OPEN, NULL, GP_I("id", p->r.id), GP_S("at", z),
+                     GP_I("minutes", ATT_OPEN_BEFORE / 60));
   }
   if (c->now > p->t.tEnd + ATT_CLOSE_AFTER) {
     clock_text(p->t.tEnd + ATT_CLOSE_AFTER, z, sizeof z);
-    return gerr_set(e, GERR_CONFLICT, NULL, "check-in to session %lld closed at %s (%d minutes after it ended)",
-                    (long long)p->r.id, z, ATT_CLOSE_AFTER / 60);
+    return gerr_setr(e, GERR_CONFLICT, GR_CHECKIN_CLOSED, NULL, GP_I("id", p->r.id), GP_S("at", z),
+                     GP_I("minutes", ATT_CLOSE_AFTER / 60));
   }
   return 0;
 }
@@ -121,18 +121,16 @@ static int check_code(dom_ctx *c, const att_session *p, int code, gerr *e) {
     int bThat = att_code(key, w) == code || att_code(key, w - 1) == code;
     sodium_memzero(key, sizeof key);
     if (!bThat) continue;
-    gerr_set(e, GERR_VALIDATION, "code", "code: this is the code of another session (%lld, %.80s, at %s), not of "
-             "session %lld", (long long)db_col_int(s, 0), db_col_text(s, 1), db_col_text(s, 2), (long long)p->r.id);
+    gerr_setr(e, GERR_VALIDATION, GR_CODE_OTHER_SESSION, "code", GP_I("session", db_col_int(s, 0)), GP_S("name", db_col_text(s, 1)),
+              GP_S("at", db_col_text(s, 2)), GP_I("id", p->r.id));
     db_done(s);
     return -1;
   }
   db_done(s);
   if (rc == DB_ERROR) return -1;
   if (bExpired)
-    return gerr_set(e, GERR_VALIDATION, "code", "code: this code has expired (codes change every %d seconds); enter "
-                    "the code shown now", ATT_PERIOD);
-  return gerr_set(e, GERR_VALIDATION, "code", "code: not the code shown for session %lld; check the digits",
-                  (long long)p->r.id);
+    return gerr_setr(e, GERR_VALIDATION, GR_CODE_EXPIRED, "code", GP_I("seconds", ATT_PERIOD));
+  return gerr_setr(e, GERR_VALIDATION, GR_CODE_WRONG, "code", GP_I("id", p->r.id));
 }
 
 /* The learner's enrollment status in the cohort into z ("" when none). */
@@ -167,26 +165,25 @@ static const char *status_now(dom_ctx *c, const att_session *p, gerr *e) {
   const att_status *pLate = att_status_find(&set, "late"), *pPresent = att_status_find(&set, "present");
   if (c->now > p->t.tStart + ATT_LATE_AFTER && pLate && pLate->bActive) return "late";
   if (pPresent && pPresent->bActive) return "present";
-  gerr_set(e, GERR_CONFLICT, NULL, "this institution offers no status present: ask your trainer to mark you");
+  gerr_setr(e, GERR_CONFLICT, GR_NO_PRESENT_STATUS, NULL);
   return NULL;
 }
 
 int att_check_in(dom_ctx *c, int64_t idSession, const char *zCode, dom_rec *pMark, int *pbNew, gerr *e) {
   if (pol_check(c, &trn_rule_check_in, &dom_training_session, idSession, e)) return -1;
   *pbNew = 0;
-  if (c->idPerson <= 0) return gerr_set(e, GERR_FORBIDDEN, NULL, "check-in is for learners, from their own account");
+  if (c->idPerson <= 0) return gerr_setr(e, GERR_FORBIDDEN, GR_LEARNERS_ONLY, NULL);
   int code = 0;
   for (int i = 0; zCode && i < 6; i++) code = zCode[i] >= '0' && zCode[i] <= '9' ? code * 10 + (zCode[i] - '0') : -1;
   if (!zCode || strlen(zCode) != 6 || code < 0)
-    return gerr_set(e, GERR_VALIDATION, "code", "code: the 6 digits your trainer shows, e.g. 042917");
+    return gerr_setr(e, GERR_VALIDATION, GR_CODE_FORM, "code");
   att_session s;
   char zStatus[24];
   int64_t idMark = 0;
   if (db_begin(c->pDb, e)) return -1;
   if (att_session_load(c, idSession, &s, e) || enrollment_status(c, s.idCohort, zStatus, sizeof zStatus, e)) goto fail;
   if (strcmp(zStatus, "enrolled")) {
-    gerr_set(e, GERR_CONFLICT, NULL, "only learners enrolled in cohort %lld check in; your enrollment is %s",
-             (long long)s.idCohort, zStatus[0] ? zStatus : "missing");
+    gerr_setr(e, GERR_CONFLICT, GR_NOT_ENROLLED, NULL, GP_I("id", s.idCohort), GP_S("status", zStatus[0] ? zStatus : "missing"));
     goto fail;
   }
   if (check_open(c, &s, e) || check_code(c, &s, code, e) || mark_of(c, idSession, &idMark, e)) goto fail;

@@ -50,10 +50,10 @@ static int check_skills(const dom_val *pSkills, const dom_rec *pProg, gerr *e) {
     for (int k = 0; k < pAll->n && !bFound; k++) bFound = strcmp(pAll->az[k], pSkills->az[i]) == 0;
     for (int k = 0; k < i && bFound; k++)
       if (strcmp(pSkills->az[k], pSkills->az[i]) == 0)
-        return gerr_set(e, GERR_VALIDATION, "skills", "skills: %.100s is listed twice", pSkills->az[i]);
+        return gerr_setr(e, GERR_VALIDATION, GR_LISTED_TWICE, "skills", GP_S("value", pSkills->az[i]));
     if (!bFound)
-      return gerr_set(e, GERR_VALIDATION, "skills", "skills: %.100s is not one of program %lld's skills (%d of them: "
-                      "see its skills)", pSkills->az[i], (long long)pProg->id, pAll->n);
+      return gerr_setr(e, GERR_VALIDATION, GR_NOT_A_SKILL, "skills", GP_S("value", pSkills->az[i]), GP_I("id", pProg->id),
+                       GP_I("count", pAll->n));
   }
   return 0;
 }
@@ -69,32 +69,29 @@ static int check_trainer(dom_ctx *c, dom_rec *r, const dom_rec *pCohort, gerr *e
       if (c->idPerson > 0 && pT->ai[k] == c->idPerson) id = c->idPerson;
     if (!id && pT->n == 1) id = pT->ai[0];
     if (!id)
-      return gerr_set(e, GERR_VALIDATION, "trainer_id", "trainer_id: is required (cohort %lld has %d trainers)",
-                      (long long)pCohort->id, pT->n);
+      return gerr_setr(e, GERR_VALIDATION, GR_TRAINER_NEEDED, "trainer_id", GP_I("id", pCohort->id), GP_I("count", pT->n));
   }
   for (int k = 0; k < pT->n; k++)
     if (pT->ai[k] == id) {
       dom_set_int(r, "trainer_id", id);
       return 0;
     }
-  return gerr_set(e, GERR_VALIDATION, "trainer_id", "trainer_id: person %lld does not train cohort %lld",
-                  (long long)id, (long long)pCohort->id);
+  return gerr_setr(e, GERR_VALIDATION, GR_NOT_A_TRAINER, "trainer_id", GP_I("person", id), GP_I("id", pCohort->id));
 }
 
 static int session_check(dom_ctx *c, dom_rec *r, const dom_rec *pOld, gerr *e) {
   const char *zDate = dom_v(r, "date")->z, *zStart = dom_v(r, "start_time")->z, *zEnd = dom_v(r, "end_time")->z;
   int a, b;
-  if (parse_hhmm(zStart, &a)) return gerr_set(e, GERR_VALIDATION, "start_time", "start_time: HH:MM, e.g. 09:00");
-  if (parse_hhmm(zEnd, &b)) return gerr_set(e, GERR_VALIDATION, "end_time", "end_time: HH:MM, e.g. 12:00");
-  if (b <= a) return gerr_set(e, GERR_VALIDATION, "end_time", "end_time: must be after start_time (%s)", zStart);
+  if (parse_hhmm(zStart, &a)) return gerr_setr(e, GERR_VALIDATION, GR_NOT_TIME, "start_time");
+  if (parse_hhmm(zEnd, &b)) return gerr_setr(e, GERR_VALIDATION, GR_NOT_TIME, "end_time");
+  if (b <= a) return gerr_setr(e, GERR_VALIDATION, GR_TIME_ORDER, "end_time", GP_S("other", "start_time"), GP_S("value", zStart));
   dom_rec cohort, prog;
   if (dom_get(c, &dom_cohort, dom_v(r, "cohort_id")->i, &cohort, e) ||
       dom_get(c, &dom_program, dom_v(&cohort, "program_id")->i, &prog, e))
     return -1;
   const char *zFrom = dom_v(&cohort, "start_date")->z, *zTo = dom_v(&cohort, "end_date")->z;
   if (strcmp(zDate, zFrom) < 0 || strcmp(zDate, zTo) > 0)
-    return gerr_set(e, GERR_VALIDATION, "date", "date: must be within cohort %lld's term (%s to %s)",
-                    (long long)cohort.id, zFrom, zTo);
+    return gerr_setr(e, GERR_VALIDATION, GR_OUTSIDE_TERM, "date", GP_I("id", cohort.id), GP_S("from", zFrom), GP_S("to", zTo));
   if (check_skills(dom_v(r, "skills"), &prog, e) || check_trainer(c, r, &cohort, e)) return -1;
   if (!pOld) {
     dom_set_text(r, "checkin_secret", att_new_secret(c));
@@ -105,8 +102,7 @@ static int session_check(dom_ctx *c, dom_rec *r, const dom_rec *pOld, gerr *e) {
     int64_t n = 0;
     if (db_query_int(c->pDb, zHasMarks, 1, pOld->id, &n, e) == DB_ERROR) return -1;
     if (n)
-      return gerr_set(e, GERR_CONFLICT, "date", "date: attendance has been taken for this session (%lld marks); its "
-                      "day and times stay as they were", (long long)n);
+      return gerr_setr(e, GERR_CONFLICT, GR_ATTENDANCE_TAKEN, "date", GP_I("count", n));
   }
   return 0;
 }

@@ -39,7 +39,7 @@ static const dom_filter aUnitFilter[] = {
 
 static const dom_parent aUnitParent[] = {{"program_id", 1u << SCOPE_INSTITUTION, 0}};
 static const dom_unique aUnitUnique[] = {
-    {{"program_id", "code"}, "code", "the program already has a unit with this code"},
+    {{"program_id", "code"}, "code", "the program already has a unit with this code", GR_CODE_TAKEN},
 };
 
 dom_entity dom_unit_of_competency = {
@@ -66,7 +66,7 @@ static const dom_filter aCritFilter[] = {
 
 static const dom_parent aCritParent[] = {{"unit_id", 1u << SCOPE_INSTITUTION, 0}};
 static const dom_unique aCritUnique[] = {
-    {{"unit_id", "code"}, "code", "the unit already has a criterion with this code"},
+    {{"unit_id", "code"}, "code", "the unit already has a criterion with this code", GR_CODE_TAKEN},
 };
 
 /* A criterion cannot join a unit whose learners are being assessed:

@@ -1,5 +1,6 @@
 // misc.jsx: small screens: the start page (sends the user to the first
-// screen of their menu) and "not found".
+// screen of their menu), "not found" and "you may not open this page" (a
+// screen that exists, but not for the user's roles).
 import { useEffect } from 'preact/hooks';
 import { t } from '../i18n/index.js';
 import { Link, navigate } from '../router.js';
@@ -20,13 +21,24 @@ export function Home({ menu }) {
   );
 }
 
-export function NotFound() {
+/** A page that only says why there is nothing here, with the way home. */
+function Nothing({ title, text }) {
   return (
     <section>
-      <h1 tabindex="-1">{t('notfound.title')}</h1>
+      <h1 tabindex="-1">{t(title)}</h1>
+      {text && <p>{t(text)}</p>}
       <p>
         <Link href="/">{t('notfound.home')}</Link>
       </p>
     </section>
   );
+}
+
+/** A screen that exists, but not for the user's roles. */
+export function NotAllowed() {
+  return <Nothing title="notallowed.title" text="notallowed.text" />;
+}
+
+export function NotFound() {
+  return <Nothing title="notfound.title" />;
 }

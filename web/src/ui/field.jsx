@@ -114,9 +114,7 @@ export function Field({ def, formId, value, onChange, error, disabled }) {
       )}
       {error && (
         <p class="field-error" id={err}>
-          <span lang="en" dir="ltr">
-            {error}
-          </span>
+          {error}
         </p>
       )}
     </div>

@@ -16,6 +16,7 @@ import { ROLES, hasRole, staffInstitutions } from '../session.js';
 import { Field } from './field.jsx';
 import { Busy, ErrorNotice, Status } from './notice.jsx';
 import { ConfirmDelete } from './confirm.jsx';
+import { errorText } from './errtext.js';
 import { RecordContext } from './context.jsx';
 
 /** The value of def as the API takes it (lists without blank lines, text trimmed). */
@@ -154,7 +155,7 @@ export function ResourceForm({ res: shown, id, user, query = {} }) {
 
   if (!isNew && !rec) return err ? <ErrorNotice err={err} /> : <Busy />;
   const fieldNames = res.fields.map((d) => d.name);
-  const fieldError = (name) => (err && err.field === name && err.status !== 412 ? err.message : null);
+  const fieldError = (name) => (err && err.field === name && err.status !== 412 ? errorText(err) : null);
   const generalErr = err && (err.status === 412 || !fieldNames.includes(err.field)) ? err : null;
   const title = isNew ? t(res.new) : `${t(res.one)}: ${res.label(rec)}`;
   const links = !isNew && res.links ? res.links(rec).filter((l) => hasRole(user, l.roles)) : [];

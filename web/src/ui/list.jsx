@@ -154,7 +154,7 @@ export function ResourceList({ res: shown, user, query }) {
         )}
       </div>
       <Filters id={`filter-${res.plural}`} filters={filters} query={query} err={err} />
-      <ErrorNotice err={err} />
+      <ErrorNotice err={err && filters.some((f) => f.name === err.field) ? { ...err, message: '' } : err} />
       {res.export && page && !err && page.total > 0 && <ExportLinks plural={res.plural} filters={chosen} />}
       {!page ? (
         <Busy />

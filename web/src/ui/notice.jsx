@@ -1,14 +1,32 @@
-// notice.jsx: messages to the user: an API error (its code in the user's
-// language, the server's own words beneath, marked as English), a success
-// note, and a busy marker. Errors are announced (role=alert).
-import { t, hasKey } from '../i18n/index.js';
+// notice.jsx: messages to the user: an API error (its reason in the user's
+// language, from the catalog (ui/errtext.js), with the refused rows
+// beneath), a success note, and a busy marker. Errors are announced
+// (role=alert).
+import { t } from '../i18n/index.js';
+import { classText, errorText, rowPlace } from './errtext.js';
 
-/** The heading for an API error code (falls back to the generic one). */
+/** The heading for an API error: its reason's sentence (the code class's when unknown); the
+ * class's alone when the sentence is shown beside its field (the screen passes message ''). */
 export function errorTitle(err) {
   if (!err) return '';
-  if (err.status === 412) return t('error.stale');
-  const key = `error.${err.code}`;
-  return hasKey(key) ? t(key) : t('error.generic');
+  if (err.field && err.message === '') return classText(err);
+  if (err.local) return err.local;
+  return errorText(err);
+}
+
+/** The refused rows of an all-or-nothing operation, each where it is and why. */
+function RefusedRows({ rows }) {
+  if (!rows || !rows.length) return null;
+  return (
+    <ul class="refused-rows">
+      {rows.map((row, i) => (
+        <li key={i}>
+          {rowPlace(row) && <span class="row-place">{rowPlace(row)}: </span>}
+          {errorText(row)}
+        </li>
+      ))}
+    </ul>
+  );
 }
 
 /** An error box for err (an ApiError or anything with a message); nothing when err is null.
@@ -18,11 +36,8 @@ export function ErrorNotice({ err, title, children }) {
   return (
     <div class="notice notice-error" role="alert" tabindex="-1">
       <strong>{title || errorTitle(err)}</strong>
-      {err.message && err.code !== 'network' && (
-        <p class="detail" lang="en" dir="ltr">
-          {err.message}
-        </p>
-      )}
+      {title && err.reason && <p class="detail">{errorText(err)}</p>}
+      <RefusedRows rows={err.rows} />
       {children}
     </div>
   );
@@ -45,16 +60,12 @@ export function Busy() {
   );
 }
 
-/** The error err gives for field (its own words when set locally, else the server's). */
+/** The error err gives for field (its own words when set locally, else the reason's sentence). */
 export function FieldError({ err, field, id }) {
   if (!err || err.field !== field) return null;
   return (
     <p class="field-error" id={id}>
-      {err.local || (
-        <span lang="en" dir="ltr">
-          {err.message}
-        </span>
-      )}
+      {err.local || errorText(err)}
     </p>
   );
 }

@@ -18,6 +18,7 @@ import { Busy, ErrorNotice } from '../../ui/notice.jsx';
 import { StateBadge } from './editions.jsx';
 import { allowedValues, competitorNo, listAll, ltr } from './data.js';
 import { MarkQueue } from './markqueue.js';
+import { errorText } from '../../ui/errtext.js';
 
 const natural = (a, b) => a.code.localeCompare(b.code, 'en', { numeric: true });
 
@@ -114,10 +115,10 @@ async function loadMarking(id, user) {
 
 const STATUS_ICON = { saved: '✓', saving: '…', unsaved: '•', rejected: '!' };
 
-/** Why a mark was refused, in the user's words where we know them, the API's beneath. */
+/** Why a mark was refused, in the user's words (the reason's sentence from the catalog). */
 function rejection(err) {
   if (err.code === 'changed_elsewhere') return t('comp.mark.changed_elsewhere', { value: fmtNumber(err.now) });
-  return err.message;
+  return errorText(err);
 }
 
 /** One aspect of the current competitor: its allowed values as large radio buttons, and its status. */

@@ -14,6 +14,7 @@ import { Busy, ErrorNotice, Status } from '../../ui/notice.jsx';
 import { SCHEME_FIELDS, allowedValues, etagOf, listAll, schemeFields } from './data.js';
 import { CategoryHeading, Head, useCategory } from './ui.jsx';
 import { ConfirmDelete } from '../../ui/confirm.jsx';
+import { errorText } from '../../ui/errtext.js';
 
 const byCode = (a, b) => a.code.localeCompare(b.code, 'en', { numeric: true });
 
@@ -30,9 +31,7 @@ function Labelled({ id, label, hint, error, children, wide }) {
       )}
       {error && (
         <p class="field-error" id={`${id}-err`}>
-          <span lang="en" dir="ltr">
-            {error}
-          </span>
+          {error}
         </p>
       )}
     </div>
@@ -127,7 +126,7 @@ function RecordForm({ kind, rec, parent, editable, onSaved, onCancel, label }) {
 
   const names = SCHEME_FIELDS[kind];
   const F = schemeFields()[kind];
-  const fe = (name) => (err && err.field === name && err.status !== 412 ? err.message : null);
+  const fe = (name) => (err && err.field === name && err.status !== 412 ? errorText(err) : null);
   const general = err && (err.status === 412 || !names.includes(err.field)) ? err : null;
   const dis = !editable || busy;
   const id = (name) => `${idp}-${name}`;
@@ -207,9 +206,7 @@ function RecordForm({ kind, rec, parent, editable, onSaved, onCancel, label }) {
           ))}
           {fe('descriptors') && (
             <p class="field-error" id={`${id('descriptors')}-err`}>
-              <span lang="en" dir="ltr">
-                {fe('descriptors')}
-              </span>
+              {fe('descriptors')}
             </p>
           )}
         </fieldset>

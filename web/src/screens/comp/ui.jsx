@@ -7,6 +7,7 @@ import { api } from '../../api.js';
 import { t } from '../../i18n/index.js';
 import { Link } from '../../router.js';
 import { ErrorNotice } from '../../ui/notice.jsx';
+import { errorText } from '../../ui/errtext.js';
 
 /**
  * A refusal (409 or 422) under its own heading (title), with the API's
@@ -18,11 +19,7 @@ export function Refusal({ err, title, children }) {
   return (
     <div class="notice notice-error" role="alert" tabindex="-1">
       <strong>{title}</strong>
-      {err.message && (
-        <p class="detail" lang="en" dir="ltr">
-          {err.message}
-        </p>
-      )}
+      <p class="detail">{errorText(err)}</p>
       {children}
     </div>
   );
