@@ -845,6 +845,27 @@ static void on_writable(evutil_socket_t fd, short what, void *pArg) {
   if (!filter_gone(g)) bufferevent_flush(g->pBev, EV_WRITE, BEV_NORMAL);   /* may run evhttp's end of the answer */
 }
 
+/* libevent's own write callback on the socket's bufferevent (the filter's
+ * be_filter_writecb), which under_write wraps; the same for every
+ * connection of every worker. */
+static bufferevent_data_cb xFilterWrite;
+
+/* The socket took more: libevent's filter moves evhttp's answer on, and
+ * evhttp, told it went, may free the connection (Connection: close) right
+ * there. libevent 2.1 holds no reference on the filter while it does (as it
+ * does on every other path), so the filter would be finalized at once and
+ * then re-arm its write timeout (evhttp's 60 s): a timer left in the
+ * event base after its memory is freed, which corrupts the base's heap of
+ * timers once that memory is reused (the loop spins in it for ever, or
+ * writes into freed memory). A reference held across the call makes the
+ * finalizing wait until the timer is armed, so that it cancels it. */
+static void under_write(struct bufferevent *pUnder, void *pArg) {
+  struct bufferevent *pFilter = pArg;   /* the filter's callback argument is the filter */
+  bufferevent_incref(pFilter);
+  __atomic_load_n(&xFilterWrite, __ATOMIC_RELAXED)(pUnder, pArg);
+  bufferevent_decref(pFilter);
+}
+
 struct bufferevent *guard_bev_new(struct event_base *pBase, void *pArg) {
   http_worker *w = pArg;
   guard_conn *g = g_calloc(1, sizeof *g);
@@ -861,6 +882,12 @@ struct bufferevent *guard_bev_new(struct event_base *pBase, void *pArg) {
   /* BEV_OPT_CLOSE_ON_FREE: evhttp leaves the socket to the bufferevents (it only shuts it for writing), and
    * freeing the filter frees pUnder too; on_filter_freed takes the socket out first, to close it lingering */
   g->pBev = bufferevent_filter_new(g->pUnder, guard_input, guard_output, BEV_OPT_CLOSE_ON_FREE, on_filter_freed, g);
+  bufferevent_data_cb xRead = NULL, xWrite = NULL;
+  bufferevent_event_cb xEvent = NULL;
+  void *pCbArg = NULL;
+  bufferevent_getcb(g->pUnder, &xRead, &xWrite, &xEvent, &pCbArg);
+  if (xWrite != under_write) __atomic_store_n(&xFilterWrite, xWrite, __ATOMIC_RELAXED);   /* the same in every worker */
+  bufferevent_setcb(g->pUnder, xRead, under_write, xEvent, pCbArg);
   table_add(g);
   all_add(g);
   w->nConn++;

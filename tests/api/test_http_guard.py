@@ -384,3 +384,37 @@ def test_an_upload_route_s_own_limit_and_right_apply_on_the_head(server):
         r = exchange(server, f"POST {path} HTTP/1.1\r\nHost: x\r\nContent-Type: text/csv\r\nContent-Length: {n}\r\n"
                              .encode() + cookie_headers(server) + b"\r\n")
         assert (r[0], error_code(r)) == (status, code), (path, r)
+
+
+ANSWERED_AND_CLOSED = [
+    b"GET /api/v1/health HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n",
+    b"GET /assets/%2e%2e/index.html HTTP/1.1\r\nHost: x\r\n\r\n",
+    b"GET /api/v1/health HTTP/1.0\r\n\r\n",
+    b"BREW /api/v1/health HTTP/1.1\r\nHost: x\r\n\r\n",
+]
+
+
+def test_connections_closed_at_their_answer_leave_the_event_loop_sound(tmp_path):
+    """Short connections whose answer ends them (Connection: close, HTTP/1.0,
+    a refused request), each sent whole at once and shut for writing, on
+    one worker whose freed memory is reused at once (ASan's quarantine
+    off): the worker goes on serving. libevent's filter, moving an answer
+    on when the socket takes more, let evhttp free the connection under it
+    and then re-armed its 60 s write timeout on the freed filter: its event
+    base's timers held freed memory, and once that memory was reused the
+    worker spun in them for ever (found by fuzz_wire)."""
+    env = dict(os.environ, ASAN_OPTIONS=os.environ.get("ASAN_OPTIONS", "") + ":quarantine_size_mb=0")
+    s = Server(str(tmp_path), threads=1, env=env)
+    try:
+        for i in range(600):
+            with connect(s) as c:
+                c.sendall(ANSWERED_AND_CLOSED[i % len(ANSWERED_AND_CLOSED)])
+                c.shutdown(socket.SHUT_WR)
+                assert closed_after(c, timeout=10), i
+            if i % 100 == 99:
+                assert exchange(s, b"GET /api/v1/health HTTP/1.1\r\nHost: x\r\n\r\n")[0] == 200, i
+        assert s.anon.get("/api/v1/health").status == 200
+        assert s.client.get("/api/v1/areas").status == 200
+    finally:
+        assert s.stop() == 0
+        assert_clean_log(s.read_log())
