@@ -639,7 +639,7 @@ static enum bufferevent_filter_result guard_input(struct evbuffer *src, struct e
         gerr_set(&e, GERR_BAD_REQUEST, NULL, "the chunked body is malformed (a chunk's size)");
         refuse(g, dst, NULL, NULL, &e, 1, 0);
       } else if (g->nBody + n > g->nMax) {
-        gerr_set(&e, GERR_TOO_LARGE, NULL, "the body is over its limit of %" PRId64 " bytes", g->nMax);
+        gerr_setr(&e, GERR_TOO_LARGE, GR_TOO_LARGE, NULL, GP_I("max", g->nMax), GP_I("got", g->nBody + n));
         refuse(g, dst, NULL, NULL, &e, 1, 0);
       } else if (n == 0) {
         g->state = G_TRAILER;

@@ -653,8 +653,7 @@ int http_head_plan(http_worker *w, const http_head *h, http_plan *p, gerr *e) {
     rc = -1;
   }
   if (rc == 0 && h->nDeclared > p->nMax)
-    rc = gerr_set(e, GERR_TOO_LARGE, NULL, "the request body is %lld bytes; the limit is %lld", (long long)h->nDeclared,
-                  (long long)p->nMax);
+    rc = gerr_setr(e, GERR_TOO_LARGE, GR_TOO_LARGE, NULL, GP_I("max", p->nMax), GP_I("got", h->nDeclared));
   if (pUri) evhttp_uri_free(pUri);
   return rc;
 }

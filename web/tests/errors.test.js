@@ -11,7 +11,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
 import { ROOT } from './paths.js';
-import { apiCall, goTo, openIn, shot, signIn, start, stopChecked } from './harness.js';
+import { apiCall, choose, goTo, openIn, shot, signIn, start, stopChecked } from './harness.js';
 
 const catalogs = Object.fromEntries(['en', 'zh', 'ug'].map((l) => [l, JSON.parse(readFileSync(path.join(ROOT, `web/src/i18n/${l}.json`), 'utf8'))]));
 
@@ -110,9 +110,9 @@ test('a Uyghur error from the catalog: already enrolled in this cohort, not "sti
   // and through the enrolment screen, in Uyghur
   await goTo(env, page, '/enrollments/new');
   await chooseLanguage(page, 'ug');
-  await page.locator('#enrol-person_id').fill(person.family_name || person.given_name);
-  await page.locator(`.found button:has-text("#${person.id}")`).click();
-  await page.locator('#enrol-cohort_id').selectOption(String(enr.cohort_id));
+  await choose(page, page.locator('#enrol-person_id'), { text: person.family_name || person.given_name, id: person.id });
+  const cohort = (await apiCall(page, 'GET', `/cohorts/${enr.cohort_id}`)).body;
+  await choose(page, page.locator('#enrol-cohort_id'), { text: cohort.name, id: enr.cohort_id });
   await page.locator('#enrol-consent').check();
   await page.getByRole('button', { name: catalogs.ug['enrol.submit'] }).click();
   const text = await expectCatalogError(page, catalogs.ug['reason.already_enrolled'], 'error-already-enrolled-ug');

@@ -114,7 +114,7 @@ export async function signIn(page, user) {
   await page.getByLabel('Username').fill(user);
   await page.getByLabel('Password').fill(password(user));
   await page.getByRole('button', { name: 'Sign in' }).click();
-  await page.locator('#main-menu, main h1').first().waitFor();
+  await page.locator('#main-menu:visible, main h1:visible').first().waitFor();   // on a phone the menu is folded
   await page.waitForFunction(() => !document.querySelector('.signin'));
 }
 

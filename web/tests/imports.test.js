@@ -325,7 +325,7 @@ test('what the server or the form refuses is said in words: no file, an empty fi
   await page.getByRole('button', { name: 'Upload and import' }).click();
   const alert = page.getByRole('alert');
   await alert.getByText('The file is too large for the server. Split it into smaller files.').waitFor();
-  assert.match(await alert.textContent(), /the limit is 1048576/);
+  assert.match(await alert.textContent(), /the limit is 1,048,576 bytes/);
   assert.equal(new URL(page.url()).pathname, '/imports');
   await shot(page, 'import-too-large');
 

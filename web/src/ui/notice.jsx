@@ -3,7 +3,7 @@
 // beneath), a success note, and a busy marker. Errors are announced
 // (role=alert).
 import { t } from '../i18n/index.js';
-import { classText, errorText, rowPlace } from './errtext.js';
+import { classText, englishDetail, errorText, rowPlace } from './errtext.js';
 
 /** The heading for an API error: its reason's sentence (the code class's when unknown); the
  * class's alone when the sentence is shown beside its field (the screen passes message ''). */
@@ -33,10 +33,12 @@ function RefusedRows({ rows }) {
  * title: a heading of the screen's own instead of the error code's. */
 export function ErrorNotice({ err, title, children }) {
   if (!err) return null;
+  // beneath a title of its own: the reason's sentence, or (an error with no reason, such as a failed import's) the server's words to an English reader
+  const detail = title ? (err.reason ? errorText(err) : englishDetail(err)) : null;
   return (
     <div class="notice notice-error" role="alert" tabindex="-1">
       <strong>{title || errorTitle(err)}</strong>
-      {title && err.reason && <p class="detail">{errorText(err)}</p>}
+      {detail && <p class="detail">{detail}</p>}
       <RefusedRows rows={err.rows} />
       {children}
     </div>
