@@ -242,7 +242,7 @@ test("a value beyond the server's limit is refused beside its field, and the lim
   const input = page.locator('#f-programs-hours');
   await page.locator('#f-programs-hours-err').waitFor();
   assert.equal(await input.getAttribute('aria-invalid'), 'true');
-  assert.match(await page.locator('#f-programs-hours-err').textContent(), new RegExp(`hours: must be between ${hours.minimum} and ${hours.maximum}`));
+  assert.match(await page.locator('#f-programs-hours-err').textContent(), new RegExp(`Hours of training must be between ${hours.minimum} and ${hours.maximum.toLocaleString('en')}`));
   assert.equal(await page.evaluate(() => document.activeElement.id), 'f-programs-hours');
   await shot(page, 'schema-limit-refused');
   await page.getByLabel('Hours of training').fill(String(hours.maximum));
