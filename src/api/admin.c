@@ -11,7 +11,9 @@
 extern dom_entity dom_user;
 #include <string.h>
 
-#define TOKEN_MAX_DAYS 730   /* two years */
+#define TOKEN_MAX_DAYS 730       /* two years */
+#define AUDIT_LIST_DEFAULT 100   /* entries in one page of the audit log, unless limit says */
+#define AUDIT_LIST_MAX 1000
 
 json_t *api_time_or_null(int64_t t) {
   if (!t) return json_null();
@@ -44,18 +46,24 @@ json_t *api_token_create(http_req *r, gerr *e) {
   if (api_only_keys(r, azKeys, e)) return NULL;
   json_t *pName = json_object_get(r->pBody, "name"), *pRole = json_object_get(r->pBody, "role");
   json_t *pInst = json_object_get(r->pBody, "institution_id");
-  if (!json_is_string(pName)) return gerr_set(e, GERR_VALIDATION, "name", "name: is required (a string)"), NULL;
-  if (!json_is_string(pRole)) return gerr_set(e, GERR_VALIDATION, "role", "role: is required (a string)"), NULL;
+  if (!json_is_string(pName))
+    return gerr_setr(e, GERR_VALIDATION, !pName || json_is_null(pName) ? GR_REQUIRED : GR_NOT_STRING, "name"), NULL;
+  if (!json_is_string(pRole))
+    return gerr_setr(e, GERR_VALIDATION, !pRole || json_is_null(pRole) ? GR_REQUIRED : GR_NOT_STRING, "role"), NULL;
   if (pInst && !json_is_null(pInst) && !json_is_integer(pInst))
-    return gerr_set(e, GERR_VALIDATION, "institution_id", "institution_id: must be an integer"), NULL;
+    return gerr_setr(e, GERR_VALIDATION, GR_NOT_INTEGER, "institution_id"), NULL;
   json_t *pDays = json_object_get(r->pBody, "expires_in_days");
-  if (pDays && !json_is_null(pDays) &&
-      (!json_is_integer(pDays) || json_integer_value(pDays) < 1 || json_integer_value(pDays) > TOKEN_MAX_DAYS))
-    return gerr_set(e, GERR_VALIDATION, "expires_in_days", "expires_in_days: a whole number of days from 1 to %d",
-                    TOKEN_MAX_DAYS), NULL;
+  if (pDays && !json_is_null(pDays) && !json_is_integer(pDays))
+    return gerr_setr(e, GERR_VALIDATION, GR_NOT_INTEGER, "expires_in_days", GP_I("min", 1), GP_I("max", TOKEN_MAX_DAYS)),
+           NULL;
+  if (json_is_integer(pDays) && (json_integer_value(pDays) < 1 || json_integer_value(pDays) > TOKEN_MAX_DAYS)) {
+    gerr_setr(e, GERR_VALIDATION, GR_RANGE, "expires_in_days", GP_I("min", 1), GP_I("max", TOKEN_MAX_DAYS),
+              GP_I("got", json_integer_value(pDays)));
+    return gerr_msg(e, "expires_in_days: a whole number of days from 1 to %d", TOKEN_MAX_DAYS), NULL;
+  }
   int64_t expires_at = json_is_integer(pDays) ? r->now + json_integer_value(pDays) * 86400 : 0;
   if (!text_is_clean_utf8(json_string_value(pName), 0))
-    return gerr_set(e, GERR_VALIDATION, "name", "name: must be text without control characters"), NULL;
+    return gerr_setr(e, GERR_VALIDATION, GR_NOT_TEXT, "name"), NULL;
   dom_ctx c = api_ctx(r);
   char zToken[AUTH_TOKEN_LEN];
   int64_t id = 0;
@@ -76,31 +84,19 @@ json_t *api_token_revoke(http_req *r, gerr *e) {
 }
 
 json_t *api_audit_list(http_req *r, gerr *e) {
-  audit_filter f = {NULL, NULL, 0, 0, 100};
-  int64_t until = 0, entity_id = 0;
-  for (int i = 0; i < r->nQuery; i++) {
-    const char *zName = r->aQuery[i].zName, *zVal = r->aQuery[i].zValue;
-    int64_t v = 0;
-    if (!strcmp(zName, "entity")) f.zEntity = zVal;
-    else if (!strcmp(zName, "actor")) f.zActor = zVal;
-    else if (!strcmp(zName, "since") || !strcmp(zName, "until") || !strcmp(zName, "after") ||
-             !strcmp(zName, "limit") || !strcmp(zName, "entity_id")) {
-      if (text_int64(zVal, &v) || v < 0 || (!strcmp(zName, "limit") && (v < 1 || v > 1000)))
-        return gerr_set(e, GERR_VALIDATION, zName, "%s: must be a whole number%s", zName,
-                        !strcmp(zName, "limit")                               ? " from 1 to 1000"
-                        : !strcmp(zName, "since") || !strcmp(zName, "until") ? " (seconds since 1970)"
-                                                                              : ""), NULL;
-      if (!strcmp(zName, "since")) f.since = v;
-      else if (!strcmp(zName, "until")) until = v;
-      else if (!strcmp(zName, "after")) f.after = v;
-      else if (!strcmp(zName, "entity_id")) entity_id = v;
-      else f.limit = (int)v;
-    } else {
-      return gerr_set(e, GERR_VALIDATION, zName,
-                      "%.60s: the audit log is filtered by entity, entity_id, actor, since, until, after, limit",
-                      zName), NULL;
-    }
-  }
+  static const char *const azParams[] = {"entity", "entity_id", "actor", "since", "until", "after", "limit", NULL};
+  audit_filter f = {http_query(r, "entity"), http_query(r, "actor"), 0, 0, 0};
+  int64_t until = 0, entity_id = 0, limit = 0;
+  if (api_only_params(r, azParams, e))
+    return gerr_msg(e, "%.60s: the audit log is filtered by entity, entity_id, actor, since, until, after, limit",
+                    e->field), NULL;
+  if (api_query_int(r, "since", 0, INT64_MAX, 0, &f.since, e) || api_query_int(r, "until", 0, INT64_MAX, 0, &until, e))
+    return gerr_msg(e, "%s: must be a whole number (seconds since 1970)", e->field), NULL;
+  if (api_query_int(r, "after", 0, INT64_MAX, 0, &f.after, e) ||
+      api_query_int(r, "entity_id", 0, INT64_MAX, 0, &entity_id, e) ||
+      api_query_int(r, "limit", 1, AUDIT_LIST_MAX, AUDIT_LIST_DEFAULT, &limit, e))
+    return NULL;
+  f.limit = (int)limit;
   dom_ctx c = api_ctx(r);
   audit_entry *a;
   int n;

@@ -19,6 +19,11 @@ int api_only_keys(http_req *r, const char *const *azAllowed, gerr *e);
 /* Refuses (422, naming it) any query parameter other than those in
  * azAllowed (NULL-terminated). */
 int api_only_params(http_req *r, const char *const *azAllowed, gerr *e);
+/* Reads the integer query parameter zName, which must be in lo..hi, into
+ * *pOut (dflt when absent). Refuses (422) one that is not a whole number
+ * (not_integer) or outside lo..hi (range), both with min and max
+ * (entity.c). */
+int api_query_int(http_req *r, const char *zName, int64_t lo, int64_t hi, int64_t dflt, int64_t *pOut, gerr *e);
 /* The dom_ctx for a request. */
 dom_ctx api_ctx(http_req *r);
 void api_set_etag(http_req *r, int64_t version);

@@ -10,10 +10,12 @@ json_t *api_enrollment_withdraw(http_req *r, gerr *e) {
     const char *zKey;
     json_t *j;
     json_object_foreach(r->pBody, zKey, j) {
-      if (strcmp(zKey, "reason") != 0)
-        return gerr_set(e, GERR_VALIDATION, zKey, "%.60s: withdrawal takes only an optional reason", zKey), NULL;
+      if (strcmp(zKey, "reason") != 0) {
+        gerr_setr(e, GERR_VALIDATION, GR_NOT_ACCEPTED, zKey);
+        return gerr_msg(e, "%.60s: withdrawal takes only an optional reason", zKey), NULL;
+      }
       if (!json_is_null(j) && !json_is_string(j))
-        return gerr_set(e, GERR_VALIDATION, "reason", "reason: must be a string"), NULL;
+        return gerr_setr(e, GERR_VALIDATION, GR_NOT_STRING, "reason"), NULL;
       zReason = json_is_string(j) ? arena_strdup(r->pAr, json_string_value(j)) : NULL;
     }
   }

@@ -7,15 +7,17 @@
 #define LIST_DEFAULT 50
 #define LIST_MAX 500
 
-/* Reads an integer query parameter in lo..hi (default when absent). */
-static int query_int(http_req *r, const char *zName, int64_t lo, int64_t hi, int64_t dflt, int64_t *pOut, gerr *e) {
+int api_query_int(http_req *r, const char *zName, int64_t lo, int64_t hi, int64_t dflt, int64_t *pOut, gerr *e) {
   const char *z = http_query(r, zName);
   *pOut = dflt;
   if (!z) return 0;
-  if (text_int64(z, pOut) || *pOut < lo || *pOut > hi)
-    return gerr_set(e, GERR_VALIDATION, zName, "%s: must be a whole number from %lld to %lld", zName, (long long)lo,
-                    (long long)hi);
-  return 0;
+  if (text_int64(z, pOut))
+    gerr_setr(e, GERR_VALIDATION, GR_NOT_INTEGER, zName, GP_I("min", lo), GP_I("max", hi));
+  else if (*pOut < lo || *pOut > hi)
+    gerr_setr(e, GERR_VALIDATION, GR_RANGE, zName, GP_I("min", lo), GP_I("max", hi), GP_I("got", *pOut));
+  else
+    return 0;
+  return gerr_msg(e, "%s: must be a whole number from %lld to %lld", zName, (long long)lo, (long long)hi);
 }
 
 /* Builds the domain query from the request's parameters: every parameter
@@ -28,12 +30,14 @@ int api_list_query(http_req *r, const dom_entity *pEnt, int bPaged, const char *
   memset(q, 0, sizeof *q);
   int64_t v;
   if (bPaged) {
-    if (query_int(r, "limit", 1, LIST_MAX, LIST_DEFAULT, &v, e)) return -1;
+    if (api_query_int(r, "limit", 1, LIST_MAX, LIST_DEFAULT, &v, e)) return -1;
     q->limit = (int)v;
-    if (query_int(r, "offset", 0, INT64_MAX / 2, 0, &q->offset, e)) return -1;
-    if (query_int(r, "after", 0, INT64_MAX, 0, &q->after, e)) return -1;
-    if (q->offset && q->after)
-      return gerr_set(e, GERR_VALIDATION, "offset", "offset: use either offset or after, not both");
+    if (api_query_int(r, "offset", 0, INT64_MAX / 2, 0, &q->offset, e)) return -1;
+    if (api_query_int(r, "after", 0, INT64_MAX, 0, &q->after, e)) return -1;
+    if (q->offset && q->after) {
+      gerr_setr(e, GERR_VALIDATION, GR_EXCLUSIVE, "offset", GP_S("other", "after"));
+      return gerr_msg(e, "offset: use either offset or after, not both");
+    }
   }
   for (int i = 0; i < r->nQuery; i++) {
     const char *zName = r->aQuery[i].zName;

@@ -41,8 +41,10 @@ json_t *api_entity_export(http_req *r, gerr *e) {
   list_arg a = {api_ctx(r), r->pRoute->pArg, {0}};
   const char *zFormat = http_query(r, "format");
   tab_format fmt = TAB_CSV;
-  if (zFormat && tab_format_parse(zFormat, &fmt))
-    return gerr_set(e, GERR_VALIDATION, "format", "format: csv (the default) or xlsx"), NULL;
+  if (zFormat && tab_format_parse(zFormat, &fmt)) {
+    gerr_setr(e, GERR_VALIDATION, GR_NOT_ONE_OF, "format", GP_S("allowed", "csv, xlsx"), GP_S("got", zFormat));
+    return gerr_msg(e, "format: csv (the default) or xlsx"), NULL;
+  }
   if (api_list_query(r, a.pEnt, 0, azOther, &a.q, e)) return NULL;
   api_send_table(r, fmt, a.pEnt->zPlural, write_list, &a, e);
   return NULL;

@@ -31,12 +31,12 @@ json_t *api_health(http_req *r, gerr *e) {
 json_t *api_occupations(http_req *r, gerr *e) {
   int64_t level = 0;
   const char *zLevel = http_query(r, "level"), *zQ = http_query(r, "q");
-  for (int i = 0; i < r->nQuery; i++)
-    if (strcmp(r->aQuery[i].zName, "level") && strcmp(r->aQuery[i].zName, "q"))
-      return gerr_set(e, GERR_VALIDATION, r->aQuery[i].zName, "%.60s: occupations take only level and q",
-                      r->aQuery[i].zName), NULL;
-  if (zLevel && (text_int64(zLevel, &level) || level < 1 || level > 4))
-    return gerr_set(e, GERR_VALIDATION, "level", "level: must be 1, 2, 3 or 4"), NULL;
+  static const char *const azParams[] = {"level", "q", NULL};
+  if (api_only_params(r, azParams, e)) return gerr_msg(e, "%.60s: occupations take only level and q", e->field), NULL;
+  if (zLevel && (text_int64(zLevel, &level) || level < 1 || level > 4)) {
+    gerr_setr(e, GERR_VALIDATION, GR_NOT_ONE_OF, "level", GP_S("allowed", "1, 2, 3, 4"), GP_S("got", zLevel));
+    return gerr_msg(e, "level: must be 1, 2, 3 or 4"), NULL;
+  }
   json_t *a = json_array();
   for (int i = 0; i < isco_count; i++) {
     const isco_entry *p = &isco_table[i];

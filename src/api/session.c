@@ -63,7 +63,7 @@ json_t *api_login(http_req *r, gerr *e) {
 }
 
 json_t *api_logout(http_req *r, gerr *e) {
-  if (!r->pAuth->session_id) return gerr_set(e, GERR_BAD_REQUEST, NULL, "API tokens do not sign out; revoke them"), NULL;
+  if (!r->pAuth->session_id) return gerr_setr(e, GERR_BAD_REQUEST, GR_TOKEN_SIGN_OUT, NULL), NULL;
   dom_ctx c = api_ctx(r);
   if (auth_logout(&c, r->pAuth->session_id, e)) return NULL;
   snprintf(r->zSetCookie, sizeof r->zSetCookie, "%s=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0%s",
@@ -152,8 +152,10 @@ json_t *api_me_export(http_req *r, gerr *e) {
   const char *zFormat = http_query(r, "format");
   tab_format fmt = TAB_CSV;
   int bJson = !zFormat || !strcmp(zFormat, "json");
-  if (!bJson && tab_format_parse(zFormat, &fmt))
-    return gerr_set(e, GERR_VALIDATION, "format", "format: json (the default), csv or xlsx"), NULL;
+  if (!bJson && tab_format_parse(zFormat, &fmt)) {
+    gerr_setr(e, GERR_VALIDATION, GR_NOT_ONE_OF, "format", GP_S("allowed", "json, csv, xlsx"), GP_S("got", zFormat));
+    return gerr_msg(e, "format: json (the default), csv or xlsx"), NULL;
+  }
   json_t *o = me_export_json(r, e);
   if (!o || bJson) return o;
   api_send_json_table(r, fmt, "my-guild-data", o, e);
@@ -188,7 +190,7 @@ json_t *api_me_session_revoke(http_req *r, gerr *e) {
 
 json_t *api_me_password(http_req *r, gerr *e) {
   static const char *const azKeys[] = {"current_password", "new_password", NULL};
-  if (!r->pAuth->user_id) return gerr_set(e, GERR_BAD_REQUEST, NULL, "API tokens have no password"), NULL;
+  if (!r->pAuth->user_id) return gerr_setr(e, GERR_BAD_REQUEST, GR_TOKEN_NO_PASSWORD, NULL), NULL;
   if (api_only_keys(r, azKeys, e)) return NULL;
   const char *zOld = body_text(r, "current_password", 1, e);
   const char *zNew = zOld ? body_text(r, "new_password", 1, e) : NULL;
@@ -205,8 +207,10 @@ json_t *api_me_password(http_req *r, gerr *e) {
   dom_rec_init(&patch, &dom_user);
   dom_set_text(&patch, "password", zNew);
   dom_set_int(&patch, "password_must_change", 0);   /* chosen by the user: no longer one-time */
-  if (zOld && !strcmp(zOld, zNew))
-    return gerr_set(e, GERR_VALIDATION, "new_password", "new_password: must differ from the current password"), NULL;
+  if (zOld && !strcmp(zOld, zNew)) {
+    gerr_setr(e, GERR_VALIDATION, GR_MUST_DIFFER, "new_password", GP_S("other", "current_password"));
+    return gerr_msg(e, "new_password: must differ from the current password"), NULL;
+  }
   if (dom_update(&own, &dom_user, user.id, user.version, &patch, &out, e)) {
     if (!strcmp(e->field, "password")) snprintf(e->field, sizeof e->field, "new_password");
     return NULL;

@@ -49,20 +49,18 @@ static json_t *overview_json(const stats_overview *p) {
 }
 
 json_t *api_stats_overview(http_req *r, gerr *e) {
-  for (int i = 0; i < r->nQuery; i++)
-    if (strcmp(r->aQuery[i].zName, "institution"))
-      return gerr_set(e, GERR_VALIDATION, r->aQuery[i].zName, "%.60s: the overview takes only institution",
-                      r->aQuery[i].zName), NULL;
+  static const char *const azParams[] = {"institution", NULL};
+  if (api_only_params(r, azParams, e)) return gerr_msg(e, "%.60s: the overview takes only institution", e->field), NULL;
   const char *z = http_query(r, "institution");
   int64_t id = 0;
   if (z && (text_int64(z, &id) || id < 1))
-    return gerr_set(e, GERR_VALIDATION, "institution", "institution: must be an id (a whole number from 1)"), NULL;
+    return gerr_setr(e, GERR_VALIDATION, GR_NOT_ID, "institution"), NULL;
   if (api_forced_id(r, "institution", z != NULL, &id, e) < 0) return NULL;
   dom_ctx c = api_ctx(r);
   if (id) {
     int rc = dom_exists(&c, &dom_institution, id, e);
     if (rc < 0) return NULL;
-    if (!rc) return gerr_set(e, GERR_NOT_FOUND, "institution", "institution %lld: no such institution", (long long)id), NULL;
+    if (!rc) return gerr_setr(e, GERR_NOT_FOUND, GR_NOT_FOUND, "institution", GP_S("entity", "institution"), GP_I("id", id)), NULL;
   }
   stats_overview st;
   if (stats_overview_load(&c, id, &st, e)) return NULL;

@@ -243,14 +243,12 @@ static void drop(guard_conn *g) {
   if (fd >= 0) shutdown(fd, SHUT_RD);   /* evhttp reads the end of the stream and frees the connection */
 }
 
-/* Answers on the socket itself (evhttp has nothing in progress on it) and
+/* Answers e on the socket itself (evhttp has nothing in progress on it) and
  * drops the connection. */
-static void answer_and_drop(guard_conn *g, gerr_code code, int retryAfter, const char *zMsg) {
+static void answer_and_drop(guard_conn *g, const gerr *e, int retryAfter) {
   if (quiet(g)) {
-    gerr e;
-    gerr_set(&e, code, NULL, "%s", zMsg);
     struct evbuffer *b = evbuffer_new();
-    http_render_error(&e, retryAfter, b);
+    http_render_error(e, retryAfter, b);
     write_now(g, b);
     evbuffer_free(b);
   }
@@ -373,12 +371,12 @@ static int read_head(guard_conn *g, char *z, const char **pzMethod, const char *
   /* the request line: METHOD SP origin-form SP HTTP/1.x */
   char *zSp1 = n > 0 ? strchr(zLine, ' ') : NULL, *zSp2 = zSp1 ? strchr(zSp1 + 1, ' ') : NULL;
   if (n < 0 || !zSp1 || !zSp2 || strchr(zSp2 + 1, ' ') || zSp2 == zSp1 + 1)
-    return gerr_set(e, GERR_BAD_REQUEST, NULL, "the request line must be METHOD /path HTTP/1.1");
+    return gerr_setr(e, GERR_BAD_REQUEST, GR_REQUEST_LINE, NULL);
   *zSp1 = *zSp2 = 0;
   const char *zVersion = zSp2 + 1;
   for (const char *p = zSp1 + 1; *p; p++)
     if ((unsigned char)*p <= 0x20 || *p == 0x7f)
-      return gerr_set(e, GERR_BAD_REQUEST, NULL, "the request target must not contain spaces or control characters");
+      return gerr_setr(e, GERR_BAD_REQUEST, GR_TARGET_CHARS, NULL);
   if (zSp1[1] == '/') {
     struct evhttp_uri *pUri = evhttp_uri_parse_with_flags(zSp1 + 1, EVHTTP_URI_NONCONFORMANT);
     if (pUri) *pzTarget = zSp1 + 1;
@@ -388,11 +386,14 @@ static int read_head(guard_conn *g, char *z, const char **pzMethod, const char *
   for (int i = 0; azMethod[i] && !bMethod; i++) bMethod = strcmp(zLine, azMethod[i]) == 0;
   if (bMethod) *pzMethod = zLine;
   if (strcmp(zVersion, "HTTP/1.1") != 0 && strcmp(zVersion, "HTTP/1.0") != 0)
-    return gerr_set(e, GERR_BAD_REQUEST, NULL, "only HTTP/1.1 and HTTP/1.0 are served");
-  if (!*pzTarget) return gerr_set(e, GERR_BAD_REQUEST, NULL, "the request target must be a path (/api/v1/...)");
-  if (!bMethod)
-    return gerr_set(e, GERR_METHOD, NULL, "the method %.20s is not served (GET, POST, PUT, PATCH, DELETE, HEAD, OPTIONS)",
-                    zLine);
+    return gerr_setr(e, GERR_BAD_REQUEST, GR_HTTP_VERSION, NULL);
+  if (!*pzTarget) return gerr_setr(e, GERR_BAD_REQUEST, GR_TARGET_PATH, NULL);
+  if (!bMethod) {
+    char zGot[24];
+    snprintf(zGot, sizeof zGot, "%.20s", zLine);
+    gerr_setr(e, GERR_METHOD, GR_METHOD, NULL, GP_S("method", zGot), GP_S("allowed", "GET, POST, PUT, PATCH, DELETE, HEAD, OPTIONS"));
+    return gerr_msg(e, "the method %s is not served (GET, POST, PUT, PATCH, DELETE, HEAD, OPTIONS)", zGot);
+  }
   evbuffer_add_printf(g->pOut, "%s %s %s\r\n", zLine, zSp1 + 1, zVersion);
   /* the header lines */
   const char *zLength = NULL, *zCoding = NULL;
@@ -404,16 +405,16 @@ static int read_head(guard_conn *g, char *z, const char **pzMethod, const char *
     if (n == 0) break;
     char *zColon = n > 0 ? strchr(zLine, ':') : NULL;
     if (n < 0 || zLine[0] == ' ' || zLine[0] == '\t') {
-      rc = gerr_set(e, GERR_BAD_REQUEST, NULL, "a header line is folded or holds a bare CR: refused");
+      rc = gerr_setr(e, GERR_BAD_REQUEST, GR_HEADER_FOLDED, NULL);
       break;
     }
     if (!zColon || zColon == zLine) {
-      rc = gerr_set(e, GERR_BAD_REQUEST, NULL, "a header line has no name and colon");
+      rc = gerr_setr(e, GERR_BAD_REQUEST, GR_HEADER_FORM, NULL);
       break;
     }
     for (const char *p = zLine; p < zColon && rc == 0; p++)
       if (!is_tchar((unsigned char)*p))
-        rc = gerr_set(e, GERR_BAD_REQUEST, NULL, "a header's name holds a space or a character not allowed there");
+        rc = gerr_setr(e, GERR_BAD_REQUEST, GR_HEADER_NAME, NULL);
     if (rc) break;
     *zColon = 0;
     char *zVal = zColon + 1, *zValEnd = zVal + strlen(zVal);
@@ -421,7 +422,7 @@ static int read_head(guard_conn *g, char *z, const char **pzMethod, const char *
     while (zValEnd > zVal && (zValEnd[-1] == ' ' || zValEnd[-1] == '\t')) *--zValEnd = 0;
     for (const char *p = zVal; *p && rc == 0; p++)
       if (((unsigned char)*p < 0x20 && *p != '\t') || *p == 0x7f)
-        rc = gerr_set(e, GERR_BAD_REQUEST, zLine, "%s: a header's value must not hold control characters", zLine);
+        rc = gerr_setr(e, GERR_BAD_REQUEST, GR_HEADER_VALUE, zLine);
     if (rc) break;
     if (strcasecmp(zLine, "Content-Length") == 0) {
       zLength = zVal;
@@ -431,7 +432,7 @@ static int read_head(guard_conn *g, char *z, const char **pzMethod, const char *
       nCoding++;
     } else if (strcasecmp(zLine, "Expect") == 0) {
       if (strcasecmp(zVal, "100-continue") != 0)
-        rc = gerr_set(e, GERR_BAD_REQUEST, "Expect", "Expect: only 100-continue is understood");
+        rc = gerr_setr(e, GERR_BAD_REQUEST, GR_EXPECT, "Expect");
       bExpect = 1;
     } else if (strcasecmp(zLine, GUARD_REQUEST_HEADER) != 0) {
       if (nField == GUARD_MAX_FIELDS) {
@@ -450,26 +451,24 @@ static int read_head(guard_conn *g, char *z, const char **pzMethod, const char *
   int64_t nDeclared = 0;
   if (rc) {
   } else if (nLength > 1) {
-    rc = gerr_set(e, GERR_BAD_REQUEST, "Content-Length", "Content-Length is given %d times: the body's framing is ambiguous",
-                  nLength);
+    rc = gerr_setr(e, GERR_BAD_REQUEST, GR_LENGTH_TWICE, "Content-Length", GP_I("count", nLength));
   } else if (nLength && nCoding) {
-    rc = gerr_set(e, GERR_BAD_REQUEST, "Transfer-Encoding",
-                  "Content-Length and Transfer-Encoding together: the body's framing is ambiguous");
+    rc = gerr_setr(e, GERR_BAD_REQUEST, GR_LENGTH_AND_CHUNKED, "Transfer-Encoding");
   } else if (nCoding && (nCoding > 1 || strcasecmp(zCoding, "chunked") != 0)) {
-    rc = gerr_set(e, GERR_BAD_REQUEST, "Transfer-Encoding", "Transfer-Encoding must be chunked (and given once)");
+    rc = gerr_setr(e, GERR_BAD_REQUEST, GR_NOT_CHUNKED, "Transfer-Encoding");
   } else if (nCoding && strcmp(zVersion, "HTTP/1.0") == 0) {
-    rc = gerr_set(e, GERR_BAD_REQUEST, "Transfer-Encoding", "Transfer-Encoding is not HTTP/1.0");
+    rc = gerr_setr(e, GERR_BAD_REQUEST, GR_CHUNKED_HTTP10, "Transfer-Encoding");
   } else if (nLength) {
     size_t k = strspn(zLength, "0123456789");
     if (k == 0 || k > 15 || zLength[k])
-      rc = gerr_set(e, GERR_BAD_REQUEST, "Content-Length", "Content-Length must be a number of bytes");
+      rc = gerr_setr(e, GERR_BAD_REQUEST, GR_LENGTH_FORM, "Content-Length");
     else
       nDeclared = strtoll(zLength, NULL, 10);
   } else if (nCoding) {
     nDeclared = -1;
   }
   if (rc == 0 && nDeclared != 0 && strcmp(*pzMethod, "HEAD") == 0)
-    rc = gerr_set(e, GERR_BAD_REQUEST, NULL, "a HEAD request takes no body");
+    rc = gerr_setr(e, GERR_BAD_REQUEST, GR_HEAD_BODY, NULL);
   if (rc == 0 && nDeclared != 0) {
     /* framing known: the limits of the route and the caller; a refused body is read and dropped */
     *pbClose = nDeclared < 0 || bExpect || nDeclared > 2 * (int64_t)http_upload_max;
@@ -514,7 +513,7 @@ static void on_head(guard_conn *g, struct evbuffer *dst, size_t nHead) {
   gerr e;
   gerr_clear(&e);
   if (strlen(z) != nHead) {
-    gerr_set(&e, GERR_BAD_REQUEST, NULL, "the request's head holds a NUL byte");
+    gerr_setr(&e, GERR_BAD_REQUEST, GR_HEAD_NUL, NULL);
     refuse(g, dst, NULL, NULL, &e, 1, 0);
   } else if (read_head(g, z, &zMethod, &zTarget, &bClose, &e)) {
     refuse(g, dst, zMethod, zTarget, &e, bClose, bClose ? 0 : g->nLeft);
@@ -627,7 +626,7 @@ static enum bufferevent_filter_result guard_input(struct evbuffer *src, struct e
     char *zLine = take_line(src, &nLine);
     if (!zLine) {
       if (evbuffer_get_length(src) > GUARD_CHUNK_LINE) {
-        gerr_set(&e, GERR_BAD_REQUEST, NULL, "a line of the chunked body is too long");
+        gerr_setr(&e, GERR_BAD_REQUEST, GR_CHUNK_LINE, NULL, GP_I("max", GUARD_CHUNK_LINE));
         refuse(g, dst, NULL, NULL, &e, 1, 0);
         continue;
       }
@@ -636,7 +635,7 @@ static enum bufferevent_filter_result guard_input(struct evbuffer *src, struct e
     if (g->state == G_CHUNK_SIZE) {
       int64_t n = chunk_size(zLine);
       if (n < 0) {
-        gerr_set(&e, GERR_BAD_REQUEST, NULL, "the chunked body is malformed (a chunk's size)");
+        gerr_setr(&e, GERR_BAD_REQUEST, GR_CHUNK_SIZE, NULL);
         refuse(g, dst, NULL, NULL, &e, 1, 0);
       } else if (g->nBody + n > g->nMax) {
         gerr_setr(&e, GERR_TOO_LARGE, GR_TOO_LARGE, NULL, GP_I("max", g->nMax), GP_I("got", g->nBody + n));
@@ -649,7 +648,7 @@ static enum bufferevent_filter_result guard_input(struct evbuffer *src, struct e
       }
     } else if (g->state == G_CHUNK_END) {
       if (nLine) {
-        gerr_set(&e, GERR_BAD_REQUEST, NULL, "the chunked body is malformed (no CRLF after a chunk)");
+        gerr_setr(&e, GERR_BAD_REQUEST, GR_CHUNK_END, NULL);
         refuse(g, dst, NULL, NULL, &e, 1, 0);
       } else {
         g->state = G_CHUNK_SIZE;
@@ -793,11 +792,15 @@ static void accept_check(guard_conn *g) {
     arm(g, http_guard.msHead);   /* the first request's head, from the connection's start */
   } else if (bFar) {
     drop(g);
-  } else if (rc == 503) {
-    answer_and_drop(g, GERR_UNAVAILABLE, GUARD_RETRY_FULL, "the server has as many connections as it takes; try again shortly");
   } else {
-    answer_and_drop(g, GERR_TOO_MANY, GUARD_RETRY_CLIENT,
-                    "this address has as many connections open as it may; close some, or try again shortly");
+    gerr e;
+    if (rc == 503) {
+      gerr_setr(&e, GERR_UNAVAILABLE, GR_UNAVAILABLE, NULL);
+      gerr_msg(&e, "the server has as many connections as it takes; try again shortly");
+    } else {
+      gerr_setr(&e, GERR_TOO_MANY, GR_TOO_MANY_CONNECTIONS, NULL, GP_I("seconds", GUARD_RETRY_CLIENT));
+    }
+    answer_and_drop(g, &e, rc == 503 ? GUARD_RETRY_FULL : GUARD_RETRY_CLIENT);
   }
 }
 
@@ -820,8 +823,10 @@ static void on_timer(evutil_socket_t fd0, short what, void *pArg) {
     drop(g);
     return;
   }
-  answer_and_drop(g, GERR_TIMEOUT, 0,
-                  g->state == G_HEAD ? "the request's head did not arrive in time" : "the request's body did not arrive in time");
+  gerr e;
+  gerr_setr(&e, GERR_TIMEOUT, GR_TIMEOUT, NULL);
+  gerr_msg(&e, "%s", g->state == G_HEAD ? "the request's head did not arrive in time" : "the request's body did not arrive in time");
+  answer_and_drop(g, &e, 0);
 }
 
 /* A filter moves what evhttp wrote into its output on only when more is

@@ -337,8 +337,8 @@ static int check_upload(struct evhttp_request *pReq, http_req *r, size_t n, gerr
     for (const char *const *pz = azMedia; *pz; pz++)
       snprintf(zTypes + strlen(zTypes), sizeof zTypes - strlen(zTypes), "%s%s", pz == azMedia ? "" : ", ", *pz);
     const char *zType = evhttp_find_header(evhttp_request_get_input_headers(pReq), "Content-Type");
-    return gerr_set(e, GERR_MEDIA_TYPE, NULL, "Content-Type must be %s%s (got %.60s)", azMedia[1] ? "one of " : "",
-                    zTypes, zType ? zType : "none");
+    gerr_setr(e, GERR_MEDIA_TYPE, GR_MEDIA_TYPE, NULL, GP_S("want", zTypes), GP_S("got", zType ? zType : ""));
+    return gerr_msg(e, "Content-Type must be %s%s (got %.60s)", azMedia[1] ? "one of " : "", zTypes, zType ? zType : "none");
   }
   if (n == 0) return gerr_setr(e, GERR_BAD_REQUEST, GR_NO_FILE, NULL);
   return 0;
@@ -362,16 +362,17 @@ static int read_body(struct evhttp_request *pReq, http_req *r, gerr *e) {
   if (n == 0 && (bNone || (flags & R_BODY_OPT))) return 0;
   if (!content_type_is(pReq, "application/json")) {
     const char *zType = evhttp_find_header(evhttp_request_get_input_headers(pReq), "Content-Type");
-    return gerr_set(e, GERR_MEDIA_TYPE, NULL, "Content-Type must be application/json (got %.60s)",
-                    zType ? zType : "none");
+    gerr_setr(e, GERR_MEDIA_TYPE, GR_MEDIA_TYPE, NULL, GP_S("want", "application/json"), GP_S("got", zType ? zType : ""));
+    return gerr_msg(e, "Content-Type must be application/json (got %.60s)", zType ? zType : "none");
   }
   if (n == 0) return gerr_setr(e, GERR_BAD_JSON, GR_NOT_OBJECT, NULL);
   const char *zBody = (const char *)evbuffer_pullup(pIn, -1);
   json_error_t je;
   r->pBody = json_loadb(zBody, n, JSON_REJECT_DUPLICATES, &je);
-  if (!r->pBody)
-    return gerr_set(e, GERR_BAD_JSON, NULL, "request body is not valid JSON: %s (line %d, column %d)", je.text,
-                    je.line, je.column);
+  if (!r->pBody) {
+    gerr_setr(e, GERR_BAD_JSON, GR_BAD_JSON, NULL, GP_I("line", je.line), GP_I("column", je.column));
+    return gerr_msg(e, "request body is not valid JSON: %s (line %d, column %d)", je.text, je.line, je.column);
+  }
   if (!json_is_object(r->pBody))
     return gerr_setr(e, GERR_BAD_JSON, GR_NOT_OBJECT, NULL);
   if (bNone) {
@@ -395,7 +396,8 @@ static const char *query_decode(http_req *r, const char *z, size_t n, const char
   size_t nOut = 0;
   char *zDec = evhttp_uridecode(zRaw, 1, &nOut);
   if (!zDec) {
-    gerr_set(e, GERR_BAD_REQUEST, NULL, "the query string cannot be decoded");
+    gerr_setr(e, GERR_BAD_REQUEST, GR_QUERY_FORM, NULL);
+    gerr_msg(e, "the query string cannot be decoded");
     return NULL;
   }
   const char *zOut = NULL;

@@ -67,7 +67,7 @@ static int sq_error(sqlite3 *pDb, int rc, gerr *e) {
     if (ext == SQLITE_CONSTRAINT_FOREIGNKEY) return db_constraint_error(e, DBC_FOREIGN_KEY, NULL, NULL, 0, zMsg);
     if (ext == SQLITE_CONSTRAINT_UNIQUE || ext == SQLITE_CONSTRAINT_PRIMARYKEY) return sq_unique(zMsg, e);
     if (ext == SQLITE_CONSTRAINT_TRIGGER)   /* RAISE(ABORT, ...) in guild's own triggers: guild's words */
-      return gerr_set(e, GERR_CONFLICT, NULL, "%s", zMsg);
+      return gerr_setr(e, GERR_CONFLICT, GR_DB_RULE, NULL), gerr_msg(e, "%s", zMsg);
     return db_constraint_error(e, DBC_OTHER, NULL, NULL, 0, zMsg);
   }
   if ((rc & 0xff) == SQLITE_BUSY || (rc & 0xff) == SQLITE_LOCKED)

@@ -98,15 +98,16 @@ def access_lines(server, path):
 
 SMUGGLED = b"GET /api/v1/smuggled HTTP/1.1\r\nHost: x\r\n\r\n"
 
-AMBIGUOUS = {
-    "two Content-Length": b"Content-Length: 5\r\nContent-Length: %d\r\n" % (5 + len(SMUGGLED)),
-    "Content-Length and chunked": b"Content-Length: %d\r\nTransfer-Encoding: chunked\r\n" % (5 + len(SMUGGLED)),
-    "a coding other than chunked": b"Transfer-Encoding: gzip, chunked\r\n",
-    "Transfer-Encoding twice": b"Transfer-Encoding: chunked\r\nTransfer-Encoding: chunked\r\n",
-    "a list as Content-Length": b"Content-Length: 5, 5\r\n",
-    "a signed Content-Length": b"Content-Length: +5\r\n",
-    "a folded header": b"Content-Length: 5\r\nX-Folded: a\r\n b\r\n",
-    "a space before the colon": b"Content-Length : 5\r\n",
+AMBIGUOUS = {   # the headers, and the reason that names their rule
+    "two Content-Length": (b"Content-Length: 5\r\nContent-Length: %d\r\n" % (5 + len(SMUGGLED)), "length_twice"),
+    "Content-Length and chunked": (b"Content-Length: %d\r\nTransfer-Encoding: chunked\r\n" % (5 + len(SMUGGLED)),
+                                   "length_and_chunked"),
+    "a coding other than chunked": (b"Transfer-Encoding: gzip, chunked\r\n", "not_chunked"),
+    "Transfer-Encoding twice": (b"Transfer-Encoding: chunked\r\nTransfer-Encoding: chunked\r\n", "not_chunked"),
+    "a list as Content-Length": (b"Content-Length: 5, 5\r\n", "length_form"),
+    "a signed Content-Length": (b"Content-Length: +5\r\n", "length_form"),
+    "a folded header": (b"Content-Length: 5\r\nX-Folded: a\r\n b\r\n", "header_folded"),
+    "a space before the colon": (b"Content-Length : 5\r\n", "header_name"),
 }
 
 
@@ -115,11 +116,15 @@ def test_ambiguous_framing_is_refused_before_the_body(server, what):
     """The request is refused (400, guild's error format, Connection: close)
     and the bytes after its head are never read as another request: the
     smuggled GET is not served."""
-    head = b"POST /api/v1/areas HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n" + AMBIGUOUS[what]
+    framing, reason = AMBIGUOUS[what]
+    head = b"POST /api/v1/areas HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n" + framing
     with connect(server) as s:
         s.sendall(head + cookie_headers(server) + b"\r\n" + b"0\r\n\r\n" + SMUGGLED)
         status, headers, body = read_response(s)
         assert status == 400 and error_code((status, headers, body)) == "bad_request", (what, body)
+        assert json.loads(body)["error"]["reason"] == reason, (what, body)
+        if reason == "length_twice":
+            assert json.loads(body)["error"]["params"] == {"count": 2}, body
         assert headers.get("connection") == "close"
         assert closed_after(s), "the connection must close: what follows cannot be told from a request"
     assert not access_lines(server, "/api/v1/smuggled")
@@ -128,6 +133,34 @@ def test_ambiguous_framing_is_refused_before_the_body(server, what):
 def test_head_request_with_a_body_is_refused(server):
     r = exchange(server, b"HEAD /api/v1/health HTTP/1.1\r\nHost: x\r\nContent-Length: 3\r\n\r\nabc")
     assert r[0] == 400
+
+
+@pytest.mark.parametrize("request_bytes,reason", [
+    (b"GET /api/v1/health\r\n\r\n", "request_line"),
+    (b"GET /api/v1/health HTTP/2.0\r\nHost: x\r\n\r\n", "http_version"),
+    (b"GET * HTTP/1.1\r\nHost: x\r\n\r\n", "target_path"),
+    (b"GET /api/v1/health HTTP/1.1\r\nHost x\r\n\r\n", "header_form"),
+    (b"GET /api/v1/health HTTP/1.1\r\nHost: x\x01y\r\n\r\n", "header_value"),
+    (b"POST /api/v1/areas HTTP/1.1\r\nHost: x\r\nExpect: 200-ok\r\nContent-Length: 2\r\n\r\n{}", "expect"),
+    (b"POST /api/v1/areas HTTP/1.0\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n", "chunked_http10"),
+    (b"GET /api/v1/health HTTP/1.1\r\nHost: x\x00\r\n\r\n", "head_nul"),
+    (b"POST /api/v1/areas HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n", "chunk_size"),
+    (b"POST /api/v1/areas HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n2\r\n{}xx\r\n", "chunk_end"),
+])
+def test_each_framing_rule_has_its_reason(server, request_bytes, reason):
+    """Each way a request's framing is refused names its own rule (400
+    bad_request with a reason of its own, which the browser can word). A
+    HEAD with a body (head_body) is answered without one, so not here."""
+    r = exchange(server, request_bytes.replace(b"Host: x\r\n", b"Host: x\r\n" + cookie_headers(server), 1))
+    assert r and r[0] == 400 and error_code(r) == "bad_request", r
+    assert json.loads(r[2])["error"]["reason"] == reason, r
+
+
+def test_an_unknown_method_is_named_with_those_served(server):
+    r = exchange(server, b"BREW /api/v1/health HTTP/1.1\r\nHost: x\r\n\r\n")
+    err = json.loads(r[2])["error"]
+    assert r[0] == 405 and err["reason"] == "method_not_allowed", r
+    assert err["params"] == {"method": "BREW", "allowed": "GET, POST, PUT, PATCH, DELETE, HEAD, OPTIONS"}, err
 
 
 def test_chunked_body_is_decoded(server):
@@ -302,6 +335,8 @@ def test_connections_capped_per_address_and_in_all(tight):
         with connect(tight) as s:
             r = read_response(s)
             assert r[0] == 429 and error_code(r) == "too_many_requests" and int(r[1]["retry-after"]) > 0
+            err = json.loads(r[2])["error"]
+            assert err["reason"] == "too_many_connections" and err["params"] == {"seconds": int(r[1]["retry-after"])}, err
         assert exchange(tight, b"GET /api/v1/health HTTP/1.1\r\nHost: x\r\n\r\n", source="127.0.0.2")[0] == 200
         held += [connect(tight, source=f"127.0.0.{3 + i // 2}") for i in range(4)]
         for s in held[4:]:

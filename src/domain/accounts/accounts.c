@@ -64,7 +64,10 @@ int auth_user_find(dom_ctx *c, const char *zUser, int64_t *pId, gerr *e) {
   if (rc == DB_ROW) *pId = db_col_int(s, 0);
   db_done(s);
   if (rc == DB_ERROR) return -1;
-  if (rc == DB_DONE) return gerr_set(e, GERR_NOT_FOUND, "username", "no user named '%.64s'", zUser);
+  if (rc == DB_DONE) {
+    gerr_setr(e, GERR_NOT_FOUND, GR_NOT_FOUND, "username", GP_S("entity", "user"), GP_S("id", zUser));
+    return gerr_msg(e, "no user named '%.64s'", zUser);
+  }
   return 0;
 }
 
@@ -106,9 +109,12 @@ int auth_revoke_role(dom_ctx *c, const char *zUser, const char *zRole, int64_t i
   if (rc == DB_ROW) idGrant = db_col_int(s, 0);
   db_done(s);
   if (rc == DB_ERROR) return -1;
-  if (rc == DB_DONE)
-    return gerr_set(e, GERR_NOT_FOUND, NULL, "%.64s does not hold %.40s%s", zUser, zRole,
-                    institution_id ? " at that institution" : "");
+  if (rc == DB_DONE) {
+    gerr_setr(e, GERR_NOT_FOUND, GR_GRANT_NOT_HELD, "role", GP_S("user", zUser), GP_S("role", zRole),
+              GP_I("institution", institution_id));
+    if (institution_id) gerr_msg(e, "%.64s does not hold %.40s at institution %lld", zUser, zRole, (long long)institution_id);
+    return -1;
+  }
   return dom_delete(c, &dom_grant, idGrant, -1, e);
 }
 

@@ -95,6 +95,11 @@ int auth_user_create(dom_ctx *c, const char *zUser, const char *zDisplay, const 
 int auth_user_find(dom_ctx *c, const char *zUser, int64_t *pId, gerr *e);
 /* Grants role (with institution for institution_staff) to user_id. */
 int auth_grant_role(dom_ctx *c, int64_t user_id, const char *zRole, int64_t institution_id, gerr *e);
+/* The rule on a grant's or an API token's institution_id (grant.c): it is
+ * required when the role is institution_staff (auth_inst_required) and
+ * only then (auth_inst_only). Both fill e (422) and return -1. */
+int auth_inst_required(gerr *e);
+int auth_inst_only(gerr *e);
 /* Characters of a one-time password guild generates. */
 #define AUTH_ONE_TIME_LEN 20
 /* Creates a user with a generated one-time password (written to zPassword,

@@ -21,6 +21,16 @@ static const char zSame[] =
     "SELECT id FROM grants WHERE user_id = $1 AND role = $2 AND coalesce(institution_id, 0) = $3";
 static const char zUserPerson[] = "SELECT coalesce(person_id, 0) FROM users WHERE id = $1";
 
+int auth_inst_required(gerr *e) {
+  gerr_setr(e, GERR_VALIDATION, GR_REQUIRED_WITH, "institution_id", GP_S("other", "role"), GP_S("value", "institution_staff"));
+  return gerr_msg(e, "institution_id: institution_staff is staff of one institution");
+}
+
+int auth_inst_only(gerr *e) {
+  gerr_setr(e, GERR_VALIDATION, GR_ONLY_WITH, "institution_id", GP_S("other", "role"), GP_S("value", "institution_staff"));
+  return gerr_msg(e, "institution_id: only for institution_staff");
+}
+
 /* institution_staff needs an institution, other roles have none; roles
  * that act through a person need the user to have one; no duplicates. */
 static int grant_check(dom_ctx *c, dom_rec *r, const dom_rec *pOld, gerr *e) {
@@ -29,15 +39,14 @@ static int grant_check(dom_ctx *c, dom_rec *r, const dom_rec *pOld, gerr *e) {
   const dom_val *pInst = dom_v(r, "institution_id");
   int bInst = pInst->bSet && !pInst->bNull;
   if (role == ROLE_INSTITUTION_STAFF && !bInst)
-    return gerr_set(e, GERR_VALIDATION, "institution_id", "institution_id: institution_staff is staff of one institution");
+    return auth_inst_required(e);
   if (role != ROLE_INSTITUTION_STAFF && bInst)
-    return gerr_set(e, GERR_VALIDATION, "institution_id", "institution_id: only for institution_staff");
+    return auth_inst_only(e);
   int64_t idUser = dom_v(r, "user_id")->i, idPerson = 0;
   if (role == ROLE_TRAINER || role == ROLE_JUDGE || role == ROLE_LEARNER) {
     if (db_query_int(c->pDb, zUserPerson, 1, idUser, &idPerson, e) == DB_ERROR) return -1;
     if (!idPerson)
-      return gerr_set(e, GERR_VALIDATION, "role", "role: a %s acts as a person: link the user to a person first",
-                      auth_role_names[role]);
+      return gerr_setr(e, GERR_VALIDATION, GR_ROLE_NEEDS_PERSON, "role", GP_S("role", auth_role_names[role]));
   }
   db_stmt *s = db_prepare(c->pDb, zSame, e);
   if (!s) return -1;

@@ -274,7 +274,7 @@ static int revoke(dom_ctx *c, const char *zSql, int64_t id, int64_t id2, const c
   db_done(s);
   if (rc == DB_ERROR) goto fail;
   if (rc == DB_DONE) {
-    gerr_set(e, GERR_NOT_FOUND, NULL, "%s %lld not found or already ended", zWhat, (long long)id);
+    gerr_setr(e, GERR_NOT_FOUND, GR_ENDED_OR_UNKNOWN, NULL, GP_S("entity", zWhat), GP_I("id", id));
     goto fail;
   }
   if (audit_append(c, "revoke", zWhat, id, "", e)) goto fail;
@@ -300,7 +300,7 @@ static int user_admin_check(dom_ctx *c, int64_t user_id, gerr *e) {
   if (pol_check(c, &pol_admin, &dom_user, user_id, e)) return -1;
   int rc = dom_exists(c, &dom_user, user_id, e);
   if (rc < 0) return -1;
-  return rc ? 0 : gerr_set(e, GERR_NOT_FOUND, NULL, "user %lld not found", (long long)user_id);
+  return rc ? 0 : gerr_setr(e, GERR_NOT_FOUND, GR_NOT_FOUND, NULL, GP_S("entity", "user"), GP_I("id", user_id));
 }
 
 int auth_user_sessions(dom_ctx *c, int64_t user_id, auth_session_info **pa, int *pn, gerr *e) {
@@ -351,22 +351,30 @@ int auth_token_create_until(dom_ctx *c, const char *zName, const char *zRole, in
                             int64_t expires_at, char zTok[AUTH_TOKEN_LEN], int64_t *pId, gerr *e) {
   if (pol_check_any(c, &pol_admin, e)) return -1;
   if (expires_at && expires_at <= c->now)
-    return gerr_set(e, GERR_VALIDATION, "expires_in_days", "expires_in_days: the token must end in the future");
-  if (!zName || !*zName || strlen(zName) > 64)
-    return gerr_set(e, GERR_VALIDATION, "name", "name: 1 to 64 characters naming the integration");
+    return gerr_setr(e, GERR_VALIDATION, GR_IN_PAST, "expires_in_days");
+  size_t nName = zName ? strlen(zName) : 0;
+  if (nName < 1 || nName > 64) {
+    gerr_setr(e, GERR_VALIDATION, GR_LENGTH, "name", GP_I("min", 1), GP_I("max", 64), GP_I("got", nName));
+    return gerr_msg(e, "name: 1 to 64 characters naming the integration");
+  }
   int role = zRole ? auth_role_of(zRole) : -1;
-  if (role < 0) return gerr_set(e, GERR_VALIDATION, "role", "role: must be one of region_admin, institution_staff");
-  if (role != ROLE_REGION_ADMIN && role != ROLE_INSTITUTION_STAFF)
-    return gerr_set(e, GERR_VALIDATION, "role", "role: API tokens act as region_admin or institution_staff");
-  if ((role == ROLE_INSTITUTION_STAFF) != (institution_id > 0))
-    return gerr_set(e, GERR_VALIDATION, "institution_id", "institution_id: required for institution_staff, only then");
+  if (role != ROLE_REGION_ADMIN && role != ROLE_INSTITUTION_STAFF) {
+    gerr_setr(e, GERR_VALIDATION, GR_NOT_ONE_OF, "role", GP_S("allowed", "region_admin, institution_staff"),
+              GP_S("got", zRole ? zRole : ""));
+    if (role >= 0) gerr_msg(e, "role: API tokens act as region_admin or institution_staff");
+    return -1;
+  }
+  if (role == ROLE_INSTITUTION_STAFF && institution_id <= 0)
+    return auth_inst_required(e);
+  if (role != ROLE_INSTITUTION_STAFF && institution_id > 0)
+    return auth_inst_only(e);
   if (institution_id > 0) {
     int64_t one;
     int rc = db_query_int(c->pDb, "SELECT 1 FROM institutions WHERE id = $1", 1, institution_id, &one, e);
     if (rc == DB_ERROR) return -1;
     if (rc == DB_DONE)
-      return gerr_set(e, GERR_VALIDATION, "institution_id", "institution_id: institution %lld does not exist",
-                      (long long)institution_id);
+      return gerr_setr(e, GERR_VALIDATION, GR_NO_SUCH_RECORD, "institution_id", GP_S("entity", "institution"),
+                       GP_I("id", institution_id));
   }
   char zHash[AUDIT_HEX];
   random_token("gt_", zTok);

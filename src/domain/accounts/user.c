@@ -42,8 +42,7 @@ static int end_sessions(dom_ctx *c, int64_t idUser, gerr *e) {
 static int user_check(dom_ctx *c, dom_rec *r, const dom_rec *pOld, gerr *e) {
   const char *zUser = dom_v(r, "username")->z;
   if (!pOld && !username_ok(zUser))
-    return gerr_set(e, GERR_VALIDATION, "username",
-                    "username: 3 to 64 of a-z, 0-9 and . _ - @ (lower case), starting with a letter or digit");
+    return gerr_setr(e, GERR_VALIDATION, GR_USERNAME_FORM, "username", GP_I("min", 3), GP_I("max", 64));
   const dom_val *pDis = dom_v(r, "disabled");
   if (!pDis->bSet || pDis->bNull) dom_set_int(r, "disabled", 0);
   const dom_val *pPw = dom_v(r, "password"), *pMust = dom_v(r, "password_must_change");
@@ -56,7 +55,7 @@ static int user_check(dom_ctx *c, dom_rec *r, const dom_rec *pOld, gerr *e) {
     dom_set_int(r, "password_changed_at", c->now);
     if (pOld && end_sessions(c, r->id, e)) return -1;  /* a new password ends every session */
   } else if (!pOld) {
-    return gerr_set(e, GERR_VALIDATION, "password", "password: is required");
+    return gerr_setr(e, GERR_VALIDATION, GR_REQUIRED, "password");
   }
   return 0;
 }
