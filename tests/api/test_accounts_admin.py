@@ -149,7 +149,8 @@ def test_an_administrator_lists_and_ends_a_users_sessions(server, api):
     second = r.json["items"][1]["id"]
     assert_error(api.delete(f"/api/v1/users/{other['id']}/sessions/{second}"), 404, "not_found")
     assert c2.get("/api/v1/me").status == 200
-    assert_error(api.get("/api/v1/users/999999/sessions"), 404, "not_found")
+    err = assert_error(api.get("/api/v1/users/999999/sessions"), 404, "not_found")
+    assert err["reason"] == "not_found" and err["params"] == {"entity": "user", "id": 999999}, err
     # a disabled account has no open sessions: they ended with it
     rec = api.get(f"/api/v1/users/{u['id']}")
     assert api.patch(f"/api/v1/users/{u['id']}", {"disabled": True}, etag=rec.header("ETag")).status == 200
@@ -163,9 +164,11 @@ def test_an_administrator_lists_and_ends_a_users_sessions(server, api):
 
 
 def test_api_tokens_expire(server, api):
-    for bad in [0, 731, "7", 1.5]:
-        assert_error(api.post("/api/v1/tokens", {"name": uniq("t "), "role": "region_admin", "expires_in_days": bad}),
-                     422, "validation", field="expires_in_days")
+    for bad, reason in [(0, "range"), (731, "range"), ("7", "not_integer"), (1.5, "not_integer")]:
+        err = assert_error(api.post("/api/v1/tokens", {"name": uniq("t "), "role": "region_admin", "expires_in_days": bad}),
+                           422, "validation", field="expires_in_days")
+        assert err["reason"] == reason and err["params"]["min"] == 1 and err["params"]["max"] == 730, err
+        assert reason != "range" or err["params"]["got"] == bad, err
     r = api.post("/api/v1/tokens", {"name": uniq("exp "), "role": "region_admin", "expires_in_days": 30})
     assert r.status == 201 and r.json["expires_at"] and r.json["token"].startswith("gt_"), r
     tok, tid = r.json["token"], r.json["id"]
@@ -188,8 +191,14 @@ def test_audit_filters_by_record_and_time(server, api, make):
     assert api.get(f"/api/v1/audit?entity_id={p['id']}&entity=person&until={t}").json["items"] == []
     assert len(api.get(f"/api/v1/audit?entity_id={p['id']}&entity=person&until={t + 1}").json["items"]) == 1
     assert len(api.get(f"/api/v1/audit?entity_id={p['id']}&entity=person&since={t}").json["items"]) == 1
-    assert_error(api.get("/api/v1/audit?until=yesterday"), 422, "validation", field="until")
-    assert_error(api.get("/api/v1/audit?entity_id=-1"), 422, "validation", field="entity_id")
+    err = assert_error(api.get("/api/v1/audit?until=yesterday"), 422, "validation", field="until")
+    assert err["reason"] == "not_integer" and "seconds since 1970" in err["message"], err
+    err = assert_error(api.get("/api/v1/audit?entity_id=-1"), 422, "validation", field="entity_id")
+    assert err["reason"] == "range" and err["params"]["min"] == 0 and err["params"]["got"] == -1, err
+    err = assert_error(api.get("/api/v1/audit?limit=1001"), 422, "validation", field="limit")
+    assert err["reason"] == "range" and err["params"] == {"min": 1, "max": 1000, "got": 1001}, err
+    err = assert_error(api.get("/api/v1/audit?who=me"), 422, "validation", field="who")
+    assert err["reason"] == "no_such_param" and "filtered by entity" in err["message"], err
 
 
 def test_only_administrators_reset_passwords(server, api, make):
@@ -202,3 +211,20 @@ def test_only_administrators_reset_passwords(server, api, make):
     assert_error(c.get("/api/v1/accounts"), 403, "forbidden")
     assert_error(c.get(f"/api/v1/users/{other['id']}/sessions"), 403, "forbidden")
     assert server.anon.login(other["username"], user_password(other["username"]))
+
+
+def test_a_grant_s_rules_are_named(api, make):
+    """A grant of institution_staff names its institution and only it does;
+    trainer, judge and learner act through the user's person. Each refusal
+    names its rule with the role it concerns; nothing is granted."""
+    u = make_user(api, name())
+    inst = make.institution()
+    staff = {"other": "role", "value": "institution_staff"}
+    for body, field, reason, params in [
+            ({"role": "institution_staff"}, "institution_id", "required_with", staff),
+            ({"role": "region_admin", "institution_id": inst["id"]}, "institution_id", "only_with", staff),
+            ({"role": "trainer"}, "role", "role_needs_person", {"role": "trainer"}),
+            ({"role": "learner"}, "role", "role_needs_person", {"role": "learner"})]:
+        err = assert_error(api.post("/api/v1/grants", {"user_id": u["id"], **body}), 422, "validation", field=field)
+        assert err["reason"] == reason and err.get("params") == params, (body, err)
+    assert api.get(f"/api/v1/grants?user={u['id']}").json["total"] == 0

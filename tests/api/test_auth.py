@@ -231,7 +231,9 @@ def test_api_token_shown_once_scoped_and_revocable(server, api, make):
                                             "isco_code": "7512", "hours": 1, "level": 1, "capacity": 1}))
     assert p["institution_id"] == a["id"]
     # an API token has no session to end
-    assert_error(t.request("DELETE", "/api/v1/session"), 400, "bad_request")
+    assert assert_error(t.request("DELETE", "/api/v1/session"), 400, "bad_request")["reason"] == "token_sign_out"
+    err = assert_error(t.post("/api/v1/me/password", {"current_password": "x", "new_password": "y"}), 400, "bad_request")
+    assert err["reason"] == "token_no_password", err
     used = [x for x in api.get("/api/v1/tokens").json["items"] if x["id"] == tid][0]
     assert used["last_used_at"] is not None
 
@@ -240,7 +242,8 @@ def test_api_token_shown_once_scoped_and_revocable(server, api, make):
     assert_error(t.get(f"/api/v1/programs/{pa['id']}"), 401, "unauthorized")
     revoked = [x for x in api.get("/api/v1/tokens").json["items"] if x["id"] == tid][0]
     assert revoked["revoked_at"] is not None
-    assert_error(api.request("DELETE", f"/api/v1/tokens/{tid}"), 404, "not_found")
+    err = assert_error(api.request("DELETE", f"/api/v1/tokens/{tid}"), 404, "not_found")
+    assert err["reason"] == "ended_or_unknown" and err["params"] == {"entity": "api_token", "id": tid}, err
 
 
 def test_admin_token_writes_without_csrf(server, api):
@@ -259,14 +262,25 @@ def test_garbage_authorization_is_refused(server, header):
 
 def test_token_creation_is_checked(server, api, make):
     inst = make.institution()
-    for body, field in [({"name": "x", "role": "learner"}, "role"), ({"name": "x", "role": "overlord"}, "role"),
-                        ({"name": "x", "role": "institution_staff"}, "institution_id"),
-                        ({"name": "x", "role": "region_admin", "institution_id": inst["id"]}, "institution_id"),
-                        ({"name": "x", "role": "institution_staff", "institution_id": 99999999}, "institution_id"),
-                        ({"name": "", "role": "region_admin"}, "name"), ({"role": "region_admin"}, "name"),
-                        ({"name": "x", "role": "region_admin", "secret": "y"}, "secret")]:
+    roles = "region_admin, institution_staff"
+    staff = {"other": "role", "value": "institution_staff"}
+    for body, field, reason, params in [
+            ({"name": "x", "role": "learner"}, "role", "not_one_of", {"allowed": roles, "got": "learner"}),
+            ({"name": "x", "role": "overlord"}, "role", "not_one_of", {"allowed": roles, "got": "overlord"}),
+            ({"name": "x", "role": 7}, "role", "not_string", None),
+            ({"name": "x", "role": "institution_staff"}, "institution_id", "required_with", staff),
+            ({"name": "x", "role": "region_admin", "institution_id": inst["id"]}, "institution_id", "only_with", staff),
+            ({"name": "x", "role": "institution_staff", "institution_id": 99999999}, "institution_id", "no_such_record",
+             {"entity": "institution", "id": 99999999}),
+            ({"name": "x", "role": "institution_staff", "institution_id": "1"}, "institution_id", "not_integer", None),
+            ({"name": "", "role": "region_admin"}, "name", "length", {"min": 1, "max": 64, "got": 0}),
+            ({"name": "x" * 65, "role": "region_admin"}, "name", "length", {"min": 1, "max": 64, "got": 65}),
+            ({"name": "a\u0007b", "role": "region_admin"}, "name", "not_text", None),
+            ({"role": "region_admin"}, "name", "required", None),
+            ({"name": "x", "role": "region_admin", "secret": "y"}, "secret", "not_accepted", None)]:
         before = len(api.get("/api/v1/tokens").json["items"])
-        assert_error(api.post("/api/v1/tokens", body), 422, "validation", field=field)
+        err = assert_error(api.post("/api/v1/tokens", body), 422, "validation", field=field)
+        assert err["reason"] == reason and err.get("params") == params, (body, err)
         assert len(api.get("/api/v1/tokens").json["items"]) == before
 
 
@@ -279,11 +293,13 @@ def test_user_passwords_are_checked(api):
     for pw in ["short pw 1", "qwerty123456", "QWERTY123456", name, name.upper()]:
         assert_error(api.post("/api/v1/users", {"username": name, "display_name": "N", "password": pw}), 422,
                      "validation", field="password")
-    assert_error(api.post("/api/v1/users", {"username": name, "display_name": "N"}), 422, "validation",
-                 field="password")
-    assert_error(api.post("/api/v1/users", {"username": "Upper.Case", "display_name": "N",
-                                            "password": "a fine pass phrase 1"}), 422, "validation",
-                 field="username")
+    err = assert_error(api.post("/api/v1/users", {"username": name, "display_name": "N"}), 422, "validation",
+                       field="password")
+    assert err["reason"] == "required", err
+    err = assert_error(api.post("/api/v1/users", {"username": "Upper.Case", "display_name": "N",
+                                                  "password": "a fine pass phrase 1"}), 422, "validation",
+                       field="username")
+    assert err["reason"] == "username_form" and err["params"] == {"min": 3, "max": 64}, err
     assert api.get(f"/api/v1/users?username={name}").json["total"] == 0
     u = created(api.post("/api/v1/users", {"username": name, "display_name": "N",
                                            "password": "a fine pass phrase 1"}))

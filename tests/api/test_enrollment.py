@@ -205,6 +205,15 @@ def test_withdraw_is_idempotent(api, make):
     assert again.status == 200 and again.json["version"] == first.json["version"]
 
 
+def test_withdraw_takes_only_a_reason_as_text(api, make):
+    e = make.enrollment()
+    err = assert_error(api.post(epath(e) + "/withdraw", {"why": "moving"}), 422, "validation", field="why")
+    assert err["reason"] == "not_accepted" and "only an optional reason" in err["message"], err
+    err = assert_error(api.post(epath(e) + "/withdraw", {"reason": 5}), 422, "validation", field="reason")
+    assert err["reason"] == "not_string", err
+    assert api.get(epath(e)).json["status"] != "withdrawn"
+
+
 @pytest.mark.parametrize("frm", ["completed", "not_completed"])
 def test_withdraw_after_end_is_conflict(api, make, frm):
     e = reach(api, make, frm)

@@ -408,6 +408,23 @@ def test_422_bad_list_query_areas(api, query, field):
     assert_error(api.get(f"/api/v1/areas?{query}"), 422, "validation", field=field)
 
 
+@pytest.mark.parametrize("path,field,reason,params", [
+    ("/api/v1/areas?limit=0", "limit", "range", {"min": 1, "max": 500, "got": 0}),
+    ("/api/v1/cohorts?limit=abc", "limit", "not_integer", {"min": 1, "max": 500}),
+    ("/api/v1/institutions?offset=-1", "offset", "range", {"min": 0, "max": 4611686018427387903, "got": -1}),
+    ("/api/v1/grants?after=x", "after", "not_integer", {"min": 0, "max": 9223372036854775807}),
+    ("/api/v1/persons?after=1&offset=1", "offset", "exclusive", {"other": "after"}),
+    ("/api/v1/occupations?level=5", "level", "not_one_of", {"allowed": "1, 2, 3, 4", "got": "5"}),
+    ("/api/v1/occupations?sort=code", "sort", "no_such_param", None),
+    ("/api/v1/persons/export?format=pdf", "format", "not_one_of", {"allowed": "csv, xlsx", "got": "pdf"}),
+])
+def test_422_paging_and_parameters_name_their_rule(api, path, field, reason, params):
+    """Every list's paging and the API's own parameters say which rule
+    refused, with its figures (the browser writes the sentence)."""
+    err = assert_error(api.get(path), 422, "validation", field=field)
+    assert err["reason"] == reason and err.get("params") == params, err
+
+
 @pytest.mark.parametrize("path,field", [
     ("/api/v1/persons?q=%20%20", "q"), ("/api/v1/persons?q=%01a", "q"), ("/api/v1/persons?area=x", "area"),
     ("/api/v1/persons?status=enrolled", "status"), ("/api/v1/cohorts?active_on=2026-02-30", "active_on"),

@@ -95,7 +95,10 @@ def test_my_sessions_and_revoking_one(w):
     assert_error(first.get("/api/v1/me"), 401, "unauthorized")
     assert second.get("/api/v1/me").json["name"] == name
     assert first_id not in [s["id"] for s in second.get("/api/v1/me/sessions").json["items"]]
-    assert_error(second.request("DELETE", f"/api/v1/me/sessions/{first_id}"), 404, "not_found")
+    err = assert_error(second.request("DELETE", f"/api/v1/me/sessions/{first_id}"), 404, "not_found")
+    assert err["reason"] == "ended_or_unknown" and err["params"] == {"entity": "session", "id": first_id}, err
+    err = assert_error(second.get("/api/v1/me/export?format=pdf"), 422, "validation", field="format")
+    assert err["reason"] == "not_one_of" and err["params"] == {"allowed": "json, csv, xlsx", "got": "pdf"}, err
     w.c["other_learner"] = second
 
 
@@ -114,6 +117,9 @@ def test_change_password(w, api):
              ({"current_password": old, "new_password": "a brand new pass phrase", "extra": 1}, "extra")]
     for body, field in cases:
         assert_error(a.post("/api/v1/me/password", body), 422, "validation", field=field)
+    err = assert_error(a.post("/api/v1/me/password", {"current_password": old, "new_password": old}), 422, "validation",
+                       field="new_password")
+    assert err["reason"] == "must_differ" and err["params"] == {"other": "current_password"}, err
     assert_error(a.post("/api/v1/me/password", {"current_password": old, "new_password": "a brand new pass phrase"},
                         headers={"X-CSRF-Token": "wrong"}), 403, "forbidden")
     # nothing above changed the password or ended a session

@@ -91,11 +91,12 @@ def test_staff_see_their_own_institution(w):
     assert_error(w.c["anonymous"].get("/api/v1/stats/overview"), 401, "unauthorized")
 
 
-@pytest.mark.parametrize("query,status,code,field", [
-    ("institution=abc", 422, "validation", "institution"),
-    ("institution=0", 422, "validation", "institution"),
-    ("area=1", 422, "validation", "area"),
-    ("institution=999999", 404, "not_found", "institution"),
+@pytest.mark.parametrize("query,status,code,field,reason,params", [
+    ("institution=abc", 422, "validation", "institution", "not_id", None),
+    ("institution=0", 422, "validation", "institution", "not_id", None),
+    ("area=1", 422, "validation", "area", "no_such_param", None),
+    ("institution=999999", 404, "not_found", "institution", "not_found", {"entity": "institution", "id": 999999}),
 ])
-def test_bad_parameters(w, query, status, code, field):
-    assert_error(w.api.get(f"/api/v1/stats/overview?{query}"), status, code, field=field)
+def test_bad_parameters(w, query, status, code, field, reason, params):
+    err = assert_error(w.api.get(f"/api/v1/stats/overview?{query}"), status, code, field=field)
+    assert err["reason"] == reason and err.get("params") == params, err
