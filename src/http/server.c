@@ -38,13 +38,15 @@ static int listen_on(const char *zAddr, int port, gerr *e) {
   sa.sin_family = AF_INET;
   sa.sin_port = htons((uint16_t)port);
   if (inet_pton(AF_INET, zAddr, &sa.sin_addr) != 1)
-    return gerr_set(e, GERR_USAGE, "addr", "not an IPv4 address: %s", zAddr);
+    return gerr_setr(e, GERR_USAGE, GR_NOT_IPV4, "addr", GP_S("got", zAddr)), gerr_msg(e, "not an IPv4 address: %s", zAddr);
   int fd = socket(AF_INET, SOCK_STREAM, 0);
   if (fd < 0) return gerr_set(e, GERR_INTERNAL, NULL, "socket: %s", strerror(errno));
   int one = 1;
   setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
   if (bind(fd, (struct sockaddr *)&sa, sizeof sa) != 0 || listen(fd, 1024) != 0) {
-    gerr_set(e, GERR_USAGE, "port", "cannot listen on %s:%d: %s", zAddr, port, strerror(errno));
+    const char *zWhy = strerror(errno);
+    gerr_setr(e, GERR_USAGE, GR_CANNOT_LISTEN, "port", GP_S("addr", zAddr), GP_I("port", port));
+    gerr_msg(e, "cannot listen on %s:%d: %s", zAddr, port, zWhy);
     close(fd);
     return -1;
   }

@@ -884,6 +884,8 @@ static void keys(void **state) {
   gerr_clear(&e);
   assert_int_equal(audit_key_generate(zKey, &k2, &e), -1);   /* never overwritten */
   assert_int_equal(e.code, GERR_CONFLICT);
+  assert_int_equal(e.reason, GR_KEY_EXISTS);
+  assert_string_equal(gerr_param_get(&e, "path")->z, zKey);
   assert_int_equal(audit_key_load(zKey, &k2, &e), 0);
   assert_memory_equal(k.sk, k2.sk, sizeof k.sk);
   assert_string_equal(k.zId, k2.zId);
@@ -891,7 +893,29 @@ static void keys(void **state) {
   gerr_clear(&e);
   assert_int_equal(audit_key_load(zKey, &k2, &e), -1);
   assert_non_null(strstr(e.msg, "chmod 600"));
+  assert_int_equal(e.reason, GR_KEY_MODE);
+  assert_string_equal(gerr_param_get(&e, "mode")->z, "644");
+  /* a file that is not a key, and none at all: each its own reason */
+  FILE *pF = fopen(zKey, "w");
+  assert_non_null(pF);
+  fputs("not a key\n", pF);
+  fclose(pF);
+  chmod(zKey, 0600);
+  gerr_clear(&e);
+  assert_int_equal(audit_key_load(zKey, &k2, &e), -1);
+  assert_int_equal(e.code, GERR_USAGE);
+  assert_int_equal(e.reason, GR_NOT_A_KEY);
   unlink(zKey);
+  gerr_clear(&e);
+  assert_int_equal(audit_key_load(zKey, &k2, &e), -1);
+  assert_int_equal(e.reason, GR_KEY_FILE);
+  assert_non_null(strstr(e.msg, "cannot read the key file"));
+  /* configured, not made yet, and not to be made here */
+  assert_int_equal(audit_key_use(zKey, 0, &e), 0);
+  gerr_clear(&e);
+  assert_null(audit_key_current(0, &e));
+  assert_int_equal(e.reason, GR_NO_KEY);
+  use_no_key();
 }
 
 static void checkpoints(void **state) {

@@ -42,6 +42,14 @@ static void key_id(const unsigned char pk[32], char zId[AUDIT_KEY_ID]) {
   sodium_bin2hex(zId, AUDIT_KEY_ID, h, 8);
 }
 
+/* The key file at zPath cannot be read or written (zDoing), as errno says:
+ * fills e (usage, reason key_file). Returns -1. */
+static int key_file_error(gerr *e, const char *zDoing, const char *zPath) {
+  const char *zWhy = strerror(errno);
+  gerr_setr(e, GERR_USAGE, GR_KEY_FILE, "key", GP_S("path", zPath));
+  return gerr_msg(e, "cannot %s the key file %s: %s", zDoing, zPath, zWhy);
+}
+
 int audit_key_generate(const char *zPath, audit_key *pOut, gerr *e) {
   if (sodium_init() < 0) return gerr_set(e, GERR_INTERNAL, NULL, "libsodium failed to start");
   crypto_sign_keypair(pOut->pk, pOut->sk);
@@ -53,16 +61,19 @@ int audit_key_generate(const char *zPath, audit_key *pOut, gerr *e) {
   sodium_memzero(zSk, sizeof zSk);
   int fd = open(zPath, O_WRONLY | O_CREAT | O_EXCL, 0600);
   if (fd < 0) {
+    int err = errno;
     sodium_memzero(z, sizeof z);
-    return gerr_set(e, errno == EEXIST ? GERR_CONFLICT : GERR_USAGE, "key", "cannot create the key file %s: %s%s", zPath,
-                    strerror(errno), errno == EEXIST ? " (a key is never overwritten)" : "");
+    if (err == EEXIST) gerr_setr(e, GERR_CONFLICT, GR_KEY_EXISTS, "key", GP_S("path", zPath));
+    else gerr_setr(e, GERR_USAGE, GR_KEY_FILE, "key", GP_S("path", zPath));
+    return gerr_msg(e, "cannot create the key file %s: %s%s", zPath, strerror(err),
+                    err == EEXIST ? " (a key is never overwritten)" : "");
   }
   int bOk = write(fd, z, (size_t)n) == n && fsync(fd) == 0;
   sodium_memzero(z, sizeof z);
   if (close(fd) != 0) bOk = 0;
   if (!bOk) {
     unlink(zPath);
-    return gerr_set(e, GERR_USAGE, "key", "cannot write the key file %s: %s", zPath, strerror(errno));
+    return key_file_error(e, "write", zPath);
   }
   return 0;
 }
@@ -71,12 +82,14 @@ int audit_key_load(const char *zPath, audit_key *pOut, gerr *e) {
   if (sodium_init() < 0) return gerr_set(e, GERR_INTERNAL, NULL, "libsodium failed to start");
   struct stat st;
   if (stat(zPath, &st) != 0)
-    return gerr_set(e, GERR_USAGE, "key", "cannot read the key file %s: %s", zPath, strerror(errno));
-  if (st.st_mode & 077)
-    return gerr_set(e, GERR_USAGE, "key", "the key file %s may be read by others (mode %03o): chmod 600 %s", zPath,
-                    (unsigned)(st.st_mode & 0777), zPath);
+    return key_file_error(e, "read", zPath);
+  if (st.st_mode & 077) {
+    char zMode[8];
+    snprintf(zMode, sizeof zMode, "%03o", (unsigned)(st.st_mode & 0777));
+    return gerr_setr(e, GERR_USAGE, GR_KEY_MODE, "key", GP_S("path", zPath), GP_S("mode", zMode));
+  }
   FILE *f = fopen(zPath, "r");
-  if (!f) return gerr_set(e, GERR_USAGE, "key", "cannot read the key file %s: %s", zPath, strerror(errno));
+  if (!f) return key_file_error(e, "read", zPath);
   char z[400];
   size_t n = fread(z, 1, sizeof z - 1, f);
   fclose(f);
@@ -87,7 +100,7 @@ int audit_key_load(const char *zPath, audit_key *pOut, gerr *e) {
             sodium_hex2bin(pOut->sk, 64, zSk, 128, NULL, NULL, NULL) == 0 && memcmp(pOut->sk + 32, pOut->pk, 32) == 0;
   sodium_memzero(z, sizeof z);
   sodium_memzero(zSk, sizeof zSk);
-  if (!bOk) return gerr_set(e, GERR_USAGE, "key", "%s is not a guild audit key (guild audit keygen makes one)", zPath);
+  if (!bOk) return gerr_setr(e, GERR_USAGE, GR_NOT_A_KEY, "key", GP_S("path", zPath));
   key_id(pOut->pk, pOut->zId);
   return 0;
 }
@@ -134,7 +147,7 @@ const audit_key *audit_key_current(int bCreate, gerr *e) {
     int bNew = access(K.zPath, F_OK) != 0;
     int rc = !bNew    ? audit_key_load(K.zPath, &K.key, e)
              : bCreate ? audit_key_generate(K.zPath, &K.key, e)
-                       : gerr_set(e, GERR_USAGE, "key", "there is no key file %s yet", K.zPath);
+                       : gerr_setr(e, GERR_USAGE, GR_NO_KEY, "key", GP_S("path", K.zPath));
     if (rc == 0) {
       K.bLoaded = 1;
       if (bNew) log_info("audit: made the signing key %s in %s (keep a copy of it elsewhere)", K.key.zId, K.zPath);
@@ -232,7 +245,7 @@ int audit_checkpoint_make(dom_ctx *c, const audit_key *k, audit_checkpoint *pOut
   db_done(s);
   if (rc == DB_ERROR) goto fail;
   if (seq <= 0) {
-    gerr_set(e, GERR_CONFLICT, NULL, "the audit log is empty: there is nothing to checkpoint");
+    gerr_setr(e, GERR_CONFLICT, GR_AUDIT_EMPTY, NULL);
     goto fail;
   }
   if (!(s = db_prepare(c->pDb, zStored, e))) goto fail;
