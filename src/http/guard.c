@@ -436,7 +436,7 @@ static int read_head(guard_conn *g, char *z, const char **pzMethod, const char *
       bExpect = 1;
     } else if (strcasecmp(zLine, GUARD_REQUEST_HEADER) != 0) {
       if (nField == GUARD_MAX_FIELDS) {
-        rc = gerr_set(e, GERR_HEADERS, NULL, "a request may have at most %d header lines", GUARD_MAX_FIELDS);
+        rc = gerr_setr(e, GERR_HEADERS, GR_TOO_MANY_HEADERS, NULL, GP_I("max", GUARD_MAX_FIELDS));
         break;
       }
       azName[nField] = zLine;

@@ -156,6 +156,13 @@ def test_each_framing_rule_has_its_reason(server, request_bytes, reason):
     assert json.loads(r[2])["error"]["reason"] == reason, r
 
 
+def test_too_many_header_lines_names_the_limit(server):
+    lines = b"".join(b"X-Many-%d: y\r\n" % i for i in range(300))
+    r = exchange(server, b"GET /api/v1/health HTTP/1.1\r\nHost: x\r\n" + lines + b"\r\n")
+    err = json.loads(r[2])["error"]
+    assert r[0] == 431 and err["reason"] == "too_many_headers" and err["params"] == {"max": 256}, r
+
+
 def test_an_unknown_method_is_named_with_those_served(server):
     r = exchange(server, b"BREW /api/v1/health HTTP/1.1\r\nHost: x\r\n\r\n")
     err = json.loads(r[2])["error"]
