@@ -261,11 +261,12 @@ int asmt_import(dom_ctx *c, const char *zPath, imp_result *pRes, gerr *e) {
   snprintf(pRes->zDigest, sizeof pRes->zDigest, "%s", t.zSha256);
   if (t.nRow == 0) {
     report(&m, 1, "", "", "the file is empty: it needs a header row");
-    return gerr_set(e, GERR_VALIDATION, NULL, "the file is empty");
+    gerr_setr(e, GERR_VALIDATION, GR_NO_FILE, NULL);
+    return gerr_msg(e, "the file is empty");
   }
   if (read_header(&m)) {
     sort_report(pRes);
-    return gerr_set(e, GERR_VALIDATION, NULL, "the header (row 1) is not usable");
+    return gerr_setr(e, GERR_VALIDATION, GR_HEADER_UNUSABLE, NULL);
   }
   pRes->nRow = t.nRow - 1;
   if (db_begin(c->pDb, e)) return -1;
