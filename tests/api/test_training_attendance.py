@@ -224,7 +224,7 @@ def test_a_change_keeps_the_old_value_and_after_the_day_needs_a_reason(w, att):
     err = assert_error(take(t, p, [(att.x, "excused"), (att.y, "present")]), 422, "rows_refused", field="marks")
     assert [(x["index"], x["field"]) for x in err["rows"]] == [(0, "reason")], err
     assert "needs a reason" in err["rows"][0]["message"], err
-    assert err["rows"][0]["reason"] == "correction_why" and "absence_excused" in err["rows"][0]["params"]["allowed"]
+    assert err["rows"][0]["reason"] == "change_needs_reason" and "absence_excused" in err["rows"][0]["params"]["allowed"]
     err = assert_error(take(t, p, [(att.x, "excused")], reason="because"), 422, "validation", field="reason")
     assert err["reason"] == "not_one_of" and err["params"]["got"] == "because", err
     assert roster(t, p)[att.x["id"]]["mark"]["status"] == "absent"

@@ -173,7 +173,7 @@ static void check_rows(int bAfter, int64_t idCohort, const att_status_set *st, r
       w->pIn = x;
       w->bChanged = w->zStatus && strcmp(w->zStatus, x->zStatus) != 0;
       if (w->bChanged && bAfter && !zGiven) {
-        gerr_setr(&eRow, GERR_VALIDATION, GR_CORRECTION_WHY, "reason", GP_S("allowed", zReasons));
+        gerr_setr(&eRow, GERR_VALIDATION, GR_CHANGE_NEEDS_REASON, "reason", GP_S("allowed", zReasons));
         gerr_msg(&eRow, "changing a mark after the session's day needs a reason, one of %s", zReasons);
       }
     }
