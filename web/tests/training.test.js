@@ -137,16 +137,23 @@ test("the trainer's day at 390 px: today's session, the code, one-tap attendance
   world.code = code;
 });
 
+/** On yesterday's session (marked present), changes learner pid's mark to late without a reason and saves
+ * (by touch: how 'tap', else 'click'); returns their row once it shows the refusal. */
+async function refuseLateChange(page, pid, how) {
+  const row = page.locator(`.roster-list li[data-person="${pid}"]`);
+  await row.locator('button.mark').waitFor();
+  await row.locator('button.mark')[how]();   // present -> late, after the day, and no reason given
+  await page.locator('button.save-all')[how]();
+  await row.locator('.field-error').waitFor();
+  return row;
+}
+
 test('a refused row is shown beside its learner and listed with their name; nothing is written', async () => {
   const page = await openIn(env, pages, { width: 390, height: 844, context: { hasTouch: true, isMobile: true } });
   await signIn(page, 'trainer');
   await goTo(env, page, `/training/sessions/${world.past.id}`);
   const a = world.learners[1];
-  const row = page.locator(`.roster-list li[data-person="${a}"]`);
-  await row.locator('button.mark').waitFor();
-  await row.locator('button.mark').tap();   // present -> late, after the day, and no reason given
-  await page.locator('button.save-all').tap();
-  await row.locator('.field-error').waitFor();
+  const row = await refuseLateChange(page, a, 'tap');
   assert.match(await row.getAttribute('class'), /refused/);
   assert.match(await row.locator('.field-error').textContent(), /needs a reason/);
   assert.equal(await page.locator('.roster-list li.refused').count(), 1, 'only the changed mark is refused');
@@ -170,11 +177,7 @@ test('a refused row is written in the reader\'s language from its reason and par
   await page.locator('#lang-select').selectOption('zh');
   await page.waitForFunction(() => document.documentElement.lang.startsWith('zh'));
   const b = world.learners[2];
-  const row = page.locator(`.roster-list li[data-person="${b}"]`);
-  await row.locator('button.mark').waitFor();
-  await row.locator('button.mark').click();   // present -> late, after the day, and no reason given
-  await page.locator('button.save-all').click();
-  await row.locator('.field-error').waitFor();
+  const row = await refuseLateChange(page, b, 'click');
   // the catalog's sentence for change_needs_reason, its {allowed} filled with the server's list
   const [head, tail] = zh['reason.change_needs_reason'].split('{allowed}');
   const text = (await row.locator('.field-error').textContent()).trim();
