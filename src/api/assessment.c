@@ -14,15 +14,14 @@
 static int query_id(http_req *r, const char *zName, int64_t *pId, gerr *e) {
   const char *z = http_query(r, zName);
   *pId = 0;
-  if (z && (text_int64(z, pId) || *pId < 1))
-    return gerr_set(e, GERR_VALIDATION, zName, "%s: an id (a whole number from 1)", zName);
+  if (z && (text_int64(z, pId) || *pId < 1)) return gerr_setr(e, GERR_VALIDATION, GR_NOT_ID, zName);
   return 0;
 }
 
 /* An id member of a JSON object: *pId; 0 or -1 (422 naming zField). */
 static int json_id(json_t *j, const char *zField, int64_t *pId, gerr *e) {
   if (!json_is_integer(j) || json_integer_value(j) < 1)
-    return gerr_set(e, GERR_VALIDATION, zField, "%s: an id (a whole number from 1)", zField);
+    return gerr_setr(e, GERR_VALIDATION, j && !json_is_null(j) ? GR_NOT_ID : GR_REQUIRED, zField);
   *pId = json_integer_value(j);
   return 0;
 }
@@ -32,7 +31,10 @@ static int body_string(http_req *r, const char *zKey, const char **pz, gerr *e) 
   const char *const azKey[] = {zKey, NULL};
   if (api_only_keys(r, azKey, e)) return -1;
   json_t *j = json_object_get(r->pBody, zKey);
-  if (!json_is_string(j)) return gerr_set(e, GERR_VALIDATION, zKey, "%s: is required (a string)", zKey);
+  if (!json_is_string(j)) {
+    gerr_setr(e, GERR_VALIDATION, j && !json_is_null(j) ? GR_NOT_STRING : GR_REQUIRED, zKey);
+    return gerr_msg(e, "%s: is required (a string)", zKey);
+  }
   *pz = arena_strdup(r->pAr, json_string_value(j));
   return 0;
 }
@@ -49,7 +51,7 @@ static json_t *answer(http_req *r, const dom_rec *p) {
 static int read_decision(http_req *r, json_t *o, int i, asmt_decision *d, gerr *e) {
   char zField[64];
   memset(d, 0, sizeof *d);
-  if (!json_is_object(o)) return gerr_set(e, GERR_VALIDATION, "results", "results[%d]: must be an object", i);
+  if (!json_is_object(o)) return gerr_setr(e, GERR_VALIDATION, GR_ENTRY_NOT_OBJECT, arena_printf(r->pAr, "results[%d]", i));
   const char *zKey;
   json_t *j;
   json_object_foreach(o, zKey, j) {
@@ -59,20 +61,25 @@ static int read_decision(http_req *r, json_t *o, int i, asmt_decision *d, gerr *
       continue;
     }
     if (!strcmp(zKey, "outcome")) {
-      if (!json_is_string(j)) return gerr_set(e, GERR_VALIDATION, zField, "%s: competent or not_yet_competent", zField);
+      if (!json_is_string(j)) {
+        gerr_setr(e, GERR_VALIDATION, GR_NOT_STRING, zField);
+        return gerr_msg(e, "%s: competent or not_yet_competent", zField);
+      }
       d->zOutcome = arena_strdup(r->pAr, json_string_value(j));
       continue;
     }
     int k = 0;
     while (k < ASMT__DECL && strcmp(asmt_decl_fields[k], zKey)) k++;
-    if (k == ASMT__DECL)
-      return gerr_set(e, GERR_VALIDATION, zField, "%s: a decision has criterion_id, outcome and evidence_valid, "
-                      "evidence_sufficient, evidence_authentic, evidence_current", zField);
-    if (!json_is_boolean(j)) return gerr_set(e, GERR_VALIDATION, zField, "%s: true or false", zField);
+    if (k == ASMT__DECL) {
+      gerr_setr(e, GERR_VALIDATION, GR_NOT_ACCEPTED, zField);
+      return gerr_msg(e, "%s: a decision has criterion_id, outcome and evidence_valid, evidence_sufficient, "
+                      "evidence_authentic, evidence_current", zField);
+    }
+    if (!json_is_boolean(j)) return gerr_setr(e, GERR_VALIDATION, GR_NOT_BOOLEAN, zField);
     d->abDecl[k] = json_is_true(j);
   }
   if (!d->idCriterion)
-    return gerr_set(e, GERR_VALIDATION, "results", "results[%d].criterion_id: is required", i);
+    return gerr_setr(e, GERR_VALIDATION, GR_REQUIRED, arena_printf(r->pAr, "results[%d].criterion_id", i));
   return 0;
 }
 
@@ -82,9 +89,12 @@ json_t *api_assessment_results(http_req *r, gerr *e) {
   if (api_only_keys(r, azKey, e) || json_id(json_object_get(r->pBody, "person_id"), "person_id", &idPerson, e))
     return NULL;
   json_t *a = json_object_get(r->pBody, "results");
-  if (!json_is_array(a) || json_array_size(a) > ASMT_MAXCRIT)
-    return gerr_set(e, GERR_VALIDATION, "results", "results: an array of at most %d decisions, one per criterion",
-                    ASMT_MAXCRIT), NULL;
+  if (!json_is_array(a) || json_array_size(a) > ASMT_MAXCRIT) {
+    if (!a) gerr_setr(e, GERR_VALIDATION, GR_REQUIRED, "results");
+    else if (!json_is_array(a)) gerr_setr(e, GERR_VALIDATION, GR_NOT_LIST, "results");
+    else gerr_setr(e, GERR_VALIDATION, GR_TOO_MANY_ENTRIES, "results", GP_I("max", ASMT_MAXCRIT));
+    return gerr_msg(e, "results: an array of at most %d decisions, one per criterion", ASMT_MAXCRIT), NULL;
+  }
   int n = (int)json_array_size(a);
   asmt_decision *aDec = arena_alloc(r->pAr, (size_t)(n ? n : 1) * sizeof *aDec);
   for (int i = 0; i < n; i++)
@@ -117,9 +127,15 @@ json_t *api_evidence_upload(http_req *r, gerr *e) {
   int64_t idPerson = 0;
   if (api_only_params(r, azParam, e) || query_id(r, "person", &idPerson, e)) return NULL;
   if (!idPerson) idPerson = r->pAuth->person_id;   /* a learner's own */
-  if (!idPerson) return gerr_set(e, GERR_VALIDATION, "person", "person: whose evidence it is (the learner's id)"), NULL;
+  if (!idPerson) {
+    gerr_setr(e, GERR_VALIDATION, GR_REQUIRED, "person");
+    return gerr_msg(e, "person: whose evidence it is (the learner's id)"), NULL;
+  }
   const char *zName = http_query(r, "name");
-  if (!zName) return gerr_set(e, GERR_VALIDATION, "name", "name: the file's name is required"), NULL;
+  if (!zName) {
+    gerr_setr(e, GERR_VALIDATION, GR_REQUIRED, "name");
+    return gerr_msg(e, "name: the file's name is required"), NULL;
+  }
   size_t n = 0;
   const void *p = http_body_bytes(r, &n);
   dom_ctx c = api_ctx(r);

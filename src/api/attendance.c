@@ -28,7 +28,7 @@ static int opt_text(http_req *r, json_t *o, const char *zKey, const char *zField
   json_t *j = json_object_get(o, zKey);
   *pz = NULL;
   if (!j || json_is_null(j)) return 0;
-  if (!json_is_string(j)) return gerr_set(e, GERR_VALIDATION, zField, "%s: must be a string", zField);
+  if (!json_is_string(j)) return gerr_setr(e, GERR_VALIDATION, GR_NOT_STRING, zField);
   *pz = arena_strdup(r->pAr, json_string_value(j));
   return 0;
 }
@@ -37,21 +37,32 @@ static int opt_text(http_req *r, json_t *o, const char *zKey, const char *zField
 static int parse_row(http_req *r, json_t *x, int i, att_row *p, gerr *e) {
   char zField[48];
   snprintf(zField, sizeof zField, "marks[%d]", i);
-  if (!json_is_object(x))
-    return gerr_set(e, GERR_VALIDATION, zField, "%s: an object {person_id, status, reason}", zField);
+  if (!json_is_object(x)) {
+    gerr_setr(e, GERR_VALIDATION, GR_ENTRY_NOT_OBJECT, zField);
+    return gerr_msg(e, "%s: an object {person_id, status, reason}", zField);
+  }
   const char *zKey;
   json_t *v;
   json_object_foreach(x, zKey, v) {
-    if (strcmp(zKey, "person_id") && strcmp(zKey, "status") && strcmp(zKey, "reason"))
-      return gerr_set(e, GERR_VALIDATION, zField, "%s: %.60s is not a member (person_id, status, reason)", zField, zKey);
+    if (strcmp(zKey, "person_id") && strcmp(zKey, "status") && strcmp(zKey, "reason")) {
+      char zMember[112];
+      snprintf(zMember, sizeof zMember, "%s.%.60s", zField, zKey);
+      gerr_setr(e, GERR_VALIDATION, GR_NOT_ACCEPTED, zMember);
+      return gerr_msg(e, "%s: %.60s is not a member (person_id, status, reason)", zField, zKey);
+    }
   }
   json_t *pId = json_object_get(x, "person_id");
-  if (!json_is_integer(pId) || json_integer_value(pId) < 1)
-    return gerr_set(e, GERR_VALIDATION, zField, "%s.person_id: the learner's person id (an integer)", zField);
+  if (!json_is_integer(pId) || json_integer_value(pId) < 1) {
+    gerr_setr(e, GERR_VALIDATION, pId ? GR_NOT_ID : GR_REQUIRED, arena_printf(r->pAr, "%s.person_id", zField));
+    return gerr_msg(e, "%s.person_id: the learner's person id (an integer)", zField);
+  }
   p->person_id = json_integer_value(pId);
   snprintf(zField, sizeof zField, "marks[%d].status", i);
   if (opt_text(r, x, "status", zField, &p->zStatus, e)) return -1;
-  if (!p->zStatus) return gerr_set(e, GERR_VALIDATION, zField, "%s: is required (e.g. present)", zField);
+  if (!p->zStatus) {
+    gerr_setr(e, GERR_VALIDATION, GR_REQUIRED, zField);
+    return gerr_msg(e, "%s: is required (e.g. present)", zField);
+  }
   snprintf(zField, sizeof zField, "marks[%d].reason", i);
   return opt_text(r, x, "reason", zField, &p->zReason, e);
 }
@@ -60,12 +71,12 @@ json_t *api_session_take(http_req *r, gerr *e) {
   static const char *const az[] = {"marks", "reason", NULL};
   if (api_only_keys(r, az, e)) return NULL;
   json_t *pMarks = json_object_get(r->pBody, "marks");
-  if (!json_is_array(pMarks))
-    return gerr_set(e, GERR_VALIDATION, "marks", "marks: a list of {person_id, status, reason} (the whole cohort)"),
-           NULL;
+  if (!json_is_array(pMarks)) {
+    gerr_setr(e, GERR_VALIDATION, pMarks ? GR_NOT_LIST : GR_REQUIRED, "marks");
+    return gerr_msg(e, "marks: a list of {person_id, status, reason} (the whole cohort)"), NULL;
+  }
   size_t n = json_array_size(pMarks);
-  if (n > ATT_MAXROWS)
-    return gerr_set(e, GERR_VALIDATION, "marks", "marks: at most %d learners at once", ATT_MAXROWS), NULL;
+  if (n > ATT_MAXROWS) return att_too_many(e), NULL;
   att_row *a = arena_alloc(r->pAr, (n ? n : 1) * sizeof *a);
   for (size_t i = 0; i < n; i++)
     if (parse_row(r, json_array_get(pMarks, i), (int)i, &a[i], e)) return NULL;

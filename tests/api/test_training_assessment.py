@@ -146,9 +146,10 @@ def test_units_are_kept_by_the_programs_staff_and_read_by_everyone(w):
 def test_a_unit_being_assessed_takes_no_new_criterion(w):
     u = w.unit(n=1)
     w.event(u)
-    assert_error(w.c["staff_a"].post("/api/v1/performance_criteria", {"unit_id": u["id"], "code": "PC9",
-                                                                      "text": "late"}), 409, "conflict",
-                 field="unit_id")
+    err = assert_error(w.c["staff_a"].post("/api/v1/performance_criteria", {"unit_id": u["id"], "code": "PC9",
+                                                                            "text": "late"}), 409, "conflict",
+                       field="unit_id")
+    assert (err["reason"], err["params"]) == ("unit_assessed", {"id": u["id"], "count": 1}), err
 
 
 def test_the_currency_setting_is_the_programs_own(w):
@@ -180,15 +181,17 @@ def test_a_trainer_assesses_their_own_cohort(w):
                                                                "date": "2026-06-02", "method": "observation"}),
                  403, "forbidden", field="cohort_id")
     # the assessor trains the cohort; the unit is of the cohort's program
-    assert_error(w.c["staff_a"].post("/api/v1/assessments", {"cohort_id": w.C["id"], "unit_id": u["id"],
-                                                             "date": "2026-06-02", "method": "observation",
-                                                             "assessor_id": w.t3["id"]}),
-                 422, "validation", field="assessor_id")
+    err = assert_error(w.c["staff_a"].post("/api/v1/assessments", {"cohort_id": w.C["id"], "unit_id": u["id"],
+                                                                   "date": "2026-06-02", "method": "observation",
+                                                                   "assessor_id": w.t3["id"]}),
+                       422, "validation", field="assessor_id")
+    assert (err["reason"], err["params"]) == ("not_a_trainer", {"person": w.t3["id"], "id": w.C["id"]}), err
     other = w.unit(program=w.make.program(w.A), n=1)
-    assert_error(w.c["staff_a"].post("/api/v1/assessments", {"cohort_id": w.C["id"], "unit_id": other["id"],
-                                                             "date": "2026-06-02", "method": "observation",
-                                                             "assessor_id": w.t1["id"]}),
-                 422, "validation", field="unit_id")
+    err = assert_error(w.c["staff_a"].post("/api/v1/assessments", {"cohort_id": w.C["id"], "unit_id": other["id"],
+                                                                   "date": "2026-06-02", "method": "observation",
+                                                                   "assessor_id": w.t1["id"]}),
+                       422, "validation", field="unit_id")
+    assert (err["reason"], err["params"]) == ("unit_not_in_program", {"unit": other["id"], "id": w.C["id"]}), err
     assert_error(w.c["staff_a"].post("/api/v1/assessments", {"cohort_id": w.C["id"], "unit_id": u["id"],
                                                              "date": "2026-06-02", "method": "guesswork",
                                                              "assessor_id": w.t1["id"]}),
@@ -224,17 +227,21 @@ def test_a_second_marking_is_by_another_assessor(w):
     u = w.unit(n=1)
     first = w.event(u)
     base = {"cohort_id": w.C["id"], "unit_id": u["id"], "method": "observation", "second_marking_of": first["id"]}
-    assert_error(w.c["staff_a"].post("/api/v1/assessments", dict(base, date="2026-06-03", assessor_id=w.t1["id"])),
-                 422, "validation", field="assessor_id")
-    assert_error(w.c["staff_a"].post("/api/v1/assessments", dict(base, date="2026-05-01", assessor_id=w.t2["id"])),
-                 422, "validation", field="date")
-    assert_error(w.c["staff_a"].post("/api/v1/assessments", dict(base, cohort_id=w.D["id"], date="2026-06-03",
-                                                                 assessor_id=w.t3["id"])),
-                 422, "validation", field="second_marking_of")
+    err = assert_error(w.c["staff_a"].post("/api/v1/assessments", dict(base, date="2026-06-03", assessor_id=w.t1["id"])),
+                       422, "validation", field="assessor_id")
+    assert (err["reason"], err["params"]) == ("second_assessor", {"person": w.t1["id"]}), err
+    err = assert_error(w.c["staff_a"].post("/api/v1/assessments", dict(base, date="2026-05-01", assessor_id=w.t2["id"])),
+                       422, "validation", field="date")
+    assert (err["reason"], err["params"]) == ("second_before_first", {"value": first["date"]}), err
+    err = assert_error(w.c["staff_a"].post("/api/v1/assessments", dict(base, cohort_id=w.D["id"], date="2026-06-03",
+                                                                       assessor_id=w.t3["id"])),
+                       422, "validation", field="second_marking_of")
+    assert (err["reason"], err["params"]) == ("second_elsewhere", {"id": first["id"]}), err
     second = created(w.c["staff_a"].post("/api/v1/assessments", dict(base, date="2026-06-03", assessor_id=w.t2["id"])))
-    assert_error(w.c["staff_a"].post("/api/v1/assessments", dict(base, second_marking_of=second["id"], date="2026-06-04",
-                                                                 assessor_id=w.t1["id"])),
-                 422, "validation", field="second_marking_of")
+    err = assert_error(w.c["staff_a"].post("/api/v1/assessments", dict(base, second_marking_of=second["id"],
+                                                                       date="2026-06-04", assessor_id=w.t1["id"])),
+                       422, "validation", field="second_marking_of")
+    assert (err["reason"], err["params"]) == ("second_of_second", {"id": second["id"]}), err
 
 
 # ---------------------------------------------------------------------------
@@ -257,6 +264,10 @@ def test_results_are_all_or_nothing_and_every_refusal_is_named(w):
         (0, "evidence_authentic", "validation"), (1, "criterion_id", "validation"), (2, "criterion_id", "validation"),
         (2, "outcome", "validation")], err["rows"]
     assert "decided twice (also results[0])" in err["rows"][1]["message"], err["rows"]
+    assert [(x["reason"], x.get("params")) for x in err["rows"]] == [
+        ("declare_authentic", None), ("decided_twice", {"code": pc[0]["code"], "item": 1}),
+        ("not_a_criterion", {"criterion": 99999999, "id": u["id"]}),
+        ("not_one_of", {"allowed": "competent, not_yet_competent", "got": "maybe"})], err["rows"]
     assert err["message"].startswith("3 of 3 rows refused; nothing was written: results[0]: "), err
     # many refusals: every one is a row, however long the message would be
     many = {"person_id": learner["id"], "results": [{"criterion_id": 99999000 + i, "outcome": "maybe"}
@@ -264,23 +275,34 @@ def test_results_are_all_or_nothing_and_every_refusal_is_named(w):
     err = assert_error(w.c["staff_a"].post(f"/api/v1/assessments/{ev['id']}/results", many), 422, "rows_refused")
     assert len(err["rows"]) == 80 and {x["index"] for x in err["rows"]} == set(range(40)), len(err["rows"])
     # nothing refused but a criterion left out: the list as a whole
-    assert_error(w.c["staff_a"].post(f"/api/v1/assessments/{ev['id']}/results", {
+    err = assert_error(w.c["staff_a"].post(f"/api/v1/assessments/{ev['id']}/results", {
         "person_id": learner["id"], "results": [{"criterion_id": pc[0]["id"], "outcome": "not_yet_competent"}]}),
         422, "validation", field="results", contains=["every criterion", "PC2, PC3"])
+    assert (err["reason"], err["params"]) == ("criteria_undecided", {"id": u["id"], "codes": "PC2, PC3"}), err
     assert w.api.get(f"/api/v1/assessment_results?assessment={ev['id']}").json["total"] == 0
     # the body itself: names what is wrong
-    assert_error(w.c["staff_a"].post(f"/api/v1/assessments/{ev['id']}/results",
+    assert assert_error(w.c["staff_a"].post(f"/api/v1/assessments/{ev['id']}/results",
                                      {"person_id": learner["id"], "results": [{"criterion_id": pc[0]["id"],
                                                                                "notes": "x"}]}),
-                 422, "validation", field="results[0].notes")
-    assert_error(w.c["staff_a"].post(f"/api/v1/assessments/{ev['id']}/results", {"person_id": learner["id"]}),
-                 422, "validation", field="results")
+                 422, "validation", field="results[0].notes")["reason"] == "not_accepted"
+    assert assert_error(w.c["staff_a"].post(f"/api/v1/assessments/{ev['id']}/results", {"person_id": learner["id"]}),
+                        422, "validation", field="results")["reason"] == "required"
+    assert assert_error(w.c["staff_a"].post(f"/api/v1/assessments/{ev['id']}/results",
+                                            {"person_id": learner["id"], "results": [1]}),
+                        422, "validation", field="results[0]")["reason"] == "entry_not_object"
+    assert assert_error(w.c["staff_a"].post(f"/api/v1/assessments/{ev['id']}/results",
+                                            {"person_id": learner["id"], "results": [{"outcome": "competent"}]}),
+                        422, "validation", field="results[0].criterion_id")["reason"] == "required"
+    assert assert_error(w.c["staff_a"].post(f"/api/v1/assessments/{ev['id']}/results",
+                                            {"person_id": 99999999, "results": []}),
+                        422, "validation", field="person_id")["reason"] == "no_such_record"
     r = w.record(ev, learner, u, ["competent", "not_yet_competent", "competent"])
     assert r.status == 201, r
     assert [x["outcome"] for x in r.json["results"]] == ["competent", "not_yet_competent", "competent"]
     assert r.json["achieved"] is False and r.json["skill_award"] is None
     # once recorded, results stand: a reassessment is a new event
-    assert_error(w.record(ev, learner, u, ["competent"] * 3), 409, "conflict", field="person_id")
+    err = assert_error(w.record(ev, learner, u, ["competent"] * 3), 409, "conflict", field="person_id")
+    assert (err["reason"], err["params"]) == ("results_recorded", {"person": learner["id"], "id": ev["id"]}), err
     audit = w.api.get("/api/v1/audit?entity=assessment_result&limit=500").json["items"]
     assert {x["entity_id"] for x in audit if x["action"] == "record"} >= {x["id"] for x in r.json["results"]}
 
@@ -288,9 +310,9 @@ def test_results_are_all_or_nothing_and_every_refusal_is_named(w):
 def test_a_unit_without_criteria_decides_nothing(w):
     u = w.unit(n=0)
     ev = w.event(u)
-    assert_error(w.c["staff_a"].post(f"/api/v1/assessments/{ev['id']}/results", {"person_id": w.l[0]["id"],
-                                                                                 "results": []}),
-                 422, "validation", field="results", contains=["no performance criteria"])
+    assert assert_error(w.c["staff_a"].post(f"/api/v1/assessments/{ev['id']}/results", {"person_id": w.l[0]["id"],
+                                                                                        "results": []}),
+                 422, "validation", field="results", contains=["no performance criteria"])["params"] == {"id": u["id"]}
 
 
 def test_competent_needs_the_four_declarations_and_evidence(w):
@@ -299,11 +321,13 @@ def test_competent_needs_the_four_declarations_and_evidence(w):
     learner = w.l[1]
     err = assert_error(w.record(ev, learner, u, ["competent"]), 422, "rows_refused", field="results")
     assert [(x["index"], x["field"]) for x in err["rows"]] == [(0, "outcome")] and "needs evidence" in err["message"]
+    assert (err["rows"][0]["reason"], err["rows"][0]["params"]) == ("no_evidence", {"person": learner["id"], "id": ev["id"]})
     assert w.upload(ev, learner).status == 201
     for k in DECL:
         err = assert_error(w.record(ev, learner, u, ["competent"], decl=dict(DECL, **{k: False})), 422,
                            "rows_refused", field="results")
         assert [(x["index"], x["field"]) for x in err["rows"]] == [(0, k)], err
+        assert err["rows"][0]["reason"] == "declare_" + k.split("_")[1], err
     # not yet competent needs neither
     r = w.record(ev, learner, u, ["not_yet_competent"], decl={})
     assert r.status == 201, r
@@ -322,9 +346,17 @@ def test_evidence_must_be_current(w):
     # too old, and so no current evidence from the one occasion the unit asks for
     assert [(x["index"], x["field"]) for x in err["rows"]] == [(0, "evidence_current"), (0, "evidence_sufficient")], err
     assert "2025-12-29" in err["rows"][0]["message"] and "6 months" in err["rows"][0]["message"]
+    old = err["rows"][0]
+    assert old["reason"] == "evidence_old" and {k: old["params"][k] for k in ("date", "months", "day")} == {
+        "date": "2025-12-29", "months": 6, "day": "2026-06-30"}, old
+    assert (err["rows"][1]["reason"], err["rows"][1]["params"]["need"], err["rows"][1]["params"]["got"]) == (
+        "few_occasions", 1, 0), err["rows"][1]
     assert err["message"].startswith("1 of 1 row refused; nothing was written: results[0]: "), err
     # evidence made after the assessment is refused at once
-    assert_error(w.upload(ev, learner, date="2026-07-01"), 422, "validation", field="date")
+    err = assert_error(w.upload(ev, learner, date="2026-07-01"), 422, "validation", field="date")
+    assert (err["reason"], err["params"]) == ("evidence_after", {"date": "2026-06-30"}), err
+    assert assert_error(w.upload(ev, learner, date="2026-13-01"), 422, "validation",
+                        field="date")["reason"] == "not_date"
     # 2025-12-30 is within six months of 2026-06-30: a new event with that evidence decides
     ev2 = w.event(u, cohort=cohort, date="2026-06-30")
     assert w.upload(ev2, learner, date="2025-12-30").status == 201
@@ -343,6 +375,8 @@ def test_sufficiency_counts_occasions(w):
     err = assert_error(w.record(ev1, learner, u, ["competent"]), 422, "rows_refused", field="results")
     assert [(x["index"], x["field"]) for x in err["rows"]] == [(0, "evidence_sufficient")], err
     assert "2 occasions" in err["rows"][0]["message"] and "from 1" in err["rows"][0]["message"]
+    assert (err["rows"][0]["reason"], err["rows"][0]["params"]) == (
+        "few_occasions", {"unit": u["id"], "need": 2, "person": learner["id"], "got": 1}), err["rows"][0]
     assert w.record(ev1, learner, u, ["not_yet_competent"], decl={}).status == 201
     ev2 = w.event(u, date="2026-06-01")
     assert w.upload(ev2, learner).status == 201
@@ -364,15 +398,18 @@ def test_only_learners_with_a_place_are_assessed(w):
     ev = w.event(u)
     applicant = w.make.person(given_name=uniq("Applicant"), institution_id=w.A["id"])
     w.make.enrollment(applicant, w.C)                      # applied
-    assert_error(w.record(ev, applicant, u, ["not_yet_competent"], decl={}), 422, "validation", field="person_id")
+    err = assert_error(w.record(ev, applicant, u, ["not_yet_competent"], decl={}), 422, "validation", field="person_id")
+    assert (err["reason"], err["params"]) == ("only_applied", {"person": applicant["id"], "id": w.C["id"]}), err
     stranger = w.make.person(given_name=uniq("Stranger"), institution_id=w.A["id"])
-    assert_error(w.record(ev, stranger, u, ["not_yet_competent"], decl={}), 422, "validation", field="person_id")
+    err = assert_error(w.record(ev, stranger, u, ["not_yet_competent"], decl={}), 422, "validation", field="person_id")
+    assert (err["reason"], err["params"]) == ("no_place", {"person": stranger["id"], "id": w.C["id"]}), err
     gone = w.make.person(given_name=uniq("Gone"), institution_id=w.A["id"])
     e = w.make.enrollment(gone, w.C, status="enrolled")
     assert w.api.post(f"/api/v1/enrollments/{e['id']}/withdraw").status == 200
     err = assert_error(w.record(ev, gone, u, ["not_yet_competent"], decl={}), 422, "validation", field="person_id")
-    assert "withdr" in err["message"]
-    assert_error(w.upload(ev, gone), 422, "validation", field="person")
+    assert "withdr" in err["message"] and err["reason"] == "learner_withdrew", err
+    err = assert_error(w.upload(ev, gone), 422, "validation", field="person")
+    assert (err["reason"], err["params"]) == ("no_place", {"person": gone["id"], "id": w.C["id"]}), err
 
 
 # ---------------------------------------------------------------------------
@@ -402,12 +439,14 @@ def test_evidence_files_are_checked(w):
     big = b"%PDF-" + b"x" * (10 * 1024 * 1024)
     assert_error(w.upload(ev, w.l[0], data=big, ctype="application/pdf"), 413, "payload_too_large")
     assert_error(w.upload(ev, w.l[0], data=b"hello", ctype="text/plain"), 415, "unsupported_media_type")
-    assert_error(w.upload(ev, w.l[0], data=b"<html>", ctype="image/png"), 422, "validation", field="media_type")
-    assert_error(w.upload(ev, w.l[0], data=PNG, ctype="application/pdf"), 422, "validation", field="media_type")
-    assert_error(w.upload(ev, w.l[0], name="a%22b.png"), 422, "validation", field="name")
+    err = assert_error(w.upload(ev, w.l[0], data=b"<html>", ctype="image/png"), 422, "validation", field="media_type")
+    assert (err["reason"], err["params"]) == ("file_not_type", {"type": "image/png"}), err
+    err = assert_error(w.upload(ev, w.l[0], data=PNG, ctype="application/pdf"), 422, "validation", field="media_type")
+    assert (err["reason"], err["params"]) == ("file_not_type", {"type": "application/pdf"}), err
+    assert assert_error(w.upload(ev, w.l[0], name="a%22b.png"), 422, "validation", field="name")["reason"] == "file_name"
     assert_error(w.upload(ev, w.l[0], data=b"", ctype="image/png"), 400, "bad_request")
-    assert_error(w.c["staff_a"].request("POST", f"/api/v1/assessments/{ev['id']}/evidence?person={w.l[0]['id']}",
-                                        raw=PNG, content_type="image/png"), 422, "validation", field="name")
+    assert assert_error(w.c["staff_a"].request("POST", f"/api/v1/assessments/{ev['id']}/evidence?person={w.l[0]['id']}",
+                                        raw=PNG, content_type="image/png"), 422, "validation", field="name")["reason"] == "required"
     assert w.api.get(f"/api/v1/evidence_items?assessment={ev['id']}").status == 403   # not for administrators
     assert w.c["staff_a"].get(f"/api/v1/evidence_items?assessment={ev['id']}").json["total"] == 0
 
@@ -418,7 +457,8 @@ def test_evidence_is_for_the_learner_their_trainers_and_their_institution(w):
     own = w.c["learner1"].request("POST", f"/api/v1/assessments/{ev['id']}/evidence?name=mine.pdf", raw=PDF,
                                   content_type="application/pdf")
     assert own.status == 201 and own.json["person_id"] == w.l[0]["id"], own
-    assert_error(w.upload(ev, w.l[1], client="learner1"), 403, "forbidden", field="person")
+    err = assert_error(w.upload(ev, w.l[1], client="learner1"), 403, "forbidden", field="person")
+    assert (err["reason"], err["params"]) == ("only_own", {"id": w.l[0]["id"]}), err
     item = own.json["id"]
     for k, want in [("learner1", 200), ("trainer1", 200), ("trainer2", 200), ("staff_a", 200), ("learner2", 403),
                     ("trainer3", 403), ("staff_b", 403), ("admin", 403)]:
@@ -492,7 +532,8 @@ def test_erasure_takes_the_evidence_files(w):
     assert w.api.post(f"/api/v1/persons/{p['id']}/erase").status == 200
     item = w.c["staff_a"].get(f"/api/v1/evidence_items/{a['id']}").json
     assert item["sha256"] is None and item["file_name"] == "(erased)" and item["erased_at"]
-    assert_error(w.c["staff_a"].get(f"/api/v1/evidence_items/{a['id']}/content"), 404, "not_found")
+    err = assert_error(w.c["staff_a"].get(f"/api/v1/evidence_items/{a['id']}/content"), 404, "not_found")
+    assert (err["reason"], err["params"]) == ("evidence_erased", {"id": a["id"]}), err
     blobs = lambda data: db_query(w.server, "SELECT count(*) FROM evidence_blobs WHERE sha256 = ?",
                                   (hashlib.sha256(data).hexdigest(),))[0][0]
     assert blobs(only) == 0 and blobs(shared) == 1     # the other learner's copy stays
@@ -630,14 +671,20 @@ def test_revoking_an_award_needs_a_reason_from_the_list(w):
     _, r = w.assessed(u, w.l[1], ["competent"])
     a = r.json["skill_award"]
     path = f"/api/v1/skill_awards/{a['id']}/revoke"
-    assert_error(w.c["staff_a"].post(path, {"reason": "did not like it"}), 422, "validation", field="reason")
-    assert_error(w.c["staff_a"].post(path, {}), 422, "validation", field="reason")
+    err = assert_error(w.c["staff_a"].post(path, {"reason": "did not like it"}), 422, "validation", field="reason")
+    assert (err["reason"], err["params"]["got"]) == ("not_one_of", "did not like it"), err
+    assert err["params"]["allowed"].split(", ")[:2] == ["issued_in_error", "duplicate"], err
+    assert assert_error(w.c["staff_a"].post(path, {}), 422, "validation", field="reason")["reason"] == "required"
+    assert assert_error(w.c["staff_a"].post(path, {"reason": 7}), 422, "validation",
+                        field="reason")["reason"] == "not_string"
     for k in ["trainer1", "learner2", "staff_b"]:
         assert_error(w.c[k].post(path, {"reason": "issued_in_error"}), 403, "forbidden")
     r = w.c["staff_a"].post(path, {"reason": "issued_in_error"})
     assert r.status == 200 and r.json["status"] == "revoked" and r.json["revoked_reason"] == "issued_in_error", r
     assert r.json["revoked_by"] == f"user:{w.users['staff_a']['username']}" and r.json["revoked_at"]
-    assert_error(w.c["staff_a"].post(path, {"reason": "duplicate"}), 409, "conflict")
+    err = assert_error(w.c["staff_a"].post(path, {"reason": "duplicate"}), 409, "conflict")
+    assert (err["reason"], err["params"]) == ("already_state", {"entity": "skill_award", "id": a["id"],
+                                                                "state": "revoked"}), err
     audit = w.api.get("/api/v1/audit?entity=skill_award&limit=500").json["items"]
     assert [x["action"] for x in audit if x["entity_id"] == a["id"]] == ["award", "revoke"]
     # the learner still sees it, revoked; a new decision may award the unit again
@@ -672,19 +719,31 @@ def test_appeals_are_the_learners_and_decided_by_staff(w):
     ap = created(w.c["learner1"].post("/api/v1/assessment_appeals", {"assessment_id": ev["id"],
                                                                       "reason": "evidence_not_considered"}))
     assert ap["person_id"] == w.l[0]["id"] and ap["result_id"] is None and ap["lodged_by"].startswith("user:")
-    assert_error(w.c["learner1"].post("/api/v1/assessment_appeals", {"result_id": res["id"], "reason": "other"}),
-                 409, "conflict")
+    err = assert_error(w.c["learner1"].post("/api/v1/assessment_appeals", {"result_id": res["id"], "reason": "other"}),
+                       409, "conflict")
+    assert (err["reason"], err["params"]) == ("appeal_open", {"id": ap["id"]}), err
+    other, _ = w.assessed(u, w.l[0], ["not_yet_competent"], date="2026-06-21")   # the learner's own, another event
+    err = assert_error(w.c["learner1"].post("/api/v1/assessment_appeals", {"result_id": res["id"], "reason": "other",
+                                                                            "assessment_id": other["id"]}),
+                       422, "validation", field="assessment_id")
+    assert (err["reason"], err["params"]) == ("result_differs", {"value": str(ev["id"])}), err
+    err = assert_error(w.c["learner1"].post("/api/v1/assessment_appeals", {"reason": "other"}), 422, "validation",
+                       field="assessment_id")
+    assert (err["reason"], err["params"]) == ("either_needed", {"other": "result_id"}), err
     assert w.c["learner1"].get(f"/api/v1/assessment_appeals/{ap['id']}").status == 200
     assert_error(w.c["trainer1"].get(f"/api/v1/assessment_appeals/{ap['id']}"), 403, "forbidden")
     assert_error(w.c["learner2"].get(f"/api/v1/assessment_appeals/{ap['id']}"), 403, "forbidden")
     path = f"/api/v1/assessment_appeals/{ap['id']}/decision"
     for k in ["trainer1", "learner1", "staff_b"]:
         assert_error(w.c[k].post(path, {"status": "upheld"}), 403, "forbidden")
-    assert_error(w.c["staff_a"].post(path, {"status": "lodged"}), 422, "validation", field="status")
+    err = assert_error(w.c["staff_a"].post(path, {"status": "lodged"}), 422, "validation", field="status")
+    assert (err["reason"], err["params"]) == ("not_one_of", {"allowed": "upheld, dismissed", "got": "lodged"}), err
     d = w.c["staff_a"].post(path, {"status": "dismissed"})
     assert d.status == 200 and d.json["status"] == "dismissed" and d.json["decided_at"], d
     assert d.json["decided_by"] == f"user:{w.users['staff_a']['username']}"
-    assert_error(w.c["staff_a"].post(path, {"status": "upheld"}), 409, "conflict")
+    err = assert_error(w.c["staff_a"].post(path, {"status": "upheld"}), 409, "conflict")
+    assert (err["reason"], err["params"]["state"]) == ("already_state", "dismissed"), err
+    assert err["message"] == f"status: appeal {ap['id']} was decided already (dismissed)", err
     actions = [x["action"] for x in w.api.get("/api/v1/audit?entity=assessment_appeal&limit=500").json["items"]
                if x["entity_id"] == ap["id"]]
     assert actions == ["create", "decide"]
@@ -719,12 +778,14 @@ def test_a_second_marking_decides_nothing_and_cannot_be_appealed(w):
     r2 = w.record(second, w.l[0], u, ["competent"])    # the first event's evidence
     assert r2.status == 201 and r2.json["achieved"] is False and r2.json["skill_award"] is None, r2
     assert not w.awards(w.l[0], u)
-    assert_error(w.c["learner1"].post("/api/v1/assessment_appeals", {"result_id": r2.json["results"][0]["id"],
-                                                                      "reason": "other"}),
-                 422, "validation", field="assessment_id")
+    assert assert_error(w.c["learner1"].post("/api/v1/assessment_appeals", {"result_id": r2.json["results"][0]["id"],
+                                                                             "reason": "other"}),
+                 422, "validation", field="assessment_id")["params"] == {"id": second["id"], "first": first["id"]}
     # a second marking marks decisions that exist, on the first marking's evidence
-    assert_error(w.record(second, w.l[1], u, ["not_yet_competent"], decl={}), 422, "validation", field="person_id")
-    assert_error(w.upload(second, w.l[0]), 422, "validation")
+    err = assert_error(w.record(second, w.l[1], u, ["not_yet_competent"], decl={}), 422, "validation", field="person_id")
+    assert (err["reason"], err["params"]) == ("no_first_results", {"person": w.l[1]["id"], "id": first["id"]}), err
+    err = assert_error(w.upload(second, w.l[0]), 422, "validation")
+    assert (err["reason"], err["params"]) == ("evidence_second_marking", {"id": second["id"], "first": first["id"]}), err
 
 
 # ---------------------------------------------------------------------------

@@ -165,6 +165,12 @@ def test_taking_attendance_is_all_or_nothing_and_names_every_refused_row(w, att)
     assert rows[3]["message"] == "not a learner of this session's cohort", rows[3]
     assert rows[4]["message"] == "listed twice", rows[4]
     assert "marks[3]: not a learner of this session's cohort" in err["message"], err
+    # each refused row names its own rule, with what a translated sentence needs
+    assert (rows[1]["reason"], rows[1]["params"]) == ("not_markable", {"person": att.ap["id"], "status": "applied"})
+    assert rows[2]["reason"] == "not_one_of" and rows[2]["params"] == {"allowed": "present, late, absent, excused",
+                                                                       "got": "sick"}, rows[2]
+    assert (rows[3]["reason"], rows[3]["params"]) == ("not_in_cohort", {"person": stranger["id"], "id": att.K["id"]})
+    assert (rows[4]["reason"], rows[4]["params"]) == ("listed_twice", {"value": str(att.x["id"])}), rows[4]
     assert all(x["mark"] is None for x in roster(t, s).values()), "a refused call wrote marks"
     assert w.api.get(f"/api/v1/training_sessions/{s['id']}").json["marked_at"] is None
 
@@ -199,7 +205,8 @@ def test_a_trainer_marks_the_whole_cohort_in_one_call(w, att):
 
 def test_no_attendance_before_the_sessions_day(w, att):
     s = att.session(date=day(3))
-    assert_error(take(w.c["trainer"], s, [(att.x, "present")]), 409, "conflict", field="marks")
+    err = assert_error(take(w.c["trainer"], s, [(att.x, "present")]), 409, "conflict", field="marks")
+    assert (err["reason"], err["params"]) == ("attendance_early", {"date": day(3)}), err
 
 
 def test_a_change_keeps_the_old_value_and_after_the_day_needs_a_reason(w, att):
@@ -217,7 +224,9 @@ def test_a_change_keeps_the_old_value_and_after_the_day_needs_a_reason(w, att):
     err = assert_error(take(t, p, [(att.x, "excused"), (att.y, "present")]), 422, "rows_refused", field="marks")
     assert [(x["index"], x["field"]) for x in err["rows"]] == [(0, "reason")], err
     assert "needs a reason" in err["rows"][0]["message"], err
-    assert_error(take(t, p, [(att.x, "excused")], reason="because"), 422, "validation", field="reason")
+    assert err["rows"][0]["reason"] == "change_needs_reason" and "absence_excused" in err["rows"][0]["params"]["allowed"]
+    err = assert_error(take(t, p, [(att.x, "excused")], reason="because"), 422, "validation", field="reason")
+    assert err["reason"] == "not_one_of" and err["params"]["got"] == "because", err
     assert roster(t, p)[att.x["id"]]["mark"]["status"] == "absent"
     r = take(t, p, [(att.x, "excused"), (att.y, "present")], reason="absence_excused")
     assert r.status == 200 and (r.json["changed"], r.json["unchanged"]) == (1, 1), r
@@ -247,12 +256,18 @@ def test_the_body_is_checked(w, att):
     s = att.session()
     t = w.c["trainer"]
     path = f"/api/v1/training_sessions/{s['id']}/attendance"
-    assert_error(t.post(path, {"marks": []}), 422, "validation", field="marks")
-    assert_error(t.post(path, {"marks": "all present"}), 422, "validation", field="marks")
-    assert_error(t.post(path, {"marks": [{"person_id": "1", "status": "present"}]}), 422, "validation", field="marks[0]")
-    assert_error(t.post(path, {"marks": [{"person_id": att.x["id"]}]}), 422, "validation", field="marks[0].status")
-    assert_error(t.post(path, {"marks": [{"person_id": att.x["id"], "status": "present", "note": "x"}]}),
-                 422, "validation", field="marks[0]")
+    assert assert_error(t.post(path, {"marks": []}), 422, "validation", field="marks")["reason"] == "empty"
+    assert assert_error(t.post(path, {"marks": "all present"}), 422, "validation", field="marks")["reason"] == "not_list"
+    assert assert_error(t.post(path, {"marks": ["x"]}), 422, "validation",
+                        field="marks[0]")["reason"] == "entry_not_object"
+    assert assert_error(t.post(path, {"marks": [{"person_id": "1", "status": "present"}]}), 422, "validation",
+                        field="marks[0].person_id")["reason"] == "not_id"
+    assert assert_error(t.post(path, {"marks": [{"person_id": att.x["id"]}]}), 422, "validation",
+                        field="marks[0].status")["reason"] == "required"
+    assert assert_error(t.post(path, {"marks": [{"person_id": att.x["id"], "status": 1}]}), 422, "validation",
+                        field="marks[0].status")["reason"] == "not_string"
+    assert assert_error(t.post(path, {"marks": [{"person_id": att.x["id"], "status": "present", "note": "x"}]}),
+                        422, "validation", field="marks[0].note")["reason"] == "not_accepted"
     assert_error(t.post(path, {"marks": [], "extra": 1}), 422, "validation", field="extra")
 
 
@@ -323,6 +338,7 @@ def test_an_institution_sets_its_own_weights(w, att, rated):
     # a status in use is retired, not deleted
     err = assert_error(w.api.delete(f"/api/v1/attendance_statuses/{region_late['id']}"), 409, "conflict")
     assert "active: false" in err["message"], err
+    assert err["reason"] == "status_in_use" and err["params"]["value"] == "late" and err["params"]["count"] > 0, err
     late = created(sa.post("/api/v1/attendance_statuses", {"code": "late", "label_key": "attendance.late",
                                                             "weight": 80}))
     try:
@@ -335,16 +351,16 @@ def test_an_institution_sets_its_own_weights(w, att, rated):
         # a code of its own extends the set; one that does not count leaves the denominator alone
         assert_error(sa.post("/api/v1/attendance_statuses", {"code": "late", "label_key": "x", "weight": 1}),
                      409, "conflict", field="code")
-        assert_error(sa.post("/api/v1/attendance_statuses", {"code": "Late!", "label_key": "x", "weight": 1}),
-                     422, "validation", field="code")
+        assert assert_error(sa.post("/api/v1/attendance_statuses", {"code": "Late!", "label_key": "x", "weight": 1}),
+                            422, "validation", field="code")["reason"] == "code_chars"
         # staff of B cannot change A's; staff cannot touch the region's defaults or make one
         assert_error(w.c["staff_b"].patch(f"/api/v1/attendance_statuses/{late['id']}", {"weight": 1}, etag='"1"'),
                      403, "forbidden")
         assert_error(sa.patch(f"/api/v1/attendance_statuses/{region_late['id']}", {"weight": 1}, etag='"1"'),
                      403, "forbidden")
-        assert_error(sa.post("/api/v1/attendance_statuses", {"code": "remote", "label_key": "x", "weight": 100,
+        assert assert_error(sa.post("/api/v1/attendance_statuses", {"code": "remote", "label_key": "x", "weight": 100,
                                                               "institution_id": None}),
-                     403, "forbidden", field="institution_id")
+                     403, "forbidden", field="institution_id")["reason"] == "region_defaults"
     finally:
         assert w.api.delete(f"/api/v1/attendance_statuses/{late['id']}").status == 204   # falls back to the region's
     _, by = learners(w.c["trainer"], rated["K"])

@@ -1,11 +1,15 @@
 /* test_assessment.c: the assessment half of the training module off the
  * HTTP path: the agreement between markers (share and Cohen's kappa,
  * computed here by hand), the currency window's date arithmetic, binary
- * values through the store, and the rules held for scoped actors calling
- * the domain directly (as a job or a CLI command would). */
+ * values through the store, the rules held for scoped actors calling
+ * the domain directly (as a job or a CLI command would), and the rule each
+ * refused row of an imported file names. */
 #include "unit.h"
 #include "domain/training/asmt_int.h"
 #include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <unistd.h>
 
 static asmt_agreement table(int64_t cc, int64_t cn, int64_t nc, int64_t nn) {
   asmt_agreement g;
@@ -206,6 +210,47 @@ static void refusals_are_named_and_nothing_is_kept(void **state) {
   assert_false(o.bAchieved);
 }
 
+/* A results file's refused rows each name their rule and its parameters,
+ * as the API's refused rows do (the CLI prints the words; a client writes
+ * its own from the reason): an unknown criterion code, an outcome not in
+ * the list, a declaration that is not true or false. */
+static void an_import_names_the_rule_of_each_row(void **state) {
+  unit_fx *f = *state;
+  world w;
+  make_world(f, &w);
+  char zPath[] = "/tmp/guild-test-asmt-import-XXXXXX";
+  int fd = mkstemp(zPath);
+  assert_true(fd >= 0);
+  FILE *fp = fdopen(fd, "w");
+  assert_non_null(fp);
+  fprintf(fp, "assessment,learner,criterion,outcome,evidence_valid\n%lld,%lld,PC9,competent,true\n%lld,%lld,PC1,maybe,x\n",
+          (long long)w.idEvent, (long long)w.idL1, (long long)w.idEvent, (long long)w.idL2);
+  fclose(fp);
+  imp_result r;
+  gerr e;
+  int rc = asmt_import(&f->c, zPath, &r, &e);
+  unlink(zPath);
+  assert_err(rc, e, GERR_ROWS, "");
+  assert_int_equal(e.nRow, 3);
+  static const struct { int iRow; const char *zField; greason reason; const char *zParam, *zValue; } aWant[] = {
+      {2, "criterion", GR_NO_CRITERION_CODE, "code", "PC9"},
+      {3, "evidence_valid", GR_NOT_BOOLEAN, NULL, NULL},
+      {3, "outcome", GR_NOT_ONE_OF, "got", "maybe"},
+  };
+  for (int i = 0; i < 3; i++) {
+    const gerr_row *p = &e.aRow[i];
+    assert_int_equal(p->iRow, aWant[i].iRow);
+    assert_string_equal(p->zField, aWant[i].zField);
+    assert_int_equal(p->reason, aWant[i].reason);
+    if (!aWant[i].zParam) continue;
+    int k = 0;
+    while (k < p->nParam && strcmp(p->aParam[k].zKey, aWant[i].zParam)) k++;
+    assert_true(k < p->nParam);
+    assert_string_equal(p->aParam[k].z, aWant[i].zValue);
+  }
+  assert_non_null(strstr(e.aRow[0].zMsg, "no criterion with code PC9"));
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(kappa_by_hand),
@@ -214,6 +259,7 @@ int main(void) {
       cmocka_unit_test(blobs_round_trip),
       cmocka_unit_test_setup_teardown(scoped_actors_are_held_to_the_rules, fx_setup, fx_teardown),
       cmocka_unit_test_setup_teardown(refusals_are_named_and_nothing_is_kept, fx_setup, fx_teardown),
+      cmocka_unit_test_setup_teardown(an_import_names_the_rule_of_each_row, fx_setup, fx_teardown),
   };
   return cmocka_run_group_tests(tests, setup, teardown);
 }

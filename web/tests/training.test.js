@@ -4,14 +4,20 @@
 // screen and a learner checking in with it, the learner's attendance and
 // awards, an assessment recorded with an evidence file uploaded through the
 // camera's file input, refused rows shown beside their learner or
-// criterion and listed with the learner's name, a new assessment event
+// criterion and listed with the learner's name (in Chinese too, from the
+// catalog: the row's reason and parameters), a new assessment event
 // made from the assessment screen (the list newest first), and the staff
 // reports. The demo's sessions are of
 // past terms, so the test gives the demo trainer (person of user trainer)
 // a cohort running today with the demo learner in it and a session today.
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import { after, before, test } from 'node:test';
 import { apiCall, axeViolations, goTo, openIn, shot, signIn, start, stopChecked } from './harness.js';
+import { ROOT } from './paths.js';
+
+const zh = JSON.parse(readFileSync(path.join(ROOT, 'web/src/i18n/zh.json'), 'utf8'));
 
 let env;
 const pages = [];
@@ -131,16 +137,23 @@ test("the trainer's day at 390 px: today's session, the code, one-tap attendance
   world.code = code;
 });
 
+/** On yesterday's session (marked present), changes learner pid's mark to late without a reason and saves
+ * (by touch: how 'tap', else 'click'); returns their row once it shows the refusal. */
+async function refuseLateChange(page, pid, how) {
+  const row = page.locator(`.roster-list li[data-person="${pid}"]`);
+  await row.locator('button.mark').waitFor();
+  await row.locator('button.mark')[how]();   // present -> late, after the day, and no reason given
+  await page.locator('button.save-all')[how]();
+  await row.locator('.field-error').waitFor();
+  return row;
+}
+
 test('a refused row is shown beside its learner and listed with their name; nothing is written', async () => {
   const page = await openIn(env, pages, { width: 390, height: 844, context: { hasTouch: true, isMobile: true } });
   await signIn(page, 'trainer');
   await goTo(env, page, `/training/sessions/${world.past.id}`);
   const a = world.learners[1];
-  const row = page.locator(`.roster-list li[data-person="${a}"]`);
-  await row.locator('button.mark').waitFor();
-  await row.locator('button.mark').tap();   // present -> late, after the day, and no reason given
-  await page.locator('button.save-all').tap();
-  await row.locator('.field-error').waitFor();
+  const row = await refuseLateChange(page, a, 'tap');
   assert.match(await row.getAttribute('class'), /refused/);
   assert.match(await row.locator('.field-error').textContent(), /needs a reason/);
   assert.equal(await page.locator('.roster-list li.refused').count(), 1, 'only the changed mark is refused');
@@ -155,6 +168,27 @@ test('a refused row is shown beside its learner and listed with their name; noth
   const by = Object.fromEntries(roster.learners.map((l) => [l.person_id, l.mark && l.mark.status]));
   assert.equal(by[a], 'present', 'nothing was written');
   assert.equal(by[world.learnerPerson], null, 'nothing was written');
+});
+
+test('a refused row is written in the reader\'s language from its reason and parameters (Chinese)', async () => {
+  const page = await openIn(env, pages);
+  await signIn(page, 'trainer');
+  await goTo(env, page, `/training/sessions/${world.past.id}`);
+  await page.locator('#lang-select').selectOption('zh');
+  await page.waitForFunction(() => document.documentElement.lang.startsWith('zh'));
+  const b = world.learners[2];
+  const row = await refuseLateChange(page, b, 'click');
+  // the catalog's sentence for change_needs_reason, its {allowed} filled with the server's list
+  const [head, tail] = zh['reason.change_needs_reason'].split('{allowed}');
+  const text = (await row.locator('.field-error').textContent()).trim();
+  assert.ok(text.startsWith(head) && text.endsWith(tail), text);
+  assert.match(text, /arrived_late/);
+  assert.doesNotMatch(text, /needs a reason|changing a mark/i, 'not the server\'s English');
+  const listed = page.locator(`.roster .notice-error .refused-rows li[data-person="${b}"]`);
+  assert.ok((await listed.textContent()).includes(head), await listed.textContent());
+  await shot(page, 'training-roster-refused-zh');
+  const roster = ok(await apiCall(page, 'GET', `/training_sessions/${world.past.id}/attendance`), 'roster');
+  assert.equal(roster.learners.find((l) => l.person_id === b).mark.status, 'present', 'nothing was written');
 });
 
 test('the code on the trainer\'s screen checks a learner in; a wrong code is refused beside the field', async () => {

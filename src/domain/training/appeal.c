@@ -7,6 +7,7 @@
  * audited. An appeal never blocks anything else (withdrawal included). */
 #include "domain/training/asmt_int.h"
 #include "domain/engine/entity_int.h"
+#include <stdio.h>
 #include <string.h>
 
 extern dom_entity dom_person;
@@ -27,7 +28,11 @@ static int same_or_fill(dom_rec *r, const char *zField, int64_t v, const char *z
     dom_set_int(r, zField, v);
     return 0;
   }
-  return p->i == v ? 0 : gerr_set(e, GERR_VALIDATION, zField, "%s: %s (%lld)", zField, zWhy, (long long)v);
+  if (p->i == v) return 0;
+  char z[24];
+  snprintf(z, sizeof z, "%lld", (long long)v);
+  gerr_setr(e, GERR_VALIDATION, GR_RESULT_DIFFERS, zField, GP_S("value", z));
+  return gerr_msg(e, "%s: %s (%lld)", zField, zWhy, (long long)v);
 }
 
 /* A new appeal: of a result (its event and learner follow from it) or of
@@ -45,26 +50,23 @@ static int appeal_check(dom_ctx *c, dom_rec *r, const dom_rec *pOld, gerr *e) {
       return -1;
   }
   if (!dom_v(r, "assessment_id")->bSet || dom_v(r, "assessment_id")->bNull)
-    return gerr_set(e, GERR_VALIDATION, "assessment_id", "assessment_id: an appeal names a result or an assessment");
+    return gerr_setr(e, GERR_VALIDATION, GR_EITHER_NEEDED, "assessment_id", GP_S("other", "result_id"));
   if (!dom_v(r, "person_id")->bSet || dom_v(r, "person_id")->bNull) {
-    if (!c->idPerson) return gerr_set(e, GERR_VALIDATION, "person_id", "person_id: is required (the learner)");
+    if (!c->idPerson) return gerr_setr(e, GERR_VALIDATION, GR_REQUIRED, "person_id");
     dom_set_int(r, "person_id", c->idPerson);
   }
   int64_t idEvent = dom_v(r, "assessment_id")->i, idPerson = dom_v(r, "person_id")->i, n = 0;
   dom_rec event;
   if (dom_get(c, &dom_assessment, idEvent, &event, e)) return -1;
   if (!dom_v(&event, "second_marking_of")->bNull)
-    return gerr_set(e, GERR_VALIDATION, "assessment_id",
-                    "assessment_id: assessment %lld is a second marking, which checks the assessor and decides "
-                    "nothing; appeal assessment %lld", (long long)idEvent, (long long)dom_v(&event, "second_marking_of")->i);
+    return gerr_setr(e, GERR_VALIDATION, GR_APPEAL_SECOND_MARKING, "assessment_id", GP_I("id", idEvent),
+                     GP_I("first", dom_v(&event, "second_marking_of")->i));
   if (asmt_query_int2(c, zHasResults, idEvent, idPerson, &n, e)) return -1;
   if (!n)
-    return gerr_set(e, GERR_VALIDATION, "assessment_id", "assessment_id: learner %lld has no results in assessment %lld",
-                    (long long)idPerson, (long long)idEvent);
+    return gerr_setr(e, GERR_VALIDATION, GR_NO_RESULTS, "assessment_id", GP_I("person", idPerson), GP_I("id", idEvent));
   if (asmt_query_int2(c, zOpen, idPerson, idEvent, &n, e)) return -1;
   if (n)
-    return gerr_set(e, GERR_CONFLICT, "assessment_id",
-                    "assessment_id: appeal %lld of this assessment is lodged and not decided yet", (long long)n);
+    return gerr_setr(e, GERR_CONFLICT, GR_APPEAL_OPEN, "assessment_id", GP_I("id", n));
   dom_set_text(r, "status", "lodged");
   dom_set_int(r, "lodged_at", c->now);
   dom_set_text(r, "lodged_by", c->zActor);
@@ -110,13 +112,15 @@ dom_entity dom_assessment_appeal = {
 int asmt_appeal_decide(dom_ctx *c, int64_t id, const char *zStatus, dom_rec *pOut, gerr *e) {
   if (pol_check(c, &asmt_rule_appeal_decide, &dom_assessment_appeal, id, e)) return -1;
   if (!zStatus || (strcmp(zStatus, "upheld") && strcmp(zStatus, "dismissed")))
-    return gerr_set(e, GERR_VALIDATION, "status", "status: upheld or dismissed");
+    return gerr_setr(e, GERR_VALIDATION, GR_NOT_ONE_OF, "status", GP_S("allowed", "upheld, dismissed"),
+                     GP_S("got", zStatus ? zStatus : ""));
   dom_rec r, event;
   if (db_begin(c->pDb, e)) return -1;
   if (dom_get(c, &dom_assessment_appeal, id, &r, e)) goto fail;
   if (strcmp(dom_v(&r, "status")->z, "lodged")) {
-    gerr_set(e, GERR_CONFLICT, "status", "status: appeal %lld was decided already (%s)", (long long)id,
-             dom_v(&r, "status")->z);
+    gerr_setr(e, GERR_CONFLICT, GR_ALREADY_STATE, "status", GP_S("entity", "assessment_appeal"), GP_I("id", id),
+              GP_S("state", dom_v(&r, "status")->z));
+    gerr_msg(e, "status: appeal %lld was decided already (%s)", (long long)id, dom_v(&r, "status")->z);
     goto fail;
   }
   dom_set_text(&r, "status", zStatus);

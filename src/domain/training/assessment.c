@@ -92,36 +92,31 @@ static int event_check(dom_ctx *c, dom_rec *r, const dom_rec *pOld, gerr *e) {
   db_done(s);
   if (rc == DB_ERROR) return -1;
   if (!bSame)
-    return gerr_set(e, GERR_VALIDATION, "unit_id", "unit_id: unit %lld is not a unit of cohort %lld's program",
-                    (long long)idUnit, (long long)idCohort);
+    return gerr_setr(e, GERR_VALIDATION, GR_UNIT_NOT_IN_PROGRAM, "unit_id", GP_I("unit", idUnit), GP_I("id", idCohort));
   const dom_val *pAssessor = dom_v(r, "assessor_id");
   if (!pAssessor->bSet || pAssessor->bNull) {
-    if (!c->idPerson)
-      return gerr_set(e, GERR_VALIDATION, "assessor_id", "assessor_id: is required (a trainer of the cohort)");
+    if (!c->idPerson) {
+      gerr_setr(e, GERR_VALIDATION, GR_REQUIRED, "assessor_id");
+      return gerr_msg(e, "assessor_id: is required (a trainer of the cohort)");
+    }
     dom_set_int(r, "assessor_id", c->idPerson);
   }
   int64_t idAssessor = dom_v(r, "assessor_id")->i, n = 0;
   if (asmt_query_int2(c, zTrains, idCohort, idAssessor, &n, e)) return -1;
   if (!n)
-    return gerr_set(e, GERR_VALIDATION, "assessor_id", "assessor_id: person %lld does not train cohort %lld",
-                    (long long)idAssessor, (long long)idCohort);
+    return gerr_setr(e, GERR_VALIDATION, GR_NOT_A_TRAINER, "assessor_id", GP_I("person", idAssessor), GP_I("id", idCohort));
   const dom_val *pFirst = dom_v(r, "second_marking_of");
   if (!pFirst->bSet || pFirst->bNull) return 0;
   dom_rec first;
   if (dom_get(c, &dom_assessment, pFirst->i, &first, e)) return -1;
   if (!dom_v(&first, "second_marking_of")->bNull)
-    return gerr_set(e, GERR_VALIDATION, "second_marking_of",
-                    "second_marking_of: assessment %lld is itself a second marking; name the first", (long long)first.id);
+    return gerr_setr(e, GERR_VALIDATION, GR_SECOND_OF_SECOND, "second_marking_of", GP_I("id", first.id));
   if (dom_v(&first, "cohort_id")->i != idCohort || dom_v(&first, "unit_id")->i != idUnit)
-    return gerr_set(e, GERR_VALIDATION, "second_marking_of",
-                    "second_marking_of: assessment %lld is of another cohort or unit", (long long)first.id);
+    return gerr_setr(e, GERR_VALIDATION, GR_SECOND_ELSEWHERE, "second_marking_of", GP_I("id", first.id));
   if (dom_v(&first, "assessor_id")->i == idAssessor)
-    return gerr_set(e, GERR_VALIDATION, "assessor_id",
-                    "assessor_id: a second marking is by another assessor than the first (person %lld)",
-                    (long long)idAssessor);
+    return gerr_setr(e, GERR_VALIDATION, GR_SECOND_ASSESSOR, "assessor_id", GP_I("person", idAssessor));
   if (strcmp(dom_v(r, "date")->z, dom_v(&first, "date")->z) < 0)
-    return gerr_set(e, GERR_VALIDATION, "date", "date: a second marking comes on or after the first (%s)",
-                    dom_v(&first, "date")->z);
+    return gerr_setr(e, GERR_VALIDATION, GR_SECOND_BEFORE, "date", GP_S("value", dom_v(&first, "date")->z));
   return 0;
 }
 
@@ -224,18 +219,25 @@ typedef struct recorder {
   gerr eWhole;   /* GERR_OK, or the first reason the call is refused as a whole */
 } recorder;
 
-/* Refuses decision i for zWhy, naming its zField (criterion_id, outcome,
- * evidence_current, ...). */
-static void refuse(recorder *p, int i, const char *zField, const char *zWhy) {
-  gerr eRow;
-  gerr_set(&eRow, GERR_VALIDATION, zField, "%s", zWhy);
-  gerr_rows_add(&p->rows, i, 0, NULL, &eRow);
+/* Refuses decision i for eRow (its field: criterion_id, outcome,
+ * evidence_current, ...; its reason and parameters). */
+static void refuse(recorder *p, int i, const gerr *eRow) { gerr_rows_add(&p->rows, i, 0, NULL, eRow); }
+
+/* Refuses the call as a whole for eW (the first reason counts). */
+static void refuse_whole(recorder *p, const gerr *eW) {
+  if (p->eWhole.code == GERR_OK) p->eWhole = *eW;
 }
 
-/* Refuses the call as a whole (the first reason counts), naming zField. */
-static void refuse_whole(recorder *p, const char *zField, const char *zWhy) {
-  if (p->eWhole.code == GERR_OK) gerr_set(&p->eWhole, GERR_VALIDATION, zField, "%s: %s", zField, zWhy);
-}
+/* The reason of a learner not assessed in their cohort, by the status of
+ * their enrollment there ("" when they have none). */
+static const struct {
+  const char *zStatus;
+  greason reason;
+} aNotAssessed[] = {{"", GR_NO_PLACE}, {"withdrawn", GR_LEARNER_WITHDREW}, {"applied", GR_ONLY_APPLIED}};
+
+/* What refuses a competent decision the assessor did not declare, by declaration (asmt_decl_fields). */
+static const greason aDeclReason[ASMT__DECL] = {GR_DECLARE_VALID, GR_DECLARE_SUFFICIENT, GR_DECLARE_AUTHENTIC,
+                                                GR_DECLARE_CURRENT};
 
 static const char zStatus[] = "SELECT status FROM enrollments WHERE person_id = $1 AND cohort_id = $2";
 static const char zRecorded[] = "SELECT count(*) FROM assessment_results WHERE assessment_id = $1 AND person_id = $2";
@@ -265,25 +267,20 @@ static int check_learner(recorder *p, const dom_rec *pEvent, int64_t idPerson, g
   if (rc == DB_ROW) snprintf(zSt, sizeof zSt, "%s", db_col_text(s, 0));
   db_done(s);
   if (rc == DB_ERROR) return -1;
-  if (!zSt[0])
-    refuse_whole(p, "person_id",
-           arena_printf(c->pAr, "person %lld has no place in cohort %lld", (long long)idPerson, (long long)idCohort));
-  else if (!strcmp(zSt, "withdrawn"))
-    refuse_whole(p, "person_id",
-           arena_printf(c->pAr, "person %lld withdrew from cohort %lld: withdrawn learners are not assessed",
-                        (long long)idPerson, (long long)idCohort));
-  else if (!strcmp(zSt, "applied"))
-    refuse_whole(p, "person_id",
-           arena_printf(c->pAr, "person %lld has applied to cohort %lld but holds no place yet", (long long)idPerson,
-                        (long long)idCohort));
+  gerr w;
+  for (size_t k = 0; k < sizeof aNotAssessed / sizeof aNotAssessed[0]; k++)
+    if (!strcmp(zSt, aNotAssessed[k].zStatus)) {
+      gerr_setr(&w, GERR_VALIDATION, aNotAssessed[k].reason, "person_id", GP_I("person", idPerson), GP_I("id", idCohort));
+      refuse_whole(p, &w);
+    }
   const dom_val *pFirst = dom_v(pEvent, "second_marking_of");
   if (!pFirst->bNull) {
     int64_t n = 0;
     if (asmt_query_int2(c, zRecorded, pFirst->i, idPerson, &n, e)) return -1;
-    if (!n)
-      refuse_whole(p, "person_id",
-             arena_printf(c->pAr, "person %lld has no results in assessment %lld to mark a second time",
-                          (long long)idPerson, (long long)pFirst->i));
+    if (!n) {
+      gerr_setr(&w, GERR_VALIDATION, GR_NO_FIRST_RESULTS, "person_id", GP_I("person", idPerson), GP_I("id", pFirst->i));
+      refuse_whole(p, &w);
+    }
   }
   return 0;
 }
@@ -314,33 +311,42 @@ static int load_criteria(dom_ctx *c, int64_t idUnit, crit *a, int *pn, gerr *e) 
 /* Every decision names a criterion of the unit once, with an outcome; a
  * competent one carries the four declarations; every criterion has one. */
 static void check_decisions(recorder *p, crit *aCrit, int nCrit, int64_t idUnit) {
-  dom_ctx *c = p->c;
-  if (!nCrit)
-    refuse_whole(p, "results",
-           arena_printf(c->pAr, "unit %lld has no performance criteria yet: there is nothing to decide",
-                        (long long)idUnit));
+  gerr w;
+  if (!nCrit) {
+    gerr_setr(&w, GERR_VALIDATION, GR_NO_CRITERIA, "results", GP_I("id", idUnit));
+    refuse_whole(p, &w);
+  }
   for (int i = 0; i < p->nDec; i++) {
     const asmt_decision *d = &p->aDec[i];
     int k = 0;
     while (k < nCrit && aCrit[k].id != d->idCriterion) k++;
-    if (k == nCrit)
-      refuse(p, i, "criterion_id",
-             arena_printf(c->pAr, "criterion %lld is not one of unit %lld's", (long long)d->idCriterion,
-                          (long long)idUnit));
-    else if (aCrit[k].iGiven >= 0)
-      refuse(p, i, "criterion_id",
-             arena_printf(c->pAr, "criterion %s is decided twice (also results[%d])", aCrit[k].zCode,
-                          aCrit[k].iGiven));
-    else
+    if (k == nCrit) {
+      gerr_setr(&w, GERR_VALIDATION, GR_NOT_A_CRITERION, "criterion_id", GP_I("criterion", d->idCriterion),
+                GP_I("id", idUnit));
+      refuse(p, i, &w);
+    } else if (aCrit[k].iGiven >= 0) {
+      gerr_setr(&w, GERR_VALIDATION, GR_DECIDED_TWICE, "criterion_id", GP_S("code", aCrit[k].zCode),
+                GP_I("item", aCrit[k].iGiven + 1));
+      gerr_msg(&w, "criterion %s is decided twice (also results[%d])", aCrit[k].zCode, aCrit[k].iGiven);
+      refuse(p, i, &w);
+    } else {
       aCrit[k].iGiven = i;
+    }
     int bOutcome = d->zOutcome && (!strcmp(d->zOutcome, "competent") || !strcmp(d->zOutcome, "not_yet_competent"));
-    if (!bOutcome) refuse(p, i, "outcome", "competent or not_yet_competent");
+    if (!bOutcome) {
+      if (d->zOutcome)
+        gerr_setr(&w, GERR_VALIDATION, GR_NOT_ONE_OF, "outcome", GP_S("allowed", "competent, not_yet_competent"),
+                  GP_S("got", d->zOutcome));
+      else gerr_setr(&w, GERR_VALIDATION, GR_REQUIRED, "outcome");
+      gerr_msg(&w, "competent or not_yet_competent");
+      refuse(p, i, &w);
+    }
     if (!bOutcome || strcmp(d->zOutcome, "competent")) continue;
-    static const char *const azWhat[ASMT__DECL] = {"valid", "sufficient", "authentic", "current"};
     for (int j = 0; j < ASMT__DECL; j++)
-      if (!d->abDecl[j])
-        refuse(p, i, asmt_decl_fields[j],
-               arena_printf(c->pAr, "competent needs the assessor to declare the evidence %s (true)", azWhat[j]));
+      if (!d->abDecl[j]) {
+        gerr_setr(&w, GERR_VALIDATION, aDeclReason[j], asmt_decl_fields[j]);
+        refuse(p, i, &w);
+      }
   }
   char zMissing[400] = "";
   int nMissing = 0;
@@ -349,10 +355,10 @@ static void check_decisions(recorder *p, crit *aCrit, int nCrit, int64_t idUnit)
       size_t n = strlen(zMissing);
       snprintf(zMissing + n, sizeof zMissing - n, "%s%s", nMissing++ ? ", " : "", aCrit[k].zCode);
     }
-  if (nMissing)
-    refuse_whole(p, "results",
-           arena_printf(c->pAr, "every criterion of unit %lld needs a decision; none for %s", (long long)idUnit,
-                        zMissing));
+  if (nMissing) {
+    gerr_setr(&w, GERR_VALIDATION, GR_CRITERIA_UNDECIDED, "results", GP_I("id", idUnit), GP_S("codes", zMissing));
+    refuse_whole(p, &w);
+  }
 }
 
 /* What guild can check of a competent decision's evidence: the learner has
@@ -386,13 +392,16 @@ static int check_evidence(recorder *p, const dom_rec *pEvent, int64_t idPerson, 
   if (!s) return -1;
   db_bind_int(s, 1, idBase);
   db_bind_int(s, 2, idPerson);
-  int nItem = 0;
-  const char *zOld = NULL;
+  int nItem = 0, bOld = 0;
+  gerr eOld;   /* the first item too old */
   while ((rc = db_step(s, e)) == DB_ROW) {
     nItem++;
-    if (!zOld && strcmp(db_col_text(s, 2), zFrom) < 0)
-      zOld = arena_printf(c->pAr, "evidence %lld (%s) is dated %s, more than %lld months before the assessment (%s)",
-                          (long long)db_col_int(s, 0), db_col_text(s, 1), db_col_text(s, 2), (long long)nMonths, zDay);
+    if (!bOld && strcmp(db_col_text(s, 2), zFrom) < 0) {
+      bOld = 1;
+      gerr_setr(&eOld, GERR_VALIDATION, GR_EVIDENCE_OLD, "evidence_current", GP_I("id", db_col_int(s, 0)),
+                GP_S("name", db_col_text(s, 1)), GP_S("date", db_col_text(s, 2)), GP_I("months", nMonths),
+                GP_S("day", zDay));
+    }
   }
   db_done(s);
   if (rc == DB_ERROR) return -1;
@@ -404,20 +413,20 @@ static int check_evidence(recorder *p, const dom_rec *pEvent, int64_t idPerson, 
   db_bind_text(s, 4, zFrom);
   int64_t nOccasions = 0;
   if (asmt_query_int(s, &nOccasions, e)) return -1;
+  gerr w;
   for (int i = 0; i < p->nDec; i++) {
     if (!p->aDec[i].zOutcome || strcmp(p->aDec[i].zOutcome, "competent")) continue;
     if (!nItem) {
-      refuse(p, i, "outcome",
-             arena_printf(c->pAr, "competent needs evidence: learner %lld has none in assessment %lld",
-                          (long long)idPerson, (long long)idBase));
+      gerr_setr(&w, GERR_VALIDATION, GR_NO_EVIDENCE, "outcome", GP_I("person", idPerson), GP_I("id", idBase));
+      refuse(p, i, &w);
       continue;
     }
-    if (zOld && p->aDec[i].abDecl[ASMT_CURRENT]) refuse(p, i, "evidence_current", zOld);
-    if (nOccasions < nSufficiency && p->aDec[i].abDecl[ASMT_SUFFICIENT])
-      refuse(p, i, "evidence_sufficient",
-             arena_printf(c->pAr, "unit %lld asks for evidence from %lld occasions; learner %lld has current "
-                                  "evidence from %lld",
-                          (long long)idUnit, (long long)nSufficiency, (long long)idPerson, (long long)nOccasions));
+    if (bOld && p->aDec[i].abDecl[ASMT_CURRENT]) refuse(p, i, &eOld);
+    if (nOccasions < nSufficiency && p->aDec[i].abDecl[ASMT_SUFFICIENT]) {
+      gerr_setr(&w, GERR_VALIDATION, GR_FEW_OCCASIONS, "evidence_sufficient", GP_I("unit", idUnit),
+                GP_I("need", nSufficiency), GP_I("person", idPerson), GP_I("got", nOccasions));
+      refuse(p, i, &w);
+    }
   }
   return 0;
 }
@@ -443,7 +452,7 @@ int asmt_record(dom_ctx *c, int64_t idEvent, int64_t idPerson, const asmt_decisi
   gerr_clear(e);
   if (pol_check(c, &asmt_rule_record, &dom_assessment, idEvent, e)) return -1;
   if (nDec > ASMT_MAXCRIT)
-    return gerr_set(e, GERR_VALIDATION, "results", "results: at most %d decisions (a unit's criteria)", ASMT_MAXCRIT);
+    return gerr_setr(e, GERR_VALIDATION, GR_TOO_MANY_ENTRIES, "results", GP_I("max", ASMT_MAXCRIT));
   recorder p = {c, aDec, nDec, {0}, {0}};
   gerr_rows_init(&p.rows, c->pAr);
   gerr_clear(&p.eWhole);
@@ -457,15 +466,12 @@ int asmt_record(dom_ctx *c, int64_t idEvent, int64_t idPerson, const asmt_decisi
   int rc = dom_exists(c, &dom_person, idPerson, e);
   if (rc < 0) goto fail;
   if (!rc) {
-    gerr_set(e, GERR_VALIDATION, "person_id", "person_id: person %lld not found", (long long)idPerson);
+    gerr_setr(e, GERR_VALIDATION, GR_NO_SUCH_RECORD, "person_id", GP_S("entity", "person"), GP_I("id", idPerson));
     goto fail;
   }
   if (asmt_query_int2(c, zRecorded, idEvent, idPerson, &n, e)) goto fail;
   if (n) {
-    gerr_set(e, GERR_CONFLICT, "person_id",
-             "person_id: learner %lld's results in assessment %lld are recorded already; a reassessment is a new "
-             "event, and a decision the learner disputes is appealed",
-             (long long)idPerson, (long long)idEvent);
+    gerr_setr(e, GERR_CONFLICT, GR_RESULTS_RECORDED, "person_id", GP_I("person", idPerson), GP_I("id", idEvent));
     goto fail;
   }
   if (check_learner(&p, &event, idPerson, e)) goto fail;

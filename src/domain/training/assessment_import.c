@@ -42,19 +42,24 @@ typedef struct importer {
   imp_result *r;
   const csv_table *t;
   int aiCol[C__MAX];  /* the file's column of each, -1: none */
-  int nErrAlloc;
+  int nErrAlloc, nWhyAlloc;
+  gerr *aWhy;         /* the rule of each entry of r->aErr (its reason and parameters), in the same order */
   group *aGroup;
   int nGroup, nGroupAlloc;
 } importer;
 
-static void report(importer *m, int iRow, const char *zColumn, const char *zValue, const char *zReason) {
+/* Reports row iRow's zColumn (its cell zValue) as refused by the rule
+ * pWhy (reason and parameters), in the words zReason (NULL: pWhy's). */
+static void report(importer *m, int iRow, const char *zColumn, const char *zValue, const gerr *pWhy, const char *zReason) {
   imp_result *r = m->r;
   r->aErr = asmt_grow(m->c->pAr, r->aErr, r->nErr, &m->nErrAlloc, sizeof *r->aErr);
+  m->aWhy = asmt_grow(m->c->pAr, m->aWhy, r->nErr, &m->nWhyAlloc, sizeof *m->aWhy);
+  m->aWhy[r->nErr] = *pWhy;
   imp_error *p = &r->aErr[r->nErr++];
   p->iRow = iRow;
   p->zColumn = arena_strdup(m->c->pAr, zColumn ? zColumn : "");
   p->zValue = imp_shown(m->c->pAr, zValue ? zValue : "");
-  p->zReason = arena_strdup(m->c->pAr, zReason);
+  p->zReason = arena_strdup(m->c->pAr, zReason ? zReason : pWhy->msg);
 }
 
 /* The cell of column k in row iRow (1-based), "" when the row is short. */
@@ -78,12 +83,15 @@ static int read_header(importer *m) {
     const char *z = trimmed(m->c->pAr, m->t->aazField[0][j]);
     int k = 0;
     while (k < C__MAX && strcasecmp(aCol[k].zName, z)) k++;
+    gerr w;
     if (k == C__MAX) {
-      report(m, 1, z, z, "not a column of an assessment results file (assessment, learner, criterion, outcome, "
-                         "evidence_valid, evidence_sufficient, evidence_authentic, evidence_current)");
+      gerr_setr(&w, GERR_VALIDATION, GR_NOT_ACCEPTED, z);
+      report(m, 1, z, z, &w, "not a column of an assessment results file (assessment, learner, criterion, outcome, "
+                             "evidence_valid, evidence_sufficient, evidence_authentic, evidence_current)");
       bBad = 1;
     } else if (m->aiCol[k] >= 0) {
-      report(m, 1, z, z, "this column is given twice");
+      gerr_setr(&w, GERR_VALIDATION, GR_LISTED_TWICE, z, GP_S("value", z));
+      report(m, 1, z, z, &w, "this column is given twice");
       bBad = 1;
     } else {
       m->aiCol[k] = j;
@@ -91,7 +99,9 @@ static int read_header(importer *m) {
   }
   for (int k = 0; k < C__MAX; k++)
     if (aCol[k].bRequired && m->aiCol[k] < 0) {
-      report(m, 1, aCol[k].zName, "", "the file needs this column");
+      gerr w;
+      gerr_setr(&w, GERR_VALIDATION, GR_REQUIRED, aCol[k].zName);
+      report(m, 1, aCol[k].zName, "", &w, "the file needs this column");
       bBad = 1;
     }
   return bBad ? -1 : 0;
@@ -102,8 +112,10 @@ static int64_t read_id(importer *m, int iRow, int k) {
   const char *z = trimmed(m->c->pAr, cell(m, iRow, k));
   int64_t v = 0;
   if (!*z || text_int64(z, &v) || v < 1) {
-    report(m, iRow, aCol[k].zName, z, k == C_ASSESSMENT ? "the assessment event's id (a whole number from 1)"
-                                                       : "the learner's person id (a whole number from 1)");
+    gerr w;
+    gerr_setr(&w, GERR_VALIDATION, *z ? GR_NOT_ID : GR_REQUIRED, aCol[k].zName);
+    report(m, iRow, aCol[k].zName, z, &w, k == C_ASSESSMENT ? "the assessment event's id (a whole number from 1)"
+                                                           : "the learner's person id (a whole number from 1)");
     return -1;
   }
   return v;
@@ -117,7 +129,9 @@ static int read_bool(importer *m, int iRow, int k) {
     if (!strcasecmp(z, azTrue[i])) return 1;
   for (size_t i = 0; i < sizeof azFalse / sizeof azFalse[0]; i++)
     if (!strcasecmp(z, azFalse[i])) return 0;
-  report(m, iRow, aCol[k].zName, z, "must be true or false (or yes/no, 1/0; empty is false)");
+  gerr w;
+  gerr_setr(&w, GERR_VALIDATION, GR_NOT_BOOLEAN, aCol[k].zName);
+  report(m, iRow, aCol[k].zName, z, &w, "must be true or false (or yes/no, 1/0; empty is false)");
   return -1;
 }
 
@@ -145,23 +159,32 @@ static int read_row(importer *m, int iRow, gerr *e) {
   const char *zCode = trimmed(c->pAr, cell(m, iRow, C_CRITERION));
   const char *zOutcome = trimmed(c->pAr, cell(m, iRow, C_OUTCOME));
   asmt_decision d = {0, zOutcome, {0}};
-  if (strcmp(zOutcome, "competent") && strcmp(zOutcome, "not_yet_competent"))
-    report(m, iRow, "outcome", zOutcome, "competent or not_yet_competent");
+  gerr w;
+  if (strcmp(zOutcome, "competent") && strcmp(zOutcome, "not_yet_competent")) {
+    if (*zOutcome)
+      gerr_setr(&w, GERR_VALIDATION, GR_NOT_ONE_OF, "outcome", GP_S("allowed", "competent, not_yet_competent"),
+                GP_S("got", zOutcome));
+    else gerr_setr(&w, GERR_VALIDATION, GR_REQUIRED, "outcome");
+    report(m, iRow, "outcome", zOutcome, &w, "competent or not_yet_competent");
+  }
   for (int j = 0; j < ASMT__DECL; j++) {
     int b = m->aiCol[C_VALID + j] >= 0 ? read_bool(m, iRow, C_VALID + j) : 0;
     d.abDecl[j] = b > 0;
   }
-  if (!*zCode) report(m, iRow, "criterion", zCode, "the performance criterion's code in the event's unit");
+  if (!*zCode) {
+    gerr_setr(&w, GERR_VALIDATION, GR_REQUIRED, "criterion");
+    report(m, iRow, "criterion", zCode, &w, "the performance criterion's code in the event's unit");
+  }
   if (idEvent > 0 && *zCode) {
     db_stmt *s = db_prepare(c->pDb, zCriterion, e);
     if (!s) return -1;
     db_bind_int(s, 1, idEvent);
     db_bind_text(s, 2, zCode);
     if (asmt_query_int(s, &d.idCriterion, e)) return -1;
-    if (!d.idCriterion)
-      report(m, iRow, "criterion", zCode,
-             arena_printf(c->pAr, "no criterion with this code in the unit of assessment %lld (or no such "
-                                  "assessment)", (long long)idEvent));
+    if (!d.idCriterion) {
+      gerr_setr(&w, GERR_VALIDATION, GR_NO_CRITERION_CODE, "criterion", GP_S("code", zCode), GP_I("id", idEvent));
+      report(m, iRow, "criterion", zCode, &w, NULL);
+    }
   }
   if (m->r->nErr > nBad) {   /* the learner's other rows are not recorded either */
     if (idEvent > 0 && idPerson > 0) group_of(m, idEvent, idPerson)->bBad = 1;
@@ -206,7 +229,7 @@ static int record_group(importer *m, const group *g, gerr *e) {
     const char *zMsg = eRec.msg;
     size_t n = strlen(eRec.field);
     if (n && !strncmp(zMsg, eRec.field, n) && zMsg[n] == ':') zMsg += n + 2;
-    report(m, g->aiRow[0], eRec.field[0] ? column_of(eRec.field) : "", "", zMsg);
+    report(m, g->aiRow[0], eRec.field[0] ? column_of(eRec.field) : "", "", &eRec, zMsg);
     return 0;
   }
   for (int k = 0; k < eRec.nRow; k++) {
@@ -215,7 +238,13 @@ static int record_group(importer *m, const group *g, gerr *e) {
     const char *zColumn = column_of(p->zField);
     int kCol = 0;
     while (kCol < C__MAX && strcmp(aCol[kCol].zName, zColumn)) kCol++;
-    report(m, iRow, zColumn, kCol < C__MAX ? cell(m, iRow, kCol) : "", p->zMsg);
+    gerr w;   /* the row's rule */
+    gerr_clear(&w);
+    w.code = p->code;
+    w.reason = p->reason;
+    w.nParam = p->nParam < GERR_MAXPARAM ? p->nParam : GERR_MAXPARAM;
+    if (w.nParam) memcpy(w.aParam, p->aParam, (size_t)w.nParam * sizeof *w.aParam);
+    report(m, iRow, zColumn, kCol < C__MAX ? cell(m, iRow, kCol) : "", &w, p->zMsg);
   }
   return 0;
 }
@@ -227,24 +256,28 @@ static int report_fail(importer *m, gerr *e) {
   gerr_rows rows;
   gerr_rows_init(&rows, m->c->pAr);
   for (int i = 0; i < r->nErr; i++) {
-    gerr eRow;
-    gerr_set(&eRow, GERR_VALIDATION, r->aErr[i].zColumn, "%s", r->aErr[i].zReason);
-    gerr_rows_add(&rows, -1, r->aErr[i].iRow, NULL, &eRow);
+    gerr eRow = m->aWhy[i];
+    gerr_msg(&eRow, "%s", r->aErr[i].zReason);
+    gerr_rows_add(&rows, -1, r->aErr[i].iRow, r->aErr[i].zColumn, &eRow);
   }
   return gerr_rows_fail(e, &rows, r->nRow, NULL);
 }
 
-/* Sorts the report by row (stable: insertion, reports are short) and
- * counts the rows it names. */
-static void sort_report(imp_result *r) {
+/* Sorts the report by row (stable: insertion, reports are short), each
+ * entry with its rule, and counts the rows it names. */
+static void sort_report(importer *m) {
+  imp_result *r = m->r;
   for (int i = 1; i < r->nErr; i++) {
     imp_error x = r->aErr[i];
+    gerr w = m->aWhy[i];
     int j = i;
     while (j > 0 && r->aErr[j - 1].iRow > x.iRow) {
       r->aErr[j] = r->aErr[j - 1];
+      m->aWhy[j] = m->aWhy[j - 1];
       j--;
     }
     r->aErr[j] = x;
+    m->aWhy[j] = w;
   }
   r->nInvalid = 0;
   for (int i = 0; i < r->nErr; i++) r->nInvalid += r->aErr[i].iRow > 1 && (!i || r->aErr[i - 1].iRow != r->aErr[i].iRow);
@@ -253,19 +286,20 @@ static void sort_report(imp_result *r) {
 int asmt_import(dom_ctx *c, const char *zPath, imp_result *pRes, gerr *e) {
   memset(pRes, 0, sizeof *pRes);
   csv_table t;
-  importer m = {c, pRes, &t, {0}, 0, NULL, 0, 0};
+  importer m = {c, pRes, &t, {0}, 0, 0, NULL, NULL, 0, 0};
   if (csv_read_file(c->pAr, zPath, MAX_COLUMNS, &t, e)) {
-    if (e->code == GERR_VALIDATION && t.iBadRow) report(&m, t.iBadRow, "", "", e->msg);
+    if (e->code == GERR_VALIDATION && t.iBadRow) report(&m, t.iBadRow, "", "", e, NULL);
     return -1;
   }
   snprintf(pRes->zDigest, sizeof pRes->zDigest, "%s", t.zSha256);
   if (t.nRow == 0) {
-    report(&m, 1, "", "", "the file is empty: it needs a header row");
-    return gerr_set(e, GERR_VALIDATION, NULL, "the file is empty");
+    gerr_setr(e, GERR_VALIDATION, GR_NO_FILE, NULL);
+    report(&m, 1, "", "", e, "the file is empty: it needs a header row");
+    return gerr_msg(e, "the file is empty");
   }
   if (read_header(&m)) {
-    sort_report(pRes);
-    return gerr_set(e, GERR_VALIDATION, NULL, "the header (row 1) is not usable");
+    sort_report(&m);
+    return gerr_setr(e, GERR_VALIDATION, GR_HEADER_UNUSABLE, NULL);
   }
   pRes->nRow = t.nRow - 1;
   if (db_begin(c->pDb, e)) return -1;
@@ -274,7 +308,7 @@ int asmt_import(dom_ctx *c, const char *zPath, imp_result *pRes, gerr *e) {
   for (int g = 0; g < m.nGroup; g++)   /* each learner whose rows all read: every refusal is reported */
     if (!m.aGroup[g].bBad && record_group(&m, &m.aGroup[g], e)) goto fail;
   if (pRes->nErr) {
-    sort_report(pRes);
+    sort_report(&m);
     db_rollback(c->pDb);
     pRes->nCreated = 0;
     return report_fail(&m, e);

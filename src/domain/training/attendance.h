@@ -123,6 +123,9 @@ typedef struct att_row {
 
 /* Why a mark changed after the session's day (a fixed list, NULL-ended). */
 extern const char *const att_change_reasons[];
+/* Refuses a call of more than ATT_MAXROWS marks (field marks, reason
+ * too_many_entries); returns -1. */
+int att_too_many(gerr *e);
 
 /* Marks session idSession's learners: each row a learner enrolled in the
  * session's cohort (status enrolled) and a status; all or nothing (a

@@ -163,12 +163,13 @@ static int confine(att_export_arg *pA, gerr *e) {
   const dom_entity *pEnt = pA->idCohort ? &dom_cohort : &dom_institution;
   int64_t id = pA->idCohort ? pA->idCohort : pA->idInstitution;
   int rc = id ? dom_exists(c, pEnt, id, e) : 1;
-  if (rc <= 0) return rc < 0 ? -1 : gerr_set(e, GERR_NOT_FOUND, NULL, "%s %lld not found", pEnt->zName, (long long)id);
+  if (rc <= 0)
+    return rc < 0 ? -1 : gerr_setr(e, GERR_NOT_FOUND, GR_NOT_FOUND, NULL, GP_S("entity", pEnt->zName), GP_I("id", id));
   if (pA->idCohort) return pol_check(c, &trn_rule_attendance, &dom_cohort, pA->idCohort, e);
   if (pol_unconfined(c, &trn_rule_attendance)) return 0;
   int64_t v = pA->idInstitution;
   if (pol_confine_param(c, &trn_rule_attendance, SCOPE_INSTITUTION, "institution", v != 0, &v, e) < 0) return -1;
-  if (!v) return gerr_set(e, GERR_FORBIDDEN, "cohort", "cohort: name one of your cohorts");
+  if (!v) return gerr_setr(e, GERR_FORBIDDEN, GR_COHORT_NEEDED, "cohort");
   pA->idInstitution = v;
   return 0;
 }

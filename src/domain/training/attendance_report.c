@@ -102,7 +102,7 @@ static int load_head(dom_ctx *c, int64_t idCohort, cohort_rates *p, gerr *e) {
     p->zProgram = arena_strdup(c->pAr, db_col_text(s, 3));
   }
   db_done(s);
-  if (rc != DB_ROW) return rc == DB_ERROR ? -1 : gerr_set(e, GERR_NOT_FOUND, NULL, "cohort %lld not found", (long long)idCohort);
+  if (rc != DB_ROW) return rc == DB_ERROR ? -1 : gerr_setr(e, GERR_NOT_FOUND, GR_NOT_FOUND, NULL, GP_S("entity", "cohort"), GP_I("id", idCohort));
   int nAlloc = 0;
   s = db_prepare(c->pDb, zSkills, e);
   if (!s) return -1;

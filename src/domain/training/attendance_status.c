@@ -47,18 +47,17 @@ static int status_check(dom_ctx *c, dom_rec *r, const dom_rec *pOld, gerr *e) {
   const char *zCode = dom_v(r, "code")->z;
   for (const char *p = zCode; *p; p++)
     if (!((*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') || *p == '_'))
-      return gerr_set(e, GERR_VALIDATION, "code", "code: lower-case letters, digits and _ only (e.g. sick_note)");
+      return gerr_setr(e, GERR_VALIDATION, GR_CODE_CHARS, "code");
   if (!pOld) {
     if (!dom_v(r, "counts")->bSet) dom_set_int(r, "counts", 1);
     if (!dom_v(r, "active")->bSet) dom_set_int(r, "active", 1);
     if (dom_v(r, "institution_id")->bNull || !dom_v(r, "institution_id")->bSet) {
       /* a scoped actor naming no institution (null) would make a default of the region */
       if (!pol_unconfined(c, &trn_rule_status_write))
-        return gerr_set(e, GERR_FORBIDDEN, "institution_id",
-                        "institution_id: the region's defaults are the region administrators'; give your institution");
+        return gerr_setr(e, GERR_FORBIDDEN, GR_REGION_DEFAULTS, "institution_id");
       int64_t n = 0;
       if (count2(c, zRegionCode, zCode, 0, &n, e)) return -1;
-      if (n) return gerr_set(e, GERR_CONFLICT, "code", "code: the region already has a default status %s", zCode);
+      if (n) return gerr_setr(e, GERR_CONFLICT, GR_DEFAULT_EXISTS, "code", GP_S("value", zCode));
     }
   }
   return 0;
@@ -76,8 +75,7 @@ static int status_can_delete(dom_ctx *c, const dom_rec *pOld, gerr *e) {
     return -1;
   }
   if (n)
-    return gerr_set(e, GERR_CONFLICT, NULL, "status %s is the status of %lld attendance marks: retire it (active: false) "
-                    "instead, so that they keep their weight", zCode, (long long)n);
+    return gerr_setr(e, GERR_CONFLICT, GR_STATUS_IN_USE, NULL, GP_S("value", zCode), GP_I("count", n));
   return 0;
 }
 

@@ -119,17 +119,15 @@ static roster_row *roster_find(roster_row *a, int n, int64_t id) {
   return NULL;
 }
 
+int att_too_many(gerr *e) {
+  gerr_setr(e, GERR_VALIDATION, GR_TOO_MANY_ENTRIES, "marks", GP_I("max", ATT_MAXROWS));
+  return gerr_msg(e, "marks: at most %d learners at once", ATT_MAXROWS);
+}
+
 static int known_reason(const char *z) {
   for (const char *const *p = att_change_reasons; z && *p; p++)
     if (strcmp(*p, z) == 0) return 1;
   return 0;
-}
-
-/* Refuses row i (of field zField) for zWhy: a row of the refusal's error.rows. */
-static void refuse(gerr_rows *r, int i, const char *zField, const char *zWhy) {
-  gerr eRow;
-  gerr_set(&eRow, GERR_VALIDATION, zField, "%s", zWhy);
-  gerr_rows_add(r, i, 0, NULL, &eRow);
 }
 
 /* The reasons as one line, "entry_error, arrived_late, ...". */
@@ -139,10 +137,12 @@ static void reason_names(char *z, size_t n) {
     snprintf(z + strlen(z), n - strlen(z), "%s%s", z[0] ? ", " : "", *pz);
 }
 
-/* Checks every row against the roster, the statuses and the reasons. */
-static void check_rows(int bAfter, const att_status_set *st, roster_row *aR, int nR, const att_row *a, int n,
-                       const char *zReason, gerr_rows *r) {
-  char zNames[400], zReasons[200], zWhy[700];
+/* Checks every row against the roster, the statuses and the reasons; a
+ * refused row names its rule (reason and parameters) and keeps the
+ * server's words as its message. */
+static void check_rows(int bAfter, int64_t idCohort, const att_status_set *st, roster_row *aR, int nR, const att_row *a,
+                       int n, const char *zReason, gerr_rows *r) {
+  char zNames[400], zReasons[200], zId[24];
   att_status_names(st, 1, zNames, sizeof zNames);
   reason_names(zReasons, sizeof zReasons);
   for (int i = 0; i < n; i++) {
@@ -150,27 +150,34 @@ static void check_rows(int bAfter, const att_status_set *st, roster_row *aR, int
     roster_row *w = roster_find(aR, nR, x->person_id);
     const att_status *s = att_status_find(st, x->zStatus);
     const char *zGiven = x->zReason ? x->zReason : zReason;
-    const char *zField = "person_id";
-    zWhy[0] = 0;
-    if (!w) snprintf(zWhy, sizeof zWhy, "not a learner of this session's cohort");
-    else if (strcmp(w->zEnrollment, "enrolled"))
-      snprintf(zWhy, sizeof zWhy, "not enrolled in the cohort (their enrollment is %s)", w->zEnrollment);
-    else if (w->pIn) snprintf(zWhy, sizeof zWhy, "listed twice");
-    else if (!s || !s->bActive) {
-      zField = "status";
-      snprintf(zWhy, sizeof zWhy, "status must be one of %s", zNames);
+    gerr eRow;
+    gerr_clear(&eRow);
+    snprintf(zId, sizeof zId, "%lld", (long long)x->person_id);
+    if (!w) {
+      gerr_setr(&eRow, GERR_VALIDATION, GR_NOT_IN_COHORT, "person_id", GP_I("person", x->person_id), GP_I("id", idCohort));
+      gerr_msg(&eRow, "not a learner of this session's cohort");
+    } else if (strcmp(w->zEnrollment, "enrolled")) {
+      gerr_setr(&eRow, GERR_VALIDATION, GR_NOT_MARKABLE, "person_id", GP_I("person", x->person_id),
+                GP_S("status", w->zEnrollment));
+      gerr_msg(&eRow, "not enrolled in the cohort (their enrollment is %s)", w->zEnrollment);
+    } else if (w->pIn) {
+      gerr_setr(&eRow, GERR_VALIDATION, GR_LISTED_TWICE, "person_id", GP_S("value", zId));
+      gerr_msg(&eRow, "listed twice");
+    } else if (!s || !s->bActive) {
+      gerr_setr(&eRow, GERR_VALIDATION, GR_NOT_ONE_OF, "status", GP_S("allowed", zNames), GP_S("got", x->zStatus));
+      gerr_msg(&eRow, "status must be one of %s", zNames);
     } else if (zGiven && !known_reason(zGiven)) {
-      zField = "reason";
-      snprintf(zWhy, sizeof zWhy, "reason must be one of %s", zReasons);
+      gerr_setr(&eRow, GERR_VALIDATION, GR_NOT_ONE_OF, "reason", GP_S("allowed", zReasons), GP_S("got", zGiven));
+      gerr_msg(&eRow, "reason must be one of %s", zReasons);
     } else {
       w->pIn = x;
       w->bChanged = w->zStatus && strcmp(w->zStatus, x->zStatus) != 0;
       if (w->bChanged && bAfter && !zGiven) {
-        zField = "reason";
-        snprintf(zWhy, sizeof zWhy, "changing a mark after the session's day needs a reason, one of %s", zReasons);
+        gerr_setr(&eRow, GERR_VALIDATION, GR_CHANGE_NEEDS_REASON, "reason", GP_S("allowed", zReasons));
+        gerr_msg(&eRow, "changing a mark after the session's day needs a reason, one of %s", zReasons);
       }
     }
-    if (zWhy[0]) refuse(r, i, zField, zWhy);
+    if (eRow.code != GERR_OK) gerr_rows_add(r, i, 0, NULL, &eRow);
   }
 }
 
@@ -227,12 +234,16 @@ static int write_row(dom_ctx *c, const att_session *p, int bAfter, const roster_
 
 int att_take(dom_ctx *c, int64_t idSession, const att_row *a, int n, const char *zReason, doc_out *d, gerr *e) {
   if (pol_check(c, &trn_rule_attendance, &dom_training_session, idSession, e)) return -1;
-  if (n < 1) return gerr_set(e, GERR_VALIDATION, "marks", "marks: give at least one learner and their status");
-  if (n > ATT_MAXROWS) return gerr_set(e, GERR_VALIDATION, "marks", "marks: at most %d learners at once", ATT_MAXROWS);
+  if (n < 1) {
+    gerr_setr(e, GERR_VALIDATION, GR_EMPTY, "marks");
+    return gerr_msg(e, "marks: give at least one learner and their status");
+  }
+  if (n > ATT_MAXROWS) return att_too_many(e);
   if (zReason && !known_reason(zReason)) {
     char z[200];
     reason_names(z, sizeof z);
-    return gerr_set(e, GERR_VALIDATION, "reason", "reason: one of %s", z);
+    gerr_setr(e, GERR_VALIDATION, GR_NOT_ONE_OF, "reason", GP_S("allowed", z), GP_S("got", zReason));
+    return gerr_msg(e, "reason: one of %s", z);
   }
   att_session s;
   att_status_set st;
@@ -248,12 +259,12 @@ int att_take(dom_ctx *c, int64_t idSession, const att_row *a, int n, const char 
   db_bind_int(lock, 3, idSession);
   if (run(lock, e) || att_session_load(c, idSession, &s, e)) goto fail;
   if (c->now < s.t.tDay) {
-    gerr_set(e, GERR_CONFLICT, "marks", "marks: attendance is taken on or after the session's day (%s)", s.zDate);
+    gerr_setr(e, GERR_CONFLICT, GR_ATTENDANCE_EARLY, "marks", GP_S("date", s.zDate));
     goto fail;
   }
   int bAfter = att_after_day(c, &s);
   if (att_statuses_load(c, s.idInstitution, &st, e) || roster_load(c, &s, &aR, &nR, e)) goto fail;
-  check_rows(bAfter, &st, aR, nR, a, n, zReason, &r);
+  check_rows(bAfter, s.idCohort, &st, aR, nR, a, n, zReason, &r);
   if (gerr_rows_fail(e, &r, n, "marks")) goto fail;
   int nNew = 0, nChanged = 0, nSame = 0;
   gbuf b;

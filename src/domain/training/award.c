@@ -313,14 +313,18 @@ int asmt_award_revoke(dom_ctx *c, const dom_entity *pEnt, int64_t id, const char
   if (pol_check(c, &asmt_rule_award_revoke, pEnt, id, e)) return -1;
   int bKnown = 0;
   for (int i = 0; zReason && asmt_revoke_reasons[i]; i++) bKnown |= !strcmp(zReason, asmt_revoke_reasons[i]);
-  if (!bKnown)
-    return gerr_set(e, GERR_VALIDATION, "reason",
-                    "reason: issued_in_error, duplicate, evidence_not_authentic, decision_set_aside or learner_request");
+  if (!bKnown) {
+    char z[200] = "";
+    for (int i = 0; asmt_revoke_reasons[i]; i++)
+      snprintf(z + strlen(z), sizeof z - strlen(z), "%s%s", i ? ", " : "", asmt_revoke_reasons[i]);
+    return gerr_setr(e, GERR_VALIDATION, GR_NOT_ONE_OF, "reason", GP_S("allowed", z), GP_S("got", zReason ? zReason : ""));
+  }
   dom_rec r;
   if (db_begin(c->pDb, e)) return -1;
   if (dom_get(c, pEnt, id, &r, e)) goto fail;
   if (strcmp(dom_v(&r, "status")->z, "awarded")) {
-    gerr_set(e, GERR_CONFLICT, "status", "status: %s %lld is revoked already", pEnt->zName, (long long)id);
+    gerr_setr(e, GERR_CONFLICT, GR_ALREADY_STATE, "status", GP_S("entity", pEnt->zName), GP_I("id", id),
+              GP_S("state", dom_v(&r, "status")->z));
     goto fail;
   }
   dom_set_text(&r, "status", "revoked");

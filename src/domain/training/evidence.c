@@ -86,8 +86,7 @@ static const char zGetBlob[] = "SELECT content FROM evidence_blobs WHERE sha256 
  * clean UTF-8, without quotes, slashes or backslashes. */
 static int check_name(const char *z, gerr *e) {
   if (!z || !*z || !text_is_clean_utf8(z, 0) || text_nchars(z) > 200 || strpbrk(z, "\"/\\"))
-    return gerr_set(e, GERR_VALIDATION, "name",
-                    "name: the file's name, 1 to 200 characters without quotes, slashes or backslashes");
+    return gerr_setr(e, GERR_VALIDATION, GR_FILE_NAME, "name");
   return 0;
 }
 
@@ -95,26 +94,36 @@ static int check_name(const char *z, gerr *e) {
 static int check_upload(dom_ctx *c, const dom_rec *pEvent, int64_t idPerson, const char *zName, const char *zType,
                         const char *zDate, const void *p, size_t n, gerr *e) {
   if (n > ASMT_EVIDENCE_MAX)
-    return gerr_set(e, GERR_TOO_LARGE, NULL, "the file is %zu bytes; evidence files are at most %zu", n,
-                    ASMT_EVIDENCE_MAX);
-  if (!n) return gerr_set(e, GERR_VALIDATION, NULL, "the file is empty");
+  if (n > ASMT_EVIDENCE_MAX) {
+    gerr_setr(e, GERR_TOO_LARGE, GR_TOO_LARGE, NULL, GP_I("max", ASMT_EVIDENCE_MAX), GP_I("got", n));
+    return gerr_msg(e, "the file is %zu bytes; evidence files are at most %zu", n, (size_t)ASMT_EVIDENCE_MAX);
+  }
+  if (!n) return gerr_setr(e, GERR_VALIDATION, GR_NO_FILE, NULL);
   const char *zWhat = NULL;
-  if (!bears_type(zType, p, n, &zWhat))
-    return zWhat ? gerr_set(e, GERR_VALIDATION, "media_type", "media_type: the file is not %s", zWhat)
-                 : gerr_set(e, GERR_VALIDATION, "media_type", "media_type: evidence is an image (JPEG, PNG, WebP) or a PDF");
+  if (!bears_type(zType, p, n, &zWhat)) {
+    if (!zWhat) {
+      gerr_setr(e, GERR_VALIDATION, GR_NOT_ONE_OF, "media_type", GP_S("allowed", "image/jpeg, image/png, image/webp, application/pdf"),
+                GP_S("got", zType ? zType : ""));
+      return gerr_msg(e, "media_type: evidence is an image (JPEG, PNG, WebP) or a PDF");
+    }
+    gerr_setr(e, GERR_VALIDATION, GR_FILE_NOT_TYPE, "media_type", GP_S("type", zType));
+    return gerr_msg(e, "media_type: the file is not %s", zWhat);
+  }
   if (check_name(zName, e)) return -1;
-  if (!text_is_date(zDate, NULL))
-    return gerr_set(e, GERR_VALIDATION, "date", "date: the day the evidence was made (YYYY-MM-DD)");
+  if (!text_is_date(zDate, NULL)) return gerr_setr(e, GERR_VALIDATION, GR_NOT_DATE, "date", GP_S("got", zDate));
   if (strcmp(zDate, dom_v(pEvent, "date")->z) > 0)
-    return gerr_set(e, GERR_VALIDATION, "date", "date: evidence for the assessment of %s is made on or before it",
-                    dom_v(pEvent, "date")->z);
+    return gerr_setr(e, GERR_VALIDATION, GR_EVIDENCE_AFTER, "date", GP_S("date", dom_v(pEvent, "date")->z));
   int rc = dom_exists(c, &dom_person, idPerson, e);
-  if (rc <= 0) return rc < 0 ? -1 : gerr_set(e, GERR_VALIDATION, "person", "person: %lld not found", (long long)idPerson);
-  int64_t nPlace = 0;
-  if (asmt_query_int2(c, zPlace, idPerson, dom_v(pEvent, "cohort_id")->i, &nPlace, e)) return -1;
-  if (!nPlace)
-    return gerr_set(e, GERR_VALIDATION, "person", "person: %lld holds no place in cohort %lld (withdrawn, or never "
-                    "enrolled)", (long long)idPerson, (long long)dom_v(pEvent, "cohort_id")->i);
+  if (rc <= 0)
+    return rc < 0 ? -1
+                  : gerr_setr(e, GERR_VALIDATION, GR_NO_SUCH_RECORD, "person", GP_S("entity", "person"), GP_I("id", idPerson));
+  int64_t nPlace = 0, idCohort = dom_v(pEvent, "cohort_id")->i;
+  if (asmt_query_int2(c, zPlace, idPerson, idCohort, &nPlace, e)) return -1;
+  if (!nPlace) {
+    gerr_setr(e, GERR_VALIDATION, GR_NO_PLACE, "person", GP_I("person", idPerson), GP_I("id", idCohort));
+    return gerr_msg(e, "person: %lld holds no place in cohort %lld (withdrawn, or never enrolled)", (long long)idPerson,
+                    (long long)idCohort);
+  }
   return 0;
 }
 
@@ -122,15 +131,15 @@ int asmt_evidence_add(dom_ctx *c, int64_t idEvent, int64_t idPerson, const char 
                       const char *zDate, const void *p, size_t n, dom_rec *pOut, gerr *e) {
   if (pol_check(c, &asmt_rule_evidence_upload, &dom_assessment, idEvent, e)) return -1;
   gerr eNot;
-  if (pol_check(c, &asmt_rule_event, &dom_assessment, idEvent, &eNot) && c->pActor->person_id != idPerson)
-    return gerr_set(e, GERR_FORBIDDEN, "person", "person: learners add their own evidence (person=%lld)",
-                    (long long)c->pActor->person_id);
+  if (pol_check(c, &asmt_rule_event, &dom_assessment, idEvent, &eNot) && c->pActor->person_id != idPerson) {
+    gerr_setr(e, GERR_FORBIDDEN, GR_ONLY_OWN, "person", GP_I("id", c->pActor->person_id));
+    return gerr_msg(e, "person: learners add their own evidence (person=%lld)", (long long)c->pActor->person_id);
+  }
   dom_rec event;
   if (dom_get(c, &dom_assessment, idEvent, &event, e)) return -1;
   if (!dom_v(&event, "second_marking_of")->bNull)
-    return gerr_set(e, GERR_VALIDATION, NULL, "assessment %lld is a second marking: it marks the evidence of "
-                    "assessment %lld, which is where evidence goes", (long long)idEvent,
-                    (long long)dom_v(&event, "second_marking_of")->i);
+    return gerr_setr(e, GERR_VALIDATION, GR_EVIDENCE_SECOND_MARKING, NULL, GP_I("id", idEvent),
+                     GP_I("first", dom_v(&event, "second_marking_of")->i));
   if (!zDate) zDate = dom_v(&event, "date")->z;
   if (check_upload(c, &event, idPerson, zName, zType, zDate, p, n, e)) return -1;
   char zSha[AUDIT_HEX];
@@ -170,7 +179,7 @@ int asmt_evidence_content(dom_ctx *c, int64_t id, dom_rec *pItem, const void **p
     return -1;
   const dom_val *pSha = dom_v(pItem, "sha256");
   if (pSha->bNull)
-    return gerr_set(e, GERR_NOT_FOUND, NULL, "evidence %lld was erased with its person's data", (long long)id);
+    return gerr_setr(e, GERR_NOT_FOUND, GR_EVIDENCE_ERASED, NULL, GP_I("id", id));
   db_stmt *s = db_prepare(c->pDb, zGetBlob, e);
   if (!s) return -1;
   db_bind_text(s, 1, pSha->z);

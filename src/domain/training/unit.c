@@ -78,9 +78,7 @@ static int criterion_check(dom_ctx *c, dom_rec *r, const dom_rec *pOld, gerr *e)
   static const char zEvents[] = "SELECT count(*) FROM assessments WHERE unit_id = $1";
   if (db_query_int(c->pDb, zEvents, 1, dom_v(r, "unit_id")->i, &n, e) == DB_ERROR) return -1;
   if (n > 0)
-    return gerr_set(e, GERR_CONFLICT, "unit_id",
-                    "unit_id: unit %lld already has %lld assessment events; a new criterion needs a new unit (or "
-                    "version of it)", (long long)dom_v(r, "unit_id")->i, (long long)n);
+    return gerr_setr(e, GERR_CONFLICT, GR_UNIT_ASSESSED, "unit_id", GP_I("id", dom_v(r, "unit_id")->i), GP_I("count", n));
   return 0;
 }
 
