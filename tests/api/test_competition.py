@@ -333,7 +333,8 @@ def test_setup_records_change_and_go_while_draft(server):
     assert why(api.patch(f"/api/v1/editions/{ed['id']}", {"points_per_sd": 40}, etag='"3"'), 409, "conflict",
                field="points_per_sd") == ("points_fixed", {"state": "registration"})
     # the scheme is frozen now
-    assert_error(api.patch(f"/api/v1/aspects/{asp['id']}", {"description": "x"}, etag='"2"'), 409, "conflict")
+    assert why(api.patch(f"/api/v1/aspects/{asp['id']}", {"description": "x"}, etag='"2"'), 409, "conflict") == \
+        ("edition_state", {"doing": "scheme", "want": "draft", "state": "registration"})
     assert_error(api.delete(f"/api/v1/criteria/{crit['id']}"), 409, "conflict")
     # an entry made in error goes while registration is open
     entry = created(api.post("/api/v1/competitors", {"category_id": cat["id"], "person_id": make.person()["id"],
@@ -352,5 +353,7 @@ def test_setup_records_change_and_go_while_draft(server):
                  f"/api/v1/editions/{ed2['id']}"):
         assert api.delete(path).status == 204, path
     # an edition past draft is not deleted
-    reason, params = why(api.delete(f"/api/v1/editions/{ed['id']}"), 409, "conflict", field="state")
-    assert reason == "edition_state" and (params["want"], params["state"]) == ("draft", "registration"), params
+    r = api.delete(f"/api/v1/editions/{ed['id']}")
+    assert why(r, 409, "conflict", field="state") == \
+        ("edition_state", {"doing": "delete", "want": "draft", "state": "registration"})
+    assert r.json["error"]["message"] == "an edition is deleted while the edition is in draft; it is in registration"

@@ -12,7 +12,7 @@ extern dom_entity dom_edition, dom_category, dom_criterion;
 /* Scheme records change only in draft: checked for the parent the record
  * names (zParentField of entity zParent). */
 static int draft_only(dom_ctx *c, const dom_rec *r, const char *zParent, const char *zField, gerr *e) {
-  return comp_require_state(c, zParent, dom_v(r, zField)->i, "draft", "writing the marking scheme", e);
+  return comp_require_state(c, zParent, dom_v(r, zField)->i, "draft", "scheme", e);
 }
 
 static int category_check(dom_ctx *c, dom_rec *r, const dom_rec *pOld, gerr *e) {

@@ -80,11 +80,7 @@ static int marking_open(dom_ctx *c, int64_t idCategory, gerr *e) {
   if (rc == DB_ERROR) return -1;
   if (rc == DB_DONE)
     return gerr_setr(e, GERR_NOT_FOUND, GR_NOT_FOUND, NULL, GP_S("entity", "category"), GP_I("id", idCategory));
-  if (strcmp(zState, "marking")) {
-    gerr_setr(e, GERR_CONFLICT, GR_EDITION_STATE, "state", GP_S("doing", "marking"), GP_S("want", "marking"),
-              GP_S("state", zState));
-    return gerr_msg(e, "marks are entered while the edition is in marking; it is in %s", zState);
-  }
+  if (strcmp(zState, "marking")) return comp_state_refusal(e, "marking", "marking", zState);
   if (bLocked) {
     gerr_setr(e, GERR_CONFLICT, GR_MARKS_LOCKED, "state", GP_S("name", zName));
     return gerr_msg(e, "category %s is locked: the chief judge corrects marks, with a reason", zName);
@@ -203,7 +199,7 @@ int comp_enter_competitors(dom_ctx *c, int64_t idCategory, const comp_entry_in *
                            const char *zList, int64_t *aId, gerr *e) {
   dom_rec cat;
   if (pol_check_any(c, &comp_rule_entry, e) || dom_get(c, &dom_category, idCategory, &cat, e) ||
-      comp_require_state(c, "category", idCategory, "registration", "entering competitors", e))
+      comp_require_state(c, "category", idCategory, "registration", "entry", e))
     return -1;
   entry_arg arg = {a, idCategory};
   return comp_rows_write(c, n, 0, entry_row, &arg, pRows, zList, aId, e);

@@ -192,7 +192,7 @@ static const char zHasScheme[] = "SELECT count(*) FROM criteria WHERE category_i
 static int scheme_writable(dom_ctx *c, int64_t idCat, const char **pzName, gerr *e) {
   dom_rec cat;
   if (pol_check(c, &pol_admin, &dom_category, idCat, e) || dom_get(c, &dom_category, idCat, &cat, e) ||
-      comp_require_state(c, "category", idCat, "draft", "writing the marking scheme", e))
+      comp_require_state(c, "category", idCat, "draft", "scheme", e))
     return -1;
   *pzName = arena_strdup(c->pAr, dom_v(&cat, "name")->z);
   int64_t nHave = 0;

@@ -38,7 +38,7 @@ int comp_lock_category(dom_ctx *c, int64_t idCategory, dom_rec *pOut, gerr *e) {
   dom_rec r;
   if (db_begin(c->pDb, e)) return -1;
   if (dom_get(c, &dom_category, idCategory, &r, e)) goto fail;
-  if (comp_require_state(c, "category", idCategory, "marking", "locking a category", e)) goto fail;
+  if (comp_require_state(c, "category", idCategory, "marking", "lock", e)) goto fail;
   if (!dom_v(&r, "locked_at")->bNull) {  /* already locked */
     *pOut = r;
     return db_commit(c->pDb, e);
@@ -99,8 +99,7 @@ int comp_correct_mark(dom_ctx *c, int64_t idMark, int64_t v, const char *zReason
     goto fail;
   }
   if (strcmp(zState, "marking")) {
-    gerr_setr(e, GERR_CONFLICT, GR_EDITION_STATE, "state", GP_S("doing", "correcting marks"), GP_S("want", "marking"), GP_S("state", zState));
-    gerr_msg(e, "corrections happen while the edition is in marking; it is in %s", zState);
+    comp_state_refusal(e, "correction", "marking", zState);
     goto fail;
   }
   if (comp_check_value(c, idAspect, zCode, zKind, maxCenti, v, e)) goto fail;

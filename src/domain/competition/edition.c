@@ -25,11 +25,7 @@ static int edition_check(dom_ctx *c, dom_rec *r, const dom_rec *pOld, gerr *e) {
 
 static int edition_can_delete(dom_ctx *c, const dom_rec *pOld, gerr *e) {
   (void)c;
-  if (strcmp(dom_v(pOld, "state")->z, "draft")) {
-    gerr_setr(e, GERR_CONFLICT, GR_EDITION_STATE, "state", GP_S("doing", "deleting the edition"), GP_S("want", "draft"),
-              GP_S("state", dom_v(pOld, "state")->z));
-    return gerr_msg(e, "only a draft edition can be deleted; this one is in %s", dom_v(pOld, "state")->z);
-  }
+  if (strcmp(dom_v(pOld, "state")->z, "draft")) return comp_state_refusal(e, "delete", "draft", dom_v(pOld, "state")->z);
   return 0;
 }
 

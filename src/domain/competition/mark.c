@@ -86,11 +86,7 @@ static int mark_check(dom_ctx *c, dom_rec *r, const dom_rec *pOld, gerr *e) {
   }
   if (idJudgeInst && idJudgeInst == idInst)
     return gerr_setr(e, GERR_FORBIDDEN, GR_OWN_INSTITUTION, "competitor_id", GP_I("institution", idInst));
-  if (strcmp(zState, "marking"))
-  {
-    gerr_setr(e, GERR_CONFLICT, GR_EDITION_STATE, "state", GP_S("doing", "marking"), GP_S("want", "marking"), GP_S("state", zState));
-    return gerr_msg(e, "marks are entered while the edition is in marking; it is in %s", zState);
-  }
+  if (strcmp(zState, "marking")) return comp_state_refusal(e, "marking", "marking", zState);
   if (bLocked)
     return gerr_setr(e, GERR_CONFLICT, GR_MARKS_LOCKED, "state");
   if (strcmp(zStatus, "entered"))
