@@ -378,6 +378,12 @@ def test_marks_for_a_competitor(w):
     # the second judge scores the judgement aspect; the administrator has no person to mark as
     assert second.post(path, {"marks": [{"aspect_id": asp["A2"]["id"], "value": 3}]}).status == 201
     assert why(w.api.post(path, {"marks": good}), 403, "forbidden") == ("judges_only", {})
+    # an administrator who is a person is still no judge of the category: each row is refused, naming it
+    name = uniq("adminp").replace("-", ".")
+    make_user(w.api, name, "region_admin", person=w.make.person(given_name=uniq("Admin ")))
+    admin_p = w.server.anon.login(name, user_password(name))
+    got = row_reasons(admin_p.post(path, {"marks": good[:1]}))
+    assert got == {0: ("not_your_category", {"name": cat["name"], "id": cat["id"]})}, got
     assert_error(judge.post("/api/v1/competitors/999999/marks", {"marks": good}), 404, "not_found")
     assert why(judge.post(path, {"marks": [{"aspect_id": "A1", "value": 1}]}), 422, "rows_refused")[0] == "rows_refused"
     assert row_reasons(judge.post(path, {"marks": [{"aspect_id": "A1", "value": "1"}]})) == {0: ("not_id", {})}
