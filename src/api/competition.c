@@ -1,7 +1,8 @@
 /* competition.c: competition routes beyond the generic entity handlers:
  * an edition's transitions and results (also the public, published ones,
  * and the public list of published editions),
- * a category's lock and review, a competitor's withdrawal, corrections. */
+ * a category's lock and review (the flagged aspects, and the marks the
+ * lock still waits for), a competitor's withdrawal, corrections. */
 #include "api/api.h"
 #include "domain/competition/comp.h"
 #include "domain/competition/comp_lists.h"
@@ -23,7 +24,8 @@ json_t *api_edition_transition(http_req *r, gerr *e) {
   static const char *const az[] = {"to", NULL};
   json_t *j = json_object_get(r->pBody, "to");
   if (api_only_keys(r, az, e)) return NULL;
-  if (!json_is_string(j)) return gerr_set(e, GERR_VALIDATION, "to", "to: the state to move to (a string)"), NULL;
+  if (!j) return gerr_setr(e, GERR_VALIDATION, GR_REQUIRED, "to"), NULL;
+  if (!json_is_string(j)) return gerr_setr(e, GERR_VALIDATION, GR_NOT_STRING, "to"), NULL;
   dom_ctx c = api_ctx(r);
   dom_rec out;
   if (comp_transition(&c, r->aId[0], json_string_value(j), &out, e)) return NULL;
@@ -36,14 +38,18 @@ json_t *api_edition_transition(http_req *r, gerr *e) {
 static json_t *results_out(http_req *r, const comp_edition_results *p, gerr *e) {
   const char *zFormat = http_query(r, "format"), *zTable = http_query(r, "table");
   if (!zFormat || !strcmp(zFormat, "json")) {
-    if (zTable) return gerr_set(e, GERR_VALIDATION, "table", "table: only with format=csv or xlsx"), NULL;
+    if (zTable) {
+      gerr_setr(e, GERR_VALIDATION, GR_ONLY_WITH, "table", GP_S("other", "format"), GP_S("value", "csv, xlsx"));
+      return gerr_msg(e, "table: only with format=csv or xlsx"), NULL;
+    }
     doc_out *d = doc_new();
     comp_results_doc(p, d);
     return doc_json(d);
   }
   tab_format fmt;
   if (tab_format_parse(zFormat, &fmt))
-    return gerr_set(e, GERR_VALIDATION, "format", "format: json (the default), csv or xlsx"), NULL;
+    return gerr_setr(e, GERR_VALIDATION, GR_NOT_ONE_OF, "format", GP_S("allowed", "json, csv, xlsx"), GP_S("got", zFormat)),
+           NULL;
   if (fmt == TAB_CSV && !zTable) zTable = "competitors";
   export_results_arg a = {p, zTable};
   char *zName = arena_printf(r->pAr, "edition-%lld-results%s%s", (long long)p->edition_id, zTable ? "-" : "",
@@ -64,7 +70,7 @@ json_t *api_public_results(http_req *r, gerr *e) {
   comp_edition_results res;
   if (comp_edition_results_load(&c, r->aId[0], &res, e)) return NULL;
   if (strcmp(res.zState, "published"))
-    return gerr_set(e, GERR_NOT_FOUND, NULL, "edition %lld has no published results", (long long)r->aId[0]), NULL;
+    return gerr_setr(e, GERR_NOT_FOUND, GR_NOT_PUBLISHED, NULL, GP_I("id", r->aId[0])), NULL;
   return results_out(r, &res, e);
 }
 
@@ -105,7 +111,17 @@ json_t *api_category_review(http_req *r, gerr *e) {
                                        (json_int_t)x->lowest, "highest", (json_int_t)x->highest, "judges",
                                        (json_int_t)x->judges));
   }
-  return json_pack("{s:o, s:s}", "flagged", a, "rule", comp_review_rule);
+  comp_missing_mark *aMiss;
+  if (comp_missing_marks(&c, r->aId[0], &aMiss, &n, e)) {
+    json_decref(a);
+    return NULL;
+  }
+  json_t *pMiss = json_array();
+  for (int i = 0; i < n; i++)
+    json_array_append_new(pMiss, json_pack("{s:I, s:I, s:s, s:I, s:I}", "competitor_id", (json_int_t)aMiss[i].competitor_id,
+                                           "aspect_id", (json_int_t)aMiss[i].aspect_id, "aspect", aMiss[i].zAspect,
+                                           "have", (json_int_t)aMiss[i].have, "need", (json_int_t)aMiss[i].need));
+  return json_pack("{s:o, s:o, s:s}", "flagged", a, "missing", pMiss, "rule", comp_review_rule);
 }
 
 json_t *api_competitor_withdraw(http_req *r, gerr *e) {
@@ -121,10 +137,14 @@ json_t *api_mark_correction(http_req *r, gerr *e) {
   static const char *const az[] = {"value", "reason", NULL};
   if (api_only_keys(r, az, e)) return NULL;
   json_t *v = json_object_get(r->pBody, "value"), *why = json_object_get(r->pBody, "reason");
-  if (!json_is_number(v)) return gerr_set(e, GERR_VALIDATION, "value", "value: the corrected mark (a number)"), NULL;
+  if (!v) return gerr_setr(e, GERR_VALIDATION, GR_REQUIRED, "value"), NULL;
+  if (!json_is_number(v)) return gerr_setr(e, GERR_VALIDATION, GR_NOT_NUMBER, "value"), NULL;
   double x = json_number_value(v) * 100;
-  if (fabs(x - round(x)) > 1e-6 || x < 0 || x > 10000)
-    return gerr_set(e, GERR_VALIDATION, "value", "value: 0 to 100 with two decimals at most"), NULL;
+  if (fabs(x - round(x)) > 1e-6) return gerr_setr(e, GERR_VALIDATION, GR_DECIMALS, "value"), NULL;
+  if (x < 0 || x > 10000)
+    return gerr_setr(e, GERR_VALIDATION, GR_RANGE, "value", GP_I("min", 0), GP_I("max", 100),
+                     GP_C("got", (long long)round(fmax(-1e15, fmin(1e15, x))))),
+           NULL;
   dom_ctx c = api_ctx(r);
   dom_rec out;
   /* a missing or non-string reason is refused by the domain, which lists the reasons */

@@ -22,6 +22,8 @@ extern dom_entity dom_person;
 /* --- rows of a JSON list ------------------------------------------------------ */
 
 typedef enum { K_ID, K_CENTI, K_BOOL } key_kind;
+/* The reason a member of each kind is refused for when of another JSON type. */
+static const greason aKind[] = {[K_ID] = GR_NOT_ID, [K_CENTI] = GR_NOT_NUMBER, [K_BOOL] = GR_NOT_BOOLEAN};
 
 /* A member a row may have: its name, kind, whether it must be there, and
  * what the API reference says of it. */
@@ -59,23 +61,25 @@ static int parse_row(json_t *x, const row_key *aKey, int nKey, int64_t *av, unsi
   if (!json_is_object(x)) {
     char z[200] = "";
     for (int k = 0; k < nKey; k++) snprintf(z + strlen(z), sizeof z - strlen(z), "%s%s", k ? ", " : "", aKey[k].zName);
-    return gerr_set(e, GERR_VALIDATION, NULL, "each row is an object {%s}", z);
+    gerr_setr(e, GERR_VALIDATION, GR_ROW_NOT_OBJECT, NULL, GP_S("members", z));
+    return gerr_msg(e, "each row is an object {%s}", z);
   }
   const char *zMember;
   json_t *v;
   json_object_foreach(x, zMember, v) {
     int k = 0;
     while (k < nKey && strcmp(aKey[k].zName, zMember)) k++;
-    if (k == nKey) return gerr_set(e, GERR_VALIDATION, zMember, "%.60s: is not a member of a row here", zMember);
+    if (k == nKey) {
+      gerr_setr(e, GERR_VALIDATION, GR_NOT_ACCEPTED, zMember);
+      return gerr_msg(e, "%.60s: is not a member of a row here", zMember);
+    }
     int bOk = aKey[k].kind == K_BOOL ? json_is_boolean(v) : aKey[k].kind == K_ID ? json_is_integer(v) && json_integer_value(v) > 0
                                                                                  : json_is_number(v);
     if (!bOk)
-      return gerr_set(e, GERR_VALIDATION, aKey[k].zName, "%s: must be %s", aKey[k].zName,
-                      aKey[k].kind == K_BOOL ? "true or false" : aKey[k].kind == K_ID ? "an id (a positive integer)" : "a number");
+      return gerr_setr(e, GERR_VALIDATION, aKind[aKey[k].kind], aKey[k].zName);
     if (aKey[k].kind == K_CENTI) {
       double c = json_number_value(v) * 100, r = floor(c + 0.5);
-      if (fabs(c - r) > 1e-6 || fabs(r) > 1e9)
-        return gerr_set(e, GERR_VALIDATION, aKey[k].zName, "%s: at most two decimals", aKey[k].zName);
+      if (fabs(c - r) > 1e-6 || fabs(r) > 1e9) return gerr_setr(e, GERR_VALIDATION, GR_DECIMALS, aKey[k].zName);
       av[k] = (int64_t)r;
     } else {
       av[k] = aKey[k].kind == K_BOOL ? json_is_true(v) : json_integer_value(v);
@@ -84,7 +88,7 @@ static int parse_row(json_t *x, const row_key *aKey, int nKey, int64_t *av, unsi
   }
   for (int k = 0; k < nKey; k++)
     if (aKey[k].bRequired && aKey[k].kind != K_BOOL && !(*pmGiven & (1u << k)))
-      return gerr_set(e, GERR_VALIDATION, aKey[k].zName, "%s: is required", aKey[k].zName);
+      return gerr_setr(e, GERR_VALIDATION, GR_REQUIRED, aKey[k].zName);
   return 0;
 }
 
@@ -107,9 +111,12 @@ static int read_list(http_req *r, const char *zList, const row_key *aKey, int nK
   const char *const az[] = {zList, NULL};
   if (api_only_keys(r, az, e)) return -1;
   json_t *a = json_object_get(r->pBody, zList);
-  if (!json_is_array(a)) return gerr_set(e, GERR_VALIDATION, zList, "%s: a list of rows", zList);
-  if (json_array_size(a) > COMP_BULK_MAX)
-    return gerr_set(e, GERR_VALIDATION, zList, "%s: at most %d rows at once", zList, COMP_BULK_MAX);
+  if (!a) return gerr_setr(e, GERR_VALIDATION, GR_REQUIRED, zList);
+  if (!json_is_array(a)) return gerr_setr(e, GERR_VALIDATION, GR_NOT_LIST, zList);
+  if (json_array_size(a) > COMP_BULK_MAX) {
+    gerr_setr(e, GERR_VALIDATION, GR_TOO_MANY_ENTRIES, zList, GP_I("max", COMP_BULK_MAX));
+    return gerr_msg(e, "%s: at most %d rows at once", zList, COMP_BULK_MAX);
+  }
   p->n = (int)json_array_size(a);
   size_t nAlloc = (size_t)(p->n ? p->n : 1);
   p->av = arena_alloc(r->pAr, nAlloc * sizeof *p->av);
@@ -206,9 +213,9 @@ json_t *api_category_scheme_copy(http_req *r, gerr *e) {
   static const char *const az[] = {"from_category_id", NULL};
   if (api_only_keys(r, az, e)) return NULL;
   json_t *j = json_object_get(r->pBody, "from_category_id");
+  if (!j) return gerr_setr(e, GERR_VALIDATION, GR_REQUIRED, "from_category_id"), NULL;
   if (!json_is_integer(j) || json_integer_value(j) < 1)
-    return gerr_set(e, GERR_VALIDATION, "from_category_id", "from_category_id: the category to copy the scheme from"),
-           NULL;
+    return gerr_setr(e, GERR_VALIDATION, GR_NOT_ID, "from_category_id"), NULL;
   dom_ctx c = api_ctx(r);
   int n;
   if (comp_scheme_copy(&c, json_integer_value(j), r->aId[0], &n, e)) return NULL;
@@ -226,7 +233,7 @@ static int body_id(http_req *r, const char *zKey, int64_t *p, gerr *e) {
   *p = 0;
   if (!j || json_is_null(j)) return 0;
   if (!json_is_integer(j) || json_integer_value(j) < 1)
-    return gerr_set(e, GERR_VALIDATION, zKey, "%s: an id (a positive integer)", zKey);
+    return gerr_setr(e, GERR_VALIDATION, GR_NOT_ID, zKey);
   *p = json_integer_value(j);
   return 0;
 }
@@ -236,8 +243,8 @@ static int body_text(http_req *r, const char *zKey, const char **pz, gerr *e) {
   json_t *j = json_object_get(r->pBody, zKey);
   *pz = NULL;
   if (!j || json_is_null(j)) return 0;
-  if (!json_is_string(j) || strlen(json_string_value(j)) != json_string_length(j))
-    return gerr_set(e, GERR_VALIDATION, zKey, "%s: must be a string", zKey);
+  if (!json_is_string(j)) return gerr_setr(e, GERR_VALIDATION, GR_NOT_STRING, zKey);
+  if (strlen(json_string_value(j)) != json_string_length(j)) return gerr_setr(e, GERR_VALIDATION, GR_NUL_CHAR, zKey);
   *pz = arena_strdup(r->pAr, json_string_value(j));
   return 0;
 }
@@ -252,11 +259,11 @@ json_t *api_category_judge_assign(http_req *r, gerr *e) {
       body_text(r, "display_name", &in.zDisplayName, e) || body_id(r, "institution_id", &in.institution_id, e))
     return NULL;
   if (pChief && !json_is_boolean(pChief))
-    return gerr_set(e, GERR_VALIDATION, "chief", "chief: true or false"), NULL;
+    return gerr_setr(e, GERR_VALIDATION, GR_NOT_BOOLEAN, "chief"), NULL;
   in.bChief = json_is_true(pChief);
   if (pPerson && !json_is_null(pPerson)) {
     if (!json_is_object(pPerson))
-      return gerr_set(e, GERR_VALIDATION, "person", "person: the new person's fields (an object)"), NULL;
+      return gerr_setr(e, GERR_VALIDATION, GR_NEW_PERSON_OBJECT, "person"), NULL;
     if (api_rec_from_json(r->pAr, &dom_person, pPerson, &person, e)) {
       char z[sizeof e->field];
       snprintf(z, sizeof z, "%s", e->field);

@@ -10,7 +10,8 @@ int api_format_csv(http_req *r, gerr *e) {
   const char *z = http_query(r, "format");
   if (!z || !strcmp(z, "json")) return 0;
   if (!strcmp(z, "csv")) return 1;
-  return gerr_set(e, GERR_VALIDATION, "format", "format: json (the default) or csv");
+  gerr_setr(e, GERR_VALIDATION, GR_NOT_ONE_OF, "format", GP_S("allowed", "json, csv"), GP_S("got", z));
+  return gerr_msg(e, "format: json (the default) or csv");
 }
 
 void api_send_csv(http_req *r, const gbuf *b) {
@@ -23,7 +24,10 @@ json_t *api_competition_stats(http_req *r, gerr *e) {
   int bCsv = api_format_csv(r, e);
   const char *zTable = http_query(r, "table");
   if (bCsv < 0) return NULL;
-  if (!bCsv && zTable) return gerr_set(e, GERR_VALIDATION, "table", "table: only with format=csv"), NULL;
+  if (!bCsv && zTable) {
+    gerr_setr(e, GERR_VALIDATION, GR_ONLY_WITH, "table", GP_S("other", "format"), GP_S("value", "csv"));
+    return gerr_msg(e, "table: only with format=csv"), NULL;
+  }
   dom_ctx c = api_ctx(r);
   comp_stats st;
   if (comp_stats_load(&c, &st, e)) return NULL;

@@ -37,6 +37,18 @@ def rows_of(r, n_rows=None):
     return got
 
 
+def why(r, status, code, field=None):
+    """The reason and params of an error answer (status, code and field checked)."""
+    err = assert_error(r, status, code, field=field)
+    return err["reason"], err.get("params", {})
+
+
+def row_reasons(r):
+    """The refused rows of a rows_refused answer, as {position: (reason, params)}."""
+    err = assert_error(r, 422, "rows_refused")
+    return {x.get("index", x.get("row")): (x["reason"], x.get("params", {})) for x in err["rows"]}
+
+
 def upload(client, cat, text):
     return client.request("POST", f"/api/v1/categories/{cat['id']}/scheme", raw=text, content_type="text/csv")
 
@@ -87,17 +99,36 @@ def test_scheme_import_refuses_every_bad_row_and_writes_nothing(w):
                              4: ("kind", "validation"), 5: ("max_mark", "validation")}
     msg = r.json["error"]["message"]
     assert "row 2, column max_mark" in msg and "row 4, column kind" in msg, msg
+    why_rows = row_reasons(r)
+    assert why_rows[2] == ("not_centi", {"got": "3O"})
+    assert why_rows[3] == ("criterion_renamed", {"code": "A", "name": "Product", "row": 2})
+    assert why_rows[4][0] == "not_one_of"
     assert count(w.server, "SELECT count(*) FROM criteria WHERE category_id = ?", cat["id"]) == 0
     # sums are checked too: the aspects of A add up to 50, not its weight 60
     r = upload(w.api, cat, SCHEME.replace("measurement,30,15", "measurement,20,15"))
     assert rows_of(r) == {2: ("criterion_weight", "validation")}
+    assert row_reasons(r) == {2: ("aspects_sum", {"name": "A", "sum": 50, "weight": 60})}
     assert count(w.server, "SELECT count(*) FROM criteria WHERE category_id = ?", cat["id"]) == 0
     # a criterion refused in its first row refuses its later rows, for that reason alone
     r = upload(w.api, cat, SCHEME.replace("A,Product,60,A1", "A,Product,6O,A1"))
     assert rows_of(r, 3) == {2: ("criterion_weight", "validation"), 3: ("criterion_code", "validation")}
     assert "criterion A was refused in row 2" in r.json["error"]["rows"][1]["message"]
+    assert row_reasons(r) == {2: ("not_integer", {"got": "6O"}), 3: ("criterion_refused", {"code": "A", "row": 2})}
+    # a later row of a criterion with another weight
+    r = upload(w.api, cat, SCHEME.replace("A,Product,60,A2", "A,Product,50,A2"))
+    assert rows_of(r, 3) == {3: ("criterion_weight", "validation")}
+    assert row_reasons(r) == {3: ("criterion_reweighted", {"code": "A", "weight": 60, "row": 2})}
+    # the weights must add up to 100 (a criterion's aspects to its weight)
+    r = upload(w.api, cat, SCHEME.replace("B,Work,40,B1,safety,measurement,40", "B,Work,30,B1,safety,measurement,30"))
+    assert why(r, 422, "validation", field="criterion_weight") == ("weights_sum", {"name": cat["name"], "sum": 90})
+    # each row with another number of fields than the header is refused, with both counts
+    r = upload(w.api, cat, HEADER + "A,Product,60,A1,weight,measurement,60,,\nA,Product\nB,Work,40\n")
+    assert row_reasons(r) == {3: ("csv_row_fields", {"got": 2, "want": 9}), 4: ("csv_row_fields", {"got": 3, "want": 9})}
+    assert "row 3: 2 fields, the header has 9" in r.json["error"]["message"]
+    assert why(upload(w.api, cat, HEADER), 422, "validation") == ("csv_no_rows", {})
     # a wrong header is the file's fault, not a row's
-    assert_error(upload(w.api, cat, "criterion,name\nA,B\n"), 422, "validation")
+    assert why(upload(w.api, cat, "criterion,name\nA,B\n"), 422, "validation") == \
+        ("csv_header_exact", {"want": HEADER.strip()})
     assert_error(w.api.request("POST", f"/api/v1/categories/{cat['id']}/scheme", raw=SCHEME,
                                content_type="application/json"), 415, "unsupported_media_type")
     assert_error(upload(w.api, cat, SCHEME + "B,Work,40,B9,padding,measurement,0,,\n" * 30000), 413,
@@ -111,7 +142,7 @@ def test_scheme_import_export_and_copy(w):
     assert count(w.server, "SELECT count(*) FROM aspects a JOIN criteria c ON c.id = a.criterion_id "
                            "WHERE c.category_id = ?", cat["id"]) == 3
     # a second import into a category that has a scheme is refused
-    assert_error(upload(w.api, cat, SCHEME), 409, "conflict")
+    assert why(upload(w.api, cat, SCHEME), 409, "conflict") == ("has_scheme", {"id": cat["id"], "count": 2})
     # every signed-in user reads it back as CSV: what was imported
     r = w.sa.get(f"/api/v1/categories/{cat['id']}/scheme")
     assert r.status == 200 and r.header("Content-Type").startswith("text/csv"), r
@@ -202,21 +233,29 @@ def test_judge_in_one_call_is_one_transaction(w):
     # a person without an account, and no username
     p = w.make.person(given_name=uniq("Judge "))
     persons += 1
-    assert_error(w.api.post(f"/api/v1/categories/{cat['id']}/judges", {"person_id": p["id"]}), 422, "validation",
-                 field="username")
+    assert why(w.api.post(f"/api/v1/categories/{cat['id']}/judges", {"person_id": p["id"]}), 422, "validation",
+               field="username") == ("no_account", {"id": p["id"]})
     # an account of another person
-    assert_error(w.api.post(f"/api/v1/categories/{cat['id']}/judges",
-                            {"person_id": p["id"], "user_id": w.judges[0][0]["user"]["id"]}), 409, "conflict",
-                 field="user_id")
+    other = w.judges[0][0]
+    assert why(w.api.post(f"/api/v1/categories/{cat['id']}/judges",
+                          {"person_id": p["id"], "user_id": other["user"]["id"]}), 409, "conflict", field="user_id") == \
+        ("account_others", {"username": other["user"]["username"], "person": other["person"]["id"], "id": p["id"]})
     # the judge rules: a person judges a category once (the account made first is not kept)
     r = w.api.post(f"/api/v1/categories/{w.cats[0]['id']}/judges",
                    {"person_id": w.judges[0][0]["person"]["id"], "username": uniq("second").replace("-", ".")})
     assert_error(r, 409, "conflict", field="person_id")
-    for body, field in [({}, "person_id"), ({"person_id": p["id"], "person": {"given_name": "Y"}}, "person_id"),
-                        ({"person_id": p["id"], "user_id": 1, "username": "both"}, "username"),
-                        ({"person_id": p["id"], "chief": "yes"}, "chief"), ({"person_id": "1"}, "person_id"),
-                        ({"person_id": p["id"], "role": "judge"}, "role")]:
-        assert_error(w.api.post(f"/api/v1/categories/{cat['id']}/judges", body), 422, "validation", field=field)
+    for body, field, reason in [
+            ({}, "person_id", ("judge_person", {"other": "person"})),
+            ({"person_id": p["id"], "person": {"given_name": "Y"}}, "person_id", ("exclusive", {"other": "person"})),
+            ({"person_id": p["id"], "user_id": 1, "username": "both"}, "username", ("exclusive", {"other": "user_id"})),
+            ({"person_id": p["id"], "chief": "yes"}, "chief", ("not_boolean", {})),
+            ({"person_id": "1"}, "person_id", ("not_id", {})),
+            ({"person_id": p["id"], "person": "Y"}, "person", ("new_person_object", {})),
+            ({"person_id": 999999}, "person_id", ("no_such_record", {"entity": "person", "id": 999999})),
+            ({"person_id": p["id"], "user_id": 999999}, "user_id", ("no_such_record", {"entity": "user", "id": 999999})),
+            ({"person_id": p["id"], "role": "judge"}, "role", None)]:
+        got = why(w.api.post(f"/api/v1/categories/{cat['id']}/judges", body), 422, "validation", field=field)
+        assert reason is None or got == reason, (body, got)
     assert count(w.server, "SELECT count(*) FROM persons") == persons
     assert count(w.server, "SELECT count(*) FROM users") == users
     assert_error(w.sa.post(f"/api/v1/categories/{cat['id']}/judges", {"person_id": p["id"]}), 403, "forbidden")
@@ -263,6 +302,9 @@ def test_competitors_all_or_nothing(w):
     assert rows_of(r, 9) == {2: ("consent", "validation"), 3: ("person_id", "conflict"),
                              4: ("person_id", "validation"), 5: ("institution_id", "forbidden"),
                              6: (None, "validation"), 7: ("consent", "validation"), 8: ("note", "validation")}
+    why_rows = row_reasons(r)
+    assert why_rows[6] == ("row_not_object", {"members": "person_id, institution_id, consent"})
+    assert why_rows[7] == ("not_boolean", {}) and why_rows[8] == ("not_accepted", {})
     assert r.json["error"]["field"] == "competitors"
     assert count(w.server, "SELECT count(*) FROM competitors") == before
     # the good rows alone: staff of A enter their learners (their institution filled in)
@@ -276,9 +318,10 @@ def test_competitors_all_or_nothing(w):
     r = w.api.post(f"/api/v1/categories/{w.cats[1]['id']}/competitors",
                    {"competitors": entries([la[3]], w.A) + entries([lb[3]], w.B)})
     assert r.status == 201, r
-    for body, field in [({}, "competitors"), ({"competitors": {}}, "competitors"), ({"competitors": []}, "competitors"),
-                        ({"competitors": [], "x": 1}, "x")]:
-        assert_error(w.sa.post(path, body), 422, "validation", field=field)
+    for body, field, reason in [({}, "competitors", "required"), ({"competitors": {}}, "competitors", "not_list"),
+                                ({"competitors": []}, "competitors", "empty"), ({"competitors": [], "x": 1}, "x", None)]:
+        got = why(w.sa.post(path, body), 422, "validation", field=field)
+        assert reason is None or got == (reason, {}), (body, got)
 
 
 # --- marks ---------------------------------------------------------------------------
@@ -317,6 +360,8 @@ def test_marks_for_a_competitor(w):
                              4: ("aspect_id", "validation"), 5: ("value", "validation"), 6: ("value", "validation"),
                              7: ("competitor_id", "validation")}
     assert "aspect A2 is a judgement" in [x for x in r.json["error"]["rows"] if x["index"] == 1][0]["message"]
+    why_rows = row_reasons(r)
+    assert why_rows[5] == ("decimals", {}) and why_rows[6] == ("required", {}) and why_rows[7] == ("not_accepted", {})
     assert count(w.server, "SELECT count(*) FROM marks") == before
     good = [{"aspect_id": asp["A1"]["id"], "value": 15}, {"aspect_id": asp["A2"]["id"], "value": 2},
             {"aspect_id": asp["B1"]["id"], "value": 40}]
@@ -332,8 +377,16 @@ def test_marks_for_a_competitor(w):
     assert set(rows_of(judge.post(path, {"marks": good}))) == {0, 1, 2}
     # the second judge scores the judgement aspect; the administrator has no person to mark as
     assert second.post(path, {"marks": [{"aspect_id": asp["A2"]["id"], "value": 3}]}).status == 201
-    assert_error(w.api.post(path, {"marks": good}), 403, "forbidden")
+    assert why(w.api.post(path, {"marks": good}), 403, "forbidden") == ("judges_only", {})
+    # an administrator who is a person is still no judge of the category: each row is refused, naming it
+    name = uniq("adminp").replace("-", ".")
+    make_user(w.api, name, "region_admin", person=w.make.person(given_name=uniq("Admin ")))
+    admin_p = w.server.anon.login(name, user_password(name))
+    got = row_reasons(admin_p.post(path, {"marks": good[:1]}))
+    assert got == {0: ("not_your_category", {"name": cat["name"], "id": cat["id"]})}, got
     assert_error(judge.post("/api/v1/competitors/999999/marks", {"marks": good}), 404, "not_found")
+    assert why(judge.post(path, {"marks": [{"aspect_id": "A1", "value": 1}]}), 422, "rows_refused")[0] == "rows_refused"
+    assert row_reasons(judge.post(path, {"marks": [{"aspect_id": "A1", "value": "1"}]})) == {0: ("not_id", {})}
 
 
 def test_a_judge_never_marks_their_own_institution(w):
@@ -373,6 +426,7 @@ def test_marks_for_a_category_then_the_lock(w):
     bad = sheet + [{"competitor_id": other["id"], "aspect_id": asp["A1"]["id"], "value": 30}]
     r = first.post(path, {"marks": bad})
     assert rows_of(r, len(bad)) == {len(sheet): ("competitor_id", "validation")}
+    assert row_reasons(r) == {len(sheet): ("competitor_elsewhere", {"id": other["id"], "category": cat["id"]})}
     assert count(w.server, "SELECT count(*) FROM marks") == before
     r = first.post(path, {"marks": sheet})
     assert r.status == 201 and r.json["count"] == len(sheet), r
@@ -385,7 +439,8 @@ def test_marks_for_a_category_then_the_lock(w):
     # every mark is in: the chief judge locks; afterwards the bulk routes refuse the whole call
     r = w.judges[0][1].post(f"/api/v1/categories/{cat['id']}/lock")
     assert r.status == 200, r
-    assert_error(first.post(path, {"marks": sheet[:1]}), 409, "conflict", field="state")
+    assert why(first.post(path, {"marks": sheet[:1]}), 409, "conflict", field="state") == \
+        ("marks_locked", {"name": cat["name"]})
     assert_error(first.post(f"/api/v1/competitors/{comps[0]['id']}/marks",
                             {"marks": [{"aspect_id": asp["A1"]["id"], "value": 30}]}), 409, "conflict", field="state")
 

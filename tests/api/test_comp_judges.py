@@ -93,6 +93,9 @@ def test_marking_does_not_start_without_enough_judges_of_other_institutions(s):
     assert s.pastry["name"] in msg and f"competitor {s.e_ayla['id']} " in msg, msg
     assert f"competitor {s.e_bilal['id']} " not in msg and f"competitor {s.e_chen['id']} " not in msg, msg
     assert "has 2" in msg and "needs 3" in msg, msg
+    assert (err["reason"], err["params"]) == ("short_of_judges", {
+        "name": s.pastry["name"], "need": 3, "competitor": s.e_ayla["id"], "institution": s.A["name"], "have": 2,
+        "count": 1})
     assert s.api.get(f"/api/v1/editions/{s.ed['id']}").json["state"] == "registration"
     # a judge of B for Pastry: Ayla has three now, and marking starts
     s.j["pb"] = s.judge(s.pastry, s.B)
@@ -110,6 +113,8 @@ def test_judges_change_during_marking_only_while_everyone_stays_markable(s):
     r = api.delete(f"/api/v1/judges/{s.j['pb']['id']}")
     err = assert_error(r, 409, "conflict")
     assert f"competitor {s.e_ayla['id']} " in err["message"] and "would have 2" in err["message"], err
+    assert err["reason"] == "short_of_judges" and (err["params"]["competitor"], err["params"]["have"]) == \
+        (s.e_ayla["id"], 2), err
     assert s.pastry["name"] in err["message"]
     assert api.get(f"/api/v1/judges/{s.j['pb']['id']}").status == 200
     # moving the judge of none to A would leave Ayla two as well
@@ -136,6 +141,8 @@ def test_a_judge_who_has_marked_stays_and_keeps_to_other_institutions(s):
     r = api.patch(f"/api/v1/judges/{s.j['pb']['id']}", {"institution_id": s.A["id"]}, etag='"1"')
     err = assert_error(r, 409, "conflict", field="institution_id")
     assert f"competitor {s.e_ayla['id']}" in err["message"], err
+    assert (err["reason"], err["params"]) == ("judge_marked_institution", {
+        "id": s.j["pb"]["id"], "competitor": s.e_ayla["id"], "institution": s.A["id"]}), err
     assert api.get(f"/api/v1/marks/{m['id']}").status == 200
 
 
@@ -170,3 +177,9 @@ def test_a_judge_outside_the_category_is_told_so(s):
     r = s.jc[s.j["pn"]["id"]].patch(f"/api/v1/marks/{m['id']}", {"value": 0}, etag=f'"{m["version"]}"')
     err = assert_error(r, 403, "forbidden")
     assert "another judge's" in err["message"], err
+    # a judge of none of the edition's categories does not read its provisional results
+    name = uniq("judge").replace("-", ".")
+    make_user(s.api, name, "judge", person=s.make.person(given_name=uniq("Judge")))
+    nobody = s.server.anon.login(name, user_password(name))
+    err = assert_error(nobody.get(f"/api/v1/editions/{s.ed['id']}/results"), 403, "forbidden")
+    assert (err["reason"], err["params"]) == ("results_provisional", {"id": s.ed["id"]}), err

@@ -58,6 +58,12 @@ def comp(server):
     return Comp(server)
 
 
+def why(r, status, code, field=None):
+    """The reason and params of an error answer (status, code and field checked)."""
+    err = assert_error(r, status, code, field=field)
+    return err["reason"], err.get("params", {})
+
+
 def test_state_machine_refuses_every_forbidden_step(comp):
     api = comp.api
     r = api.post("/api/v1/editions", {"year": 2025, "name": uniq("Empty "), "area_id": comp.ed["area_id"],
@@ -73,6 +79,15 @@ def test_state_machine_refuses_every_forbidden_step(comp):
     # the state itself is not written directly
     assert_error(api.patch(f"/api/v1/editions/{comp.ed['id']}", {"state": "published"}, etag='"1"'), 422, "validation",
                  field="state")
+    # the step named as a string
+    assert why(api.post(f"/api/v1/editions/{empty['id']}/transition", {}), 422, "validation", field="to") == \
+        ("required", {})
+    assert why(api.post(f"/api/v1/editions/{empty['id']}/transition", {"to": 2}), 422, "validation", field="to") == \
+        ("not_string", {})
+    # an edition ends on or after its first day
+    assert why(api.post("/api/v1/editions", {"year": 2025, "name": uniq("Backwards "), "area_id": comp.ed["area_id"],
+                                             "start_date": "2025-10-02", "end_date": "2025-10-01"}),
+               422, "validation", field="end_date") == ("date_order", {"other": "start_date", "value": "2025-10-02"})
 
 
 def test_scheme_must_add_up(comp):
@@ -91,12 +106,20 @@ def test_scheme_must_add_up(comp):
     assert "maximum marks" in r.json["error"]["message"]
     assert api.delete(f"/api/v1/aspects/{a3['id']}").status == 204
     # bad aspects are refused when written
-    for body, field in [({"kind": "judgement", "descriptors": ["a", "b"]}, "descriptors"),
-                        ({"kind": "measurement", "part_marks": ["50 | more than the maximum"]}, "part_marks"),
-                        ({"kind": "measurement", "part_marks": ["half"]}, "part_marks"),
-                        ({"kind": "measurement", "max_mark": 1.234}, "max_mark")]:
+    for body, field, reason in [
+            ({"kind": "judgement", "descriptors": ["a", "b"]}, "descriptors", ("descriptor_count", {"want": 4, "got": 2})),
+            ({"kind": "judgement"}, "descriptors", ("descriptor_count", {"want": 4, "got": 0})),
+            ({"kind": "judgement", "descriptors": list("abcd"), "part_marks": ["1 | x"]}, "part_marks",
+             ("only_with", {"other": "kind", "value": "measurement"})),
+            ({"kind": "measurement", "descriptors": list("abcd")}, "descriptors",
+             ("only_with", {"other": "kind", "value": "judgement"})),
+            ({"kind": "measurement", "part_marks": ["50 | more than the maximum"]}, "part_marks",
+             ("part_mark_above", {"got": 50, "max": 10})),
+            ({"kind": "measurement", "part_marks": ["half"]}, "part_marks", ("part_mark_form", {"got": "half"})),
+            ({"kind": "measurement", "max_mark": 1.234}, "max_mark", None)]:
         full = {"criterion_id": comp.crit["id"], "code": "X", "description": "x", "max_mark": 10, **body}
-        assert_error(api.post("/api/v1/aspects", full), 422, "validation", field=field)
+        got = why(api.post("/api/v1/aspects", full), 422, "validation", field=field)
+        assert reason is None or got == reason, (body, got)
 
 
 def test_registration_consent_and_withdrawal(comp):
@@ -185,9 +208,14 @@ def test_lock_review_correction_and_results(comp):
         assert mark(jc[k], comp, 2, comp.a2, s).status == 201
     # the lock is refused while Chen lacks A1 and one A2 score, and says so
     r = chief.post(f"/api/v1/categories/{comp.cat['id']}/lock")
-    assert_error(r, 409, "conflict")
+    assert why(r, 409, "conflict") == ("marks_missing", {"count": 2, "competitor": comp.e[2]["id"], "aspect": "A1",
+                                                         "have": 0, "need": 1})
     msg = r.json["error"]["message"]
     assert f"competitor {comp.e[2]['id']} aspect A1" in msg and f"competitor {comp.e[2]['id']} aspect A2 (2 of 3)" in msg
+    # the review lists every missing mark (Dilnur withdrew: nothing is missing of hers)
+    missing = chief.get(f"/api/v1/categories/{comp.cat['id']}/review").json["missing"]
+    assert [(x["competitor_id"], x["aspect_id"], x["aspect"], x["have"], x["need"]) for x in missing] == \
+        [(comp.e[2]["id"], comp.a1["id"], "A1", 0, 1), (comp.e[2]["id"], comp.a2["id"], "A2", 2, 3)]
     # an ordinary judge may not lock; the review shows Bilal's A2
     assert_error(jc[1].post(f"/api/v1/categories/{comp.cat['id']}/lock"), 403, "forbidden")
     flagged = chief.get(f"/api/v1/categories/{comp.cat['id']}/review").json["flagged"]
@@ -210,6 +238,7 @@ def test_lock_review_correction_and_results(comp):
     assert comp.judges[0].post(f"/api/v1/categories/{comp.other_cat['id']}/lock").status == 200
     r = chief.post(f"/api/v1/categories/{comp.cat['id']}/lock")
     assert r.status == 200 and r.json["locked_at"], r
+    assert chief.get(f"/api/v1/categories/{comp.cat['id']}/review").json["missing"] == []
     # after the lock a mark changes only by a correction, with a reason and the old value kept
     assert_error(chief.patch(f"/api/v1/marks/{m['id']}", {"value": 20}, etag='"2"'), 409, "conflict")
     assert_error(chief.post(f"/api/v1/marks/{m['id']}/correction", {"value": 20}), 422, "validation")
@@ -221,12 +250,22 @@ def test_lock_review_correction_and_results(comp):
     # results: raws 100, 60, 33.33 -> median 60, MAD 26.667, s = 39.536
     # standard: 700 + 30 * 40 / 39.536 = 730.35 -> 730; 700; 700 - 30 * 26.667 / 39.536 = 679.77 -> 680
     res = api.get(f"/api/v1/editions/{comp.ed['id']}/results").json
+    results = f"/api/v1/editions/{comp.ed['id']}/results"
+    assert why(api.get(results + "?format=pdf"), 422, "validation", field="format") == \
+        ("not_one_of", {"allowed": "json, csv, xlsx", "got": "pdf"})
+    assert why(api.get(results + "?table=institutions"), 422, "validation", field="table") == \
+        ("only_with", {"other": "format", "value": "csv, xlsx"})
+    assert why(api.get(results + "?format=csv&table=judges"), 422, "validation", field="table") == \
+        ("not_one_of", {"allowed": "competitors, institutions", "got": "judges"})
+    assert why(api.get("/api/v1/editions/999999/results"), 404, "not_found") == \
+        ("not_found", {"entity": "edition", "id": 999999})
     pastry = [c for c in res["categories"] if c["category_id"] == comp.cat["id"]][0]["results"]
     got = [(x["competitor_id"], x["raw"], x["standard"], x["rank"], x["medal"]) for x in pastry]
     assert got == [(comp.e[0]["id"], 100.0, 730, 1, "gold"), (comp.e[1]["id"], 60.0, 700, 2, "silver"),
                    (comp.e[2]["id"], 33.33, 680, 3, "bronze")], got
     # public results only once published
-    assert_error(comp.server.anon.get(f"/api/v1/public/editions/{comp.ed['id']}/results"), 404, "not_found")
+    assert why(comp.server.anon.get(f"/api/v1/public/editions/{comp.ed['id']}/results"), 404, "not_found") == \
+        ("not_published", {"id": comp.ed["id"]})
     assert comp.to("locked").status == 200
     assert comp.to("published").status == 200
     pub = comp.server.anon.get(f"/api/v1/public/editions/{comp.ed['id']}/results")
@@ -290,8 +329,12 @@ def test_setup_records_change_and_go_while_draft(server):
         judges.append(created(api.post("/api/v1/judges", {"category_id": cat["id"], "person_id": p["id"]})))
     assert api.patch(f"/api/v1/judges/{judges[0]['id']}", {"chief": True}, etag='"1"').json["chief"] is True
     assert api.post(f"/api/v1/editions/{ed['id']}/transition", {"to": "registration"}).status == 200
+    # its points per standard deviation are fixed from now on
+    assert why(api.patch(f"/api/v1/editions/{ed['id']}", {"points_per_sd": 40}, etag='"3"'), 409, "conflict",
+               field="points_per_sd") == ("points_fixed", {"state": "registration"})
     # the scheme is frozen now
-    assert_error(api.patch(f"/api/v1/aspects/{asp['id']}", {"description": "x"}, etag='"2"'), 409, "conflict")
+    assert why(api.patch(f"/api/v1/aspects/{asp['id']}", {"description": "x"}, etag='"2"'), 409, "conflict") == \
+        ("edition_state", {"doing": "scheme", "want": "draft", "state": "registration"})
     assert_error(api.delete(f"/api/v1/criteria/{crit['id']}"), 409, "conflict")
     # an entry made in error goes while registration is open
     entry = created(api.post("/api/v1/competitors", {"category_id": cat["id"], "person_id": make.person()["id"],
@@ -310,4 +353,7 @@ def test_setup_records_change_and_go_while_draft(server):
                  f"/api/v1/editions/{ed2['id']}"):
         assert api.delete(path).status == 204, path
     # an edition past draft is not deleted
-    assert_error(api.delete(f"/api/v1/editions/{ed['id']}"), 409, "conflict")
+    r = api.delete(f"/api/v1/editions/{ed['id']}")
+    assert why(r, 409, "conflict", field="state") == \
+        ("edition_state", {"doing": "delete", "want": "draft", "state": "registration"})
+    assert r.json["error"]["message"] == "an edition is deleted while the edition is in draft; it is in registration"

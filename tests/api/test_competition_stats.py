@@ -98,8 +98,10 @@ def test_stats_json(api, hist):
         [(hist["county"]["id"], 11, 2, 1)]
     tot = r.json["totals"]
     assert tot["editions"] >= 2 and tot["participants"] >= 4
-    assert_error(api.get("/api/v1/competitions/stats?format=xml"), 422, "validation", field="format")
-    assert_error(api.get("/api/v1/competitions/stats?table=medals"), 422, "validation", field="table")
+    err = assert_error(api.get("/api/v1/competitions/stats?format=xml"), 422, "validation", field="format")
+    assert (err["reason"], err["params"]) == ("not_one_of", {"allowed": "json, csv", "got": "xml"})
+    err = assert_error(api.get("/api/v1/competitions/stats?table=medals"), 422, "validation", field="table")
+    assert (err["reason"], err["params"]) == ("only_with", {"other": "format", "value": "csv"})
 
 
 def test_stats_csv(api, hist):
@@ -114,7 +116,8 @@ def test_stats_csv(api, hist):
     got = [(m["level"], m["id"], m["points"]) for m in medals if m["edition_id"] == str(hist["new"]["id"])]
     assert got == [("institution", str(hist["A"]["id"]), "8"), ("institution", str(hist["B"]["id"]), "3"),
                    ("area", str(hist["county"]["id"]), "11")]
-    assert_error(api.get("/api/v1/competitions/stats?format=csv&table=people"), 422, "validation", field="table")
+    err = assert_error(api.get("/api/v1/competitions/stats?format=csv&table=people"), 422, "validation", field="table")
+    assert (err["reason"], err["params"]) == ("not_one_of", {"allowed": "editions, medals", "got": "people"})
 
 
 def test_results_csv(api, server, hist):

@@ -59,6 +59,12 @@ def test_reason_must_be_one_of_the_list(locked):
 
 def test_value_still_checked_against_the_aspect(locked):
     chief = locked.jc[0]
+    path = f"/api/v1/marks/{locked.marks[(0, 'A1')]['id']}/correction"
+    for body, reason in [({"reason": "other"}, ("required", {})), ({"value": "20", "reason": "other"}, ("not_number", {})),
+                         ({"value": 20.005, "reason": "other"}, ("decimals", {})),
+                         ({"value": 120, "reason": "other"}, ("range", {"min": 0, "max": 100, "got": 120}))]:
+        err = assert_error(chief.post(path, body), 422, "validation", field="value")
+        assert (err["reason"], err.get("params", {})) == reason, (body, err)
     r = chief.post(f"/api/v1/marks/{locked.marks[(0, 'A1')]['id']}/correction", {"value": 30, "reason": "remeasured"})
     assert_error(r, 422, "validation", field="value", contains=("A1",))
     r = chief.post(f"/api/v1/marks/{locked.marks[(0, 'A2', 1)]['id']}/correction", {"value": 4, "reason": "other"})

@@ -5,7 +5,7 @@
 // with the API's reason, three judges of whom one chief, three
 // competitors entered with their consent); two judges mark on a tablet,
 // the third through the API; the chief judge's lock is refused listing the
-// missing marks, then the review shows the flagged aspect and the lock
+// missing marks (in English, then in Chinese), then the review shows the flagged aspect and the lock
 // succeeds; a judge's later change is refused with the API's reason; the
 // chief judge corrects a mark (a reason from the API's list; refused
 // without one), the old value kept; the administrator publishes and the public results page, signed out, shows
@@ -123,7 +123,7 @@ test('the marking scheme is written in its editor, with the API refusals beside 
   await form.locator('.field-error').waitFor();
   assert.equal(await parts.getAttribute('aria-invalid'), 'true');
   const errId = (await parts.getAttribute('aria-describedby')).split(' ').pop();
-  assert.match(await page.locator(`#${errId}`).textContent(), /part_marks: each is 'MARK \| condition'/);
+  assert.match(await page.locator(`#${errId}`).textContent(), /the part mark 50 is above the aspect's maximum mark 40\./);
   assert.equal(await page.evaluate(() => document.activeElement.id), await parts.getAttribute('id'));
   await shot(page, 'comp-scheme-error');
   await parts.fill('20 | within 5 degrees');
@@ -329,10 +329,25 @@ test("the chief judge's lock is refused while marks are missing, listing them; t
   await chief.getByRole('button', { name: 'Lock the category' }).click();
   const refusal = chief.getByRole('alert');
   await refusal.getByText('The category cannot be locked yet').waitFor();
-  await refusal.getByText('Missing marks: 3', { exact: true }).waitFor();
+  // the refusal's reason (marks_missing) in the catalog's words, the list from the review
+  // (isolation marks dropped, and a competitor's number read whether or not it is grouped by thousands)
+  const plain = (s) => s.replace(/[\u2066-\u2069]/g, '').replace(/#(\d{1,3}(?:,\d{3})+)/g, (_, d) => `#${d.replace(/,/g, '')}`);
+  const first = `competitor #${W.competitors[0]}, aspect A2 (2 of 3 marks)`;
+  assert.equal(plain(await refusal.locator('.detail').textContent()), `3 marks are still missing; the first: ${first}.`);
   const missing = await refusal.locator('.missing li').allTextContents();
   assert.deepEqual(missing, W.competitors.map((c) => `#${c} aspect A2: 2 of 3 marks`));
   await shot(chief, 'comp-lock-refused');
+  // in Chinese the same refusal is written in Chinese, none of the server's English
+  await chief.getByLabel('Language').selectOption('zh');
+  await chief.getByRole('button', { name: '锁定本项目' }).click();
+  await refusal.getByText('本项目还不能锁定').waitFor();
+  await refusal.locator('.missing li').first().waitFor();
+  assert.equal(plain(await refusal.locator('.detail').textContent()),
+    `仍缺少 3 个评分；第一个：选手 #${W.competitors[0]}，评分项 A2（2/3 个评分）。`);
+  assert.deepEqual(await refusal.locator('.missing li').allTextContents(), W.competitors.map((c) => `#${c} 评分项 A2：2/3`));
+  assert.doesNotMatch(await refusal.textContent(), /missing|competitor|aspect/);
+  await chief.getByLabel('语言').selectOption('en');
+  await chief.getByRole('button', { name: 'Lock the category' }).waitFor();
 
   // the third judge's marks, through the API
   const third = await open();

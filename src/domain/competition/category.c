@@ -12,7 +12,7 @@ extern dom_entity dom_edition, dom_category, dom_criterion;
 /* Scheme records change only in draft: checked for the parent the record
  * names (zParentField of entity zParent). */
 static int draft_only(dom_ctx *c, const dom_rec *r, const char *zParent, const char *zField, gerr *e) {
-  return comp_require_state(c, zParent, dom_v(r, zField)->i, "draft", "writing the marking scheme", e);
+  return comp_require_state(c, zParent, dom_v(r, zField)->i, "draft", "scheme", e);
 }
 
 static int category_check(dom_ctx *c, dom_rec *r, const dom_rec *pOld, gerr *e) {
@@ -93,20 +93,19 @@ static int aspect_check(dom_ctx *c, dom_rec *r, const dom_rec *pOld, gerr *e) {
   const dom_val *pParts = dom_v(r, "part_marks"), *pDesc = dom_v(r, "descriptors");
   int nParts = pParts->bSet ? pParts->n : 0, nDesc = pDesc->bSet ? pDesc->n : 0;
   if (bJudge) {
-    if (nParts) return gerr_set(e, GERR_VALIDATION, "part_marks", "part_marks: only for measurement aspects");
-    if (pDesc->bSet && nDesc != 4)
-      return gerr_set(e, GERR_VALIDATION, "descriptors", "descriptors: a judgement aspect describes each score 0, 1, 2 and 3 (4 texts)");
-    if (!pOld && !pDesc->bSet)
-      return gerr_set(e, GERR_VALIDATION, "descriptors", "descriptors: a judgement aspect describes each score 0, 1, 2 and 3 (4 texts)");
+    if (nParts) return gerr_setr(e, GERR_VALIDATION, GR_ONLY_WITH, "part_marks", GP_S("other", "kind"), GP_S("value", "measurement"));
+    if ((pDesc->bSet && nDesc != 4) || (!pOld && !pDesc->bSet))
+      return gerr_setr(e, GERR_VALIDATION, GR_DESCRIPTOR_COUNT, "descriptors", GP_I("want", 4), GP_I("got", nDesc));
     return 0;
   }
-  if (nDesc) return gerr_set(e, GERR_VALIDATION, "descriptors", "descriptors: only for judgement aspects");
+  if (nDesc) return gerr_setr(e, GERR_VALIDATION, GR_ONLY_WITH, "descriptors", GP_S("other", "kind"), GP_S("value", "judgement"));
+  int64_t maxCenti = dom_v(r, "max_mark")->i;
   for (int k = 0; k < nParts; k++) {
     int64_t v = comp_part_mark(pParts->az[k]);
-    if (v < 0 || v > dom_v(r, "max_mark")->i)
-      return gerr_set(e, GERR_VALIDATION, "part_marks",
-                      "part_marks: each is 'MARK | condition', MARK from 0 to the maximum with two decimals at most "
-                      "(got '%.60s')", pParts->az[k]);
+    if (v < 0)
+      return gerr_setr(e, GERR_VALIDATION, GR_PART_MARK_FORM, "part_marks", GP_S("got", pParts->az[k]));
+    if (v > maxCenti)
+      return gerr_setr(e, GERR_VALIDATION, GR_PART_MARK_ABOVE, "part_marks", GP_C("got", v), GP_C("max", maxCenti));
   }
   return 0;
 }

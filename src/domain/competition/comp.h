@@ -9,8 +9,14 @@
 /* The state of the edition record zEntity/id belongs to ("draft",
  * "registration", "marking", "locked", "published"), into z (16 bytes). */
 int comp_state_of(dom_ctx *c, const char *zEntity, int64_t id, char *z, gerr *e);
-/* Refuses (409) unless the edition of zEntity/id is in state zWant. */
+/* Refuses (409) unless the edition of zEntity/id is in state zWant, for
+ * the action zDoing (a code of comp_state_refusal's). */
 int comp_require_state(dom_ctx *c, const char *zEntity, int64_t id, const char *zWant, const char *zDoing, gerr *e);
+/* Refuses action zDoing while the edition is in zState, not zWant: 409,
+ * field "state", reason edition_state (params doing, want and state: codes)
+ * and an English message naming the action. zDoing: "scheme", "entry",
+ * "marking", "lock", "correction" or "delete". Returns -1. */
+int comp_state_refusal(gerr *e, const char *zDoing, const char *zWant, const char *zState);
 
 /* Judges who score each judgement aspect of each competitor (the lock waits
  * for that many scores; other aspects need one judge's mark). */

@@ -17,8 +17,14 @@ static int is_fatal(gerr_code code) { return code == GERR_DB || code == GERR_INT
 int comp_rows_write(dom_ctx *c, int n, int iFirstRow, comp_row_fn xRow, void *pArg, gerr_rows *pRows, const char *zList,
                     int64_t *aId, gerr *e) {
   const char *zWhat = zList ? zList : "the file";
-  if (n < 1) return gerr_set(e, GERR_VALIDATION, zList, "%s: give at least one row", zWhat);
-  if (n > COMP_BULK_MAX) return gerr_set(e, GERR_VALIDATION, zList, "%s: at most %d rows at once", zWhat, COMP_BULK_MAX);
+  if (n < 1) {
+    gerr_setr(e, GERR_VALIDATION, zList ? GR_EMPTY : GR_CSV_NO_ROWS, zList);
+    return gerr_msg(e, "%s: give at least one row", zWhat);
+  }
+  if (n > COMP_BULK_MAX) {
+    gerr_setr(e, GERR_VALIDATION, GR_TOO_MANY_ENTRIES, zList, GP_I("max", COMP_BULK_MAX));
+    return gerr_msg(e, "%s: at most %d rows at once", zWhat, COMP_BULK_MAX);
+  }
   if (db_begin(c->pDb, e)) return -1;
   arena ar;
   arena_init(&ar);
@@ -72,12 +78,13 @@ static int marking_open(dom_ctx *c, int64_t idCategory, gerr *e) {
   }
   db_done(s);
   if (rc == DB_ERROR) return -1;
-  if (rc == DB_DONE) return gerr_set(e, GERR_NOT_FOUND, NULL, "category %lld does not exist", (long long)idCategory);
-  if (strcmp(zState, "marking"))
-    return gerr_set(e, GERR_CONFLICT, "state", "marks are entered while the edition is in marking; it is in %s", zState);
-  if (bLocked)
-    return gerr_set(e, GERR_CONFLICT, "state", "category %s is locked: the chief judge corrects marks, with a reason",
-                    zName);
+  if (rc == DB_DONE)
+    return gerr_setr(e, GERR_NOT_FOUND, GR_NOT_FOUND, NULL, GP_S("entity", "category"), GP_I("id", idCategory));
+  if (strcmp(zState, "marking")) return comp_state_refusal(e, "marking", "marking", zState);
+  if (bLocked) {
+    gerr_setr(e, GERR_CONFLICT, GR_MARKS_LOCKED, "state", GP_S("name", zName));
+    return gerr_msg(e, "category %s is locked: the chief judge corrects marks, with a reason", zName);
+  }
   return 0;
 }
 
@@ -124,8 +131,8 @@ static int mark_row(dom_ctx *c, void *pArg, int i, int64_t *pId, gerr *e) {
   if (m->bRefused) return 1;
   int64_t idComp = p->idCompetitor ? p->idCompetitor : m->competitor_id;
   if (!p->idCompetitor && !bsearch(&idComp, p->aIn, (size_t)p->nIn, sizeof *p->aIn, cmp_id))
-    return gerr_set(e, GERR_VALIDATION, "competitor_id", "competitor_id: competitor %lld is not entered in category %lld",
-                    (long long)idComp, (long long)p->idCategory);
+    return gerr_setr(e, GERR_VALIDATION, GR_COMPETITOR_ELSEWHERE, "competitor_id", GP_I("id", idComp),
+                     GP_I("category", p->idCategory));
   dom_rec in, out;
   dom_rec_init(&in, &dom_mark);
   dom_set_int(&in, "competitor_id", idComp);
@@ -138,7 +145,7 @@ static int mark_row(dom_ctx *c, void *pArg, int i, int64_t *pId, gerr *e) {
 
 /* What both marks calls check before the rows: the judge's own account. */
 static int judge_account(const dom_ctx *c, gerr *e) {
-  if (c->idPerson <= 0) return gerr_set(e, GERR_FORBIDDEN, NULL, "marks are entered by judges, from their own account");
+  if (c->idPerson <= 0) return gerr_setr(e, GERR_FORBIDDEN, GR_JUDGES_ONLY, NULL);
   return 0;
 }
 
@@ -192,7 +199,7 @@ int comp_enter_competitors(dom_ctx *c, int64_t idCategory, const comp_entry_in *
                            const char *zList, int64_t *aId, gerr *e) {
   dom_rec cat;
   if (pol_check_any(c, &comp_rule_entry, e) || dom_get(c, &dom_category, idCategory, &cat, e) ||
-      comp_require_state(c, "category", idCategory, "registration", "entering competitors", e))
+      comp_require_state(c, "category", idCategory, "registration", "entry", e))
     return -1;
   entry_arg arg = {a, idCategory};
   return comp_rows_write(c, n, 0, entry_row, &arg, pRows, zList, aId, e);
@@ -230,7 +237,8 @@ static int judge_person(dom_ctx *c, const comp_judge_in *in, comp_judge_out *out
   }
   int rc = dom_exists(c, &dom_person, in->person_id, e);
   if (rc < 0) return -1;
-  if (!rc) return gerr_set(e, GERR_VALIDATION, "person_id", "person_id: person %lld does not exist", (long long)in->person_id);
+  if (!rc)
+    return gerr_setr(e, GERR_VALIDATION, GR_NO_SUCH_RECORD, "person_id", GP_S("entity", "person"), GP_I("id", in->person_id));
   return dom_read(c, &dom_person, in->person_id, &out->person, e);
 }
 
@@ -241,13 +249,14 @@ static int judge_user(dom_ctx *c, const comp_judge_in *in, comp_judge_out *out, 
   if (in->user_id) {
     int rc = dom_exists(c, &dom_user, in->user_id, e);
     if (rc < 0) return -1;
-    if (!rc) return gerr_set(e, GERR_VALIDATION, "user_id", "user_id: account %lld does not exist", (long long)in->user_id);
+    if (!rc)
+      return gerr_setr(e, GERR_VALIDATION, GR_NO_SUCH_RECORD, "user_id", GP_S("entity", "user"), GP_I("id", in->user_id));
     if (dom_read(c, &dom_user, in->user_id, &out->user, e)) return -1;
     const dom_val *p = dom_v(&out->user, "person_id");
     if (p->bSet && !p->bNull && p->i == idPerson) return 0;
     if (p->bSet && !p->bNull)
-      return gerr_set(e, GERR_CONFLICT, "user_id", "user_id: account %s belongs to person %lld, not to %lld",
-                      dom_v(&out->user, "username")->z, (long long)p->i, (long long)idPerson);
+      return gerr_setr(e, GERR_CONFLICT, GR_ACCOUNT_OTHERS, "user_id", GP_S("username", dom_v(&out->user, "username")->z),
+                       GP_I("person", p->i), GP_I("id", idPerson));
     dom_rec patch;
     dom_rec_init(&patch, &dom_user);
     dom_set_int(&patch, "person_id", idPerson);
@@ -278,11 +287,9 @@ static int judge_user(dom_ctx *c, const comp_judge_in *in, comp_judge_out *out, 
   dom_page pg;
   if (list_by(c, &dom_user, "person", idPerson, NULL, NULL, &pg, e)) return -1;
   if (pg.n == 0)
-    return gerr_set(e, GERR_VALIDATION, "username", "username: person %lld has no account: give username (a new "
-                    "account, its password shown once) or user_id", (long long)idPerson);
+    return gerr_setr(e, GERR_VALIDATION, GR_NO_ACCOUNT, "username", GP_I("id", idPerson));
   if (pg.n > 1)
-    return gerr_set(e, GERR_VALIDATION, "user_id", "user_id: person %lld has %d accounts: name the judge's",
-                    (long long)idPerson, pg.n);
+    return gerr_setr(e, GERR_VALIDATION, GR_MANY_ACCOUNTS, "user_id", GP_I("id", idPerson), GP_I("count", pg.n));
   out->user = pg.aRec[0];
   return 0;
 }
@@ -310,11 +317,11 @@ int comp_assign_judge(dom_ctx *c, int64_t idCategory, const comp_judge_in *in, c
   if (pol_check(c, &pol_admin, &dom_category, idCategory, e) || dom_get(c, &dom_category, idCategory, &cat, e))
     return -1;
   if (!in->pPerson == !(in->person_id > 0))
-    return gerr_set(e, GERR_VALIDATION, "person_id", in->pPerson ? "person_id: give person_id or person, not both"
-                    : "person_id: the judge's person: person_id (an existing one) or person (a new one)");
-  if (in->user_id && in->zUsername)
-    return gerr_set(e, GERR_VALIDATION, "username", "username: give user_id (an existing account) or username (a new "
-                    "one), not both");
+    return gerr_setr(e, GERR_VALIDATION, in->pPerson ? GR_EXCLUSIVE : GR_JUDGE_PERSON, "person_id", GP_S("other", "person"));
+  if (in->user_id && in->zUsername) {
+    gerr_setr(e, GERR_VALIDATION, GR_EXCLUSIVE, "username", GP_S("other", "user_id"));
+    return gerr_msg(e, "username: give user_id (an existing account) or username (a new one), not both");
+  }
   int nDepth = db_depth(c->pDb);
   if (db_begin(c->pDb, e)) return -1;
   if (judge_person(c, in, out, e) || judge_user(c, in, out, e) || judge_grant(c, out, e)) goto fail;

@@ -51,10 +51,14 @@ static int refuse_row(gerr_rows *pRows, int iRow, const gerr *e, const char *con
 }
 
 /* Reads a CSV file with exactly the header azHead (nCol columns); every
- * data row must have nCol fields. */
+ * data row must have nCol fields (each row that has not is refused:
+ * GERR_ROWS, in the arena a). */
 static int read_csv(arena *a, const char *zPath, const char *const *azHead, int nCol, csv_table *t, gerr *e) {
   if (csv_read_file(a, zPath, 64, t, e)) return -1;
-  if (t->nRow == 0) return gerr_set(e, GERR_VALIDATION, NULL, "%.200s is empty: the header row is missing", zPath);
+  if (t->nRow == 0) {
+    gerr_setr(e, GERR_VALIDATION, GR_NO_FILE, NULL);
+    return gerr_msg(e, "%.200s is empty: the header row is missing", zPath);
+  }
   for (int k = 0; k < nCol; k++)
     if (t->anField[0] != nCol || strcmp(t->aazField[0][k], azHead[k])) {
       char zWant[400] = "";
@@ -62,12 +66,17 @@ static int read_csv(arena *a, const char *zPath, const char *const *azHead, int 
         size_t m = strlen(zWant);
         snprintf(zWant + m, sizeof zWant - m, "%s%s", j ? "," : "", azHead[j]);
       }
-      return gerr_set(e, GERR_VALIDATION, NULL, "row 1: the header must be %s", zWant);
+      return gerr_setr(e, GERR_VALIDATION, GR_CSV_HEADER_EXACT, NULL, GP_S("want", zWant));
     }
+  gerr_rows rows;
+  gerr_rows_init(&rows, a);
   for (int i = 1; i < t->nRow; i++)
-    if (t->anField[i] != nCol)
-      return gerr_set(e, GERR_VALIDATION, NULL, "row %d: %d fields, the header has %d", i + 1, t->anField[i], nCol);
-  return 0;
+    if (t->anField[i] != nCol) {
+      gerr eRow;
+      gerr_setr(&eRow, GERR_VALIDATION, GR_CSV_ROW_FIELDS, NULL, GP_I("got", t->anField[i]), GP_I("want", nCol));
+      gerr_rows_add(&rows, -1, i + 1, NULL, &eRow);
+    }
+  return gerr_rows_fail(e, &rows, t->nRow - 1, NULL);
 }
 
 /* --- marking schemes ----------------------------------------------------------- */
@@ -179,17 +188,16 @@ static const char zHasScheme[] = "SELECT count(*) FROM criteria WHERE category_i
 
 /* Checks that the actor may write category idCat's marking scheme (the
  * region administrator's, while the edition is in draft) and that it has
- * none yet. */
-static int scheme_writable(dom_ctx *c, int64_t idCat, gerr *e) {
+ * none yet; *pzName: the category's name (in c's arena). */
+static int scheme_writable(dom_ctx *c, int64_t idCat, const char **pzName, gerr *e) {
   dom_rec cat;
   if (pol_check(c, &pol_admin, &dom_category, idCat, e) || dom_get(c, &dom_category, idCat, &cat, e) ||
-      comp_require_state(c, "category", idCat, "draft", "writing the marking scheme", e))
+      comp_require_state(c, "category", idCat, "draft", "scheme", e))
     return -1;
+  *pzName = arena_strdup(c->pAr, dom_v(&cat, "name")->z);
   int64_t nHave = 0;
   if (db_query_int(c->pDb, zHasScheme, 1, idCat, &nHave, e) == DB_ERROR) return -1;
-  if (nHave)
-    return gerr_set(e, GERR_CONFLICT, NULL, "category %lld already has a marking scheme (%lld criteria); "
-                    "import into a category without one", (long long)idCat, (long long)nHave);
+  if (nHave) return gerr_setr(e, GERR_CONFLICT, GR_HAS_SCHEME, NULL, GP_I("id", idCat), GP_I("count", nHave));
   return 0;
 }
 
@@ -212,7 +220,8 @@ static int scheme_row_write(dom_ctx *c, int64_t idCat, const scheme_row *r, crit
     if (!strcmp(aCrit[k].zCode, r->az[S_CRIT_CODE])) p = &aCrit[k];
   int64_t weight = 0;
   if (text_int64(r->az[S_WEIGHT], &weight)) {
-    gerr_set(e, GERR_VALIDATION, "weight", "must be a whole number (got '%.40s')", r->az[S_WEIGHT]);
+    gerr_setr(e, GERR_VALIDATION, GR_NOT_INTEGER, "criterion_weight", GP_S("got", r->az[S_WEIGHT]));
+    gerr_msg(e, "must be a whole number (got '%.40s')", r->az[S_WEIGHT]);
     if (!p) {   /* its later rows are refused as of a refused criterion */
       p = &aCrit[(*pnCrit)++];
       *p = (crit){r->az[S_CRIT_CODE], r->az[S_CRIT_NAME], 0, 0, 0, iRow, 1};
@@ -222,19 +231,20 @@ static int scheme_row_write(dom_ctx *c, int64_t idCat, const scheme_row *r, crit
   }
   if (p && p->id == 0) {
     p->bRefused = 1;
-    gerr_set(e, GERR_VALIDATION, "criterion_code", "criterion %s was refused in row %d", p->zCode, p->iRow);
+    gerr_setr(e, GERR_VALIDATION, GR_CRITERION_REFUSED, "criterion_code", GP_S("code", p->zCode), GP_I("row", p->iRow));
     return refuse_row(pRows, iRow, e, NULL, "criterion_code");
   }
   if (p) {
     if (strcmp(p->zName, r->az[S_CRIT_NAME])) {
       p->bRefused = 1;
-      gerr_set(e, GERR_VALIDATION, NULL, "criterion %s is named '%.80s' in row %d", p->zCode, p->zName, p->iRow);
+      gerr_setr(e, GERR_VALIDATION, GR_CRITERION_RENAMED, "criterion_name", GP_S("code", p->zCode), GP_S("name", p->zName),
+                GP_I("row", p->iRow));
       return refuse_row(pRows, iRow, e, NULL, "criterion_name");
     }
     if (p->weight != weight) {
       p->bRefused = 1;
-      gerr_set(e, GERR_VALIDATION, NULL, "criterion %s has weight %lld in row %d", p->zCode, (long long)p->weight,
-               p->iRow);
+      gerr_setr(e, GERR_VALIDATION, GR_CRITERION_REWEIGHTED, "criterion_weight", GP_S("code", p->zCode),
+                GP_I("weight", p->weight), GP_I("row", p->iRow));
       return refuse_row(pRows, iRow, e, NULL, "criterion_weight");
     }
   } else {
@@ -255,7 +265,8 @@ static int scheme_row_write(dom_ctx *c, int64_t idCat, const scheme_row *r, crit
   int64_t maxCenti = parse_centi(r->az[S_MAX]);
   if (maxCenti < 0) {
     p->bRefused = 1;
-    gerr_set(e, GERR_VALIDATION, "max_mark", "a number with at most two decimals (got '%.40s')", r->az[S_MAX]);
+    gerr_setr(e, GERR_VALIDATION, GR_NOT_CENTI, "max_mark", GP_S("got", r->az[S_MAX]));
+    gerr_msg(e, "a number with at most two decimals (got '%.40s')", r->az[S_MAX]);
     return refuse_row(pRows, iRow, e, NULL, "max_mark");
   }
   dom_rec in, out;
@@ -281,8 +292,12 @@ static int scheme_row_write(dom_ctx *c, int64_t idCat, const scheme_row *r, crit
  * weights to 100. Every refused row is listed (GERR_ROWS); a database
  * error stops at once. */
 static int scheme_write(dom_ctx *c, int64_t idCat, const scheme_row *a, int n, gerr *e) {
-  if (scheme_writable(c, idCat, e)) return -1;
-  if (n == 0) return gerr_set(e, GERR_VALIDATION, NULL, "the marking scheme has no rows");
+  const char *zCat = "";
+  if (scheme_writable(c, idCat, &zCat, e)) return -1;
+  if (n == 0) {
+    gerr_setr(e, GERR_VALIDATION, GR_CSV_NO_ROWS, NULL);
+    return gerr_msg(e, "the marking scheme has no rows");
+  }
   crit *aCrit = arena_alloc(c->pAr, (size_t)n * sizeof *aCrit);
   int nCrit = 0;
   gerr_rows rows;
@@ -301,14 +316,17 @@ static int scheme_write(dom_ctx *c, int64_t idCat, const scheme_row *a, int n, g
     sumWeight += aCrit[k].weight;
     if (aCrit[k].bRefused || aCrit[k].sumMax == aCrit[k].weight * 100) continue;
     gerr eRow;
-    gerr_set(&eRow, GERR_VALIDATION, NULL, "criterion %s: its aspects' maximum marks add up to %s, its weight is %lld",
-             aCrit[k].zCode, centi_text(c->pAr, aCrit[k].sumMax), (long long)aCrit[k].weight);
+    gerr_setr(&eRow, GERR_VALIDATION, GR_ASPECTS_SUM, "criterion_weight", GP_S("name", aCrit[k].zCode),
+              GP_C("sum", aCrit[k].sumMax), GP_I("weight", aCrit[k].weight));
+    gerr_msg(&eRow, "criterion %s: its aspects' maximum marks add up to %s, its weight is %lld", aCrit[k].zCode,
+             centi_text(c->pAr, aCrit[k].sumMax), (long long)aCrit[k].weight);
     refuse_row(&rows, aCrit[k].iRow, &eRow, NULL, "criterion_weight");
   }
   if (gerr_rows_fail(e, &rows, n, NULL)) return -1;
-  if (sumWeight != 100)
-    return gerr_set(e, GERR_VALIDATION, "criterion_weight",
-                    "column criterion_weight: the criteria's weights add up to %lld, not 100", (long long)sumWeight);
+  if (sumWeight != 100) {
+    gerr_setr(e, GERR_VALIDATION, GR_WEIGHTS_SUM, "criterion_weight", GP_S("name", zCat), GP_I("sum", sumWeight));
+    return gerr_msg(e, "column criterion_weight: the criteria's weights add up to %lld, not 100", (long long)sumWeight);
+  }
   return 0;
 }
 
@@ -368,11 +386,16 @@ static int mark_csv_row(dom_ctx *c, void *pArg, int i, int64_t *pId, gerr *e) {
   const char **az = t->aazField[i + 1];
   int64_t aId[3];
   for (int k = 0; k < 3; k++)
-    if (text_int64(az[k], &aId[k]) || aId[k] <= 0)
-      return gerr_set(e, GERR_VALIDATION, azMarkCol[k], "must be a positive whole number (got '%.40s')", az[k]);
+    if (text_int64(az[k], &aId[k]) || aId[k] <= 0) {
+      gerr_setr(e, GERR_VALIDATION, GR_NOT_ID, azMarkCol[k], GP_S("got", az[k]));
+      return gerr_msg(e, "must be a positive whole number (got '%.40s')", az[k]);
+    }
   int64_t v = parse_centi(az[3]);
-  if (v < 0 || v > 10000)
-    return gerr_set(e, GERR_VALIDATION, "value", "a mark from 0 to 100 with at most two decimals (got '%.40s')", az[3]);
+  if (v < 0 || v > 10000) {
+    if (v < 0) gerr_setr(e, GERR_VALIDATION, GR_NOT_CENTI, "value", GP_S("got", az[3]));
+    else gerr_setr(e, GERR_VALIDATION, GR_RANGE, "value", GP_I("min", 0), GP_I("max", 100), GP_C("got", v));
+    return gerr_msg(e, "a mark from 0 to 100 with at most two decimals (got '%.40s')", az[3]);
+  }
   dom_rec in, out;
   dom_rec_init(&in, &dom_mark);
   dom_set_int(&in, "competitor_id", aId[0]);
@@ -391,7 +414,10 @@ static int mark_csv_row(dom_ctx *c, void *pArg, int i, int64_t *pId, gerr *e) {
 int comp_marks_import(dom_ctx *c, const char *zPath, int *pnRow, gerr *e) {
   csv_table t;
   if (read_csv(c->pAr, zPath, azMarkCol, 4, &t, e)) return -1;
-  if (t.nRow < 2) return gerr_set(e, GERR_VALIDATION, NULL, "%s has no marks", zPath);
+  if (t.nRow < 2) {
+    gerr_setr(e, GERR_VALIDATION, GR_CSV_NO_ROWS, NULL);
+    return gerr_msg(e, "%s has no marks", zPath);
+  }
   gerr_rows rows;
   gerr_rows_init(&rows, c->pAr);
   if (comp_rows_write(c, t.nRow - 1, 2, mark_csv_row, &t, &rows, NULL, NULL, e)) return -1;

@@ -77,6 +77,31 @@ int comp_review_flags(dom_ctx *c, int64_t idCategory, comp_review_flag **pa, int
   return *pn < 0 ? -1 : 0;
 }
 
+/* --- the marks the lock waits for -------------------------------------------- */
+
+/* Each entered competitor x aspect of the category with its marks. */
+static const char zCoverage[] =
+    "SELECT p.id, a.id, a.code, a.kind, (SELECT count(*) FROM marks m WHERE m.competitor_id = p.id "
+    "AND m.aspect_id = a.id) FROM competitors p JOIN criteria r ON r.category_id = p.category_id "
+    "JOIN aspects a ON a.criterion_id = r.id WHERE p.category_id = $1 AND p.status = 'entered' ORDER BY p.id, a.id";
+
+static void coverage_row(dom_ctx *c, db_stmt *s, void *p) {
+  comp_missing_mark *x = p;
+  int64_t need = strcmp(db_col_text(s, 3), "judgement") == 0 ? COMP_JUDGES_PER_JUDGEMENT : 1;
+  *x = (comp_missing_mark){db_col_int(s, 0), db_col_int(s, 1), db_col_int(s, 4), need, text(c, s, 2)};
+}
+
+int comp_missing_marks(dom_ctx *c, int64_t idCategory, comp_missing_mark **pa, int *pn, gerr *e) {
+  comp_missing_mark *a = query_rows(c, zCoverage, idCategory, sizeof *a, coverage_row, pn, e);
+  if (*pn < 0) return -1;
+  int n = 0;
+  for (int i = 0; i < *pn; i++)
+    if (a[i].have < a[i].need) a[n++] = a[i];
+  *pa = a;
+  *pn = n;
+  return 0;
+}
+
 /* --- marks and their corrections --------------------------------------------- */
 
 static const char zCategoryMarks[] =

@@ -27,6 +27,18 @@ typedef struct comp_review_flag {
 /* The flags of category idCategory, by competitor and aspect. */
 int comp_review_flags(dom_ctx *c, int64_t idCategory, comp_review_flag **pa, int *pn, gerr *e);
 
+/* A mark the lock still waits for: an entered competitor's aspect with
+ * fewer marks than it needs (COMP_JUDGES_PER_JUDGEMENT for a judgement,
+ * one for a measurement). */
+typedef struct comp_missing_mark {
+  int64_t competitor_id, aspect_id, have, need;
+  const char *zAspect;   /* the aspect's code */
+} comp_missing_mark;
+/* The marks category idCategory still lacks, by competitor and aspect
+ * (access: the caller's; the lock refuses while there are any, the review
+ * lists them). */
+int comp_missing_marks(dom_ctx *c, int64_t idCategory, comp_missing_mark **pa, int *pn, gerr *e);
+
 /* A correction of a mark after its category's lock (values in hundredths). */
 typedef struct comp_mark_fix {
   int64_t mark_id, at, oldCenti, newCenti;

@@ -2,6 +2,7 @@
  * once complete, corrections after the lock, and loading an edition's marks
  * to compute its results. */
 #include "domain/competition/comp.h"
+#include "domain/competition/comp_lists.h"
 #include "domain/engine/audit.h"
 #include "domain/engine/entity_int.h"
 #include <stdio.h>
@@ -12,43 +13,37 @@ int comp_check_value(dom_ctx *c, int64_t idAspect, const char *zCode, const char
                      int64_t v, gerr *e);
 int comp_withdraw_competitor(dom_ctx *c, int64_t id, dom_rec *pOut, gerr *e);
 
-/* Each entered competitor x aspect of the category with how many marks it has. */
-static const char zCoverage[] =
-    "SELECT p.id, a.code, a.kind, (SELECT count(*) FROM marks m WHERE m.competitor_id = p.id AND m.aspect_id = a.id) "
-    "FROM competitors p JOIN criteria r ON r.category_id = p.category_id JOIN aspects a ON a.criterion_id = r.id "
-    "WHERE p.category_id = $1 AND p.status = 'entered' ORDER BY p.id, a.id";
+/* Refuses the lock while category idCategory lacks marks (409,
+ * marks_missing: how many, and the first one: competitor, aspect, marks it
+ * has and needs; the review lists them all, comp_missing_marks). The
+ * English message names the first 12. 0 when none is missing. */
+static int refuse_if_missing(dom_ctx *c, int64_t idCategory, gerr *e) {
+  comp_missing_mark *a;
+  int n;
+  if (comp_missing_marks(c, idCategory, &a, &n, e)) return -1;
+  if (!n) return 0;
+  gerr_setr(e, GERR_CONFLICT, GR_MARKS_MISSING, NULL, GP_I("count", n), GP_I("competitor", a[0].competitor_id),
+            GP_S("aspect", a[0].zAspect), GP_I("have", a[0].have), GP_I("need", a[0].need));
+  char zList[400] = "";
+  for (int i = 0; i < n && i < 12; i++) {
+    size_t k = strlen(zList);
+    snprintf(zList + k, sizeof zList - k, "%scompetitor %lld aspect %s (%lld of %lld)", i ? "; " : "",
+             (long long)a[i].competitor_id, a[i].zAspect, (long long)a[i].have, (long long)a[i].need);
+  }
+  return gerr_msg(e, "%d marks are missing: %s%s", n, zList, n > 12 ? "; ..." : "");
+}
 
 int comp_lock_category(dom_ctx *c, int64_t idCategory, dom_rec *pOut, gerr *e) {
   if (pol_check(c, &comp_rule_chief, &dom_category, idCategory, e)) return -1;
   dom_rec r;
   if (db_begin(c->pDb, e)) return -1;
   if (dom_get(c, &dom_category, idCategory, &r, e)) goto fail;
-  if (comp_require_state(c, "category", idCategory, "marking", "locking a category", e)) goto fail;
+  if (comp_require_state(c, "category", idCategory, "marking", "lock", e)) goto fail;
   if (!dom_v(&r, "locked_at")->bNull) {  /* already locked */
     *pOut = r;
     return db_commit(c->pDb, e);
   }
-  db_stmt *s = db_prepare(c->pDb, zCoverage, e);
-  if (!s) goto fail;
-  db_bind_int(s, 1, idCategory);
-  char zMissing[400] = "";
-  int nMissing = 0, rc;
-  while ((rc = db_step(s, e)) == DB_ROW) {
-    int bJudge = strcmp(db_col_text(s, 2), "judgement") == 0;
-    int64_t n = db_col_int(s, 3);
-    if (n >= (bJudge ? COMP_JUDGES_PER_JUDGEMENT : 1)) continue;
-    if (nMissing++ < 12) {
-      size_t k = strlen(zMissing);
-      snprintf(zMissing + k, sizeof zMissing - k, "%scompetitor %lld aspect %s (%lld of %d)", k ? "; " : "",
-               (long long)db_col_int(s, 0), db_col_text(s, 1), (long long)n, bJudge ? COMP_JUDGES_PER_JUDGEMENT : 1);
-    }
-  }
-  db_done(s);
-  if (rc == DB_ERROR) goto fail;
-  if (nMissing) {
-    gerr_set(e, GERR_CONFLICT, NULL, "%d marks are missing: %s%s", nMissing, zMissing, nMissing > 12 ? "; ..." : "");
-    goto fail;
-  }
+  if (refuse_if_missing(c, idCategory, e)) goto fail;
   dom_set_int(&r, "locked_at", c->now);
   dom_set_text(&r, "locked_by", c->zActor);
   if (dom_store(c, &r, r.version, e) || dom_get(c, &dom_category, idCategory, pOut, e) ||
@@ -104,8 +99,7 @@ int comp_correct_mark(dom_ctx *c, int64_t idMark, int64_t v, const char *zReason
     goto fail;
   }
   if (strcmp(zState, "marking")) {
-    gerr_setr(e, GERR_CONFLICT, GR_EDITION_STATE, "state", GP_S("doing", "correcting marks"), GP_S("want", "marking"), GP_S("state", zState));
-    gerr_msg(e, "corrections happen while the edition is in marking; it is in %s", zState);
+    comp_state_refusal(e, "correction", "marking", zState);
     goto fail;
   }
   if (comp_check_value(c, idAspect, zCode, zKind, maxCenti, v, e)) goto fail;
@@ -206,7 +200,8 @@ int comp_edition_results_load(dom_ctx *c, int64_t idEdition, comp_edition_result
   }
   db_done(s);
   if (rc == DB_ERROR) return -1;
-  if (rc == DB_DONE) return gerr_set(e, GERR_NOT_FOUND, NULL, "edition %lld not found", (long long)idEdition);
+  if (rc == DB_DONE)
+    return gerr_setr(e, GERR_NOT_FOUND, GR_NOT_FOUND, NULL, GP_S("entity", "edition"), GP_I("id", idEdition));
   int nCat = 0, nCatAlloc = 0;
   cat_work *aW = NULL;
   const char **azName = NULL;

@@ -207,7 +207,10 @@ int comp_stats_csv(const comp_stats *p, const char *zTable, gbuf *b, gerr *e) {
   int rc;
   if (!zTable || !strcmp(zTable, "editions")) rc = stats_csv_editions(p, b);
   else if (!strcmp(zTable, "medals")) rc = stats_csv_medals(p, b);
-  else return gerr_set(e, GERR_VALIDATION, "table", "table: editions (the default) or medals");
+  else {
+    gerr_setr(e, GERR_VALIDATION, GR_NOT_ONE_OF, "table", GP_S("allowed", "editions, medals"), GP_S("got", zTable));
+    return gerr_msg(e, "table: editions (the default) or medals");
+  }
   if (rc) return gerr_set(e, GERR_TOO_LARGE, NULL, "the CSV is larger than %zu bytes", b->nMax);
   return 0;
 }

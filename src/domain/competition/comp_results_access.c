@@ -24,9 +24,7 @@ static int keep_judged(dom_ctx *c, comp_edition_results *r, const int64_t *aJudg
     }
   }
   if (!nKeep)
-    return gerr_set(e, GERR_FORBIDDEN, NULL,
-                    "edition %lld's results are provisional until published: for region administrators and the "
-                    "judges of its categories", (long long)r->edition_id);
+    return gerr_setr(e, GERR_FORBIDDEN, GR_RESULTS_PROVISIONAL, NULL, GP_I("id", r->edition_id));
   r->nCat = nKeep;
   comp_category *aCat = arena_alloc(c->pAr, (size_t)nKeep * sizeof *aCat);
   for (int k = 0; k < nKeep; k++) {

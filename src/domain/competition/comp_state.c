@@ -43,11 +43,28 @@ int comp_state_of(dom_ctx *c, const char *zEntity, int64_t id, char *z, gerr *e)
   g_panic("no edition state for %s", zEntity);
 }
 
+/* What each action that depends on the edition's state is, in English. */
+static const struct {
+  const char *zCode, *zEnglish;
+} aDoing[] = {
+    {"scheme", "the marking scheme is written"}, {"entry", "competitors are entered"},
+    {"marking", "marks are entered"},            {"lock", "a category is locked"},
+    {"correction", "marks are corrected"},       {"delete", "an edition is deleted"},
+};
+
+int comp_state_refusal(gerr *e, const char *zDoing, const char *zWant, const char *zState) {
+  size_t i = 0;
+  while (i < sizeof aDoing / sizeof aDoing[0] && strcmp(aDoing[i].zCode, zDoing)) i++;
+  if (i == sizeof aDoing / sizeof aDoing[0]) g_panic("no such action: %s", zDoing);
+  gerr_setr(e, GERR_CONFLICT, GR_EDITION_STATE, "state", GP_S("doing", zDoing), GP_S("want", zWant),
+            GP_S("state", zState));
+  return gerr_msg(e, "%s while the edition is in %s; it is in %s", aDoing[i].zEnglish, zWant, zState);
+}
+
 int comp_require_state(dom_ctx *c, const char *zEntity, int64_t id, const char *zWant, const char *zDoing, gerr *e) {
   char z[16];
   if (comp_state_of(c, zEntity, id, z, e)) return -1;
-  if (strcmp(z, zWant) != 0)
-    return gerr_setr(e, GERR_CONFLICT, GR_EDITION_STATE, "state", GP_S("doing", zDoing), GP_S("want", zWant), GP_S("state", z));
+  if (strcmp(z, zWant) != 0) return comp_state_refusal(e, zDoing, zWant, z);
   return 0;
 }
 

@@ -18,7 +18,7 @@ static int competitor_check(dom_ctx *c, dom_rec *r, const dom_rec *pOld, gerr *e
     gerr_setr(e, GERR_VALIDATION, GR_CONSENT_NEEDED, "consent");
     return gerr_msg(e, "consent: taking part is voluntary and needs the competitor's own consent (consent: true)");
   }
-  if (comp_require_state(c, "category", dom_v(r, "category_id")->i, "registration", "entering competitors", e))
+  if (comp_require_state(c, "category", dom_v(r, "category_id")->i, "registration", "entry", e))
     return -1;
   dom_set_text(r, "status", "entered");
   dom_set_int(r, "consent_at", c->now);

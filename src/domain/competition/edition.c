@@ -13,20 +13,19 @@ static const char *const azState[] = {"draft", "registration", "marking", "locke
 static int edition_check(dom_ctx *c, dom_rec *r, const dom_rec *pOld, gerr *e) {
   (void)c;
   if (strcmp(dom_v(r, "end_date")->z, dom_v(r, "start_date")->z) < 0)
-    return gerr_set(e, GERR_VALIDATION, "end_date", "end_date: must be on or after start_date");
+    return gerr_setr(e, GERR_VALIDATION, GR_DATE_ORDER, "end_date", GP_S("other", "start_date"),
+                     GP_S("value", dom_v(r, "start_date")->z));
   if (!pOld) dom_set_text(r, "state", "draft");
   const dom_val *p = dom_v(r, "points_per_sd");
   if (!p->bSet || p->bNull) dom_set_int(r, "points_per_sd", 30);
   if (pOld && strcmp(dom_v(pOld, "state")->z, "draft") && dom_v(r, "points_per_sd")->i != dom_v(pOld, "points_per_sd")->i)
-    return gerr_set(e, GERR_CONFLICT, "points_per_sd", "points_per_sd: fixed once registration opens");
+    return gerr_setr(e, GERR_CONFLICT, GR_POINTS_FIXED, "points_per_sd", GP_S("state", dom_v(pOld, "state")->z));
   return 0;
 }
 
 static int edition_can_delete(dom_ctx *c, const dom_rec *pOld, gerr *e) {
   (void)c;
-  if (strcmp(dom_v(pOld, "state")->z, "draft"))
-    return gerr_set(e, GERR_CONFLICT, "state", "only a draft edition can be deleted; this one is in %s",
-                    dom_v(pOld, "state")->z);
+  if (strcmp(dom_v(pOld, "state")->z, "draft")) return comp_state_refusal(e, "delete", "draft", dom_v(pOld, "state")->z);
   return 0;
 }
 

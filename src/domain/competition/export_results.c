@@ -52,7 +52,7 @@ int export_results(const comp_edition_results *p, const char *zTable, tab_out *t
   if (!zTable) rc = competitors(p, t) || institutions(p, t);
   else if (!strcmp(zTable, "competitors")) rc = competitors(p, t);
   else if (!strcmp(zTable, "institutions")) rc = institutions(p, t);
-  else return gerr_set(e, GERR_VALIDATION, "table", "table: competitors or institutions");
+  else return gerr_setr(e, GERR_VALIDATION, GR_NOT_ONE_OF, "table", GP_S("allowed", "competitors, institutions"), GP_S("got", zTable));
   return rc ? tab_error(t, e) : 0;
 }
 

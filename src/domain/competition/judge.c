@@ -36,7 +36,8 @@ static int category_info(dom_ctx *c, int64_t idCategory, cat_info *p, gerr *e) {
   }
   db_done(s);
   if (rc == DB_ERROR) return -1;
-  if (rc == DB_DONE) return gerr_set(e, GERR_VALIDATION, "category_id", "category %lld does not exist", (long long)idCategory);
+  if (rc == DB_DONE)
+    return gerr_setr(e, GERR_VALIDATION, GR_NO_SUCH_RECORD, "category_id", GP_S("entity", "category"), GP_I("id", idCategory));
   return 0;
 }
 
@@ -78,11 +79,13 @@ static const char zShortInEdition[] =
 #define SHORT_LISTED 5   /* competitors a refusal names */
 
 /* Refuses (409, naming zField) when zSql (one of the above, for id) finds
- * competitors short of judges: "zWhy: in category X, each competitor needs
- * 3 judges not of their own institution (...), but competitor 12 (of A)
- * has 2, ...", naming the first such category's competitors. idJudge, bAdd
- * and idInst as $2, $3 and $4 above; with idJudge the counts are what the
- * change would leave. */
+ * competitors short of judges: reason short_of_judges with the first such
+ * category's name, the judges needed, its first such competitor (id,
+ * institution, judges) and how many there are; the English message "zWhy:
+ * in category X, each competitor needs 3 judges not of their own
+ * institution (...), but competitor 12 (of A) has 2, ..." names up to
+ * SHORT_LISTED of them. idJudge, bAdd and idInst as $2, $3 and $4 above;
+ * with idJudge the counts are what the change would leave. */
 static int short_of_judges(dom_ctx *c, const char *zSql, int64_t id, int64_t idJudge, int bAdd, int64_t idInst,
                            const char *zField, const char *zWhy, gerr *e) {
   db_stmt *s = db_prepare(c->pDb, zSql, e);
@@ -92,15 +95,18 @@ static int short_of_judges(dom_ctx *c, const char *zSql, int64_t id, int64_t idJ
   db_bind_int(s, 3, bAdd);
   db_bind_int(s, 4, idInst);
   db_bind_int(s, 5, COMP_JUDGES_PER_JUDGEMENT);
-  char zCat[64] = "", zList[320] = "";
+  char zCat[64] = "", zList[320] = "", zInst[64] = "";
   int nShort = 0, rc;
-  int64_t need = 0, idCategory = 0;
+  int64_t need = 0, idCategory = 0, idFirst = 0, nHave = 0;
   while ((rc = db_step(s, e)) == DB_ROW) {
     if (nShort && db_col_int(s, 5) != idCategory) break;   /* the first category only */
     if (!nShort) {
       snprintf(zCat, sizeof zCat, "%s", db_col_text(s, 0));
       need = db_col_int(s, 4);
       idCategory = db_col_int(s, 5);
+      idFirst = db_col_int(s, 1);
+      snprintf(zInst, sizeof zInst, "%s", db_col_text(s, 2));
+      nHave = db_col_int(s, 3);
     }
     size_t k = strlen(zList);
     if (nShort < SHORT_LISTED)
@@ -114,7 +120,9 @@ static int short_of_judges(dom_ctx *c, const char *zSql, int64_t id, int64_t idJ
   db_done(s);
   if (rc == DB_ERROR) return -1;
   if (!nShort) return 0;
-  return gerr_set(e, GERR_CONFLICT, zField,
+  gerr_setr(e, GERR_CONFLICT, GR_SHORT_OF_JUDGES, zField, GP_S("name", zCat), GP_I("need", need),
+            GP_I("competitor", idFirst), GP_S("institution", zInst), GP_I("have", nHave), GP_I("count", nShort));
+  return gerr_msg(e,
                   "%s: in category %s, each competitor needs %lld judge%s not of their own institution (%s, and a "
                   "judge never marks a competitor of their own institution), but %s: assign judges from other "
                   "institutions",
@@ -160,10 +168,8 @@ static int judge_check(dom_ctx *c, dom_rec *r, const dom_rec *pOld, gerr *e) {
   int64_t idMarked = 0;
   if (idInst && query_int2(c, zMarkedOfInstitution, r->id, idInst, &idMarked, e) == DB_ERROR) return -1;
   if (idMarked)
-    return gerr_set(e, GERR_CONFLICT, "institution_id",
-                    "institution_id: judge %lld has already marked competitor %lld of institution %lld, and a judge "
-                    "never marks a competitor of their own institution", (long long)r->id, (long long)idMarked,
-                    (long long)idInst);
+    return gerr_setr(e, GERR_CONFLICT, GR_JUDGE_MARKED_INSTITUTION, "institution_id", GP_I("id", r->id),
+                     GP_I("competitor", idMarked), GP_I("institution", idInst));
   char zWhy[80];
   snprintf(zWhy, sizeof zWhy, "institution_id: judge %lld cannot move to %s", (long long)r->id,
            idInst ? "that institution" : "no institution");

@@ -13,7 +13,7 @@ int64_t comp_part_mark(const char *z);
 
 static const char zContext[] =
     "SELECT p.status, p.institution_id, c.id, CASE WHEN c.locked_at IS NULL THEN 0 ELSE 1 END, e.state, a.kind, "
-    "a.max_mark, coalesce(j.institution_id, 0), coalesce(j.id, 0), a.code "
+    "a.max_mark, coalesce(j.institution_id, 0), coalesce(j.id, 0), a.code, c.name "
     "FROM competitors p JOIN categories c ON c.id = p.category_id JOIN editions e ON e.id = c.edition_id "
     "JOIN aspects a ON a.id = $2 JOIN criteria r ON r.id = a.criterion_id AND r.category_id = c.id "
     "LEFT JOIN judges j ON j.category_id = c.id AND j.person_id = $3 WHERE p.id = $1";
@@ -62,8 +62,8 @@ static int mark_check(dom_ctx *c, dom_rec *r, const dom_rec *pOld, gerr *e) {
   db_bind_int(s, 2, dom_v(r, "aspect_id")->i);
   db_bind_int(s, 3, dom_v(r, "judge_id")->i);
   int rc = db_step(s, e);
-  char zStatus[16] = "", zState[16] = "", zKind[16] = "", zCode[20] = "";
-  int64_t idInst = 0, bLocked = 0, maxCenti = 0, idJudgeInst = 0, idJudge = 0;
+  char zStatus[16] = "", zState[16] = "", zKind[16] = "", zCode[20] = "", zCat[64] = "";
+  int64_t idInst = 0, bLocked = 0, maxCenti = 0, idJudgeInst = 0, idJudge = 0, idCategory = 0;
   if (rc == DB_ROW) {
     snprintf(zStatus, sizeof zStatus, "%s", db_col_text(s, 0));
     idInst = db_col_int(s, 1);
@@ -74,23 +74,18 @@ static int mark_check(dom_ctx *c, dom_rec *r, const dom_rec *pOld, gerr *e) {
     idJudgeInst = db_col_int(s, 7);
     idJudge = db_col_int(s, 8);
     snprintf(zCode, sizeof zCode, "%s", db_col_text(s, 9));
+    idCategory = db_col_int(s, 2);
+    snprintf(zCat, sizeof zCat, "%s", db_col_text(s, 10));
   }
   db_done(s);
   if (rc == DB_ERROR) return -1;
   if (rc == DB_DONE)
     return gerr_setr(e, GERR_VALIDATION, GR_ASPECT_ELSEWHERE, "aspect_id", GP_I("id", dom_v(r, "aspect_id")->i),
                      GP_I("competitor", dom_v(r, "competitor_id")->i));
-  if (!idJudge) {
-    gerr_setr(e, GERR_FORBIDDEN, GR_NOT_YOUR_CATEGORY, NULL);
-    return gerr_msg(e, "you are not a judge of this competitor's category");
-  }
+  if (!idJudge) return gerr_setr(e, GERR_FORBIDDEN, GR_NOT_YOUR_CATEGORY, NULL, GP_S("name", zCat), GP_I("id", idCategory));
   if (idJudgeInst && idJudgeInst == idInst)
     return gerr_setr(e, GERR_FORBIDDEN, GR_OWN_INSTITUTION, "competitor_id", GP_I("institution", idInst));
-  if (strcmp(zState, "marking"))
-  {
-    gerr_setr(e, GERR_CONFLICT, GR_EDITION_STATE, "state", GP_S("doing", "marking"), GP_S("want", "marking"), GP_S("state", zState));
-    return gerr_msg(e, "marks are entered while the edition is in marking; it is in %s", zState);
-  }
+  if (strcmp(zState, "marking")) return comp_state_refusal(e, "marking", "marking", zState);
   if (bLocked)
     return gerr_setr(e, GERR_CONFLICT, GR_MARKS_LOCKED, "state");
   if (strcmp(zStatus, "entered"))

@@ -1,7 +1,6 @@
 // data.js: what the competition screens share: the edition's states in
 // order, reading every page of a list, a record's ETag, the values an
-// aspect allows (for the marking screen's buttons), reading the lock's
-// refusal into a list of missing marks, medal names and the reasons a mark
+// aspect allows (for the marking screen's buttons), medal names and the reasons a mark
 // may be corrected for; the fields of the scheme editor, as the server's
 // document defines them (schema.js).
 import { api } from '../../api.js';
@@ -59,24 +58,6 @@ export function allowedValues(aspect) {
     if (m) byValue.set(Number(m[1]), m[2].trim());
   }
   return [...byValue.entries()].sort((a, b) => a[0] - b[0]).map(([value, note]) => ({ value, note }));
-}
-
-/**
- * The missing marks a refused lock names ("3 marks are missing:
- * competitor 12 aspect A1 (0 of 1); ..."): {count, items: [{competitor,
- * aspect, have, need}], more}; null when the message says something else.
- */
-export function parseMissing(message) {
-  const m = /^(\d+) marks? (?:are|is) missing: (.*)$/.exec(message || '');
-  if (!m) return null;
-  const items = [];
-  let more = false;
-  for (const part of m[2].split('; ')) {
-    const x = /^competitor (\d+) aspect (\S+) \((\d+) of (\d+)\)$/.exec(part.trim());
-    if (x) items.push({ competitor: Number(x[1]), aspect: x[2], have: Number(x[3]), need: Number(x[4]) });
-    else if (part.trim() === '...') more = true;
-  }
-  return { count: Number(m[1]), items, more };
 }
 
 /** A competitor's label where names are not shown (judges): their entry number. */

@@ -2,32 +2,29 @@
 // judgement aspects whose scores differ by more than one point (GET
 // /categories/{id}/review), each with a way to the marking screen for that
 // competitor, and the lock (POST /categories/{id}/lock): refused while marks
-// are missing, listing them, and final once done; after it, the way to the
-// chief judge's corrections (corrections.jsx).
+// are missing (reason marks_missing), listing them from the review's
+// "missing" (read again after the refusal), and final once done; after it,
+// the way to the chief judge's corrections (corrections.jsx).
 import { useEffect, useState } from 'preact/hooks';
 import { api, request } from '../../api.js';
 import { fmtDate, fmtNumber, t } from '../../i18n/index.js';
 import { Link } from '../../router.js';
 import { ROLES, hasRole } from '../../session.js';
 import { Busy, ErrorNotice, Status } from '../../ui/notice.jsx';
-import { competitorNo, listAll, parseMissing } from './data.js';
+import { competitorNo, listAll } from './data.js';
 import { CategoryHeading, Refusal, useCategory } from './ui.jsx';
 
-/** The marks a refused lock lists (m, from parseMissing), with a way to each competitor. */
-function Missing({ m, categoryId, canMark }) {
+/** The marks the lock waits for (items: the review's missing), with a way to each competitor. */
+function Missing({ items, categoryId, canMark }) {
   return (
-    <>
-      <p>{t('comp.review.missing', { n: fmtNumber(m.count) })}</p>
-      <ul class="missing">
-        {m.items.map((x) => (
-          <li key={`${x.competitor}-${x.aspect}`}>
-            {canMark ? <Link href={`/marking/${categoryId}?competitor=${x.competitor}`}>{competitorNo(x.competitor)}</Link> : competitorNo(x.competitor)}{' '}
-            {t('comp.review.missing_one', { aspect: x.aspect, have: fmtNumber(x.have), need: fmtNumber(x.need) })}
-          </li>
-        ))}
-        {m.more && <li>{t('comp.review.missing_more')}</li>}
-      </ul>
-    </>
+    <ul class="missing">
+      {items.map((x) => (
+        <li key={`${x.competitor_id}-${x.aspect_id}`}>
+          {canMark ? <Link href={`/marking/${categoryId}?competitor=${x.competitor_id}`}>{competitorNo(x.competitor_id)}</Link> : competitorNo(x.competitor_id)}{' '}
+          {t('comp.review.missing_one', { aspect: x.aspect, have: fmtNumber(x.have), need: fmtNumber(x.need) })}
+        </li>
+      ))}
+    </ul>
   );
 }
 
@@ -67,6 +64,7 @@ export function ReviewScreen({ params, user }) {
       setLocked(true);
       reload();
     } catch (e) {
+      if (e.reason === 'marks_missing') setReview(await api.get(`/categories/${id}/review`).catch(() => review));   // its list of them
       setLockErr(e);
     } finally {
       setBusy(false);
@@ -79,7 +77,7 @@ export function ReviewScreen({ params, user }) {
   const canCorrect = (!!mine && mine.chief) || hasRole(user, [ROLES.admin]);
   const correcting = canCorrect && !!category.locked_at && edition.state === 'marking';
   const correctHref = (f) => `/categories/${id}/corrections?competitor=${f.competitor_id}&aspect=${f.aspect_id}`;
-  const missing = lockErr && lockErr.status === 409 ? parseMissing(lockErr.message) : null;   // the API's list, in the user's words
+  const missing = lockErr && lockErr.reason === 'marks_missing' && review.missing?.length ? review.missing : null;
   return (
     <section class="review">
       <CategoryHeading category={category} edition={edition} title={t('comp.review.title')} />
@@ -146,8 +144,8 @@ export function ReviewScreen({ params, user }) {
         ) : (
           <>
             <p>{t('comp.review.lock_explain')}</p>
-            <Refusal err={missing ? { ...lockErr, message: '' } : lockErr} title={t('comp.review.lock_refused')}>
-              {missing && <Missing m={missing} categoryId={id} canMark={canMark} />}
+            <Refusal err={lockErr} title={t('comp.review.lock_refused')}>
+              {missing && <Missing items={missing} categoryId={id} canMark={canMark} />}
             </Refusal>
             <button type="button" class="primary" disabled={busy || edition.state !== 'marking'} onClick={lock}>
               {t('comp.review.lock')}
