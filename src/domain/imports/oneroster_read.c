@@ -33,7 +33,9 @@ void or_grow(arena *a, void *ppArray, int n, int *pnAlloc, size_t nSize) {
 static void add_error(or_importer *m, or_file f, int iRow, const char *zColumn, const char *zValue, const char *zReason) {
   or_result *r = m->r;
   or_grow(m->pAr, &r->aErr[f], r->anErr[f], &m->anErrAlloc[f], sizeof(imp_error));
-  imp_error_fill(m->pAr, &r->aErr[f][r->anErr[f]++], iRow, zColumn, zValue, zReason);
+  gerr w;   /* the CLI's report: its words (no rule of its own yet) */
+  gerr_set(&w, GERR_VALIDATION, NULL, "%s", zReason);
+  imp_error_fill(m->pAr, &r->aErr[f][r->anErr[f]++], iRow, zColumn, zValue, &w);
   if (iRow > 1 && iRow != m->aiLastBad[f]) r->aCount[f].nInvalid++;
   m->aiLastBad[f] = iRow;
 }
@@ -66,7 +68,9 @@ void or_warn(or_importer *m, or_file f, int iRow, const char *zColumn, const cha
   va_end(ap);
   or_result *r = m->r;
   or_grow(m->pAr, &r->aWarn[f], r->anWarn[f], &m->anWarnAlloc[f], sizeof(imp_error));
-  imp_error_fill(m->pAr, &r->aWarn[f][r->anWarn[f]++], iRow, zColumn, zValue, z);
+  gerr w;
+  gerr_set(&w, GERR_VALIDATION, NULL, "%s", z);
+  imp_error_fill(m->pAr, &r->aWarn[f][r->anWarn[f]++], iRow, zColumn, zValue, &w);
 }
 
 void or_note_bad(or_importer *m, const or_row *r, int nBefore) {
