@@ -202,8 +202,8 @@ int oneroster_import(dom_ctx *c, const char *zPath, const or_opts *o, or_result 
   memset(pRes, 0, sizeof *pRes);
   if (csv_check_encoding(o->zEncoding, e)) return -1;
   if (o->zIsco && !isco_is_unit_group(o->zIsco))
-    return gerr_set(e, GERR_USAGE, "isco", "--isco: '%.20s' is not an ISCO-08 unit group (4 digits, e.g. 7512)",
-                    o->zIsco);
+    return gerr_setr(e, GERR_USAGE, GR_NOT_ISCO, "isco", GP_S("got", o->zIsco)),
+           gerr_msg(e, "--isco: '%.20s' is not an ISCO-08 unit group (4 digits, e.g. 7512)", o->zIsco);
   if (sodium_init() < 0) return gerr_set(e, GERR_INTERNAL, NULL, "libsodium failed to start");
   or_importer m;
   memset(&m, 0, sizeof m);
@@ -220,7 +220,8 @@ int oneroster_import(dom_ctx *c, const char *zPath, const or_opts *o, or_result 
   for (int f = 1; f < OR__NFILE && !pRes->anErr[OR_MANIFEST]; f++)
     if (or_check_header(&m, f, apSpec[f]) < 0) goto out;
   if (or_nerr(&m)) {
-    gerr_set(e, GERR_VALIDATION, NULL, "the files cannot be read as OneRoster");
+    gerr_setr(e, GERR_VALIDATION, GR_NOT_ONEROSTER, NULL);
+    gerr_msg(e, "the files cannot be read as OneRoster");
     goto out;
   }
   if (db_begin(c->pDb, e)) goto out;
@@ -230,8 +231,13 @@ int oneroster_import(dom_ctx *c, const char *zPath, const or_opts *o, or_result 
   if (m.bFatal || (nErr && !o->bSkipInvalid)) {
     int nInvalid = 0, nRow = 0;
     for (int f = 1; f < OR__NFILE; f++) nInvalid += pRes->aCount[f].nInvalid, nRow += pRes->aCount[f].nRow;
-    if (m.bFatal) gerr_set(e, GERR_VALIDATION, NULL, "a file cannot be read");
-    else gerr_set(e, GERR_VALIDATION, NULL, "%d of %d rows are invalid", nInvalid, nRow);
+    if (m.bFatal) {
+      gerr_setr(e, GERR_VALIDATION, GR_SET_FILE_UNREADABLE, NULL);
+      gerr_msg(e, "a file cannot be read");
+    } else {
+      gerr_setr(e, GERR_VALIDATION, GR_ROWS_INVALID, NULL, GP_I("invalid", nInvalid), GP_I("total", nRow));
+      gerr_msg(e, "%d of %d rows are invalid", nInvalid, nRow);
+    }
     goto fail;
   }
   set_digest(&m);
