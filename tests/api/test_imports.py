@@ -462,3 +462,54 @@ def test_killed_near_its_end_the_record_and_the_rows_agree():
                 assert s.stop() == 0
             assert_clean_log(s.read_log())
         assert "failed" in outcomes, outcomes
+
+
+PREFIX = "sourced_id,given_name\nx,"   # a file's bytes before the first cell of its own
+RULES = [
+    # (what the file is, its bytes, the query, the job's error reason and params, the report's lines: row, reason, params)
+    ("a row with fewer fields", HEADER + "x,y\n", "kind=persons", "rows_invalid", {"invalid": 1, "total": 1},
+     [(2, "field_count", {"got": 2, "count": 8})]),
+    ("the header again", HEADER + HEADER, "kind=persons", "rows_invalid", {"invalid": 1, "total": 1},
+     [(2, "header_again", None)]),
+    ("a quote never closed", HEADER + 'x,"open\n', "kind=persons", "quote_open", {"row": 2}, [(2, "quote_open", {"row": 2})]),
+    ("a NUL byte", "sourced_id,given_name\nx,a\0b\n", "kind=persons", "nul_byte", {"row": 2}, [(2, "nul_byte", {"row": 2})]),
+    ("too many fields", ",".join(f"c{i}" for i in range(300)) + "\n", "kind=persons", "too_many_fields",
+     {"row": 1, "max": 256}, [(1, "too_many_fields", {"row": 1, "max": 256})]),
+    ("a byte not of the encoding named", PREFIX.encode() + b"\xff\xff\n", "kind=persons&encoding=GB18030", "not_in_encoding",
+     {"row": 2, "byte": len(PREFIX) + 1, "encoding": "GB18030"}, [(2, "not_in_encoding", None)]),
+    ("a character cut by the end", "sourced_id\n".encode("utf-16-le") + b"x", "kind=persons&encoding=UTF-16LE",
+     "ends_in_char", {"row": 2, "encoding": "UTF-16LE"}, [(2, "ends_in_char", None)]),
+    ("a header not UTF-8", b"sourced_id,\xff\n", "kind=persons", "header_unusable", {"count": 1},
+     [(1, "header_not_utf8", None)]),
+    ("two columns for one field", "person_id,person_sourced_id,cohort_id\n1,x,1\n", "kind=enrollments", "header_unusable",
+     {"count": 1}, [(1, "column_twice", {"column": "person_id"})]),
+    ("no key column", "person_id,consent\n1,true\n", "kind=enrollments", "header_unusable", {"count": 1},
+     [(1, "no_key_column", None)]),
+    ("cells not UTF-8", b"sourced_id,given_name\nx1,a\x81\nx2,b\x81\n", "kind=persons", "rows_invalid",
+     {"invalid": 2, "total": 2}, [(2, "not_text", None), (3, "cell_not_utf8_see", {"row": 2})]),
+    ("a day that could be two", HEADER + "x,Ann,,,03/04/2001,,,\n", "kind=persons", "rows_invalid", {"invalid": 1, "total": 1},
+     [(2, "date_ambiguous", {"got": "03/04/2001", "one": "2001-04-03", "two": "2001-03-04"})]),
+    ("ids that name nothing, not an id, not yes or no", "person_id,cohort_id,consent\n999999999,abc,maybe\n",
+     "kind=enrollments", "rows_invalid", {"invalid": 1, "total": 1},
+     [(2, "no_such_record", {"entity": "person", "id": 999999999}), (2, "not_id", None), (2, "not_boolean", None)]),
+    ("no key", "sourced_id,given_name\n,Ann\n", "kind=persons", "rows_invalid", {"invalid": 1, "total": 1},
+     [(2, "required", None)]),
+    ("a byte-order mark alone", "\ufeff", "kind=persons", "file_empty", None, [(1, "file_empty", None)]),
+]
+
+
+@pytest.mark.parametrize("what,body,query,reason,params,lines", RULES, ids=[r[0] for r in RULES])
+def test_each_rule_of_a_file_has_its_reason(api, what, body, query, reason, params, lines):
+    """Why an import failed and why each line of its report is there: the
+    rule (reason) and its figures (params), so that a client writes them
+    in its reader's language; the English stays in message."""
+    job = wait_until(api, queued(upload(api, body, query))["id"])
+    assert job["status"] == "failed", job
+    assert job["error"]["reason"] == reason and job["error"].get("params") == params, job["error"]
+    assert job["error"]["message"], job["error"]
+    got = [(e["row"], e["reason"]) for e in job["errors"]]
+    assert got == [(row, why) for row, why, _ in lines], job["errors"]
+    for e, (_, _, want) in zip(job["errors"], lines):
+        assert e["message"] and e["code"] in ("validation", "conflict"), e
+        if want is not None:
+            assert e.get("params") == want, e
