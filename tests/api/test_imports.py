@@ -494,6 +494,9 @@ RULES = [
      [(2, "no_such_record", {"entity": "person", "id": 999999999}), (2, "not_id", None), (2, "not_boolean", None)]),
     ("no key", "sourced_id,given_name\n,Ann\n", "kind=persons", "rows_invalid", {"invalid": 1, "total": 1},
      [(2, "required", None)]),
+    # a parameter keeps every character it had: & = % are stored escaped and read back
+    ("a code that names nothing", HEADER + "x,Ann,,,,a&b=c%25d,,\n", "kind=persons", "rows_invalid",
+     {"invalid": 1, "total": 1}, [(2, "no_match", {"entity": "area", "got": "a&b=c%25d"})]),
     ("a byte-order mark alone", "\ufeff", "kind=persons", "file_empty", None, [(1, "file_empty", None)]),
 ]
 

@@ -73,7 +73,7 @@ static void row_error(importer *m, int iRow, const char **az, const gerr *e) {
   imp_error_add(m, iRow, j >= 0 ? m->azHead[j] : "", j >= 0 ? az[j] : "", e);
 }
 
-/* Reports cell j of row iRow (field zField of the record) refused by w. */
+/* Reports cell j of row iRow, refused for w (its reason names the field). */
 static void cell_error(importer *m, int iRow, const char **az, int j, gerr *w) {
   imp_error_add(m, iRow, m->azHead[j], az[j], w);
 }
