@@ -8,9 +8,11 @@
 #include "api/api.h"
 #include "core/text.h"
 #include "core/tmp.h"
+#include "http/router.h"
 #include "domain/imports/import_runner_if.h"
 #include "domain/imports/import_job.h"
 #include "domain/imports/import_kinds.h"
+#include "domain/imports/import_text.h"
 #include <string.h>
 #include <unistd.h>
 
@@ -36,9 +38,31 @@ static int query_text(http_req *r, const char *zName, size_t nMax, const char **
   return 0;
 }
 
+/* A stored failure or report line as the API writes an error ({code,
+ * reason, field, params, message}, new reference), with the stored machine
+ * code (also "interrupted", which is no class of its own). A line stored
+ * before reasons were kept (zReason NULL) gives its class's general one. */
+static json_t *stored_error_json(arena *pAr, const char *zCode, const char *zReason, const char *zField,
+                                 const char *zParams, const char *zMessage) {
+  gerr g;
+  memset(&g, 0, sizeof g);
+  g.code = GERR_VALIDATION;
+  for (int k = 1; zCode && k < GERR__MAX; k++)
+    if (!strcmp(gerr_name((gerr_code)k), zCode)) g.code = (gerr_code)k;
+  for (int k = 1; zReason && k < GR__MAX; k++)
+    if (!strcmp(gerr_reason_name((greason)k), zReason)) g.reason = (greason)k;
+  snprintf(g.field, sizeof g.field, "%s", zField ? zField : "");
+  snprintf(g.msg, sizeof g.msg, "%s", zMessage ? zMessage : "");
+  g.nParam = imp_params_read(pAr, zParams, g.aParam, GERR_MAXPARAM);
+  json_t *pAnswer = http_error_json(&g), *o = json_incref(json_object_get(pAnswer, "error"));
+  json_decref(pAnswer);
+  if (zCode) json_object_set_new(o, "code", json_string(zCode));
+  return o;
+}
+
 /* An import as JSON (new reference), with its live progress when this
  * server is running it. */
-static json_t *job_json(const impjob *j) {
+static json_t *job_json(arena *pAr, const impjob *j) {
   int64_t nDone = 0;
   double fDone = 0;
   if (j->finished_at) {   /* done: the whole file; failed: the rows read, share unknown */
@@ -62,8 +86,8 @@ static json_t *job_json(const impjob *j) {
   json_object_set_new(o, "encoding", j->zEncoding ? json_string(j->zEncoding) : json_null());
   json_object_set_new(o, "institution_id", j->idInstitution ? json_integer(j->idInstitution) : json_null());
   json_object_set_new(o, "digest", j->zDigest ? json_string(j->zDigest) : json_null());
-  json_object_set_new(o, "error", j->zErrorCode ? json_pack("{s:s, s:s}", "code", j->zErrorCode, "message",
-                                                            j->zError ? j->zError : "")
+  json_object_set_new(o, "error", j->zErrorCode ? stored_error_json(pAr, j->zErrorCode, j->zErrorReason, j->zErrorField,
+                                                                    j->zErrorParams, j->zError)
                                                 : json_null());
   return o;
 }
@@ -94,12 +118,7 @@ json_t *api_import_create(http_req *r, gerr *e) {
     return NULL;
   if (imp_check_encoding(zEncoding, e)) return NULL;
   j.zKind = http_query(r, "kind");
-  if (!imp_kind_find(j.zKind)) {
-    char zKinds[200] = "";
-    for (int i = 0; i < imp_nkinds; i++)
-      snprintf(zKinds + strlen(zKinds), sizeof zKinds - strlen(zKinds), "%s%s", i ? ", " : "", imp_kinds[i].zName);
-    return gerr_setr(e, GERR_VALIDATION, GR_NOT_ONE_OF, "kind", GP_S("allowed", zKinds), GP_S("got", j.zKind ? j.zKind : "")), NULL;
-  }
+  if (!imp_kind_find(j.zKind)) return imp_kind_refuse(j.zKind, e), NULL;
   dom_ctx c = api_ctx(r);
   int64_t idRunning = impjob_the_runner()->xCurrent();
   if (impjob_may_queue(&c, impjob_the_runner()->xId(), idRunning, e)) {
@@ -132,7 +151,7 @@ json_t *api_import_create(http_req *r, gerr *e) {
   if (rcGet) return NULL;
   r->status = 202;
   snprintf(r->zLocation, sizeof r->zLocation, "/api/v1/imports/%lld", (long long)j.id);
-  return job_json(&stored);
+  return job_json(r->pAr, &stored);
 }
 
 json_t *api_imports_list(http_req *r, gerr *e) {
@@ -141,15 +160,19 @@ json_t *api_imports_list(http_req *r, gerr *e) {
   const char *zLimit = http_query(r, "limit"), *zBefore = http_query(r, "before");
   if (api_only_params(r, azParam, e)) return NULL;
   if (zLimit && (text_int64(zLimit, &nLimit) || nLimit < 1 || nLimit > IMPORT_LIST_MAX))
-    return gerr_set(e, GERR_VALIDATION, "limit", "limit: a whole number from 1 to %d", IMPORT_LIST_MAX), NULL;
+    return (text_int64(zLimit, &nLimit) ? gerr_setr(e, GERR_VALIDATION, GR_NOT_INTEGER, "limit")
+                                        : gerr_setr(e, GERR_VALIDATION, GR_RANGE, "limit", GP_I("min", 1),
+                                                    GP_I("max", IMPORT_LIST_MAX), GP_I("got", nLimit))),
+           NULL;
   if (zBefore && (text_int64(zBefore, &before) || before < 1))
-    return gerr_set(e, GERR_VALIDATION, "before", "before: an import id (next_before of the previous page)"), NULL;
+    return gerr_setr(e, GERR_VALIDATION, GR_NOT_ID, "before"),
+           gerr_msg(e, "before: an import id (next_before of the previous page)"), NULL;
   dom_ctx c = api_ctx(r);
   impjob *a;
   int n;
   if (impjob_list(&c, r->zActor, before, (int)nLimit + 1, &a, &n, e)) return NULL;
   json_t *items = json_array();
-  for (int i = 0; i < n && i < nLimit; i++) json_array_append_new(items, job_json(&a[i]));
+  for (int i = 0; i < n && i < nLimit; i++) json_array_append_new(items, job_json(r->pAr, &a[i]));
   return json_pack("{s:o, s:o}", "items", items, "next_before", n > nLimit ? json_integer(a[nLimit - 1].id) : json_null());
 }
 
@@ -164,17 +187,25 @@ typedef struct report_arg {
   json_t *a;
 } report_arg;
 
-static int error_json(void *pArg, int64_t iRow, const char *zColumn, const char *zValue, const char *zReason) {
+/* A report line as JSON: where (file, row, column, value) and why, as an
+ * error says it (code, reason, field, params, message). */
+static int error_json(void *pArg, const impjob_err *x) {
   report_arg *a = pArg;
-  json_array_append_new(a->a, json_pack("{s:s, s:I, s:s, s:s, s:s}", "file", a->j->zFileName, "row",
-                                        (json_int_t)iRow, "column", zColumn, "value", zValue, "reason", zReason));
+  json_t *o = stored_error_json(a->c->pAr, x->zCode ? x->zCode : "validation", x->zReason, x->zField, x->zParams,
+                                x->zMessage);
+  json_t *pWhere = json_pack("{s:s, s:I, s:s, s:s}", "file", a->j->zFileName, "row", (json_int_t)x->iRow, "column",
+                             x->zColumn, "value", x->zValue);
+  json_object_update(o, pWhere);
+  json_decref(pWhere);
+  json_array_append_new(a->a, o);
   return 0;
 }
 
-static int error_row(void *pArg, int64_t iRow, const char *zColumn, const char *zValue, const char *zReason) {
+/* A report line in the CSV or XLSX report: its reason in words (English). */
+static int error_row(void *pArg, const impjob_err *x) {
   report_arg *a = pArg;
-  return tab_text(a->t, a->j->zFileName) | tab_int(a->t, iRow) | tab_text(a->t, zColumn) | tab_text(a->t, zValue) |
-         tab_text(a->t, zReason);
+  return tab_text(a->t, a->j->zFileName) | tab_int(a->t, x->iRow) | tab_text(a->t, x->zColumn) |
+         tab_text(a->t, x->zValue) | tab_text(a->t, x->zMessage);
 }
 
 static int write_report(void *pArg, tab_out *t, gerr *e) {
@@ -191,7 +222,8 @@ json_t *api_import_get(http_req *r, gerr *e) {
   tab_format fmt = TAB_CSV;
   if (api_only_params(r, azParam, e)) return NULL;
   if (zFormat && strcmp(zFormat, "json") && tab_format_parse(zFormat, &fmt))
-    return gerr_set(e, GERR_VALIDATION, "format", "format: json (the default), csv or xlsx (the error report)"), NULL;
+    return gerr_setr(e, GERR_VALIDATION, GR_NOT_ONE_OF, "format", GP_S("allowed", "json, csv, xlsx"), GP_S("got", zFormat)),
+           gerr_msg(e, "format: json (the default), csv or xlsx (the error report)"), NULL;
   dom_ctx c = api_ctx(r);
   impjob j;
   if (impjob_get(&c, r->aId[0], &j, e)) return NULL;
@@ -202,7 +234,7 @@ json_t *api_import_get(http_req *r, gerr *e) {
     api_send_table(r, fmt, arena_printf(r->pAr, "import-%lld-errors", (long long)j.id), write_report, &a, e);
     return NULL;
   }
-  json_t *o = job_json(&j), *aErr = json_array();
+  json_t *o = job_json(r->pAr, &j), *aErr = json_array();
   report_arg a = {&c, &j, NULL, aErr};
   if (impjob_each_error(&c, j.id, IMPORT_JSON_ERRORS, error_json, &a, e)) {
     json_decref(o);

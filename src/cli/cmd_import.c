@@ -42,7 +42,10 @@ static int import_csv_cmd(const char **azVal, int nPos, const char **azPos) {
   if (idScope) {
     int rc = dom_exists(&d.c, &dom_institution, idScope, &e);
     if (rc <= 0) {
-      if (rc == 0) gerr_set(&e, GERR_NOT_FOUND, "institution", "--institution %lld: no such institution", (long long)idScope);
+      if (rc == 0) {
+        gerr_setr(&e, GERR_NOT_FOUND, GR_NO_SUCH_RECORD, "institution", GP_S("entity", "institution"), GP_I("id", idScope));
+        gerr_msg(&e, "--institution %lld: no such institution", (long long)idScope);
+      }
       cli_close(&d);
       return cli_fail(&e);
     }

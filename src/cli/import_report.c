@@ -54,12 +54,12 @@ int import_report_write(const char *zOut, const import_report_part *a, int n, ge
     }
   if (rc) {
     gbuf_free(&b);
-    return gerr_set(e, GERR_TOO_LARGE, NULL, "the error report is larger than %zu bytes", REPORT_CSV_MAX);
+    return gerr_setr(e, GERR_TOO_LARGE, GR_REPORT_TOO_LARGE, NULL, GP_I("max", REPORT_CSV_MAX));
   }
   FILE *f = fopen(zOut, "wb");
   if (!f) {
     gbuf_free(&b);
-    return gerr_set(e, GERR_NOT_FOUND, NULL, "cannot write %.200s", zOut);
+    return gerr_setr(e, GERR_NOT_FOUND, GR_CANNOT_WRITE, NULL, GP_S("path", zOut));
   }
   size_t nWritten = fwrite(b.z, 1, b.n, f);
   int bBad = nWritten != b.n;

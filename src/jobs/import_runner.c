@@ -27,10 +27,17 @@ static struct {
   double fDone;
 } R = {.mu = PTHREAD_MUTEX_INITIALIZER, .cv = PTHREAD_COND_INITIALIZER};
 
-static const char zInterruptedRun[] =
-    "interrupted: the server stopped before the import finished; nothing was written (upload the file again)";
-static const char zInterruptedWait[] =
-    "interrupted: the server stopped before the import started; nothing was written (upload the file again)";
+/* Why an import was interrupted: while it ran, or before it started. */
+typedef struct interruption {
+  greason reason;
+  const char *zMsg;
+} interruption;
+static const interruption kInterruptedRun = {
+    GR_IMPORT_STOPPED,
+    "interrupted: the server stopped before the import finished; nothing was written (upload the file again)"};
+static const interruption kInterruptedWait = {
+    GR_IMPORT_NOT_STARTED,
+    "interrupted: the server stopped before the import started; nothing was written (upload the file again)"};
 
 const char *import_runner_id(void) { return R.zId; }
 
@@ -62,10 +69,11 @@ static void on_progress(void *pArg, int nDone, int nTotal, double fDone) {
   pthread_mutex_unlock(&R.mu);
 }
 
-/* Marks j failed with zWhy (error code "interrupted") and removes its file. */
-static void fail_interrupted(dom_ctx *c, const impjob *j, const char *zWhy) {
+/* Marks j failed for pWhy (error code "interrupted") and removes its file. */
+static void fail_interrupted(dom_ctx *c, const impjob *j, const interruption *pWhy) {
   gerr eWhy, e;
-  gerr_set(&eWhy, GERR_UNAVAILABLE, NULL, "%s", zWhy);
+  gerr_setr(&eWhy, GERR_UNAVAILABLE, pWhy->reason, NULL);
+  gerr_msg(&eWhy, "%s", pWhy->zMsg);
   c->now = time_now();
   if (impjob_finish(c, j->id, "failed", NULL, &eWhy, "interrupted", &e))
     log_error("import %lld: cannot record its end: %s", (long long)j->id, e.msg);
@@ -110,7 +118,7 @@ static void run_one(dom_ctx *c, const impjob *j) {
   imp_result res;
   memset(&res, 0, sizeof res);
   int rc = pKind ? pKind->xImport(c, j->zPath, &o, &res, &e)
-                 : gerr_set(&e, GERR_VALIDATION, "kind", "kind: no importer for %.40s", j->zKind);
+                 : imp_kind_refuse(j->zKind, &e);   /* a kind of a newer guild's */
 
   pthread_mutex_lock(&R.mu);
   R.idCurrent = 0;
@@ -118,7 +126,7 @@ static void run_one(dom_ctx *c, const impjob *j) {
   pthread_mutex_unlock(&R.mu);
   if (bStopped) db_interrupt(c->pDb, 0);   /* import_runner_stop may have interrupted it */
   if (rc && bStopped) {
-    fail_interrupted(c, j, zInterruptedRun);
+    fail_interrupted(c, j, &kInterruptedRun);
     log_info("import %lld: interrupted by the server's stop, rolled back", (long long)j->id);
     return;
   }
@@ -183,7 +191,7 @@ static void *runner_main(void *pArg) {
     impjob j;
     gerr e;
     if (impjob_next(&c, R.zId, &j, &e) <= 0) break;
-    fail_interrupted(&c, &j, zInterruptedWait);
+    fail_interrupted(&c, &j, &kInterruptedWait);
   }
   arena_free(&ar);
   return NULL;
@@ -211,7 +219,7 @@ static int recover(const char *zHost, gerr *e) {
   int n, rc = impjob_unfinished(&c, &a, &n, e);
   for (int i = 0; rc == 0 && i < n; i++) {
     if (!runner_is_dead(a[i].zRunner, zHost)) continue;
-    fail_interrupted(&c, &a[i], !strcmp(a[i].zStatus, "running") ? zInterruptedRun : zInterruptedWait);
+    fail_interrupted(&c, &a[i], !strcmp(a[i].zStatus, "running") ? &kInterruptedRun : &kInterruptedWait);
     log_info("import %lld: marked failed (its server %s stopped)", (long long)a[i].id, a[i].zRunner);
   }
   arena_free(&ar);

@@ -123,7 +123,7 @@ def test_scheme_import_refuses_every_bad_row_and_writes_nothing(w):
     assert why(r, 422, "validation", field="criterion_weight") == ("weights_sum", {"name": cat["name"], "sum": 90})
     # each row with another number of fields than the header is refused, with both counts
     r = upload(w.api, cat, HEADER + "A,Product,60,A1,weight,measurement,60,,\nA,Product\nB,Work,40\n")
-    assert row_reasons(r) == {3: ("csv_row_fields", {"got": 2, "want": 9}), 4: ("csv_row_fields", {"got": 3, "want": 9})}
+    assert row_reasons(r) == {3: ("field_count", {"got": 2, "count": 9}), 4: ("field_count", {"got": 3, "count": 9})}
     assert "row 3: 2 fields, the header has 9" in r.json["error"]["message"]
     assert why(upload(w.api, cat, HEADER), 422, "validation") == ("csv_no_rows", {})
     # a wrong header is the file's fault, not a row's

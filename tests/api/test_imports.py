@@ -89,11 +89,19 @@ def test_invalid_rows_write_nothing_and_are_reported(api, area):
         job = wait_until(api, queued(upload(api, text, "kind=persons&name=bad.csv"))["id"])
     assert job["status"] == "failed"
     assert job["error"]["code"] == "validation"
+    # why, as an API error says it: the rule and its figures, for the reader's language
+    assert job["error"]["reason"] == "rows_invalid" and job["error"]["params"] == {"invalid": 3, "total": 4}, job["error"]
     assert job["counts"]["rows"] == 4 and job["counts"]["invalid"] == 3 and job["counts"]["created"] == 0
     errs = {(e["row"], e["column"]): e for e in job["errors"]}
     assert set(errs) == {(3, "birth_date"), (4, "home_area_code"), (5, "sourced_id")}, job["errors"]
     assert errs[(3, "birth_date")]["value"] == "2004-02-30" and errs[(3, "birth_date")]["file"] == "bad.csv"
-    assert all(e["reason"] for e in job["errors"]) and job["errors_shown"] == 3
+    assert all(e["message"] for e in job["errors"]) and job["errors_shown"] == 3
+    # each line says its rule, field and parameters, as an error does
+    late, nowhere, twice = errs[(3, "birth_date")], errs[(4, "home_area_code")], errs[(5, "sourced_id")]
+    assert late["reason"] == "not_date" and late["field"] == "birth_date" and late["code"] == "validation", late
+    assert nowhere["reason"] == "no_match" and nowhere["field"] == "home_area_id", nowhere
+    assert nowhere["params"] == {"entity": "area", "got": "999999999"} and nowhere["message"] == "no area has this code"
+    assert twice["reason"] == "key_twice" and twice["params"] == {"row": 2} and twice["field"] == "sourced_id", twice
     assert api.get(f"/api/v1/persons?sourced_id={tag}-1").json["total"] == 0
     # the report as CSV: file,row,column,value,reason
     r = api.get(f"/api/v1/imports/{job['id']}?format=csv")
@@ -103,7 +111,8 @@ def test_invalid_rows_write_nothing_and_are_reported(api, area):
     assert list(rows[0]) == ["file", "row", "column", "value", "reason"]
     assert [(x["file"], int(x["row"]), x["column"], x["value"]) for x in rows] == \
         [("bad.csv", e["row"], e["column"], e["value"]) for e in job["errors"]]
-    assert_error(api.get(f"/api/v1/imports/{job['id']}?format=pdf"), 422, "validation", field="format")
+    err = assert_error(api.get(f"/api/v1/imports/{job['id']}?format=pdf"), 422, "validation", field="format")
+    assert err["reason"] == "not_one_of" and err["params"] == {"allowed": "json, csv, xlsx", "got": "pdf"}, err
 
     # skip_invalid: the valid rows go in, the rest is reported
     ok = wait_until(api, queued(upload(api, text, "kind=persons&skip_invalid=true"))["id"])
@@ -133,9 +142,13 @@ def test_map_and_a_bad_header(api):
     bad = wait_until(api, queued(upload(api, "Student ID,First\nx,y\n"))["id"])
     assert bad["status"] == "failed" and bad["errors"] and bad["errors"][0]["row"] == 1
     # the advice names the API's parameter, not the command's option
-    assert "rename it with map 'Student ID=FIELD'" in bad["errors"][0]["reason"], bad["errors"][0]
+    assert "rename it with map 'Student ID=FIELD'" in bad["errors"][0]["message"], bad["errors"][0]
+    assert bad["errors"][0]["reason"] == "unknown_column" and bad["errors"][0]["params"] == {"column": "Student ID"}
+    assert bad["error"]["reason"] == "header_unusable" and bad["error"]["params"] == {"count": 2}, bad["error"]
     wrong = wait_until(api, queued(upload(api, "Student ID,First\nx,y\n", "kind=persons&map=nonsense"))["id"])
     assert wrong["status"] == "failed" and wrong["error"]["message"].startswith("map: 'nonsense' is not HEADER=FIELD")
+    assert wrong["error"]["code"] == "usage" and wrong["error"]["reason"] == "map_entry", wrong["error"]
+    assert wrong["error"]["field"] == "map" and wrong["error"]["params"] == {"got": "nonsense"}
 
 
 def test_encoding_and_a_quoted_map(api):
@@ -146,12 +159,13 @@ def test_encoding_and_a_quoted_map(api):
     body = f"sourced_id,\"Name, given\",family_name\r\n{tag},小明,王\r\n".encode("gb18030")
     bad = wait_until(api, queued(upload(api, body))["id"])
     assert bad["status"] == "failed" and bad["encoding"] is None
-    assert bad["errors"][0]["column"] == "Name, given" and "map '\"Name, given\"=FIELD'" in bad["errors"][0]["reason"]
+    assert bad["errors"][0]["column"] == "Name, given" and "map '\"Name, given\"=FIELD'" in bad["errors"][0]["message"]
     q = "kind=persons&map=" + urllib.parse.quote('"Name, given"=given_name', safe="")
     bad = wait_until(api, queued(upload(api, body, q))["id"])
     assert bad["status"] == "failed", bad
-    assert "the file looks like GB18030" in bad["errors"][0]["reason"] and \
-        "import it with encoding=GB18030" in bad["errors"][0]["reason"], bad["errors"]
+    assert "the file looks like GB18030" in bad["errors"][0]["message"] and \
+        "import it with encoding=GB18030" in bad["errors"][0]["message"], bad["errors"]
+    assert bad["errors"][0]["reason"] == "cell_encoding" and bad["errors"][0]["params"] == {"encoding": "GB18030"}
     job = wait_until(api, queued(upload(api, body, q + "&encoding=GB18030"))["id"])
     assert job["status"] == "done" and job["encoding"] == "GB18030" and job["counts"]["created"] == 1, job
     got = api.get(f"/api/v1/persons?sourced_id={tag}").json["items"][0]
@@ -160,8 +174,11 @@ def test_encoding_and_a_quoted_map(api):
     wide = wait_until(api, queued(upload(api, ("sourced_id,given_name\r\n" + f"{tag}b,Ayşe\r\n").encode("utf-16")))["id"])
     assert wide["status"] == "failed" and "the file is UTF-16" in wide["error"]["message"]
     assert "encoding=UTF-16" in wide["error"]["message"] and "NUL" not in wide["error"]["message"]
+    assert wide["error"]["reason"] == "file_wide" and wide["error"]["params"] == {"encoding": "UTF-16"}, wide["error"]
+    assert wide["errors"][0]["reason"] == "file_wide" and wide["errors"][0]["row"] == 1
     with nothing_changes(api):
-        assert_error(upload(api, body, "kind=persons&encoding=KLINGON"), 422, "validation", field="encoding")
+        err = assert_error(upload(api, body, "kind=persons&encoding=KLINGON"), 422, "validation", field="encoding")
+        assert err["reason"] == "encoding_unknown" and err["params"] == {"got": "KLINGON"}, err
 
 
 def test_refusals(api):
@@ -173,8 +190,14 @@ def test_refusals(api):
         assert_error(upload(api, HEADER, "kind=persons&skip_invalid=maybe"), 422, "validation", field="skip_invalid")
         assert_error(upload(api, HEADER, "kind=persons&dry_run=1"), 422, "validation", field="dry_run")
         assert_error(upload(api, ""), 400, "bad_request")
-    assert_error(api.get("/api/v1/imports/999999"), 404, "not_found")
-    assert_error(api.get("/api/v1/imports?limit=0"), 422, "validation", field="limit")
+    err = assert_error(api.get("/api/v1/imports/999999"), 404, "not_found")
+    assert err["reason"] == "not_found" and err["params"] == {"entity": "import", "id": 999999}, err
+    err = assert_error(api.get("/api/v1/imports?limit=0"), 422, "validation", field="limit")
+    assert err["reason"] == "range" and err["params"] == {"min": 1, "max": 100, "got": 0}, err
+    err = assert_error(api.get("/api/v1/imports?limit=many"), 422, "validation", field="limit")
+    assert err["reason"] == "not_integer", err
+    err = assert_error(api.get("/api/v1/imports?before=0"), 422, "validation", field="before")
+    assert err["reason"] == "not_id", err
 
 
 def test_who_may_import(server, api):
@@ -238,7 +261,9 @@ def test_staff_import_into_their_own_institution(server, api, area):
     job = wait_until(sa, queued(upload(sa, text))["id"])
     assert job["status"] == "failed" and job["counts"]["created"] == 0, job
     assert [(e["row"], e["column"]) for e in job["errors"]] == [(3, "sourced_id")]
-    assert f"institution {a['id']}" in job["errors"][0]["reason"]
+    assert f"institution {a['id']}" in job["errors"][0]["message"]
+    assert job["errors"][0]["reason"] == "stored_out_of_scope"
+    assert job["errors"][0]["params"] == {"entity": "person", "id": a["id"]}, job["errors"][0]
     job = wait_until(sa, queued(upload(sa, text, "kind=persons&skip_invalid=true"))["id"])
     assert job["status"] == "done" and job["counts"]["created"] == 1 and job["counts"]["invalid"] == 1, job
     assert db_query(server, "SELECT given_name, institution_id FROM persons WHERE id = ?",
@@ -256,7 +281,9 @@ def test_staff_import_into_their_own_institution(server, api, area):
     assert job["status"] == "done" and job["counts"]["created"] == 0 and job["counts"]["invalid"] == 2, job
     assert [(e["row"], e["column"], e["value"]) for e in job["errors"]] == [
         (2, "cohort_id", str(cb["id"])), (3, "person_sourced_id", f"{tag}-b")]
-    assert "cohort" in job["errors"][0]["reason"] and "person" in job["errors"][1]["reason"]
+    assert "cohort" in job["errors"][0]["message"] and "person" in job["errors"][1]["message"]
+    assert [e["reason"] for e in job["errors"]] == ["import_scope", "import_scope"], job["errors"]
+    assert job["errors"][0]["params"] == {"entity": "cohort", "id": a["id"]} and job["errors"][0]["field"] == "cohort_id"
     # who sees which import; staff cannot name another institution
     assert sa.get(f"/api/v1/imports/{job['id']}").status == 200
     assert_error(sb.get(f"/api/v1/imports/{job['id']}"), 403, "forbidden")
@@ -356,6 +383,7 @@ def test_stopped_server_leaves_no_half_import(how):
                 job = api.get(f"/api/v1/imports/{job_id}").json
                 assert job["status"] == "failed" and job["error"]["code"] == "interrupted", job
                 assert "nothing was written" in job["error"]["message"]
+                assert job["error"]["reason"] in ("import_stopped", "import_not_started"), job["error"]
                 assert job["counts"]["created"] == 0
             assert persons_like(s2, tag) == 0
             assert uploads_left() <= before, "the uploaded files are removed"
@@ -434,3 +462,57 @@ def test_killed_near_its_end_the_record_and_the_rows_agree():
                 assert s.stop() == 0
             assert_clean_log(s.read_log())
         assert "failed" in outcomes, outcomes
+
+
+PREFIX = "sourced_id,given_name\nx,"   # a file's bytes before the first cell of its own
+RULES = [
+    # (what the file is, its bytes, the query, the job's error reason and params, the report's lines: row, reason, params)
+    ("a row with fewer fields", HEADER + "x,y\n", "kind=persons", "rows_invalid", {"invalid": 1, "total": 1},
+     [(2, "field_count", {"got": 2, "count": 8})]),
+    ("the header again", HEADER + HEADER, "kind=persons", "rows_invalid", {"invalid": 1, "total": 1},
+     [(2, "header_again", None)]),
+    ("a quote never closed", HEADER + 'x,"open\n', "kind=persons", "quote_open", {"row": 2}, [(2, "quote_open", {"row": 2})]),
+    ("a NUL byte", "sourced_id,given_name\nx,a\0b\n", "kind=persons", "nul_byte", {"row": 2}, [(2, "nul_byte", {"row": 2})]),
+    ("too many fields", ",".join(f"c{i}" for i in range(300)) + "\n", "kind=persons", "too_many_fields",
+     {"row": 1, "max": 256}, [(1, "too_many_fields", {"row": 1, "max": 256})]),
+    ("a byte not of the encoding named", PREFIX.encode() + b"\xff\xff\n", "kind=persons&encoding=GB18030", "not_in_encoding",
+     {"row": 2, "byte": len(PREFIX) + 1, "encoding": "GB18030"}, [(2, "not_in_encoding", None)]),
+    ("a character cut by the end", "sourced_id\n".encode("utf-16-le") + b"x", "kind=persons&encoding=UTF-16LE",
+     "ends_in_char", {"row": 2, "encoding": "UTF-16LE"}, [(2, "ends_in_char", None)]),
+    ("a header not UTF-8", b"sourced_id,\xff\n", "kind=persons", "header_unusable", {"count": 1},
+     [(1, "header_not_utf8", None)]),
+    ("two columns for one field", "person_id,person_sourced_id,cohort_id\n1,x,1\n", "kind=enrollments", "header_unusable",
+     {"count": 1}, [(1, "column_twice", {"column": "person_id"})]),
+    ("no key column", "person_id,consent\n1,true\n", "kind=enrollments", "header_unusable", {"count": 1},
+     [(1, "no_key_column", None)]),
+    ("cells not UTF-8", b"sourced_id,given_name\nx1,a\x81\nx2,b\x81\n", "kind=persons", "rows_invalid",
+     {"invalid": 2, "total": 2}, [(2, "not_text", None), (3, "cell_not_utf8_see", {"row": 2})]),
+    ("a day that could be two", HEADER + "x,Ann,,,03/04/2001,,,\n", "kind=persons", "rows_invalid", {"invalid": 1, "total": 1},
+     [(2, "date_ambiguous", {"got": "03/04/2001", "one": "2001-04-03", "two": "2001-03-04"})]),
+    ("ids that name nothing, not an id, not yes or no", "person_id,cohort_id,consent\n999999999,abc,maybe\n",
+     "kind=enrollments", "rows_invalid", {"invalid": 1, "total": 1},
+     [(2, "no_such_record", {"entity": "person", "id": 999999999}), (2, "not_id", None), (2, "not_boolean", None)]),
+    ("no key", "sourced_id,given_name\n,Ann\n", "kind=persons", "rows_invalid", {"invalid": 1, "total": 1},
+     [(2, "required", None)]),
+    # a parameter keeps every character it had: & = % are stored escaped and read back
+    ("a code that names nothing", HEADER + "x,Ann,,,,a&b=c%25d,,\n", "kind=persons", "rows_invalid",
+     {"invalid": 1, "total": 1}, [(2, "no_match", {"entity": "area", "got": "a&b=c%25d"})]),
+    ("a byte-order mark alone", "\ufeff", "kind=persons", "file_empty", None, [(1, "file_empty", None)]),
+]
+
+
+@pytest.mark.parametrize("what,body,query,reason,params,lines", RULES, ids=[r[0] for r in RULES])
+def test_each_rule_of_a_file_has_its_reason(api, what, body, query, reason, params, lines):
+    """Why an import failed and why each line of its report is there: the
+    rule (reason) and its figures (params), so that a client writes them
+    in its reader's language; the English stays in message."""
+    job = wait_until(api, queued(upload(api, body, query))["id"])
+    assert job["status"] == "failed", job
+    assert job["error"]["reason"] == reason and job["error"].get("params") == params, job["error"]
+    assert job["error"]["message"], job["error"]
+    got = [(e["row"], e["reason"]) for e in job["errors"]]
+    assert got == [(row, why) for row, why, _ in lines], job["errors"]
+    for e, (_, _, want) in zip(job["errors"], lines):
+        assert e["message"] and e["code"] in ("validation", "conflict"), e
+        if want is not None:
+            assert e.get("params") == want, e

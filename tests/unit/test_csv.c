@@ -133,6 +133,9 @@ static void refusals(void **state) {
     gerr_clear(&e);
     assert_int_equal(csv_read_file(&a, zPath, 8, &t, &e), -1);
     assert_int_equal(e.code, GERR_VALIDATION);
+    assert_int_equal(e.reason, GR_QUOTE_OPEN);   /* the rule, with the row it names */
+    assert_non_null(gerr_param_get(&e, "row"));
+    assert_int_equal(gerr_param_get(&e, "row")->i, aBad[i].iRow);
     if (t.iBadRow != aBad[i].iRow) fail_msg("case %zu: row %d, expected %d (%s)", i, t.iBadRow, aBad[i].iRow, e.msg);
     unlink(zPath);
     arena_free(&a);
@@ -145,7 +148,17 @@ static void refusals(void **state) {
   gerr e;
   assert_int_equal(csv_read_file(&a, zPath, 2, &t, &e), -1);   /* more fields than allowed */
   assert_int_equal(t.iBadRow, 1);
+  assert_int_equal(e.reason, GR_TOO_MANY_FIELDS);
+  assert_int_equal(gerr_param_get(&e, "max")->i, 2);
   unlink(zPath);
+  /* a file that is not there names its path; an encoding iconv does not know is refused by name */
+  assert_int_equal(csv_read_file(&a, zPath, 2, &t, &e), -1);
+  assert_int_equal(e.reason, GR_CANNOT_OPEN);
+  assert_string_equal(gerr_param_get(&e, "path")->z, zPath);
+  assert_int_equal(csv_check_encoding("KLINGON", &e), -1);
+  assert_int_equal(e.reason, GR_ENCODING_UNKNOWN);
+  assert_string_equal(e.field, "encoding");
+  assert_string_equal(gerr_param_get(&e, "got")->z, "KLINGON");
   arena_free(&a);
 }
 

@@ -42,6 +42,8 @@ static void csv_limits(void **state) {
   gerr_clear(&e);
   assert_int_equal(tab_close(t, &e), -1);
   assert_int_equal(e.code, GERR_TOO_LARGE);
+  assert_int_equal(e.reason, GR_CSV_TOO_LARGE);   /* the rule, with its limit */
+  assert_int_equal(gerr_param_get(&e, "max")->i, 30);
   gbuf_free(&b);
   /* one table per CSV file */
   gbuf_init(&b, 4096);
@@ -50,6 +52,7 @@ static void csv_limits(void **state) {
   assert_int_equal(tab_text(t, "x"), 0);
   assert_int_equal(tab_sheet(t, "b", aCol, 1), -1);
   assert_int_equal(tab_close(t, &e), -1);
+  assert_int_equal(e.reason, GR_CSV_ONE_TABLE);
   gbuf_free(&b);
   tab_format f;
   assert_int_equal(tab_format_parse("xlsx", &f), 0);

@@ -6,7 +6,8 @@
 // their list, a second upload changing nothing); an invalid row fails the
 // import with its report (table and CSV download), and "import the valid
 // rows" imports the others; other column names (map); my imports newest
-// first, with older pages; refusals said in words (no file, an empty file,
+// first, with older pages; a failed import's error and report lines in the
+// reader's language (Uyghur); refusals said in words (no file, an empty file,
 // 413 from the server, 409 and a running import held by intercepting the
 // server's answers, staff into their own institution); the export links carry
 // the list's filters and answer CSV and XLSX; keyboard only, Uyghur
@@ -500,6 +501,13 @@ test('Uyghur right-to-left, 360 px wide, and axe-core on the import screens', as
   }
   await go(page, `/imports/${failed}`);
   await page.locator('.import-report').waitFor();
+  // why it failed, and each line of its report, in Uyghur: written from the reason and parameters, not the server's English
+  const why = (await page.getByRole('alert').textContent()).replace(/[\u2066-\u2069]/g, ''); // numbers come isolated
+  assert.match(why, /3 قۇرنىڭ 1 قۇرى ئىناۋەتسىز؛ ھېچنېمە ساقلانمىدى/);
+  assert.doesNotMatch(why, /rows are invalid/);
+  const line = (await page.locator('.import-report tbody tr').first().locator('td').allTextContents())[3];
+  assert.match(line, /چېسلا/);
+  assert.doesNotMatch(line, /must be a date/);
   await shot(page, 'import-failed-ug');
   await go(page, '/persons');
   await page.locator('.exports').waitFor();

@@ -73,7 +73,7 @@ static int read_csv(arena *a, const char *zPath, const char *const *azHead, int 
   for (int i = 1; i < t->nRow; i++)
     if (t->anField[i] != nCol) {
       gerr eRow;
-      gerr_setr(&eRow, GERR_VALIDATION, GR_CSV_ROW_FIELDS, NULL, GP_I("got", t->anField[i]), GP_I("want", nCol));
+      gerr_setr(&eRow, GERR_VALIDATION, GR_FIELD_COUNT, NULL, GP_I("got", t->anField[i]), GP_I("count", nCol));
       gerr_rows_add(&rows, -1, i + 1, NULL, &eRow);
     }
   return gerr_rows_fail(e, &rows, t->nRow - 1, NULL);

@@ -85,7 +85,9 @@ int export_file(tab_format fmt, const char *zPath, export_fn xWrite, void *pArg,
     t = tab_xlsx(zPath, e);
   } else {
     f = fopen(zPath, "wb");
-    if (!f) return gerr_set(e, GERR_NOT_FOUND, NULL, "cannot write %.200s: %s", zPath, strerror(errno));
+    if (!f)
+      return gerr_setr(e, GERR_NOT_FOUND, GR_CANNOT_WRITE, NULL, GP_S("path", zPath)),
+             gerr_msg(e, "cannot write %.200s: %s", zPath, strerror(errno));
     t = tab_csv_file(f);
   }
   int rc = t ? xWrite(pArg, t, e) : -1;

@@ -22,10 +22,18 @@
 
 /* One problem in the file. Row 1 is the header; zColumn is the file's own
  * header name ("" for the whole row); zValue is the cell with any invalid
- * UTF-8 byte shown as \xHH. Strings are in the arena. */
+ * UTF-8 byte shown as \xHH; the reason and its parameters say the rule
+ * (reasons.def) so a client writes the line in its reader's language.
+ * Strings are in the arena. */
 typedef struct imp_error {
   int iRow;
-  const char *zColumn, *zValue, *zReason;
+  const char *zColumn, *zValue;
+  const char *zReason;         /* the English message (CLI, CSV report), without "field: " */
+  gerr_code code;              /* why, as an API error says it: class, rule, field, parameters */
+  greason reason;
+  const char *zField;          /* the record's field ("" when none) */
+  const gerr_param *aParam;    /* in the arena */
+  int nParam;
 } imp_error;
 
 typedef struct imp_result imp_result;

@@ -50,7 +50,7 @@ static int real_day(arena *a, int y, int mo, int d) {
   return mo >= 1 && mo <= 12 && d >= 1 && d <= 31 && text_is_date(iso(a, y, mo, d), NULL);
 }
 
-int imp_date(arena *a, const char *z, const char **pzOut, const char **pzWhy) {
+int imp_date(arena *a, const char *z, const char **pzOut, const char **pzWhy, const char *azRead[2]) {
   *pzOut = z;
   const char *p = z;
   int y, mo, d, n;
@@ -94,6 +94,8 @@ int imp_date(arena *a, const char *z, const char **pzOut, const char **pzWhy) {
     *pzWhy = arena_printf(a, "could be %d %s %d (day first) or %s %d, %d (month first): write it as YYYY-MM-DD "
                              "(%s or %s)", x1, azMonth[x2 - 1], y, azMonth[x1 - 1], x2, y, iso(a, y, x2, x1),
                           iso(a, y, x1, x2));
+    azRead[0] = iso(a, y, x2, x1);
+    azRead[1] = iso(a, y, x1, x2);
     return 1;
   }
   if (bDayFirst) *pzOut = iso(a, y, x2, x1);

@@ -10,7 +10,7 @@
 #include <strings.h>
 #include <unistr.h>
 
-void imp_error_add(importer *m, int iRow, const char *zColumn, const char *zValue, const char *zReason) {
+void imp_error_add(importer *m, int iRow, const char *zColumn, const char *zValue, const gerr *eWhy) {
   imp_result *r = m->r;
   if (r->nErr == m->nErrAlloc) {
     int nNew = m->nErrAlloc ? 2 * m->nErrAlloc : 32;
@@ -19,7 +19,7 @@ void imp_error_add(importer *m, int iRow, const char *zColumn, const char *zValu
     r->aErr = a;
     m->nErrAlloc = nNew;
   }
-  imp_error_fill(m->pAr, &r->aErr[r->nErr++], iRow, zColumn, zValue, zReason);
+  imp_error_fill(m->pAr, &r->aErr[r->nErr++], iRow, zColumn, zValue, eWhy);
   if (iRow != m->iLastBadRow && iRow > 1) r->nInvalid++;
   m->iLastBadRow = iRow;
 }
@@ -160,22 +160,25 @@ int imp_check_map(const imp_spec *ps, const imp_opts *o, arena *a, gerr *e) {
     int bBad;
     p = map_entry(a, p, &zFrom, &zTo, &n, &bBad);
     if (bBad || !zFrom[0] || (zTo[0] && field_named(ps, zTo) < 0))
-      return gerr_set(e, GERR_USAGE, "map",
+    {
+      const char *zShown = imp_shown_n(a, arena_strndup(a, zEntry, n), IMP_SHOWN_COLUMN);
+      gerr_setr(e, GERR_USAGE, GR_MAP_ENTRY, "map", GP_S("got", zShown));
+      return gerr_msg(e,
                       "%s: '%s' is not HEADER=FIELD (%s fields: %s; an empty FIELD ignores the column; a HEADER "
                       "with a comma or '=' goes in double quotes: '\"Name, given\"=given_name')",
-                      imp_map_name(o), imp_shown_n(a, arena_strndup(a, zEntry, n), IMP_SHOWN_COLUMN), ps->zKind,
-                      field_list(ps, a));
+                      imp_map_name(o), zShown, ps->zKind, field_list(ps, a));
+    }
   }
   return 0;
 }
 
-/* "person_sourced_id or person_id": the columns that can give entity field
- * zField. */
-static const char *columns_for(const imp_spec *p, const char *zField, arena *a) {
+/* "person_sourced_id or person_id" (zSep " or "): the columns that can give
+ * entity field zField. */
+static const char *columns_for(const imp_spec *p, const char *zField, const char *zSep, arena *a) {
   const char *z = "";
   for (int k = 0; k < p->nField; k++)
     if (strcmp(p->aField[k].zField, zField) == 0)
-      z = z[0] ? arena_printf(a, "%s or %s", z, p->aField[k].zName) : p->aField[k].zName;
+      z = z[0] ? arena_printf(a, "%s%s%s", z, zSep, p->aField[k].zName) : p->aField[k].zName;
   return z;
 }
 
@@ -193,7 +196,9 @@ int imp_read_header(importer *m, int nField, const char **azField) {
   for (int j = 0; j < m->nCol; j++) {
     m->aField[j] = -1;
     if (u8_check((const uint8_t *)az[j], strlen(az[j]))) {
-      imp_error_add(m, 1, az[j], az[j], "the header is not valid UTF-8");
+      gerr w;
+      gerr_setr(&w, GERR_VALIDATION, GR_HEADER_NOT_UTF8, NULL);
+      imp_error_add(m, 1, az[j], az[j], &w);
       continue;
     }
     const char *zHead = imp_trim(a, az[j]);
@@ -202,10 +207,11 @@ int imp_read_header(importer *m, int nField, const char **azField) {
     int k = field_named(ps, zTo ? zTo : zHead);
     if (k < 0) {
       const char *zShown = imp_shown_n(a, zHead, IMP_SHOWN_COLUMN), *zQ = map_quoted(a, zShown);
-      imp_error_add(m, 1, az[j], az[j],
-                    arena_printf(a, "unknown column '%s' (known: %s; rename it with %s '%s=FIELD' or ignore "
-                                    "it with %s '%s=')", zShown, field_list(ps, a), imp_map_name(m->o), zQ,
-                                 imp_map_name(m->o), zQ));
+      gerr w;
+      gerr_setr(&w, GERR_VALIDATION, GR_UNKNOWN_COLUMN, NULL, GP_S("column", zShown));
+      gerr_msg(&w, "unknown column '%s' (known: %s; rename it with %s '%s=FIELD' or ignore it with %s '%s=')", zShown,
+               field_list(ps, a), imp_map_name(m->o), zQ, imp_map_name(m->o), zQ);
+      imp_error_add(m, 1, az[j], az[j], &w);
       continue;
     }
     /* a second column for the same entity field (e.g. person_id and person_sourced_id) */
@@ -213,9 +219,10 @@ int imp_read_header(importer *m, int nField, const char **azField) {
     for (int i = 0; i < ps->nField; i++)
       if (aColOf[i] >= 0 && strcmp(ps->aField[i].zField, ps->aField[k].zField) == 0) kSame = i;
     if (kSame >= 0) {
-      imp_error_add(m, 1, az[j], az[j],
-                    arena_printf(a, "a second column for %s (the first is '%s')", ps->aField[k].zField,
-                                 az[aColOf[kSame]]));
+      gerr w;
+      gerr_setr(&w, GERR_VALIDATION, GR_COLUMN_TWICE, ps->aField[k].zField,
+                GP_S("column", imp_shown_n(a, az[aColOf[kSame]], IMP_SHOWN_COLUMN)));
+      imp_error_add(m, 1, az[j], az[j], &w);
       continue;
     }
     aColOf[k] = j;
@@ -229,10 +236,11 @@ int imp_read_header(importer *m, int nField, const char **azField) {
     if (!(ps->aField[k].flags & IMPF_KEY)) continue;
     int iEnt = dom_field_index(ps->pEnt, ps->aField[k].zField);
     if (m->aEntCol[iEnt] >= 0 || m->r->nErr != nBefore) continue;
-    imp_error_add(m, 1, ps->aField[k].zName, "",
-                  arena_printf(a, "no %s column: %s (use %s 'YOUR HEADER=%s')",
-                               columns_for(ps, ps->aField[k].zField, a), ps->zKeyWhy, imp_map_name(m->o),
-                               ps->aField[k].zName));
+    gerr w;
+    gerr_setr(&w, GERR_VALIDATION, GR_NO_KEY_COLUMN, NULL, GP_S("allowed", columns_for(ps, ps->aField[k].zField, ", ", a)));
+    gerr_msg(&w, "no %s column: %s (use %s 'YOUR HEADER=%s')", columns_for(ps, ps->aField[k].zField, " or ", a),
+             ps->zKeyWhy, imp_map_name(m->o), ps->aField[k].zName);
+    imp_error_add(m, 1, ps->aField[k].zName, "", &w);
   }
   return m->r->nErr == nBefore ? 0 : -1;
 }

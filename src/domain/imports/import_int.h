@@ -129,8 +129,9 @@ int imp_run(dom_ctx *c, const imp_spec *p, const char *zPath, const imp_opts *o,
 /* z without surrounding spaces, tabs and line ends: z itself when it has
  * none, else a copy in a. */
 const char *imp_trim(arena *a, const char *z);
-/* Reports a problem of row iRow (strings copied to m->pAr). */
-void imp_error_add(importer *m, int iRow, const char *zColumn, const char *zValue, const char *zReason);
+/* Reports a problem of row iRow, eWhy saying why (reason, field,
+ * parameters, message; strings copied to m->pAr). */
+void imp_error_add(importer *m, int iRow, const char *zColumn, const char *zValue, const gerr *eWhy);
 /* Checks o->zMap itself: each entry HEADER=FIELD with a field of p or none. */
 int imp_check_map(const imp_spec *p, const imp_opts *o, arena *a, gerr *e);
 /* What the caller calls the map in messages ("--map" or o->zMapName). */
@@ -170,8 +171,9 @@ const char *imp_sex(const char *z);
  * read from YYYY/MM/DD, YYYY.MM.DD, YYYYMMDD, YYYY年M月D日, or D.M.YYYY,
  * D/M/YYYY, D-M-YYYY when only one of day-first and month-first is a
  * real day (or both give the same). Returns 0 with *pzOut (in a, or z),
- * or 1 when z could be two days (*pzWhy says which, in a). */
-int imp_date(arena *a, const char *z, const char **pzOut, const char **pzWhy);
+ * or 1 when z could be two days (*pzWhy says which, in a; azRead[] the
+ * two, day first and month first, as YYYY-MM-DD). */
+int imp_date(arena *a, const char *z, const char **pzOut, const char **pzWhy, const char *azRead[2]);
 
 /* import_defer.c */
 /* Once the header is read: when the file (by its size) brings at least

@@ -1,11 +1,12 @@
 /* import_job.c: the records of background imports (see import_job.h). */
 #include "domain/imports/import_job.h"
+#include "domain/imports/import_text.h"
 #include <string.h>
 
 #define JOB_COLS                                                                                               \
   "id, created_at, started_at, finished_at, bytes, kind, status, actor, file_name, file_path, map, runner, "   \
   "skip_invalid, n_rows, n_created, n_updated, n_unchanged, n_invalid, n_errors, digest, error_code, "         \
-  "error_message, institution_id, encoding"
+  "error_message, institution_id, encoding, error_reason, error_field, error_params"
 
 static const char zGet[] = "SELECT " JOB_COLS " FROM imports WHERE id = $1";
 static const char zList[] =
@@ -23,13 +24,15 @@ static const char zStart[] = "UPDATE imports SET status = 'running', started_at 
 static const char zFinish[] =
     "UPDATE imports SET status = $2, finished_at = $3, updated_at = $3, n_rows = $4, n_created = $5, "
     "n_updated = $6, n_unchanged = $7, n_invalid = $8, n_errors = $9, digest = $10, error_code = $11, "
-    "error_message = $12, file_path = NULL WHERE id = $1";
+    "error_message = $12, error_reason = $13, error_field = $14, error_params = $15, file_path = NULL WHERE id = $1";
 static const char zErrInsert[] =
-    "INSERT INTO import_errors (import_id, pos, row_no, column_name, value, reason) VALUES ($1, $2, $3, $4, $5, $6)";
+    "INSERT INTO import_errors (import_id, pos, row_no, column_name, value, reason, code, reason_name, field, params) "
+    "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)";
 static const char zForget[] =
     "DELETE FROM import_errors WHERE import_id IN (SELECT id FROM imports WHERE finished_at < $1)";
 static const char zErrList[] =
-    "SELECT row_no, column_name, value, reason FROM import_errors WHERE import_id = $1 ORDER BY pos LIMIT $2";
+    "SELECT row_no, column_name, value, reason, code, reason_name, field, params FROM import_errors "
+    "WHERE import_id = $1 ORDER BY pos LIMIT $2";
 
 /* Column i of s as text in the arena, or NULL. */
 static const char *text_or_null(dom_ctx *c, db_stmt *s, int i) {
@@ -58,6 +61,9 @@ static void load(dom_ctx *c, db_stmt *s, impjob *p) {
   p->zError = text_or_null(c, s, 21);
   p->idInstitution = db_col_int(s, 22);   /* NULL reads as 0 */
   p->zEncoding = text_or_null(c, s, 23);
+  p->zErrorReason = text_or_null(c, s, 24);
+  p->zErrorField = text_or_null(c, s, 25);
+  p->zErrorParams = text_or_null(c, s, 26);
 }
 
 /* Runs s (parameters bound) and loads up to nMax rows into *pa. */
@@ -107,7 +113,7 @@ int impjob_get(dom_ctx *c, int64_t id, impjob *p, gerr *e) {
   int rc = db_step(s, e);
   if (rc == DB_ROW) load(c, s, p);
   db_done(s);
-  if (rc == DB_DONE) return gerr_set(e, GERR_NOT_FOUND, NULL, "import %lld not found", (long long)id);
+  if (rc == DB_DONE) return gerr_setr(e, GERR_NOT_FOUND, GR_NOT_FOUND, NULL, GP_S("entity", "import"), GP_I("id", id));
   return rc == DB_ERROR ? -1 : 0;
 }
 
@@ -167,6 +173,10 @@ static int store_errors(dom_ctx *c, int64_t id, const imp_result *r, gerr *e) {
     db_bind_text(s, 4, x->zColumn ? x->zColumn : "");
     db_bind_text(s, 5, x->zValue ? x->zValue : "");
     db_bind_text(s, 6, x->zReason ? x->zReason : "");
+    db_bind_text(s, 7, gerr_name(x->code));
+    db_bind_text(s, 8, gerr_reason_name(x->reason != GR_NONE ? x->reason : gerr_reason_of_code(x->code)));
+    db_bind_text(s, 9, x->zField && x->zField[0] ? x->zField : NULL);
+    db_bind_text(s, 10, imp_params_text(c->pAr, x->aParam, x->nParam));
     int rc = db_step(s, e);
     db_done(s);
     if (rc == DB_ERROR) return -1;
@@ -188,6 +198,10 @@ int impjob_finish(dom_ctx *c, int64_t id, const char *zStatus, const imp_result 
   db_bind_text(s, 10, r && r->zDigest[0] ? r->zDigest : NULL);
   db_bind_text(s, 11, pErr ? (zCode ? zCode : gerr_name(pErr->code)) : NULL);
   db_bind_text(s, 12, pErr ? (pErr->msg[0] ? pErr->msg : gerr_default(pErr->code)) : NULL);
+  greason why = !pErr ? GR_NONE : pErr->reason != GR_NONE ? pErr->reason : gerr_reason_of_code(pErr->code);
+  db_bind_text(s, 13, why != GR_NONE ? gerr_reason_name(why) : NULL);
+  db_bind_text(s, 14, pErr && pErr->field[0] ? pErr->field : NULL);
+  db_bind_text(s, 15, pErr ? imp_params_text(c->pAr, pErr->aParam, pErr->nParam) : NULL);
   int rc = db_step(s, e);
   db_done(s);
   if (rc == DB_ERROR || store_errors(c, id, r, e)) goto fail;
@@ -203,8 +217,12 @@ int impjob_each_error(dom_ctx *c, int64_t id, int nMax, impjob_err_fn xErr, void
   db_bind_int(s, 1, id);
   db_bind_int(s, 2, nMax);
   int rc;
-  while ((rc = db_step(s, e)) == DB_ROW)
-    if (xErr(pArg, db_col_int(s, 0), db_col_text(s, 1), db_col_text(s, 2), db_col_text(s, 3))) break;
+  while ((rc = db_step(s, e)) == DB_ROW) {
+    impjob_err x = {db_col_int(s, 0), db_col_text(s, 1), db_col_text(s, 2), db_col_text(s, 3),
+                    db_col_null(s, 4) ? NULL : db_col_text(s, 4), db_col_null(s, 5) ? NULL : db_col_text(s, 5),
+                    db_col_null(s, 6) ? NULL : db_col_text(s, 6), db_col_null(s, 7) ? NULL : db_col_text(s, 7)};
+    if (xErr(pArg, &x)) break;
+  }
   db_done(s);
   return rc == DB_ERROR ? -1 : 0;
 }

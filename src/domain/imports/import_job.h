@@ -27,6 +27,10 @@ typedef struct impjob {
   int64_t idInstitution;   /* the institution the import is confined to (imp_opts.idScope); 0: none */
   int64_t nRows, nCreated, nUpdated, nUnchanged, nInvalid, nErrors;
   const char *zDigest, *zErrorCode, *zError;   /* NULL when none */
+  /* why it failed as an API error says it: the reason, the field and the
+   * parameters (imp_params_text); NULL when none (and for imports that
+   * failed before guild stored them) */
+  const char *zErrorReason, *zErrorField, *zErrorParams;
 } impjob;
 
 /* Stores p as a new queued import (created_at = c->now); sets p->id. */
@@ -52,7 +56,8 @@ int impjob_next(dom_ctx *c, const char *zRunner, impjob *p, gerr *e);
 int impjob_start(dom_ctx *c, int64_t id, gerr *e);
 /* Records the outcome of import id: status zStatus ("done" or "failed"),
  * the counts and digest of r (may be NULL), the error pErr (NULL when none;
- * zCode overrides its machine code, e.g. "interrupted") and the first
+ * zCode overrides its machine code, e.g. "interrupted"; its reason, field
+ * and parameters are stored too) and the first
  * IMPJOB_ERRORS_MAX lines of r's report; finished_at = c->now. One
  * transaction. */
 int impjob_finish(dom_ctx *c, int64_t id, const char *zStatus, const imp_result *r, const gerr *pErr,
@@ -62,8 +67,16 @@ int impjob_finish(dom_ctx *c, int64_t id, const char *zStatus, const imp_result 
  * imports' own rows, with their counts, stay). */
 int impjob_forget_reports(dom_ctx *c, int64_t tBefore, gerr *e);
 
-/* One line of an import's stored error report. */
-typedef int (*impjob_err_fn)(void *pArg, int64_t iRow, const char *zColumn, const char *zValue, const char *zReason);
+/* One line of an import's stored error report: where, the English message
+ * (zMessage), and why as an API error says it (code, reason, field,
+ * parameters as imp_params_text; NULL for lines stored before guild kept
+ * them). Valid during the callback. */
+typedef struct impjob_err {
+  int64_t iRow;
+  const char *zColumn, *zValue, *zMessage;
+  const char *zCode, *zReason, *zField, *zParams;
+} impjob_err;
+typedef int (*impjob_err_fn)(void *pArg, const impjob_err *x);
 /* Calls xErr for the first nMax lines of import id's report, in file order;
  * a nonzero return stops. */
 int impjob_each_error(dom_ctx *c, int64_t id, int nMax, impjob_err_fn xErr, void *pArg, gerr *e);

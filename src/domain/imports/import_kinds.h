@@ -21,5 +21,8 @@ extern const int imp_nkinds;
 
 /* The kind named zName, or NULL. */
 const imp_kind *imp_kind_find(const char *zName);
+/* Refuses kind zName (NULL: none given): GERR_VALIDATION, reason not_one_of
+ * with the kinds there are. Returns -1. */
+int imp_kind_refuse(const char *zName, gerr *e);
 
 #endif

@@ -65,28 +65,42 @@ static int parse_bool(const char *z) {
   return -1;
 }
 
-/* Reports a domain error for row iRow; its message loses the "field: "
- * prefix, as the column names it. */
+/* Reports a domain error for row iRow, in the column of its field; its
+ * message loses the "field: " prefix, as the column names it. */
 static void row_error(importer *m, int iRow, const char **az, const gerr *e) {
   int iEnt = e->field[0] ? dom_field_index(m->p->pEnt, e->field) : -1;
   int j = iEnt >= 0 ? m->aEntCol[iEnt] : -1;
-  const char *zMsg = e->msg;
-  size_t n = e->field[0] ? strlen(e->field) : 0;
-  if (n && strncmp(zMsg, e->field, n) == 0 && zMsg[n] == ':' && zMsg[n + 1] == ' ') zMsg += n + 2;
-  imp_error_add(m, iRow, j >= 0 ? m->azHead[j] : "", j >= 0 ? az[j] : "", zMsg);
+  imp_error_add(m, iRow, j >= 0 ? m->azHead[j] : "", j >= 0 ? az[j] : "", e);
 }
 
-/* The reason for a cell that is not UTF-8: the encoding the file seems to
- * be in and how to read it, the first time; then a pointer to that row. */
-static const char *imp_not_utf8(importer *m, const char *z) {
+/* Reports cell j of row iRow, refused for w (its reason names the field). */
+static void cell_error(importer *m, int iRow, const char **az, int j, gerr *w) {
+  imp_error_add(m, iRow, m->azHead[j], az[j], w);
+}
+
+/* Why a cell (of field zField) is not UTF-8, into w: the encoding the file
+ * seems to be in and how to read it, the first time; then a pointer to
+ * that row. */
+static void imp_not_utf8(importer *m, const char *zField, const char *z, gerr *w) {
   arena *a = m->c->pAr;
-  if (m->iFirstNotUtf8 > 0) return arena_printf(a, "not valid UTF-8 (see row %d)", m->iFirstNotUtf8);
-  if (m->iFirstNotUtf8 < 0) return "not valid UTF-8";   /* another cell of the same row */
+  if (m->iFirstNotUtf8 > 0) {
+    gerr_setr(w, GERR_VALIDATION, GR_CELL_NOT_UTF8_SEE, zField, GP_I("row", m->iFirstNotUtf8));
+    return;
+  }
+  gerr_setr(w, GERR_VALIDATION, GR_NOT_TEXT, zField);
+  if (m->iFirstNotUtf8 < 0) {   /* another cell of the same row */
+    gerr_msg(w, "not valid UTF-8");
+    return;
+  }
   m->iFirstNotUtf8 = -1;   /* on_row sets it to this row once the row is done */
   const char *zEnc = csv_guess_encoding(z);
   const char *zOpt = m->o->zMapName ? "encoding=" : "--encoding ";
-  if (!zEnc) return "not valid UTF-8 (save the file as UTF-8)";
-  return arena_printf(a, "not valid UTF-8: the file looks like %s; %s", zEnc, imp_encoding_advice(a, zEnc, zOpt));
+  if (!zEnc) {
+    gerr_msg(w, "not valid UTF-8 (save the file as UTF-8)");
+    return;
+  }
+  gerr_setr(w, GERR_VALIDATION, GR_CELL_ENCODING, zField, GP_S("encoding", zEnc));
+  gerr_msg(w, "not valid UTF-8: the file looks like %s; %s", zEnc, imp_encoding_advice(a, zEnc, zOpt));
 }
 
 /* Converts the cells of a row into pIn; reports every bad cell. Returns 1
@@ -101,15 +115,19 @@ static int read_cells(importer *m, int iRow, const char **az, dom_rec *pIn, gerr
     if (k < 0) continue;
     const imp_field *f = &ps->aField[k];
     int iEnt = m->aEnt[k];
+    gerr w;
     if (!is_utf8(az[j])) {
-      imp_error_add(m, iRow, m->azHead[j], az[j], imp_not_utf8(m, az[j]));
+      imp_not_utf8(m, f->zField, az[j], &w);
+      cell_error(m, iRow, az, j, &w);
       bOk = 0;
       continue;
     }
     const char *z = imp_trim(c->pAr, az[j]);
     if (!z[0]) {
       if (f->flags & IMPF_KEY) {
-        imp_error_add(m, iRow, m->azHead[j], az[j], arena_printf(c->pAr, "is required: %s", ps->zKeyWhy));
+        gerr_setr(&w, GERR_VALIDATION, GR_REQUIRED, f->zField);
+        gerr_msg(&w, "is required: %s", ps->zKeyWhy);
+        cell_error(m, iRow, az, j, &w);
         bOk = 0;
       } else if (f->conv != IMP_BOOL) {
         set_text(pIn, iEnt, NULL);   /* an empty cell clears the field */
@@ -128,9 +146,12 @@ static int read_cells(importer *m, int iRow, const char **az, dom_rec *pIn, gerr
         break;
       }
       case IMP_DATE: {
-        const char *zDate, *zWhy;
-        if (imp_date(c->pAr, z, &zDate, &zWhy)) {
-          imp_error_add(m, iRow, m->azHead[j], az[j], zWhy);
+        const char *zDate, *zWhy, *azRead[2];
+        if (imp_date(c->pAr, z, &zDate, &zWhy, azRead)) {
+          gerr_setr(&w, GERR_VALIDATION, GR_DATE_AMBIGUOUS, f->zField, GP_S("got", z), GP_S("one", azRead[0]),
+                    GP_S("two", azRead[1]));
+          gerr_msg(&w, "%s", zWhy);
+          cell_error(m, iRow, az, j, &w);
           bOk = 0;
         } else {
           set_text(pIn, iEnt, zDate);
@@ -140,7 +161,9 @@ static int read_cells(importer *m, int iRow, const char **az, dom_rec *pIn, gerr
       case IMP_BOOL:
         rc = parse_bool(z);
         if (rc < 0) {
-          imp_error_add(m, iRow, m->azHead[j], az[j], "must be true or false (or yes/no, 1/0)");
+          gerr_setr(&w, GERR_VALIDATION, GR_NOT_BOOLEAN, f->zField);
+          gerr_msg(&w, "must be true or false (or yes/no, 1/0)");
+          cell_error(m, iRow, az, j, &w);
           bOk = 0;
         } else {
           set_int(pIn, iEnt, rc);
@@ -148,7 +171,9 @@ static int read_cells(importer *m, int iRow, const char **az, dom_rec *pIn, gerr
         break;
       case IMP_ID:
         if (text_int64(z, &id) || id <= 0) {
-          imp_error_add(m, iRow, m->azHead[j], az[j], arena_printf(c->pAr, "must be a whole number: %s", f->zHelp));
+          gerr_setr(&w, GERR_VALIDATION, GR_NOT_ID, f->zField);
+          gerr_msg(&w, "must be a whole number: %s", f->zHelp);
+          cell_error(m, iRow, az, j, &w);
           bOk = 0;
           break;
         }
@@ -157,7 +182,13 @@ static int read_cells(importer *m, int iRow, const char **az, dom_rec *pIn, gerr
         rc = imp_lookup(m, k, z, &id, e);
         if (rc < 0) return -1;
         if (rc == 0) {
-          imp_error_add(m, iRow, m->azHead[j], az[j], f->zNotFound);
+          const char *zEntity = ps->pEnt->aField[iEnt].pRef ? ps->pEnt->aField[iEnt].pRef->zName : "";
+          if (f->conv == IMP_ID)
+            gerr_setr(&w, GERR_VALIDATION, GR_NO_SUCH_RECORD, f->zField, GP_S("entity", zEntity), GP_I("id", id));
+          else
+            gerr_setr(&w, GERR_VALIDATION, GR_NO_MATCH, f->zField, GP_S("entity", zEntity), GP_S("got", z));
+          gerr_msg(&w, "%s", f->zNotFound);
+          cell_error(m, iRow, az, j, &w);
           bOk = 0;
         } else {
           set_int(pIn, iEnt, id);
@@ -220,8 +251,7 @@ static int stored_row(importer *m, int iRow, const char **az, dom_rec *pIn, int 
       row_error(m, iRow, az, eCreate);
     } else {
       gerr eUnique;
-      gerr_set(&eUnique, GERR_CONFLICT, NULL, "conflicts with a stored %s: a value that must be unique is already used",
-               ps->pEnt->zName);
+      gerr_setr(&eUnique, GERR_CONFLICT, GR_UNIQUE_STORED, NULL, GP_S("entity", ps->pEnt->zName));
       row_error(m, iRow, az, &eUnique);
     }
     return 0;
@@ -229,8 +259,10 @@ static int stored_row(importer *m, int iRow, const char **az, dom_rec *pIn, int 
   int iFirst = imp_rows_get(&m->rows, id);
   if (iFirst) {
     int j = imp_first_key_column(m);
-    imp_error_add(m, iRow, j >= 0 ? m->azHead[j] : "", j >= 0 ? az[j] : "",
-                  arena_printf(c->pAr, ps->zDuplicate, iFirst));
+    gerr w;
+    gerr_setr(&w, GERR_VALIDATION, GR_KEY_TWICE, j >= 0 ? ps->aField[m->aField[j]].zField : NULL, GP_I("row", iFirst));
+    gerr_msg(&w, ps->zDuplicate, iFirst);
+    imp_error_add(m, iRow, j >= 0 ? m->azHead[j] : "", j >= 0 ? az[j] : "", &w);
     return 0;
   }
   imp_rows_set(&m->rows, id, iRow);
@@ -295,12 +327,15 @@ static int reads_earlier_rows(const importer *m, const dom_rec *pIn) {
 static int import_row(importer *m, int iRow, int nField, const char **az, gerr *e) {
   dom_ctx *c = m->c;
   const imp_spec *ps = m->p;
+  gerr w;
   if (nField != m->nCol) {
-    imp_error_add(m, iRow, "", "", arena_printf(c->pAr, "%d fields, the header has %d", nField, m->nCol));
+    gerr_setr(&w, GERR_VALIDATION, GR_FIELD_COUNT, NULL, GP_I("got", nField), GP_I("count", m->nCol));
+    imp_error_add(m, iRow, "", "", &w);
     return 0;
   }
   if (imp_is_header_again(nField, az, m->nCol, m->azHead)) {
-    imp_error_add(m, iRow, "", "", "repeats the header (row 1): is this two files joined? Remove the row");
+    gerr_setr(&w, GERR_VALIDATION, GR_HEADER_AGAIN, NULL);
+    imp_error_add(m, iRow, "", "", &w);
     return 0;
   }
   dom_rec in, out;
@@ -388,27 +423,33 @@ static int finish(importer *m, const csv_table *t, int rc, gerr *e) {
   if (rc || t->nRow == 0) {
     db_rollback(c->pDb);
     if (rc && t->bStopped) {   /* a bad header, or a database error (e is filled) */
-      rc = m->iStop == 1 ? gerr_set(e, GERR_VALIDATION, NULL, "the header (row 1) is not usable: %s%s",
-                                    pRes->nErr ? imp_shown_n(c->pAr, pRes->aErr[0].zReason, 160) : "",
-                                    pRes->nErr > 1 ? " (and more: see the report)" : "")
-                         : -1;
+      if (m->iStop == 1) {
+        gerr_setr(e, GERR_VALIDATION, GR_HEADER_UNUSABLE, NULL, GP_I("count", pRes->nErr));
+        gerr_msg(e, "the header (row 1) is not usable: %s%s",
+                 pRes->nErr ? imp_shown_n(c->pAr, pRes->aErr[0].zReason, 160) : "",
+                 pRes->nErr > 1 ? " (and more: see the report)" : "");
+      }
+      rc = -1;
     } else if (rc) {           /* the file itself is refused: only that is reported, as nothing was read */
       pRes->nCreated = pRes->nUpdated = pRes->nUnchanged = pRes->nInvalid = pRes->nErr = 0;
       m->iLastBadRow = 0;
       if (e->code == GERR_VALIDATION) {
-        if (t->zLooksLike) {   /* UTF-16 and the like: say how to read it */
-          gerr eWide = *e;
-          const char *zWhat = strstr(eWide.msg, "the file is");
-          gerr_set(e, GERR_VALIDATION, NULL, "%s: %s", zWhat ? zWhat : eWide.msg,
+        if (t->zLooksLike) {   /* UTF-16 and the like: say how to read it (the reason stays) */
+          char zWide[sizeof e->msg];
+          snprintf(zWide, sizeof zWide, "%s", e->msg);
+          const char *zWhat = strstr(zWide, "the file is");
+          gerr_msg(e, "%s: %s", zWhat ? zWhat : zWide,
                    imp_encoding_advice(c->pAr, t->zLooksLike, o->zMapName ? "encoding=" : "--encoding "));
         }
-        gerr eCopy = *e;
-        const char *zMsg = eCopy.msg, *zColon = strstr(zMsg, ": ");
-        imp_error_add(m, t->iBadRow, "", "", zColon && strncmp(zMsg, "row ", 4) == 0 ? zColon + 2 : zMsg);
+        gerr eRow = *e;   /* the report's line: its row says where */
+        const char *zColon = strstr(e->msg, ": ");
+        if (zColon && strncmp(e->msg, "row ", 4) == 0) gerr_msg(&eRow, "%s", zColon + 2);
+        imp_error_add(m, t->iBadRow, "", "", &eRow);
       }
     } else {
-      imp_error_add(m, 1, "", "", "the file is empty: it needs a header row");
-      rc = gerr_set(e, GERR_VALIDATION, NULL, "the file is empty");
+      rc = gerr_setr(e, GERR_VALIDATION, GR_FILE_EMPTY, NULL);
+      imp_error_add(m, 1, "", "", e);
+      gerr_msg(e, "the file is empty");
     }
     free(m);
     return rc;
@@ -418,7 +459,8 @@ static int finish(importer *m, const csv_table *t, int rc, gerr *e) {
   if (o->xProgress) o->xProgress(o->pArg, pRes->nRow, pRes->nRow, 1);
   if (pRes->nErr && !o->bSkipInvalid) {
     db_rollback(c->pDb);
-    return gerr_set(e, GERR_VALIDATION, NULL, "%d of %d rows are invalid", pRes->nInvalid, pRes->nRow);
+    gerr_setr(e, GERR_VALIDATION, GR_ROWS_INVALID, NULL, GP_I("invalid", pRes->nInvalid), GP_I("total", pRes->nRow));
+    return gerr_msg(e, "%d of %d rows are invalid", pRes->nInvalid, pRes->nRow);
   }
   return 0;
 }

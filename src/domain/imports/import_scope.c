@@ -32,9 +32,9 @@ int imp_scope_row(importer *m, int iRow, const char **az, dom_rec *pIn, gerr *e)
     if (rc < 0) return -1;
     if (rc) continue;
     int j = column_of(m, iEnt);
-    imp_error_add(m, iRow, j >= 0 ? m->azHead[j] : "", j >= 0 ? az[j] : "",
-                  arena_printf(m->c->pAr, "this %s is not one of institution %lld's, to which the import is confined",
-                               pParent->zName, (long long)idScope));
+    gerr w;
+    gerr_setr(&w, GERR_VALIDATION, GR_IMPORT_SCOPE, p->zField, GP_S("entity", pParent->zName), GP_I("id", idScope));
+    imp_error_add(m, iRow, j >= 0 ? m->azHead[j] : "", j >= 0 ? az[j] : "", &w);
     bOk = 0;
   }
   return bOk;
@@ -47,9 +47,9 @@ int imp_scope_stored(importer *m, int iRow, const char **az, int64_t id, gerr *e
   int rc = pol_contains(m->c, pEnt->zName, id, SCOPE_INSTITUTION, idScope, e);
   if (rc) return rc;
   int j = imp_first_key_column(m);   /* names the record */
-  imp_error_add(m, iRow, j >= 0 ? m->azHead[j] : "", j >= 0 ? az[j] : "",
-                arena_printf(m->c->pAr, "the stored %s is not one of institution %lld's, to which the import is "
-                                        "confined: it is left as it is", pEnt->zName, (long long)idScope));
+  gerr w;
+  gerr_setr(&w, GERR_VALIDATION, GR_STORED_OUT_OF_SCOPE, NULL, GP_S("entity", pEnt->zName), GP_I("id", idScope));
+  imp_error_add(m, iRow, j >= 0 ? m->azHead[j] : "", j >= 0 ? az[j] : "", &w);
   return 0;
 }
 

@@ -2,6 +2,7 @@
 #include "domain/imports/import_text.h"
 #include "core/buf.h"
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 #include <unistr.h>
@@ -48,12 +49,78 @@ const char *imp_shown_n(arena *a, const char *z, size_t nMax) {
 
 const char *imp_shown(arena *a, const char *z) { return imp_shown_n(a, z, 0); }
 
-void imp_error_fill(arena *a, imp_error *p, int iRow, const char *zColumn, const char *zValue, const char *zReason) {
+void imp_error_fill(arena *a, imp_error *p, int iRow, const char *zColumn, const char *zValue, const gerr *eWhy) {
   p->iRow = iRow;
   p->zColumn = imp_shown_n(a, zColumn ? zColumn : "", IMP_SHOWN_COLUMN);
   /* a cell is kept whole (the terminal shows it cut); a header is its column too */
   p->zValue = imp_shown_n(a, zValue ? zValue : "", iRow == 1 ? IMP_SHOWN_COLUMN : 0);
-  p->zReason = imp_shown_n(a, zReason ? zReason : "", IMP_SHOWN_REASON);
+  const char *zMsg = eWhy->msg;
+  size_t n = strlen(eWhy->field);
+  if (n && !strncmp(zMsg, eWhy->field, n) && zMsg[n] == ':' && zMsg[n + 1] == ' ') zMsg += n + 2;
+  p->zReason = imp_shown_n(a, zMsg, IMP_SHOWN_REASON);
+  p->code = eWhy->code;
+  p->reason = eWhy->reason;
+  p->zField = arena_strdup(a, eWhy->field);
+  p->nParam = eWhy->nParam;
+  gerr_param *ap = p->nParam ? arena_alloc(a, (size_t)p->nParam * sizeof *ap) : NULL;
+  if (ap) memcpy(ap, eWhy->aParam, (size_t)p->nParam * sizeof *ap);
+  p->aParam = ap;
+}
+
+/* 1 when byte c of a parameter's value is written %XX in its stored text. */
+static int param_escaped(unsigned char c) { return c < 0x20 || c == 0x7f || c == '%' || c == '&' || c == '='; }
+
+const char *imp_params_text(arena *a, const gerr_param *ap, int n) {
+  if (n <= 0) return NULL;
+  gbuf b;
+  gbuf_init(&b, (size_t)1 << 16);
+  for (int i = 0; i < n; i++) {
+    gbuf_printf(&b, "%s%s=%c", i ? "&" : "", ap[i].zKey, ap[i].cType);
+    if (ap[i].cType != 's') {
+      gbuf_printf(&b, "%lld", ap[i].i);
+      continue;
+    }
+    for (const unsigned char *z = (const unsigned char *)ap[i].z; *z; z++)
+      if (param_escaped(*z)) gbuf_printf(&b, "%%%02X", *z);
+      else gbuf_printf(&b, "%c", *z);
+  }
+  const char *zOut = arena_strdup(a, b.z ? b.z : "");
+  gbuf_free(&b);
+  return zOut;
+}
+
+/* The value of hex digit c, or -1. */
+static int hex_value(char c) {
+  if (c >= '0' && c <= '9') return c - '0';
+  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+  return -1;
+}
+
+int imp_params_read(arena *a, const char *z, gerr_param *ap, int nMax) {
+  int n = 0;
+  while (z && *z && n < nMax) {
+    const char *zEq = strchr(z, '='), *zEnd = strchr(z, '&');
+    if (!zEnd) zEnd = z + strlen(z);
+    if (!zEq || zEq > zEnd || zEq + 1 == zEnd) break;   /* not what imp_params_text writes */
+    gerr_param *p = &ap[n++];
+    memset(p, 0, sizeof *p);
+    p->zKey = arena_strndup(a, z, (size_t)(zEq - z));
+    p->cType = zEq[1];
+    size_t k = 0;
+    for (const char *q = zEq + 2; q < zEnd && k + 1 < sizeof p->z; q++) {
+      int h1 = *q == '%' && q + 2 < zEnd ? hex_value(q[1]) : -1, h2 = h1 >= 0 ? hex_value(q[2]) : -1;
+      if (h2 >= 0) {
+        p->z[k++] = (char)(h1 * 16 + h2);
+        q += 2;
+      } else {
+        p->z[k++] = *q;
+      }
+    }
+    p->z[k] = 0;
+    if (p->cType != 's') p->i = strtoll(p->z, NULL, 10);
+    z = *zEnd ? zEnd + 1 : zEnd;
+  }
+  return n;
 }
 
 const char *imp_encoding_advice(arena *a, const char *zEnc, const char *zOpt) {

@@ -20,9 +20,19 @@ const char *imp_shown_n(arena *a, const char *z, size_t nMax);
 const char *imp_shown(arena *a, const char *z);
 
 /* Fills report entry p (strings copied into a, shown: the column and the
- * reason cut to their limits, the value whole but in the header row, where
- * it is the column's name; a terminal shows IMP_SHOWN_VALUE characters). */
-void imp_error_fill(arena *a, imp_error *p, int iRow, const char *zColumn, const char *zValue, const char *zReason);
+ * message cut to their limits, the value whole but in the header row, where
+ * it is the column's name; a terminal shows IMP_SHOWN_VALUE characters)
+ * with why: eWhy's code, reason, field and parameters, and its message
+ * without the "field: " it may begin with (the column names it). */
+void imp_error_fill(arena *a, imp_error *p, int iRow, const char *zColumn, const char *zValue, const gerr *eWhy);
+
+/* A reason's parameters as stored text, "key=Tvalue&key=Tvalue" (T: i, c
+ * or s, as gerr_param.cType; '%', '&', '=' and control bytes of a value
+ * written %XX), in a; NULL when n is 0. */
+const char *imp_params_text(arena *a, const gerr_param *ap, int n);
+/* Reads imp_params_text's text z (NULL: none) into ap, at most nMax
+ * (keys in a); returns how many. */
+int imp_params_read(arena *a, const char *z, gerr_param *ap, int nMax);
 
 /* How to read a file in encoding zEnc (in a): "convert it (iconv -f ENC -t
  * UTF-8 FILE > FILE-utf8.csv) or import it with --encoding ENC" (zOpt is

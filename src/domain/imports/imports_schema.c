@@ -42,9 +42,23 @@ static const char zImportScopePostgres[] = "ALTER TABLE imports ADD COLUMN insti
  * converted to UTF-8 as the runner reads it. */
 static const char zImportEncoding[] = "ALTER TABLE imports ADD COLUMN encoding TEXT;";
 
+/* Version 13: why an import failed, and why each line of its report is
+ * there, as an API error says it (reasons.def): the reason, the field and
+ * the rule's parameters (imp_params_text's form), beside the code and the
+ * English message, so that a client writes them in its reader's language. */
+static const char zImportReasons[] =
+    "ALTER TABLE imports ADD COLUMN error_reason TEXT;"
+    "ALTER TABLE imports ADD COLUMN error_field TEXT;"
+    "ALTER TABLE imports ADD COLUMN error_params TEXT;"
+    "ALTER TABLE import_errors ADD COLUMN code TEXT;"
+    "ALTER TABLE import_errors ADD COLUMN reason_name TEXT;"
+    "ALTER TABLE import_errors ADD COLUMN field TEXT;"
+    "ALTER TABLE import_errors ADD COLUMN params TEXT;";
+
 const schema_migration imports_migrations[] = {
     {5, "background imports and their error reports", {zImportsSqlite, zImportsPostgres}},
     {7, "imports confined to one institution", {zImportScopeSqlite, zImportScopePostgres}},
     {8, "imports: the encoding of the uploaded file", {zImportEncoding, zImportEncoding}},
+    {13, "imports: the reasons and parameters of a failure and of each report line", {zImportReasons, zImportReasons}},
     {0, NULL, {NULL, NULL}},   /* the end */
 };

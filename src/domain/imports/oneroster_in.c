@@ -27,6 +27,16 @@ static const or_spec *const apSpec[OR__NFILE] = {
 /* Reads manifest.csv: the version and each file's mode. Every problem is
  * reported on the manifest; returns 0, or -1 on an error that is not the
  * file's (e filled). */
+/* Reports manifest row iRow: property zName's value zValue is not one of
+ * zAllowed (zMsg: the English words). */
+static void manifest_not_one_of(or_importer *m, int iRow, const char *zName, const char *zValue, const char *zAllowed,
+                                const char *zMsg) {
+  gerr w;
+  gerr_setr(&w, GERR_VALIDATION, GR_NOT_ONE_OF, zName, GP_S("allowed", zAllowed), GP_S("got", zValue));
+  gerr_msg(&w, "%s", zMsg);
+  or_error_why(m, OR_MANIFEST, iRow, "value", zValue, &w);
+}
+
 static int read_manifest(or_importer *m) {
   or_result *r = m->r;
   const char *zPath = or_source_file(&m->src, m->pAr, "manifest.csv");
@@ -35,8 +45,11 @@ static int read_manifest(or_importer *m) {
     for (int f = 1; f < OR__NFILE; f++)
       if (or_source_file(&m->src, m->pAr, oneroster_file_names[f])) r->aMode[f] = OR_BULK, nFiles++;
     if (!nFiles) {
-      or_error(m, OR_MANIFEST, 1, "", "", "there is no manifest.csv, nor any of orgs.csv, academicSessions.csv, "
-                                          "courses.csv, classes.csv, users.csv, roles.csv, enrollments.csv");
+      gerr w;
+      gerr_setr(&w, GERR_VALIDATION, GR_NO_MANIFEST, NULL, GP_S("path", m->src.zDir));
+      gerr_msg(&w, "there is no manifest.csv, nor any of orgs.csv, academicSessions.csv, courses.csv, classes.csv, "
+                   "users.csv, roles.csv, enrollments.csv");
+      or_error_why(m, OR_MANIFEST, 1, "", "", &w);
       return 0;
     }
     snprintf(r->zVersion, sizeof r->zVersion, "%s", r->aMode[OR_ROLES] ? "1.2" : "1.1");
@@ -50,12 +63,17 @@ static int read_manifest(or_importer *m) {
   memcpy(m->azSha256[OR_MANIFEST], t.zSha256, sizeof t.zSha256);
   if (rc) {
     if (m->e->code != GERR_VALIDATION) return -1;
-    or_error(m, OR_MANIFEST, t.iBadRow, "", "", "%s%s%s", m->e->msg, t.zLooksLike ? ": " : "",
+    gerr w = *m->e;   /* the file's fault, with its reason */
+    gerr_msg(&w, "%s%s%s", m->e->msg, t.zLooksLike ? ": " : "",
              t.zLooksLike ? imp_encoding_advice(m->pAr, t.zLooksLike, "--encoding ") : "");
+    or_error_why(m, OR_MANIFEST, t.iBadRow, "", "", &w);
     return 0;
   }
   if (t.nRow == 0) {
-    or_error(m, OR_MANIFEST, 1, "", "", "manifest.csv is empty: it needs a header row");
+    gerr w;
+    gerr_setr(&w, GERR_VALIDATION, GR_FILE_EMPTY, NULL);
+    gerr_msg(&w, "manifest.csv is empty: it needs a header row");
+    or_error_why(m, OR_MANIFEST, 1, "", "", &w);
     return 0;
   }
   int jName = -1, jValue = -1;
@@ -63,20 +81,28 @@ static int read_manifest(or_importer *m) {
     if (strcasecmp(t.aazField[0][j], "propertyName") == 0) jName = j;
     if (strcasecmp(t.aazField[0][j], "value") == 0) jValue = j;
   }
-  if (jName < 0) or_error(m, OR_MANIFEST, 1, "propertyName", "", "manifest.csv has no propertyName column: it is required");
-  if (jValue < 0) or_error(m, OR_MANIFEST, 1, "value", "", "manifest.csv has no value column: it is required");
+  static const char *const azNeeded[] = {"propertyName", "value"};
+  for (int k = 0; k < 2; k++) {
+    if ((k ? jValue : jName) >= 0) continue;
+    gerr w;
+    gerr_setr(&w, GERR_VALIDATION, GR_NO_KEY_COLUMN, NULL, GP_S("allowed", azNeeded[k]));
+    gerr_msg(&w, "manifest.csv has no %s column: it is required", azNeeded[k]);
+    or_error_why(m, OR_MANIFEST, 1, azNeeded[k], "", &w);
+  }
   if (jName < 0 || jValue < 0) return 0;
   int aRow[OR__NFILE] = {0};
   char zIgnored[400] = "";
   for (int i = 1; i < t.nRow; i++) {
     if (t.anField[i] != t.anField[0]) {
-      or_error(m, OR_MANIFEST, i + 1, "", "", "%d fields, the header has %d", t.anField[i], t.anField[0]);
+      gerr w;
+      gerr_setr(&w, GERR_VALIDATION, GR_FIELD_COUNT, NULL, GP_I("got", t.anField[i]), GP_I("count", t.anField[0]));
+      or_error_why(m, OR_MANIFEST, i + 1, "", "", &w);
       continue;
     }
     const char *zName = t.aazField[i][jName], *zValue = t.aazField[i][jValue];
     if (strcmp(zName, "oneroster.version") == 0) {
       if (strncmp(zValue, "1.1", 3) != 0 && strncmp(zValue, "1.2", 3) != 0)
-        or_error(m, OR_MANIFEST, i + 1, "value", zValue, "guild reads OneRoster 1.1 and 1.2");
+        manifest_not_one_of(m, i + 1, zName, zValue, "1.1, 1.2", "guild reads OneRoster 1.1 and 1.2");
       else snprintf(r->zVersion, sizeof r->zVersion, "%.3s", zValue);
       continue;
     }
@@ -86,7 +112,8 @@ static int read_manifest(or_importer *m) {
     else if (strcasecmp(zValue, "delta") == 0) mode = OR_DELTA;
     else if (strcasecmp(zValue, "absent") == 0) mode = OR_ABSENT;
     else {
-      or_error(m, OR_MANIFEST, i + 1, "value", zValue, "%s must be bulk, delta or absent", zName);
+      manifest_not_one_of(m, i + 1, zName, zValue, "bulk, delta, absent",
+                          arena_printf(m->pAr, "%s must be bulk, delta or absent", zName));
       continue;
     }
     int f = 0;
@@ -101,12 +128,20 @@ static int read_manifest(or_importer *m) {
     }
   }
   if (zIgnored[0]) r->zIgnored = arena_strdup(m->pAr, zIgnored);
-  if (!r->zVersion[0]) or_error(m, OR_MANIFEST, 1, "", "", "manifest.csv has no oneroster.version");
+  if (!r->zVersion[0]) {
+    gerr w;
+    gerr_setr(&w, GERR_VALIDATION, GR_REQUIRED, "oneroster.version");
+    gerr_msg(&w, "manifest.csv has no oneroster.version");
+    or_error_why(m, OR_MANIFEST, 1, "", "", &w);
+  }
   m->bV11 = strcmp(r->zVersion, "1.1") == 0;
   for (int f = 1; f < OR__NFILE; f++)
     if (r->aMode[f] != OR_ABSENT && !or_source_file(&m->src, m->pAr, oneroster_file_names[f]))
-      or_error(m, OR_MANIFEST, aRow[f], "value", r->aMode[f] == OR_BULK ? "bulk" : "delta",
-               "the manifest lists %s, but there is no such file", oneroster_file_names[f]);
+    {
+      gerr w;
+      gerr_setr(&w, GERR_VALIDATION, GR_LISTED_FILE_MISSING, NULL, GP_S("name", oneroster_file_names[f]));
+      or_error_why(m, OR_MANIFEST, aRow[f], "value", r->aMode[f] == OR_BULK ? "bulk" : "delta", &w);
+    }
   return 0;
 }
 
@@ -202,8 +237,8 @@ int oneroster_import(dom_ctx *c, const char *zPath, const or_opts *o, or_result 
   memset(pRes, 0, sizeof *pRes);
   if (csv_check_encoding(o->zEncoding, e)) return -1;
   if (o->zIsco && !isco_is_unit_group(o->zIsco))
-    return gerr_set(e, GERR_USAGE, "isco", "--isco: '%.20s' is not an ISCO-08 unit group (4 digits, e.g. 7512)",
-                    o->zIsco);
+    return gerr_setr(e, GERR_USAGE, GR_NOT_ISCO, "isco", GP_S("got", o->zIsco)),
+           gerr_msg(e, "--isco: '%.20s' is not an ISCO-08 unit group (4 digits, e.g. 7512)", o->zIsco);
   if (sodium_init() < 0) return gerr_set(e, GERR_INTERNAL, NULL, "libsodium failed to start");
   or_importer m;
   memset(&m, 0, sizeof m);
@@ -220,7 +255,8 @@ int oneroster_import(dom_ctx *c, const char *zPath, const or_opts *o, or_result 
   for (int f = 1; f < OR__NFILE && !pRes->anErr[OR_MANIFEST]; f++)
     if (or_check_header(&m, f, apSpec[f]) < 0) goto out;
   if (or_nerr(&m)) {
-    gerr_set(e, GERR_VALIDATION, NULL, "the files cannot be read as OneRoster");
+    gerr_setr(e, GERR_VALIDATION, GR_NOT_ONEROSTER, NULL);
+    gerr_msg(e, "the files cannot be read as OneRoster");
     goto out;
   }
   if (db_begin(c->pDb, e)) goto out;
@@ -230,8 +266,13 @@ int oneroster_import(dom_ctx *c, const char *zPath, const or_opts *o, or_result 
   if (m.bFatal || (nErr && !o->bSkipInvalid)) {
     int nInvalid = 0, nRow = 0;
     for (int f = 1; f < OR__NFILE; f++) nInvalid += pRes->aCount[f].nInvalid, nRow += pRes->aCount[f].nRow;
-    if (m.bFatal) gerr_set(e, GERR_VALIDATION, NULL, "a file cannot be read");
-    else gerr_set(e, GERR_VALIDATION, NULL, "%d of %d rows are invalid", nInvalid, nRow);
+    if (m.bFatal) {
+      gerr_setr(e, GERR_VALIDATION, GR_SET_FILE_UNREADABLE, NULL);
+      gerr_msg(e, "a file cannot be read");
+    } else {
+      gerr_setr(e, GERR_VALIDATION, GR_ROWS_INVALID, NULL, GP_I("invalid", nInvalid), GP_I("total", nRow));
+      gerr_msg(e, "%d of %d rows are invalid", nInvalid, nRow);
+    }
     goto fail;
   }
   set_digest(&m);

@@ -144,6 +144,8 @@ int or_prepass(or_importer *m, or_file f, const or_spec *pSpec, int (*xRow)(or_i
  * value as read (may be ""); a printf-style reason. */
 void or_error(or_importer *m, or_file f, int iRow, const char *zColumn, const char *zValue, const char *zFmt, ...)
     __attribute__((format(printf, 6, 7)));
+/* The same with why as an error says it (reason, field, parameters, message). */
+void or_error_why(or_importer *m, or_file f, int iRow, const char *zColumn, const char *zValue, const gerr *eWhy);
 /* The same for column k of the current spec in row r. Returns 0. */
 int or_err(or_importer *m, const or_row *r, int k, const char *zFmt, ...) __attribute__((format(printf, 4, 5)));
 /* Errors reported so far (all files). */

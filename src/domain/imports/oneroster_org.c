@@ -426,7 +426,12 @@ int or_read_area_map(or_importer *m) {
   csv_table t;
   gerr e;
   if (csv_read_file(m->pAr, zPath, 16, &t, &e))
-    return gerr_set(m->e, GERR_USAGE, "area-map", "--area-map %.200s: %s", zPath, e.msg);
+  {
+    *m->e = e;   /* the file's own reason, as the map's */
+    m->e->code = GERR_USAGE;
+    memcpy(m->e->field, "area-map", sizeof "area-map");
+    return gerr_msg(m->e, "--area-map %.200s: %s", zPath, e.msg);
+  }
   int jOrg = -1, jArea = -1;
   static const char *const azOrg[] = {"orgSourcedId", "sourcedId", "org", NULL};
   static const char *const azArea[] = {"areaCode", "area", "code", NULL};
@@ -436,15 +441,16 @@ int or_read_area_map(or_importer *m) {
       if (!strcasecmp(t.aazField[0][j], azArea[k]) && jArea < 0) jArea = j;
     }
   if (jOrg < 0 || jArea < 0)
-    return gerr_set(m->e, GERR_USAGE, "area-map", "--area-map %.200s: its header must name the columns orgSourcedId "
-                                                  "and areaCode", zPath);
+    return gerr_setr(m->e, GERR_USAGE, GR_AREA_MAP_HEADER, "area-map"),
+           gerr_msg(m->e, "--area-map %.200s: its header must name the columns orgSourcedId and areaCode", zPath);
   for (int i = 1; i < t.nRow; i++) {
     if (t.anField[i] != t.anField[0] || !t.aazField[i][jOrg][0] || !t.aazField[i][jArea][0])
-      return gerr_set(m->e, GERR_USAGE, "area-map", "--area-map %.200s: row %d: an orgSourcedId and an areaCode, "
-                                                    "as many fields as the header", zPath, i + 1);
+      return gerr_setr(m->e, GERR_USAGE, GR_AREA_MAP_ROW, "area-map", GP_I("row", i + 1)),
+             gerr_msg(m->e, "--area-map %.200s: row %d: an orgSourcedId and an areaCode, as many fields as the header",
+                      zPath, i + 1);
     if (or_map_put(&m->areaMap, t.aazField[i][jOrg], (void *)arena_strdup(m->pAr, t.aazField[i][jArea])))
-      return gerr_set(m->e, GERR_USAGE, "area-map", "--area-map %.200s: row %d: org %.100s is named twice", zPath,
-                      i + 1, t.aazField[i][jOrg]);
+      return gerr_setr(m->e, GERR_USAGE, GR_LISTED_TWICE, "area-map", GP_S("value", t.aazField[i][jOrg])),
+             gerr_msg(m->e, "--area-map %.200s: row %d: org %.100s is named twice", zPath, i + 1, t.aazField[i][jOrg]);
   }
   return 0;
 }

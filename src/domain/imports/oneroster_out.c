@@ -67,7 +67,9 @@ static int w_open(writer *w, arena *a, const char *zDir, const char *zName, cons
   memset(w, 0, sizeof *w);
   w->zPath = arena_printf(a, "%s/%s", zDir, zName);
   w->f = fopen(w->zPath, "wb");
-  if (!w->f) return gerr_set(e, GERR_NOT_FOUND, NULL, "cannot write %.200s: %s", w->zPath, strerror(errno));
+  if (!w->f)
+    return gerr_setr(e, GERR_NOT_FOUND, GR_CANNOT_WRITE, NULL, GP_S("path", w->zPath)),
+           gerr_msg(e, "cannot write %.200s: %s", w->zPath, strerror(errno));
   gbuf_init(&w->b, 2 * FLUSH_AT);
   for (w->nCol = 0; azHead[w->nCol]; w->nCol++) w_text(w, azHead[w->nCol], azHead[w->nCol + 1] == NULL);
   w->nRow = 0;
@@ -308,9 +310,10 @@ int oneroster_export(dom_ctx *c, const char *zPath, or_export_result *pRes, gerr
     snprintf(zDir, sizeof zDir, "%s", zPath);
     struct stat st;
     if (stat(zDir, &st) && mkdir(zDir, 0777))
-      return gerr_set(e, GERR_NOT_FOUND, NULL, "cannot make directory %.200s: %s", zDir, strerror(errno));
+      return gerr_setr(e, GERR_NOT_FOUND, GR_CANNOT_WRITE, NULL, GP_S("path", zDir)),
+             gerr_msg(e, "cannot make directory %.200s: %s", zDir, strerror(errno));
     if (!stat(zDir, &st) && !S_ISDIR(st.st_mode))
-      return gerr_set(e, GERR_USAGE, NULL, "%.200s is a file: give a directory, or a name ending in .zip", zDir);
+      return gerr_setr(e, GERR_USAGE, GR_NOT_A_DIRECTORY, NULL, GP_S("path", zDir));
   }
   exporter x = {c, e, zDir, pRes};
   int rc = db_begin(c->pDb, e);

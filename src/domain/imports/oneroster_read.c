@@ -30,12 +30,20 @@ void or_grow(arena *a, void *ppArray, int n, int *pnAlloc, size_t nSize) {
   *pnAlloc = nNew;
 }
 
-static void add_error(or_importer *m, or_file f, int iRow, const char *zColumn, const char *zValue, const char *zReason) {
+void or_error_why(or_importer *m, or_file f, int iRow, const char *zColumn, const char *zValue, const gerr *eWhy) {
   or_result *r = m->r;
   or_grow(m->pAr, &r->aErr[f], r->anErr[f], &m->anErrAlloc[f], sizeof(imp_error));
-  imp_error_fill(m->pAr, &r->aErr[f][r->anErr[f]++], iRow, zColumn, zValue, zReason);
+  imp_error_fill(m->pAr, &r->aErr[f][r->anErr[f]++], iRow, zColumn, zValue, eWhy);
   if (iRow > 1 && iRow != m->aiLastBad[f]) r->aCount[f].nInvalid++;
   m->aiLastBad[f] = iRow;
+}
+
+/* A row's error in words only (its rule has no reason of its own yet: the
+ * class's general one). */
+static void add_error(or_importer *m, or_file f, int iRow, const char *zColumn, const char *zValue, const char *zReason) {
+  gerr w;
+  gerr_set(&w, GERR_VALIDATION, NULL, "%s", zReason);
+  or_error_why(m, f, iRow, zColumn, zValue, &w);
 }
 
 void or_error(or_importer *m, or_file f, int iRow, const char *zColumn, const char *zValue, const char *zFmt, ...) {
@@ -66,7 +74,9 @@ void or_warn(or_importer *m, or_file f, int iRow, const char *zColumn, const cha
   va_end(ap);
   or_result *r = m->r;
   or_grow(m->pAr, &r->aWarn[f], r->anWarn[f], &m->anWarnAlloc[f], sizeof(imp_error));
-  imp_error_fill(m->pAr, &r->aWarn[f][r->anWarn[f]++], iRow, zColumn, zValue, z);
+  gerr w;
+  gerr_set(&w, GERR_VALIDATION, NULL, "%s", z);
+  imp_error_fill(m->pAr, &r->aWarn[f][r->anWarn[f]++], iRow, zColumn, zValue, &w);
 }
 
 void or_note_bad(or_importer *m, const or_row *r, int nBefore) {
@@ -206,18 +216,26 @@ static int map_header(or_importer *m, int nField, const char **azField, int bRep
     const char *zHead = trim(&m->rowAr, azField[j]);
     for (int k = 0; k < s->nCol; k++) {
       if (strcasecmp(s->aCol[k].zName, zHead) != 0) continue;
-      if (m->aIdx[k] >= 0 && bReport)
-        or_error(m, m->f, 1, azField[j], azField[j], "a second %s column (the first is column %d)", s->aCol[k].zName,
-                 m->aIdx[k] + 1);
-      else m->aIdx[k] = j;
+      if (m->aIdx[k] >= 0 && bReport) {
+        gerr w;
+        gerr_setr(&w, GERR_VALIDATION, GR_COLUMN_TWICE, s->aCol[k].zName, GP_S("column", azField[m->aIdx[k]]));
+        gerr_msg(&w, "a second %s column (the first is column %d)", s->aCol[k].zName, m->aIdx[k] + 1);
+        or_error_why(m, m->f, 1, azField[j], azField[j], &w);
+      } else {
+        m->aIdx[k] = j;
+      }
     }
   }
   for (int k = 0; k < s->nCol; k++) {
     unsigned fl = s->aCol[k].flags;
     int bReq = (fl & ORC_REQ) || ((fl & ORC_REQ11) && m->bV11) || (mode == OR_DELTA && (k == ORC_STATUS || k == ORC_DATE));
-    if (bReq && m->aIdx[k] < 0 && bReport)
-      or_error(m, m->f, 1, s->aCol[k].zName, "", "%s has no %s column: it is required%s", zFile, s->aCol[k].zName,
+    if (bReq && m->aIdx[k] < 0 && bReport) {
+      gerr w;
+      gerr_setr(&w, GERR_VALIDATION, GR_NO_KEY_COLUMN, NULL, GP_S("allowed", s->aCol[k].zName));
+      gerr_msg(&w, "%s has no %s column: it is required%s", zFile, s->aCol[k].zName,
                k == ORC_STATUS || k == ORC_DATE ? " in a delta file" : "");
+      or_error_why(m, m->f, 1, s->aCol[k].zName, "", &w);
+    }
   }
   return m->r->anErr[m->f] == nBefore ? 0 : -1;
 }
@@ -371,14 +389,19 @@ static int read_file(or_importer *m, or_file f, const or_spec *pSpec, int (*xRow
   }
   if (rc) {
     if (m->e->code != GERR_VALIDATION) return -1;
+    gerr w = *m->e;   /* the file's fault, with its reason */
     const char *zMsg = m->e->msg, *zColon = strstr(zMsg, ": ");
-    or_error(m, f, t.iBadRow, "", "", "%s%s%s", zColon && strncmp(zMsg, "row ", 4) == 0 ? zColon + 2 : zMsg,
-             t.zLooksLike ? ": " : "", t.zLooksLike ? imp_encoding_advice(m->pAr, t.zLooksLike, "--encoding ") : "");
+    gerr_msg(&w, "%s%s%s", zColon && strncmp(zMsg, "row ", 4) == 0 ? zColon + 2 : zMsg, t.zLooksLike ? ": " : "",
+             t.zLooksLike ? imp_encoding_advice(m->pAr, t.zLooksLike, "--encoding ") : "");
+    or_error_why(m, f, t.iBadRow, "", "", &w);
     m->bFatal = 1;
     return 0;
   }
   if (t.nRow == 0) {
-    or_error(m, f, 1, "", "", "%s is empty: it needs a header row", zFile);
+    gerr w;
+    gerr_setr(&w, GERR_VALIDATION, GR_FILE_EMPTY, NULL);
+    gerr_msg(&w, "%s is empty: it needs a header row", zFile);
+    or_error_why(m, f, 1, "", "", &w);
     m->bFatal = 1;
     return 0;
   }

@@ -299,7 +299,7 @@ int asmt_import(dom_ctx *c, const char *zPath, imp_result *pRes, gerr *e) {
   }
   if (read_header(&m)) {
     sort_report(&m);
-    return gerr_setr(e, GERR_VALIDATION, GR_HEADER_UNUSABLE, NULL);
+    return gerr_setr(e, GERR_VALIDATION, GR_HEADER_UNUSABLE, NULL, GP_I("count", m.r->nErr));
   }
   pRes->nRow = t.nRow - 1;
   if (db_begin(c->pDb, e)) return -1;

@@ -75,8 +75,11 @@ int csv_check_encoding(const char *zEncoding, gerr *e) {
   if (is_utf8_name(zEncoding)) return 0;
   iconv_t cd = iconv_open("UTF-8", zEncoding);
   if (cd == (iconv_t)-1)
-    return gerr_set(e, GERR_USAGE, "encoding", "encoding: '%.40s' is not an encoding guild can convert (e.g. UTF-16, "
-                                              "WINDOWS-1252, GB18030; `iconv -l` lists them all)", zEncoding);
+  {
+    gerr_setr(e, GERR_USAGE, GR_ENCODING_UNKNOWN, "encoding", GP_S("got", zEncoding));
+    return gerr_msg(e, "encoding: '%.40s' is not an encoding guild can convert (e.g. UTF-16, WINDOWS-1252, GB18030; "
+                       "`iconv -l` lists them all)", zEncoding);
+  }
   iconv_close(cd);
   return 0;
 }
@@ -128,7 +131,9 @@ static int read_csv(arena *a, const char *zPath, const csv_opts *o, int nFieldMa
   FILE *f = strcmp(zPath, "-") ? fopen(zPath, "rb") : stdin;
   if (!f) {
     if (cd != (iconv_t)-1) iconv_close(cd);
-    return gerr_set(e, GERR_NOT_FOUND, NULL, "cannot open %.200s: %s", zPath, strerror(errno));
+    int nErr = errno;
+    gerr_setr(e, GERR_NOT_FOUND, GR_CANNOT_OPEN, NULL, GP_S("path", zPath));
+    return gerr_msg(e, "cannot open %.200s: %s", zPath, strerror(nErr));
   }
   struct csv_parser cp;
   if (csv_init(&cp, CSV_STRICT_FINI | CSV_APPEND_NULL)) {
@@ -154,7 +159,8 @@ static int read_csv(arena *a, const char *zPath, const csv_opts *o, int nFieldMa
     p->nRead += (long long)n;
     const char *zWhat;
     if (bFirst && !zConv && (p->zLooksLike = looks_wide((const unsigned char *)buf, n, &zWhat))) {
-      rc = gerr_set(e, GERR_VALIDATION, NULL, "row 1: the file is %s, not UTF-8", zWhat);
+      gerr_setr(e, GERR_VALIDATION, GR_FILE_WIDE, NULL, GP_S("encoding", p->zLooksLike));
+      rc = gerr_msg(e, "row 1: the file is %s, not UTF-8", zWhat);
       break;
     }
     bFirst = 0;
@@ -186,37 +192,42 @@ static int read_csv(arena *a, const char *zPath, const csv_opts *o, int nFieldMa
       }
       nTotal += nz;
       if (!xRow && nTotal > CSV_IN_MAX_BYTES) {
-        rc = gerr_set(e, GERR_TOO_LARGE, NULL, "%.200s is larger than %zu bytes", zPath, CSV_IN_MAX_BYTES);
+        gerr_setr(e, GERR_TOO_LARGE, GR_FILE_TOO_LARGE, NULL, GP_I("max", CSV_IN_MAX_BYTES));
+        rc = gerr_msg(e, "%.200s is larger than %zu bytes", zPath, CSV_IN_MAX_BYTES);
         break;
       }
       if (csv_parse(&cp, z, nz, on_field, on_record, &r) != nz) {
-        rc = gerr_set(e, GERR_VALIDATION, NULL, "row %d: not valid CSV (%s)", p->nRow + 1,
-                      csv_strerror(csv_error(&cp)));
+        gerr_setr(e, GERR_VALIDATION, GR_CSV_FORM, NULL, GP_I("row", p->nRow + 1));
+        rc = gerr_msg(e, "row %d: not valid CSV (%s)", p->nRow + 1, csv_strerror(csv_error(&cp)));
         break;
       }
       if (r.bTooMany || r.bNul || p->bStopped) break;
       if (nIllegalAt) {
-        rc = gerr_set(e, GERR_VALIDATION, NULL, "row %d: a byte that is not %s (byte %lld of the file)",
-                      p->nRow + 1, zEnc, nIllegalAt);
+        gerr_setr(e, GERR_VALIDATION, GR_NOT_IN_ENCODING, NULL, GP_I("row", p->nRow + 1), GP_I("byte", nIllegalAt),
+                  GP_S("encoding", zEnc));
+        rc = gerr_msg(e, "row %d: a byte that is not %s (byte %lld of the file)", p->nRow + 1, zEnc, nIllegalAt);
         break;
       }
     }
     if (r.bTooMany || r.bNul || p->bStopped) break;
   }
   if (p->bStopped) rc = -1;
-  if (!rc && ferror(f)) rc = gerr_set(e, GERR_VALIDATION, NULL, "cannot read %.200s", zPath);
-  if (!rc && nLeft && !r.bTooMany && !r.bNul)
-    rc = gerr_set(e, GERR_VALIDATION, NULL, "row %d: the file ends inside a character (not %s?)", p->nRow + 1, zEnc);
+  if (!rc && ferror(f)) {
+    gerr_setr(e, GERR_VALIDATION, GR_CANNOT_OPEN, NULL, GP_S("path", zPath));
+    rc = gerr_msg(e, "cannot read %.200s", zPath);
+  }
+  if (!rc && nLeft && !r.bTooMany && !r.bNul) {
+    gerr_setr(e, GERR_VALIDATION, GR_ENDS_IN_CHAR, NULL, GP_I("row", p->nRow + 1), GP_S("encoding", zEnc));
+    rc = gerr_msg(e, "row %d: the file ends inside a character (not %s?)", p->nRow + 1, zEnc);
+  }
   /* Strict at the end only: a quoted field still open is an error, while
    * stray quotes before it were kept as text. */
   if (!rc) csv_set_opts(&cp, CSV_STRICT | CSV_STRICT_FINI | CSV_APPEND_NULL);
   if (!rc && !r.bTooMany && !r.bNul && csv_fini(&cp, on_field, on_record, &r))
-    rc = gerr_set(e, GERR_VALIDATION, NULL,
-                  "row %d: a quoted field that opens on this row is never closed (a \" is missing)", p->nRow + 1);
+    rc = gerr_setr(e, GERR_VALIDATION, GR_QUOTE_OPEN, NULL, GP_I("row", p->nRow + 1));
   if (!rc && r.bTooMany)
-    rc = gerr_set(e, GERR_VALIDATION, NULL, "row %d: more than %d fields (the most guild reads)", p->nRow + 1,
-                  nFieldMax);
-  if (!rc && r.bNul) rc = gerr_set(e, GERR_VALIDATION, NULL, "row %d: contains a NUL byte", p->nRow + 1);
+    rc = gerr_setr(e, GERR_VALIDATION, GR_TOO_MANY_FIELDS, NULL, GP_I("row", p->nRow + 1), GP_I("max", nFieldMax));
+  if (!rc && r.bNul) rc = gerr_setr(e, GERR_VALIDATION, GR_NUL_BYTE, NULL, GP_I("row", p->nRow + 1));
   csv_free(&cp);
   if (f != stdin) fclose(f);
   if (xRow) free(azField);

@@ -13,15 +13,21 @@
 #include <unistd.h>
 #include <zip.h>
 
-/* SHA-256 (hex) of file zPath's bytes. 0 or -1 with e. */
 const char *const oneroster_file_names[OR__NFILE] = {
     "manifest.csv", "orgs.csv", "academicSessions.csv", "courses.csv",
     "classes.csv",  "users.csv", "roles.csv",           "enrollments.csv",
 };
 
+/* zPath cannot be opened or read (zWhy: the system's words). Returns -1. */
+static int or_cannot_open(gerr *e, const char *zPath, const char *zWhy) {
+  gerr_setr(e, GERR_NOT_FOUND, GR_CANNOT_OPEN, NULL, GP_S("path", zPath));
+  return gerr_msg(e, "cannot open %.200s: %s", zPath, zWhy);
+}
+
+/* SHA-256 (hex) of file zPath's bytes. 0 or -1 with e. */
 static int file_sha256(const char *zPath, char zHex[65], gerr *e) {
   FILE *f = fopen(zPath, "rb");
-  if (!f) return gerr_set(e, GERR_NOT_FOUND, NULL, "cannot open %.200s: %s", zPath, strerror(errno));
+  if (!f) return or_cannot_open(e, zPath, strerror(errno));
   crypto_hash_sha256_state st;
   crypto_hash_sha256_init(&st);
   unsigned char buf[65536];
@@ -29,27 +35,38 @@ static int file_sha256(const char *zPath, char zHex[65], gerr *e) {
   while ((n = fread(buf, 1, sizeof buf, f)) > 0) crypto_hash_sha256_update(&st, buf, n);
   int bErr = ferror(f);
   fclose(f);
-  if (bErr) return gerr_set(e, GERR_NOT_FOUND, NULL, "cannot read %.200s", zPath);
+  if (bErr) {
+    gerr_setr(e, GERR_NOT_FOUND, GR_CANNOT_OPEN, NULL, GP_S("path", zPath));
+    return gerr_msg(e, "cannot read %.200s", zPath);
+  }
   unsigned char h[crypto_hash_sha256_BYTES];
   crypto_hash_sha256_final(&st, h);
   sodium_bin2hex(zHex, 65, h, sizeof h);
   return 0;
 }
 
-/* Sets e from libzip's error code. */
-static int zip_fail(gerr *e, gerr_code code, const char *zWhat, const char *zPath, int iZipErr) {
+/* Sets e from libzip's error code: the .zip zPath cannot be opened or
+ * written (code and reason; zWhat says it in the message). */
+static int zip_fail(gerr *e, gerr_code code, greason reason, const char *zWhat, const char *zPath, int iZipErr) {
   zip_error_t ze;
   zip_error_init_with_code(&ze, iZipErr);
-  gerr_set(e, code, NULL, "%s %.200s: %s", zWhat, zPath, zip_error_strerror(&ze));
+  gerr_setr(e, code, reason, NULL, GP_S("path", zPath));
+  gerr_msg(e, "%s %.200s: %s", zWhat, zPath, zip_error_strerror(&ze));
   zip_error_fini(&ze);
   return -1;
+}
+
+/* Entry zName of a .zip cannot be unpacked (zWhy: libzip's words). */
+static int zip_unpack_fail(gerr *e, const char *zName, const char *zWhy) {
+  gerr_setr(e, GERR_VALIDATION, GR_ZIP_UNPACK, NULL, GP_S("name", zName));
+  return gerr_msg(e, "cannot unpack %s: %s", zName, zWhy);
 }
 
 /* Unpacks entry i of z into file zOut, refusing more than OR_ZIP_ENTRY_MAX
  * bytes. 0 or -1 with e. */
 static int unpack(zip_t *z, zip_uint64_t i, const char *zName, const char *zOut, gerr *e) {
   zip_file_t *zf = zip_fopen_index(z, i, 0);
-  if (!zf) return gerr_set(e, GERR_VALIDATION, NULL, "cannot unpack %s: %s", zName, zip_strerror(z));
+  if (!zf) return zip_unpack_fail(e, zName, zip_strerror(z));
   FILE *f = fopen(zOut, "wb");
   if (!f) {
     zip_fclose(zf);
@@ -61,8 +78,8 @@ static int unpack(zip_t *z, zip_uint64_t i, const char *zName, const char *zOut,
   while ((n = zip_fread(zf, buf, sizeof buf)) > 0) {
     nTotal += n;
     if (nTotal > OR_ZIP_ENTRY_MAX) {
-      rc = gerr_set(e, GERR_TOO_LARGE, NULL, "%s in the .zip unpacks to more than %lld bytes", zName,
-                    (long long)OR_ZIP_ENTRY_MAX);
+      rc = gerr_setr(e, GERR_TOO_LARGE, GR_ZIP_ENTRY_TOO_LARGE, NULL, GP_S("name", zName),
+                     GP_I("max", OR_ZIP_ENTRY_MAX));
       break;
     }
     if (fwrite(buf, 1, (size_t)n, f) != (size_t)n) {
@@ -70,7 +87,7 @@ static int unpack(zip_t *z, zip_uint64_t i, const char *zName, const char *zOut,
       break;
     }
   }
-  if (!rc && n < 0) rc = gerr_set(e, GERR_VALIDATION, NULL, "cannot unpack %s: %s", zName, zip_file_strerror(zf));
+  if (!rc && n < 0) rc = zip_unpack_fail(e, zName, zip_file_strerror(zf));
   zip_fclose(zf);
   if (fclose(f) && !rc) rc = gerr_set(e, GERR_INTERNAL, NULL, "cannot write %.200s", zOut);
   return rc;
@@ -81,7 +98,7 @@ static int open_zip(const char *zPath, or_source *p, gerr *e) {
   if (file_sha256(zPath, p->zZipSha256, e)) return -1;
   int iErr = 0;
   zip_t *z = zip_open(zPath, ZIP_RDONLY, &iErr);
-  if (!z) return zip_fail(e, GERR_VALIDATION, "cannot open", zPath, iErr);
+  if (!z) return zip_fail(e, GERR_VALIDATION, GR_CANNOT_OPEN, "cannot open", zPath, iErr);
   /* the folder of the shortest manifest.csv is the set's; without one (1.1
    * did not require it), the folder of the shortest file guild knows */
   zip_int64_t nEntry = zip_get_num_entries(z, 0);
@@ -101,7 +118,7 @@ static int open_zip(const char *zPath, or_source *p, gerr *e) {
     }
   if (!zManifest) {
     zip_discard(z);
-    return gerr_set(e, GERR_VALIDATION, NULL, "%.200s holds no manifest.csv: it is not a OneRoster set", zPath);
+    return gerr_setr(e, GERR_VALIDATION, GR_NO_MANIFEST, NULL, GP_S("path", zPath));
   }
   size_t nPrefix = strlen(zManifest) - nBase;
   char *zPrefix = g_malloc(nPrefix + 1);
@@ -130,9 +147,10 @@ static int open_zip(const char *zPath, or_source *p, gerr *e) {
 int or_source_open(const char *zPath, or_source *p, gerr *e) {
   memset(p, 0, sizeof *p);
   struct stat st;
-  if (stat(zPath, &st)) return gerr_set(e, GERR_NOT_FOUND, NULL, "cannot open %.200s: %s", zPath, strerror(errno));
+  if (stat(zPath, &st)) return or_cannot_open(e, zPath, strerror(errno));
   if (S_ISDIR(st.st_mode)) {
-    if (strlen(zPath) >= sizeof p->zDir) return gerr_set(e, GERR_NOT_FOUND, NULL, "the path is too long");
+    if (strlen(zPath) >= sizeof p->zDir)
+      return gerr_setr(e, GERR_NOT_FOUND, GR_PATH_TOO_LONG, NULL, GP_I("max", sizeof p->zDir - 1));
     snprintf(p->zDir, sizeof p->zDir, "%s", zPath);
     return 0;
   }
@@ -160,7 +178,7 @@ const char *or_source_file(const or_source *p, arena *a, const char *zName) {
 int or_zip_write(const char *zZip, const char *zDir, const char *const *azName, int n, gerr *e) {
   int iErr = 0;
   zip_t *z = zip_open(zZip, ZIP_CREATE | ZIP_TRUNCATE, &iErr);
-  if (!z) return zip_fail(e, GERR_NOT_FOUND, "cannot write", zZip, iErr);
+  if (!z) return zip_fail(e, GERR_NOT_FOUND, GR_CANNOT_WRITE, "cannot write", zZip, iErr);
   char zIn[4200];
   for (int i = 0; i < n; i++) {
     snprintf(zIn, sizeof zIn, "%s/%s", zDir, azName[i]);

@@ -52,9 +52,21 @@ int tab_format_parse(const char *z, tab_format *p) {
 const char *tab_format_name(tab_format f) { return aFormat[f].zName; }
 const char *tab_content_type(tab_format f) { return aFormat[f].zType; }
 
-/* Records the first failure; returns -1. */
+/* Records the first failure (a fault of the writer or the disk); returns -1. */
 static int fail(tab_out *t, gerr_code code, const char *zMsg, const char *zDetail) {
   if (!t->bFailed) gerr_set(&t->err, code, NULL, "%s%s%.200s", zMsg, zDetail ? ": " : "", zDetail ? zDetail : "");
+  t->bFailed = 1;
+  return -1;
+}
+
+/* Records the first failure, a rule (reason) of the caller's, with the limit
+ * nMax when it has one (0: none); returns -1. */
+static int refuse(tab_out *t, gerr_code code, greason reason, const char *zMsg, size_t nMax) {
+  if (!t->bFailed) {
+    if (nMax) gerr_setr(&t->err, code, reason, NULL, GP_I("max", nMax));
+    else gerr_setr(&t->err, code, reason, NULL);
+    gerr_msg(&t->err, "%s", zMsg);
+  }
   t->bFailed = 1;
   return -1;
 }
@@ -152,7 +164,7 @@ int tab_sheet(tab_out *t, const char *zName, const tab_col *aCol, int nCol) {
     t->nPart = 0;
     return xlsx_start_sheet(t);
   }
-  if (t->nTable++) return fail(t, GERR_VALIDATION, "a CSV file holds one table", NULL);
+  if (t->nTable++) return refuse(t, GERR_VALIDATION, GR_CSV_ONE_TABLE, "a CSV file holds one table", 0);
   for (int i = 0; i < nCol; i++)
     if (tab_text(t, aCol[i].zName)) return -1;
   return 0;
@@ -163,7 +175,7 @@ static int csv_row_done(tab_out *t) {
   if (t->f) {
     if (fwrite(t->row.z, 1, t->row.n, t->f) != t->row.n) return fail(t, GERR_INTERNAL, "cannot write the CSV", NULL);
   } else if (gbuf_append(t->pDest, t->row.z, t->row.n)) {
-    return fail(t, GERR_TOO_LARGE, "the CSV is too large", NULL);
+    return refuse(t, GERR_TOO_LARGE, GR_CSV_TOO_LARGE, "the CSV is too large", t->pDest->nMax);
   }
   gbuf_reset(&t->row);
   return 0;
@@ -171,7 +183,7 @@ static int csv_row_done(tab_out *t) {
 
 /* Moves to the next cell after a CSV append (rc: the append's result). */
 static int csv_next(tab_out *t, int rc) {
-  if (rc) return fail(t, GERR_TOO_LARGE, "a CSV row is too large", NULL);
+  if (rc) return refuse(t, GERR_TOO_LARGE, GR_CSV_TOO_LARGE, "a CSV row is too large", t->row.nMax);
   if (++t->iCol < t->nCol) return 0;
   t->iCol = 0;
   return csv_row_done(t);

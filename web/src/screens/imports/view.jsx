@@ -3,11 +3,14 @@
 // running and no longer once it has ended or the screen is left; a progress
 // bar from the share of the file read and the rows done; the counts; why it
 // failed; and the error report (row, column, value, reason) as a table,
-// with links to download it as CSV or XLSX.
+// with links to download it as CSV or XLSX. Why it failed and why each line
+// of the report is there are written in the reader's language from their
+// reason and parameters (errorText), as any API error is.
 import { useEffect, useState } from 'preact/hooks';
 import { api, apiUrl } from '../../api.js';
 import { fmtDate, fmtNumber, fmtPercent, t } from '../../i18n/index.js';
 import { Link } from '../../router.js';
+import { errorText } from '../../ui/errtext.js';
 import { Busy, ErrorNotice, Status } from '../../ui/notice.jsx';
 import { Actor, RefName } from '../../ui/refname.jsx';
 import { Figure } from '../dashboard.jsx';
@@ -107,11 +110,7 @@ function Report({ imp }) {
                 <td>
                   <bdi>{r.value}</bdi>
                 </td>
-                <td>
-                  <span lang="en" dir="ltr">
-                    {r.reason}
-                  </span>
-                </td>
+                <td>{errorText(r)}</td>
               </tr>
             ))}
           </tbody>
@@ -134,7 +133,7 @@ function Outcome({ imp }) {
       />
     );
   if (imp.status === 'failed' && imp.error)
-    return <ErrorNotice err={{ code: imp.error.code, message: imp.error.message }} title={t(FAILURES[imp.error.code] || 'imports.failed.other')} />;
+    return <ErrorNotice err={imp.error} title={t(FAILURES[imp.error.code] || 'imports.failed.other')} />;
   return null;
 }
 
