@@ -596,7 +596,8 @@ static enum bufferevent_filter_result guard_input(struct evbuffer *src, struct e
         }
         on_head(g, dst, nEnd);
       } else if (nAll > HTTP_MAX_HEADERS) {
-        gerr_set(&e, GERR_HEADERS, NULL, "the request's head is over %d bytes", HTTP_MAX_HEADERS);
+        gerr_setr(&e, GERR_HEADERS, GR_HEADERS, NULL, GP_I("max", HTTP_MAX_HEADERS));
+        gerr_msg(&e, "the request's head is over %d bytes", HTTP_MAX_HEADERS);
         refuse(g, dst, NULL, NULL, &e, 1, 0);
       }
       continue;
@@ -656,7 +657,8 @@ static enum bufferevent_filter_result guard_input(struct evbuffer *src, struct e
     } else if (nLine == 0) {   /* G_TRAILER: the empty line ends the request */
       complete(g, dst);
     } else if ((g->nTrailer += (int64_t)nLine) > GUARD_TRAILERS) {
-      gerr_set(&e, GERR_HEADERS, NULL, "the chunked body's trailer is over %d bytes", GUARD_TRAILERS);
+      gerr_setr(&e, GERR_HEADERS, GR_HEADERS, NULL, GP_I("max", GUARD_TRAILERS));
+      gerr_msg(&e, "the chunked body's trailer is over %d bytes", GUARD_TRAILERS);
       refuse(g, dst, NULL, NULL, &e, 1, 0);
     }
     free(zLine);

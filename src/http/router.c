@@ -538,7 +538,8 @@ static int check_headers(struct evhttp_request *pReq, gerr *e) {
   for (struct evkeyval *kv = evhttp_request_get_input_headers(pReq)->tqh_first; kv; kv = kv->next.tqe_next)
     n += strlen(kv->key) + strlen(kv->value) + 4;
   if (n > HTTP_MAX_HEADERS)
-    return gerr_set(e, GERR_HEADERS, NULL, "request headers are %zu bytes; the limit is %d", n, HTTP_MAX_HEADERS);
+    return gerr_setr(e, GERR_HEADERS, GR_HEADERS, NULL, GP_I("max", HTTP_MAX_HEADERS), GP_I("got", n)),
+           gerr_msg(e, "request headers are %zu bytes; the limit is %d", n, HTTP_MAX_HEADERS);
   return 0;
 }
 

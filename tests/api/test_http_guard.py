@@ -163,6 +163,22 @@ def test_too_many_header_lines_names_the_limit(server):
     assert r[0] == 431 and err["reason"] == "too_many_headers" and err["params"] == {"max": 256}, r
 
 
+def test_a_head_over_its_size_names_the_limit(server):
+    # 100 lines of 1,000 bytes: under the 256 lines, over the 64 KiB a head may take
+    lines = b"".join(b"X-Big-%d: %s\r\n" % (i, b"y" * 1000) for i in range(100))
+    r = exchange(server, b"GET /api/v1/health HTTP/1.1\r\nHost: x\r\n" + lines + b"\r\n")
+    err = json.loads(r[2])["error"]
+    assert r[0] == 431 and err["reason"] == "headers_too_large" and err["params"] == {"max": 65536}, r
+
+
+def test_a_chunked_body_s_trailer_over_its_size_names_the_limit(server):
+    trailer = b"".join(b"X-T-%d: %s\r\n" % (i, b"t" * 1000) for i in range(10))
+    r = exchange(server, b"POST /api/v1/session HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+                 b"Transfer-Encoding: chunked\r\n\r\n2\r\n{}\r\n0\r\n" + trailer + b"\r\n")
+    err = json.loads(r[2])["error"]
+    assert r[0] == 431 and err["reason"] == "headers_too_large" and err["params"] == {"max": 8192}, r
+
+
 def test_an_unknown_method_is_named_with_those_served(server):
     r = exchange(server, b"BREW /api/v1/health HTTP/1.1\r\nHost: x\r\n\r\n")
     err = json.loads(r[2])["error"]
