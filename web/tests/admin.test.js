@@ -12,7 +12,7 @@
 // with first steps; axe-core on each screen and screenshots.
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { apiCall, axeViolations, goTo, ok, openIn, password, shot, signIn, start, stopChecked } from './harness.js';
+import { apiCall, axeViolations, choose, goTo, ok, openIn, password, shot, signIn, start, stopChecked } from './harness.js';
 
 let env;
 const pages = [];
@@ -98,9 +98,7 @@ test('roles are granted and revoked, the password is reset once, and a session t
   await goTo(env, admin, world.userPath);
   // grant institution staff of the first institution, then revoke the administrator role
   await admin.getByLabel('Role', { exact: true }).selectOption('institution_staff');
-  const inst = admin.getByLabel('Institution', { exact: true });
-  await inst.locator('option:nth-child(2)').waitFor({ state: 'attached' });
-  await inst.selectOption({ index: 1 });
+  await choose(admin, 'Institution');   // the searchable picker: its first match
   await admin.getByRole('button', { name: 'Grant the role' }).click();
   await admin.getByRole('status').getByText('The role was granted.').waitFor();
   await admin.getByRole('button', { name: 'Revoke the role Region administrator' }).click();

@@ -20,12 +20,37 @@ export function fieldLabel(name) {
   return language().code === 'en' ? name : t('error.this_field');
 }
 
-/** The variables of a reason's sentence: numbers formatted, texts isolated, fields labelled. */
+// Parameters that are codes (enum values), shown by their labels: every reason's {state}, {status},
+// {from}, {to}, {want}; {got} and each entry of {allowed} of a not_one_of.
+const CODE_PARAMS = ['state', 'status', 'from', 'to', 'want'];
+const LIST_CODE_PARAMS = { not_one_of: ['got', 'allowed'] };
+// Where a code's label is, first by the error's field (else enum.<field>), then by its reason, then
+// any of the groups: the first that holds the code.
+const FIELD_GROUPS = { state: 'comp.state', method: 'assess.method', role: 'role' };
+const REASON_GROUPS = { edition_state: 'comp.state', edition_move: 'comp.state', status_move: 'enum.status', already_ended: 'enum.status' };
+const ANY_GROUPS = ['enum.status', 'comp.state', 'enum.competitor_status', 'enum.award_status', 'enum.level', 'enum.kind', 'enum.sex', 'enum.reason', 'assess.method', 'role'];
+
+/** The label of code, an enum value met in e (its field's, its reason's, else any group's); the code itself when none has it. */
+export function codeLabel(e, code) {
+  const groups = [FIELD_GROUPS[e.field] || (e.field && `enum.${e.field}`), REASON_GROUPS[e.reason], ...ANY_GROUPS];
+  const key = groups.filter((g) => g).map((g) => `${g}.${code}`).find((k) => hasKey(k));
+  return key ? t(key) : code;
+}
+
+/** A parameter's value: a code by its label, a list of codes ("a, b") each by its label, joined the language's way. */
+function codeValue(e, v) {
+  const parts = String(v).split(/,\s*/).filter((c) => c !== '');
+  return parts.length > 1 ? parts.map((c) => codeLabel(e, c)).join(t('error.list_separator')) : codeLabel(e, String(v));
+}
+
+/** The variables of a reason's sentence: numbers formatted, codes labelled, texts isolated, fields labelled. */
 function vars(e) {
   const out = { field: fieldLabel(e.field) };
+  const codes = [...CODE_PARAMS, ...(LIST_CODE_PARAMS[e.reason] || [])];
   for (const [k, v] of Object.entries(e.params || {})) {
     if (FIELD_PARAMS.includes(k)) out[k] = fieldLabel(v);
-    else out[k] = typeof v === 'number' ? fmtNumber(v) : FSI + String(v) + PDI;
+    else if (typeof v === 'number') out[k] = fmtNumber(v);
+    else out[k] = FSI + (codes.includes(k) ? codeValue(e, v) : String(v)) + PDI;
   }
   return out;
 }

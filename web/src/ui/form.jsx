@@ -153,11 +153,28 @@ export function ResourceForm({ res: shown, id, user, query = {} }) {
     }
   };
 
-  if (!isNew && !rec) return err ? <ErrorNotice err={err} /> : <Busy />;
+  if (!isNew && !rec)
+    return err ? (
+      // a record that cannot be read (gone, or not the user's) still has its list and a heading
+      <section class="form-screen">
+        <p class="crumbs">
+          <Link href={`/${res.plural}`}>{t(res.title)}</Link>
+        </p>
+        <h1 tabindex="-1">{t(res.one)}</h1>
+        <ErrorNotice err={err} />
+      </section>
+    ) : (
+      <Busy />
+    );
   const fieldNames = res.fields.map((d) => d.name);
   const fieldError = (name) => (err && err.field === name && err.status !== 412 ? errorText(err) : null);
   const generalErr = err && (err.status === 412 || !fieldNames.includes(err.field)) ? err : null;
-  const title = isNew ? t(res.new) : `${t(res.one)}: ${res.label(rec)}`;
+  // the record's name is isolated: a Latin or numeric name keeps its order inside a right-to-left heading
+  const title = isNew ? t(res.new) : (
+    <>
+      {t(res.one)}: <bdi>{res.label(rec)}</bdi>
+    </>
+  );
   const links = !isNew && res.links ? res.links(rec).filter((l) => hasRole(user, l.roles)) : [];
 
   return (

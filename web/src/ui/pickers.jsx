@@ -9,8 +9,16 @@ import { api } from '../api.js';
 import { fmtNumber, t } from '../i18n/index.js';
 import { refLabel, refOptions, refRecord, refSearch } from '../refs.js';
 import { SEARCHABLE, personName } from '../resources.js';
+import { ROLES, hasRole, staffInstitutions } from '../session.js';
 import { RefDetail } from './refname.jsx';
 import './pickers.css';
+/** The query narrowing a picker of institutions' records to the user's own institution, when they are
+ * staff of exactly one and no administrator (what the server would refuse of another's is not offered). */
+export function ownInstitutionQuery(user) {
+  const mine = staffInstitutions(user);
+  return mine.length === 1 && !hasRole(user, [ROLES.admin]) ? { institution: mine[0] } : {};
+}
+
 /** A <select> of up to 500 records of plural (narrowed by query). */
 export function RefSelect({ id, plural, query, value, onChange, required, disabled, describedBy, invalid, emptyLabel }) {
   const [items, setItems] = useState(null);

@@ -30,7 +30,13 @@ export function RefName({ plural, id, link = true }) {
   if (!id) return <span class="muted">—</span>;
   const text = rec ? refLabel(plural, rec) : `#${id}`;
   // a link only to kinds that have a page of their own (resources.js)
-  return link && rec && resources[plural] ? <Link href={`/${plural}/${id}`}>{text}</Link> : <bdi>{text}</bdi>;
+  return link && rec && resources[plural] ? (
+    <Link href={`/${plural}/${id}`}>
+      <bdi>{text}</bdi>
+    </Link>
+  ) : (
+    <bdi>{text}</bdi>
+  );
 }
 
 const accounts = new Map();   // username -> Promise<display name|null> (the accounts list is the administrators')

@@ -15,7 +15,7 @@ import { Link, setQuery } from '../../router.js';
 import { ROLES } from '../../session.js';
 import { PAGE_SIZE, Pager } from '../../ui/list.jsx';
 import { Busy, ErrorNotice, FieldError, Status } from '../../ui/notice.jsx';
-import { PersonPicker, RefSelect } from '../../ui/pickers.jsx';
+import { PersonPicker, RefPicker } from '../../ui/pickers.jsx';
 import { RefName } from '../../ui/refname.jsx';
 import { AdminOnly, DataTable, GrantText, ShownOnce, When, isAdmin } from './common.jsx';
 
@@ -142,7 +142,7 @@ function GrantFields({ prefix, value, onChange, err, hasPerson }) {
       {value.role === ROLES.staff && (
         <div class="field">
           <label for={`${prefix}-inst`}>{t('admin.accounts.institution')}</label>
-          <RefSelect id={`${prefix}-inst`} plural="institutions" required value={value.institution_id} onChange={(v) => onChange({ ...value, institution_id: v })} />
+          <RefPicker id={`${prefix}-inst`} plural="institutions" required value={value.institution_id} onChange={(v) => onChange({ ...value, institution_id: v })} />
           <FieldError err={err} field="institution_id" id={`${prefix}-inst-err`} />
         </div>
       )}
@@ -311,7 +311,7 @@ export function AccountView({ user, params }) {
       <h1 tabindex="-1">
         <bdi>{acct.username}</bdi>
         {' · '}
-        {acct.display_name}
+        <bdi>{acct.display_name}</bdi>
       </h1>
       {note && <Status text={note} />}
       <ErrorNotice err={err} />

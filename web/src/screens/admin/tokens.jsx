@@ -8,7 +8,7 @@ import { api } from '../../api.js';
 import { t } from '../../i18n/index.js';
 import { ROLES } from '../../session.js';
 import { ErrorNotice, FieldError, Status } from '../../ui/notice.jsx';
-import { RefSelect } from '../../ui/pickers.jsx';
+import { RefPicker } from '../../ui/pickers.jsx';
 import { AdminOnly, DataTable, GrantText, ShownOnce, When, isAdmin } from './common.jsx';
 
 /** The roles a token may act as (the server's rule). */
@@ -104,7 +104,7 @@ export function TokensScreen({ user }) {
         {role === ROLES.staff && (
           <div class="field">
             <label for="tok-inst">{t('admin.accounts.institution')}</label>
-            <RefSelect id="tok-inst" plural="institutions" required value={inst} onChange={setInst} />
+            <RefPicker id="tok-inst" plural="institutions" required value={inst} onChange={setInst} />
             <FieldError err={formErr} field="institution_id" id="tok-inst-err" />
           </div>
         )}

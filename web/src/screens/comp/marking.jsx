@@ -18,7 +18,7 @@ import { Busy, ErrorNotice } from '../../ui/notice.jsx';
 import { StateBadge } from './editions.jsx';
 import { allowedValues, competitorNo, listAll, ltr } from './data.js';
 import { MarkQueue } from './markqueue.js';
-import { errorText } from '../../ui/errtext.js';
+import { englishDetail, errorText } from '../../ui/errtext.js';
 
 const natural = (a, b) => a.code.localeCompare(b.code, 'en', { numeric: true });
 
@@ -154,7 +154,7 @@ function AspectMarks({ aspect, competitor, entry, status, offline, disabled, onC
             {status === 'rejected' && (
               <>
                 {': '}
-                <span lang={entry.error.code === 'changed_elsewhere' ? undefined : 'en'} dir="auto">
+                <span lang={englishDetail(entry.error) ? 'en' : undefined} dir="auto">
                   {rejection(entry.error)}
                 </span>{' '}
                 {entry.mark && entry.error.code !== 'changed_elsewhere' && <span>{t('comp.mark.stored', { value: fmtNumber(entry.mark.value) })}</span>}{' '}

@@ -48,9 +48,13 @@ export function CategoryHeading({ category, edition, title }) {
   return (
     <>
       <p class="crumbs">
-        <Link href={`/editions/${edition.id}`}>{edition.name}</Link>
+        <Link href={`/editions/${edition.id}`}>
+          <bdi>{edition.name}</bdi>
+        </Link>
         {' › '}
-        <Link href={`/categories/${category.id}`}>{category.name}</Link>
+        <Link href={`/categories/${category.id}`}>
+          <bdi>{category.name}</bdi>
+        </Link>
       </p>
       <h1 tabindex="-1">{t('comp.heading', { category: category.name, screen: title })}</h1>
     </>

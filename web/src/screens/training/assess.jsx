@@ -16,7 +16,7 @@ import { fmtDate, fmtNumber, t } from '../../i18n/index.js';
 import { Link, navigate } from '../../router.js';
 import { personName } from '../../resources.js';
 import { refLabel, refRecord } from '../../refs.js';
-import { RefSelect } from '../../ui/pickers.jsx';
+import { RefPicker, RefSelect, ownInstitutionQuery } from '../../ui/pickers.jsx';
 import { Busy, ErrorNotice, FieldError, Status } from '../../ui/notice.jsx';
 import { refusedResults, todayUtc } from './common.js';
 import { METHODS } from './values.js';
@@ -88,7 +88,7 @@ function NewEvent({ user, cohortId, onMade }) {
       <h2>{t('assess.new.title')}</h2>
       <div class={`field${fe('cohort_id') ? ' has-error' : ''}`}>
         <label for="ne-cohort">{t('field.cohort_id')}</label>
-        <RefSelect id="ne-cohort" plural="cohorts" value={cohort} onChange={setCohort} required />
+        <RefPicker id="ne-cohort" plural="cohorts" query={ownInstitutionQuery(user)} value={cohort} onChange={setCohort} required invalid={!!fe('cohort_id')} />
         <FieldError err={err} field="cohort_id" />
       </div>
       {rec && (
@@ -163,7 +163,7 @@ export function AssessmentList({ user, query }) {
       <div class="filters">
         <div class="field">
           <label for="as-cohort">{t('field.cohort_id')}</label>
-          <RefSelect id="as-cohort" plural="cohorts" value={cohort} onChange={setCohort} />
+          <RefPicker id="as-cohort" plural="cohorts" query={ownInstitutionQuery(user)} value={cohort} onChange={setCohort} emptyLabel={t('assess.any_cohort')} />
         </div>
       </div>
       {adding ? (

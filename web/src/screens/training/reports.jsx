@@ -7,7 +7,7 @@ import { api } from '../../api.js';
 import { fmtNumber, t } from '../../i18n/index.js';
 import { setQuery } from '../../router.js';
 import { personName } from '../../resources.js';
-import { RefSelect } from '../../ui/pickers.jsx';
+import { RefPicker, ownInstitutionQuery } from '../../ui/pickers.jsx';
 import { Busy, ErrorNotice } from '../../ui/notice.jsx';
 import { percent, statusLabel } from './common.js';
 
@@ -50,7 +50,7 @@ function LearnerTable({ report, learners, withStatus, cls }) {
   );
 }
 
-export function CohortReports({ query }) {
+export function CohortReports({ user, query }) {
   const cohort = query.cohort ? Number(query.cohort) : null;
   const [support, setSupport] = useState(null);
   const [rates, setRates] = useState(null);
@@ -71,7 +71,7 @@ export function CohortReports({ query }) {
       <div class="filters">
         <div class="field">
           <label for="rp-cohort">{t('field.cohort_id')}</label>
-          <RefSelect id="rp-cohort" plural="cohorts" value={cohort} onChange={(v) => setQuery({ cohort: v })} />
+          <RefPicker id="rp-cohort" plural="cohorts" query={ownInstitutionQuery(user)} value={cohort} onChange={(v) => setQuery({ cohort: v })} />
         </div>
       </div>
       {!cohort && <p class="empty">{t('reports.choose')}</p>}
