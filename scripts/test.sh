@@ -92,7 +92,7 @@ for g in "${groups[@]}"; do
       fi
       rm -rf build/ui-artifacts
       (cd web && PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 node --test --test-concurrency=1 --test-reporter=tap \
-        tests/i18n.test.js tests/size.test.js tests/schema.test.js tests/ui.test.js tests/comp.test.js tests/search.test.js tests/imports.test.js tests/training.test.js tests/format.test.js tests/layout.test.js tests/admin.test.js tests/records.test.js tests/errors.test.js) > build/ui-tests.log 2>&1
+        tests/i18n.test.js tests/size.test.js tests/schema.test.js tests/ui.test.js tests/comp.test.js tests/search.test.js tests/imports.test.js tests/training.test.js tests/format.test.js tests/layout.test.js tests/admin.test.js tests/records.test.js tests/errors.test.js tests/errcodes.test.js tests/headings.test.js) > build/ui-tests.log 2>&1
       st=$?
       grep -E '^(not )?ok |^# (pass|fail)|^# initial|initial JavaScript' build/ui-tests.log
       [ "$st" -ne 0 ] && grep -A25 '^not ok' build/ui-tests.log | head -80

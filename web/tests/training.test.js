@@ -14,7 +14,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
-import { apiCall, axeViolations, goTo, openIn, shot, signIn, start, stopChecked } from './harness.js';
+import { apiCall, axeViolations, choose, goTo, openIn, shot, signIn, start, stopChecked } from './harness.js';
 import { ROOT } from './paths.js';
 
 const zh = JSON.parse(readFileSync(path.join(ROOT, 'web/src/i18n/zh.json'), 'utf8'));
@@ -293,7 +293,7 @@ test('a trainer creates an assessment event from the assessment screen; the list
   await signIn(page, 'trainer');
   await goTo(env, page, '/assessments');
   await page.getByRole('button', { name: 'New assessment event' }).click();
-  await page.locator('#ne-cohort').selectOption(String(world.cohort.id));
+  await choose(page, page.locator('#ne-cohort'), { id: world.cohort.id });
   await page.locator('#ne-unit option[value="1"]').waitFor({ state: 'attached' });
   await page.locator('#ne-unit').selectOption('1');
   assert.equal(await page.locator('#ne-date').inputValue(), today());
@@ -359,7 +359,7 @@ test("staff's reports: a cohort's support list (said to be support, not a sancti
   assert.ok(found, 'the demo has a cohort with learners below the threshold');
   const rates = ok(await apiCall(page, 'GET', `/cohorts/${found.cohort.id}/attendance`), 'rates');
   await goTo(env, page, '/reports/attendance');
-  await page.getByLabel('Cohort').selectOption(String(found.cohort.id));
+  await choose(page, page.locator('#rp-cohort'), { text: found.cohort.name, id: found.cohort.id });
   await page.locator('table.rates').waitFor();
   assert.match(page.url(), new RegExp(`cohort=${found.cohort.id}`));
   assert.match(await page.locator('.support-purpose').textContent(), /never a sanction/);

@@ -43,12 +43,16 @@ function codeValue(e, v) {
   return parts.length > 1 ? parts.map((c) => codeLabel(e, c)).join(t('error.list_separator')) : codeLabel(e, String(v));
 }
 
-/** The variables of a reason's sentence: numbers formatted, codes labelled, texts isolated, fields labelled. */
+// Parameters that are record ids (or a port): numbers written as they are, not as amounts ("#1044", not "1,044").
+const ID_PARAMS = ['id', 'person', 'competitor', 'institution', 'first', 'session', 'unit', 'criterion', 'category', 'port'];
+
+/** The variables of a reason's sentence: numbers formatted, ids as written, codes labelled, texts isolated, fields labelled. */
 function vars(e) {
   const out = { field: fieldLabel(e.field) };
   const codes = [...CODE_PARAMS, ...(LIST_CODE_PARAMS[e.reason] || [])];
   for (const [k, v] of Object.entries(e.params || {})) {
     if (FIELD_PARAMS.includes(k)) out[k] = fieldLabel(v);
+    else if (typeof v === 'number' && (ID_PARAMS.includes(k) || k.endsWith('_id'))) out[k] = FSI + String(v) + PDI;
     else if (typeof v === 'number') out[k] = fmtNumber(v);
     else out[k] = FSI + (codes.includes(k) ? codeValue(e, v) : String(v)) + PDI;
   }

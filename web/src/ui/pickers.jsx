@@ -67,11 +67,13 @@ function SearchBox({ id, plural, query, shown = '', onPick, placeholder, describ
   const [text, setText] = useState(shown);
   const [open, setOpen] = useState(false);
   const [active, setActive] = useState(-1);
-  const [found, setFound] = useState({ items: [], total: 0, busy: false, err: null });
+  // found.key: the search (typed text and query) its items answer; a list that answers another is stale
+  const [found, setFound] = useState({ items: [], total: 0, busy: false, err: null, key: null });
   const input = useRef(null);
   useEffect(() => setText(shown), [shown]);
   const typed = text !== shown ? text.trim() : '';
   const q = JSON.stringify(query || {});
+  const searchKey = `${typed}\u0000${q}`;
   useEffect(() => {
     if (!open) return undefined;
     let live = true;
@@ -79,8 +81,8 @@ function SearchBox({ id, plural, query, shown = '', onPick, placeholder, describ
     const timer = setTimeout(
       () =>
         refSearch(plural, typed, query || {})
-          .then((d) => live && (setFound({ items: d.items, total: d.total, busy: false, err: null }), setActive(-1)))
-          .catch((e) => live && setFound({ items: [], total: 0, busy: false, err: e })),
+          .then((d) => live && (setFound({ items: d.items, total: d.total, busy: false, err: null, key: searchKey }), setActive(-1)))
+          .catch((e) => live && setFound({ items: [], total: 0, busy: false, err: e, key: searchKey })),
       typed ? 200 : 0,
     );
     return () => {
@@ -88,6 +90,8 @@ function SearchBox({ id, plural, query, shown = '', onPick, placeholder, describ
       clearTimeout(timer);
     };
   }, [open, typed, plural, q]);
+  // until the answer to what is typed now arrives, the list is the last one's: shown, but not taken from
+  const stale = found.busy || found.key !== searchKey;
   const items = found.items.filter((r) => !skip.includes(r.id));
   const listId = `${id}-list`;
   const pick = (r) => {
@@ -99,9 +103,10 @@ function SearchBox({ id, plural, query, shown = '', onPick, placeholder, describ
     if (e.key === 'ArrowDown' || e.key === 'ArrowUp') {
       e.preventDefault();
       if (!open) return setOpen(true);
+      if (stale) return undefined;
       const n = items.length;
       if (n) setActive((a) => (e.key === 'ArrowDown' ? (a + 1) % n : a <= 0 ? n - 1 : a - 1));
-    } else if (e.key === 'Enter' && open && active >= 0 && items[active]) {
+    } else if (e.key === 'Enter' && open && !stale && active >= 0 && items[active]) {
       e.preventDefault();
       pick(items[active]);
     } else if (e.key === 'Escape' && open) {
@@ -114,7 +119,7 @@ function SearchBox({ id, plural, query, shown = '', onPick, placeholder, describ
     ? ''
     : found.err
       ? t('error.generic')
-      : found.busy
+      : stale
         ? t('common.loading')
         : items.length === 0
           ? t('picker.none_found')
