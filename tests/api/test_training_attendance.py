@@ -575,6 +575,10 @@ def test_record_routes(w, att, rated):
     assert api.get(f"/api/v1/attendance_thresholds/{th['id']}").json["percent"] == 90
     r = w.c["staff_a"].patch(f"/api/v1/attendance_thresholds/{th['id']}", {"percent": 85}, etag='"1"')
     assert r.status == 200 and r.json["percent"] == 85, r
-    assert_error(api.post("/api/v1/attendance_thresholds", {"program_id": att.P["id"], "percent": 50}),
-                 409, "conflict", field="program_id")
+    dup = api.post("/api/v1/attendance_thresholds", {"program_id": att.P["id"], "percent": 50})
+    assert_error(dup, 409, "conflict", field="program_id")
+    # the value taken is the program's id (a number), not an empty text
+    assert dup.json["error"]["reason"] == "duplicate_value", dup
+    assert dup.json["error"]["params"] == {"value": att.P["id"], "entity": "attendance_threshold", "id": th["id"]}, dup
+    assert f"'{att.P['id']}' is already used" in dup.json["error"]["message"], dup
     assert api.delete(f"/api/v1/attendance_thresholds/{th['id']}").status == 204

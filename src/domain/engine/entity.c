@@ -347,8 +347,11 @@ static int check_unique(dom_ctx *c, const dom_rec *r, const dom_rec *pOld, gerr 
     else db_bind_int(s, 1, v->i);
     int64_t idOther = other_id(s, r, e);
     if (idOther < 0) return -1;
-    if (idOther)
-      return gerr_setr(e, GERR_CONFLICT, GR_DUPLICATE_VALUE, pEnt->aField[k].zName, GP_S("value", v->z ? v->z : ""),
+    if (idOther && v->z)   /* text, a date, a code */
+      return gerr_setr(e, GERR_CONFLICT, GR_DUPLICATE_VALUE, pEnt->aField[k].zName, GP_S("value", v->z),
+                       GP_S("entity", pEnt->zName), GP_I("id", idOther));
+    if (idOther)   /* an integer or a reference: its number */
+      return gerr_setr(e, GERR_CONFLICT, GR_DUPLICATE_VALUE, pEnt->aField[k].zName, GP_I("value", v->i),
                        GP_S("entity", pEnt->zName), GP_I("id", idOther));
   }
   for (int u = 0; u < pEnt->nUnique; u++)
