@@ -146,6 +146,8 @@ test('the cohort list shows each cohort with its program and institution', async
   await shot(page, 'records-cohort-list');
   // enrollments: learner, cohort and the cohort's program
   await go(page, `/enrollments?cohort=${id}`);
+  // the list's table is drawn when its rows have come (not at once with the page)
+  await page.locator('main thead th', { hasText: 'Learner' }).first().waitFor();
   assert.deepEqual((await page.locator('main thead th').allTextContents()).slice(0, 3), ['Learner', 'Cohort', 'Program']);
   await page.locator('main tbody tr').first().locator('td').nth(2).getByText(p.title).waitFor();
   assert.deepEqual(page.errors, []);

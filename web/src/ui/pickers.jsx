@@ -70,6 +70,12 @@ function SearchBox({ id, plural, query, shown = '', onPick, placeholder, describ
   // found.key: the search (typed text and query) its items answer; a list that answers another is stale
   const [found, setFound] = useState({ items: [], total: 0, busy: false, err: null, key: null });
   const input = useRef(null);
+  // the matches on screen, so that an answer that comes again keeps the option the reader is on
+  const shownItems = useRef([]);
+  const keepActive = (next) => (a) => {
+    const was = a >= 0 ? shownItems.current[a] : null;
+    return was ? next.filter((r) => !skip.includes(r.id)).findIndex((r) => r.id === was.id) : -1;
+  };
   useEffect(() => setText(shown), [shown]);
   const typed = text !== shown ? text.trim() : '';
   const q = JSON.stringify(query || {});
@@ -81,7 +87,7 @@ function SearchBox({ id, plural, query, shown = '', onPick, placeholder, describ
     const timer = setTimeout(
       () =>
         refSearch(plural, typed, query || {})
-          .then((d) => live && (setFound({ items: d.items, total: d.total, busy: false, err: null, key: searchKey }), setActive(-1)))
+          .then((d) => live && (setFound({ items: d.items, total: d.total, busy: false, err: null, key: searchKey }), setActive(keepActive(d.items))))
           .catch((e) => live && setFound({ items: [], total: 0, busy: false, err: e, key: searchKey })),
       typed ? 200 : 0,
     );
@@ -93,6 +99,7 @@ function SearchBox({ id, plural, query, shown = '', onPick, placeholder, describ
   // until the answer to what is typed now arrives, the list is the last one's: shown, but not taken from
   const stale = found.busy || found.key !== searchKey;
   const items = found.items.filter((r) => !skip.includes(r.id));
+  shownItems.current = items;
   const listId = `${id}-list`;
   const pick = (r) => {
     onPick(r);
